@@ -1,0 +1,123 @@
+"""The service app factory: every shijian service is one ServiceSpec handed to this module."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+
+from chassis.auth import CurrentPrincipal, TokenVerifier, authenticated
+from chassis.bus import HandlerRegistry, Transport
+from chassis.db import Database
+from chassis.observability import RequestContextMiddleware, metrics_response
+from chassis.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
+from chassis.settings import Settings
+
+log = logging.getLogger("shijian.app")
+READINESS_TIMEOUT = 2.0
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """What makes one service: its name, routes, tables, migrations and event handlers."""
+
+    name: str
+    title: str
+    package_dir: Path
+    metadata: sa.MetaData
+    handlers: HandlerRegistry
+    routers: Sequence[APIRouter] = field(default_factory=tuple)
+
+    @property
+    def versions_dir(self) -> Path:
+        """Where the service's own Alembic revisions live."""
+        return self.package_dir / "migrations"
+
+
+async def _check(name: str, probe: Any) -> tuple[str, str]:
+    try:
+        await asyncio.wait_for(probe(), READINESS_TIMEOUT)
+    except Exception as error:
+        return name, f"unavailable: {type(error).__name__}: {error}"[:200]
+    return name, "ok"
+
+
+def create_service_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
+    """A FastAPI app for `spec`: auth on every route but health, readiness and metrics."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.database = Database(settings.database_url)
+        app.state.outbox_written = asyncio.Event()
+        app.state.transport = Transport(settings.bus_url, name=f"{settings.bus_prefix}.{spec.name}")
+        app.state.transport.start()
+        log.info("started", extra={"port": settings.port, "bus_prefix": settings.bus_prefix})
+        try:
+            yield
+        finally:
+            await app.state.transport.stop()
+            await app.state.database.dispose()
+
+    app = FastAPI(
+        title=spec.title,
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        responses={
+            401: {"description": "Missing or invalid token", "content": {PROBLEM_MEDIA_TYPE: {}}},
+            422: {"description": "Invalid request", "content": {PROBLEM_MEDIA_TYPE: {}}},
+        },
+    )
+    app.state.settings = settings
+    app.state.verifier = TokenVerifier.from_settings(settings)
+    app.state.spec = spec
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware, service=spec.name)
+    for router in spec.routers:
+        app.include_router(router, dependencies=[Depends(authenticated)])
+
+    @app.get("/healthz", tags=["operations"], include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "alive", "service": spec.name}
+
+    @app.get("/readyz", tags=["operations"], include_in_schema=False)
+    async def readyz() -> Response:
+        async def broker() -> None:
+            if not app.state.transport.is_up:
+                raise ConnectionError("not connected to the broker")
+
+        checks = dict(
+            await asyncio.gather(
+                _check("database", app.state.database.ping), _check("broker", broker)
+            )
+        )
+        if all(state == "ok" for state in checks.values()):
+            return JSONResponse({"status": "ready", "service": spec.name, "checks": checks})
+        failing = ", ".join(name for name, state in checks.items() if state != "ok")
+        problem = Problem("unavailable", 503, f"Not ready: {failing}", checks=checks)
+        return JSONResponse(problem.body("/readyz"), status_code=503, media_type=PROBLEM_MEDIA_TYPE)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return metrics_response()
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi(_: CurrentPrincipal) -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = get_openapi(
+                title=app.title, version=app.version, routes=app.routes
+            )
+        return app.openapi_schema
+
+    return app

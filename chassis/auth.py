@@ -1,0 +1,255 @@
+"""Token verification: the Principal behind a request, from a signed JWT, and role checks."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
+from fastapi import Depends, Request
+
+from chassis.problems import Problem
+from chassis.settings import Settings
+
+ALLOWED_ALGORITHMS = ("EdDSA", "ES256")
+# Explicit typing (RFC 8725 §3.11): staff and partner tokens can never pass for each other.
+TOKEN_TYPES: dict[str, Literal["staff", "partner"]] = {
+    "staff-at+jwt": "staff",
+    "partner-at+jwt": "partner",
+}
+ROLES = frozenset(
+    {
+        "licensing_clerk",
+        "grid_inspector",
+        "office_head",
+        "enforcement_officer",
+        "complaints_handler",
+        "qms_manager",
+        "partner_agency",
+        "auditor",
+        "admin",
+    }
+)
+DEV_KEY_ID = "dev"
+DEV_KEY_PATH = Path(__file__).parent / "devkey" / "ed25519-dev.pem"
+_JWKS_REFRESH_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a staff member or a partner agency, with roles and office."""
+
+    subject: str
+    name: str
+    roles: frozenset[str]
+    kind: Literal["staff", "partner"]
+    office: str | None = None
+    agency: str | None = None
+    token_id: str | None = None
+
+    def has_any(self, *roles: str) -> bool:
+        """Whether the principal holds at least one of `roles`."""
+        return not self.roles.isdisjoint(roles)
+
+
+def _unauthenticated(detail: str) -> Problem:
+    return Problem("unauthenticated", 401, detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def dev_private_key() -> Ed25519PrivateKey:
+    """The development signing key (accepted only outside production)."""
+    key = load_pem_private_key(DEV_KEY_PATH.read_bytes(), password=None)
+    assert isinstance(key, Ed25519PrivateKey)
+    return key
+
+
+def mint_token(
+    *,
+    subject: str,
+    roles: list[str] | tuple[str, ...],
+    kind: Literal["staff", "partner"] = "staff",
+    name: str | None = None,
+    office: str | None = None,
+    agency: str | None = None,
+    issuer: str = "shijian-gateway",
+    audience: str = "shijian",
+    ttl: timedelta = timedelta(minutes=15),
+    key: Any = None,
+    key_id: str = DEV_KEY_ID,
+    algorithm: str = "EdDSA",
+    now: datetime | None = None,
+) -> str:
+    """Sign an access token; without `key` it uses the development key (tests and the demo)."""
+    issued = now or datetime.now(UTC)
+    claims = {
+        "sub": subject,
+        "name": name or subject,
+        "roles": list(roles),
+        "office": office,
+        "agency": agency,
+        "iss": issuer,
+        "aud": audience,
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + ttl).timestamp()),
+        "jti": uuid.uuid4().hex,
+    }
+    typ = next(t for t, k in TOKEN_TYPES.items() if k == kind)
+    return jwt.encode(
+        claims, key or dev_private_key(), algorithm=algorithm, headers={"typ": typ, "kid": key_id}
+    )
+
+
+def _keys_from_jwks(document: dict[str, Any]) -> dict[str, Any]:
+    keys: dict[str, Any] = {}
+    for entry in document.get("keys", []):
+        jwk = jwt.PyJWK.from_dict(entry)
+        keys[entry.get("kid") or f"key-{len(keys)}"] = jwk.key
+    return keys
+
+
+def _static_keys(settings: Settings) -> dict[str, Any]:
+    text = (settings.jwt_public_keys or "").strip()
+    if text.startswith("{"):
+        return _keys_from_jwks(json.loads(text))
+    if text:
+        return {"configured": load_pem_public_key(text.encode())}
+    if settings.jwks_url is None and settings.environment != "production":
+        return {DEV_KEY_ID: dev_private_key().public_key()}
+    return {}
+
+
+class TokenVerifier:
+    """Checks signature, algorithm, `typ`, `exp`, `iss` and `aud`; keys from settings or JWKS."""
+
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        keys: dict[str, Any],
+        jwks_url: str | None = None,
+    ) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self._keys = dict(keys)
+        self._jwks_url = jwks_url
+        self._fetched_at = 0.0
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TokenVerifier:
+        """A verifier configured from the process settings."""
+        return cls(
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            keys=_static_keys(settings),
+            jwks_url=settings.jwks_url,
+        )
+
+    async def _refresh(self) -> None:
+        # Fetch the key set again at most every 30 s, so a forged `kid` cannot hammer the gateway.
+        if self._jwks_url is None or time.monotonic() - self._fetched_at < _JWKS_REFRESH_SECONDS:
+            return
+        async with self._lock:
+            if time.monotonic() - self._fetched_at < _JWKS_REFRESH_SECONDS:
+                return
+            self._fetched_at = time.monotonic()
+            async with httpx.AsyncClient(timeout=5.0) as client:
+                response = await client.get(self._jwks_url)
+                response.raise_for_status()
+            self._keys.update(_keys_from_jwks(response.json()))
+
+    async def _key(self, kid: str | None) -> Any:
+        if kid not in self._keys:
+            try:
+                await self._refresh()
+            except (httpx.HTTPError, ValueError) as error:
+                raise Problem("unavailable", 503, f"Key set unreachable: {error}") from error
+        if kid in self._keys:
+            return self._keys[kid]
+        if kid is None and len(self._keys) == 1:
+            return next(iter(self._keys.values()))
+        raise _unauthenticated("Token signed by an unknown key")
+
+    async def verify(self, token: str) -> Principal:
+        """The Principal of a valid access token; a 401 Problem otherwise."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError:
+            raise _unauthenticated("Malformed token") from None
+        algorithm = header.get("alg")
+        if algorithm not in ALLOWED_ALGORITHMS:
+            raise _unauthenticated(f"Token algorithm {algorithm!r} is not accepted")
+        kind = TOKEN_TYPES.get(str(header.get("typ")))
+        if kind is None:
+            raise _unauthenticated("Not an access token (typ)")
+        key = await self._key(header.get("kid"))
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[algorithm],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise _unauthenticated("Token expired") from None
+        except jwt.InvalidTokenError as error:
+            raise _unauthenticated(f"Invalid token: {error}") from None
+        return _principal(claims, kind)
+
+
+def _principal(claims: dict[str, Any], kind: Literal["staff", "partner"]) -> Principal:
+    roles = claims.get("roles") or []
+    if not isinstance(roles, list) or not set(roles) <= ROLES:
+        raise _unauthenticated("Token carries unknown roles")
+    # Only partner tokens may carry the partner role, and they carry nothing else.
+    if (kind == "partner") != ("partner_agency" in roles) or (kind == "partner" and len(roles) > 1):
+        raise _unauthenticated("Token roles do not match its type")
+    return Principal(
+        subject=str(claims["sub"]),
+        name=str(claims.get("name") or claims["sub"]),
+        roles=frozenset(roles),
+        kind=kind,
+        office=claims.get("office"),
+        agency=claims.get("agency"),
+        token_id=claims.get("jti"),
+    )
+
+
+async def authenticated(request: Request) -> Principal:
+    """FastAPI dependency: the Principal of the request's bearer token, or 401."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise _unauthenticated("Missing bearer token")
+    verifier: TokenVerifier = request.app.state.verifier
+    principal = await verifier.verify(token.strip())
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(authenticated)]
+
+
+def require_roles(*roles: str) -> Any:
+    """FastAPI dependency: the Principal if it holds one of `roles`, else 403."""
+    unknown = set(roles) - ROLES
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}")
+
+    async def dependency(principal: CurrentPrincipal) -> Principal:
+        if not principal.has_any(*roles):
+            raise Problem("forbidden", 403, f"Requires one of the roles: {', '.join(roles)}")
+        return principal
+
+    return Depends(dependency)

@@ -1,0 +1,58 @@
+"""Declaring which events a service handles: one handler per event type, one line each."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from chassis.uow import UnitOfWork
+from contracts import Contract, Envelope
+
+C = TypeVar("C", bound=Contract)
+Handler = Callable[[UnitOfWork, C, Envelope], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One event type a service reacts to, and the reaction."""
+
+    contract: type[Contract]
+    handler: Handler[Any]
+
+    @property
+    def routing_key(self) -> str:
+        """The routing key the service's queue binds for this event."""
+        return self.contract.routing_key()
+
+
+class HandlerRegistry:
+    """The table of a service's reactions to events, filled with `@handlers.on(Contract)`."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self._registrations: dict[str, Registration] = {}
+
+    def on(self, contract: type[C]) -> Callable[[Handler[C]], Handler[C]]:
+        """Register the decorated coroutine as this service's handler of `contract`."""
+
+        def register(handler: Handler[C]) -> Handler[C]:
+            key = contract.routing_key()
+            if key in self._registrations:
+                raise ValueError(f"{self.service} already handles {key}")
+            self._registrations[key] = Registration(contract, handler)
+            return handler
+
+        return register
+
+    def routing_keys(self) -> list[str]:
+        """Every routing key the service's queue must be bound to."""
+        return sorted(self._registrations)
+
+    def get(self, routing_key: str) -> Registration | None:
+        """The registration for `routing_key`, if the service handles it."""
+        return self._registrations.get(routing_key)
+
+    def table(self) -> list[tuple[str, str]]:
+        """(routing key, handler name) rows: every reaction of the service at a glance."""
+        return [(key, reg.handler.__name__) for key, reg in sorted(self._registrations.items())]

@@ -1,0 +1,123 @@
+"""Database engine, sessions and the chassis' own tables (outbox, inbox, idempotency keys)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+# One naming convention for chassis and service tables, so Alembic names constraints stably.
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_metadata() -> sa.MetaData:
+    """A MetaData for a service's tables, with the shared naming convention."""
+    return sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+chassis_metadata = new_metadata()
+
+outbox = sa.Table(
+    "outbox",
+    chassis_metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("routing_key", sa.String(200), nullable=False),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("sequence", sa.BigInteger, nullable=False),
+    sa.Column("envelope", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+)
+# The relay claims unsent rows by status, oldest first.
+sa.Index(
+    "ix_outbox_unsent",
+    outbox.c.created_at,
+    sqlite_where=outbox.c.published_at.is_(None),
+    postgresql_where=outbox.c.published_at.is_(None),
+)
+
+inbox = sa.Table(
+    "inbox",
+    chassis_metadata,
+    sa.Column("event_id", sa.Uuid, primary_key=True),
+    sa.Column("routing_key", sa.String(200), nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+event_sequences = sa.Table(
+    "event_sequences",
+    chassis_metadata,
+    sa.Column("subject", sa.String(200), primary_key=True),
+    sa.Column("last_sequence", sa.BigInteger, nullable=False),
+)
+
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    chassis_metadata,
+    sa.Column("scope", sa.String(300), primary_key=True),
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("request_hash", sa.String(64), nullable=False),
+    sa.Column("status_code", sa.Integer, nullable=False),
+    sa.Column("response", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+class Database:
+    """One service's engine and session factory; a session is never shared between units of work."""
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(url)
+        options: dict[str, Any] = {}
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        else:
+            options.update(pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
+        self.url = url
+        self.engine: AsyncEngine = create_async_engine(url, **options)
+        if parsed.get_backend_name() == "sqlite":
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        """The backend's name: `postgresql` or `sqlite`."""
+        return self.engine.dialect.name
+
+    def session(self) -> AsyncSession:
+        """A new session (use it through a UnitOfWork)."""
+        return self.sessions()
+
+    async def ping(self) -> None:
+        """Raise if the database cannot answer a trivial query."""
+        async with self.engine.connect() as connection:
+            await connection.execute(sa.text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()

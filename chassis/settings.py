@@ -1,0 +1,135 @@
+"""Process settings, read from the environment alone."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Literal, NoReturn, TypeVar, overload
+
+from pydantic import ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+SERVICE_PORTS: dict[str, int] = {
+    "gateway": 8000,
+    "licensing": 8001,
+    "supervision": 8002,
+    "enforcement": 8003,
+    "complaints": 8004,
+    "qms": 8005,
+}
+
+_DRIVERS = {
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+}
+S = TypeVar("S", bound="Settings")
+_PREFIX = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
+
+
+class Settings(BaseSettings):
+    """Settings every shijian process reads; `service` is given by the process, not the env."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    service: str
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    bus_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    bus_prefix: str = "shijian"
+    host: str = "127.0.0.1"
+    port: int = 0
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    jwks_url: str | None = None
+    jwt_public_keys: str | None = None
+    jwt_issuer: str = "shijian-gateway"
+    jwt_audience: str = "shijian"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "not a database URL; expected postgresql+asyncpg://user@host/db "
+                "or sqlite+aiosqlite:///path.db"
+            ) from None
+        driver = _DRIVERS.get(url.drivername)
+        if driver is None:
+            raise ValueError(f"unsupported driver {url.drivername!r}; use PostgreSQL or SQLite")
+        return url.set(drivername=driver).render_as_string(hide_password=False)
+
+    @field_validator("bus_url")
+    @classmethod
+    def _bus_url(cls, value: str) -> str:
+        if not re.match(r"^amqps?://[^/\s]+(/.*)?$", value):
+            raise ValueError("expected amqp://user:password@host:port/vhost")
+        return value
+
+    @field_validator("bus_prefix")
+    @classmethod
+    def _bus_prefix(cls, value: str) -> str:
+        if not _PREFIX.match(value):
+            raise ValueError("lowercase letters, digits, '.', '_' and '-' only")
+        return value
+
+    @field_validator("port")
+    @classmethod
+    def _port(cls, value: int) -> int:
+        if not 0 <= value <= 65535:
+            raise ValueError("must be between 1 and 65535")
+        return value
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Settings:
+        # Defaults that depend on the service's name are filled here, not by the env.
+        if not self.database_url:
+            path = (self.data_dir / f"{self.service}.db").as_posix()
+            object.__setattr__(self, "database_url", f"sqlite+aiosqlite:///{path}")
+        if self.port == 0:
+            object.__setattr__(self, "port", SERVICE_PORTS.get(self.service, 8000))
+        if self.environment == "production" and not (self.jwks_url or self.jwt_public_keys):
+            raise ValueError("JWKS_URL: required in production (the development key is refused)")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is the embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+def describe_error(service: str, error: ValidationError) -> str:
+    """One line naming each bad setting, for a person reading a failed start."""
+    parts = []
+    for item in error.errors():
+        message = str(item["msg"]).removeprefix("Value error, ")
+        name = ".".join(str(p) for p in item["loc"]).upper()
+        # Cross-field checks carry the setting's name at the start of their message.
+        parts.append(f"{name}: {message}" if name else message)
+    return f"shijian {service}: bad setting {'; '.join(parts)}"
+
+
+def exit_on_bad_settings(service: str, error: ValidationError) -> NoReturn:
+    """Stop the process with one line naming the bad setting."""
+    print(describe_error(service, error), file=sys.stderr)
+    raise SystemExit(2)
+
+
+@overload
+def load_settings(service: str) -> Settings: ...
+@overload
+def load_settings(service: str, cls: type[S]) -> S: ...
+def load_settings(service: str, cls: type[Settings] = Settings) -> Settings:
+    """Read the settings of `service` from the environment, or stop with one clear line."""
+    try:
+        return cls(service=service)
+    except ValidationError as error:
+        exit_on_bad_settings(service, error)

@@ -1,0 +1,1 @@
+"""The API gateway: the one door for browsers, partner agencies and ops."""

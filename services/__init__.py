@@ -1,0 +1,1 @@
+"""The five shijian services; none imports another."""

@@ -1,0 +1,1 @@
+"""The complaints service: Complaints: the 12315 network."""

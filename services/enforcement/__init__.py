@@ -1,0 +1,1 @@
+"""The enforcement service: Enforcement: case sources, legal time limits, penalties."""

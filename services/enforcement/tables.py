@@ -1,0 +1,5 @@
+"""Tables of the enforcement service (its own database; no other service reads them)."""
+
+from chassis.db import new_metadata
+
+metadata = new_metadata()

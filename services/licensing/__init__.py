@@ -1,0 +1,1 @@
+"""The licensing service: Licensing: one window, same-day issuance, joint and mobile licensing."""

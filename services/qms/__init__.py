@@ -1,0 +1,1 @@
+"""The qms service: Quality management: audit trail, objectives, nonconformities."""

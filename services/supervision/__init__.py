@@ -1,0 +1,1 @@
+"""The supervision service: Supervision: grids, households, claims and inspections."""

@@ -1,0 +1,205 @@
+"""Only a valid, well-typed token from a trusted key gets in; roles are then checked."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from chassis.auth import TokenVerifier, dev_private_key, mint_token
+from services.complaints.app import spec as complaints
+from services.enforcement.app import spec as enforcement
+from services.licensing.app import spec as licensing
+from services.qms.app import spec as qms
+from services.supervision.app import spec as supervision
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def b64(data: dict[str, object]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+async def assert_unauthenticated(response: httpx.Response, detail: str) -> None:
+    assert response.status_code == 401, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["type"] == "/problems/unauthenticated"
+    assert body["status"] == 401
+    assert detail.lower() in body["detail"].lower()
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_missing_token_is_401(probe: httpx.AsyncClient) -> None:
+    await assert_unauthenticated(await probe.get("/protected"), "missing bearer token")
+    await assert_unauthenticated(
+        await probe.get("/protected", headers={"Authorization": "Basic abc"}), "missing"
+    )
+
+
+async def test_valid_token_with_role_is_let_in(probe: httpx.AsyncClient) -> None:
+    token = mint_token(subject="clerk-1", roles=["licensing_clerk"], office="O01")
+    response = await probe.get("/protected", headers=bearer(token))
+    assert response.status_code == 200
+    assert response.json() == {"subject": "clerk-1", "roles": ["licensing_clerk"]}
+
+
+async def test_valid_token_without_the_role_is_403(probe: httpx.AsyncClient) -> None:
+    token = mint_token(subject="inspector-1", roles=["grid_inspector"])
+    response = await probe.get("/protected", headers=bearer(token))
+    assert response.status_code == 403
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == "/problems/forbidden"
+    assert "licensing_clerk" in response.json()["detail"]
+
+
+async def test_expired_token_is_401(probe: httpx.AsyncClient) -> None:
+    token = mint_token(
+        subject="clerk-1",
+        roles=["licensing_clerk"],
+        now=datetime.now(UTC) - timedelta(hours=1),
+        ttl=timedelta(minutes=15),
+    )
+    await assert_unauthenticated(await probe.get("/protected", headers=bearer(token)), "expired")
+
+
+async def test_bad_signature_is_401(probe: httpx.AsyncClient) -> None:
+    forged = mint_token(
+        subject="clerk-1", roles=["licensing_clerk"], key=Ed25519PrivateKey.generate()
+    )
+    await assert_unauthenticated(
+        await probe.get("/protected", headers=bearer(forged)), "invalid token"
+    )
+    # A genuine token whose payload was edited after signing.
+    header, _, signature = mint_token(subject="c", roles=["licensing_clerk"]).split(".")
+    payload = b64(
+        {
+            "sub": "c",
+            "roles": ["admin"],
+            "iss": "shijian-gateway",
+            "aud": "shijian",
+            "iat": 1,
+            "exp": 4_000_000_000,
+        }
+    )
+    await assert_unauthenticated(
+        await probe.get("/protected", headers=bearer(f"{header}.{payload}.{signature}")),
+        "invalid token",
+    )
+
+
+async def test_alg_none_is_401(probe: httpx.AsyncClient) -> None:
+    claims = {
+        "sub": "c",
+        "roles": ["licensing_clerk"],
+        "iss": "shijian-gateway",
+        "aud": "shijian",
+        "iat": 1,
+        "exp": 4_000_000_000,
+    }
+    for alg in ("none", "None", "NONE"):
+        token = f"{b64({'alg': alg, 'typ': 'staff-at+jwt'})}.{b64(claims)}."
+        await assert_unauthenticated(
+            await probe.get("/protected", headers=bearer(token)), "algorithm"
+        )
+
+
+async def test_hmac_with_the_public_key_is_401(probe: httpx.AsyncClient) -> None:
+    # Algorithm confusion: an HS256 token keyed with the (public) verification key.
+    public = dev_private_key().public_key().public_bytes_raw()
+    claims = {
+        "sub": "c",
+        "roles": ["admin"],
+        "iss": "shijian-gateway",
+        "aud": "shijian",
+        "iat": 1,
+        "exp": 4_000_000_000,
+    }
+    token = jwt.encode(claims, public, algorithm="HS256", headers={"typ": "staff-at+jwt"})
+    await assert_unauthenticated(await probe.get("/protected", headers=bearer(token)), "algorithm")
+
+
+async def test_wrong_audience_or_issuer_is_401(probe: httpx.AsyncClient) -> None:
+    token = mint_token(subject="c", roles=["licensing_clerk"], audience="another-system")
+    await assert_unauthenticated(await probe.get("/protected", headers=bearer(token)), "audience")
+    token = mint_token(subject="c", roles=["licensing_clerk"], issuer="someone-else")
+    await assert_unauthenticated(await probe.get("/protected", headers=bearer(token)), "issuer")
+
+
+async def test_wrong_typ_is_401(probe: httpx.AsyncClient) -> None:
+    claims = {
+        "sub": "c",
+        "roles": ["licensing_clerk"],
+        "iss": "shijian-gateway",
+        "aud": "shijian",
+        "iat": int(datetime.now(UTC).timestamp()),
+        "exp": int(datetime.now(UTC).timestamp()) + 600,
+    }
+    for typ in ("JWT", "refresh+jwt", None):
+        headers = {"kid": "dev"} | ({"typ": typ} if typ else {})
+        token = jwt.encode(claims, dev_private_key(), algorithm="EdDSA", headers=headers)
+        await assert_unauthenticated(await probe.get("/protected", headers=bearer(token)), "typ")
+
+
+async def test_partner_token_never_passes_for_staff(probe: httpx.AsyncClient) -> None:
+    partner = mint_token(
+        subject="health", roles=["partner_agency"], kind="partner", agency="health"
+    )
+    response = await probe.get("/protected", headers=bearer(partner))
+    assert response.status_code == 403
+    # A partner-typed token that claims a staff role is refused outright.
+    forged = mint_token(subject="health", roles=["licensing_clerk"], kind="partner")
+    await assert_unauthenticated(await probe.get("/protected", headers=bearer(forged)), "type")
+    staff_claiming_partner = mint_token(subject="x", roles=["partner_agency"], kind="staff")
+    await assert_unauthenticated(
+        await probe.get("/protected", headers=bearer(staff_claiming_partner)), "type"
+    )
+
+
+async def test_es256_tokens_verify_against_a_jwks() -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(key.public_key()))
+    keys = {"k1": jwt.PyJWK.from_dict(jwk | {"kid": "k1", "alg": "ES256"}).key}
+    verifier = TokenVerifier(issuer="shijian-gateway", audience="shijian", keys=keys)
+    token = mint_token(subject="u", roles=["auditor"], key=key, key_id="k1", algorithm="ES256")
+    principal = await verifier.verify(token)
+    assert principal.subject == "u" and principal.roles == frozenset({"auditor"})
+
+
+@pytest.mark.parametrize(
+    "spec", [licensing, supervision, enforcement, complaints, qms], ids=lambda s: s.name
+)
+def test_only_health_readiness_and_metrics_are_anonymous(spec: object) -> None:
+    from chassis.app import ServiceSpec, create_service_app
+    from chassis.settings import Settings
+
+    assert isinstance(spec, ServiceSpec)
+    app = create_service_app(spec, Settings(service=spec.name, environment="test"))
+    anonymous = set()
+    for route in app.routes:
+        dependant = getattr(route, "dependant", None)
+        if dependant is None:
+            continue
+        calls = {getattr(d.call, "__name__", "") for d in _all_dependencies(dependant)}
+        if "authenticated" not in calls:
+            anonymous.add(route.path)  # type: ignore[attr-defined]
+    assert anonymous == {"/healthz", "/readyz", "/metrics"}
+
+
+def _all_dependencies(dependant: object) -> list[Any]:
+    found: list[Any] = []
+    stack = list(getattr(dependant, "dependencies", []))
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(getattr(current, "dependencies", []))
+    return found

@@ -1,0 +1,76 @@
+"""`make run` starts the five services and the gateway on SQLite; Ctrl-C stops them all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+PORTS = {
+    "gateway": 8000,
+    "licensing": 8001,
+    "supervision": 8002,
+    "enforcement": 8003,
+    "complaints": 8004,
+    "qms": 8005,
+}
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def ready(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def test_make_run_serves_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
+    assert not any(listening(port) for port in PORTS.values()), "ports 8000-8005 already taken"
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PORT", "MAKEFLAGS"}}
+    env |= {"DATA_DIR": str(tmp_path / "var"), "BUS_PREFIX": f"test-run-{uuid.uuid4().hex[:8]}"}
+    log = (tmp_path / "make-run.log").open("w")
+    started = time.monotonic()
+    # Its own process group, as a terminal's foreground job is: Ctrl-C signals the whole group.
+    process = subprocess.Popen(
+        ["make", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        pending = dict(PORTS)
+        while pending and time.monotonic() - started < 30:
+            pending = {name: port for name, port in pending.items() if not ready(port)}
+            time.sleep(0.3)
+        output = (tmp_path / "make-run.log").read_text()
+        assert not pending, f"not ready within 30 s: {sorted(pending)}\n{output[-3000:]}"
+        assert {f"{name}.db" for name in PORTS if name != "gateway"} <= {
+            p.name for p in (tmp_path / "var").iterdir()
+        }
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=30)
+    deadline = time.monotonic() + 15
+    while any(listening(port) for port in PORTS.values()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(listening(port) for port in PORTS.values())
+    try:
+        os.killpg(process.pid, 0)
+        survivors = True
+    except ProcessLookupError:
+        survivors = False
+    assert not survivors, "a process of `make run` outlived Ctrl-C"

@@ -1,0 +1,70 @@
+"""A bad setting stops a process at start with one line naming it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from chassis.settings import Settings, describe_error
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start(module: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", module],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("module", ["services.licensing", "services.qms"])
+def test_nonsense_database_url_stops_the_service_with_one_line(module: str) -> None:
+    result = start(module, DATABASE_URL="nonsense")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "DATABASE_URL" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_bus_url_and_port_are_named() -> None:
+    result = start("services.supervision", BUS_URL="http://example", PORT="99999")
+    assert result.returncode == 2
+    line = result.stderr.strip()
+    assert "BUS_URL" in line and "PORT" in line and "\n" not in line
+
+
+def test_gateway_checks_its_upstream_urls() -> None:
+    result = start("gateway", LICENSING_URL="ftp://somewhere")
+    assert result.returncode == 2
+    assert "LICENSING_URL" in result.stderr
+
+
+def test_defaults_follow_the_service_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DATABASE_URL", "PORT", "DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings(service="enforcement")
+    assert settings.database_url == "sqlite+aiosqlite:///var/enforcement.db"
+    assert settings.port == 8003
+    monkeypatch.setenv("DATABASE_URL", "postgresql://shijian@db/enforcement")
+    assert Settings(service="enforcement").database_url == (
+        "postgresql+asyncpg://shijian@db/enforcement"
+    )
+
+
+def test_production_refuses_the_development_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JWKS_URL", raising=False)
+    monkeypatch.delenv("JWT_PUBLIC_KEYS", raising=False)
+    with pytest.raises(ValidationError) as error:
+        Settings(service="qms", environment="production")
+    assert describe_error("qms", error.value).startswith("shijian qms: bad setting JWKS_URL")

@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from contextvars import ContextVar
+from typing import TextIO
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
 from pythonjsonlogger.json import JsonFormatter
@@ -68,9 +69,9 @@ class _ContextFilter(logging.Filter):
         return True
 
 
-def configure_logging(service: str, level: str) -> None:
+def configure_logging(service: str, level: str, stream: TextIO | None = None) -> None:
     """JSON logs on stderr, each line carrying the request, event, correlation and trace ids."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(_ContextFilter(service))
     handler.setFormatter(
         JsonFormatter(

@@ -1,0 +1,85 @@
+"""The published language of shijian: event contracts, the envelope, shared value types.
+
+Importing the package imports every producer's module, so the registry is complete.
+"""
+
+from contracts import complaints, enforcement, licensing, qms, supervision
+from contracts.base import Contract
+from contracts.complaints import ReportTransferred
+from contracts.enforcement import CaseFiled, CaseNotFiled, PenaltyDecided
+from contracts.envelope import MEDIA_TYPE, Envelope, service_source
+from contracts.licensing import (
+    LicenceCancelled,
+    LicenceChanged,
+    LicenceIssued,
+    LicensingCaseSourceTransferred,
+)
+from contracts.qms import NonconformityRaised
+from contracts.registry import (
+    ContractDefinitionError,
+    DuplicateContractError,
+    UnknownContract,
+    all_contracts,
+    lookup,
+)
+from contracts.supervision import (
+    HouseholdAssigned,
+    SupervisionCaseSourceTransferred,
+    UnlicensedTradingFound,
+)
+from contracts.values import (
+    Address,
+    CommunityCode,
+    CreditCode,
+    GeoPoint,
+    GridCode,
+    InvalidCodeError,
+    Money,
+    NonEmptyStr,
+    ResidentId,
+    UtcDateTime,
+)
+
+PRODUCERS = {
+    "complaints": complaints,
+    "enforcement": enforcement,
+    "licensing": licensing,
+    "qms": qms,
+    "supervision": supervision,
+}
+"""Each producing service and the module of the contracts it publishes."""
+
+__all__ = [
+    "MEDIA_TYPE",
+    "PRODUCERS",
+    "Address",
+    "CaseFiled",
+    "CaseNotFiled",
+    "CommunityCode",
+    "Contract",
+    "ContractDefinitionError",
+    "CreditCode",
+    "DuplicateContractError",
+    "Envelope",
+    "GeoPoint",
+    "GridCode",
+    "HouseholdAssigned",
+    "InvalidCodeError",
+    "LicenceCancelled",
+    "LicenceChanged",
+    "LicenceIssued",
+    "LicensingCaseSourceTransferred",
+    "Money",
+    "NonEmptyStr",
+    "NonconformityRaised",
+    "PenaltyDecided",
+    "ReportTransferred",
+    "ResidentId",
+    "SupervisionCaseSourceTransferred",
+    "UnknownContract",
+    "UnlicensedTradingFound",
+    "UtcDateTime",
+    "all_contracts",
+    "lookup",
+    "service_source",
+]

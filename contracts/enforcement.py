@@ -1,0 +1,76 @@
+"""Facts published by the enforcement service: cases filed or not, penalties decided."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import Field
+
+from contracts.base import Contract
+from contracts.values import CreditCode, Money, NonEmptyStr, UtcDateTime
+
+__all__ = ["CaseFiled", "CaseNotFiled", "PenaltyDecided", "PenaltyKind", "Procedure"]
+
+Procedure = Literal["general", "on_the_spot"]
+
+# Administrative Penalty Law (2021) art. 9, less detention, which a market regulator cannot
+# impose; the list is the law's, so it needs no new version until the law changes.
+PenaltyKind = Literal[
+    "warning",
+    "circulated_criticism",
+    "fine",
+    "confiscation_of_illegal_gains",
+    "confiscation_of_illegal_property",
+    "licence_suspension",
+    "qualification_downgrade",
+    "licence_revocation",
+    "business_restriction",
+    "suspension_of_business",
+    "closure",
+    "employment_restriction",
+]
+
+
+class CaseFiled(Contract):
+    """A case was filed (立案) for investigation under the general procedure."""
+
+    event_type = "enforcement.case.filed"
+    subject_field = "case_id"
+
+    case_id: uuid.UUID
+    case_source_id: uuid.UUID | None = None
+    credit_code: CreditCode | None = None
+    filed_at: UtcDateTime
+
+
+class CaseNotFiled(Contract):
+    """A verified case source was closed without filing a case, for the reasons given."""
+
+    event_type = "enforcement.case.not_filed"
+    subject_field = "case_source_id"
+
+    case_source_id: uuid.UUID
+    reasons: tuple[NonEmptyStr, ...] = Field(min_length=1)
+    decided_at: UtcDateTime
+
+
+class PenaltyDecided(Contract):
+    """A penalty decision was made; the source department is notified (通报备案)."""
+
+    event_type = "enforcement.penalty.decided"
+    subject_field = "case_id"
+
+    case_id: uuid.UUID
+    credit_code: CreditCode | None = Field(
+        default=None, description="The party, when it is a registered market entity"
+    )
+    procedure: Procedure
+    penalty_kinds: tuple[PenaltyKind, ...] = Field(min_length=1)
+    fine_amount: Money | None = Field(default=None, description="Fine in CNY, when fined")
+    legal_basis: NonEmptyStr
+    source_department: NonEmptyStr = Field(
+        description="Where the case source came from, to be notified of the decision"
+    )
+    case_source_id: uuid.UUID | None = None
+    decided_at: UtcDateTime

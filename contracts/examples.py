@@ -1,0 +1,132 @@
+"""One example instance of every published contract: the data of the committed samples."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from contracts.base import Contract
+from contracts.complaints import ReportTransferred
+from contracts.enforcement import CaseFiled, CaseNotFiled, PenaltyDecided
+from contracts.licensing import (
+    LicenceCancelled,
+    LicenceChanged,
+    LicenceIssued,
+    LicensingCaseSourceTransferred,
+)
+from contracts.qms import NonconformityRaised
+from contracts.supervision import (
+    HouseholdAssigned,
+    SupervisionCaseSourceTransferred,
+    UnlicensedTradingFound,
+)
+from contracts.values import Address, CreditCode, GeoPoint
+
+__all__ = ["example"]
+
+_NOODLE_SHOP = CreditCode.generate(category="2", region="510106", sequence=10_482)
+_TRADING_CO = CreditCode.generate(category="1", region="510106", sequence=3_317)
+_ADDRESS = Address(
+    text="四川省成都市金牛区营门口路 18 号附 3 号",
+    community_code="510106005003",
+    location=GeoPoint(lon=104.0312, lat=30.6921),
+)
+_CASE = uuid.UUID("6f0a1c2e-7d43-4b8e-9a51-0c3d2e1f4a55")
+_CASE_SOURCE = uuid.UUID("2b7e5c10-93f4-4d2a-8c61-5e0f1a2b3c4d")
+_STAMP = datetime(2025, 3, 12, 2, 30, tzinfo=UTC)
+_EVIDENCE = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+_EXAMPLES: dict[type[Contract], Callable[[], Contract]] = {
+    LicenceIssued: lambda: LicenceIssued(
+        credit_code=_NOODLE_SHOP,
+        name="成都市金牛区老王面馆",
+        entity_type="individual_business",
+        operator_name="王某",
+        address=_ADDRESS,
+        business_scope=("餐饮服务", "预包装食品销售"),
+        issued_at=_STAMP,
+        office_code="ymk",
+    ),
+    LicenceChanged: lambda: LicenceChanged(
+        credit_code=_NOODLE_SHOP,
+        business_scope=("餐饮服务", "预包装食品销售", "食品互联网销售"),
+        changed_at=_STAMP,
+    ),
+    LicenceCancelled: lambda: LicenceCancelled(
+        credit_code=_NOODLE_SHOP, cancelled_at=_STAMP, reason="经营者申请注销"
+    ),
+    LicensingCaseSourceTransferred: lambda: LicensingCaseSourceTransferred(
+        case_source_id=_CASE_SOURCE,
+        credit_code=_TRADING_CO,
+        allegation="股东签名涉嫌伪造",
+        evidence_refs=(_EVIDENCE,),
+        transferred_at=_STAMP,
+        transferred_by="clerk-0007",
+    ),
+    HouseholdAssigned: lambda: HouseholdAssigned(
+        credit_code=_NOODLE_SHOP,
+        grid_code="510106005003002",
+        office_code="ymk",
+        owner="inspector-0012",
+        agent="inspector-0019",
+        claim_deadline=date(2025, 3, 17),
+        assigned_at=_STAMP,
+    ),
+    SupervisionCaseSourceTransferred: lambda: SupervisionCaseSourceTransferred(
+        case_source_id=_CASE_SOURCE,
+        credit_code=_NOODLE_SHOP,
+        allegation="超范围经营",
+        evidence_refs=(_EVIDENCE,),
+        transferred_at=_STAMP,
+        transferred_by="inspector-0012",
+        office_code="ymk",
+    ),
+    UnlicensedTradingFound: lambda: UnlicensedTradingFound(
+        finding_id=uuid.UUID("c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b"),
+        address=_ADDRESS,
+        description="路边无照烧烤摊，已告知可到流动办照车办理",
+        found_at=_STAMP,
+        found_by="inspector-0012",
+    ),
+    CaseFiled: lambda: CaseFiled(
+        case_id=_CASE, case_source_id=_CASE_SOURCE, credit_code=_TRADING_CO, filed_at=_STAMP
+    ),
+    CaseNotFiled: lambda: CaseNotFiled(
+        case_source_id=_CASE_SOURCE,
+        reasons=("违法事实不能成立",),
+        decided_at=_STAMP,
+    ),
+    PenaltyDecided: lambda: PenaltyDecided(
+        case_id=_CASE,
+        credit_code=_TRADING_CO,
+        procedure="general",
+        penalty_kinds=("warning", "fine"),
+        fine_amount=Decimal("5000.00"),
+        legal_basis="《市场主体登记管理条例》第四十五条",
+        source_department="licensing",
+        case_source_id=_CASE_SOURCE,
+        decided_at=_STAMP,
+    ),
+    ReportTransferred: lambda: ReportTransferred(
+        report_id=uuid.UUID("8e9f0a1b-2c3d-4e5f-8a7b-9c0d1e2f3a4b"),
+        case_source_id=_CASE_SOURCE,
+        credit_code=_NOODLE_SHOP,
+        allegation="销售过期食品",
+        office_code="ymk",
+        transferred_at=_STAMP,
+    ),
+    NonconformityRaised: lambda: NonconformityRaised(
+        nonconformity_id=uuid.UUID("0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"),
+        basis="time_limit_rule",
+        basis_code="household.claim",
+        description="户口认领超过 3 个工作日时限",
+        raised_at=_STAMP,
+    ),
+}
+
+
+def example(contract: type[Contract]) -> Contract:
+    """A new example instance of a contract class (KeyError if it has none yet)."""
+    return _EXAMPLES[contract]()

@@ -1,0 +1,66 @@
+"""Facts published by the supervision service: households routed, findings, case sources."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pydantic import Field
+
+from contracts.base import Contract
+from contracts.values import Address, CreditCode, GridCode, NonEmptyStr, UtcDateTime
+
+__all__ = [
+    "HouseholdAssigned",
+    "SupervisionCaseSourceTransferred",
+    "UnlicensedTradingFound",
+]
+
+
+class HouseholdAssigned(Contract):
+    """A household (经济户口) was routed to its grid's owner, who must claim it by the deadline."""
+
+    event_type = "supervision.household.assigned"
+    subject_field = "credit_code"
+
+    credit_code: CreditCode
+    grid_code: GridCode
+    office_code: NonEmptyStr
+    owner: NonEmptyStr = Field(description="User id of the grid's responsible inspector")
+    agent: NonEmptyStr | None = Field(
+        default=None, description="User id of the owner's agent (职位代理) acting today, if any"
+    )
+    claim_deadline: date = Field(description="Last day to claim, Asia/Shanghai calendar")
+    assigned_at: UtcDateTime
+
+
+class SupervisionCaseSourceTransferred(Contract):
+    """An office transferred a case source (案源移送) found in supervision to enforcement."""
+
+    event_type = "supervision.case_source.transferred"
+    subject_field = "case_source_id"
+
+    case_source_id: uuid.UUID
+    credit_code: CreditCode | None = Field(
+        default=None, description="The business concerned; empty for unlicensed trading"
+    )
+    allegation: NonEmptyStr
+    evidence_refs: tuple[NonEmptyStr, ...] = Field(
+        default=(), description="Content addresses (SHA-256) of the attached evidence"
+    )
+    transferred_at: UtcDateTime
+    transferred_by: NonEmptyStr = Field(description="User id (token `sub`) of the transferor")
+    office_code: NonEmptyStr = Field(description="The transferring office")
+
+
+class UnlicensedTradingFound(Contract):
+    """An inspector found unlicensed trading (无照经营) at an address."""
+
+    event_type = "supervision.unlicensed.found"
+    subject_field = "finding_id"
+
+    finding_id: uuid.UUID
+    address: Address
+    description: NonEmptyStr
+    found_at: UtcDateTime
+    found_by: NonEmptyStr = Field(description="User id of the inspector")

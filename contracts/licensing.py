@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Literal
 
 from pydantic import Field
 
 from contracts.base import Contract
+from contracts.shapes import CaseSourceTransfer
 from contracts.values import Address, CreditCode, NonEmptyStr, UtcDateTime
 
 __all__ = [
@@ -72,22 +72,10 @@ class LicenceCancelled(Contract):
     reason: NonEmptyStr
 
 
-class LicensingCaseSourceTransferred(Contract):
+class LicensingCaseSourceTransferred(CaseSourceTransfer):
     """Registration staff transferred a case source (案源移送) to enforcement.
 
     For example forged shareholder signatures or false registered capital found at the window.
     """
 
     event_type = "licensing.case_source.transferred"
-    subject_field = "case_source_id"
-
-    case_source_id: uuid.UUID
-    credit_code: CreditCode | None = Field(
-        default=None, description="The business concerned, when it is registered"
-    )
-    allegation: NonEmptyStr
-    evidence_refs: tuple[NonEmptyStr, ...] = Field(
-        default=(), description="Content addresses (SHA-256) of the attached evidence"
-    )
-    transferred_at: UtcDateTime
-    transferred_by: NonEmptyStr = Field(description="User id (token `sub`) of the transferor")

@@ -8,6 +8,7 @@ from datetime import date
 from pydantic import Field
 
 from contracts.base import Contract
+from contracts.shapes import CaseSourceTransfer
 from contracts.values import Address, CreditCode, GridCode, NonEmptyStr, UtcDateTime
 
 __all__ = [
@@ -34,22 +35,14 @@ class HouseholdAssigned(Contract):
     assigned_at: UtcDateTime
 
 
-class SupervisionCaseSourceTransferred(Contract):
-    """An office transferred a case source (案源移送) found in supervision to enforcement."""
+class SupervisionCaseSourceTransferred(CaseSourceTransfer):
+    """An office transferred a case source (案源移送) found in supervision to enforcement.
+
+    `credit_code` is empty for unlicensed trading.
+    """
 
     event_type = "supervision.case_source.transferred"
-    subject_field = "case_source_id"
 
-    case_source_id: uuid.UUID
-    credit_code: CreditCode | None = Field(
-        default=None, description="The business concerned; empty for unlicensed trading"
-    )
-    allegation: NonEmptyStr
-    evidence_refs: tuple[NonEmptyStr, ...] = Field(
-        default=(), description="Content addresses (SHA-256) of the attached evidence"
-    )
-    transferred_at: UtcDateTime
-    transferred_by: NonEmptyStr = Field(description="User id (token `sub`) of the transferor")
     office_code: NonEmptyStr = Field(description="The transferring office")
 
 

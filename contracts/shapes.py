@@ -1,0 +1,30 @@
+"""Shapes several producers' contracts share (not contracts themselves: no event type)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from pydantic import Field
+
+from contracts.base import Contract
+from contracts.values import CreditCode, NonEmptyStr, UtcDateTime
+
+__all__ = ["CaseSourceTransfer"]
+
+
+class CaseSourceTransfer(Contract):
+    """A case source (案源) handed to enforcement: what every transferring department sends."""
+
+    subject_field: ClassVar[str] = "case_source_id"
+
+    case_source_id: uuid.UUID
+    credit_code: CreditCode | None = Field(
+        default=None, description="The business concerned, when it is registered"
+    )
+    allegation: NonEmptyStr
+    evidence_refs: tuple[NonEmptyStr, ...] = Field(
+        default=(), description="Content addresses (SHA-256) of the attached evidence"
+    )
+    transferred_at: UtcDateTime
+    transferred_by: NonEmptyStr = Field(description="User id (token `sub`) of the transferor")

@@ -16,7 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 
 from chassis.auth import CurrentPrincipal, TokenVerifier, authenticated
-from chassis.bus import HandlerRegistry, Transport
+from chassis.bus import Bus, HandlerRegistry
 from chassis.db import Database
 from chassis.observability import RequestContextMiddleware, metrics_response
 from chassis.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
@@ -57,14 +57,14 @@ def create_service_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = Database(settings.database_url)
-        app.state.outbox_written = asyncio.Event()
-        app.state.transport = Transport(settings.bus_url, name=f"{settings.bus_prefix}.{spec.name}")
-        app.state.transport.start()
+        app.state.bus = Bus(settings=settings, database=app.state.database, handlers=spec.handlers)
+        app.state.outbox_written = app.state.bus.outbox_written
+        app.state.bus.start()
         log.info("started", extra={"port": settings.port, "bus_prefix": settings.bus_prefix})
         try:
             yield
         finally:
-            await app.state.transport.stop()
+            await app.state.bus.stop()
             await app.state.database.dispose()
 
     app = FastAPI(
@@ -93,15 +93,8 @@ def create_service_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
 
     @app.get("/readyz", tags=["operations"], include_in_schema=False)
     async def readyz() -> Response:
-        async def broker() -> None:
-            if not app.state.transport.is_up:
-                raise ConnectionError("not connected to the broker")
-
-        checks = dict(
-            await asyncio.gather(
-                _check("database", app.state.database.ping), _check("broker", broker)
-            )
-        )
+        checks = dict([await _check("database", app.state.database.ping)])
+        checks.update(app.state.bus.problems())
         if all(state == "ok" for state in checks.values()):
             return JSONResponse({"status": "ready", "service": spec.name, "checks": checks})
         failing = ", ".join(name for name, state in checks.items() if state != "ok")

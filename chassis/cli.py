@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Sequence
 
 import uvicorn
 
 from chassis.app import ServiceSpec, create_service_app
+from chassis.bus.deadletters import list_dead_letters, replay
+from chassis.db import Database
 from chassis.migrations import alembic_config, make_migration, upgrade
 from chassis.observability import configure_logging
-from chassis.settings import load_settings
+from chassis.settings import Settings, load_settings
 
 
 def run(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
@@ -23,6 +26,9 @@ def run(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
     revision = commands.add_parser("makemigration", help="autogenerate a new revision")
     revision.add_argument("message")
     commands.add_parser("handlers", help="list the events this service handles")
+    dlq = commands.add_parser("dlq", help="list dead letters, or replay them after a fix")
+    dlq.add_argument("--replay", nargs="+", metavar="EVENT_ID", help="replay these events")
+    dlq.add_argument("--replay-all", action="store_true", help="replay every dead letter")
     args = parser.parse_args(argv)
 
     if args.command == "handlers":
@@ -34,6 +40,10 @@ def run(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
     if args.command == "migrate":
         upgrade(config)
         print(f"{spec.name}: database at the newest revision", file=sys.stderr)
+    elif args.command == "dlq" and not spec.handlers.routing_keys():
+        print(f"{spec.name}: handles no events, so has no queue and no dead letters")
+    elif args.command == "dlq":
+        asyncio.run(_dead_letters(settings, args.replay, args.replay_all))
     elif args.command == "makemigration":
         make_migration(config, spec.versions_dir, args.message)
     else:
@@ -46,3 +56,22 @@ def run(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
             access_log=False,
             server_header=False,
         )
+
+
+async def _dead_letters(settings: Settings, chosen: list[str] | None, everything: bool) -> None:
+    if chosen or everything:
+        count = await replay(settings, None if everything else set(chosen or ()))
+        print(f"{settings.service}: replayed {count} dead letter(s)")
+        return
+    database = Database(settings.database_url)
+    try:
+        letters = await list_dead_letters(settings, database)
+    finally:
+        await database.dispose()
+    if not letters:
+        print(f"{settings.service}: no dead letters")
+    for letter in letters:
+        attempts = f" after {letter.attempts} attempts" if letter.attempts else ""
+        print(f"{letter.event_id}  {letter.type}  {letter.reason}{attempts}")
+        if letter.error:
+            print(f"    last error: {letter.error}")

@@ -52,12 +52,27 @@ sa.Index(
     postgresql_where=outbox.c.published_at.is_(None),
 )
 
+# Pruning finds published rows by age.
+sa.Index("ix_outbox_published", outbox.c.published_at)
+
 inbox = sa.Table(
     "inbox",
     chassis_metadata,
     sa.Column("event_id", sa.Uuid, primary_key=True),
     sa.Column("routing_key", sa.String(200), nullable=False),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+)
+sa.Index("ix_inbox_received", inbox.c.received_at)
+
+# The last error of each event a handler failed on: the DLQ command shows it beside the message.
+delivery_failures = sa.Table(
+    "delivery_failures",
+    chassis_metadata,
+    sa.Column("event_id", sa.Uuid, primary_key=True),
+    sa.Column("routing_key", sa.String(200), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("error", sa.Text, nullable=False),
+    sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 event_sequences = sa.Table(

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Literal, NoReturn, TypeVar, overload
 
-from pydantic import ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -49,6 +49,17 @@ class Settings(BaseSettings):
     jwt_public_keys: str | None = None
     jwt_issuer: str = "shijian-gateway"
     jwt_audience: str = "shijian"
+    bus_delivery_limit: int = Field(default=5, ge=1, le=100)
+    bus_prefetch: int = Field(default=32, ge=1, le=1000)
+    bus_concurrency: int = Field(default=16, ge=1, le=500)
+    bus_heartbeat_seconds: int = Field(default=15, ge=1, le=600)
+    relay_batch: int = Field(default=200, ge=1, le=5000)
+    relay_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    publish_timeout_seconds: float = Field(default=5.0, gt=0, le=120)
+    outbox_retention_hours: float = Field(default=72.0, gt=0)
+    inbox_retention_days: float = Field(default=30.0, gt=0)
+    crash_point: str | None = None
+    crash_probability: float = Field(default=1.0, ge=0, le=1)
 
     @field_validator("database_url")
     @classmethod
@@ -87,6 +98,15 @@ class Settings(BaseSettings):
         if not 0 <= value <= 65535:
             raise ValueError("must be between 1 and 65535")
         return value
+
+    @field_validator("crash_point")
+    @classmethod
+    def _crash_point(cls, value: str | None) -> str | None:
+        from chassis.bus.faults import CRASH_POINTS
+
+        if value and value not in CRASH_POINTS:
+            raise ValueError(f"one of {', '.join(sorted(CRASH_POINTS))}")
+        return value or None
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:

@@ -88,7 +88,8 @@ class UnitOfWork:
             subject=subject if subject is not None else event.subject(),
             sequence=sequence,
             correlation_id=observability.correlation_id.get(),
-            causation_id=observability.causation_id.get(),
+            # Emitted while handling an event: that event caused this one.
+            causation_id=observability.event_id.get(),
             traceparent=observability.traceparent.get(),
         )
         self._pending.append(pending)

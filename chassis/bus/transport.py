@@ -1,58 +1,99 @@
-"""The AMQP connection of a process: robust, with heartbeats, never blocking the start."""
+"""The AMQP connection of a process, re-made by our own loop whenever it is lost.
+
+A plain connection plus an explicit reconnect loop, rather than aio-pika's robust connection,
+whose consumer restoration has failed after reconnects in several releases (#231, #626, #588):
+every component re-opens its own channel and re-declares what it needs on each new connection.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 import aio_pika
-from aio_pika.abc import AbstractRobustConnection
+from aio_pika.abc import AbstractConnection
 
 log = logging.getLogger("shijian.bus")
 
+# What a broken or refused broker connection raises, from the socket up to aiormq.
+CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    ConnectionError,
+    TimeoutError,
+    aio_pika.exceptions.AMQPError,
+    RuntimeError,
+)
+
 
 class Transport:
-    """Keeps one robust connection to RabbitMQ; connects in the background until it succeeds."""
+    """Keeps one connection to RabbitMQ open, with heartbeats; never blocks the service's start."""
 
-    def __init__(self, url: str, *, name: str, heartbeat: int = 30, retry_seconds: float = 2.0):
+    def __init__(
+        self, url: str, *, name: str, heartbeat: int = 15, retry_seconds: float = 1.0
+    ) -> None:
         self.url = url
         self.name = name
         self.heartbeat = heartbeat
         self.retry_seconds = retry_seconds
-        self.connection: AbstractRobustConnection | None = None
-        self._connecting: asyncio.Task[None] | None = None
+        self._connection: AbstractConnection | None = None
+        self._ready = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
 
-    async def _connect_until_up(self) -> None:
+    async def _keep_connected(self) -> None:
         while True:
             try:
-                self.connection = await aio_pika.connect_robust(
+                connection = await aio_pika.connect(
                     self.url,
                     heartbeat=self.heartbeat,
+                    timeout=10,
                     client_properties={"connection_name": self.name},
                 )
-            except (OSError, aio_pika.exceptions.AMQPError) as error:
-                log.warning("broker unreachable, retrying", extra={"error": str(error)})
+            except CONNECTION_ERRORS as error:
+                log.warning("broker unreachable, retrying", extra={"error": repr(error)})
                 await asyncio.sleep(self.retry_seconds)
-            else:
-                log.info("broker connected")
-                return
+                continue
+            lost = asyncio.Event()
+
+            def on_close(*_: Any, lost: asyncio.Event = lost) -> None:
+                lost.set()
+
+            connection.close_callbacks.add(on_close)
+            self._connection = connection
+            self._ready.set()
+            log.info("broker connected")
+            await lost.wait()
+            self._ready.clear()
+            self._connection = None
+            log.warning("broker connection lost, reconnecting")
+            with contextlib.suppress(*CONNECTION_ERRORS):
+                await connection.close()
+            await asyncio.sleep(self.retry_seconds)
 
     def start(self) -> None:
-        """Begin connecting; the service starts even while the broker is down."""
-        self._connecting = asyncio.create_task(self._connect_until_up(), name="bus-connect")
+        """Begin connecting; keep reconnecting until stopped."""
+        self._task = asyncio.create_task(self._keep_connected(), name="bus-transport")
+
+    async def connection(self) -> AbstractConnection:
+        """The open connection, waiting for one if the broker is away."""
+        while True:
+            await self._ready.wait()
+            if self._connection is not None:
+                return self._connection
 
     @property
     def is_up(self) -> bool:
         """Whether the connection is open right now."""
-        # A robust connection stays "open" while it reconnects; `connected` tells the truth.
-        return self.connection is not None and self.connection.connected.is_set()
+        return self._connection is not None and self._connection.connected.is_set()
 
     async def stop(self) -> None:
-        """Stop connecting and close the connection."""
-        if self._connecting is not None:
-            self._connecting.cancel()
+        """Stop reconnecting and close the connection."""
+        if self._task is not None:
+            self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._connecting
-        if self.connection is not None:
-            await self.connection.close()
+                await self._task
+        if self._connection is not None:
+            with contextlib.suppress(*CONNECTION_ERRORS):
+                await self._connection.close()
+            self._connection = None

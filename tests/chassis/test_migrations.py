@@ -20,7 +20,14 @@ from tests.conftest import CreateDatabase
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = [licensing, supervision, enforcement, complaints, qms]
-CHASSIS_TABLES = {"outbox", "inbox", "event_sequences", "idempotency_keys", "alembic_version"}
+CHASSIS_TABLES = {
+    "outbox",
+    "inbox",
+    "event_sequences",
+    "idempotency_keys",
+    "delivery_failures",
+    "alembic_version",
+}
 
 
 def migrate(service: str, database_url: str) -> None:

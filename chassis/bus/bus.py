@@ -1,0 +1,83 @@
+"""A service's whole bus: one connection, the outbox relay, and the consumer of its queue."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from chassis.bus.consumer import Consumer
+from chassis.bus.faults import CrashPoints
+from chassis.bus.handlers import HandlerRegistry
+from chassis.bus.relay import Relay
+from chassis.bus.topology import Topology
+from chassis.bus.transport import Transport
+from chassis.db import Database
+from chassis.settings import Settings
+
+
+class Bus:
+    """Started and stopped by the service's lifespan; `outbox_written` wakes the relay."""
+
+    def __init__(
+        self, *, settings: Settings, database: Database, handlers: HandlerRegistry
+    ) -> None:
+        self.outbox_written = asyncio.Event()
+        self.topology = Topology(settings.bus_prefix, settings.bus_delivery_limit)
+        crash = CrashPoints(settings.crash_point, settings.crash_probability)
+        self.transport = Transport(
+            settings.bus_url,
+            name=f"{settings.bus_prefix}.{settings.service}",
+            heartbeat=settings.bus_heartbeat_seconds,
+        )
+        self.relay = Relay(
+            service=settings.service,
+            database=database,
+            transport=self.transport,
+            topology=self.topology,
+            wake=self.outbox_written,
+            batch=settings.relay_batch,
+            poll_seconds=settings.relay_poll_seconds,
+            publish_timeout=settings.publish_timeout_seconds,
+            outbox_retention=timedelta(hours=settings.outbox_retention_hours),
+            inbox_retention=timedelta(days=settings.inbox_retention_days),
+            crash=crash,
+        )
+        # A service that handles no event has no queue and no consumer.
+        self.consumer = (
+            Consumer(
+                service=settings.service,
+                registry=handlers,
+                database=database,
+                transport=self.transport,
+                topology=self.topology,
+                after_commit=self.outbox_written.set,
+                prefetch=settings.bus_prefetch,
+                concurrency=settings.bus_concurrency,
+                crash=crash,
+            )
+            if handlers.routing_keys()
+            else None
+        )
+
+    def start(self) -> None:
+        """Connect, relay and consume in the background."""
+        self.transport.start()
+        self.relay.start()
+        if self.consumer is not None:
+            self.consumer.start()
+
+    async def stop(self) -> None:
+        """Finish deliveries in hand, stop relaying, disconnect."""
+        if self.consumer is not None:
+            await self.consumer.stop()
+        await self.relay.stop()
+        await self.transport.stop()
+
+    def problems(self) -> dict[str, str]:
+        """Readiness of the broker link and of the consumer, by name ("ok" when fine)."""
+        checks = {"broker": "ok" if self.transport.is_up else "unavailable: not connected"}
+        if self.consumer is not None:
+            checks["consumer"] = (
+                "ok" if self.consumer.attached else "unavailable: no consumer on the queue"
+            )
+        return checks

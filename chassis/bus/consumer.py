@@ -1,0 +1,360 @@
+"""The consumer: a delivery is validated, deduplicated by the inbox, handled, committed, acked."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import aio_pika
+from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
+from pydantic import ValidationError
+from sqlalchemy.dialects import postgresql, sqlite
+
+from chassis import observability
+from chassis.bus.faults import CrashPoints
+from chassis.bus.handlers import HandlerRegistry, Registration
+from chassis.bus.metrics import (
+    CONSUMERS_ATTACHED,
+    EVENTS_CONSUMED,
+    EVENTS_DEAD_LETTERED,
+    HANDLER_LATENCY,
+)
+from chassis.bus.topology import Topology, declare_service_queue
+from chassis.bus.transport import CONNECTION_ERRORS, Transport
+from chassis.db import Database, delivery_failures, inbox
+from chassis.uow import UnitOfWork
+from contracts import Contract, Envelope, UnknownContract
+
+log = logging.getLogger("shijian.bus.consumer")
+ERROR_HEADER = "x-shijian-error"
+MAX_BACKOFF_SECONDS = 10.0
+
+
+class InvalidMessage(Exception):  # noqa: N818 - a kind of message, not of failure
+    """A delivery no handler can ever accept: it goes to the DLQ at once."""
+
+
+def _delivery_count(message: AbstractIncomingMessage) -> int:
+    # Quorum queues count every return of the message, by nack or by a lost channel.
+    count = (message.headers or {}).get("x-delivery-count", 0)
+    return int(count) if isinstance(count, int) else 0
+
+
+class Consumer:
+    """Consumes one service's queue with bounded concurrency; re-attaches after any loss."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        registry: HandlerRegistry,
+        database: Database,
+        transport: Transport,
+        topology: Topology,
+        after_commit: Callable[[], None] | None = None,
+        prefetch: int = 32,
+        concurrency: int = 16,
+        crash: CrashPoints | None = None,
+    ) -> None:
+        self.service = service
+        self.registry = registry
+        self.database = database
+        self.transport = transport
+        self.topology = topology
+        self.after_commit = after_commit
+        self.prefetch = prefetch
+        self.crash = crash or CrashPoints(None)
+        self._slots = asyncio.Semaphore(concurrency)
+        self._subjects: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._database_up = asyncio.Event()
+        self._database_up.set()
+        self._watching_database: asyncio.Task[None] | None = None
+        self._channel: AbstractChannel | None = None
+        self._queue: AbstractQueue | None = None
+        self._consumer_tag: str | None = None
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._task: asyncio.Task[None] | None = None
+        self.attached = False
+
+    def start(self) -> None:
+        """Consume in the background until stopped."""
+        self._task = asyncio.create_task(self._run(), name=f"consumer-{self.service}")
+
+    async def stop(self, drain_seconds: float = 10.0) -> None:
+        """Stop taking deliveries, finish those in hand (so they are not returned), close."""
+        if self._queue is not None and self._consumer_tag is not None:
+            with contextlib.suppress(*CONNECTION_ERRORS):
+                await self._queue.cancel(self._consumer_tag)
+        if self._in_flight:
+            await asyncio.wait(self._in_flight, timeout=drain_seconds)
+        for task in (self._task, self._watching_database):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if self._channel is not None:
+            with contextlib.suppress(*CONNECTION_ERRORS):
+                await self._channel.close()
+        self._set_attached(False)
+
+    def _set_attached(self, attached: bool) -> None:
+        self.attached = attached
+        CONSUMERS_ATTACHED.labels(self.service).set(1 if attached else 0)
+
+    async def _run(self) -> None:
+        while True:
+            connection = await self.transport.connection()
+            lost = asyncio.Event()
+
+            def on_close(*_: Any, lost: asyncio.Event = lost) -> None:
+                lost.set()
+
+            channel = None
+            try:
+                connection.close_callbacks.add(on_close)
+                channel = await connection.channel()
+                channel.close_callbacks.add(on_close)
+                await channel.set_qos(prefetch_count=self.prefetch)
+                queue = await declare_service_queue(
+                    channel, self.topology, self.service, self.registry.routing_keys()
+                )
+                self._channel, self._queue = channel, queue
+                self._consumer_tag = await queue.consume(self._deliver)
+                self._set_attached(True)
+                log.info("consumer attached", extra={"queue": queue.name})
+                await lost.wait()
+            except CONNECTION_ERRORS as error:
+                log.warning("consumer interrupted", extra={"error": repr(error)})
+            finally:
+                self._set_attached(False)
+                connection.close_callbacks.discard(on_close)
+                if channel is not None and not channel.is_closed:
+                    with contextlib.suppress(*CONNECTION_ERRORS):
+                        await channel.close()
+            await asyncio.sleep(0.5)
+
+    async def _deliver(self, message: AbstractIncomingMessage) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            async with self._slots:
+                await self.handle(message)
+        finally:
+            if task is not None:
+                self._in_flight.discard(task)
+
+    @contextlib.asynccontextmanager
+    async def _subject_turn(self, subject: str) -> AsyncIterator[None]:
+        # Deliveries about one subject run one at a time, in the order they arrived.
+        lock, users = self._subjects.get(subject, (asyncio.Lock(), 0))
+        self._subjects[subject] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._subjects[subject]
+            if users == 1:
+                del self._subjects[subject]
+            else:
+                self._subjects[subject] = (lock, users - 1)
+
+    def open(self, message: AbstractIncomingMessage) -> tuple[Envelope, Contract, Registration]:
+        """The envelope, the validated event and its handler; InvalidMessage if any is wrong."""
+        try:
+            envelope = Envelope.from_json(message.body)
+        except ValidationError as error:
+            raise InvalidMessage(f"not a valid CloudEvents envelope: {error}") from None
+        registration = self.registry.get(envelope.routing_key)
+        if registration is None:
+            raise InvalidMessage(f"no handler for {envelope.routing_key} in {self.service}")
+        try:
+            event = envelope.open_as(registration.contract)
+        except (ValidationError, UnknownContract, TypeError) as error:
+            raise InvalidMessage(f"data does not match {envelope.routing_key}: {error}") from None
+        return envelope, event, registration
+
+    async def handle(self, message: AbstractIncomingMessage) -> None:
+        """Process one delivery end to end (public for tests and benchmarks)."""
+        try:
+            envelope, event, registration = self.open(message)
+        except InvalidMessage as error:
+            await self._dead_letter(message, str(error))
+            return
+        tokens = [
+            (observability.event_id, observability.event_id.set(envelope.id)),
+            (
+                observability.correlation_id,
+                observability.correlation_id.set(envelope.correlationid),
+            ),
+            (observability.causation_id, observability.causation_id.set(envelope.causationid)),
+            (
+                observability.traceparent,
+                observability.traceparent.set(observability.new_traceparent(envelope.traceparent)),
+            ),
+        ]
+        try:
+            async with self._subject_turn(envelope.subject):
+                await self._process(message, envelope, event, registration)
+        finally:
+            for var, token in reversed(tokens):
+                var.reset(token)  # type: ignore[attr-defined]
+
+    async def _process(
+        self,
+        message: AbstractIncomingMessage,
+        envelope: Envelope,
+        event: Contract,
+        registration: Registration,
+    ) -> None:
+        started = time.perf_counter()
+        while True:
+            await self._database_up.wait()
+            try:
+                outcome = await self._apply(envelope, event, registration)
+                break
+            except Exception as error:
+                if not await self._database_reachable():
+                    # Not the message's fault: hold it (no redelivery is counted) until it is.
+                    await self._pause_for_database(error)
+                    continue
+                await self._failed(message, envelope, error)
+                return
+        HANDLER_LATENCY.labels(self.service, event.event_type).observe(
+            time.perf_counter() - started
+        )
+        EVENTS_CONSUMED.labels(self.service, event.event_type, outcome).inc()
+        if outcome == "duplicate":
+            log.info("duplicate delivery acked without effect", extra={"outcome": outcome})
+        await self._settle(message.ack())
+
+    async def _apply(self, envelope: Envelope, event: Contract, registration: Registration) -> str:
+        async with UnitOfWork(self.database, self.service, after_commit=self.after_commit) as uow:
+            dialect = postgresql if self.database.dialect == "postgresql" else sqlite
+            first_time = (
+                await uow.session.execute(
+                    dialect.insert(inbox)
+                    .values(
+                        event_id=envelope.id,
+                        routing_key=envelope.routing_key,
+                        received_at=datetime.now(UTC),
+                    )
+                    .on_conflict_do_nothing(index_elements=[inbox.c.event_id])
+                    .returning(inbox.c.event_id)
+                )
+            ).first()
+            if first_time is None:
+                return "duplicate"
+            await registration.handler(uow, event, envelope)
+            self.crash.reached("consumer.before_commit")
+            await uow.commit()
+            self.crash.reached("consumer.after_commit_before_ack")
+            return "processed"
+
+    async def _database_reachable(self) -> bool:
+        try:
+            await asyncio.wait_for(self.database.ping(), 5)
+        except Exception:
+            return False
+        return True
+
+    async def _pause_for_database(self, error: BaseException) -> None:
+        if self._database_up.is_set():
+            log.warning("database unreachable: consumption paused", extra={"error": repr(error)})
+            self._database_up.clear()
+            self._watching_database = asyncio.create_task(self._wait_for_database())
+        await self._database_up.wait()
+
+    async def _wait_for_database(self) -> None:
+        while True:
+            if await self._database_reachable():
+                break
+            await asyncio.sleep(1.0)
+        log.info("database back: consumption resumed")
+        self._database_up.set()
+
+    async def _failed(
+        self, message: AbstractIncomingMessage, envelope: Envelope, error: BaseException
+    ) -> None:
+        attempts = _delivery_count(message) + 1
+        event_type = envelope.type
+        log.warning(
+            "handler failed; the broker will redeliver",
+            extra={"attempt": attempts, "error": repr(error)},
+            exc_info=error,
+        )
+        EVENTS_CONSUMED.labels(self.service, event_type, "failed").inc()
+        await self._record_failure(envelope, attempts, error)
+        if attempts > self.topology.delivery_limit:
+            EVENTS_DEAD_LETTERED.labels(self.service, event_type, "delivery_limit").inc()
+        # Back off before handing the message back; its slot stays taken meanwhile.
+        await asyncio.sleep(min(0.1 * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS))
+        await self._settle(message.nack(requeue=True))
+
+    async def _record_failure(
+        self, envelope: Envelope, attempts: int, error: BaseException
+    ) -> None:
+        dialect = postgresql if self.database.dialect == "postgresql" else sqlite
+        values = {
+            "event_id": envelope.id,
+            "routing_key": envelope.routing_key,
+            "attempts": attempts,
+            "error": f"{type(error).__name__}: {error}"[:4000],
+            "failed_at": datetime.now(UTC),
+        }
+        statement = dialect.insert(delivery_failures).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=[delivery_failures.c.event_id],
+            set_={k: statement.excluded[k] for k in ("attempts", "error", "failed_at")},
+        )
+        try:
+            async with self.database.session() as session, session.begin():
+                await session.execute(statement)
+        except Exception as record_error:
+            log.warning("could not record the failure", extra={"error": repr(record_error)})
+
+    async def _dead_letter(self, message: AbstractIncomingMessage, reason: str) -> None:
+        """Send an invalid delivery to the DLQ at once, with the reason in a header."""
+        log.warning("invalid message sent to the DLQ", extra={"reason": reason[:500]})
+        event_type = message.type or "unknown"
+        EVENTS_CONSUMED.labels(self.service, event_type, "rejected").inc()
+        channel = self._channel
+        try:
+            if channel is None:
+                raise RuntimeError("no channel")
+            exchange = await channel.get_exchange(self.topology.dead_letter_exchange)
+            headers = dict(message.headers or {})
+            headers[ERROR_HEADER] = reason[:2000]
+            headers["x-shijian-queue"] = self.topology.queue(self.service)
+            await exchange.publish(
+                aio_pika.Message(
+                    body=message.body,
+                    headers=headers,
+                    content_type=message.content_type,
+                    message_id=message.message_id,
+                    type=message.type,
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                ),
+                routing_key=self.topology.dead_letter_queue(self.service),
+                timeout=5,
+            )
+        except CONNECTION_ERRORS as error:
+            # Not parked yet: hand it back; at worst the delivery limit parks it (without reason).
+            log.warning("could not park the invalid message", extra={"error": repr(error)})
+            await self._settle(message.nack(requeue=True))
+            return
+        EVENTS_DEAD_LETTERED.labels(self.service, event_type, "invalid").inc()
+        await self._settle(message.ack())
+
+    async def _settle(self, settlement: Any) -> None:
+        try:
+            await settlement
+        except CONNECTION_ERRORS as error:
+            # A delivery from a channel that has since closed: the broker redelivers it and the
+            # inbox absorbs the duplicate, so the stale message is simply dropped.
+            log.info("stale delivery dropped", extra={"error": repr(error)})

@@ -1,0 +1,204 @@
+"""The outbox relay: claims unsent rows, publishes them with confirms, marks them sent."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aio_pika
+import sqlalchemy as sa
+from aio_pika.abc import AbstractExchange
+from sqlalchemy.exc import SQLAlchemyError
+
+from chassis.bus.faults import CrashPoints
+from chassis.bus.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
+from chassis.bus.topology import Topology, declare_exchanges
+from chassis.bus.transport import CONNECTION_ERRORS, Transport
+from chassis.db import Database, inbox, outbox
+from contracts import MEDIA_TYPE
+
+log = logging.getLogger("shijian.bus.relay")
+PRUNE_EVERY_SECONDS = 600.0
+GAUGE_EVERY_SECONDS = 1.0
+
+
+def event_type(routing_key: str) -> str:
+    """`licensing.licence.issued` from `licensing.licence.issued.v1`."""
+    return routing_key.rsplit(".v", 1)[0]
+
+
+class Relay:
+    """Publishes what use cases committed to the outbox; several replicas share the work safely."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        database: Database,
+        transport: Transport,
+        topology: Topology,
+        wake: asyncio.Event,
+        batch: int = 200,
+        poll_seconds: float = 1.0,
+        publish_timeout: float = 5.0,
+        outbox_retention: timedelta = timedelta(hours=72),
+        inbox_retention: timedelta = timedelta(days=30),
+        crash: CrashPoints | None = None,
+    ) -> None:
+        self.service = service
+        self.database = database
+        self.transport = transport
+        self.topology = topology
+        self.wake = wake
+        self.batch = batch
+        self.poll_seconds = poll_seconds
+        self.publish_timeout = publish_timeout
+        self.outbox_retention = outbox_retention
+        self.inbox_retention = inbox_retention
+        self.crash = crash or CrashPoints(None)
+        self._task: asyncio.Task[None] | None = None
+        self._pruned_at = 0.0
+        self._gauged_at = 0.0
+
+    def start(self) -> None:
+        """Run the relay in the background until stopped."""
+        self._task = asyncio.create_task(self._run(), name=f"relay-{self.service}")
+
+    async def stop(self) -> None:
+        """Stop relaying (rows not yet marked sent are published again later: at least once)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            connection = await self.transport.connection()
+            channel = None
+            try:
+                channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+                exchange = await declare_exchanges(channel, self.topology)
+                while not channel.is_closed:
+                    # Cleared before draining, so a commit during the drain wakes the next round.
+                    self.wake.clear()
+                    try:
+                        await self.drain(exchange)
+                        await self._housekeeping()
+                    except SQLAlchemyError as error:
+                        # The database is away: keep the channel, try again shortly.
+                        log.warning("relay cannot read the outbox", extra={"error": repr(error)})
+                        await asyncio.sleep(1.0)
+                        continue
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.wake.wait(), self.poll_seconds)
+            except CONNECTION_ERRORS as error:
+                log.warning("relay lost the broker, resuming", extra={"error": repr(error)})
+            finally:
+                if channel is not None and not channel.is_closed:
+                    with contextlib.suppress(*CONNECTION_ERRORS):
+                        await channel.close()
+            await asyncio.sleep(0.5)
+
+    async def drain(self, exchange: AbstractExchange) -> int:
+        """Publish claimed batches until the outbox has nothing unsent left; how many were sent."""
+        total = 0
+        while True:
+            sent, claimed = await self.publish_batch(exchange)
+            total += sent
+            if claimed < self.batch or sent < claimed:
+                return total
+
+    async def publish_batch(self, exchange: AbstractExchange) -> tuple[int, int]:
+        """Claim one batch, publish it concurrently under confirms, mark what was confirmed."""
+        claim = (
+            sa.select(outbox.c.id, outbox.c.routing_key, outbox.c.envelope)
+            .where(outbox.c.published_at.is_(None))
+            .order_by(outbox.c.created_at)
+            .limit(self.batch)
+            # Rows another replica holds are skipped, never waited for nor published twice.
+            .with_for_update(skip_locked=True)
+        )
+        async with self.database.session() as session, session.begin():
+            rows = (await session.execute(claim)).all()
+            if not rows:
+                return 0, 0
+            results = await asyncio.gather(
+                *(self._publish(exchange, row) for row in rows), return_exceptions=True
+            )
+            self.crash.reached("relay.after_publish_before_mark")
+            sent = [row.id for row, result in zip(rows, results, strict=True) if result is None]
+            failed = [row.id for row, result in zip(rows, results, strict=True) if result]
+            if sent:
+                await session.execute(
+                    sa.update(outbox)
+                    .where(outbox.c.id.in_(sent))
+                    .values(published_at=datetime.now(UTC))
+                )
+            if failed:
+                await session.execute(
+                    sa.update(outbox)
+                    .where(outbox.c.id.in_(failed))
+                    .values(attempts=outbox.c.attempts + 1)
+                )
+        for row, result in zip(rows, results, strict=True):
+            if result is None:
+                EVENTS_PUBLISHED.labels(self.service, event_type(row.routing_key)).inc()
+        errors = [r for r in results if isinstance(r, BaseException)]
+        if errors:
+            log.warning(
+                "publishing failed", extra={"failed": len(errors), "error": repr(errors[0])}
+            )
+            if all(isinstance(e, CONNECTION_ERRORS) for e in errors):
+                raise errors[0]
+        return len(sent), len(rows)
+
+    async def _publish(self, exchange: AbstractExchange, row: Any) -> None:
+        message = aio_pika.Message(
+            body=row.envelope,
+            content_type=MEDIA_TYPE,
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            message_id=str(row.id),
+            type=event_type(row.routing_key),
+        )
+        # `mandatory` with the alternate exchange: unroutable events land in `events.unrouted`.
+        await exchange.publish(
+            message, routing_key=row.routing_key, mandatory=True, timeout=self.publish_timeout
+        )
+
+    async def _housekeeping(self) -> None:
+        now = time.monotonic()
+        if now - self._gauged_at >= GAUGE_EVERY_SECONDS:
+            self._gauged_at = now
+            await self.measure_backlog()
+        if now - self._pruned_at >= PRUNE_EVERY_SECONDS:
+            self._pruned_at = now
+            await self.prune()
+
+    async def measure_backlog(self) -> tuple[int, float]:
+        """Unsent rows and the age in seconds of the oldest, also set on the gauges."""
+        statement = sa.select(sa.func.count(), sa.func.min(outbox.c.created_at)).where(
+            outbox.c.published_at.is_(None)
+        )
+        async with self.database.session() as session:
+            count, oldest = (await session.execute(statement)).one()
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+        age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+        OUTBOX_BACKLOG.labels(self.service).set(count)
+        OUTBOX_OLDEST_AGE.labels(self.service).set(age)
+        return int(count), age
+
+    async def prune(self) -> None:
+        """Delete published outbox rows and inbox ids past their retention."""
+        now = datetime.now(UTC)
+        async with self.database.session() as session, session.begin():
+            await session.execute(
+                sa.delete(outbox).where(outbox.c.published_at < now - self.outbox_retention)
+            )
+            await session.execute(
+                sa.delete(inbox).where(inbox.c.received_at < now - self.inbox_retention)
+            )

@@ -1,0 +1,160 @@
+"""The broker's shape: names under the bus prefix, queue arguments, and definitions.json."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import aio_pika
+from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue
+
+
+@dataclass(frozen=True)
+class Topology:
+    """Every exchange and queue name of one bus prefix, and one service's queue arguments."""
+
+    prefix: str
+    delivery_limit: int = 5
+
+    @property
+    def exchange(self) -> str:
+        """The topic exchange every event is published to."""
+        return f"{self.prefix}.events"
+
+    @property
+    def unrouted(self) -> str:
+        """Alternate exchange and queue catching what no queue is bound to (nothing is dropped)."""
+        return f"{self.prefix}.events.unrouted"
+
+    @property
+    def dead_letter_exchange(self) -> str:
+        """The direct exchange dead letters go through to their service's DLQ."""
+        return f"{self.prefix}.dlx"
+
+    def queue(self, service: str) -> str:
+        """The quorum queue of a consuming service."""
+        return f"{self.prefix}.{service}.events"
+
+    def dead_letter_queue(self, service: str) -> str:
+        """Where a service's dead letters wait for an operator."""
+        return f"{self.queue(service)}.dlq"
+
+    def queue_arguments(self, service: str) -> dict[str, Any]:
+        """Quorum, bounded redelivery, at-least-once dead-lettering (which needs reject-publish)."""
+        return {
+            "x-queue-type": "quorum",
+            "x-delivery-limit": self.delivery_limit,
+            "x-dead-letter-exchange": self.dead_letter_exchange,
+            "x-dead-letter-routing-key": self.dead_letter_queue(service),
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+        }
+
+    @staticmethod
+    def dead_letter_queue_arguments() -> dict[str, Any]:
+        """A DLQ is a plain durable quorum queue: it never dead-letters further."""
+        return {"x-queue-type": "quorum"}
+
+
+async def declare_exchanges(channel: AbstractChannel, topology: Topology) -> AbstractExchange:
+    """Declare the events exchange with its alternate exchange; return the events exchange."""
+    unrouted = await channel.declare_exchange(
+        topology.unrouted, aio_pika.ExchangeType.FANOUT, durable=True
+    )
+    unrouted_queue = await channel.declare_queue(
+        topology.unrouted, durable=True, arguments=Topology.dead_letter_queue_arguments()
+    )
+    await unrouted_queue.bind(unrouted)
+    await channel.declare_exchange(
+        topology.dead_letter_exchange, aio_pika.ExchangeType.DIRECT, durable=True
+    )
+    return await channel.declare_exchange(
+        topology.exchange,
+        aio_pika.ExchangeType.TOPIC,
+        durable=True,
+        arguments={"alternate-exchange": topology.unrouted},
+    )
+
+
+async def declare_service_queue(
+    channel: AbstractChannel, topology: Topology, service: str, routing_keys: Iterable[str]
+) -> AbstractQueue:
+    """Declare a service's queue and DLQ, bound to exactly `routing_keys`; return the queue."""
+    events = await declare_exchanges(channel, topology)
+    dead_letters = await channel.get_exchange(topology.dead_letter_exchange)
+    dlq = await channel.declare_queue(
+        topology.dead_letter_queue(service),
+        durable=True,
+        arguments=Topology.dead_letter_queue_arguments(),
+    )
+    await dlq.bind(dead_letters, topology.dead_letter_queue(service))
+    queue = await channel.declare_queue(
+        topology.queue(service), durable=True, arguments=topology.queue_arguments(service)
+    )
+    for key in routing_keys:
+        await queue.bind(events, key)
+    return queue
+
+
+def definitions(topology: Topology, services: dict[str, list[str]]) -> dict[str, Any]:
+    """RabbitMQ definitions (the management import format) for `services` → routing keys."""
+    vhost = "/"
+    exchanges = [
+        {"name": topology.unrouted, "type": "fanout", "arguments": {}},
+        {"name": topology.dead_letter_exchange, "type": "direct", "arguments": {}},
+        {
+            "name": topology.exchange,
+            "type": "topic",
+            "arguments": {"alternate-exchange": topology.unrouted},
+        },
+    ]
+    queues = [{"name": topology.unrouted, "arguments": Topology.dead_letter_queue_arguments()}]
+    bindings = [{"source": topology.unrouted, "destination": topology.unrouted, "key": ""}]
+    for service, keys in sorted(services.items()):
+        if not keys:
+            continue
+        queues.append(
+            {"name": topology.queue(service), "arguments": topology.queue_arguments(service)}
+        )
+        queues.append(
+            {
+                "name": topology.dead_letter_queue(service),
+                "arguments": Topology.dead_letter_queue_arguments(),
+            }
+        )
+        bindings.append(
+            {
+                "source": topology.dead_letter_exchange,
+                "destination": topology.dead_letter_queue(service),
+                "key": topology.dead_letter_queue(service),
+            }
+        )
+        bindings.extend(
+            {"source": topology.exchange, "destination": topology.queue(service), "key": key}
+            for key in sorted(keys)
+        )
+    return {
+        "vhosts": [{"name": vhost}],
+        "exchanges": [
+            x | {"vhost": vhost, "durable": True, "auto_delete": False, "internal": False}
+            for x in exchanges
+        ],
+        "queues": [q | {"vhost": vhost, "durable": True, "auto_delete": False} for q in queues],
+        "bindings": [
+            b
+            | {
+                "vhost": vhost,
+                "destination_type": "queue",
+                "routing_key": b.pop("key"),
+                "arguments": {},
+            }
+            for b in bindings
+        ],
+    }
+
+
+def render_definitions(topology: Topology, services: dict[str, list[str]]) -> str:
+    """definitions.json's exact text (sorted keys: a staleness test compares it)."""
+    return json.dumps(definitions(topology, services), indent=2, sort_keys=True) + "\n"

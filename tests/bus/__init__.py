@@ -1,0 +1,1 @@
+"""Tests of the event bus, on the real broker and database."""

@@ -1,0 +1,239 @@
+"""What bus tests share: databases, emitting samples, counting effects, worker processes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import multiprocessing
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from multiprocessing.context import ForkServerContext
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+import aio_pika
+import sqlalchemy as sa
+
+from chassis.bus import Bus, HandlerRegistry, Topology
+from chassis.db import Database, outbox
+from chassis.observability import configure_logging
+from chassis.settings import Settings
+from chassis.uow import UnitOfWork
+from tests.bus.probe import SampleRecorded, effects, metadata, probe_spec
+from tests.conftest import BUS_URL, CreateDatabase, migrate
+
+DUPLICATE_LOG = "duplicate delivery acked without effect"
+
+
+async def prepare_database(create_database: CreateDatabase, label: str) -> str:
+    """A fresh PostgreSQL database with the chassis' tables and the probe's effect table."""
+    url = await create_database(label)
+    await migrate(probe_spec(), bus_settings("probe", url, "unused"))
+    database = Database(url)
+    async with database.engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    await database.dispose()
+    return url
+
+
+def bus_settings(service: str, database_url: str, prefix: str, **extra: object) -> Settings:
+    """Settings of a bus under test."""
+    values: dict[str, object] = {
+        "service": service,
+        "environment": "test",
+        "database_url": database_url,
+        "bus_url": BUS_URL,
+        "bus_prefix": prefix,
+        "relay_poll_seconds": 0.2,
+    }
+    return Settings(**(values | extra))  # type: ignore[arg-type]
+
+
+async def emit_samples(
+    database: Database,
+    count: int,
+    *,
+    poison: Iterable[int] = (),
+    per_transaction: int = 250,
+    start: int = 0,
+) -> list[uuid.UUID]:
+    """Commit `count` samples to the outbox of `database` (as a producer would); their ids."""
+    poisoned = set(poison)
+    ids: list[uuid.UUID] = []
+    for first in range(start, start + count, per_transaction):
+        async with UnitOfWork(database, "producer") as uow:
+            for n in range(first, min(first + per_transaction, start + count)):
+                event = SampleRecorded(key=f"k{n % 97}", n=n, poison=n in poisoned)
+                ids.append(uow.emit(event))
+            await uow.commit()
+    return ids
+
+
+async def effect_counts(database: Database) -> Counter[uuid.UUID]:
+    """How many effect rows each event id has in the consumer's database."""
+    async with database.engine.connect() as connection:
+        rows = await connection.execute(sa.select(effects.c.event_id))
+        return Counter(row.event_id for row in rows)
+
+
+async def unsent(database: Database) -> int:
+    """Outbox rows not yet marked published."""
+    async with database.engine.connect() as connection:
+        statement = sa.select(sa.func.count()).where(outbox.c.published_at.is_(None))
+        return int((await connection.execute(statement)).scalar_one())
+
+
+@dataclass
+class History:
+    """What the producer committed and what the consumer did: the verdict of a fault test."""
+
+    committed: list[uuid.UUID]
+    effects: Counter[uuid.UUID]
+    redundant_deliveries: int = 0
+    expected_missing: set[uuid.UUID] = field(default_factory=set)
+
+    @property
+    def lost(self) -> list[uuid.UUID]:
+        """Committed at the source, no effect at the consumer."""
+        return [
+            i for i in self.committed if i not in self.effects and i not in self.expected_missing
+        ]
+
+    @property
+    def duplicate_effects(self) -> list[uuid.UUID]:
+        """Events whose effect happened more than once."""
+        return [i for i, n in self.effects.items() if n > 1]
+
+    def summary(self) -> str:
+        """One line for assertion messages."""
+        return (
+            f"committed={len(self.committed)} lost={len(self.lost)} "
+            f"duplicate_effects={len(self.duplicate_effects)} "
+            f"redundant_deliveries={self.redundant_deliveries}"
+        )
+
+
+async def wait_for_effects(
+    database: Database, expected: set[uuid.UUID], *, within: float, step: float = 0.25
+) -> Counter[uuid.UUID]:
+    """Wait until every expected event has an effect (or the time is up); the counts then."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        counts = await effect_counts(database)
+        if expected <= counts.keys() or asyncio.get_running_loop().time() > deadline:
+            return counts
+        await asyncio.sleep(step)
+
+
+def duplicates_logged(log_path: Path) -> int:
+    """Deliveries the consumer's inbox absorbed, read from its JSON log (as ops would)."""
+    if not log_path.exists():
+        return 0
+    count = 0
+    for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            count += json.loads(line).get("message") == DUPLICATE_LOG
+        except json.JSONDecodeError:
+            continue  # a line cut by SIGKILL
+    return count
+
+
+async def queue_consumers(prefix: str, service: str) -> int:
+    """Consumers the broker counts on a service's queue."""
+    connection = await aio_pika.connect(BUS_URL)
+    try:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(Topology(prefix).queue(service), passive=True)
+        return int(queue.declaration_result.consumer_count or 0)
+    finally:
+        await connection.close()
+
+
+async def drain_queue(name: str) -> list[aio_pika.abc.AbstractIncomingMessage]:
+    """Take every message now in queue `name` (acking them)."""
+    connection = await aio_pika.connect(BUS_URL)
+    taken = []
+    try:
+        channel = await connection.channel()
+        queue = await channel.get_queue(name)
+        while (message := await queue.get(fail=False, no_ack=True)) is not None:
+            taken.append(message)
+    finally:
+        await connection.close()
+    return taken
+
+
+async def delete_topology(prefix: str, services: Iterable[str]) -> None:
+    """Remove a test's queues and exchanges from the shared broker."""
+    topology = Topology(prefix)
+    connection = await aio_pika.connect(BUS_URL)
+    try:
+        channel = await connection.channel()
+        for service in services:
+            for name in (topology.queue(service), topology.dead_letter_queue(service)):
+                await channel.queue_delete(name, if_unused=False, if_empty=False)
+        await channel.queue_delete(topology.unrouted, if_unused=False, if_empty=False)
+        for name in (topology.exchange, topology.unrouted, topology.dead_letter_exchange):
+            await channel.exchange_delete(name)
+    finally:
+        await connection.close()
+
+
+# --- consumer and relay processes that a test can SIGKILL ---------------------------------
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """One bus process: relay always, consumer of the probe's queue when `consume`."""
+
+    service: str
+    database_url: str
+    prefix: str
+    log_path: str
+    consume: bool = True
+    crash_point: str | None = None
+    crash_probability: float = 1.0
+    prefetch: int = 32
+
+
+def worker_main(config: WorkerConfig) -> None:
+    """Entry point of a worker process: JSON logs to its file, then the bus until killed."""
+    with Path(config.log_path).open("a", encoding="utf-8", buffering=1) as log_file:
+        configure_logging(config.service, "INFO", log_file)
+        logging.getLogger("aiormq").setLevel(logging.ERROR)
+        asyncio.run(_serve(config))
+
+
+async def _serve(config: WorkerConfig) -> None:
+    settings = bus_settings(
+        config.service,
+        config.database_url,
+        config.prefix,
+        crash_point=config.crash_point,
+        crash_probability=config.crash_probability,
+        bus_prefetch=config.prefetch,
+    )
+    database = Database(settings.database_url)
+    registry = (
+        probe_spec(config.service).handlers if config.consume else HandlerRegistry(config.service)
+    )
+    bus = Bus(settings=settings, database=database, handlers=registry)
+    bus.start()
+    await asyncio.Event().wait()
+
+
+_FORKSERVER: ForkServerContext | None = None
+
+
+def start_worker(config: WorkerConfig) -> BaseProcess:
+    """Start a worker forked from a pre-loaded server: restarts cost milliseconds, not seconds."""
+    global _FORKSERVER  # noqa: PLW0603 - one fork server per test session
+    if _FORKSERVER is None:
+        _FORKSERVER = multiprocessing.get_context("forkserver")
+        _FORKSERVER.set_forkserver_preload(["tests.bus.harness"])
+    process = _FORKSERVER.Process(target=worker_main, args=(config,), daemon=True)
+    process.start()
+    return process

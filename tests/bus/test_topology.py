@@ -1,0 +1,43 @@
+"""The broker's shape: names under the prefix, quorum queues with limits, definitions current."""
+
+from __future__ import annotations
+
+import json
+
+from chassis.bus import Topology
+from chassis.bus.topology import definitions
+from services.__main__ import DEFINITIONS, current_definitions
+
+
+def test_committed_definitions_are_current() -> None:
+    assert DEFINITIONS.read_text(encoding="utf-8") == current_definitions(), (
+        "deploy/rabbitmq/definitions.json is stale: run python -m services definitions"
+    )
+
+
+def test_every_name_carries_the_prefix_and_queues_are_bounded() -> None:
+    topology = Topology("shijian", delivery_limit=5)
+    document = definitions(topology, {"supervision": ["licensing.licence.issued.v1"], "qms": []})
+    names = [q["name"] for q in document["queues"]] + [x["name"] for x in document["exchanges"]]
+    assert all(name.startswith("shijian.") for name in names)
+    queues = {q["name"]: q["arguments"] for q in document["queues"]}
+    assert queues["shijian.supervision.events"] == {
+        "x-queue-type": "quorum",
+        "x-delivery-limit": 5,
+        "x-dead-letter-exchange": "shijian.dlx",
+        "x-dead-letter-routing-key": "shijian.supervision.events.dlq",
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
+    }
+    assert queues["shijian.supervision.events.dlq"] == {"x-queue-type": "quorum"}
+    assert "shijian.qms.events" not in queues  # a service with no handler has no queue
+    exchanges = {x["name"]: x for x in document["exchanges"]}
+    assert exchanges["shijian.events"]["type"] == "topic"
+    assert exchanges["shijian.events"]["arguments"] == {
+        "alternate-exchange": "shijian.events.unrouted"
+    }
+    bindings = {(b["source"], b["destination"], b["routing_key"]) for b in document["bindings"]}
+    assert ("shijian.events", "shijian.supervision.events", "licensing.licence.issued.v1") in (
+        bindings
+    )
+    assert json.loads(json.dumps(document)) == document

@@ -181,6 +181,10 @@ class Consumer:
 
     async def handle(self, message: AbstractIncomingMessage) -> None:
         """Process one delivery end to end (public for tests and benchmarks)."""
+        log.debug(
+            "delivery",
+            extra={"message_id": message.message_id, "delivery_count": _delivery_count(message)},
+        )
         try:
             envelope, event, registration = self.open(message)
         except InvalidMessage as error:

@@ -22,6 +22,7 @@ from chassis.db import Database, inbox, outbox
 from contracts import MEDIA_TYPE
 
 log = logging.getLogger("shijian.bus.relay")
+ROUND_ERRORS: tuple[type[BaseException], ...] = (*CONNECTION_ERRORS, SQLAlchemyError)
 PRUNE_EVERY_SECONDS = 600.0
 GAUGE_EVERY_SECONDS = 1.0
 
@@ -88,9 +89,12 @@ class Relay:
                     try:
                         await self.drain(exchange)
                         await self._housekeeping()
-                    except SQLAlchemyError as error:
-                        # The database is away: keep the channel, try again shortly.
-                        log.warning("relay cannot read the outbox", extra={"error": repr(error)})
+                    except ROUND_ERRORS as error:
+                        if channel.is_closed:
+                            raise
+                        # The broker is still there: the database is away, or a publish timed
+                        # out. Keep the channel and try the round again shortly.
+                        log.warning("relay round failed, retrying", extra={"error": repr(error)})
                         await asyncio.sleep(1.0)
                         continue
                     with contextlib.suppress(TimeoutError):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from tests.bus.harness import delete_topology
+from tests.bus.harness import Fleet, delete_topology
 
 
 @pytest.fixture
@@ -16,3 +16,11 @@ async def prefix(bus_prefix: str) -> AsyncIterator[str]:
     name = f"{bus_prefix}-{uuid.uuid4().hex[:6]}"
     yield name
     await delete_topology(name, ["probe", "sink", "source"])
+
+
+@pytest.fixture
+def fleet() -> Iterator[Fleet]:
+    """Worker processes of the test; all are killed at the end."""
+    workers = Fleet()
+    yield workers
+    workers.stop_all()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
+from typing import NamedTuple
 
 import aio_pika
 import httpx
 import pytest
 import sqlalchemy as sa
+from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
 from chassis.app import create_service_app
@@ -29,10 +31,14 @@ from tests.bus.probe import SampleRecorded, effects, probe_spec
 from tests.conftest import BUS_URL, CreateDatabase, running, wait_until
 
 
+class Probe(NamedTuple):
+    client: httpx.AsyncClient
+    database: Database
+    app: FastAPI
+
+
 @pytest.fixture
-async def probe(
-    create_database: CreateDatabase, prefix: str
-) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
+async def probe(create_database: CreateDatabase, prefix: str) -> AsyncIterator[Probe]:
     """The probe service running in-process: it publishes samples and consumes them itself."""
     url = await prepare_database(create_database, "flow")
     app = create_service_app(probe_spec(), bus_settings("probe", url, prefix))
@@ -42,7 +48,7 @@ async def probe(
             return (await client.get("/readyz")).status_code == 200
 
         await wait_until(ready)
-        yield client, app.state.database
+        yield Probe(client, app.state.database, app)
 
 
 async def publish_raw(prefix: str, body: bytes, routing_key: str) -> None:
@@ -59,9 +65,9 @@ async def publish_raw(prefix: str, body: bytes, routing_key: str) -> None:
 
 
 async def test_each_event_has_its_effect_once(
-    probe: tuple[httpx.AsyncClient, Database],
+    probe: Probe,
 ) -> None:
-    client, database = probe
+    client, database, _ = probe
     ids = await emit_samples(database, 300)
     counts = await wait_for_effects(database, set(ids), within=30)
     assert set(ids) <= counts.keys()
@@ -71,9 +77,9 @@ async def test_each_event_has_its_effect_once(
 
 
 async def test_events_a_handler_emits_join_its_transaction(
-    probe: tuple[httpx.AsyncClient, Database],
+    probe: Probe,
 ) -> None:
-    _, database = probe
+    _, database, _ = probe
     async with database.engine.connect() as connection:
         before = (await connection.execute(sa.select(sa.func.count()).select_from(outbox))).scalar()
     async with UnitOfWork(database, "probe") as uow:
@@ -92,8 +98,8 @@ async def test_events_a_handler_emits_join_its_transaction(
     assert total == (before or 0) + 2
 
 
-async def test_metrics_show_the_bus(probe: tuple[httpx.AsyncClient, Database]) -> None:
-    client, database = probe
+async def test_metrics_show_the_bus(probe: Probe) -> None:
+    client, database, _ = probe
     ids = await emit_samples(database, 20)
     await wait_for_effects(database, set(ids), within=20)
 
@@ -125,9 +131,9 @@ async def test_metrics_show_the_bus(probe: tuple[httpx.AsyncClient, Database]) -
 
 
 async def test_invalid_messages_go_to_the_dlq_at_once_with_their_reason(
-    probe: tuple[httpx.AsyncClient, Database], prefix: str
+    probe: Probe, prefix: str
 ) -> None:
-    _, database = probe
+    _, database, _ = probe
     key = SampleRecorded.routing_key()
     good = Envelope.wrap(SampleRecorded(key="ok", n=1), source="probe", sequence=1)
     wrong_schema = json.loads(good.to_json())
@@ -161,9 +167,9 @@ async def test_invalid_messages_go_to_the_dlq_at_once_with_their_reason(
 
 
 async def test_stale_events_can_be_recognised_by_sequence(
-    probe: tuple[httpx.AsyncClient, Database],
+    probe: Probe,
 ) -> None:
-    _, database = probe
+    _, database, _ = probe
     ids = await emit_samples(database, 50)
     await wait_for_effects(database, set(ids), within=20)
     async with database.engine.connect() as connection:
@@ -178,3 +184,23 @@ async def test_stale_events_can_be_recognised_by_sequence(
     # Every subject's events carry distinct, increasing sequence numbers from 1.
     for sequences in by_subject.values():
         assert sorted(sequences) == list(range(1, len(sequences) + 1))
+
+
+async def test_readiness_follows_the_consumer_and_it_comes_back(
+    probe: Probe,
+) -> None:
+    client, database, app = probe
+    consumer = app.state.bus.consumer
+    await consumer._channel.close()  # as a channel error from the broker would
+
+    async def not_ready() -> bool:
+        response = await client.get("/readyz")
+        return response.status_code == 503 and "consumer" in response.json()["detail"]
+
+    async def ready() -> bool:
+        return (await client.get("/readyz")).status_code == 200
+
+    await wait_until(not_ready, within=5, interval=0.01)
+    await wait_until(ready, within=10)
+    ids = await emit_samples(database, 10)
+    assert set(ids) <= (await wait_for_effects(database, set(ids), within=20)).keys()

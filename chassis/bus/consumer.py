@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
 from pydantic import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,7 +23,7 @@ from chassis.bus.metrics import (
     EVENTS_DEAD_LETTERED,
     HANDLER_LATENCY,
 )
-from chassis.bus.topology import Topology, declare_service_queue
+from chassis.bus.topology import Topology, declare_service_queue, repost
 from chassis.bus.transport import CONNECTION_ERRORS, Transport
 from chassis.db import Database, delivery_failures, inbox
 from chassis.uow import UnitOfWork
@@ -336,14 +335,7 @@ class Consumer:
             headers[ERROR_HEADER] = reason[:2000]
             headers["x-shijian-queue"] = self.topology.queue(self.service)
             await exchange.publish(
-                aio_pika.Message(
-                    body=message.body,
-                    headers=headers,
-                    content_type=message.content_type,
-                    message_id=message.message_id,
-                    type=message.type,
-                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                ),
+                repost(message, headers),
                 routing_key=self.topology.dead_letter_queue(self.service),
                 timeout=5,
             )

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from aio_pika.abc import AbstractIncomingMessage
 
 from chassis.bus.consumer import ERROR_HEADER
-from chassis.bus.topology import Topology
+from chassis.bus.topology import Topology, repost
 from chassis.db import Database, delivery_failures
 from chassis.settings import Settings
 
@@ -114,14 +114,7 @@ async def replay(settings: Settings, event_ids: Collection[str] | None) -> int:
                 continue
             headers = {k: v for k, v in (message.headers or {}).items() if k not in _BROKER_HEADERS}
             await publisher.default_exchange.publish(
-                aio_pika.Message(
-                    body=message.body,
-                    headers=headers,
-                    content_type=message.content_type,
-                    message_id=message.message_id,
-                    type=message.type,
-                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                ),
+                repost(message, headers),
                 # Straight to this service's queue: other services handled the event already.
                 routing_key=topology.queue(settings.service),
                 timeout=10,

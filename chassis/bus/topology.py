@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aio_pika
-from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue
+from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractIncomingMessage, AbstractQueue
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,18 @@ class Topology:
     def dead_letter_queue_arguments() -> dict[str, Any]:
         """A DLQ is a plain durable quorum queue: it never dead-letters further."""
         return {"x-queue-type": "quorum"}
+
+
+def repost(message: AbstractIncomingMessage, headers: dict[str, Any]) -> aio_pika.Message:
+    """A persistent copy of a delivered message, with `headers` in place of its own."""
+    return aio_pika.Message(
+        body=message.body,
+        headers=headers,
+        content_type=message.content_type,
+        message_id=message.message_id,
+        type=message.type,
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+    )
 
 
 async def declare_exchanges(channel: AbstractChannel, topology: Topology) -> AbstractExchange:

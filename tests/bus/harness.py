@@ -23,7 +23,7 @@ from chassis.observability import configure_logging
 from chassis.settings import Settings
 from chassis.uow import UnitOfWork
 from tests.bus.probe import SampleRecorded, effects, metadata, probe_spec
-from tests.conftest import BUS_URL, CreateDatabase, migrate
+from tests.conftest import BUS_URL, CreateDatabase, migrate, service_settings
 
 
 async def prepare_database(create_database: CreateDatabase, label: str) -> str:
@@ -38,16 +38,8 @@ async def prepare_database(create_database: CreateDatabase, label: str) -> str:
 
 
 def bus_settings(service: str, database_url: str, prefix: str, **extra: object) -> Settings:
-    """Settings of a bus under test."""
-    values: dict[str, object] = {
-        "service": service,
-        "environment": "test",
-        "database_url": database_url,
-        "bus_url": BUS_URL,
-        "bus_prefix": prefix,
-        "relay_poll_seconds": 0.2,
-    }
-    return Settings(**(values | extra))  # type: ignore[arg-type]
+    """Settings of a bus under test: a service's, with a quick backstop poll."""
+    return service_settings(service, database_url, prefix, **({"relay_poll_seconds": 0.2} | extra))
 
 
 async def emit_samples(

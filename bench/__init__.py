@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): each prints its figures beside its baselines, then one JSON line."""

@@ -112,7 +112,8 @@ class Database:
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         else:
-            options.update(pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
+            # No pre-ping: a round trip per checkout; a disconnect invalidates the pool anyway.
+            options.update(pool_size=10, max_overflow=10, pool_recycle=1800)
         self.url = url
         self.engine: AsyncEngine = create_async_engine(url, **options)
         if parsed.get_backend_name() == "sqlite":

@@ -47,6 +47,7 @@ class UnitOfWork:
         self._pending: list[_Pending] = []
         self._deferred = False
         self.commit_requested = False
+        self._events_written = False
         self.committed = False
         self._session: AsyncSession | None = None
 
@@ -139,6 +140,7 @@ class UnitOfWork:
         self._pending.clear()
         if rows:
             await self.session.execute(sa.insert(outbox), rows)
+            self._events_written = True
 
     async def flush(self) -> None:
         """Send pending changes and outbox rows to the database without committing."""
@@ -155,7 +157,8 @@ class UnitOfWork:
         await self._write_outbox()
         await self.session.commit()
         self.committed = True
-        if self._after_commit is not None:
+        # Wake the relay only when there is something for it to publish.
+        if self._events_written and self._after_commit is not None:
             self._after_commit()
 
     async def rollback(self) -> None:

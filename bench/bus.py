@@ -45,8 +45,8 @@ import asyncpg
 import sqlalchemy as sa
 from aio_pika.abc import AbstractIncomingMessage
 
-from chassis import observability
 from chassis.bus import Bus, HandlerRegistry, Topology
+from chassis.bus.handlers import Registration
 from chassis.db import Database, new_metadata
 from chassis.migrations import alembic_config, upgrade
 from chassis.settings import Settings
@@ -208,20 +208,17 @@ async def serve_consumer(database_url: str, prefix: str, dump: Path) -> None:
     consumer = bus.consumer
     if consumer is None:
         raise RuntimeError("the sink service has no consumer")
-    # The consumer calls `after_commit` right after each handler transaction has committed,
-    # with the delivery's event id in context: that instant is the handler commit.
+    # `_apply` returns right after the handler's transaction has committed: that instant is
+    # the handler commit of the delivery.
     commits: dict[str, float] = {}
-    wake = consumer.after_commit
+    apply = consumer._apply
 
-    def stamp_commit() -> None:
-        now = time.time()
-        event_id = observability.event_id.get()
-        if event_id is not None:
-            commits[event_id.hex] = now
-        if wake is not None:
-            wake()
+    async def stamp_commit(envelope: Envelope, event: Contract, registration: Registration) -> str:
+        outcome = await apply(envelope, event, registration)
+        commits[envelope.id.hex] = time.time()
+        return outcome
 
-    consumer.after_commit = stamp_commit
+    consumer._apply = stamp_commit  # type: ignore[method-assign]
     bus.start()
     deadline = time.monotonic() + 30
     while not consumer.attached:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 from chassis.bus import Topology
+from chassis.bus.__main__ import DEFINITIONS, current_definitions
 from chassis.bus.topology import definitions
-from services.__main__ import DEFINITIONS, current_definitions
 
 
 def test_committed_definitions_are_current() -> None:
     assert DEFINITIONS.read_text(encoding="utf-8") == current_definitions(), (
-        "deploy/rabbitmq/definitions.json is stale: run python -m services definitions"
+        "deploy/rabbitmq/definitions.json is stale: run python -m chassis.bus definitions"
     )
 
 

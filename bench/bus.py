@@ -46,7 +46,7 @@ import sqlalchemy as sa
 from aio_pika.abc import AbstractIncomingMessage
 
 from chassis.bus import Bus, HandlerRegistry, Topology
-from chassis.bus.handlers import Registration
+from chassis.bus.consumer import Delivery
 from chassis.db import Database, new_metadata
 from chassis.migrations import alembic_config, upgrade
 from chassis.settings import Settings
@@ -106,10 +106,14 @@ raw_effects = sa.Table(
 
 async def record_sample(uow: UnitOfWork, event: BenchSample, envelope: Envelope) -> None:
     """The handler: write one effect row in the consumer's transaction."""
-    await uow.session.execute(
-        sa.insert(effects).values(
-            event_id=envelope.id, subject=envelope.subject, n=event.n, handled_at=time.time()
-        )
+    await uow.connection.execute(
+        sa.insert(effects),
+        {
+            "event_id": envelope.id,
+            "subject": envelope.subject,
+            "n": event.n,
+            "handled_at": time.time(),
+        },
     )
 
 
@@ -213,10 +217,12 @@ async def serve_consumer(database_url: str, prefix: str, dump: Path) -> None:
     commits: dict[str, float] = {}
     apply = consumer._apply
 
-    async def stamp_commit(envelope: Envelope, event: Contract, registration: Registration) -> str:
-        outcome = await apply(envelope, event, registration)
-        commits[envelope.id.hex] = time.time()
-        return outcome
+    async def stamp_commit(batch: list[Delivery]) -> list[str]:
+        outcomes = await apply(batch)
+        committed = time.time()
+        for delivery in batch:
+            commits[delivery.envelope.id.hex] = committed
+        return outcomes
 
     consumer._apply = stamp_commit  # type: ignore[method-assign]
     bus.start()
@@ -228,6 +234,7 @@ async def serve_consumer(database_url: str, prefix: str, dump: Path) -> None:
     described = {
         "bus_prefetch": settings.bus_prefetch,
         "bus_concurrency": settings.bus_concurrency,
+        "bus_batch": settings.bus_batch,
         "relay_batch": settings.relay_batch,
         "relay_poll_seconds": settings.relay_poll_seconds,
     }

@@ -1,4 +1,4 @@
-"""Database engine, sessions and the chassis' own tables (outbox, inbox, idempotency keys)."""
+"""The database engine and the chassis' own tables (outbox, inbox, idempotency keys)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 # One naming convention for chassis and service tables, so Alembic names constraints stably.
 NAMING_CONVENTION: dict[str, str] = {
@@ -103,7 +98,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class Database:
-    """One service's engine and session factory; a session is never shared between units of work."""
+    """One service's engine; each unit of work takes its own connection from the pool."""
 
     def __init__(self, url: str) -> None:
         parsed = make_url(url)
@@ -118,16 +113,11 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **options)
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
         """The backend's name: `postgresql` or `sqlite`."""
         return self.engine.dialect.name
-
-    def session(self) -> AsyncSession:
-        """A new session (use it through a UnitOfWork)."""
-        return self.sessions()
 
     async def ping(self) -> None:
         """Raise if the database cannot answer a trivial query."""

@@ -39,7 +39,7 @@ async def _stored(uow: UnitOfWork, scope: str, key: str) -> sa.Row[Any] | None:
     statement = sa.select(idempotency_keys).where(
         idempotency_keys.c.scope == scope, idempotency_keys.c.key == key
     )
-    return (await uow.session.execute(statement)).first()
+    return (await uow.connection.execute(statement)).first()
 
 
 def _replay(row: sa.Row[Any], fingerprint: str) -> JSONResponse:
@@ -80,7 +80,7 @@ async def idempotent_create(
     if not uow.commit_requested:
         return JSONResponse(body, status_code=status_code)
     try:
-        await uow.session.execute(
+        await uow.connection.execute(
             sa.insert(idempotency_keys).values(
                 scope=scope,
                 key=key,

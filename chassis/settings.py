@@ -50,8 +50,9 @@ class Settings(BaseSettings):
     jwt_issuer: str = "shijian-gateway"
     jwt_audience: str = "shijian"
     bus_delivery_limit: int = Field(default=5, ge=1, le=100)
-    bus_prefetch: int = Field(default=32, ge=1, le=1000)
-    bus_concurrency: int = Field(default=16, ge=1, le=500)
+    bus_prefetch: int = Field(default=64, ge=1, le=1000)
+    bus_concurrency: int = Field(default=8, ge=1, le=100)
+    bus_batch: int = Field(default=16, ge=1, le=500)
     bus_heartbeat_seconds: int = Field(default=15, ge=1, le=600)
     relay_batch: int = Field(default=200, ge=1, le=5000)
     relay_poll_seconds: float = Field(default=1.0, gt=0, le=60)

@@ -13,11 +13,30 @@ from uuid import UUID, uuid4
 import sqlalchemy as sa
 from fastapi import Depends, Request
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis import observability
 from chassis.db import Database, event_sequences, outbox
 from contracts import Contract, Envelope
+
+
+def _next_sequence_statement(dialect: Any) -> Any:
+    # Built once per dialect: statement construction costs more than its execution.
+    return (
+        dialect.insert(event_sequences)
+        .values(subject=sa.bindparam("subject"), last_sequence=1)
+        .on_conflict_do_update(
+            index_elements=[event_sequences.c.subject],
+            set_={"last_sequence": event_sequences.c.last_sequence + 1},
+        )
+        .returning(event_sequences.c.last_sequence)
+    )
+
+
+_NEXT_SEQUENCE = {
+    "postgresql": _next_sequence_statement(postgresql),
+    "sqlite": _next_sequence_statement(sqlite),
+}
 
 
 @dataclass
@@ -32,7 +51,11 @@ class _Pending:
 
 
 class UnitOfWork:
-    """A database session and the events it will publish; rolls back unless told to commit."""
+    """A database transaction and the events it will publish; rolls back unless told to commit.
+
+    It holds a SQLAlchemy Core connection, not an ORM session: the session's bookkeeping costs
+    more than the statements on the bus' hot path (ARCHITECTURE.md, "Facts measured").
+    """
 
     def __init__(
         self,
@@ -49,17 +72,18 @@ class UnitOfWork:
         self.commit_requested = False
         self._events_written = False
         self.committed = False
-        self._session: AsyncSession | None = None
+        self._connection: AsyncConnection | None = None
 
     @property
-    def session(self) -> AsyncSession:
-        """The session of this unit of work (only inside `async with`)."""
-        if self._session is None:
+    def connection(self) -> AsyncConnection:
+        """The connection of this unit of work, inside its transaction (only in `async with`)."""
+        if self._connection is None:
             raise RuntimeError("UnitOfWork used outside `async with`")
-        return self._session
+        return self._connection
 
     async def __aenter__(self) -> UnitOfWork:
-        self._session = self.database.session()
+        # The transaction begins with the first statement.
+        self._connection = await self.database.engine.connect()
         return self
 
     async def __aexit__(
@@ -70,10 +94,10 @@ class UnitOfWork:
     ) -> None:
         try:
             if not self.committed:
-                await self.session.rollback()
+                await self.connection.rollback()
         finally:
-            await self.session.close()
-            self._session = None
+            await self.connection.close()
+            self._connection = None
 
     def emit(
         self, event: Contract, *, subject: str | None = None, sequence: int | None = None
@@ -97,17 +121,8 @@ class UnitOfWork:
         return pending.event_id
 
     async def _next_sequence(self, subject: str) -> int:
-        dialect = postgresql if self.database.dialect == "postgresql" else sqlite
-        statement = (
-            dialect.insert(event_sequences)
-            .values(subject=subject, last_sequence=1)
-            .on_conflict_do_update(
-                index_elements=[event_sequences.c.subject],
-                set_={"last_sequence": event_sequences.c.last_sequence + 1},
-            )
-            .returning(event_sequences.c.last_sequence)
-        )
-        return int((await self.session.execute(statement)).scalar_one())
+        statement = _NEXT_SEQUENCE[self.database.dialect]
+        return int((await self.connection.execute(statement, {"subject": subject})).scalar_one())
 
     async def _write_outbox(self) -> None:
         now = datetime.now(UTC)
@@ -139,13 +154,12 @@ class UnitOfWork:
             )
         self._pending.clear()
         if rows:
-            await self.session.execute(sa.insert(outbox), rows)
+            await self.connection.execute(sa.insert(outbox), rows)
             self._events_written = True
 
     async def flush(self) -> None:
-        """Send pending changes and outbox rows to the database without committing."""
+        """Write the emitted events' outbox rows without committing."""
         await self._write_outbox()
-        await self.session.flush()
 
     async def commit(self) -> None:
         """Commit the state changes and the emitted events together."""
@@ -155,7 +169,7 @@ class UnitOfWork:
             self.commit_requested = True
             return
         await self._write_outbox()
-        await self.session.commit()
+        await self.connection.commit()
         self.committed = True
         # Wake the relay only when there is something for it to publish.
         if self._events_written and self._after_commit is not None:
@@ -164,7 +178,7 @@ class UnitOfWork:
     async def rollback(self) -> None:
         """Forget the state changes and the emitted events."""
         self._pending.clear()
-        await self.session.rollback()
+        await self.connection.rollback()
 
     @asynccontextmanager
     async def deferred_commit(self) -> AsyncIterator[None]:

@@ -53,6 +53,7 @@ class Bus:
                 after_commit=self.outbox_written.set,
                 prefetch=settings.bus_prefetch,
                 concurrency=settings.bus_concurrency,
+                batch=settings.bus_batch,
                 crash=crash,
             )
             if handlers.routing_keys()

@@ -6,11 +6,15 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
+from aio_pika.exceptions import ChannelInvalidStateError
 from pydantic import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -34,6 +38,23 @@ ERROR_HEADER = "x-shijian-error"
 MAX_BACKOFF_SECONDS = 10.0
 
 
+def _inbox_insert(dialect: Any) -> Any:
+    # Built once: constructing the statement per delivery costs more than executing it.
+    return (
+        dialect.insert(inbox)
+        .values(
+            event_id=sa.bindparam("event_id"),
+            routing_key=sa.bindparam("routing_key"),
+            received_at=sa.bindparam("received_at"),
+        )
+        .on_conflict_do_nothing(index_elements=[inbox.c.event_id])
+        .returning(inbox.c.event_id)
+    )
+
+
+_INBOX_INSERT = {"postgresql": _inbox_insert(postgresql), "sqlite": _inbox_insert(sqlite)}
+
+
 class InvalidMessage(Exception):  # noqa: N818 - a kind of message, not of failure
     """A delivery no handler can ever accept: it goes to the DLQ at once."""
 
@@ -44,8 +65,51 @@ def _delivery_count(message: AbstractIncomingMessage) -> int:
     return int(count) if isinstance(count, int) else 0
 
 
+@contextlib.contextmanager
+def _event_context(envelope: Envelope) -> Iterator[None]:
+    # Logs and the events a handler emits carry the delivery's ids.
+    tokens = [
+        (observability.event_id, observability.event_id.set(envelope.id)),
+        (observability.correlation_id, observability.correlation_id.set(envelope.correlationid)),
+        (observability.causation_id, observability.causation_id.set(envelope.causationid)),
+        (
+            observability.traceparent,
+            observability.traceparent.set(observability.new_traceparent(envelope.traceparent)),
+        ),
+    ]
+    try:
+        yield
+    finally:
+        for var, token in reversed(tokens):
+            var.reset(token)  # type: ignore[attr-defined]
+
+
+@dataclass
+class Delivery:
+    """A valid delivery, opened: the message, its envelope and event, and their handler."""
+
+    message: AbstractIncomingMessage
+    envelope: Envelope
+    event: Contract
+    registration: Registration
+
+    @property
+    def stale(self) -> bool:
+        """Whether it came on a channel that has closed since: it cannot be acked any more."""
+        try:
+            return self.message.channel.is_closed
+        except ChannelInvalidStateError:
+            return True
+
+
 class Consumer:
-    """Consumes one service's queue with bounded concurrency; re-attaches after any loss."""
+    """Consumes one service's queue in lanes; re-attaches after any loss.
+
+    Deliveries are spread over `concurrency` lanes by subject, so one subject's events are
+    handled one at a time in the order they arrived. A lane takes the deliveries waiting in it
+    (up to `batch`) into one transaction: under load, one commit serves many events; when one
+    of them fails, they are taken again one by one so that only the failing one is retried.
+    """
 
     def __init__(
         self,
@@ -56,8 +120,9 @@ class Consumer:
         transport: Transport,
         topology: Topology,
         after_commit: Callable[[], None] | None = None,
-        prefetch: int = 32,
-        concurrency: int = 16,
+        prefetch: int = 64,
+        concurrency: int = 8,
+        batch: int = 16,
         crash: CrashPoints | None = None,
     ) -> None:
         self.service = service
@@ -67,21 +132,26 @@ class Consumer:
         self.topology = topology
         self.after_commit = after_commit
         self.prefetch = prefetch
+        self.batch = batch
         self.crash = crash or CrashPoints(None)
-        self._slots = asyncio.Semaphore(concurrency)
-        self._subjects: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._lanes: list[asyncio.Queue[Delivery]] = [asyncio.Queue() for _ in range(concurrency)]
+        self._workers: list[asyncio.Task[None]] = []
+        self._retrying: set[asyncio.Task[None]] = set()
         self._database_up = asyncio.Event()
         self._database_up.set()
         self._watching_database: asyncio.Task[None] | None = None
         self._channel: AbstractChannel | None = None
         self._queue: AbstractQueue | None = None
         self._consumer_tag: str | None = None
-        self._in_flight: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
         self.attached = False
 
     def start(self) -> None:
         """Consume in the background until stopped."""
+        self._workers = [
+            asyncio.create_task(self._work(lane), name=f"consumer-{self.service}-lane-{number}")
+            for number, lane in enumerate(self._lanes)
+        ]
         self._task = asyncio.create_task(self._run(), name=f"consumer-{self.service}")
 
     async def stop(self, drain_seconds: float = 10.0) -> None:
@@ -89,9 +159,11 @@ class Consumer:
         if self._queue is not None and self._consumer_tag is not None:
             with contextlib.suppress(*CONNECTION_ERRORS):
                 await self._queue.cancel(self._consumer_tag)
-        if self._in_flight:
-            await asyncio.wait(self._in_flight, timeout=drain_seconds)
-        for task in (self._task, self._watching_database):
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(
+                asyncio.gather(*(lane.join() for lane in self._lanes)), drain_seconds
+            )
+        for task in (self._task, self._watching_database, *self._workers, *self._retrying):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -138,32 +210,20 @@ class Consumer:
             await asyncio.sleep(0.5)
 
     async def _deliver(self, message: AbstractIncomingMessage) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._in_flight.add(task)
+        """Open a delivery and put it in its subject's lane; park it at once if invalid."""
+        log.debug(
+            "delivery",
+            extra={"message_id": message.message_id, "delivery_count": _delivery_count(message)},
+        )
         try:
-            async with self._slots:
-                await self.handle(message)
-        finally:
-            if task is not None:
-                self._in_flight.discard(task)
+            delivery = self.open(message)
+        except InvalidMessage as error:
+            await self._dead_letter(message, str(error))
+            return
+        subject = delivery.envelope.subject or str(delivery.envelope.id)
+        self._lanes[zlib.crc32(subject.encode()) % len(self._lanes)].put_nowait(delivery)
 
-    @contextlib.asynccontextmanager
-    async def _subject_turn(self, subject: str) -> AsyncIterator[None]:
-        # Deliveries about one subject run one at a time, in the order they arrived.
-        lock, users = self._subjects.get(subject, (asyncio.Lock(), 0))
-        self._subjects[subject] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._subjects[subject]
-            if users == 1:
-                del self._subjects[subject]
-            else:
-                self._subjects[subject] = (lock, users - 1)
-
-    def open(self, message: AbstractIncomingMessage) -> tuple[Envelope, Contract, Registration]:
+    def open(self, message: AbstractIncomingMessage) -> Delivery:
         """The envelope, the validated event and its handler; InvalidMessage if any is wrong."""
         try:
             envelope = Envelope.from_json(message.body)
@@ -176,88 +236,78 @@ class Consumer:
             event = envelope.open_as(registration.contract)
         except (ValidationError, UnknownContract, TypeError) as error:
             raise InvalidMessage(f"data does not match {envelope.routing_key}: {error}") from None
-        return envelope, event, registration
+        return Delivery(message, envelope, event, registration)
 
-    async def handle(self, message: AbstractIncomingMessage) -> None:
-        """Process one delivery end to end (public for tests and benchmarks)."""
-        log.debug(
-            "delivery",
-            extra={"message_id": message.message_id, "delivery_count": _delivery_count(message)},
-        )
-        try:
-            envelope, event, registration = self.open(message)
-        except InvalidMessage as error:
-            await self._dead_letter(message, str(error))
+    async def _work(self, lane: asyncio.Queue[Delivery]) -> None:
+        while True:
+            batch = [await lane.get()]
+            while len(batch) < self.batch and not lane.empty():
+                batch.append(lane.get_nowait())
+            try:
+                # Deliveries from a lost channel are redelivered by the broker: drop them.
+                await self.handle([delivery for delivery in batch if not delivery.stale])
+            except Exception:
+                log.exception("consumer lane failed; the broker will redeliver")
+            finally:
+                for _ in batch:
+                    lane.task_done()
+
+    async def handle(self, batch: list[Delivery]) -> None:
+        """Handle deliveries in one transaction, or one by one if one fails; ack the handled."""
+        if not batch:
             return
-        tokens = [
-            (observability.event_id, observability.event_id.set(envelope.id)),
-            (
-                observability.correlation_id,
-                observability.correlation_id.set(envelope.correlationid),
-            ),
-            (observability.causation_id, observability.causation_id.set(envelope.causationid)),
-            (
-                observability.traceparent,
-                observability.traceparent.set(observability.new_traceparent(envelope.traceparent)),
-            ),
-        ]
-        try:
-            async with self._subject_turn(envelope.subject):
-                await self._process(message, envelope, event, registration)
-        finally:
-            for var, token in reversed(tokens):
-                var.reset(token)  # type: ignore[attr-defined]
-
-    async def _process(
-        self,
-        message: AbstractIncomingMessage,
-        envelope: Envelope,
-        event: Contract,
-        registration: Registration,
-    ) -> None:
         started = time.perf_counter()
         while True:
             await self._database_up.wait()
             try:
-                outcome = await self._apply(envelope, event, registration)
+                outcomes = await self._apply(batch)
                 break
             except Exception as error:
                 if not await self._database_reachable():
-                    # Not the message's fault: hold it (no redelivery is counted) until it is.
+                    # Not the messages' fault: hold them (no redelivery is counted) until it is.
                     await self._pause_for_database(error)
                     continue
-                await self._failed(message, envelope, error)
+                if len(batch) > 1:
+                    for delivery in batch:
+                        await self.handle([delivery])
+                else:
+                    self._failed(batch[0], error)
                 return
-        HANDLER_LATENCY.labels(self.service, event.event_type).observe(
-            time.perf_counter() - started
-        )
-        EVENTS_CONSUMED.labels(self.service, event.event_type, outcome).inc()
-        if outcome == "duplicate":
-            log.info("duplicate delivery acked without effect", extra={"outcome": outcome})
-        await self._settle(message.ack())
+        elapsed = time.perf_counter() - started
+        for delivery, outcome in zip(batch, outcomes, strict=True):
+            event_type = delivery.event.event_type
+            HANDLER_LATENCY.labels(self.service, event_type).observe(elapsed)
+            EVENTS_CONSUMED.labels(self.service, event_type, outcome).inc()
+            if outcome == "duplicate":
+                with _event_context(delivery.envelope):
+                    log.info("duplicate delivery acked without effect", extra={"outcome": outcome})
+            await self._settle(delivery.message.ack())
 
-    async def _apply(self, envelope: Envelope, event: Contract, registration: Registration) -> str:
+    async def _apply(self, batch: list[Delivery]) -> list[str]:
+        outcomes = []
         async with UnitOfWork(self.database, self.service, after_commit=self.after_commit) as uow:
-            dialect = postgresql if self.database.dialect == "postgresql" else sqlite
-            first_time = (
-                await uow.session.execute(
-                    dialect.insert(inbox)
-                    .values(
-                        event_id=envelope.id,
-                        routing_key=envelope.routing_key,
-                        received_at=datetime.now(UTC),
-                    )
-                    .on_conflict_do_nothing(index_elements=[inbox.c.event_id])
-                    .returning(inbox.c.event_id)
-                )
-            ).first()
-            if first_time is None:
-                return "duplicate"
-            await registration.handler(uow, event, envelope)
+            for delivery in batch:
+                envelope = delivery.envelope
+                with _event_context(envelope):
+                    first_time = (
+                        await uow.connection.execute(
+                            _INBOX_INSERT[self.database.dialect],
+                            {
+                                "event_id": envelope.id,
+                                "routing_key": envelope.routing_key,
+                                "received_at": datetime.now(UTC),
+                            },
+                        )
+                    ).first()
+                    if first_time is None:
+                        outcomes.append("duplicate")
+                        continue
+                    await delivery.registration.handler(uow, delivery.event, envelope)
+                    outcomes.append("processed")
             self.crash.reached("consumer.before_commit")
             await uow.commit()
             self.crash.reached("consumer.after_commit_before_ack")
-            return "processed"
+        return outcomes
 
     async def _database_reachable(self) -> bool:
         try:
@@ -281,23 +331,27 @@ class Consumer:
         log.info("database back: consumption resumed")
         self._database_up.set()
 
-    async def _failed(
-        self, message: AbstractIncomingMessage, envelope: Envelope, error: BaseException
-    ) -> None:
+    def _failed(self, delivery: Delivery, error: BaseException) -> None:
+        message, envelope = delivery.message, delivery.envelope
         attempts = _delivery_count(message) + 1
-        event_type = envelope.type
-        log.warning(
-            "handler failed; the broker will redeliver",
-            extra={"attempt": attempts, "error": repr(error)},
-            exc_info=error,
-        )
-        EVENTS_CONSUMED.labels(self.service, event_type, "failed").inc()
-        await self._record_failure(envelope, attempts, error)
+        with _event_context(envelope):
+            log.warning(
+                "handler failed; the broker will redeliver",
+                extra={"attempt": attempts, "error": repr(error)},
+                exc_info=error,
+            )
+        EVENTS_CONSUMED.labels(self.service, envelope.type, "failed").inc()
         if attempts > self.topology.delivery_limit:
-            EVENTS_DEAD_LETTERED.labels(self.service, event_type, "delivery_limit").inc()
-        # Back off before handing the message back; its slot stays taken meanwhile.
+            EVENTS_DEAD_LETTERED.labels(self.service, envelope.type, "delivery_limit").inc()
+        # The backoff runs beside the lane, which goes on with the next deliveries.
+        retry = asyncio.create_task(self._retry_later(delivery, attempts, error))
+        self._retrying.add(retry)
+        retry.add_done_callback(self._retrying.discard)
+
+    async def _retry_later(self, delivery: Delivery, attempts: int, error: BaseException) -> None:
+        await self._record_failure(delivery.envelope, attempts, error)
         await asyncio.sleep(min(0.1 * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS))
-        await self._settle(message.nack(requeue=True))
+        await self._settle(delivery.message.nack(requeue=True))
 
     async def _record_failure(
         self, envelope: Envelope, attempts: int, error: BaseException
@@ -316,8 +370,8 @@ class Consumer:
             set_={k: statement.excluded[k] for k in ("attempts", "error", "failed_at")},
         )
         try:
-            async with self.database.session() as session, session.begin():
-                await session.execute(statement)
+            async with self.database.engine.begin() as connection:
+                await connection.execute(statement)
         except Exception as record_error:
             log.warning("could not record the failure", extra={"error": repr(record_error)})
 

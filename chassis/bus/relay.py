@@ -126,8 +126,8 @@ class Relay:
             # Rows another replica holds are skipped, never waited for nor published twice.
             .with_for_update(skip_locked=True)
         )
-        async with self.database.session() as session, session.begin():
-            rows = (await session.execute(claim)).all()
+        async with self.database.engine.begin() as connection:
+            rows = (await connection.execute(claim)).all()
             if not rows:
                 return 0, 0
             results = await asyncio.gather(
@@ -137,13 +137,13 @@ class Relay:
             sent = [row.id for row, result in zip(rows, results, strict=True) if result is None]
             failed = [row.id for row, result in zip(rows, results, strict=True) if result]
             if sent:
-                await session.execute(
+                await connection.execute(
                     sa.update(outbox)
                     .where(outbox.c.id.in_(sent))
                     .values(published_at=datetime.now(UTC))
                 )
             if failed:
-                await session.execute(
+                await connection.execute(
                     sa.update(outbox)
                     .where(outbox.c.id.in_(failed))
                     .values(attempts=outbox.c.attempts + 1)
@@ -187,8 +187,8 @@ class Relay:
         statement = sa.select(sa.func.count(), sa.func.min(outbox.c.created_at)).where(
             outbox.c.published_at.is_(None)
         )
-        async with self.database.session() as session:
-            count, oldest = (await session.execute(statement)).one()
+        async with self.database.engine.connect() as connection:
+            count, oldest = (await connection.execute(statement)).one()
         if oldest is not None and oldest.tzinfo is None:
             oldest = oldest.replace(tzinfo=UTC)  # SQLite hands back naive UTC
         age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
@@ -199,10 +199,10 @@ class Relay:
     async def prune(self) -> None:
         """Delete published outbox rows and inbox ids past their retention."""
         now = datetime.now(UTC)
-        async with self.database.session() as session, session.begin():
-            await session.execute(
+        async with self.database.engine.begin() as connection:
+            await connection.execute(
                 sa.delete(outbox).where(outbox.c.published_at < now - self.outbox_retention)
             )
-            await session.execute(
+            await connection.execute(
                 sa.delete(inbox).where(inbox.c.received_at < now - self.inbox_retention)
             )

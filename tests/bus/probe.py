@@ -62,7 +62,7 @@ async def record_sample(uow: UnitOfWork, event: SampleRecorded, envelope: Envelo
     """Write the effect row; fail for poison; emit an echo when asked."""
     if event.poison and not CURED:
         raise PoisonError(f"sample {event.n} is poison")
-    await uow.session.execute(
+    await uow.connection.execute(
         sa.insert(effects).values(
             event_id=envelope.id, subject=envelope.subject, sequence=envelope.sequence, n=event.n
         )

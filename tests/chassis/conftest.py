@@ -54,7 +54,7 @@ async def check(registration: Registration, _: Clerk) -> dict[str, str]:
 
 async def register(uow: UnitOfWork, name: str) -> dict[str, Any]:
     statement = sa.insert(registrations).values(name=name).returning(registrations.c.id)
-    registration_id = (await uow.session.execute(statement)).scalar_one()
+    registration_id = (await uow.connection.execute(statement)).scalar_one()
     await uow.commit()
     return {"id": registration_id, "name": name}
 

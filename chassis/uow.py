@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -20,22 +21,20 @@ from chassis.db import Database, event_sequences, outbox
 from contracts import Contract, Envelope
 
 
-def _next_sequence_statement(dialect: Any) -> Any:
+def _reserve_sequences_statement(dialect: Any) -> Any:
     # Built once per dialect: statement construction costs more than its execution.
-    return (
-        dialect.insert(event_sequences)
-        .values(subject=sa.bindparam("subject"), last_sequence=1)
-        .on_conflict_do_update(
-            index_elements=[event_sequences.c.subject],
-            set_={"last_sequence": event_sequences.c.last_sequence + 1},
-        )
-        .returning(event_sequences.c.last_sequence)
+    statement = dialect.insert(event_sequences).values(
+        subject=sa.bindparam("subject"), last_sequence=sa.bindparam("count")
     )
+    return statement.on_conflict_do_update(
+        index_elements=[event_sequences.c.subject],
+        set_={"last_sequence": event_sequences.c.last_sequence + statement.excluded.last_sequence},
+    ).returning(event_sequences.c.subject, event_sequences.c.last_sequence)
 
 
-_NEXT_SEQUENCE = {
-    "postgresql": _next_sequence_statement(postgresql),
-    "sqlite": _next_sequence_statement(sqlite),
+_RESERVE_SEQUENCES = {
+    "postgresql": _reserve_sequences_statement(postgresql),
+    "sqlite": _reserve_sequences_statement(sqlite),
 }
 
 
@@ -120,17 +119,30 @@ class UnitOfWork:
         self._pending.append(pending)
         return pending.event_id
 
-    async def _next_sequence(self, subject: str) -> int:
-        statement = _NEXT_SEQUENCE[self.database.dialect]
-        return int((await self.connection.execute(statement, {"subject": subject})).scalar_one())
+    async def _reserve_sequences(self) -> dict[str, int]:
+        """Take the next numbers of the subjects' sequences for the pending events, in one go.
+
+        Returns, per subject, the first number taken; the subject's events get consecutive
+        numbers from it in the order they were emitted.
+        """
+        counts = Counter(p.subject for p in self._pending if p.sequence is None)
+        if not counts:
+            return {}
+        result = await self.connection.execute(
+            _RESERVE_SEQUENCES[self.database.dialect],
+            [{"subject": subject, "count": count} for subject, count in counts.items()],
+        )
+        return {subject: last - counts[subject] + 1 for subject, last in result.all()}
 
     async def _write_outbox(self) -> None:
         now = datetime.now(UTC)
         rows: list[dict[str, Any]] = []
+        next_sequence = await self._reserve_sequences()
         for pending in self._pending:
             sequence = pending.sequence
             if sequence is None:
-                sequence = await self._next_sequence(pending.subject)
+                sequence = next_sequence[pending.subject]
+                next_sequence[pending.subject] += 1
             envelope = Envelope.wrap(
                 pending.event,
                 source=f"/services/{self.service}",

@@ -88,6 +88,8 @@ async def test_sequence_increases_per_subject_across_transactions(database: Data
             await uow.commit()
     async with UnitOfWork(database, "licensing") as uow:
         uow.emit(first)
+        uow.emit(first)
         await uow.commit()
-    assert [r.sequence for r in await outbox_rows(database, str(first.credit_code))] == [1, 2, 3]
+    first_rows = await outbox_rows(database, str(first.credit_code))
+    assert [r.sequence for r in first_rows] == [1, 2, 3, 4]
     assert [r.sequence for r in await outbox_rows(database, str(other.credit_code))] == [1, 2]

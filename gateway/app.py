@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 
 from chassis.observability import RequestContextMiddleware, metrics_response
 from chassis.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
-from gateway.proxy import forward
+from gateway.proxy import Forwarder
 from gateway.settings import GatewaySettings
 
 READINESS_TIMEOUT = 2.0
@@ -25,15 +25,14 @@ def create_gateway_app(settings: GatewaySettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # One pooled client for every upstream call (keep-alive between gateway and services).
-        app.state.client = httpx.AsyncClient(
-            timeout=httpx.Timeout(settings.upstream_timeout, connect=5.0),
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-            follow_redirects=False,
-        )
+        # The forwarder has its own client; this one serves readiness probes and the like.
+        app.state.client = httpx.AsyncClient(timeout=READINESS_TIMEOUT, follow_redirects=False)
+        app.state.forwarder = Forwarder(upstreams, settings.upstream_timeout)
+        await app.state.forwarder.start()
         try:
             yield
         finally:
+            await app.state.forwarder.close()
             await app.state.client.aclose()
 
     app = FastAPI(
@@ -71,9 +70,7 @@ def create_gateway_app(settings: GatewaySettings) -> FastAPI:
 
     @app.api_route("/api/{service}/{path:path}", methods=METHODS, include_in_schema=False)
     async def proxy(service: str, path: str, request: Request) -> Response:
-        base = upstreams.get(service)
-        if base is None:
-            raise Problem("not-found", 404, f"No service named {service!r}")
-        return await forward(request.app.state.client, request, service, base, path)
+        forwarder: Forwarder = request.app.state.forwarder
+        return await forwarder.forward(request, service, path)
 
     return app

@@ -20,6 +20,7 @@ run: $(BIN)/.installed
 
 migrate: $(BIN)/.installed
 	@for service in $(SERVICES); do $(BIN)/python -m services.$$service migrate || exit 1; done
+	@$(BIN)/python -m gateway migrate
 
 test: lint pytest
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,11 +36,26 @@ class ServiceSpec:
     metadata: sa.MetaData
     handlers: HandlerRegistry
     routers: Sequence[APIRouter] = field(default_factory=tuple)
+    settings_class: type[Settings] = Settings
+    # The gateway builds its own app; every service uses create_service_app.
+    app_factory: Callable[[ServiceSpec, Settings], FastAPI] | None = None
+    module: str | None = None
+    # Checks before serving that need more than the settings (exit with one line if they fail).
+    before_serve: Callable[[Settings], None] | None = None
 
     @property
     def versions_dir(self) -> Path:
         """Where the service's own Alembic revisions live."""
         return self.package_dir / "migrations"
+
+    @property
+    def command(self) -> str:
+        """How it is run: `python -m services.<name>` unless another module is named."""
+        return f"python -m {self.module or f'services.{self.name}'}"
+
+    def create_app(self, settings: Settings) -> FastAPI:
+        """The ASGI app of this service."""
+        return (self.app_factory or create_service_app)(self, settings)
 
 
 async def _check(name: str, probe: Any) -> tuple[str, str]:

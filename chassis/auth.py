@@ -16,6 +16,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from chassis.problems import Problem
 from chassis.settings import Settings
@@ -55,6 +56,7 @@ class Principal:
     office: str | None = None
     agency: str | None = None
     token_id: str | None = None
+    expires_at: int | None = None
 
     def has_any(self, *roles: str) -> bool:
         """Whether the principal holds at least one of `roles`."""
@@ -155,6 +157,10 @@ class TokenVerifier:
             jwks_url=settings.jwks_url,
         )
 
+    def replace_keys(self, keys: dict[str, Any]) -> None:
+        """Verify with exactly `keys` from now on (the gateway, after a key rotation)."""
+        self._keys = dict(keys)
+
     async def _refresh(self) -> None:
         # Fetch the key set again at most every 30 s, so a forged `kid` cannot hammer the gateway.
         if self._jwks_url is None or time.monotonic() - self._fetched_at < _JWKS_REFRESH_SECONDS:
@@ -224,18 +230,34 @@ def _principal(claims: dict[str, Any], kind: Literal["staff", "partner"]) -> Pri
         office=claims.get("office"),
         agency=claims.get("agency"),
         token_id=claims.get("jti"),
+        expires_at=int(claims["exp"]),
     )
 
 
-async def authenticated(request: Request) -> Principal:
-    """FastAPI dependency: the Principal of the request's bearer token, or 401."""
+async def principal_of(request: Request) -> Principal:
+    """The Principal of the request's bearer token, or a 401 Problem."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise _unauthenticated("Missing bearer token")
     verifier: TokenVerifier = request.app.state.verifier
     principal = await verifier.verify(token.strip())
+    # The gateway keeps the tokens revoked by logout; services rely on short expiry.
+    revoked = getattr(request.app.state, "revoked_tokens", None)
+    if revoked is not None and principal.token_id in revoked:
+        raise _unauthenticated("Token revoked")
     request.state.principal = principal
     return principal
+
+
+# Declared as a security scheme so that the OpenAPI marks every protected operation.
+_bearer = HTTPBearer(auto_error=False, scheme_name="HTTPBearer", bearerFormat="JWT")
+
+
+async def authenticated(
+    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    """FastAPI dependency: the Principal of the request's bearer token, or 401."""
+    return await principal_of(request)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(authenticated)]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import uvicorn
 
-from chassis.app import ServiceSpec, create_service_app
+from chassis.app import ServiceSpec
 from chassis.bus.deadletters import list_dead_letters, replay
 from chassis.db import Database
 from chassis.migrations import alembic_config, make_migration, upgrade
@@ -19,7 +19,7 @@ from chassis.settings import Settings, load_settings
 
 def run(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
     """Parse the command line of a service and do what it says."""
-    parser = argparse.ArgumentParser(prog=f"python -m services.{spec.name}", description=spec.title)
+    parser = argparse.ArgumentParser(prog=spec.command, description=spec.title)
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("serve", help="serve HTTP and the bus (the default)")
     commands.add_parser("migrate", help="create or upgrade the database")
@@ -35,7 +35,7 @@ def run(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
         for routing_key, handler in spec.handlers.table() or [("(none yet)", "")]:
             print(f"{routing_key:50} {handler}")
         return
-    settings = load_settings(spec.name)
+    settings = load_settings(spec.name, spec.settings_class)
     config = alembic_config(spec.name, settings.database_url, spec.metadata, spec.versions_dir)
     if args.command == "migrate":
         upgrade(config)
@@ -48,8 +48,10 @@ def run(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
         make_migration(config, spec.versions_dir, args.message)
     else:
         configure_logging(spec.name, settings.log_level)
+        if spec.before_serve is not None:
+            spec.before_serve(settings)
         uvicorn.run(
-            create_service_app(spec, settings),
+            spec.create_app(settings),
             host=settings.host,
             port=settings.port,
             log_config=None,

@@ -1,76 +1,245 @@
-"""The gateway app: routes `/api/<service>/...` to the configured services."""
+"""The gateway: identity and tokens, the one OpenAPI, rate limits, notifications, and the
+routes `/api/<service>/...` to the services."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import httpx
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from chassis.app import ServiceSpec
+from chassis.auth import TokenVerifier, mint_token, principal_of
+from chassis.bus import Bus
+from chassis.db import Database
 from chassis.observability import RequestContextMiddleware, metrics_response
 from chassis.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
+from chassis.settings import Settings
+from gateway import notifications
+from gateway.identity.api import admin, auth
+from gateway.identity.keys import KeyRing
+from gateway.identity.tables import metadata
+from gateway.identity.usecases import FirstStartRefused, Identity
+from gateway.openapi import docs_html, merged_openapi
 from gateway.proxy import Forwarder
+from gateway.ratelimit import RateLimits, client_ip
 from gateway.settings import GatewaySettings
 
+log = logging.getLogger("shijian.gateway")
 READINESS_TIMEOUT = 2.0
+HOUSEKEEPING_SECONDS = 10.0
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+operations = APIRouter(include_in_schema=False)
+forwarding = APIRouter(include_in_schema=False)
+
+
+async def _housekeeping(identity: Identity, hub: notifications.Hub) -> None:
+    # Other replicas' logouts reach this one within the period; old notifications go.
+    while True:
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)
+        try:
+            await identity.revoked.reload(identity.database)
+            await hub.prune()
+        except Exception as error:
+            log.warning("housekeeping failed", extra={"error": repr(error)})
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Keys, identity, the bus, the notification hub and the upstream clients."""
+    settings: GatewaySettings = app.state.settings
+    database = Database(settings.database_url)
+    keys = KeyRing(
+        settings.keys_dir,
+        timedelta(minutes=settings.access_token_minutes),
+        timedelta(seconds=settings.signing_key_activation_seconds),
+    )
+    await asyncio.to_thread(keys.load)
+    identity = Identity(database, keys, settings)
+    await identity.prepare()
+    app.state.identity = identity
+    app.state.revoked_tokens = identity.revoked
+    app.state.verifier.replace_keys(keys.public_keys())
+    hub = notifications.Hub(database)
+    await hub.start()
+    app.state.notifications = hub
+    # A stored notification wakes the hub at once (and the relay, as any commit does).
+    bus = Bus(settings=settings, database=database, handlers=notifications.handlers)
+    if bus.consumer is not None:
+        bus.consumer.after_commit = hub.wake.set
+    bus.start()
+    app.state.bus = bus
+    # The forwarder has its own client; this one serves readiness and OpenAPI fetches.
+    app.state.client = httpx.AsyncClient(timeout=READINESS_TIMEOUT, follow_redirects=False)
+    app.state.forwarder = Forwarder(settings.upstreams(), settings.upstream_timeout)
+    await app.state.forwarder.start()
+    housekeeping = asyncio.create_task(_housekeeping(identity, hub))
+    try:
+        yield
+    finally:
+        housekeeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await housekeeping
+        await app.state.forwarder.close()
+        await app.state.client.aclose()
+        await bus.stop()
+        await hub.stop()
+        await database.dispose()
+
+
+@operations.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """The gateway process alone."""
+    return {"status": "alive", "service": "gateway"}
+
+
+@operations.get("/readyz")
+async def readyz(request: Request) -> Response:
+    """The gateway's database and each upstream service."""
+    settings: GatewaySettings = request.app.state.settings
+    client: httpx.AsyncClient = request.app.state.client
+
+    async def probe(name: str, base: str) -> tuple[str, str]:
+        try:
+            answer = await client.get(f"{base}/readyz", timeout=READINESS_TIMEOUT)
+        except httpx.HTTPError as error:
+            return name, f"unavailable: {type(error).__name__}"
+        return name, "ok" if answer.status_code == 200 else f"not ready ({answer.status_code})"
+
+    async def database() -> tuple[str, str]:
+        try:
+            await asyncio.wait_for(request.app.state.identity.database.ping(), READINESS_TIMEOUT)
+        except Exception as error:
+            return "database", f"unavailable: {type(error).__name__}"
+        return "database", "ok"
+
+    upstreams = settings.upstreams().items()
+    checks = dict(await asyncio.gather(database(), *(probe(n, b) for n, b in upstreams)))
+    checks.update(request.app.state.bus.problems())
+    if all(state == "ok" for state in checks.values()):
+        return JSONResponse({"status": "ready", "service": "gateway", "checks": checks})
+    failing = ", ".join(name for name, state in checks.items() if state != "ok")
+    problem = Problem("unavailable", 503, f"Not ready: {failing}", checks=checks)
+    return JSONResponse(problem.body("/readyz"), status_code=503, media_type=PROBLEM_MEDIA_TYPE)
+
+
+@operations.get("/metrics")
+async def metrics() -> Response:
+    """Prometheus metrics."""
+    return metrics_response()
+
+
+@operations.get("/openapi.json")
+async def openapi(request: Request) -> dict[str, Any]:
+    """The gateway's own routes and every reachable service's, under the gateway's paths."""
+    settings: GatewaySettings = request.app.state.settings
+    identity: Identity = request.app.state.identity
+    key = identity.keys.active
+    # The services show their OpenAPI to any signed-in caller: the gateway signs itself in.
+    token = mint_token(
+        subject="gateway",
+        roles=["auditor"],
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        ttl=timedelta(minutes=1),
+        key=key.private_key,
+        key_id=key.kid,
+    )
+    merged = await merged_openapi(
+        request.app.state.client,
+        settings.upstreams(),
+        headers={"Authorization": f"Bearer {token}"},
+        gateway_schema=request.app.openapi(),
+    )
+    return merged.document
+
+
+@operations.get("/docs")
+async def docs() -> HTMLResponse:
+    """Swagger UI over the one OpenAPI."""
+    return docs_html("/openapi.json")
+
+
+@forwarding.api_route("/api/{service}/{path:path}", methods=METHODS)
+async def forward(service: str, path: str, request: Request) -> Response:
+    """Everything else under /api goes to the service it names."""
+    # The gateway's check is an early filter; every service verifies the token again.
+    principal = await principal_of(request)
+    limits: RateLimits = request.app.state.rate_limits
+    await limits.hit("api", f"sub:{principal.subject}")
+    await limits.hit("api", f"ip:{request.app.state.client_ip(request)}")
+    forwarder: Forwarder = request.app.state.forwarder
+    return await forwarder.forward(request, service, path)
 
 
 def create_gateway_app(settings: GatewaySettings) -> FastAPI:
     """The gateway for `settings`' upstreams."""
-    upstreams = settings.upstreams()
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The forwarder has its own client; this one serves readiness probes and the like.
-        app.state.client = httpx.AsyncClient(timeout=READINESS_TIMEOUT, follow_redirects=False)
-        app.state.forwarder = Forwarder(upstreams, settings.upstream_timeout)
-        await app.state.forwarder.start()
-        try:
-            yield
-        finally:
-            await app.state.forwarder.close()
-            await app.state.client.aclose()
-
     app = FastAPI(
-        title="shijian gateway", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None
+        title="shijian",
+        summary="Market supervision platform of the district bureau",
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
+    app.state.verifier = TokenVerifier(
+        issuer=settings.jwt_issuer, audience=settings.jwt_audience, keys={}
+    )
+    app.state.rate_limits = RateLimits(
+        {"token": settings.login_rate_limit, "api": settings.api_rate_limit}
+    )
+    app.state.client_ip = lambda request: client_ip(request, settings.trusted_proxies)
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, service="gateway")
-
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "alive", "service": "gateway"}
-
-    @app.get("/readyz", include_in_schema=False)
-    async def readyz(request: Request) -> Response:
-        client: httpx.AsyncClient = request.app.state.client
-
-        async def probe(name: str, base: str) -> tuple[str, str]:
-            try:
-                answer = await client.get(f"{base}/readyz", timeout=READINESS_TIMEOUT)
-            except httpx.HTTPError as error:
-                return name, f"unavailable: {type(error).__name__}"
-            return name, "ok" if answer.status_code == 200 else f"not ready ({answer.status_code})"
-
-        checks = dict(await asyncio.gather(*(probe(n, b) for n, b in upstreams.items())))
-        if all(state == "ok" for state in checks.values()):
-            return JSONResponse({"status": "ready", "service": "gateway", "checks": checks})
-        failing = ", ".join(name for name, state in checks.items() if state != "ok")
-        problem = Problem("unavailable", 503, f"Not ready: {failing}", checks=checks)
-        return JSONResponse(problem.body("/readyz"), status_code=503, media_type=PROBLEM_MEDIA_TYPE)
-
-    @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return metrics_response()
-
-    @app.api_route("/api/{service}/{path:path}", methods=METHODS, include_in_schema=False)
-    async def proxy(service: str, path: str, request: Request) -> Response:
-        forwarder: Forwarder = request.app.state.forwarder
-        return await forwarder.forward(request, service, path)
-
+    for router in (operations, auth, admin, notifications.router, forwarding):
+        app.include_router(router)  # the catch-all forwarding last
     return app
+
+
+def _create(_: ServiceSpec, settings: Settings) -> FastAPI:
+    assert isinstance(settings, GatewaySettings)
+    return create_gateway_app(settings)
+
+
+def _refuse_first_start_without_admin(settings: Settings) -> None:
+    assert isinstance(settings, GatewaySettings)
+
+    async def check() -> None:
+        database = Database(settings.database_url)
+        try:
+            await Identity(
+                database, KeyRing(settings.keys_dir, timedelta()), settings
+            ).admin_password()
+        finally:
+            await database.dispose()
+
+    try:
+        asyncio.run(check())
+    except FirstStartRefused as refusal:
+        print(refusal, file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+spec = ServiceSpec(
+    name="gateway",
+    title="shijian gateway",
+    package_dir=Path(__file__).parent,
+    metadata=metadata,
+    handlers=notifications.handlers,
+    settings_class=GatewaySettings,
+    app_factory=_create,
+    module="gateway",
+    before_serve=_refuse_first_start_without_admin,
+)

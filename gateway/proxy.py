@@ -2,38 +2,150 @@
 
 from __future__ import annotations
 
-import httpx
+import time
+from collections.abc import AsyncIterator
+from urllib.parse import quote, unquote
+
+import aiohttp
 from fastapi import Request
-from starlette.background import BackgroundTask
+from prometheus_client import Counter, Histogram
 from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
+from yarl import URL
 
 from chassis import observability
 from chassis.problems import Problem
 
-# RFC 9110 §7.6.1 hop-by-hop headers, plus those httpx sets for the upstream leg itself.
+# RFC 9110 §7.6.1 hop-by-hop headers: they describe one connection, never forwarded.
 HOP_BY_HOP = frozenset(
     {
-        "connection",
-        "keep-alive",
-        "proxy-authenticate",
-        "proxy-authorization",
-        "te",
-        "trailer",
-        "trailers",
-        "transfer-encoding",
-        "upgrade",
-        "host",
-        "content-length",
+        b"connection",
+        b"keep-alive",
+        b"proxy-authenticate",
+        b"proxy-authorization",
+        b"proxy-connection",
+        b"te",
+        b"trailer",
+        b"trailers",
+        b"transfer-encoding",
+        b"upgrade",
     }
+)
+# Of the caller's request, also these: the client sets Host and the body's framing for the
+# upstream leg itself; `Expect` was already answered to the caller by the gateway's server; the
+# gateway sets the ids and the forwarding chain from its own request context. A caller's
+# X-Forwarded-Host/-Proto or Forwarded would be believed by the services' servers: dropped.
+NOT_FORWARDED = frozenset(
+    {
+        b"host",
+        b"content-length",
+        b"expect",
+        b"x-request-id",
+        b"traceparent",
+        b"x-forwarded-for",
+        b"x-forwarded-host",
+        b"x-forwarded-proto",
+        b"forwarded",
+    }
+)
+# Headers aiohttp would invent; the upstream sees only what the caller sent.
+NOT_INVENTED = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
+# RFC 3986 pchar (unreserved is always safe for quote()), "/", and "%" to keep escapes as sent.
+PATH_SAFE = "/%:@!$&'()*+,;="
+QUERY_SAFE = PATH_SAFE + "?"
+# uvicorn drops idle keep-alive connections after 5 s; reusing one it is closing loses the
+# request, so the pool lets them go first.
+KEEPALIVE_SECONDS = 4.0
+CONNECT_SECONDS = 5.0
+
+UPSTREAM_REQUESTS = Counter(
+    "shijian_gateway_upstream_requests_total",
+    "Requests forwarded to an upstream service, by status (error: unavailable or timed out).",
+    ["service", "method", "status"],
+)
+UPSTREAM_LATENCY = Histogram(
+    "shijian_gateway_upstream_duration_seconds",
+    "Time from forwarding a request to the upstream's response headers, answered requests only.",
+    ["service"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
 )
 
 
-def _end_to_end(
-    headers: httpx.Headers | list[tuple[str, str]], connection: str
-) -> list[tuple[str, str]]:
-    named = {token.strip().lower() for token in connection.split(",") if token.strip()}
-    items = headers.multi_items() if isinstance(headers, httpx.Headers) else headers
-    return [(k, v) for k, v in items if k.lower() not in HOP_BY_HOP and k.lower() not in named]
+def _connection_tokens(headers: list[tuple[bytes, bytes]]) -> set[bytes]:
+    return {
+        token.strip().lower()
+        for name, value in headers
+        if name.lower() == b"connection"
+        for token in value.split(b",")
+        if token.strip()
+    }
+
+
+def _end_to_end(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """`headers` without the hop-by-hop ones, including those named in `Connection`."""
+    named = _connection_tokens(headers)
+    kept = []
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered not in HOP_BY_HOP and lowered not in named:
+            kept.append((lowered, value))
+    return kept
+
+
+def _upstream_target(request: Request, service: str, path: str) -> tuple[str, str]:
+    """The path and query to send upstream: the caller's raw bytes, re-checked and quoted.
+
+    The raw path keeps `%2F` and other escapes as the caller sent them; it must decode to
+    exactly what the router matched, so a service segment that hides a slash is refused.
+    """
+    raw: bytes | None = request.scope.get("raw_path")
+    if raw is None:  # a server that gives none: the decoded path, escaped again
+        raw = quote(request.scope["path"], safe=PATH_SAFE.replace("%", "")).encode()
+    raw = raw.split(b"?", 1)[0]  # some ASGI servers leave the query in raw_path
+    root = str(request.scope.get("root_path", "")).encode()
+    if root and raw.startswith(root):
+        raw = raw[len(root) :]
+    parts = raw.decode("ascii", "replace").split("/", 3)
+    if (
+        len(parts) != 4
+        or unquote(parts[1]) != "api"
+        or unquote(parts[2]) != service
+        or unquote(parts[3]) != path
+    ):
+        raise Problem("not-found", 404, "No such path behind the gateway")
+    query = request.scope.get("query_string", b"").decode("ascii", "replace")
+    # Quoting leaves valid bytes alone and escapes the rest (spaces, backslashes, controls),
+    # so the request line sent upstream is always well-formed.
+    return "/" + quote(parts[3], safe=PATH_SAFE), quote(query, safe=QUERY_SAFE)
+
+
+async def _body(request: Request) -> AsyncIterator[bytes]:
+    async for chunk in request.stream():
+        if chunk:
+            yield chunk
+
+
+class UpstreamResponse(StreamingResponse):
+    """The upstream's answer streamed back as it arrives; its connection released at the end."""
+
+    def __init__(self, upstream: aiohttp.ClientResponse) -> None:
+        super().__init__(upstream.content.iter_any(), status_code=upstream.status)
+        self.upstream = upstream
+        # Raw headers keep repeated ones (Set-Cookie, Link) and their bytes as sent. The
+        # gateway's server dates every answer itself: a second Date would make two.
+        self.raw_headers = [
+            (name, value)
+            for name, value in _end_to_end(list(upstream.raw_headers))
+            if name != b"date"
+        ]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # Also when the caller went away: an unread body closes the connection instead
+            # of returning it to the pool.
+            self.upstream.release()
 
 
 class Forwarder:
@@ -42,68 +154,100 @@ class Forwarder:
     def __init__(self, upstreams: dict[str, str], timeout: float) -> None:
         self.upstreams = upstreams
         self.timeout = timeout
-        self._client: httpx.AsyncClient | None = None
+        # Only the scheme, host and port of a configured base URL are ever contacted.
+        self._bases = {name: URL(base) for name, base in upstreams.items()}
+        self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
         """Open the pooled client (keep-alive between gateway and services)."""
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(self.timeout, connect=5.0),
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-            follow_redirects=False,
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(
+                limit=200, limit_per_host=100, keepalive_timeout=KEEPALIVE_SECONDS
+            ),
+            timeout=aiohttp.ClientTimeout(
+                total=None,
+                connect=self.timeout,  # waiting for a pooled connection included
+                sock_connect=min(CONNECT_SECONDS, self.timeout),
+                sock_read=self.timeout,
+            ),
+            skip_auto_headers=NOT_INVENTED,
+            auto_decompress=False,
+            cookie_jar=aiohttp.DummyCookieJar(),  # never carry one caller's cookies to another
+            trust_env=False,  # no proxy from the environment
         )
 
     async def close(self) -> None:
         """Close every pooled connection."""
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _headers(self, request: Request) -> list[tuple[str, str]]:
+        headers = [
+            # aiohttp writes header values as UTF-8: decoding them so keeps their bytes.
+            (name.decode("latin-1"), value.decode("utf-8", "replace"))
+            for name, value in _end_to_end(request.headers.raw)
+            if name not in NOT_FORWARDED
+        ]
+        framing = request.headers.get("content-length")
+        if framing is not None:
+            headers.append(("content-length", framing))
+        for name, context in (
+            ("x-request-id", observability.request_id),
+            ("traceparent", observability.traceparent),
+        ):
+            value = context.get()
+            if value:
+                headers.append((name, value))
+        forwarded = [v for k, v in request.headers.items() if k == "x-forwarded-for"]
+        if request.client:
+            forwarded.append(request.client.host)
+        if forwarded:
+            headers.append(("x-forwarded-for", ", ".join(forwarded)))
+        return headers
 
     async def forward(self, request: Request, service: str, path: str) -> Response:
         """Send `request` to `service`'s base URL + `/path` and stream the answer back."""
-        base_url = self.upstreams.get(service)
-        if base_url is None:
+        base = self._bases.get(service)
+        if base is None:
             raise Problem("not-found", 404, f"No service named {service!r}")
-        client = self._client
-        if client is None:
+        session = self._session
+        if session is None:
             raise RuntimeError("Forwarder used before start()")
-        # The host and port come only from configuration; the client controls path and query.
-        url = httpx.URL(base_url).copy_with(
-            raw_path=("/" + path.lstrip("/")).encode()
-            + (b"?" + request.url.query.encode() if request.url.query else b"")
+        target_path, query = _upstream_target(request, service, path)
+        url = URL.build(
+            scheme=base.scheme,
+            authority=base.raw_authority,
+            path=target_path,
+            query_string=query,
+            encoded=True,
         )
-        headers = _end_to_end(list(request.headers.items()), request.headers.get("connection", ""))
-        headers = [(k, v) for k, v in headers if k.lower() not in {"x-request-id", "traceparent"}]
-        headers.append(("x-request-id", observability.request_id.get() or ""))
-        headers.append(("traceparent", observability.traceparent.get() or ""))
-        if request.client:
-            headers.append(("x-forwarded-for", request.client.host))
-        upstream_request = client.build_request(
-            request.method, url, headers=headers, content=request.stream()
-        )
+        has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
+        started = time.perf_counter()
         try:
-            upstream = await client.send(upstream_request, stream=True)
-        except httpx.TimeoutException:
+            upstream = await session.request(
+                request.method,
+                url,
+                headers=self._headers(request),
+                data=_body(request) if has_body else None,
+                allow_redirects=False,
+            )
+        except TimeoutError:
+            UPSTREAM_REQUESTS.labels(service, request.method, "error").inc()
             raise Problem(
                 "upstream-timeout",
                 504,
                 f"The {service} service did not answer in time",
                 service=service,
             ) from None
-        except httpx.TransportError:
+        except aiohttp.ClientError:
+            UPSTREAM_REQUESTS.labels(service, request.method, "error").inc()
             raise Problem(
                 "upstream-unavailable",
                 503,
                 f"The {service} service is unavailable",
                 service=service,
             ) from None
-        response = StreamingResponse(
-            upstream.aiter_raw(),
-            status_code=upstream.status_code,
-            background=BackgroundTask(upstream.aclose),
-        )
-        # Raw headers keep repeated ones (Set-Cookie, Link) that a dict would merge.
-        response.raw_headers = [
-            (k.lower().encode("latin-1"), v.encode("latin-1"))
-            for k, v in _end_to_end(upstream.headers, upstream.headers.get("connection", ""))
-        ]
-        return response
+        UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - started)
+        UPSTREAM_REQUESTS.labels(service, request.method, str(upstream.status)).inc()
+        return UpstreamResponse(upstream)

@@ -261,8 +261,15 @@ def test_production_settings_and_jwks_from_the_gateway(name: str) -> None:
 # --- the gateway -------------------------------------------------------------------------
 
 
-def test_gateway_runs_the_gateway() -> None:
-    assert re.search(r"(^|\s)python -m gateway$", command("gateway")), command("gateway")
+def test_gateway_migrates_then_runs_the_gateway() -> None:
+    run = command("gateway")
+    migrate = run.find("python -m gateway migrate")
+    assert migrate >= 0, f"the gateway never migrates: {run}"
+    assert re.search(r"&&\s*(exec\s+)?python -m gateway$", run[migrate:]), run
+
+
+def test_the_first_admin_password_must_be_given() -> None:
+    assert str(env("gateway").get("ADMIN_PASSWORD", "")).startswith("${ADMIN_PASSWORD:?")
 
 
 @pytest.mark.parametrize(("name", "port"), SERVICES.items())

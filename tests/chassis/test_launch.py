@@ -58,9 +58,21 @@ def test_make_run_serves_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
             time.sleep(0.3)
         output = (tmp_path / "make-run.log").read_text()
         assert not pending, f"not ready within 30 s: {sorted(pending)}\n{output[-3000:]}"
-        assert {f"{name}.db" for name in PORTS if name != "gateway"} <= {
-            p.name for p in (tmp_path / "var").iterdir()
-        }
+        assert {f"{name}.db" for name in PORTS} <= {p.name for p in (tmp_path / "var").iterdir()}
+        # A demo person signs in at the gateway; a service accepts the token (JWKS).
+        signed_in = httpx.post(
+            "http://127.0.0.1:8000/auth/token",
+            data={"grant_type": "password", "username": "clerk01", "password": "demo-clerk01"},
+            timeout=10,
+        )
+        assert signed_in.status_code == 200, signed_in.text
+        token = signed_in.json()["access_token"]
+        through = httpx.get(
+            "http://127.0.0.1:8000/api/licensing/openapi.json",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+        assert through.status_code == 200, through.text
     finally:
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=30)

@@ -1,0 +1,548 @@
+"""The gateway benchmark: one authenticated GET straight to a service and through the gateway.
+
+Run it from the project's root: `.venv/bin/python -m bench.gateway` (about a minute; `--help`).
+
+What runs where, as in production, each in its own process:
+- the licensing service (`python -m services.licensing`, migrated first), its SQLite database
+  in a temporary folder, verifying tokens with the gateway's published keys (JWKS_URL);
+- the gateway (`python -m gateway`, migrated first), forwarding `/api/licensing/...` to it;
+- the load generator (`python -m bench.gateway --load ...`): asyncio + aiohttp on uvloop, a
+  fixed number of keep-alive connections, each sending the next request as soon as the
+  previous answer is read, for a fixed time after a warm-up; it times every request.
+  (No wrk, ab, oha or hey on these machines, and the benchmark must run where the project
+  installs; the generator's own CPU is printed so one can see when it is the limit.)
+This process only starts and stops the others and reads their CPU time from /proc.
+
+The request is GET `/openapi.json` on the service, `/api/licensing/openapi.json` through the
+gateway: the lightest route that checks a token (licensing has no routes of its own yet). The
+same admin token, issued by the gateway, is sent both ways; the gateway checks it too, as its
+early filter, and counts it against its rate limits (raised for the run: one subject from one
+address would otherwise be stopped at 600 a minute).
+
+Measured, direct then through the gateway:
+1. throughput: requests/s and p50/p99 latency with 32 connections;
+2. latency: p50/p99 with one connection (nothing queues, so the difference is the hop itself;
+   at 32 connections p50 is mostly queueing, 32 / rate, and says the same as the throughput).
+Targets: the gateway keeps at least 40% of the direct throughput and adds at most 2 ms at p50.
+
+Every process, the temporary folder and the broker objects of the run's bus prefix are removed
+at the end whatever happens. The last line printed is the JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import secrets
+import signal
+import socket
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import httpx
+
+from bench.bus import Resources, busy_percent, cpu_seconds, machine_ticks, percentile
+from chassis.bus import Topology
+
+ROOT = Path(__file__).resolve().parent.parent
+BUS_URL = os.environ.get("BENCH_BUS_URL", "amqp://guest:guest@127.0.0.1:5672/")
+SERVICE = "licensing"
+DIRECT_PATH = "/openapi.json"
+GATEWAY_PATH = f"/api/{SERVICE}/openapi.json"
+THROUGHPUT_CONNECTIONS = 32
+LATENCY_CONNECTIONS = 1
+ADDED_P50_MS_MAX = 2.0
+THROUGHPUT_FRACTION_MIN = 0.40
+START_SECONDS = 60.0
+STOP_SECONDS = 10.0
+
+
+# --- the load generator, in its own process -------------------------------------------------
+
+
+async def generate(
+    url: str, token: str, connections: int, seconds: float, warmup: float
+) -> dict[str, Any]:
+    """Keep `connections` requests in flight; time those that end inside the measured window."""
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    errors: Counter[str] = Counter()
+    connector = aiohttp.TCPConnector(limit=connections)
+    timeout = aiohttp.ClientTimeout(total=30)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        started = time.perf_counter()
+        window_start = started + warmup
+        window_end = window_start + seconds
+
+        async def connection() -> None:
+            while (sent := time.perf_counter()) < window_end:
+                status = 0
+                try:
+                    async with session.get(url, headers=headers) as response:
+                        await response.read()
+                        status = response.status
+                except (aiohttp.ClientError, TimeoutError) as error:
+                    errors[type(error).__name__] += 1
+                answered = time.perf_counter()
+                if window_start <= answered <= window_end:
+                    latencies.append(answered - sent)
+                    statuses[status] += 1
+
+        async def announce_window() -> float:
+            await asyncio.sleep(warmup)
+            # The parent reads the servers' CPU time when it sees this line, and at the end.
+            print("window", flush=True)
+            return time.process_time()
+
+        announced = asyncio.create_task(announce_window())
+        await asyncio.gather(*(connection() for _ in range(connections)))
+        cpu = time.process_time() - await announced
+    return {
+        "requests": len(latencies),
+        "seconds": seconds,
+        "per_s": len(latencies) / seconds,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p90_ms": percentile(latencies, 0.90) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "max_ms": max(latencies, default=math.nan) * 1000,
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "errors": dict(errors),
+        "loadgen_cpu_s": cpu,
+    }
+
+
+def run_load(args: argparse.Namespace) -> None:
+    """The child's entry: generate load, print the JSON result as the last line."""
+    import uvloop
+
+    token = sys.stdin.readline().strip()  # not on the command line, where `ps` shows it
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        result = runner.run(generate(args.load, token, args.connections, args.seconds, args.warmup))
+    print(json.dumps(result), flush=True)
+
+
+# --- the servers ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A port nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def tail(log: Path, lines: int = 20) -> str:
+    """The last lines of a process' output file."""
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+@dataclass
+class Server:
+    """A service or gateway process and the file its output goes to."""
+
+    name: str
+    url: str
+    process: asyncio.subprocess.Process
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        """Its process id."""
+        return self.process.pid
+
+    def tail(self) -> str:
+        """The end of its output, to say why it failed."""
+        return tail(self.log)
+
+    async def stop(self) -> None:
+        """SIGTERM, then SIGKILL if it has not ended in time."""
+        if self.process.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            self.process.terminate()
+        try:
+            await asyncio.wait_for(self.process.wait(), STOP_SECONDS)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
+            await self.process.wait()
+
+
+async def run_command(module: str, command: str, env: dict[str, str], log: Path) -> None:
+    """`python -m <module> <command>` to its end; raise with its output if it fails."""
+    with log.open("ab") as output:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", module, command, env=env, cwd=ROOT, stdout=output, stderr=output
+        )
+        try:
+            code = await process.wait()
+        finally:
+            if process.returncode is None:  # interrupted
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+    if code != 0:
+        raise RuntimeError(f"`python -m {module} {command}` failed:\n{tail(log)}")
+
+
+async def start_server(name: str, module: str, env: dict[str, str], folder: Path) -> Server:
+    """Migrate, then serve `python -m <module>`; its output goes to `<name>.log`."""
+    log = folder / f"{name}.log"
+    await run_command(module, "migrate", env, log)
+    with log.open("ab") as output:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", module, "serve", env=env, cwd=ROOT, stdout=output, stderr=output
+        )
+    return Server(name, f"http://127.0.0.1:{env['PORT']}", process, log)
+
+
+async def wait_for(server: Server, path: str, client: httpx.AsyncClient) -> None:
+    """Until `path` answers 200, or fail with the server's last lines."""
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.returncode is not None:
+            break
+        with contextlib.suppress(httpx.HTTPError):
+            if (await client.get(server.url + path)).status_code == 200:
+                return
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"{server.name} did not become ready:\n{server.tail()}")
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+@dataclass
+class Phase:
+    """One load run against one URL, with the CPU the processes spent in its window."""
+
+    label: str
+    connections: int
+    result: dict[str, Any]
+    cpu_ms_per_request: dict[str, float]
+    machine_busy_pct: float
+
+    def get(self, key: str) -> float:
+        """A figure of the load generator's result (NaN when missing)."""
+        value = self.result.get(key, math.nan)
+        return float(value) if isinstance(value, int | float) else math.nan
+
+    def failures(self) -> int:
+        """Requests not answered 200 inside the window, and transport errors."""
+        statuses = self.result.get("statuses", {})
+        bad = sum(count for status, count in statuses.items() if status != "200")
+        return int(bad + sum(self.result.get("errors", {}).values()))
+
+
+@dataclass
+class Options:
+    """What the command line chose."""
+
+    seconds: float
+    warmup: float
+    connections: int
+
+
+@dataclass
+class Summary:
+    """The figures, their baselines and the target, as printed."""
+
+    figures: dict[str, float] = field(default_factory=dict)
+    baseline: dict[str, float] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    leftovers: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def target() -> dict[str, float]:
+        """At least 40% of the direct throughput; at most 2 ms added at p50."""
+        return {
+            "throughput_fraction_min": THROUGHPUT_FRACTION_MIN,
+            "added_p50_ms_max": ADDED_P50_MS_MAX,
+        }
+
+    def met(self) -> bool:
+        """Whether both targets hold and every request was answered 200 (NaN never meets)."""
+        target = self.target()
+        fraction = self.figures.get("throughput_fraction", math.nan)
+        added = self.figures.get("added_p50_ms", math.nan)
+        failed = self.figures.get("failed_requests", 0) + self.baseline.get("failed_requests", 0)
+        return (
+            fraction >= target["throughput_fraction_min"]
+            and added <= target["added_p50_ms_max"]
+            and failed == 0
+        )
+
+    def json_line(self) -> str:
+        """The last line: the machine-readable summary (NaN written as null)."""
+
+        def clean(values: dict[str, float]) -> dict[str, float | None]:
+            return {k: (None if math.isnan(v) else round(v, 3)) for k, v in values.items()}
+
+        return json.dumps(
+            {
+                "benchmark": "gateway",
+                "figures": clean(self.figures),
+                "baseline": clean(self.baseline),
+                "target": clean(self.target()),
+                "met": self.met(),
+            }
+        )
+
+
+async def load(
+    label: str,
+    url: str,
+    *,
+    token: str,
+    connections: int,
+    options: Options,
+    servers: list[Server],
+) -> Phase:
+    """Run the load generator against `url`; read the servers' CPU time over its window."""
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bench.gateway", "--load", url),
+        *("--connections", str(connections)),
+        *("--seconds", str(options.seconds), "--warmup", str(options.warmup)),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        cwd=ROOT,
+    )
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write(token.encode() + b"\n")
+        await process.stdin.drain()
+        process.stdin.close()
+        within = options.warmup + options.seconds + 60
+        line = await asyncio.wait_for(process.stdout.readline(), within)
+        if line.strip() != b"window":
+            raise RuntimeError(f"the load generator did not start: {line!r}")
+        before = {s.name: cpu_seconds(s.pid) for s in servers}
+        ticks = machine_ticks()
+        line = await asyncio.wait_for(process.stdout.readline(), within)
+        after = {s.name: cpu_seconds(s.pid) for s in servers}
+        busy = busy_percent(ticks, machine_ticks())
+        await asyncio.wait_for(process.wait(), 30)
+    finally:
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+    result = json.loads(line)
+    count = max(int(result["requests"]), 1)
+    cpu = {"loadgen": result["loadgen_cpu_s"] * 1000 / count}
+    for server in servers:
+        start, end = before[server.name], after[server.name]
+        cpu[server.name] = (
+            math.nan if start is None or end is None else (end - start) * 1000 / count
+        )
+    return Phase(label, connections, result, cpu, busy)
+
+
+def child_env(folder: Path, prefix: str, port: int, **settings: str) -> dict[str, str]:
+    """The environment of a server: ours, with every setting that matters given explicitly."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "ENVIRONMENT": "test",
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "DATA_DIR": str(folder),
+            "BUS_URL": BUS_URL,
+            "BUS_PREFIX": prefix,
+            "LOG_LEVEL": "INFO",  # as deployed: one JSON line per request
+            "PYTHONUNBUFFERED": "1",
+        }
+        | settings
+    )
+    return env
+
+
+async def measure(options: Options, resources: Resources, summary: Summary) -> list[Phase]:
+    """Start the service and the gateway, load each, and put the figures into `summary`."""
+    topology = Topology(resources.prefix)
+    resources.exchanges += [topology.exchange, topology.unrouted, topology.dead_letter_exchange]
+    resources.queues += [topology.unrouted]
+    for name in ("gateway", SERVICE):  # a service's queues, if it consumes events
+        resources.queues += [topology.queue(name), topology.dead_letter_queue(name)]
+    folder = resources.temp_dir = Path(tempfile.mkdtemp(prefix="bench-gateway-"))
+    service_port, gateway_port = free_port(), free_port()
+    password = f"Bench-{secrets.token_hex(8)}"
+    gateway_env = child_env(
+        folder,
+        resources.prefix,
+        gateway_port,
+        DATABASE_URL=f"sqlite+aiosqlite:///{folder / 'gateway.db'}",
+        SIGNING_KEYS_DIR=str(folder / "keys"),
+        ADMIN_PASSWORD=password,
+        SEED_DEMO="false",
+        LICENSING_URL=f"http://127.0.0.1:{service_port}",
+        API_RATE_LIMIT="1000000/second",
+    )
+    service_env = child_env(
+        folder,
+        resources.prefix,
+        service_port,
+        DATABASE_URL=f"sqlite+aiosqlite:///{folder / 'licensing.db'}",
+        JWKS_URL=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
+    )
+    servers: list[Server] = []
+    try:
+        async with httpx.AsyncClient(timeout=10) as client:
+            gateway = await start_server("gateway", "gateway", gateway_env, folder)
+            servers.append(gateway)
+            service = await start_server(SERVICE, f"services.{SERVICE}", service_env, folder)
+            servers.append(service)
+            await wait_for(gateway, "/healthz", client)
+            await wait_for(service, "/readyz", client)
+            form = {"grant_type": "password", "username": "admin", "password": password}
+            answer = await client.post(f"{gateway.url}/auth/token", data=form)
+            if answer.status_code != 200:
+                raise RuntimeError(f"no token from the gateway: {answer.status_code} {answer.text}")
+            token = str(answer.json()["access_token"])
+            direct_url, through_url = service.url + DIRECT_PATH, gateway.url + GATEWAY_PATH
+            for url in (direct_url, through_url):
+                check = await client.get(url, headers={"Authorization": f"Bearer {token}"})
+                if check.status_code != 200:
+                    raise RuntimeError(f"GET {url}: {check.status_code} {check.text[:300]}")
+        plan = [
+            ("direct", direct_url, options.connections),
+            ("gateway", through_url, options.connections),
+            ("direct", direct_url, LATENCY_CONNECTIONS),
+            ("gateway", through_url, LATENCY_CONNECTIONS),
+        ]
+        phases = [
+            await load(label, url, token=token, connections=n, options=options, servers=servers)
+            for label, url, n in plan
+        ]
+    finally:
+        for server in reversed(servers):
+            await server.stop()
+    record(phases, summary)
+    return phases
+
+
+def record(phases: list[Phase], summary: Summary) -> None:
+    """The phases' figures: the gateway's in `figures`, the direct ones in `baseline`."""
+    direct, through, direct_one, through_one = phases
+    for phase, one, into in (
+        (direct, direct_one, summary.baseline),
+        (through, through_one, summary.figures),
+    ):
+        into["per_s"] = phase.get("per_s")
+        into["p50_ms"] = phase.get("p50_ms")
+        into["p99_ms"] = phase.get("p99_ms")
+        into["serial_per_s"] = one.get("per_s")
+        into["serial_p50_ms"] = one.get("p50_ms")
+        into["serial_p99_ms"] = one.get("p99_ms")
+        into["connections"] = phase.connections
+        into["failed_requests"] = phase.failures() + one.failures()
+        for name, value in phase.cpu_ms_per_request.items():
+            into[f"{name}_cpu_ms_per_request"] = value
+        into["machine_busy_pct"] = phase.machine_busy_pct
+    summary.figures["throughput_fraction"] = through.get("per_s") / direct.get("per_s")
+    summary.figures["added_p50_ms"] = through_one.get("p50_ms") - direct_one.get("p50_ms")
+    summary.figures["added_p99_ms"] = through_one.get("p99_ms") - direct_one.get("p99_ms")
+    summary.figures["added_p50_ms_at_load"] = through.get("p50_ms") - direct.get("p50_ms")
+
+
+def describe(options: Options, phases: list[Phase], summary: Summary) -> list[str]:
+    """The human-readable lines: each gateway figure beside the direct one."""
+    f, target = summary.figures, summary.target()
+    lines = [
+        f"gateway benchmark on {os.cpu_count()} cores: GET {DIRECT_PATH} of {SERVICE} with a"
+        f" token, direct and as {GATEWAY_PATH}; {options.seconds:g} s per phase after"
+        f" {options.warmup:g} s warm-up",
+        "load generator: asyncio + aiohttp (uvloop) in its own process, keep-alive connections;"
+        " service, gateway and generator are three processes",
+        "",
+        "                         req/s   p50 ms   p99 ms   CPU ms/request:"
+        " service gateway loadgen   machine",
+    ]
+    for phase in phases:
+        cpu = phase.cpu_ms_per_request
+        lines.append(
+            f"{phase.label:8} {phase.connections:2} conn  {phase.get('per_s'):8.0f} "
+            f"{phase.get('p50_ms'):8.2f} {phase.get('p99_ms'):8.2f}"
+            f"   {cpu.get(SERVICE, math.nan):22.3f} {cpu.get('gateway', math.nan):7.3f}"
+            f" {cpu.get('loadgen', math.nan):7.3f}   {phase.machine_busy_pct:5.0f}% busy"
+        )
+    lines += [
+        "",
+        f"through the gateway: {100 * f['throughput_fraction']:.0f}% of the direct throughput"
+        f" (target ≥ {100 * target['throughput_fraction_min']:.0f}%);"
+        f" adds {f['added_p50_ms']:.2f} ms at p50, {f['added_p99_ms']:.2f} ms at p99 with one"
+        f" connection (target p50 ≤ {target['added_p50_ms_max']:g} ms);"
+        f" {f['added_p50_ms_at_load']:.2f} ms at p50 with {options.connections}",
+    ]
+    for phase in phases:
+        if phase.failures():
+            lines.append(
+                f"!! {phase.label} with {phase.connections} connections: {phase.failures()}"
+                f" requests failed: {phase.result.get('statuses')} {phase.result.get('errors')}"
+            )
+    return lines
+
+
+async def main_async(options: Options) -> tuple[Summary, list[Phase]]:
+    """Measure, always clean up, and say what could not be cleaned."""
+    resources = Resources(f"gw{uuid.uuid4().hex[:8]}")
+    summary = Summary()
+    phases: list[Phase] = []
+    # SIGTERM stops the run like Ctrl-C does: through the clean-up below.
+    task = asyncio.current_task()
+    assert task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    try:
+        phases = await measure(options, resources, summary)
+    finally:
+        summary.leftovers = await resources.remove()  # the temporary folder too
+    return summary, phases
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """The command line of both roles."""
+    doc = __doc__ or ""
+    parser = argparse.ArgumentParser(prog="python -m bench.gateway", description=doc.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured time per phase")
+    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured time first")
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=THROUGHPUT_CONNECTIONS,
+        help="connections of the throughput phases",
+    )
+    parser.add_argument("--load", metavar="URL", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print each figure beside its baseline; the last line is the JSON summary."""
+    args = parse(argv)
+    if args.load:
+        run_load(args)
+        return
+    options = Options(seconds=args.seconds, warmup=args.warmup, connections=args.connections)
+    summary, phases = asyncio.run(main_async(options))
+    for line in [*describe(options, phases, summary), *summary.lines]:
+        print(line)
+    for leftover in summary.leftovers:
+        print(f"!! not cleaned up: {leftover}")
+    print(summary.json_line(), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Identity rules, free of I/O: passwords, lockout, second factor, refresh-token rotation."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pyotp
+
+from chassis.auth import ROLES
+
+USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
+MIN_PASSWORD_LENGTH = 8
+# A code of the time step before or after the current one is accepted (clock drift, RFC 6238 §5.2).
+TOTP_DRIFT_STEPS = 1
+
+
+def password_problems(username: str, password: str) -> list[str]:
+    """What is wrong with a new password (GB/T 22239-2019 asks for complexity); empty if fine."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"at least {MIN_PASSWORD_LENGTH} characters")
+    classes = sum(
+        bool(re.search(pattern, password)) for pattern in (r"[a-z]", r"[A-Z]", r"\d", r"[^\w]|_")
+    )
+    if classes < 2:
+        problems.append("at least two of: lower case, upper case, digits, other characters")
+    if username.lower() in password.lower():
+        problems.append("must not contain the username")
+    return problems
+
+
+def unknown_roles(roles: list[str]) -> list[str]:
+    """The roles that are not the bureau's."""
+    return sorted(set(roles) - ROLES)
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """After `max_failures` failed sign-ins in a row, the account waits `lock_for`."""
+
+    max_failures: int
+    lock_for: timedelta
+
+    def locked(self, locked_until: datetime | None, now: datetime) -> bool:
+        """Whether the account is locked at `now`."""
+        return locked_until is not None and now < locked_until
+
+    def after_failure(self, failures: int, now: datetime) -> tuple[int, datetime | None]:
+        """The failure count and lock after one more failure (the count restarts once locked)."""
+        failures += 1
+        if failures >= self.max_failures:
+            return 0, now + self.lock_for
+        return failures, None
+
+
+def accepted_totp_step(secret: str, code: str, now: datetime, last_step: int | None) -> int | None:
+    """The time step `code` belongs to, if it is valid and newer than the last one used."""
+    if not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in range(current - TOTP_DRIFT_STEPS, current + TOTP_DRIFT_STEPS + 1):
+        if last_step is not None and step <= last_step:
+            continue  # a code is good once (RFC 6238 §5.2)
+        if pyotp.utils.strings_equal(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def new_totp_secret() -> str:
+    """A fresh base32 secret for an authenticator app."""
+    return pyotp.random_base32()
+
+
+def totp_uri(secret: str, username: str) -> str:
+    """The otpauth:// URI an authenticator app scans."""
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="shijian")
+
+
+def token_digest(token: str) -> str:
+    """How a refresh token is stored: never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RefreshState:
+    """A stored refresh token as the rotation rule sees it."""
+
+    expires_at: datetime
+    used_at: datetime | None
+    revoked_at: datetime | None
+
+
+def refresh_verdict(state: RefreshState | None, now: datetime) -> str:
+    """`ok`, or why it is refused: `unknown`, `expired`, `revoked`, or `reused`.
+
+    A token used twice means it was stolen or replayed: its whole family is revoked (OAuth 2.0
+    Security BCP, refresh token rotation).
+    """
+    if state is None:
+        return "unknown"
+    if state.revoked_at is not None:
+        return "revoked"
+    if state.used_at is not None:
+        return "reused"
+    if now >= state.expires_at:
+        return "expired"
+    return "ok"

@@ -1,0 +1,146 @@
+"""Request and response models of the identity routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field, field_validator
+
+from chassis.auth import ROLES
+from chassis.schemas import RequestModel
+
+USERNAME_PATTERN = r"^[a-z][a-z0-9._-]{1,63}$"
+Username = Annotated[str, Field(pattern=USERNAME_PATTERN, examples=["inspector01"])]
+ClientId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9._-]{1,63}$", examples=["health"])]
+Office = Annotated[str, Field(min_length=1, max_length=64, examples=["office-01"])]
+STAFF_ROLES = sorted(ROLES - {"partner_agency"})
+
+
+class TokenRequest(RequestModel):
+    """The token endpoint's form (RFC 6749 §4.3, §4.4, §6); which fields depends on the grant."""
+
+    grant_type: str = Field(examples=["password", "client_credentials", "refresh_token"])
+    username: str | None = None
+    password: str | None = None
+    totp: str | None = Field(
+        default=None, description="6-digit code where a second factor is required"
+    )
+    client_id: str | None = None
+    client_secret: str | None = None
+    refresh_token: str | None = None
+
+
+class TokenResponse(BaseModel):
+    """RFC 6749 §5.1."""
+
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 - the token type, not a secret
+    expires_in: int
+    refresh_token: str | None = None
+
+
+class Me(BaseModel):
+    """Who the token in hand says the caller is."""
+
+    sub: str
+    name: str
+    kind: str
+    roles: list[str]
+    office: str | None
+    agency: str | None
+    expires_at: int | None
+
+
+class UserCreate(RequestModel):
+    """A staff member to add."""
+
+    username: Username
+    password: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200)
+    roles: list[str] = Field(min_length=1)
+    office: Office | None = None
+
+    @field_validator("roles")
+    @classmethod
+    def _staff_roles(cls, roles: list[str]) -> list[str]:
+        unknown = sorted(set(roles) - set(STAFF_ROLES))
+        if unknown:
+            raise ValueError(f"unknown staff roles {unknown}; one of {STAFF_ROLES}")
+        return roles
+
+
+class UserOut(BaseModel):
+    """A staff member as the admin sees them (no hash, no second-factor secret)."""
+
+    username: str
+    name: str
+    roles: list[str]
+    office: str | None
+    active: bool
+    totp_enrolled: bool
+    locked_until: datetime | None
+    created_at: datetime
+
+
+class UserList(BaseModel):
+    """Staff members."""
+
+    items: list[UserOut]
+    next_cursor: str | None = None
+
+
+class ClientCreate(RequestModel):
+    """A partner agency's system to admit."""
+
+    client_id: ClientId
+    client_secret: str = Field(min_length=12, max_length=200)
+    name: str = Field(min_length=1, max_length=200)
+    agency: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,63}$", examples=["health"])
+
+
+class ClientOut(BaseModel):
+    """A partner client (never its secret)."""
+
+    client_id: str
+    name: str
+    agency: str
+    active: bool
+    created_at: datetime
+
+
+class ClientList(BaseModel):
+    """Partner clients."""
+
+    items: list[ClientOut]
+    next_cursor: str | None = None
+
+
+class TotpEnrolment(BaseModel):
+    """A new authenticator secret, shown once."""
+
+    username: str
+    secret: str
+    otpauth_uri: str
+
+
+class RolePolicy(BaseModel):
+    """Whether a role must sign in with a second factor."""
+
+    role: str
+    totp_required: bool
+
+
+class RolePolicyChange(RequestModel):
+    """The new policy of a role."""
+
+    totp_required: bool
+
+
+class SigningKeyOut(BaseModel):
+    """A published signing key."""
+
+    kid: str
+    created_at: datetime
+    signs_from: datetime
+    active: bool

@@ -1,0 +1,85 @@
+"""The gateway's own tables: people, partner clients, tokens, policies, notifications."""
+
+import sqlalchemy as sa
+
+from chassis.db import new_metadata
+
+metadata = new_metadata()
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    sa.Column("roles", sa.JSON, nullable=False),
+    sa.Column("office", sa.String(64), nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    # Base32 TOTP secret (RFC 6238) once a second factor is enrolled.
+    sa.Column("totp_secret", sa.String(64), nullable=True),
+    # The last time step accepted, so that one code is never accepted twice.
+    sa.Column("totp_last_step", sa.BigInteger, nullable=True),
+    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+clients = sa.Table(
+    "clients",
+    metadata,
+    sa.Column("client_id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("agency", sa.String(64), nullable=False),
+    sa.Column("secret_hash", sa.String(200), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Refresh tokens are stored by SHA-256 only; a family is one sign-in and its rotations.
+refresh_tokens = sa.Table(
+    "refresh_tokens",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("family", sa.Uuid, nullable=False, index=True),
+    sa.Column("username", sa.String(64), nullable=False, index=True),
+    sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+# Access tokens revoked by logout, until they would have expired anyway.
+revoked_tokens = sa.Table(
+    "revoked_tokens",
+    metadata,
+    sa.Column("jti", sa.String(64), primary_key=True),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
+# Which roles must sign in with a second factor (set by an admin).
+role_policies = sa.Table(
+    "role_policies",
+    metadata,
+    sa.Column("role", sa.String(64), primary_key=True),
+    sa.Column("totp_required", sa.Boolean, nullable=False),
+)
+
+# Events addressed to a person, kept an hour for the live stream's replay (Last-Event-ID).
+notifications = sa.Table(
+    "notifications",
+    metadata,
+    sa.Column(
+        "id",
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    sa.Column("recipient", sa.String(64), nullable=False),
+    sa.Column("event_id", sa.Uuid, nullable=False),
+    sa.Column("event_type", sa.String(200), nullable=False),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.UniqueConstraint("recipient", "event_id"),
+    sa.Index("ix_notifications_recipient_id", "recipient", "id"),
+)

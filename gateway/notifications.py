@@ -1,0 +1,196 @@
+"""Live notifications: events addressed to a person, pushed over Server-Sent Events.
+
+The gateway consumes the events that name an addressee from its own queue and stores one row
+per addressee (in the inbox's transaction, so never twice). One poller per process reads new
+rows and hands them to the streams of the people connected here: woken at once by this
+process' commits, and every half second for rows other replicas stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Header, Request
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from chassis.auth import CurrentPrincipal
+from chassis.bus import HandlerRegistry
+from chassis.db import Database
+from chassis.uow import UnitOfWork
+from contracts import Envelope
+from contracts.supervision import HouseholdAssigned
+from gateway.identity.tables import notifications
+
+log = logging.getLogger("shijian.gateway.notifications")
+REPLAY_WINDOW = timedelta(hours=1)
+POLL_SECONDS = 0.5
+KEEPALIVE_SECONDS = 15
+
+handlers = HandlerRegistry("gateway")
+
+
+async def notify(
+    uow: UnitOfWork, envelope: Envelope, recipients: list[str | None], data: dict[str, Any]
+) -> None:
+    """Store the event once for each addressee."""
+    rows = [
+        {
+            "recipient": recipient,
+            "event_id": envelope.id,
+            "event_type": envelope.type,
+            "subject": envelope.subject,
+            "data": data,
+            "created_at": datetime.now(UTC),
+        }
+        for recipient in dict.fromkeys(r for r in recipients if r)
+    ]
+    if rows:
+        await uow.connection.execute(sa.insert(notifications), rows)
+
+
+@handlers.on(HouseholdAssigned)
+async def household_assigned(uow: UnitOfWork, event: HouseholdAssigned, envelope: Envelope) -> None:
+    """The grid's owner (and the agent acting for them) have a household to claim."""
+    await notify(uow, envelope, [event.owner, event.agent], event.model_dump(mode="json"))
+
+
+class Hub:
+    """Hands new notification rows to the streams connected to this process."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.wake = asyncio.Event()
+        self._streams: dict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
+        self._last_id = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Begin after the newest row stored so far."""
+        async with self.database.engine.connect() as connection:
+            newest = await connection.scalar(sa.select(sa.func.max(notifications.c.id)))
+        self._last_id = int(newest or 0)
+        self._task = asyncio.create_task(self._run(), name="notifications-hub")
+
+    async def stop(self) -> None:
+        """Stop polling."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    @contextlib.contextmanager
+    def subscription(self, username: str) -> Any:
+        """A queue receiving `username`'s new notifications while the block runs."""
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=1000)
+        self._streams[username].add(queue)
+        try:
+            yield queue
+        finally:
+            self._streams[username].discard(queue)
+            if not self._streams[username]:
+                del self._streams[username]
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), POLL_SECONDS)
+            self.wake.clear()
+            try:
+                await self._dispatch()
+            except Exception as error:
+                log.warning("could not read notifications", extra={"error": repr(error)})
+
+    async def _dispatch(self) -> None:
+        async with self.database.engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    sa.select(notifications)
+                    .where(notifications.c.id > self._last_id)
+                    .order_by(notifications.c.id)
+                    .limit(1000)
+                )
+            ).all()
+        for row in rows:
+            self._last_id = row.id
+            for queue in self._streams.get(row.recipient, ()):
+                with contextlib.suppress(asyncio.QueueFull):
+                    queue.put_nowait(dict(row._mapping))
+
+    async def missed(self, username: str, after_id: int) -> list[dict[str, Any]]:
+        """`username`'s notifications after `after_id` within the replay window."""
+        since = datetime.now(UTC) - REPLAY_WINDOW
+        async with self.database.engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    sa.select(notifications)
+                    .where(
+                        notifications.c.recipient == username,
+                        notifications.c.id > after_id,
+                        notifications.c.created_at >= since,
+                    )
+                    .order_by(notifications.c.id)
+                )
+            ).all()
+        return [dict(row._mapping) for row in rows]
+
+    async def prune(self) -> None:
+        """Forget notifications older than the replay window."""
+        async with self.database.engine.begin() as connection:
+            await connection.execute(
+                sa.delete(notifications).where(
+                    notifications.c.created_at < datetime.now(UTC) - REPLAY_WINDOW
+                )
+            )
+
+
+def _event(row: dict[str, Any]) -> ServerSentEvent:
+    payload = {
+        "type": row["event_type"],
+        "subject": row["subject"],
+        "event_id": str(row["event_id"]),
+        "data": row["data"],
+    }
+    return ServerSentEvent(
+        data=json.dumps(payload, ensure_ascii=False), event=row["event_type"], id=str(row["id"])
+    )
+
+
+router = APIRouter(tags=["notifications"])
+
+
+@router.get(
+    "/api/notifications/stream",
+    summary="Live events addressed to the signed-in person (Server-Sent Events)",
+    response_class=EventSourceResponse,
+)
+async def stream(
+    request: Request,
+    principal: CurrentPrincipal,
+    last_event_id: str | None = Header(default=None, alias="Last-Event-ID"),
+) -> EventSourceResponse:
+    """`text/event-stream`; after a reconnect with `Last-Event-ID`, the last hour's missed
+    events come first."""
+    hub: Hub = request.app.state.notifications
+    username = principal.subject
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        with hub.subscription(username) as queue:
+            sent = 0
+            if last_event_id is not None and last_event_id.isdigit():
+                for row in await hub.missed(username, int(last_event_id)):
+                    sent = row["id"]
+                    yield _event(row)
+            while True:
+                row = await queue.get()
+                if row["id"] > sent:  # not already replayed
+                    yield _event(row)
+
+    return EventSourceResponse(events(), ping=KEEPALIVE_SECONDS)

@@ -1,0 +1,114 @@
+"""Rate limits per client IP and per principal: a moving window in the gateway's memory."""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from functools import lru_cache
+
+from fastapi import Request
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+
+from chassis.problems import Problem
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class RateLimits:
+    """Named scopes of limits such as `{"token": "20/minute"}`, each with a budget per key."""
+
+    def __init__(self, scopes: dict[str, str]) -> None:
+        self._items = {scope: _parse(scope, text) for scope, text in scopes.items()}
+        self._texts = dict(scopes)
+        # One process, one memory: several gateway processes would each allow the full budget.
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    async def hit(self, scope: str, key: str) -> None:
+        """Count one request of `key` in `scope`; Problem 429 with Retry-After when over."""
+        item = self._items[scope]
+        if await self._limiter.hit(item, scope, key):
+            return
+        stats = await self._limiter.get_window_stats(item, scope, key)
+        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+        raise Problem(
+            "rate-limited",
+            429,
+            f"Rate limit of {self._texts[scope]} for {scope} requests exceeded; "
+            f"retry in {retry_after} s.",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+    def per_ip(
+        self, scope: str, trusted_proxies: Iterable[str] = ()
+    ) -> Callable[[Request], Awaitable[None]]:
+        """FastAPI dependency: count the request against its client IP's budget in `scope`."""
+        if scope not in self._items:
+            raise KeyError(f"no rate limit for scope {scope!r}")
+        proxies = tuple(trusted_proxies)
+        _networks(proxies)  # a misspelt proxy fails here, at start, not on the first request
+
+        async def dependency(request: Request) -> None:
+            await self.hit(scope, f"ip:{client_ip(request, proxies)}")
+
+        return dependency
+
+
+def client_ip(request: Request, trusted_proxies: Iterable[str] = ()) -> str:
+    """The client's address: the socket peer, or X-Forwarded-For's as told by trusted proxies."""
+    peer = request.client.host if request.client else "unknown"
+    networks = _networks(tuple(trusted_proxies))
+    if not networks:
+        return peer
+    address = _address(peer)
+    if address is None:
+        return peer
+    # Each proxy appends the address it saw; read from the right, stop at the first we don't trust.
+    hops = [hop for field in request.headers.getlist("x-forwarded-for") for hop in field.split(",")]
+    for hop in reversed(hops):
+        if not _trusted(address, networks):
+            break
+        forwarded = _address(hop)
+        if forwarded is None:
+            break
+        address = forwarded
+    return str(address)
+
+
+def _parse(scope: str, text: str) -> RateLimitItem:
+    try:
+        items = parse_many(text)
+    except ValueError as error:
+        raise ValueError(f"rate limit of {scope!r}: {error}") from None
+    if len(items) != 1:
+        raise ValueError(f"rate limit of {scope!r}: expected one limit like '20/minute'")
+    return items[0]
+
+
+@lru_cache(maxsize=16)
+def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(proxy.strip(), strict=False) for proxy in proxies)
+
+
+def _trusted(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address, networks: tuple[Network, ...]
+) -> bool:
+    return any(address in network for network in networks)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # [v6]:port
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:  # v4:port
+        text = text.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped  # ::ffff:10.0.0.1, as a dual-stack socket reports it
+    return address

@@ -1,0 +1,140 @@
+"""Every route of every service and of the gateway answers each role as the matrix says."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from chassis.app import create_service_app
+from chassis.auth import mint_token
+from gateway.app import create_gateway_app
+from gateway.identity.usecases import Identity
+from gateway.settings import GatewaySettings
+from tests.access.matrix import (
+    MATRIX,
+    ROLE_ORDER,
+    SAMPLE_USER,
+    Rule,
+    render_markdown,
+)
+from tests.conftest import CreateDatabase, service_settings, wait_until
+from tests.gateway.conftest import SERVICE_SPECS, running_platform
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+_serial = itertools.count()
+
+
+# Routes left out of the OpenAPI on purpose (operations and the documents themselves).
+UNDOCUMENTED = {
+    ("gateway", "GET", path)
+    for path in ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs")
+} | {(spec.name, "GET", "/openapi.json") for spec in SERVICE_SPECS}
+
+
+def documented_routes(process: str, app: FastAPI) -> set[tuple[str, str, str]]:
+    paths = app.openapi()["paths"]
+    return {(process, method.upper(), path) for path, item in paths.items() for method in item}
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    declared = set(UNDOCUMENTED)
+    for spec in SERVICE_SPECS:
+        settings = service_settings(spec.name, "sqlite+aiosqlite:///:memory:", "matrix")
+        declared |= documented_routes(spec.name, create_service_app(spec, settings))
+    gateway = create_gateway_app(GatewaySettings(service="gateway", environment="test"))
+    declared |= documented_routes("gateway", gateway)
+    in_matrix = {(rule.process, rule.method, rule.path) for rule in MATRIX}
+    assert declared - in_matrix == set(), "routes missing from tests/access/matrix.py"
+    assert in_matrix - declared == set(), "routes in the matrix that no process declares"
+
+
+def test_the_readme_shows_the_current_matrix() -> None:
+    assert render_markdown() in README.read_text(encoding="utf-8"), (
+        "README.md's access table is stale: paste `python -m tests.access.matrix` into it"
+    )
+
+
+def token_for(identity: Identity, role: str) -> str:
+    key = identity.keys.active
+    partner = role == "partner_agency"
+    return mint_token(
+        subject=f"{role}-{next(_serial)}",
+        roles=[role],
+        kind="partner" if partner else "staff",
+        office=None if partner else "office-01",
+        agency="health" if partner else None,
+        key=key.private_key,
+        key_id=key.kid,
+    )
+
+
+async def call(client: httpx.AsyncClient, rule: Rule, token: str | None) -> int:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    body = rule.body
+    if body is not None and rule.per_call:
+        body = body | {name: f"{body[name]}{next(_serial)}" for name in rule.per_call}
+    if rule.streams:
+        async with client.stream(rule.method, rule.url_path, headers=headers) as response:
+            return response.status_code
+    answer = await client.request(
+        rule.method, rule.url_path, headers=headers, json=body, data=rule.form
+    )
+    return answer.status_code
+
+
+async def test_each_role_gets_what_the_matrix_says(
+    create_database: CreateDatabase, bus_prefix: str, tmp_path: Path
+) -> None:
+    async with (
+        running_platform(
+            create_database,
+            bus_prefix,
+            tmp_path / "keys",
+            login_rate_limit="1000/minute",
+            api_rate_limit="10000/minute",
+        ) as platform,
+        httpx.AsyncClient(base_url=platform.gateway_url, timeout=30) as client,
+    ):
+        identity: Identity = platform.gateway.state.identity
+        admin = {"Authorization": f"Bearer {token_for(identity, 'admin')}"}
+        prepared = [
+            await client.post(
+                "/api/admin/users",
+                json={
+                    "username": SAMPLE_USER,
+                    "password": "Pass-word-9",
+                    "name": "S",
+                    "roles": ["auditor"],
+                },
+                headers=admin,
+            ),
+            await client.post(
+                "/api/admin/clients",
+                json={
+                    "client_id": "sample",
+                    "client_secret": "sample-secret-1",
+                    "name": "S",
+                    "agency": "fire",
+                },
+                headers=admin,
+            ),
+        ]
+        assert [answer.status_code for answer in prepared] == [201, 201]
+
+        async def ready() -> bool:
+            return (await client.get("/readyz")).status_code == 200
+
+        await wait_until(ready)
+        wrong = []
+        for rule in MATRIX:
+            for role in (None, *ROLE_ORDER):
+                token = token_for(identity, role) if role else None
+                status = await call(client, rule, token)
+                expected = "2xx" if rule.allows(role) else ("401" if role is None else "403")
+                got = "2xx" if 200 <= status < 300 else str(status)
+                if got != expected:
+                    wrong.append(f"{rule.label} as {role or 'no token'}: {status}, not {expected}")
+        assert wrong == []

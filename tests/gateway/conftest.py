@@ -1,0 +1,102 @@
+"""A gateway under test: its own fresh PostgreSQL database, keys in a temporary folder."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from chassis.app import create_service_app
+from gateway.app import create_gateway_app, spec
+from gateway.settings import GatewaySettings
+from services.complaints.app import spec as complaints
+from services.enforcement.app import spec as enforcement
+from services.licensing.app import spec as licensing
+from services.qms.app import spec as qms
+from services.supervision.app import spec as supervision
+from tests.conftest import (
+    BUS_URL,
+    CreateDatabase,
+    free_port,
+    migrate,
+    service_settings,
+    serving,
+)
+
+SERVICE_SPECS = (licensing, supervision, enforcement, complaints, qms)
+
+ADMIN_PASSWORD = "Admin-pass-1"
+GatewaySettingsFactory = Callable[..., Awaitable[GatewaySettings]]
+
+
+@pytest.fixture
+def gateway_settings(
+    create_database: CreateDatabase, bus_prefix: str, tmp_path: Path
+) -> GatewaySettingsFactory:
+    """Makes migrated gateway settings; keyword arguments override any setting."""
+
+    async def make(**overrides: object) -> GatewaySettings:
+        values: dict[str, object] = {
+            "service": "gateway",
+            "environment": "test",
+            "database_url": await create_database("gateway"),
+            "bus_url": BUS_URL,
+            "bus_prefix": bus_prefix,
+            "signing_keys_dir": tmp_path / "keys",
+            "admin_password": ADMIN_PASSWORD,
+        }
+        settings = GatewaySettings(**(values | overrides))  # type: ignore[arg-type]
+        await migrate(spec, settings)
+        return settings
+
+    return make
+
+
+@dataclass(frozen=True)
+class Platform:
+    """The five services and the gateway, each served over HTTP on its own port."""
+
+    gateway_url: str
+    service_urls: dict[str, str]
+    gateway: FastAPI
+
+
+@asynccontextmanager
+async def running_platform(
+    create_database: CreateDatabase, bus_prefix: str, keys_dir: Path, **gateway_overrides: object
+) -> AsyncIterator[Platform]:
+    """Start every service (verifying tokens against the gateway's JWKS), then the gateway."""
+    gateway_port = free_port()
+    jwks_url = f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json"
+    async with contextlib.AsyncExitStack() as stack:
+        urls: dict[str, str] = {}
+        for service_spec in SERVICE_SPECS:
+            settings = service_settings(
+                service_spec.name,
+                await create_database(service_spec.name),
+                bus_prefix,
+                jwks_url=jwks_url,
+            )
+            await migrate(service_spec, settings)
+            app = create_service_app(service_spec, settings)
+            urls[service_spec.name] = await stack.enter_async_context(serving(app))
+        values: dict[str, object] = {
+            "service": "gateway",
+            "environment": "test",
+            "database_url": await create_database("gateway"),
+            "bus_url": BUS_URL,
+            "bus_prefix": bus_prefix,
+            "signing_keys_dir": keys_dir,
+            "admin_password": ADMIN_PASSWORD,
+            "port": gateway_port,
+        } | {f"{name}_url": url for name, url in urls.items()}
+        settings = GatewaySettings(**(values | gateway_overrides))  # type: ignore[arg-type]
+        await migrate(spec, settings)
+        gateway = create_gateway_app(settings)
+        gateway_url = await stack.enter_async_context(serving(gateway, port=gateway_port))
+        yield Platform(gateway_url, urls, gateway)

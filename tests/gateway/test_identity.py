@@ -1,0 +1,471 @@
+"""The token endpoint, refresh rotation, second factor, lockout, logout, keys and admin API."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import sys
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import jwt
+import pyotp
+import pytest
+from fastapi import FastAPI
+
+from chassis.auth import TokenVerifier, mint_token
+from gateway.app import create_gateway_app
+from gateway.identity.usecases import Identity
+from tests.conftest import running, serving, wait_until
+from tests.gateway.conftest import ADMIN_PASSWORD, GatewaySettingsFactory
+
+PROBLEM = "application/problem+json"
+
+
+async def sign_in(
+    client: httpx.AsyncClient, username: str, password: str, **extra: str
+) -> httpx.Response:
+    form = {"grant_type": "password", "username": username, "password": password} | extra
+    return await client.post("/auth/token", data=form)
+
+
+async def admin_token(client: httpx.AsyncClient) -> dict[str, str]:
+    answer = await sign_in(client, "admin", ADMIN_PASSWORD)
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def refused(answer: httpx.Response, reason: str | None = None) -> bool:
+    body = answer.json()
+    return (
+        answer.status_code == 401
+        and answer.headers["content-type"] == PROBLEM
+        and body["type"] == "/problems/unauthenticated"
+        and (reason is None or body.get("reason") == reason)
+    )
+
+
+@pytest.fixture
+async def gateway(
+    gateway_settings: GatewaySettingsFactory,
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    app = create_gateway_app(await gateway_settings(login_max_failures=3))
+    async with running(app) as client:
+        yield app, client
+
+
+async def add_user(
+    client: httpx.AsyncClient, username: str, roles: list[str], **extra: Any
+) -> None:
+    answer = await client.post(
+        "/api/admin/users",
+        json={"username": username, "password": "Pass-word-9", "name": username, "roles": roles}
+        | extra,
+        headers=await admin_token(client),
+    )
+    assert answer.status_code == 201, answer.text
+
+
+async def test_password_grant_issues_a_staff_token_the_services_accept(
+    gateway: tuple[FastAPI, httpx.AsyncClient],
+) -> None:
+    _, client = gateway
+    await add_user(client, "inspector01", ["grid_inspector"], office="office-01")
+    answer = await sign_in(client, "inspector01", "Pass-word-9")
+    assert answer.status_code == 200
+    assert answer.headers["cache-control"] == "no-store"
+    tokens = answer.json()
+    assert tokens["token_type"] == "bearer"
+    assert tokens["expires_in"] == 900
+    assert tokens["refresh_token"]
+    header = jwt.get_unverified_header(tokens["access_token"])
+    assert header["typ"] == "staff-at+jwt"
+    assert header["alg"] == "EdDSA"
+    claims = jwt.decode(tokens["access_token"], options={"verify_signature": False})
+    assert {"sub", "name", "roles", "office", "agency", "iss", "aud", "exp", "iat", "jti"} <= set(
+        claims
+    )
+    assert claims["exp"] - claims["iat"] == 900
+    jwks = (await client.get("/.well-known/jwks.json")).json()
+    verifier = TokenVerifier(
+        issuer="shijian-gateway",
+        audience="shijian",
+        keys={k["kid"]: jwt.PyJWK.from_dict(k).key for k in jwks["keys"]},
+    )
+    principal = await verifier.verify(tokens["access_token"])
+    assert principal.subject == "inspector01"
+    assert principal.roles == {"grid_inspector"}
+    assert principal.office == "office-01"
+    me = await client.get("/auth/me", headers=bearer(tokens["access_token"]))
+    assert me.json()["sub"] == "inspector01"
+    assert me.json()["kind"] == "staff"
+
+
+async def test_client_credentials_grant_issues_a_partner_token(
+    gateway: tuple[FastAPI, httpx.AsyncClient],
+) -> None:
+    _, client = gateway
+    admin = await admin_token(client)
+    client_body = {
+        "client_id": "health",
+        "client_secret": "health-secret-1",
+        "name": "区卫生健康局",
+        "agency": "health",
+    }
+    created = await client.post("/api/admin/clients", json=client_body, headers=admin)
+    assert created.status_code == 201
+    assert "client_secret" not in created.json()
+    again = await client.post("/api/admin/clients", json=client_body, headers=admin)
+    assert again.status_code == 409
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": "health",
+        "client_secret": "health-secret-1",
+    }
+    answer = await client.post("/auth/token", data=form)
+    assert answer.status_code == 200
+    assert "refresh_token" not in answer.json()
+    token = answer.json()["access_token"]
+    assert jwt.get_unverified_header(token)["typ"] == "partner-at+jwt"
+    me = (await client.get("/auth/me", headers=bearer(token))).json()
+    assert me == me | {
+        "sub": "health",
+        "kind": "partner",
+        "agency": "health",
+        "roles": ["partner_agency"],
+    }
+    basic = base64.b64encode(b"health:health-secret-1").decode()
+    with_basic = await client.post(
+        "/auth/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {basic}"},
+    )
+    assert with_basic.status_code == 200
+    wrong = await client.post("/auth/token", data=form | {"client_secret": "nope-nope-nope"})
+    assert refused(wrong, "invalid_client")
+
+
+async def test_wrong_password_and_unknown_user_are_refused_alike(
+    gateway: tuple[FastAPI, httpx.AsyncClient],
+) -> None:
+    _, client = gateway
+    wrong = await sign_in(client, "admin", "not-the-password")
+    unknown = await sign_in(client, "nobody", "not-the-password")
+    assert refused(wrong, "invalid_credentials")
+    assert refused(unknown, "invalid_credentials")
+    assert wrong.json()["detail"] == unknown.json()["detail"]
+    missing = await client.post("/auth/token", data={"grant_type": "password", "username": "admin"})
+    assert missing.status_code == 400
+    assert missing.json()["errors"][0]["loc"] == ["body", "password"]
+    unsupported = await client.post("/auth/token", data={"grant_type": "implicit"})
+    assert unsupported.status_code == 400
+    assert unsupported.json()["error"] == "unsupported_grant_type"
+    metrics = (await client.get("/metrics")).text
+    assert (
+        'shijian_gateway_login_failures_total{grant="password",reason="invalid_credentials"}'
+        in metrics
+    )
+
+
+async def test_an_account_locks_after_repeated_failures_until_unlocked(
+    gateway: tuple[FastAPI, httpx.AsyncClient],
+) -> None:
+    _, client = gateway
+    await add_user(client, "clerk01", ["licensing_clerk"])
+    for _ in range(3):
+        assert refused(await sign_in(client, "clerk01", "wrong-Pass-1"), "invalid_credentials")
+    assert refused(await sign_in(client, "clerk01", "Pass-word-9"), "locked")
+    shown = await client.get("/api/admin/users/clerk01", headers=await admin_token(client))
+    assert shown.json()["locked_until"] is not None
+    unlocked = await client.post(
+        "/api/admin/users/clerk01/unlock", headers=await admin_token(client)
+    )
+    assert unlocked.status_code == 200
+    assert (await sign_in(client, "clerk01", "Pass-word-9")).status_code == 200
+
+
+async def test_a_lock_ends_by_itself(gateway_settings: GatewaySettingsFactory) -> None:
+    settings = await gateway_settings(login_max_failures=2, login_lock_minutes=1 / 60)
+    async with running(create_gateway_app(settings)) as client:
+        for _ in range(2):
+            await sign_in(client, "admin", "wrong-Pass-1")
+        assert refused(await sign_in(client, "admin", ADMIN_PASSWORD), "locked")
+
+        async def unlocked() -> bool:
+            return (await sign_in(client, "admin", ADMIN_PASSWORD)).status_code == 200
+
+        await wait_until(unlocked, within=5, interval=0.5)
+
+
+async def test_totp_required_per_role_and_checked(
+    gateway: tuple[FastAPI, httpx.AsyncClient],
+) -> None:
+    _, client = gateway
+    admin = await admin_token(client)
+    await add_user(client, "officer11", ["enforcement_officer"], office="section-1")
+    policy = await client.put(
+        "/api/admin/role-policies/enforcement_officer", json={"totp_required": True}, headers=admin
+    )
+    assert policy.json() == {"role": "enforcement_officer", "totp_required": True}
+    assert refused(await sign_in(client, "officer11", "Pass-word-9"), "totp_not_enrolled")
+    enrolment = await client.post("/api/admin/users/officer11/totp", headers=admin)
+    secret = enrolment.json()["secret"]
+    assert enrolment.json()["otpauth_uri"].startswith("otpauth://totp/")
+    assert refused(await sign_in(client, "officer11", "Pass-word-9"), "totp_required")
+    code = pyotp.TOTP(secret).now()
+    wrong = str((int(code) + 1) % 1_000_000).zfill(6)
+    assert refused(await sign_in(client, "officer11", "Pass-word-9", totp=wrong), "totp_invalid")
+    assert (await sign_in(client, "officer11", "Pass-word-9", totp=code)).status_code == 200
+    replay = await sign_in(client, "officer11", "Pass-word-9", totp=code)
+    assert refused(replay, "totp_invalid")
+    # Other roles are not asked for a code.
+    await add_user(client, "clerk02", ["licensing_clerk"])
+    assert (await sign_in(client, "clerk02", "Pass-word-9")).status_code == 200
+
+
+async def test_refresh_rotates_and_a_reused_refresh_token_revokes_its_family(
+    gateway: tuple[FastAPI, httpx.AsyncClient],
+) -> None:
+    _, client = gateway
+    first = (await sign_in(client, "admin", ADMIN_PASSWORD)).json()
+    refresh = {"grant_type": "refresh_token"}
+    second = await client.post(
+        "/auth/token", data=refresh | {"refresh_token": first["refresh_token"]}
+    )
+    assert second.status_code == 200
+    assert second.json()["refresh_token"] != first["refresh_token"]
+    me = await client.get("/auth/me", headers=bearer(second.json()["access_token"]))
+    assert me.json()["sub"] == "admin"
+    reused = await client.post(
+        "/auth/token", data=refresh | {"refresh_token": first["refresh_token"]}
+    )
+    assert refused(reused, "reused")
+    # The replay could be a thief's: the legitimate holder's newer token is revoked as well.
+    newer = await client.post(
+        "/auth/token", data=refresh | {"refresh_token": second.json()["refresh_token"]}
+    )
+    assert refused(newer, "revoked")
+    assert refused(
+        await client.post("/auth/token", data=refresh | {"refresh_token": "made-up"}), "unknown"
+    )
+
+
+async def test_logout_revokes_the_access_and_refresh_tokens(
+    gateway: tuple[FastAPI, httpx.AsyncClient],
+) -> None:
+    _, client = gateway
+    tokens = (await sign_in(client, "admin", ADMIN_PASSWORD)).json()
+    headers = bearer(tokens["access_token"])
+    assert (await client.get("/auth/me", headers=headers)).status_code == 200
+    out = await client.post(
+        "/auth/logout", data={"refresh_token": tokens["refresh_token"]}, headers=headers
+    )
+    assert out.status_code == 204
+    assert refused(await client.get("/auth/me", headers=headers))
+    assert refused(await client.get("/api/admin/users", headers=headers))
+    assert refused(await client.get("/api/licensing/anything", headers=headers))
+    again = await client.post(
+        "/auth/token",
+        data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+    )
+    assert refused(again, "revoked")
+
+
+def forged(app: FastAPI, **changes: Any) -> str:
+    identity: Identity = app.state.identity
+    key = identity.keys.active
+    values: dict[str, Any] = {
+        "subject": "admin",
+        "roles": ["admin"],
+        "key": key.private_key,
+        "key_id": key.kid,
+    }
+    return mint_token(**(values | changes))
+
+
+async def test_expired_tampered_and_foreign_tokens_are_refused(
+    gateway: tuple[FastAPI, httpx.AsyncClient],
+) -> None:
+    app, client = gateway
+    assert (await client.get("/auth/me", headers=bearer(forged(app)))).status_code == 200
+    expired = forged(app, now=datetime.now(UTC) - timedelta(hours=1))
+    assert refused(await client.get("/auth/me", headers=bearer(expired)))
+    other_audience = forged(app, audience="another-system")
+    assert refused(await client.get("/auth/me", headers=bearer(other_audience)))
+    other_issuer = forged(app, issuer="someone-else")
+    assert refused(await client.get("/auth/me", headers=bearer(other_issuer)))
+    head, payload, signature = forged(app, roles=["grid_inspector"]).split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["roles"] = ["admin"]
+    raised = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    tampered = f"{head}.{raised}.{signature}"
+    assert refused(await client.get("/api/admin/users", headers=bearer(tampered)))
+    dev_signed = mint_token(subject="admin", roles=["admin"])  # the development key is not ours
+    assert refused(await client.get("/auth/me", headers=bearer(dev_signed)))
+    # A partner token never passes for a staff token: the type is part of the signature.
+    partner = forged(app, kind="partner", roles=["partner_agency"], agency="fire")
+    partner_me = await client.get("/auth/me", headers=bearer(partner))
+    assert partner_me.json()["kind"] == "partner"
+    assert (await client.get("/api/admin/users", headers=bearer(partner))).status_code == 403
+
+
+async def test_rotated_keys_keep_earlier_tokens_valid_for_gateway_and_services(
+    gateway_settings: GatewaySettingsFactory,
+) -> None:
+    app = create_gateway_app(await gateway_settings(signing_key_activation_seconds=1))
+    async with serving(app) as url, httpx.AsyncClient(base_url=url) as client:
+        before = (await sign_in(client, "admin", ADMIN_PASSWORD)).json()["access_token"]
+        old_kid = jwt.get_unverified_header(before)["kid"]
+        # A service that fetched the key set before the rotation, as its JWKS_URL tells it to.
+        service = TokenVerifier(
+            issuer="shijian-gateway",
+            audience="shijian",
+            keys={},
+            jwks_url=f"{url}/.well-known/jwks.json",
+        )
+        assert (await service.verify(before)).subject == "admin"
+        rotated = await client.post("/api/admin/signing-keys", headers=bearer(before))
+        assert rotated.status_code == 201
+        new_kid = rotated.json()["kid"]
+        kids = {k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]}
+        assert kids == {new_kid, old_kid}
+
+        async def signs_with_the_new_key() -> bool:
+            answer = await sign_in(client, "admin", ADMIN_PASSWORD)
+            return bool(jwt.get_unverified_header(answer.json()["access_token"])["kid"] == new_kid)
+
+        await wait_until(signs_with_the_new_key, within=5, interval=0.2)
+        after = (await sign_in(client, "admin", ADMIN_PASSWORD)).json()["access_token"]
+        fresh_service = TokenVerifier(
+            issuer="shijian-gateway",
+            audience="shijian",
+            keys={},
+            jwks_url=f"{url}/.well-known/jwks.json",
+        )
+        for verifier in (service, fresh_service):
+            assert (await verifier.verify(before)).subject == "admin"
+        assert (await fresh_service.verify(after)).subject == "admin"
+        for token in (before, after):
+            assert (await client.get("/auth/me", headers=bearer(token))).status_code == 200
+
+
+async def test_the_admin_api_is_for_admins(gateway: tuple[FastAPI, httpx.AsyncClient]) -> None:
+    _, client = gateway
+    await add_user(client, "auditor01", ["auditor"])
+    auditor = (await sign_in(client, "auditor01", "Pass-word-9")).json()["access_token"]
+    forbidden = await client.get("/api/admin/users", headers=bearer(auditor))
+    assert forbidden.status_code == 403
+    assert forbidden.headers["content-type"] == PROBLEM
+    assert refused(await client.get("/api/admin/users"))
+    admin = await admin_token(client)
+    listed = (await client.get("/api/admin/users", headers=admin)).json()["items"]
+    assert {u["username"] for u in listed} == {"admin", "auditor01"}
+    assert all("password_hash" not in u and "totp_secret" not in u for u in listed)
+    duplicate = await client.post(
+        "/api/admin/users",
+        json={
+            "username": "auditor01",
+            "password": "Pass-word-9",
+            "name": "x",
+            "roles": ["auditor"],
+        },
+        headers=admin,
+    )
+    assert duplicate.status_code == 409
+    weak = await client.post(
+        "/api/admin/users",
+        json={"username": "weak", "password": "abc", "name": "x", "roles": ["auditor"]},
+        headers=admin,
+    )
+    assert weak.status_code == 422
+    assert weak.json()["errors"][0]["loc"] == ["body", "password"]
+    bad_role = await client.post(
+        "/api/admin/users",
+        json={"username": "x1", "password": "Pass-word-9", "name": "x", "roles": ["king"]},
+        headers=admin,
+    )
+    assert bad_role.status_code == 422
+    assert "king" in json.dumps(bad_role.json()["errors"])
+
+
+async def test_first_start_needs_an_admin_password_outside_demo_mode(
+    gateway_settings: GatewaySettingsFactory,
+) -> None:
+    settings = await gateway_settings(admin_password=None)
+    environment = {
+        "PATH": os.environ["PATH"],
+        "DATABASE_URL": settings.database_url,
+        "BUS_URL": settings.bus_url,
+        "BUS_PREFIX": settings.bus_prefix,
+        "SIGNING_KEYS_DIR": str(settings.keys_dir),
+        "PORT": "1",  # never reached
+    }
+    started = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "gateway", env=environment, stderr=asyncio.subprocess.PIPE
+    )
+    _, stderr = await asyncio.wait_for(started.communicate(), 60)
+    assert started.returncode == 2
+    assert stderr.decode().strip().splitlines()[-1] == (
+        "shijian gateway: bad setting ADMIN_PASSWORD: required on first start"
+        " (it becomes the password of the `admin` account)"
+    )
+
+
+async def test_demo_mode_seeds_the_demo_bureau(gateway_settings: GatewaySettingsFactory) -> None:
+    settings = await gateway_settings(admin_password=None, seed_demo=True)
+    async with running(create_gateway_app(settings)) as client:
+        assert (await sign_in(client, "admin", "demo-admin")).status_code == 200
+        inspector = await sign_in(client, "inspector01", "demo-inspector01")
+        assert inspector.status_code == 200
+        claims = jwt.decode(inspector.json()["access_token"], options={"verify_signature": False})
+        assert claims["office"] == "office-01"
+        assert claims["roles"] == ["grid_inspector"]
+        for partner in ("health", "fire"):
+            form = {
+                "grant_type": "client_credentials",
+                "client_id": partner,
+                "client_secret": f"demo-{partner}",
+            }
+            assert (await client.post("/auth/token", data=form)).status_code == 200
+        people = (
+            await client.get(
+                "/api/admin/users",
+                headers=bearer(
+                    (await sign_in(client, "admin", "demo-admin")).json()["access_token"]
+                ),
+            )
+        ).json()["items"]
+        roles = {role for person in people for role in person["roles"]}
+        assert roles == {
+            "admin",
+            "licensing_clerk",
+            "grid_inspector",
+            "office_head",
+            "enforcement_officer",
+            "complaints_handler",
+            "qms_manager",
+            "auditor",
+        }
+    # A second start seeds nothing twice.
+    async with running(create_gateway_app(settings)) as client:
+        admin = bearer((await sign_in(client, "admin", "demo-admin")).json()["access_token"])
+        assert len((await client.get("/api/admin/users", headers=admin)).json()["items"]) == len(
+            people
+        )
+
+
+def test_demo_seed_is_refused_in_production() -> None:
+    from pydantic import ValidationError
+
+    from gateway.settings import GatewaySettings
+
+    with pytest.raises(ValidationError, match="SEED_DEMO"):
+        GatewaySettings(service="gateway", environment="production", seed_demo=True)

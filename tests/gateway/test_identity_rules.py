@@ -1,0 +1,80 @@
+"""Identity rules without a database: passwords, lockout, second factor, rotation, key ring."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pyotp
+
+from gateway.identity import domain
+from gateway.identity.keys import LEEWAY, KeyRing
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+def test_weak_passwords_are_named() -> None:
+    assert domain.password_problems("li", "Str0ng-pass") == []
+    assert "at least 8 characters" in domain.password_problems("li", "a1-b")
+    assert any("two of" in p for p in domain.password_problems("li", "abcdefghij"))
+    assert "must not contain the username" in domain.password_problems("wangfang", "wangfang-99")
+
+
+def test_lockout_after_the_fifth_failure_for_fifteen_minutes() -> None:
+    rule = domain.Lockout(max_failures=5, lock_for=timedelta(minutes=15))
+    failures, locked_until = 0, None
+    for _ in range(4):
+        failures, locked_until = rule.after_failure(failures, NOW)
+        assert locked_until is None
+    failures, locked_until = rule.after_failure(failures, NOW)
+    assert locked_until == NOW + timedelta(minutes=15)
+    assert rule.locked(locked_until, NOW + timedelta(minutes=14))
+    assert not rule.locked(locked_until, NOW + timedelta(minutes=15))
+
+
+def test_a_totp_code_is_good_once_and_within_one_step_of_drift() -> None:
+    secret = domain.new_totp_secret()
+    totp = pyotp.TOTP(secret)
+    code = totp.at(NOW)
+    step = domain.accepted_totp_step(secret, code, NOW, None)
+    assert step == totp.timecode(NOW)
+    assert domain.accepted_totp_step(secret, code, NOW, step) is None  # replayed
+    earlier = totp.at(NOW - timedelta(seconds=30))
+    assert domain.accepted_totp_step(secret, earlier, NOW, None) is not None
+    stale = totp.at(NOW - timedelta(seconds=90))
+    assert domain.accepted_totp_step(secret, stale, NOW, None) is None
+    assert domain.accepted_totp_step(secret, "abcdef", NOW, None) is None
+    assert domain.totp_uri(secret, "li").startswith("otpauth://totp/shijian:li?")
+
+
+def test_refresh_verdicts() -> None:
+    later = NOW + timedelta(hours=1)
+    assert domain.refresh_verdict(None, NOW) == "unknown"
+    assert domain.refresh_verdict(domain.RefreshState(later, None, None), NOW) == "ok"
+    assert domain.refresh_verdict(domain.RefreshState(later, NOW, None), NOW) == "reused"
+    assert domain.refresh_verdict(domain.RefreshState(later, None, NOW), NOW) == "revoked"
+    assert domain.refresh_verdict(domain.RefreshState(NOW, None, None), NOW) == "expired"
+
+
+def test_a_rotated_key_is_published_before_it_signs_and_after_its_tokens_expire(
+    tmp_path: Path,
+) -> None:
+    lifetime, delay = timedelta(minutes=15), timedelta(minutes=1)
+    ring = KeyRing(tmp_path, lifetime, delay)
+    ring.load(NOW)
+    first = ring.signing_key(NOW)
+    assert (tmp_path / f"{first.kid}.pem").stat().st_mode & 0o077 == 0  # owner only
+    rotated_at = NOW + timedelta(hours=1)
+    second = ring.rotate(rotated_at)
+    # Published at once, signing only once every service can have fetched it.
+    assert {k.kid for k in ring.published(rotated_at)} == {first.kid, second.kid}
+    assert ring.signing_key(rotated_at) == first
+    assert ring.signing_key(rotated_at + delay) == second
+    # The first key's last tokens expire a lifetime after the second starts signing.
+    still = rotated_at + delay + lifetime
+    assert {k.kid for k in ring.published(still)} == {first.kid, second.kid}
+    assert [k.kid for k in ring.published(still + LEEWAY)] == [second.kid]
+    reread = KeyRing(tmp_path, lifetime, delay)
+    reread.load()
+    assert reread.active.kid == second.kid
+    assert {k["kid"] for k in reread.jwks(rotated_at)["keys"]} == {first.kid, second.kid}

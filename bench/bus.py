@@ -49,6 +49,7 @@ import asyncpg
 import sqlalchemy as sa
 from aio_pika.abc import AbstractIncomingMessage
 
+from bench.summary import json_summary
 from chassis.bus import Bus, HandlerRegistry, Topology
 from chassis.bus.consumer import Delivery
 from chassis.db import Database, new_metadata
@@ -621,20 +622,8 @@ class Summary:
         )
 
     def json_line(self) -> str:
-        """The last line: the machine-readable summary (NaN written as null)."""
-
-        def clean(values: dict[str, float]) -> dict[str, float | None]:
-            return {k: (None if math.isnan(v) else round(v, 3)) for k, v in values.items()}
-
-        return json.dumps(
-            {
-                "benchmark": "bus",
-                "figures": clean(self.figures),
-                "baseline": clean(self.baseline),
-                "target": clean(self.target()),
-                "met": self.met(),
-            }
-        )
+        """The last line: the machine-readable summary."""
+        return json_summary("bus", self.figures, self.baseline, self.target(), self.met())
 
 
 async def measure(options: Options, resources: Resources, summary: Summary) -> None:

@@ -53,6 +53,7 @@ import aiohttp
 import httpx
 
 from bench.bus import Resources, busy_percent, cpu_seconds, machine_ticks, percentile
+from bench.summary import json_summary
 from chassis.bus import Topology
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,20 +288,8 @@ class Summary:
         )
 
     def json_line(self) -> str:
-        """The last line: the machine-readable summary (NaN written as null)."""
-
-        def clean(values: dict[str, float]) -> dict[str, float | None]:
-            return {k: (None if math.isnan(v) else round(v, 3)) for k, v in values.items()}
-
-        return json.dumps(
-            {
-                "benchmark": "gateway",
-                "figures": clean(self.figures),
-                "baseline": clean(self.baseline),
-                "target": clean(self.target()),
-                "met": self.met(),
-            }
-        )
+        """The last line: the machine-readable summary."""
+        return json_summary("gateway", self.figures, self.baseline, self.target(), self.met())
 
 
 async def load(

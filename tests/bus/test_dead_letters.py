@@ -38,6 +38,12 @@ async def probe(
     settings = bus_settings("probe", url, prefix)
     app = create_service_app(probe_spec(), settings)
     async with running(app):
+
+        async def attached() -> bool:
+            # Before its queue is bound, published events would go to the unrouted queue.
+            return bool(app.state.bus.consumer.attached)
+
+        await wait_until(attached)
         yield settings, app.state.database
 
 

@@ -1,5 +1,97 @@
 """Tables of the licensing service (its own database; no other service reads them)."""
 
+import sqlalchemy as sa
+
 from chassis.db import new_metadata
 
 metadata = new_metadata()
+
+applications = sa.Table(
+    "applications",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("entity_type", sa.String(30), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("operator_name", sa.String(100), nullable=False),
+    sa.Column("operator_id_number", sa.String(18), nullable=False),
+    sa.Column("address", sa.JSON, nullable=False),
+    sa.Column("business_scope", sa.JSON, nullable=False),
+    sa.Column("registered_capital", sa.Numeric(18, 2), nullable=True),
+    sa.Column("channel", sa.String(10), nullable=False),
+    sa.Column("materials", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    # For changes and cancellations: the licence concerned.
+    sa.Column("credit_code", sa.String(18), nullable=True, index=True),
+    # The mobile van's own id of an application captured offline: a re-sent batch finds it.
+    sa.Column("client_ref", sa.String(100), nullable=True, unique=True),
+    sa.Column("deadline", sa.Date, nullable=True),
+    sa.Column("submitted_by", sa.String(64), nullable=False),
+    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Every step of an application: who, when, from which status to which, and why.
+application_steps = sa.Table(
+    "application_steps",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("application_id", sa.Uuid, sa.ForeignKey("applications.id"), nullable=False),
+    sa.Column("step", sa.String(30), nullable=False),
+    sa.Column("from_status", sa.String(20), nullable=True),
+    sa.Column("to_status", sa.String(20), nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("detail", sa.JSON, nullable=True),
+    sa.Index("ix_application_steps_application", "application_id", "id"),
+)
+
+licences = sa.Table(
+    "licences",
+    metadata,
+    sa.Column("credit_code", sa.String(18), primary_key=True),
+    sa.Column("application_id", sa.Uuid, sa.ForeignKey("applications.id"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("entity_type", sa.String(30), nullable=False),
+    sa.Column("operator_name", sa.String(100), nullable=False),
+    sa.Column("address", sa.JSON, nullable=False),
+    sa.Column("business_scope", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("same_day", sa.Boolean, nullable=False),
+    sa.Column("after_hours", sa.Boolean, nullable=False),
+    sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
+)
+# A name is unique among the district's active licences (a cancelled one frees it).
+sa.Index(
+    "uq_licences_active_name",
+    licences.c.name,
+    unique=True,
+    sqlite_where=licences.c.status == "active",
+    postgresql_where=licences.c.status == "active",
+)
+
+# Joint licensing (联合办照): one request per partner agency whose permit the scope needs.
+partner_requests = sa.Table(
+    "partner_requests",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("application_id", sa.Uuid, sa.ForeignKey("applications.id"), nullable=False),
+    sa.Column("agency", sa.String(64), nullable=False, index=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("permit_number", sa.String(100), nullable=True),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("decided_by", sa.String(64), nullable=True),
+    sa.UniqueConstraint("application_id", "agency"),
+)
+
+# The last organisation sequence used per region and category: a credit code is never reused.
+credit_code_sequences = sa.Table(
+    "credit_code_sequences",
+    metadata,
+    sa.Column("region", sa.String(6), primary_key=True),
+    sa.Column("category", sa.String(2), primary_key=True),
+    sa.Column("last_sequence", sa.BigInteger, nullable=False),
+)

@@ -9,14 +9,20 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from chassis.app import ServiceSpec
+from chassis.db import chassis_metadata
+from gateway.app import spec as gateway
 from services.complaints.app import spec as complaints
 from services.enforcement.app import spec as enforcement
 from services.licensing.app import spec as licensing
 from services.qms.app import spec as qms
 from services.supervision.app import spec as supervision
-from tests.conftest import CreateDatabase
+from tests.conftest import CreateDatabase, service_settings
+from tests.conftest import migrate as migrate_in_process
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = [licensing, supervision, enforcement, complaints, qms]
@@ -68,3 +74,27 @@ async def test_migrate_works_on_sqlite(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/licensing.db"
     migrate("licensing", url)
     assert await tables(url) >= CHASSIS_TABLES
+
+
+@pytest.mark.parametrize("spec", [*SPECS, gateway], ids=lambda s: s.name)
+async def test_the_migrations_build_exactly_the_tables_the_code_declares(
+    spec: ServiceSpec, create_database: CreateDatabase
+) -> None:
+    url = await create_database(f"drift_{spec.name}")
+    await migrate_in_process(spec, service_settings(spec.name, url, "drift"))
+    engine = create_async_engine(url)
+
+    declared = sa.MetaData()
+    for table in [*chassis_metadata.tables.values(), *spec.metadata.tables.values()]:
+        table.to_metadata(declared)
+
+    def differences(connection: sa.Connection) -> list[object]:
+        context = MigrationContext.configure(connection)
+        return list(compare_metadata(context, declared))
+
+    try:
+        async with engine.connect() as connection:
+            drift = await connection.run_sync(differences)
+    finally:
+        await engine.dispose()
+    assert drift == [], f"{spec.name}: run `{spec.command} makemigration`"

@@ -28,7 +28,7 @@ from gateway import notifications
 from gateway.identity.api import admin, auth
 from gateway.identity.keys import KeyRing
 from gateway.identity.tables import metadata
-from gateway.identity.usecases import FirstStartRefused, Identity
+from gateway.identity.usecases import FirstStartRefused, Identity, first_admin_password
 from gateway.openapi import docs_html, merged_openapi
 from gateway.proxy import Forwarder
 from gateway.ratelimit import RateLimits, client_ip
@@ -73,10 +73,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     hub = notifications.Hub(database)
     await hub.start()
     app.state.notifications = hub
-    # A stored notification wakes the hub at once (and the relay, as any commit does).
-    bus = Bus(settings=settings, database=database, handlers=notifications.handlers)
-    if bus.consumer is not None:
-        bus.consumer.after_commit = hub.wake.set
+    # A stored notification wakes the hub at once.
+    bus = Bus(
+        settings=settings,
+        database=database,
+        handlers=notifications.handlers,
+        after_handled=hub.wake.set,
+    )
     bus.start()
     app.state.bus = bus
     # The forwarder has its own client; this one serves readiness and OpenAPI fetches.
@@ -219,9 +222,7 @@ def _refuse_first_start_without_admin(settings: Settings) -> None:
     async def check() -> None:
         database = Database(settings.database_url)
         try:
-            await Identity(
-                database, KeyRing(settings.keys_dir, timedelta()), settings
-            ).admin_password()
+            await first_admin_password(database, settings)
         finally:
             await database.dispose()
 

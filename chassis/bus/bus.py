@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 
 from chassis.bus.consumer import Consumer
@@ -19,8 +20,15 @@ class Bus:
     """Started and stopped by the service's lifespan; `outbox_written` wakes the relay."""
 
     def __init__(
-        self, *, settings: Settings, database: Database, handlers: HandlerRegistry
+        self,
+        *,
+        settings: Settings,
+        database: Database,
+        handlers: HandlerRegistry,
+        after_handled: Callable[[], None] | None = None,
     ) -> None:
+        """`after_handled` runs after each commit that handled deliveries (to wake whatever
+        reads what the handlers stored)."""
         self.outbox_written = asyncio.Event()
         self.topology = Topology(settings.bus_prefix, settings.bus_delivery_limit)
         crash = CrashPoints(settings.crash_point, settings.crash_probability)
@@ -51,6 +59,7 @@ class Bus:
                 transport=self.transport,
                 topology=self.topology,
                 after_commit=self.outbox_written.set,
+                after_handled=after_handled,
                 prefetch=settings.bus_prefetch,
                 concurrency=settings.bus_concurrency,
                 batch=settings.bus_batch,

@@ -120,6 +120,7 @@ class Consumer:
         transport: Transport,
         topology: Topology,
         after_commit: Callable[[], None] | None = None,
+        after_handled: Callable[[], None] | None = None,
         prefetch: int = 64,
         concurrency: int = 8,
         batch: int = 16,
@@ -131,6 +132,7 @@ class Consumer:
         self.transport = transport
         self.topology = topology
         self.after_commit = after_commit
+        self.after_handled = after_handled
         self.prefetch = prefetch
         self.batch = batch
         self.crash = crash or CrashPoints(None)
@@ -274,6 +276,8 @@ class Consumer:
                     self._failed(batch[0], error)
                 return
         elapsed = time.perf_counter() - started
+        if self.after_handled is not None and "processed" in outcomes:
+            self.after_handled()
         for delivery, outcome in zip(batch, outcomes, strict=True):
             event_type = delivery.event.event_type
             HANDLER_LATENCY.labels(self.service, event_type).observe(elapsed)

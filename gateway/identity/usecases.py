@@ -45,6 +45,27 @@ class FirstStartRefused(Exception):  # noqa: N818 - a refusal, said to the opera
     """The gateway cannot make its `admin` account: the message names the missing setting."""
 
 
+async def first_admin_password(database: Database, settings: GatewaySettings) -> str | None:
+    """The password to create `admin` with on first start; None once `admin` exists.
+
+    Raises FirstStartRefused when there is none to use (no ADMIN_PASSWORD, no demo mode).
+    """
+    async with database.engine.connect() as connection:
+        has_admin = await connection.scalar(
+            sa.select(sa.func.count()).select_from(users).where(users.c.username == "admin")
+        )
+    if has_admin:
+        return None
+    if settings.admin_password is not None:
+        return settings.admin_password.get_secret_value()
+    if settings.seed_demo:
+        return "demo-admin"
+    raise FirstStartRefused(
+        "shijian gateway: bad setting ADMIN_PASSWORD: required on first start"
+        " (it becomes the password of the `admin` account)"
+    )
+
+
 @dataclass(frozen=True)
 class TokenSet:
     """What the token endpoint answers (RFC 6749 §5.1)."""
@@ -454,30 +475,9 @@ class Identity:
 
     # --- first start --------------------------------------------------------------------------
 
-    async def admin_password(self) -> str | None:
-        """The password to create `admin` with on first start; None if `admin` exists.
-
-        Raises FirstStartRefused when there is none to use (no ADMIN_PASSWORD, no demo mode).
-        """
-        settings = self.settings
-        async with self.uow() as uow:
-            has_admin = await uow.connection.scalar(
-                sa.select(sa.func.count()).select_from(users).where(users.c.username == "admin")
-            )
-        if has_admin:
-            return None
-        if settings.admin_password is not None:
-            return settings.admin_password.get_secret_value()
-        if settings.seed_demo:
-            return "demo-admin"
-        raise FirstStartRefused(
-            "shijian gateway: bad setting ADMIN_PASSWORD: required on first start"
-            " (it becomes the password of the `admin` account)"
-        )
-
     async def prepare(self) -> None:
         """On first start: the `admin` account; with SEED_DEMO the demo bureau's people."""
-        password = await self.admin_password()
+        password = await first_admin_password(self.database, self.settings)
         if password is not None:
             await self._add_if_absent(
                 username="admin", password=password, name="系统管理员", roles=["admin"], office=None

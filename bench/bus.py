@@ -49,7 +49,7 @@ import asyncpg
 import sqlalchemy as sa
 from aio_pika.abc import AbstractIncomingMessage
 
-from bench.summary import json_summary
+from bench.summary import Summary as BenchSummary
 from chassis.bus import Bus, HandlerRegistry, Topology
 from chassis.bus.consumer import Delivery
 from chassis.db import Database, new_metadata
@@ -592,13 +592,10 @@ class Options:
 
 
 @dataclass
-class Summary:
-    """The figures, their baselines and the target, as printed."""
+class Summary(BenchSummary):
+    """The bus' figures beside the raw baselines."""
 
-    figures: dict[str, float] = field(default_factory=dict)
-    baseline: dict[str, float] = field(default_factory=dict)
-    lines: list[str] = field(default_factory=list)
-    leftovers: list[str] = field(default_factory=list)
+    benchmark: ClassVar[str] = "bus"
 
     def target(self) -> dict[str, float]:
         """At least half the raw consumer's rate; p99 under 50 ms at half the chassis' max."""
@@ -620,10 +617,6 @@ class Summary:
             and lost == 0
             and at_half
         )
-
-    def json_line(self) -> str:
-        """The last line: the machine-readable summary."""
-        return json_summary("bus", self.figures, self.baseline, self.target(), self.met())
 
 
 async def measure(options: Options, resources: Resources, summary: Summary) -> None:

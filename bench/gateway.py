@@ -45,15 +45,15 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import aiohttp
 import httpx
 
 from bench.bus import Resources, busy_percent, cpu_seconds, machine_ticks, percentile
-from bench.summary import json_summary
+from bench.summary import Summary as BenchSummary
 from chassis.bus import Topology
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -259,13 +259,10 @@ class Options:
 
 
 @dataclass
-class Summary:
-    """The figures, their baselines and the target, as printed."""
+class Summary(BenchSummary):
+    """The gateway's figures beside the direct ones."""
 
-    figures: dict[str, float] = field(default_factory=dict)
-    baseline: dict[str, float] = field(default_factory=dict)
-    lines: list[str] = field(default_factory=list)
-    leftovers: list[str] = field(default_factory=list)
+    benchmark: ClassVar[str] = "gateway"
 
     @staticmethod
     def target() -> dict[str, float]:
@@ -286,10 +283,6 @@ class Summary:
             and added <= target["added_p50_ms_max"]
             and failed == 0
         )
-
-    def json_line(self) -> str:
-        """The last line: the machine-readable summary."""
-        return json_summary("gateway", self.figures, self.baseline, self.target(), self.met())
 
 
 async def load(

@@ -1,29 +1,43 @@
-"""The JSON line every benchmark ends with."""
+"""What every benchmark reports: figures beside their baselines, a target, one JSON line."""
 
 from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 
-def json_summary(
-    benchmark: str,
-    figures: dict[str, float],
-    baseline: dict[str, float],
-    target: dict[str, float],
-    met: bool,
-) -> str:
-    """`{"benchmark", "figures", "baseline", "target", "met"}`, NaN written as null."""
+@dataclass
+class Summary:
+    """The figures, their baselines and the target, as printed; subclasses say the target."""
 
-    def clean(values: dict[str, float]) -> dict[str, float | None]:
-        return {k: (None if math.isnan(v) else round(v, 3)) for k, v in values.items()}
+    benchmark: ClassVar[str]
+    figures: dict[str, float] = field(default_factory=dict)
+    baseline: dict[str, float] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    leftovers: list[str] = field(default_factory=list)
 
-    return json.dumps(
-        {
-            "benchmark": benchmark,
-            "figures": clean(figures),
-            "baseline": clean(baseline),
-            "target": clean(target),
-            "met": met,
-        }
-    )
+    def target(self) -> dict[str, float]:
+        """The figures the benchmark must reach."""
+        raise NotImplementedError
+
+    def met(self) -> bool:
+        """Whether the target holds (NaN never meets it)."""
+        raise NotImplementedError
+
+    def json_line(self) -> str:
+        """The last line: `{"benchmark", "figures", "baseline", "target", "met"}`, NaN as null."""
+
+        def clean(values: dict[str, float]) -> dict[str, float | None]:
+            return {k: (None if math.isnan(v) else round(v, 3)) for k, v in values.items()}
+
+        return json.dumps(
+            {
+                "benchmark": self.benchmark,
+                "figures": clean(self.figures),
+                "baseline": clean(self.baseline),
+                "target": clean(self.target()),
+                "met": self.met(),
+            }
+        )

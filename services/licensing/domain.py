@@ -9,20 +9,16 @@ from datetime import datetime, time
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import get_args
 from zoneinfo import ZoneInfo
 
 from chassis.legalclock import default_calendar
+from contracts.licensing import EntityType
 
 DATA = Path(__file__).parent / "data"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-ENTITY_TYPES = (
-    "individual_business",
-    "company",
-    "sole_proprietorship",
-    "partnership",
-    "farmers_cooperative",
-    "branch",
-)
+# The published language names the entity types; the registration rules follow it.
+ENTITY_TYPES: tuple[str, ...] = get_args(EntityType)
 KINDS = ("establishment", "change", "cancellation")
 CHANNELS = ("window", "mobile", "online", "partner")
 

@@ -34,6 +34,24 @@ ADMIN_PASSWORD = "Admin-pass-1"
 GatewaySettingsFactory = Callable[..., Awaitable[GatewaySettings]]
 
 
+async def migrated_gateway_settings(
+    create_database: CreateDatabase, bus_prefix: str, keys_dir: Path, **overrides: object
+) -> GatewaySettings:
+    """Gateway settings on a fresh, migrated PostgreSQL database; `overrides` win."""
+    values: dict[str, object] = {
+        "service": "gateway",
+        "environment": "test",
+        "database_url": await create_database("gateway"),
+        "bus_url": BUS_URL,
+        "bus_prefix": bus_prefix,
+        "signing_keys_dir": keys_dir,
+        "admin_password": ADMIN_PASSWORD,
+    }
+    settings = GatewaySettings(**(values | overrides))  # type: ignore[arg-type]
+    await migrate(spec, settings)
+    return settings
+
+
 @pytest.fixture
 def gateway_settings(
     create_database: CreateDatabase, bus_prefix: str, tmp_path: Path
@@ -41,18 +59,9 @@ def gateway_settings(
     """Makes migrated gateway settings; keyword arguments override any setting."""
 
     async def make(**overrides: object) -> GatewaySettings:
-        values: dict[str, object] = {
-            "service": "gateway",
-            "environment": "test",
-            "database_url": await create_database("gateway"),
-            "bus_url": BUS_URL,
-            "bus_prefix": bus_prefix,
-            "signing_keys_dir": tmp_path / "keys",
-            "admin_password": ADMIN_PASSWORD,
-        }
-        settings = GatewaySettings(**(values | overrides))  # type: ignore[arg-type]
-        await migrate(spec, settings)
-        return settings
+        return await migrated_gateway_settings(
+            create_database, bus_prefix, tmp_path / "keys", **overrides
+        )
 
     return make
 
@@ -85,18 +94,15 @@ async def running_platform(
             await migrate(service_spec, settings)
             app = create_service_app(service_spec, settings)
             urls[service_spec.name] = await stack.enter_async_context(serving(app))
-        values: dict[str, object] = {
-            "service": "gateway",
-            "environment": "test",
-            "database_url": await create_database("gateway"),
-            "bus_url": BUS_URL,
-            "bus_prefix": bus_prefix,
-            "signing_keys_dir": keys_dir,
-            "admin_password": ADMIN_PASSWORD,
-            "port": gateway_port,
-        } | {f"{name}_url": url for name, url in urls.items()}
-        settings = GatewaySettings(**(values | gateway_overrides))  # type: ignore[arg-type]
-        await migrate(spec, settings)
+        upstreams = {f"{name}_url": url for name, url in urls.items()}
+        settings = await migrated_gateway_settings(
+            create_database,
+            bus_prefix,
+            keys_dir,
+            port=gateway_port,
+            **upstreams,
+            **gateway_overrides,
+        )
         gateway = create_gateway_app(settings)
         gateway_url = await stack.enter_async_context(serving(gateway, port=gateway_port))
         yield Platform(gateway_url, urls, gateway)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,7 +16,7 @@ from prometheus_client import REGISTRY
 
 from gateway.app import create_gateway_app
 from gateway.settings import GatewaySettings
-from tests.conftest import running, serving
+from tests.conftest import free_port, running, serving
 from tests.gateway.conftest import ADMIN_PASSWORD, GatewaySettingsFactory
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -64,12 +63,6 @@ def echo_app() -> FastAPI:
         }
 
     return app
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def access_token(client: httpx.AsyncClient) -> str:

@@ -9,6 +9,12 @@ from contracts.complaints import ReportTransferred
 from contracts.enforcement import CaseFiled, CaseNotFiled, PenaltyDecided
 from contracts.envelope import MEDIA_TYPE, Envelope, service_source
 from contracts.licensing import (
+    ApplicationAccepted,
+    ApplicationRejected,
+    ApplicationReturned,
+    ApplicationSubmitted,
+    JointApprovalDecided,
+    JointApprovalRequested,
     LicenceCancelled,
     LicenceChanged,
     LicenceIssued,
@@ -53,6 +59,10 @@ __all__ = [
     "MEDIA_TYPE",
     "PRODUCERS",
     "Address",
+    "ApplicationAccepted",
+    "ApplicationRejected",
+    "ApplicationReturned",
+    "ApplicationSubmitted",
     "CaseFiled",
     "CaseNotFiled",
     "CommunityCode",
@@ -65,6 +75,8 @@ __all__ = [
     "GridCode",
     "HouseholdAssigned",
     "InvalidCodeError",
+    "JointApprovalDecided",
+    "JointApprovalRequested",
     "LicenceCancelled",
     "LicenceChanged",
     "LicenceIssued",

@@ -11,6 +11,12 @@ from contracts.base import Contract
 from contracts.complaints import ReportTransferred
 from contracts.enforcement import CaseFiled, CaseNotFiled, PenaltyDecided
 from contracts.licensing import (
+    ApplicationAccepted,
+    ApplicationRejected,
+    ApplicationReturned,
+    ApplicationSubmitted,
+    JointApprovalDecided,
+    JointApprovalRequested,
     LicenceCancelled,
     LicenceChanged,
     LicenceIssued,
@@ -36,6 +42,8 @@ _ADDRESS = Address(
 _CASE = uuid.UUID("6f0a1c2e-7d43-4b8e-9a51-0c3d2e1f4a55")
 _CASE_SOURCE = uuid.UUID("2b7e5c10-93f4-4d2a-8c61-5e0f1a2b3c4d")
 _STAMP = datetime(2025, 3, 12, 2, 30, tzinfo=UTC)
+_APPLICATION = uuid.UUID("5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+_PARTNER_REQUEST = uuid.UUID("7c8d9e0f-1a2b-4c3d-9e4f-5a6b7c8d9e0f")
 _EVIDENCE = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 _EXAMPLES: dict[type[Contract], Callable[[], Contract]] = {
@@ -48,6 +56,57 @@ _EXAMPLES: dict[type[Contract], Callable[[], Contract]] = {
         business_scope=("餐饮服务", "预包装食品销售"),
         issued_at=_STAMP,
         office_code="ymk",
+        channel="window",
+        same_day=True,
+        after_hours=False,
+        business_scope_codes=("catering", "retail_food"),
+    ),
+    ApplicationSubmitted: lambda: ApplicationSubmitted(
+        application_id=_APPLICATION,
+        kind="establishment",
+        entity_type="individual_business",
+        name="成都市金牛区老王面馆",
+        channel="window",
+        missing_materials=("premises_proof",),
+        submitted_at=_STAMP,
+        submitted_by="clerk-0007",
+    ),
+    ApplicationAccepted: lambda: ApplicationAccepted(
+        application_id=_APPLICATION,
+        accepted_at=_STAMP,
+        accepted_by="clerk-0007",
+        deadline=date(2025, 3, 17),
+    ),
+    ApplicationReturned: lambda: ApplicationReturned(
+        application_id=_APPLICATION,
+        missing_materials=("premises_proof",),
+        reasons=("经营场所证明未提交",),
+        returned_at=_STAMP,
+        returned_by="clerk-0007",
+    ),
+    ApplicationRejected: lambda: ApplicationRejected(
+        application_id=_APPLICATION,
+        reasons=("health: 后厨布局不符合食品安全要求",),
+        rejected_at=_STAMP,
+        rejected_by="health",
+        partner_agency="health",
+    ),
+    JointApprovalRequested: lambda: JointApprovalRequested(
+        application_id=_APPLICATION,
+        request_id=_PARTNER_REQUEST,
+        agency="health",
+        name="成都市金牛区老王面馆",
+        business_scope=("餐饮服务 Catering",),
+        requested_at=_STAMP,
+        deadline=date(2025, 5, 19),
+    ),
+    JointApprovalDecided: lambda: JointApprovalDecided(
+        application_id=_APPLICATION,
+        request_id=_PARTNER_REQUEST,
+        agency="health",
+        decision="approved",
+        permit_number="JY25101060012345",
+        decided_at=_STAMP,
     ),
     LicenceChanged: lambda: LicenceChanged(
         credit_code=_NOODLE_SHOP,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 
 from chassis.auth import CurrentPrincipal, TokenVerifier, authenticated
+from chassis.bodies import RequestBodyPolicy
 from chassis.bus import Bus, HandlerRegistry
 from chassis.db import Database
 from chassis.observability import RequestContextMiddleware, metrics_response
@@ -42,6 +43,11 @@ class ServiceSpec:
     module: str | None = None
     # Checks before serving that need more than the settings (exit with one line if they fail).
     before_serve: Callable[[Settings], None] | None = None
+    # Awaited once the database and the bus are up, before serving (e.g. the demo seed).
+    on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = ()
+    # Work beside HTTP and the bus for the life of the process (e.g. pushing to partners'
+    # webhooks); cancelled at shutdown.
+    background: Sequence[Callable[[FastAPI], Coroutine[Any, Any, None]]] = ()
 
     @property
     def versions_dir(self) -> Path:
@@ -75,10 +81,16 @@ def create_service_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
         app.state.bus = Bus(settings=settings, database=app.state.database, handlers=spec.handlers)
         app.state.outbox_written = app.state.bus.outbox_written
         app.state.bus.start()
+        for hook in spec.on_startup:
+            await hook(app)
+        tasks = [asyncio.create_task(work(app)) for work in spec.background]
         log.info("started", extra={"port": settings.port, "bus_prefix": settings.bus_prefix})
         try:
             yield
         finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await app.state.bus.stop()
             await app.state.database.dispose()
 
@@ -98,6 +110,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
     app.state.verifier = TokenVerifier.from_settings(settings)
     app.state.spec = spec
     install_problem_handlers(app)
+    app.add_middleware(RequestBodyPolicy, limit=settings.max_request_bytes)
     app.add_middleware(RequestContextMiddleware, service=spec.name)
     for router in spec.routers:
         app.include_router(router, dependencies=[Depends(authenticated)])

@@ -22,6 +22,8 @@ PROBLEM_TITLES: dict[str, str] = {
     "not-found": "Not found",
     "method-not-allowed": "Method not allowed",
     "conflict": "Conflict with the current state",
+    "unsupported-media-type": "Unsupported media type",
+    "payload-too-large": "Request body too large",
     "idempotency-key-reused": "Idempotency-Key reused for a different request",
     "rule-violation": "A legal or business rule forbids this",
     "rate-limited": "Too many requests",

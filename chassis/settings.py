@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     jwt_public_keys: str | None = None
     jwt_issuer: str = "shijian-gateway"
     jwt_audience: str = "shijian"
+    # Larger JSON bodies are refused (413) before they are read whole.
+    max_request_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     bus_delivery_limit: int = Field(default=5, ge=1, le=100)
     bus_prefetch: int = Field(default=64, ge=1, le=1000)
     bus_concurrency: int = Field(default=8, ge=1, le=100)

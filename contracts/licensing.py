@@ -118,8 +118,7 @@ class JointApprovalRequested(_ApplicationFact):
     )
     requested_at: UtcDateTime
     deadline: date = Field(
-        description="Last working day of the joint decision (Administrative Licensing Law "
-        "art. 42)"
+        description="Last working day of the joint decision (Administrative Licensing Law art. 42)"
     )
 
 

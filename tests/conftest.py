@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+import aio_pika
 import asyncpg
 import httpx
 import pytest
@@ -16,8 +18,11 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from chassis.app import ServiceSpec, create_service_app
+from chassis.bus import Topology
+from chassis.bus.topology import declare_exchanges
 from chassis.migrations import alembic_config, upgrade
 from chassis.settings import Settings
+from contracts import MEDIA_TYPE, Envelope
 
 RUN_ID = uuid.uuid4().hex[:8]
 PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
@@ -57,7 +62,14 @@ async def create_database() -> AsyncIterator[CreateDatabase]:
         await admin.close()
 
 
-def service_settings(service: str, database_url: str, bus_prefix: str, **extra: object) -> Settings:
+def service_settings(
+    service: str,
+    database_url: str,
+    bus_prefix: str,
+    cls: type[Settings] = Settings,
+    /,
+    **extra: object,
+) -> Settings:
     """Settings of a service under test: the real broker, the given database, the run's prefix."""
     values: dict[str, object] = {
         "service": service,
@@ -66,7 +78,7 @@ def service_settings(service: str, database_url: str, bus_prefix: str, **extra: 
         "bus_url": BUS_URL,
         "bus_prefix": bus_prefix,
     }
-    return Settings(**(values | extra))  # type: ignore[arg-type]
+    return cls(**(values | extra))  # type: ignore[arg-type]
 
 
 async def migrate(spec: ServiceSpec, settings: Settings) -> None:
@@ -137,3 +149,62 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+class BusTap:
+    """The envelopes published on a bus prefix's exchange under some routing-key patterns."""
+
+    def __init__(self) -> None:
+        self.envelopes: list[dict[str, object]] = []
+
+    def of_type(self, event_type: str) -> list[dict[str, object]]:
+        """The envelopes of one event type, in the order they arrived."""
+        return [e for e in self.envelopes if e["type"] == event_type]
+
+    async def wait_for(self, event_type: str, count: int = 1, within: float = 10.0) -> None:
+        """Wait until `count` envelopes of the type have arrived."""
+
+        async def arrived() -> bool:
+            return len(self.of_type(event_type)) >= count
+
+        await wait_until(arrived, within=within)
+
+
+@asynccontextmanager
+async def tapping(bus_prefix: str, *patterns: str) -> AsyncIterator[BusTap]:
+    """Listen to the events exchange of `bus_prefix` with a private queue (gone when done)."""
+    tap = BusTap()
+    connection = await aio_pika.connect_robust(BUS_URL)
+    try:
+        channel = await connection.channel()
+        exchange = await declare_exchanges(channel, Topology(bus_prefix))
+        queue = await channel.declare_queue(exclusive=True, auto_delete=True)
+        for pattern in patterns:
+            await queue.bind(exchange, pattern)
+
+        async def collect(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+            async with message.process():
+                tap.envelopes.append(json.loads(message.body))
+
+        await queue.consume(collect)
+        yield tap
+    finally:
+        await connection.close()
+
+
+async def publish(bus_prefix: str, envelope: Envelope) -> None:
+    """Publish an envelope on a bus prefix as another service's relay would."""
+    connection = await aio_pika.connect_robust(BUS_URL)
+    try:
+        channel = await connection.channel()
+        exchange = await declare_exchanges(channel, Topology(bus_prefix))
+        message = aio_pika.Message(
+            body=envelope.to_json(),
+            content_type=MEDIA_TYPE,
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            message_id=str(envelope.id),
+            type=envelope.type,
+        )
+        await exchange.publish(message, routing_key=envelope.routing_key)
+    finally:
+        await connection.close()

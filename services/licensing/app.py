@@ -2,9 +2,26 @@
 
 from pathlib import Path
 
+from fastapi import FastAPI
+
 from chassis.app import ServiceSpec
+from services.licensing.api import router
+from services.licensing.demo import seed_demo
+from services.licensing.domain import AreaMap
 from services.licensing.handlers import handlers
+from services.licensing.joint import JointLicensing
+from services.licensing.settings import LicensingSettings
 from services.licensing.tables import metadata
+from services.licensing.usecases import Licensing
+
+
+async def prepare(app: FastAPI) -> None:
+    """The use cases and the bureau's map, from the settings."""
+    settings: LicensingSettings = app.state.settings
+    app.state.licensing = Licensing(settings)
+    app.state.joint_licensing = JointLicensing(app.state.licensing)
+    app.state.area_map = AreaMap.from_file(settings.district_file)
+
 
 spec = ServiceSpec(
     name="licensing",
@@ -12,4 +29,7 @@ spec = ServiceSpec(
     package_dir=Path(__file__).parent,
     metadata=metadata,
     handlers=handlers,
+    routers=[router],
+    settings_class=LicensingSettings,
+    on_startup=[prepare, seed_demo],
 )

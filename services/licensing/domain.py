@@ -3,13 +3,15 @@ licensing with partner agencies, and when a licence counts as same-day or after 
 
 from __future__ import annotations
 
+import json
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 from chassis.legalclock import default_calendar
@@ -21,6 +23,16 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 ENTITY_TYPES: tuple[str, ...] = get_args(EntityType)
 KINDS = ("establishment", "change", "cancellation")
 CHANNELS = ("window", "mobile", "online", "partner")
+# GB 32100-2015 appendix A: under authority 9 (market regulation), category 1 is an
+# enterprise, 2 an individual business, 3 a farmers' specialised cooperative.
+CREDIT_CODE_CATEGORIES: dict[str, str] = {
+    "individual_business": "2",
+    "farmers_cooperative": "3",
+    "company": "1",
+    "sole_proprietorship": "1",
+    "partnership": "1",
+    "branch": "1",
+}
 
 
 class Status(StrEnum):
@@ -103,6 +115,10 @@ class Requirements:
         given = set(handed_in)
         return [code for code in self.table[entity_type][kind] if code not in given]
 
+    def unknown_materials(self, codes: list[str]) -> list[str]:
+        """The codes that name no material."""
+        return [code for code in codes if code not in self.materials]
+
     def capital_required(self, entity_type: str, kind: str) -> bool:
         """Whether an establishment of this type records a registered capital."""
         return kind == "establishment" and entity_type in self.needs_capital
@@ -163,12 +179,82 @@ def check_step(step: str, status: Status) -> None:
         raise IllegalTransition(step, status)
 
 
+class InvalidApplication(Exception):  # noqa: N818 - a refusal naming the field
+    """The application contradicts the registration rules; `field` names what is wrong."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def check_application(
+    rules: Requirements,
+    catalogue: ScopeCatalogue,
+    *,
+    kind: str,
+    entity_type: str,
+    business_scope: list[str],
+    materials: list[str],
+    registered_capital: object | None,
+    credit_code: str | None,
+) -> None:
+    """Raise InvalidApplication at the first rule the application breaks."""
+    unknown_materials = rules.unknown_materials(materials)
+    if unknown_materials:
+        raise InvalidApplication("materials", f"unknown materials: {', '.join(unknown_materials)}")
+    unknown = catalogue.unknown(business_scope)
+    if unknown:
+        raise InvalidApplication(
+            "business_scope", f"not in the scope catalogue: {', '.join(unknown)}"
+        )
+    if kind == "establishment":
+        if credit_code is not None:
+            raise InvalidApplication(
+                "credit_code", "an establishment gets its credit code when the licence is issued"
+            )
+        if not business_scope:
+            raise InvalidApplication("business_scope", "an establishment needs a business scope")
+    elif credit_code is None:
+        raise InvalidApplication("credit_code", f"a {kind} names the licence concerned")
+    needs_capital = rules.capital_required(entity_type, kind)
+    if needs_capital and registered_capital is None:
+        raise InvalidApplication(
+            "registered_capital", f"a {entity_type.replace('_', ' ')} records a registered capital"
+        )
+    if entity_type not in rules.needs_capital and registered_capital is not None:
+        raise InvalidApplication(
+            "registered_capital",
+            f"a {entity_type.replace('_', ' ')} records no registered capital",
+        )
+
+
 def accept(status: Status, missing: list[str]) -> Status:
     """受理: only with complete materials."""
     check_step("accept", status)
     if missing:
         raise MaterialsMissing(missing)
     return Status.ACCEPTED
+
+
+def return_for_correction(status: Status, missing: list[str], reasons: list[str]) -> Status:
+    """补正: returned with everything that is wrong, in one notice."""
+    check_step("return", status)
+    if not missing and not reasons:
+        raise InvalidApplication("reasons", "say what must be corrected")
+    return Status.RETURNED
+
+
+def resubmit(status: Status) -> Status:
+    """The applicant hands in the corrected application."""
+    check_step("resubmit", status)
+    return Status.SUBMITTED
+
+
+def reject(status: Status) -> Status:
+    """Refused before issue."""
+    check_step("reject", status)
+    return Status.REJECTED
 
 
 def approve(status: Status, partner_agencies: list[str]) -> Status:
@@ -220,3 +306,33 @@ class OfficeHours:
 def same_day(submitted_at: datetime, issued_at: datetime) -> bool:
     """Issued on the calendar day (Asia/Shanghai) the application was handed in."""
     return submitted_at.astimezone(SHANGHAI).date() == issued_at.astimezone(SHANGHAI).date()
+
+
+@dataclass(frozen=True)
+class AreaMap:
+    """Which area (片区) each community of the district lies in, from the bureau's map."""
+
+    areas: Mapping[str, int]
+
+    @classmethod
+    def from_district(cls, document: Mapping[str, Any]) -> AreaMap:
+        """Read a district file: grids name their office and communities, offices their area."""
+        office_area = {office["id"]: int(office["area"]) for office in document["offices"]}
+        return cls(
+            {
+                community: office_area[grid["office"]]
+                for grid in document.get("grids", ())
+                for community in grid["community_codes"]
+            }
+        )
+
+    @classmethod
+    def from_file(cls, path: Path | None) -> AreaMap:
+        """The map in `path`, or an empty one when there is none."""
+        if path is None:
+            return cls({})
+        return cls.from_district(json.loads(path.read_text(encoding="utf-8")))
+
+    def area_of(self, community_code: str) -> int | None:
+        """The area of a community; None when the map does not cover it."""
+        return self.areas.get(community_code)

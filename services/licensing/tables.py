@@ -26,8 +26,16 @@ applications = sa.Table(
     # The mobile van's own id of an application captured offline: a re-sent batch finds it.
     sa.Column("client_ref", sa.String(100), nullable=True, unique=True),
     sa.Column("deadline", sa.Date, nullable=True),
+    # The legal-clock rule the deadline follows, the day it runs from and approved extensions.
+    sa.Column("deadline_rule", sa.String(64), nullable=True),
+    sa.Column("deadline_start", sa.Date, nullable=True),
+    sa.Column("deadline_extensions", sa.Integer, nullable=False, server_default="0"),
+    # The unlicensed-trading finding the van came to register, if any.
+    sa.Column("finding_id", sa.Uuid, nullable=True),
+    sa.Column("office_code", sa.String(64), nullable=True),
     sa.Column("submitted_by", sa.String(64), nullable=False),
     sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -60,7 +68,11 @@ licences = sa.Table(
     sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("same_day", sa.Boolean, nullable=False),
     sa.Column("after_hours", sa.Boolean, nullable=False),
+    sa.Column("channel", sa.String(10), nullable=False),
+    sa.Column("office_code", sa.String(64), nullable=True),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Index("ix_licences_operator_name", "operator_name"),
 )
 # A name is unique among the district's active licences (a cancelled one frees it).
 sa.Index(
@@ -84,7 +96,78 @@ partner_requests = sa.Table(
     sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("decided_by", sa.String(64), nullable=True),
+    sa.Column("deadline", sa.Date, nullable=False),
     sa.UniqueConstraint("application_id", "agency"),
+)
+
+# Hosts an admin allows each agency's webhook to point at: nothing else is ever called.
+webhook_hosts = sa.Table(
+    "webhook_hosts",
+    metadata,
+    sa.Column("agency", sa.String(64), primary_key=True),
+    sa.Column("host", sa.String(253), primary_key=True),
+    sa.Column("allowed_by", sa.String(64), nullable=False),
+    sa.Column("allowed_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# A partner agency's webhook: requests are pushed there, signed with the secret.
+webhooks = sa.Table(
+    "webhooks",
+    metadata,
+    sa.Column("agency", sa.String(64), primary_key=True),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("secret", sa.String(200), nullable=False),
+    sa.Column("registered_by", sa.String(64), nullable=False),
+    sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Pushes of partner requests to webhooks, written in the request's transaction (an outbox of
+# its own): a partner that is down delays only its push, never the licensing flow.
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("request_id", sa.Uuid, sa.ForeignKey("partner_requests.id"), nullable=False),
+    sa.Column("agency", sa.String(64), nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Index("ix_webhook_deliveries_due", "delivered_at", "failed_at", "next_attempt_at"),
+)
+
+# Case sources transferred to enforcement (案源移送), kept for the licensing file.
+case_transfers = sa.Table(
+    "case_transfers",
+    metadata,
+    sa.Column("case_source_id", sa.Uuid, primary_key=True),
+    sa.Column("credit_code", sa.String(18), nullable=True),
+    sa.Column("application_id", sa.Uuid, sa.ForeignKey("applications.id"), nullable=True),
+    sa.Column("allegation", sa.Text, nullable=False),
+    sa.Column("evidence_refs", sa.JSON, nullable=False),
+    sa.Column("transferred_by", sa.String(64), nullable=False),
+    sa.Column("transferred_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Unlicensed trading found by inspectors: where the mobile licensing van should call.
+mobile_visits = sa.Table(
+    "mobile_visits",
+    metadata,
+    sa.Column("finding_id", sa.Uuid, primary_key=True),
+    sa.Column("address", sa.JSON, nullable=False),
+    # The area (片区) is looked up from the bureau's map when listing, so a re-drawn map
+    # needs no rewrite here.
+    sa.Column("community_code", sa.String(12), nullable=False),
+    sa.Column("street_code", sa.String(9), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("found_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("found_by", sa.String(64), nullable=False),
+    # open → applied (an application names the finding)
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("application_id", sa.Uuid, nullable=True),
+    sa.Index("ix_mobile_visits_open", "status", "community_code"),
 )
 
 # The last organisation sequence used per region and category: a credit code is never reused.

@@ -65,7 +65,20 @@ class Rule:
 
 
 ADMIN = frozenset({"admin"})
+CLERK = frozenset({"licensing_clerk"})
+CLERK_READERS = frozenset({"licensing_clerk", "auditor"})
+PARTNER = frozenset({"partner_agency"})
 SAMPLE_USER = "sample01"
+# Filled in by tests/access/samples.py with objects made before the calls (ids, codes).
+APPLICATION_SAMPLE = {
+    "kind": "establishment",
+    "entity_type": "individual_business",
+    "name": "示范区样例商店",
+    "operator": {"name": "王某", "id_number": "11010519491231002X"},
+    "address": {"text": "示范区营门口路 1 号", "community_code": "510106001001"},
+    "business_scope": ["retail_general"],
+    "materials": ["application_form", "operator_id", "premises_proof"],
+}
 
 MATRIX: tuple[Rule, ...] = (
     # The gateway's own routes.
@@ -140,6 +153,115 @@ MATRIX: tuple[Rule, ...] = (
     Rule("gateway", "POST", "/api/admin/signing-keys", ADMIN),
     # Every service: its OpenAPI for anyone signed in (health and metrics are not forwarded).
     *(Rule(service, "GET", "/openapi.json", SIGNED_IN) for service in SERVICES),
+    # Licensing: clerks act, auditors read, partners see their agency's requests only.
+    Rule(
+        "licensing",
+        "GET",
+        "/requirements",
+        CLERK_READERS,
+        "/requirements?entity_type=company&kind=establishment",
+    ),
+    Rule("licensing", "GET", "/scope-catalogue", CLERK_READERS),
+    Rule(
+        "licensing",
+        "POST",
+        "/applications",
+        CLERK,
+        body=APPLICATION_SAMPLE,
+        per_call=frozenset({"name"}),
+    ),
+    Rule(
+        "licensing",
+        "POST",
+        "/applications:batch",
+        CLERK,
+        body={"applications": [APPLICATION_SAMPLE | {"client_id": "matrix-van-1"}]},
+    ),
+    Rule(
+        "licensing",
+        "GET",
+        "/applications/{application_id}",
+        CLERK_READERS,
+        "/applications/{submitted}",
+    ),
+    Rule(
+        "licensing",
+        "POST",
+        "/applications/{application_id}/accept",
+        CLERK,
+        "/applications/{submitted}/accept",
+    ),
+    Rule(
+        "licensing",
+        "POST",
+        "/applications/{application_id}/return",
+        CLERK,
+        "/applications/{to_return}/return",
+        body={"reasons": ["样例"]},
+    ),
+    Rule(
+        "licensing",
+        "POST",
+        "/applications/{application_id}/resubmit",
+        CLERK,
+        "/applications/{returned}/resubmit",
+        body={"materials": ["premises_proof"]},
+    ),
+    Rule(
+        "licensing",
+        "POST",
+        "/applications/{application_id}/extend",
+        CLERK,
+        "/applications/{accepted}/extend",
+        body={"approved_by": "局长", "reason": "样例"},
+    ),
+    Rule(
+        "licensing",
+        "POST",
+        "/applications/{application_id}/approve",
+        CLERK,
+        "/applications/{accepted}/approve",
+    ),
+    Rule(
+        "licensing",
+        "POST",
+        "/applications/{application_id}/reject",
+        CLERK,
+        "/applications/{to_reject}/reject",
+        body={"reasons": ["样例"]},
+    ),
+    Rule("licensing", "GET", "/licences", CLERK_READERS),
+    Rule(
+        "licensing",
+        "GET",
+        "/licences/{credit_code}",
+        CLERK_READERS,
+        "/licences/{credit_code}",
+    ),
+    Rule(
+        "licensing",
+        "POST",
+        "/case-transfers",
+        CLERK,
+        body={"application_id": "{submitted}", "allegation": "股东签名涉嫌伪造"},
+    ),
+    Rule("licensing", "GET", "/partner/requests", PARTNER),
+    Rule(
+        "licensing",
+        "GET",
+        "/partner/requests/{request_id}",
+        PARTNER,
+        "/partner/requests/{health_request}",
+    ),
+    Rule(
+        "licensing",
+        "POST",
+        "/partner/requests/{request_id}/decision",
+        PARTNER,
+        "/partner/requests/{health_request}/decision",
+        body={"decision": "approved", "permit_number": "JY-0001"},
+    ),
+    Rule("licensing", "GET", "/mobile/visits", CLERK_READERS),
 )
 # Served by each service itself, never through the gateway.
 INFRASTRUCTURE = frozenset({"/healthz", "/readyz", "/metrics"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -20,6 +21,7 @@ from tests.access.matrix import (
     Rule,
     render_markdown,
 )
+from tests.access.samples import licensing_samples
 from tests.conftest import CreateDatabase, service_settings, wait_until
 from tests.gateway.conftest import SERVICE_SPECS, running_platform
 
@@ -71,17 +73,29 @@ def token_for(identity: Identity, role: str) -> str:
     )
 
 
-async def call(client: httpx.AsyncClient, rule: Rule, token: str | None) -> int:
+def filled(value: Any, samples: dict[str, str]) -> Any:
+    """`value` with `{name}` placeholders replaced by the prepared samples."""
+    if isinstance(value, str):
+        return value.format_map(samples) if "{" in value else value
+    if isinstance(value, dict):
+        return {key: filled(item, samples) for key, item in value.items()}
+    if isinstance(value, list):
+        return [filled(item, samples) for item in value]
+    return value
+
+
+async def call(
+    client: httpx.AsyncClient, rule: Rule, token: str | None, samples: dict[str, str]
+) -> int:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    body = rule.body
+    body = filled(rule.body, samples)
     if body is not None and rule.per_call:
         body = body | {name: f"{body[name]}{next(_serial)}" for name in rule.per_call}
+    path = filled(rule.url_path, samples)
     if rule.streams:
-        async with client.stream(rule.method, rule.url_path, headers=headers) as response:
+        async with client.stream(rule.method, path, headers=headers) as response:
             return response.status_code
-    answer = await client.request(
-        rule.method, rule.url_path, headers=headers, json=body, data=rule.form
-    )
+    answer = await client.request(rule.method, path, headers=headers, json=body, data=rule.form)
     return answer.status_code
 
 
@@ -128,11 +142,13 @@ async def test_each_role_gets_what_the_matrix_says(
             return (await client.get("/readyz")).status_code == 200
 
         await wait_until(ready)
+        clerk = {"Authorization": f"Bearer {token_for(identity, 'licensing_clerk')}"}
+        samples = await licensing_samples(client, clerk)
         wrong = []
         for rule in MATRIX:
             for role in (None, *ROLE_ORDER):
                 token = token_for(identity, role) if role else None
-                status = await call(client, rule, token)
+                status = await call(client, rule, token, samples)
                 expected = "2xx" if rule.allows(role) else ("401" if role is None else "403")
                 got = "2xx" if 200 <= status < 300 else str(status)
                 if got != expected:

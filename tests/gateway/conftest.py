@@ -89,6 +89,7 @@ async def running_platform(
                 service_spec.name,
                 await create_database(service_spec.name),
                 bus_prefix,
+                service_spec.settings_class,
                 jwks_url=jwks_url,
             )
             await migrate(service_spec, settings)

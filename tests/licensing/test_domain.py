@@ -142,3 +142,83 @@ def test_credit_codes_and_resident_ids_are_checked() -> None:
     with pytest.raises(InvalidCodeError):
         ResidentId("11010519491231002Y")
     assert ResidentId("11010519491231002X").birth_date.year == 1949
+
+
+def check(**changes: object) -> None:
+    """Check an individual business's establishment, changed as given."""
+    application: dict[str, object] = {
+        "kind": "establishment",
+        "entity_type": "individual_business",
+        "business_scope": ["retail_general"],
+        "materials": ["application_form"],
+        "registered_capital": None,
+        "credit_code": None,
+    }
+    domain.check_application(
+        domain.requirements(),
+        domain.scope_catalogue(),
+        **(application | changes),  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"business_scope": ["retail_general", "casino"]}, "business_scope"),
+        ({"business_scope": []}, "business_scope"),
+        ({"materials": ["bribe"]}, "materials"),
+        ({"credit_code": "92510106000104822K"}, "credit_code"),
+        ({"kind": "change"}, "credit_code"),
+        ({"kind": "cancellation"}, "credit_code"),
+        ({"entity_type": "company"}, "registered_capital"),
+        ({"registered_capital": 1000}, "registered_capital"),
+    ],
+)
+def test_an_application_breaking_a_registration_rule_names_the_field(
+    changes: dict[str, object], field: str
+) -> None:
+    with pytest.raises(domain.InvalidApplication) as refused:
+        check(**changes)
+    assert refused.value.field == field
+
+
+def test_a_complete_application_passes_the_rules() -> None:
+    check()
+    check(entity_type="company", registered_capital=500_000)
+    check(kind="change", credit_code="92510106000104822K", business_scope=[])
+
+
+def test_return_needs_something_to_correct_and_resubmission_needs_a_return() -> None:
+    with pytest.raises(domain.InvalidApplication):
+        domain.return_for_correction(Status.SUBMITTED, [], [])
+    assert domain.return_for_correction(Status.SUBMITTED, ["operator_id"], []) is Status.RETURNED
+    assert domain.resubmit(Status.RETURNED) is Status.SUBMITTED
+    with pytest.raises(IllegalTransition):
+        domain.resubmit(Status.ACCEPTED)
+    assert domain.reject(Status.AWAITING_PARTNERS) is Status.REJECTED
+    with pytest.raises(IllegalTransition):
+        domain.reject(Status.ISSUED)
+
+
+def test_credit_code_category_follows_the_entity_type() -> None:
+    assert set(domain.CREDIT_CODE_CATEGORIES) == set(ENTITY_TYPES)
+    code = CreditCode.generate(
+        category=domain.CREDIT_CODE_CATEGORIES["farmers_cooperative"], region="510106", sequence=7
+    )
+    assert code.category == "3"
+    assert code.region == "510106"
+
+
+def test_the_area_of_a_community_comes_from_the_bureau_map() -> None:
+    district = {
+        "offices": [{"id": "office-01", "area": 1}, {"id": "office-06", "area": 2}],
+        "grids": [
+            {"office": "office-01", "community_codes": ["510106001001", "510106001002"]},
+            {"office": "office-06", "community_codes": ["510106003001"]},
+        ],
+    }
+    areas = domain.AreaMap.from_district(district)
+    assert areas.area_of("510106001002") == 1
+    assert areas.area_of("510106003001") == 2
+    assert areas.area_of("510106009009") is None
+    assert domain.AreaMap.from_file(None).area_of("510106001001") is None

@@ -1,0 +1,45 @@
+"""Licensing settings: the chassis settings, the registering authority and its office hours."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+
+from chassis.settings import Settings
+
+DEMO_DISTRICT = Path(__file__).resolve().parents[2] / "deploy" / "demo" / "district.json"
+
+
+class LicensingSettings(Settings):
+    """Where credit codes are issued, when the window is open, how partners are pushed to."""
+
+    # Administrative division code of the registering authority: positions 3-8 of every
+    # credit code it issues (GB 32100-2015).
+    region_code: str = Field(default="510106", pattern=r"^[0-9]{6}$")
+    office_opens: time = time(9, 0)
+    office_closes: time = time(17, 30)
+    # The bureau's map (offices, areas, grids with their community codes): which area a
+    # finding of unlicensed trading lies in. Without it, visits are listed by street only.
+    district_file: Path | None = DEMO_DISTRICT
+    seed_demo: bool = False
+    demo_licences: int = Field(default=300, ge=0, le=100_000)
+    # Pushing joint-licensing requests to partners' webhooks.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    webhook_max_attempts: int = Field(default=8, ge=1, le=50)
+    webhook_backoff_seconds: float = Field(default=5.0, gt=0)
+    webhook_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+
+    @field_validator("district_file", mode="before")
+    @classmethod
+    def _no_map(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _coherent(self) -> LicensingSettings:
+        if self.office_closes <= self.office_opens:
+            raise ValueError("OFFICE_CLOSES: must be after OFFICE_OPENS")
+        if self.environment == "production" and self.seed_demo:
+            raise ValueError("SEED_DEMO: demo licences are not for production")
+        return self

@@ -1,0 +1,1 @@
+"""Partner webhooks: requests pushed to partner agencies, signed, retried."""

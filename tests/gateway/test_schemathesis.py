@@ -31,7 +31,14 @@ async def test_no_server_errors_and_no_schema_violations(
     ) as platform:
         identity: Identity = platform.gateway.state.identity
         key = identity.keys.active
-        token = mint_token(subject="admin", roles=["admin"], key=key.private_key, key_id=key.kid)
+        # A clerk as well as the admin, so that licensing is exercised past its role checks.
+        token = mint_token(
+            subject="admin",
+            roles=["admin", "licensing_clerk"],
+            office="office-01",
+            key=key.private_key,
+            key_id=key.kid,
+        )
         command = [
             str(Path(sys.executable).with_name("schemathesis")),
             "run",

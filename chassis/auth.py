@@ -275,3 +275,15 @@ def require_roles(*roles: str) -> Any:
         return principal
 
     return Depends(dependency)
+
+
+async def _partner_client(principal: CurrentPrincipal) -> Principal:
+    if principal.kind != "partner" or principal.agency is None:
+        raise Problem("forbidden", 403, "Only a partner agency's client token may do this")
+    if not principal.has_any("partner_agency"):
+        raise Problem("forbidden", 403, "Requires the role partner_agency")
+    return principal
+
+
+PartnerPrincipal = Annotated[Principal, Depends(_partner_client)]
+"""A partner agency's client (a partner token naming its agency, role partner_agency); else 403."""

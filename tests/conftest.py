@@ -9,6 +9,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import aio_pika
 import asyncpg
@@ -155,9 +156,9 @@ class BusTap:
     """The envelopes published on a bus prefix's exchange under some routing-key patterns."""
 
     def __init__(self) -> None:
-        self.envelopes: list[dict[str, object]] = []
+        self.envelopes: list[dict[str, Any]] = []
 
-    def of_type(self, event_type: str) -> list[dict[str, object]]:
+    def of_type(self, event_type: str) -> list[dict[str, Any]]:
         """The envelopes of one event type, in the order they arrived."""
         return [e for e in self.envelopes if e["type"] == event_type]
 

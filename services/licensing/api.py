@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from chassis.auth import CurrentPrincipal, Principal, require_roles
+from chassis.auth import PartnerPrincipal, Principal, require_roles
 from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
-from chassis.problems import PROBLEM_MEDIA_TYPE, Problem
+from chassis.problems import PROBLEM_MEDIA_TYPE
 from chassis.schemas import RequestModel
 from chassis.uow import UnitOfWorkDep, unit_of_work_factory
 from contracts.licensing import ApplicationKind, EntityType
@@ -38,6 +38,7 @@ from services.licensing.schemas import (
     VisitList,
 )
 from services.licensing.usecases import Licensing
+from services.licensing.webhooks.push import webhook_due
 
 PROBLEM: dict[str, Any] = {"content": {PROBLEM_MEDIA_TYPE: {}}}
 Clerk = Annotated[Principal, require_roles("licensing_clerk")]
@@ -60,18 +61,8 @@ def joint_licensing(request: Request) -> JointLicensing:
     return found
 
 
-async def partner(principal: CurrentPrincipal) -> Principal:
-    """A partner agency's client: its token says which agency it speaks for."""
-    if principal.kind != "partner" or principal.agency is None:
-        raise Problem("forbidden", 403, "Only a partner agency's client token may do this")
-    if not principal.has_any("partner_agency"):
-        raise Problem("forbidden", 403, "Requires the role partner_agency")
-    return principal
-
-
 LicensingDep = Annotated[Licensing, Depends(licensing)]
 JointDep = Annotated[JointLicensing, Depends(joint_licensing)]
-Partner = Annotated[Principal, Depends(partner)]
 
 
 # -- reference tables ----------------------------------------------------------------------
@@ -205,10 +196,18 @@ async def resubmit(
     responses={404: PROBLEM, 409: PROBLEM},
 )
 async def approve(
-    application_id: ApplicationId, actor: Clerk, joint: JointDep, uow: UnitOfWorkDep
+    request: Request,
+    application_id: ApplicationId,
+    actor: Clerk,
+    joint: JointDep,
+    uow: UnitOfWorkDep,
 ) -> dict[str, Any]:
     """Approve: the licence is issued, or the partner agencies it needs are asked first."""
-    return await joint.approve(uow, actor, application_id)
+    approved = await joint.approve(uow, actor, application_id)
+    if approved["partner_requests"]:
+        # Push to partners' webhooks now rather than at the next poll.
+        webhook_due(request.app).set()
+    return approved
 
 
 @router.post(
@@ -302,7 +301,7 @@ async def transfer_case_source(
 
 @router.get("/partner/requests", response_model=PartnerRequestList, tags=["joint licensing"])
 async def partner_requests(
-    actor: Partner,
+    actor: PartnerPrincipal,
     joint: JointDep,
     uow: UnitOfWorkDep,
     status: Literal["pending", "approved", "rejected", "withdrawn"] | None = "pending",
@@ -319,7 +318,7 @@ async def partner_requests(
     responses={404: PROBLEM},
 )
 async def partner_request(
-    request_id: uuid.UUID, actor: Partner, joint: JointDep, uow: UnitOfWorkDep
+    request_id: uuid.UUID, actor: PartnerPrincipal, joint: JointDep, uow: UnitOfWorkDep
 ) -> dict[str, Any]:
     """One of the calling agency's requests (another agency's is 404)."""
     assert actor.agency is not None
@@ -337,7 +336,7 @@ async def decide(
     request: Request,
     request_id: uuid.UUID,
     body: PartnerDecisionIn,
-    actor: Partner,
+    actor: PartnerPrincipal,
     joint: JointDep,
     uow: UnitOfWorkDep,
     idempotency_key: IdempotencyKeyHeader = None,

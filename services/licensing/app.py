@@ -13,6 +13,8 @@ from services.licensing.joint import JointLicensing
 from services.licensing.settings import LicensingSettings
 from services.licensing.tables import metadata
 from services.licensing.usecases import Licensing
+from services.licensing.webhooks.api import router as webhook_router
+from services.licensing.webhooks.push import push_webhooks
 
 
 async def prepare(app: FastAPI) -> None:
@@ -29,7 +31,8 @@ spec = ServiceSpec(
     package_dir=Path(__file__).parent,
     metadata=metadata,
     handlers=handlers,
-    routers=[router],
+    routers=[router, webhook_router],
     settings_class=LicensingSettings,
     on_startup=[prepare, seed_demo],
+    background=[push_webhooks],
 )

@@ -262,6 +262,31 @@ MATRIX: tuple[Rule, ...] = (
         body={"decision": "approved", "permit_number": "JY-0001"},
     ),
     Rule("licensing", "GET", "/mobile/visits", CLERK_READERS),
+    # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
+    Rule(
+        "licensing",
+        "PUT",
+        "/admin/webhook-hosts/{agency}/{host}",
+        ADMIN,
+        "/admin/webhook-hosts/health/127.0.0.1",
+    ),
+    Rule("licensing", "GET", "/admin/webhook-hosts", ADMIN),
+    Rule(
+        "licensing",
+        "PUT",
+        "/partner/webhook",
+        PARTNER,
+        body={"url": "http://127.0.0.1:9/shijian-hook"},
+    ),
+    Rule("licensing", "GET", "/partner/webhook", PARTNER),
+    Rule("licensing", "DELETE", "/partner/webhook", PARTNER),
+    Rule(
+        "licensing",
+        "DELETE",
+        "/admin/webhook-hosts/{agency}/{host}",
+        ADMIN,
+        "/admin/webhook-hosts/health/127.0.0.1",
+    ),
 )
 # Served by each service itself, never through the gateway.
 INFRASTRUCTURE = frozenset({"/healthz", "/readyz", "/metrics"})

@@ -82,7 +82,7 @@ class Licensing:
         """
 
         def about() -> list[dict[str, Any]]:
-            return [e for e in self.bus.of_type(event_type) if e["data"][key] == value]  # type: ignore[index]
+            return [e for e in self.bus.of_type(event_type) if e["data"][key] == value]
 
         async def arrived() -> bool:
             return bool(about())

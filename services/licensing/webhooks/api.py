@@ -1,0 +1,99 @@
+"""Webhook routes: a partner agency registers its webhook; an admin allows the hosts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Response
+from fastapi.responses import JSONResponse
+
+from chassis.auth import PartnerPrincipal, Principal, require_roles
+from chassis.problems import PROBLEM_MEDIA_TYPE
+from chassis.uow import UnitOfWorkDep
+from services.licensing.webhooks import usecases
+from services.licensing.webhooks.schemas import (
+    AGENCY_PATTERN,
+    AllowedHost,
+    AllowedHostList,
+    Host,
+    WebhookOut,
+    WebhookRegistered,
+    WebhookRegistration,
+)
+
+PROBLEM: dict[str, Any] = {"content": {PROBLEM_MEDIA_TYPE: {}}}
+# The answer carries the signing secret: no cache may keep it.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+router = APIRouter(tags=["joint licensing"], responses={403: PROBLEM})
+
+
+Admin = Annotated[Principal, require_roles("admin")]
+AgencyPath = Annotated[str, Path(pattern=AGENCY_PATTERN, examples=["health"])]
+HostPath = Annotated[Host, Path(description="A DNS name or an IP address, exactly")]
+
+
+@router.put(
+    "/partner/webhook",
+    response_model=WebhookRegistered,
+    summary="Register the calling agency's webhook (replaces any earlier one and its secret)",
+    responses={422: PROBLEM},
+)
+async def register_webhook(
+    body: WebhookRegistration, actor: PartnerPrincipal, uow: UnitOfWorkDep
+) -> JSONResponse:
+    """Requests are then pushed there, signed with the secret in the answer (shown only now)."""
+    assert actor.agency is not None
+    registered = await usecases.register_webhook(
+        uow, agency=actor.agency, url=str(body.url), actor=actor.subject
+    )
+    answer = WebhookRegistered.model_validate(registered).model_dump(mode="json")
+    return JSONResponse(answer, headers=NO_STORE)
+
+
+@router.get("/partner/webhook", response_model=WebhookOut, responses={404: PROBLEM})
+async def get_webhook(actor: PartnerPrincipal, uow: UnitOfWorkDep) -> dict[str, Any]:
+    """The calling agency's webhook (never its secret)."""
+    assert actor.agency is not None
+    return await usecases.get_webhook(uow.connection, actor.agency)
+
+
+@router.delete("/partner/webhook", status_code=204, responses={404: PROBLEM})
+async def delete_webhook(actor: PartnerPrincipal, uow: UnitOfWorkDep) -> Response:
+    """Stop pushing; requests stay listed at GET /partner/requests."""
+    assert actor.agency is not None
+    await usecases.delete_webhook(uow, actor.agency)
+    return Response(status_code=204)
+
+
+@router.put(
+    "/admin/webhook-hosts/{agency}/{host}",
+    response_model=AllowedHost,
+    tags=["administration"],
+    responses={422: PROBLEM},
+)
+async def allow_host(
+    agency: AgencyPath, host: HostPath, actor: Admin, uow: UnitOfWorkDep
+) -> dict[str, str]:
+    """Let the agency's webhook point at this host (exact match, no wildcard)."""
+    return await usecases.allow_host(uow, agency=agency, host=host, actor=actor.subject)
+
+
+@router.get("/admin/webhook-hosts", response_model=AllowedHostList, tags=["administration"])
+async def list_hosts(_: Admin, uow: UnitOfWorkDep) -> dict[str, Any]:
+    """Every host an agency's webhook may point at."""
+    return {"hosts": await usecases.list_hosts(uow.connection)}
+
+
+@router.delete(
+    "/admin/webhook-hosts/{agency}/{host}",
+    status_code=204,
+    tags=["administration"],
+    responses={404: PROBLEM, 422: PROBLEM},
+)
+async def disallow_host(
+    agency: AgencyPath, host: HostPath, _: Admin, uow: UnitOfWorkDep
+) -> Response:
+    """Stop allowing the host: pushes still pending to it fail instead of being sent."""
+    await usecases.disallow_host(uow, agency=agency, host=host)
+    return Response(status_code=204)

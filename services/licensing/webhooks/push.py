@@ -1,0 +1,245 @@
+"""Pushing scheduled partner requests to the agencies' webhooks: signed, retried, never blocking."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+from fastapi import FastAPI
+from prometheus_client import Counter
+from tenacity import AsyncRetrying, RetryCallState, wait_random_exponential
+
+from chassis.db import Database
+from services.licensing.settings import LicensingSettings
+from services.licensing.tables import webhook_deliveries, webhook_hosts, webhooks
+from services.licensing.webhooks.usecases import url_host
+
+log = logging.getLogger("shijian.licensing.webhooks")
+PUSHES = Counter(
+    "shijian_licensing_webhook_pushes_total",
+    "Pushes to partners' webhooks, by outcome (delivered, retrying, failed)",
+    ["outcome"],
+)
+BATCH = 50
+MAX_BACKOFF_SECONDS = 3600.0
+# Beyond the push's own time limit: room to record the outcome before another replica may
+# take the delivery again.
+LEASE_MARGIN = timedelta(seconds=30)
+ERROR_LENGTH = 500
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """The X-Shijian-Signature of a push: `sha256=` and the hex HMAC-SHA256 of `{ts}.{body}`.
+
+    A receiver recomputes it with its secret over the X-Shijian-Timestamp header and the raw
+    body, compares with `hmac.compare_digest`, and refuses timestamps far from its clock.
+    """
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"sha256={digest.hexdigest()}"
+
+
+def backoff(attempts: int, base: float) -> float:
+    """Seconds to wait after the `attempts`-th failed push: exponential, jittered, capped."""
+    start = min(base, MAX_BACKOFF_SECONDS)
+    wait = wait_random_exponential(multiplier=start, min=start, max=MAX_BACKOFF_SECONDS)
+    # The attempt count lives in the database, not in a retry loop: hand it to tenacity.
+    state = RetryCallState(AsyncRetrying(), None, (), {})
+    state.attempt_number = attempts
+    return float(wait(state))
+
+
+def webhook_due(app: FastAPI) -> asyncio.Event:
+    """The event that wakes the pusher at once (set it after committing a scheduled push)."""
+    due: asyncio.Event | None = getattr(app.state, "webhook_due", None)
+    if due is None:
+        due = app.state.webhook_due = asyncio.Event()
+    return due
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    delivered: bool
+    error: str | None = None
+    # Not worth retrying: the push was not even attempted.
+    final: bool = False
+
+
+@dataclass
+class Pusher:
+    """Claims due deliveries and pushes them; several replicas share the work safely."""
+
+    database: Database
+    settings: LicensingSettings
+    client: httpx.AsyncClient
+
+    async def push_due(self) -> int:
+        """Push every delivery due now, batch after batch; how many were tried."""
+        total = 0
+        while True:
+            claimed = await self._claim()
+            if not claimed:
+                return total
+            await asyncio.gather(*(self._push_one(row) for row in claimed))
+            total += len(claimed)
+            if len(claimed) < BATCH:
+                return total
+
+    async def _claim(self) -> list[sa.Row[Any]]:
+        now = datetime.now(UTC)
+        lease = timedelta(seconds=self.settings.webhook_timeout_seconds) + LEASE_MARGIN
+        deliveries = webhook_deliveries.c
+        claim = (
+            sa.select(webhook_deliveries)
+            .where(
+                deliveries.delivered_at.is_(None),
+                deliveries.failed_at.is_(None),
+                deliveries.next_attempt_at <= now,
+            )
+            .order_by(deliveries.next_attempt_at)
+            .limit(BATCH)
+            # Rows another replica holds are skipped, never pushed twice at once (SQLite,
+            # with one writer, needs no lock and SQLAlchemy leaves the clause out there).
+            .with_for_update(skip_locked=True)
+        )
+        # A short transaction: the lease, not a lock held across HTTP calls, keeps the
+        # delivery to this replica while it pushes.
+        async with self.database.engine.begin() as connection:
+            rows = list((await connection.execute(claim)).all())
+            if rows:
+                await connection.execute(
+                    sa.update(webhook_deliveries)
+                    .where(deliveries.id.in_([row.id for row in rows]))
+                    .values(next_attempt_at=now + lease)
+                )
+        return rows
+
+    async def _push_one(self, delivery: sa.Row[Any]) -> None:
+        try:
+            outcome = await self._attempt(delivery)
+            await self._record(delivery, outcome)
+        except Exception:
+            # The lease runs out and the delivery is tried again; the other pushes go on.
+            log.exception("webhook push failed", extra={"delivery": str(delivery.id)})
+
+    async def _attempt(self, delivery: sa.Row[Any]) -> _Outcome:
+        async with self.database.engine.connect() as connection:
+            webhook = (
+                await connection.execute(
+                    sa.select(webhooks.c.url, webhooks.c.secret).where(
+                        webhooks.c.agency == delivery.agency
+                    )
+                )
+            ).first()
+            if webhook is None:
+                return _Outcome(False, f"agency {delivery.agency!r} has no webhook", final=True)
+            host = url_host(webhook.url)
+            allowed = await connection.scalar(
+                sa.select(sa.func.count())
+                .select_from(webhook_hosts)
+                .where(webhook_hosts.c.agency == delivery.agency, webhook_hosts.c.host == host)
+            )
+        if not allowed:
+            return _Outcome(
+                False,
+                f"host {host!r} of the webhook is no longer allowed for {delivery.agency!r}",
+                final=True,
+            )
+        return await self._post(delivery.id, webhook.url, webhook.secret, delivery.payload)
+
+    async def _post(
+        self, delivery_id: uuid.UUID, url: str, secret: str, payload: dict[str, Any]
+    ) -> _Outcome:
+        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+        timestamp = int(time.time())
+        headers = {
+            "Content-Type": "application/json",
+            "X-Shijian-Delivery": str(delivery_id),
+            "X-Shijian-Timestamp": str(timestamp),
+            "X-Shijian-Signature": sign(secret, timestamp, body),
+        }
+        try:
+            # httpx's timeout bounds each phase; this bounds the whole push within the lease.
+            async with (
+                asyncio.timeout(self.settings.webhook_timeout_seconds),
+                # Streamed and never read: only the status counts, and a partner's oversized
+                # answer cannot fill this process' memory.
+                self.client.stream("POST", url, content=body, headers=headers) as response,
+            ):
+                pass
+        except (TimeoutError, httpx.TimeoutException):
+            return _Outcome(False, f"no answer within {self.settings.webhook_timeout_seconds:g} s")
+        except httpx.HTTPError as error:
+            return _Outcome(False, f"{type(error).__name__}: {error}")
+        if response.is_success:
+            return _Outcome(True)
+        if response.is_redirect:
+            location = response.headers.get("location", "")
+            return _Outcome(False, f"HTTP {response.status_code} to {location} (not followed)")
+        return _Outcome(False, f"HTTP {response.status_code}")
+
+    async def _record(self, delivery: sa.Row[Any], outcome: _Outcome) -> None:
+        now = datetime.now(UTC)
+        attempts = delivery.attempts + (0 if outcome.final else 1)
+        values: dict[str, Any] = {"attempts": attempts}
+        if outcome.delivered:
+            values["delivered_at"] = now
+            result = "delivered"
+        elif outcome.final or attempts >= self.settings.webhook_max_attempts:
+            values |= {"failed_at": now, "last_error": (outcome.error or "")[:ERROR_LENGTH]}
+            result = "failed"
+        else:
+            wait = backoff(attempts, self.settings.webhook_backoff_seconds)
+            values |= {
+                "next_attempt_at": now + timedelta(seconds=wait),
+                "last_error": (outcome.error or "")[:ERROR_LENGTH],
+            }
+            result = "retrying"
+        async with self.database.engine.begin() as connection:
+            await connection.execute(
+                sa.update(webhook_deliveries)
+                .where(webhook_deliveries.c.id == delivery.id)
+                .values(values)
+            )
+        PUSHES.labels(result).inc()
+        if result != "delivered":
+            log.warning(
+                "webhook push not delivered",
+                extra={
+                    "outcome": result,
+                    "delivery": str(delivery.id),
+                    "agency": delivery.agency,
+                    "attempts": attempts,
+                    "error": outcome.error,
+                },
+            )
+
+
+async def push_webhooks(app: FastAPI) -> None:
+    """Background task: push due deliveries every poll interval, or at once when woken."""
+    settings: LicensingSettings = app.state.settings
+    due = webhook_due(app)
+    async with httpx.AsyncClient(
+        follow_redirects=False, timeout=settings.webhook_timeout_seconds
+    ) as client:
+        pusher = Pusher(app.state.database, settings, client)
+        while True:
+            # Cleared before pushing, so a push scheduled meanwhile wakes the next round.
+            due.clear()
+            try:
+                await pusher.push_due()
+            except Exception:
+                # The database is away, most likely: try again at the next round.
+                log.exception("webhook round failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(due.wait(), settings.webhook_poll_seconds)

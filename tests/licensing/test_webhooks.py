@@ -1,0 +1,535 @@
+"""Partner webhooks: admins allow hosts, partners register, requests are pushed signed and retried.
+
+A real PostgreSQL, the service's push loop, and real HTTP receivers on loopback ports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import hmac
+import json
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from aiohttp import web
+from fastapi import FastAPI
+from multidict import CIMultiDict
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from chassis.app import ServiceSpec, create_service_app
+from chassis.auth import mint_token
+from services.licensing.app import spec
+from services.licensing.settings import LicensingSettings
+from services.licensing.tables import applications, partner_requests, webhook_deliveries, webhooks
+from services.licensing.webhooks.api import router
+from services.licensing.webhooks.push import backoff, push_webhooks, sign, webhook_due
+from services.licensing.webhooks.usecases import schedule_push
+from tests.conftest import BUS_URL, CreateDatabase, free_port, migrate, running, wait_until
+
+# Long enough for a duplicate push to show up after the first (the loop polls every 0.05 s).
+SETTLE = 0.3
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header of a token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+ADMIN = bearer(mint_token(subject="admin01", roles=["admin"]))
+CLERK = bearer(mint_token(subject="clerk01", roles=["licensing_clerk"], office="office-01"))
+
+
+def agency_named(label: str) -> str:
+    """An agency name no other test uses (tests share one service and its database)."""
+    return f"{label}-{uuid.uuid4().hex[:6]}"
+
+
+def partner(agency: str) -> dict[str, str]:
+    """The headers of the agency's client token."""
+    return bearer(
+        mint_token(subject=agency, roles=["partner_agency"], kind="partner", agency=agency)
+    )
+
+
+@dataclass
+class Service:
+    """The licensing service with only the webhook routes and the push loop."""
+
+    client: httpx.AsyncClient
+    app: FastAPI
+    spec: ServiceSpec
+    settings: LicensingSettings
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The service's database engine."""
+        engine: AsyncEngine = self.app.state.database.engine
+        return engine
+
+
+@pytest.fixture(scope="module")
+async def service(create_database: CreateDatabase, bus_prefix: str) -> AsyncIterator[Service]:
+    """A licensing service on its own database whose pushes give up after three attempts."""
+    settings = LicensingSettings(
+        service="licensing",
+        environment="test",
+        database_url=await create_database("webhooks"),
+        bus_url=BUS_URL,
+        bus_prefix=f"{bus_prefix}-hooks-{uuid.uuid4().hex[:4]}",
+        webhook_backoff_seconds=0.05,
+        webhook_poll_seconds=0.05,
+        webhook_max_attempts=3,
+        webhook_timeout_seconds=1.0,
+    )
+    webhook_spec = dataclasses.replace(spec, routers=[router], background=[push_webhooks])
+    await migrate(webhook_spec, settings)
+    app = create_service_app(webhook_spec, settings)
+    async with running(app) as client:
+        yield Service(client, app, webhook_spec, settings)
+
+
+@dataclass(frozen=True)
+class Push:
+    """One POST a receiver got."""
+
+    headers: CIMultiDict[str]
+    body: bytes
+
+
+@dataclass
+class Receiver:
+    """A partner's webhook endpoint: records what it gets, answers the scripted statuses."""
+
+    answers: list[int]
+    location: str | None = None
+    hang: bool = False
+    delay: float = 0.0
+    url: str = ""
+    pushes: list[Push] = field(default_factory=list)
+    answered: list[int] = field(default_factory=list)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def hook(self, request: web.Request) -> web.Response:
+        self.pushes.append(Push(request.headers.copy(), await request.read()))
+        if self.hang:
+            await self.release.wait()
+        await asyncio.sleep(self.delay)
+        status = self.answers.pop(0) if self.answers else 200
+        self.answered.append(status)
+        headers = {"Location": self.location} if self.location else {}
+        return web.Response(status=status, headers=headers)
+
+
+@asynccontextmanager
+async def receiving(
+    *answers: int, location: str | None = None, hang: bool = False, delay: float = 0.0
+) -> AsyncIterator[Receiver]:
+    """A receiver on a free loopback port: `answers` first, then 200 to everything."""
+    receiver = Receiver(list(answers), location=location, hang=hang, delay=delay)
+    app = web.Application()
+    app.router.add_post("/hook", receiver.hook)
+    runner = web.AppRunner(app, shutdown_timeout=1.0)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    receiver.url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+    try:
+        yield receiver
+    finally:
+        receiver.release.set()
+        await runner.cleanup()
+
+
+async def allow(service: Service, agency: str, host: str) -> None:
+    """An admin allows `host` for the agency."""
+    allowed = await service.client.put(f"/admin/webhook-hosts/{agency}/{host}", headers=ADMIN)
+    assert allowed.status_code == 200, allowed.text
+
+
+async def register(service: Service, agency: str, url: str) -> str:
+    """The agency registers its webhook; the secret it is given."""
+    registered = await service.client.put(
+        "/partner/webhook", json={"url": url}, headers=partner(agency)
+    )
+    assert registered.status_code == 200, registered.text
+    secret: str = registered.json()["secret"]
+    return secret
+
+
+async def hooked(service: Service, agency: str, url: str) -> str:
+    """An agency whose webhook at `url` (on 127.0.0.1) is allowed and registered; its secret."""
+    await allow(service, agency, "127.0.0.1")
+    return await register(service, agency, url)
+
+
+async def write_request(
+    connection: AsyncConnection, agency: str
+) -> tuple[uuid.UUID, dict[str, Any], bool]:
+    """A partner request written as the licensing flow writes it, with its push scheduled.
+
+    Gives the request id, the payload and whether a push was scheduled.
+    """
+    now = datetime.now(UTC)
+    application_id, request_id = uuid.uuid4(), uuid.uuid4()
+    address = {"text": "示范区营门口路 18 号", "community_code": "510106001001"}
+    payload = {
+        "id": str(request_id),
+        "application_id": str(application_id),
+        "agency": agency,
+        "status": "pending",
+        "name": f"示范区小吃店{request_id.hex[:6]}",
+        "business_scope": ["catering"],
+        "address": address,
+        "requested_at": now.isoformat(),
+    }
+    await connection.execute(
+        sa.insert(applications).values(
+            id=application_id,
+            kind="establishment",
+            entity_type="individual_business",
+            name=payload["name"],
+            operator_name="王某",
+            operator_id_number="11010519491231002X",
+            address=address,
+            business_scope=["catering"],
+            channel="window",
+            materials=["application_form", "operator_id", "premises_proof"],
+            status="awaiting_partners",
+            submitted_by="clerk01",
+            submitted_at=now,
+            updated_at=now,
+        )
+    )
+    await connection.execute(
+        sa.insert(partner_requests).values(
+            id=request_id,
+            application_id=application_id,
+            agency=agency,
+            status="pending",
+            requested_at=now,
+            deadline=date(2099, 1, 1),
+        )
+    )
+    scheduled = await schedule_push(
+        connection, request_id=request_id, agency=agency, payload=payload, now=now
+    )
+    return request_id, payload, scheduled
+
+
+async def partner_request(service: Service, agency: str) -> tuple[uuid.UUID, dict[str, Any], bool]:
+    """A partner request committed with its push, and the push loop woken as the flow would."""
+    async with service.engine.begin() as connection:
+        written = await write_request(connection, agency)
+    webhook_due(service.app).set()
+    return written
+
+
+async def deliveries(service: Service, request_id: uuid.UUID) -> list[sa.Row[Any]]:
+    """The pushes scheduled for a request."""
+    async with service.engine.connect() as connection:
+        rows = await connection.execute(
+            sa.select(webhook_deliveries).where(webhook_deliveries.c.request_id == request_id)
+        )
+        return list(rows.all())
+
+
+async def delivery(service: Service, request_id: uuid.UUID) -> sa.Row[Any]:
+    """The one push scheduled for a request."""
+    (row,) = await deliveries(service, request_id)
+    return row
+
+
+def settled(service: Service, request_id: uuid.UUID) -> Callable[[], Awaitable[bool]]:
+    """Whether the request's push was delivered or given up."""
+
+    async def condition() -> bool:
+        row = await delivery(service, request_id)
+        return row.delivered_at is not None or row.failed_at is not None
+
+    return condition
+
+
+async def test_a_request_is_pushed_once_signed_with_the_agencys_secret(service: Service) -> None:
+    health = agency_named("health")
+    async with receiving() as receiver:
+        allowed = await service.client.put(
+            f"/admin/webhook-hosts/{health}/127.0.0.1", headers=ADMIN
+        )
+        assert allowed.status_code == 200
+        assert allowed.json() == {"agency": health, "host": "127.0.0.1"}
+        registered = await service.client.put(
+            "/partner/webhook", json={"url": receiver.url}, headers=partner(health)
+        )
+        assert registered.status_code == 200, registered.text
+        assert registered.headers["cache-control"] == "no-store"
+        secret = registered.json()["secret"]
+        assert registered.json()["url"] == receiver.url and len(secret) >= 40
+        shown = await service.client.get("/partner/webhook", headers=partner(health))
+        assert shown.json()["url"] == receiver.url and "secret" not in shown.json()
+
+        request_id, payload, scheduled = await partner_request(service, health)
+        assert scheduled
+        await wait_until(settled(service, request_id), within=10)
+        await asyncio.sleep(SETTLE)
+
+    assert len(receiver.pushes) == 1
+    push = receiver.pushes[0]
+    row = await delivery(service, request_id)
+    assert row.delivered_at is not None and row.attempts == 1 and row.last_error is None
+    assert push.headers["Content-Type"] == "application/json"
+    assert push.headers["X-Shijian-Delivery"] == str(row.id)
+    assert json.loads(push.body) == payload
+    # Compact UTF-8: what a partner hashes is exactly these bytes.
+    assert push.body == json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    timestamp = int(push.headers["X-Shijian-Timestamp"])
+    assert abs(timestamp - datetime.now(UTC).timestamp()) < 60
+    assert push.headers["X-Shijian-Signature"] == sign(secret, timestamp, push.body)
+    # What the partners' documentation tells them to compute.
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + push.body, hashlib.sha256)
+    assert push.headers["X-Shijian-Signature"] == f"sha256={digest.hexdigest()}"
+    assert push.headers["X-Shijian-Signature"] != sign("another secret", timestamp, push.body)
+    metrics = (await service.client.get("/metrics")).text
+    assert 'shijian_licensing_webhook_pushes_total{outcome="delivered"}' in metrics
+
+
+async def test_only_allowed_hosts_and_the_right_callers_may_set_webhooks(
+    service: Service,
+) -> None:
+    health, fire = agency_named("health"), agency_named("fire")
+    await allow(service, fire, "hooks.fire.example.org")
+
+    refused = await service.client.put(
+        "/partner/webhook",
+        json={"url": "https://hooks.fire.example.org/shijian"},
+        headers=partner(health),
+    )
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
+    problem = refused.json()
+    assert problem["type"] == "/problems/rule-violation"
+    assert "url" in problem["detail"]
+    assert [error["field"] for error in problem["errors"]] == ["body.url"]
+    absent = await service.client.get("/partner/webhook", headers=partner(health))
+    assert absent.status_code == 404
+    assert absent.headers["content-type"] == "application/problem+json"
+    async with service.engine.connect() as connection:
+        stored = await connection.scalar(
+            sa.select(sa.func.count()).select_from(webhooks).where(webhooks.c.agency == health)
+        )
+    assert stored == 0
+
+    # Exact match: neither another host of the same domain nor an upper-cased spelling slips by.
+    await allow(service, health, "Hooks.Health.example.org")
+    listed = await service.client.get("/admin/webhook-hosts", headers=ADMIN)
+    assert {"agency": health, "host": "hooks.health.example.org"} in listed.json()["hosts"]
+    for url in ("https://evil.hooks.health.example.org/x", "https://health.example.org/x"):
+        other = await service.client.put(
+            "/partner/webhook", json={"url": url}, headers=partner(health)
+        )
+        assert other.status_code == 422, url
+    accepted = await service.client.put(
+        "/partner/webhook",
+        json={"url": "https://HOOKS.health.example.org:8443/shijian"},
+        headers=partner(health),
+    )
+    assert accepted.status_code == 200, accepted.text
+
+    for body in ({"url": "ftp://hooks.health.example.org/x"}, {"url": "https://a:b@x.org/"}):
+        invalid = await service.client.put("/partner/webhook", json=body, headers=partner(health))
+        assert invalid.status_code == 422 and invalid.json()["type"] == "/problems/validation"
+    bad_host = await service.client.put(f"/admin/webhook-hosts/{health}/bad_host!", headers=ADMIN)
+    assert bad_host.status_code == 422
+
+    staff = await service.client.put(
+        "/partner/webhook", json={"url": "https://hooks.health.example.org/"}, headers=CLERK
+    )
+    assert staff.status_code == 403
+    assert staff.headers["content-type"] == "application/problem+json"
+    for method, path in (
+        ("PUT", f"/admin/webhook-hosts/{health}/evil.example.org"),
+        ("GET", "/admin/webhook-hosts"),
+        ("DELETE", f"/admin/webhook-hosts/{health}/hooks.health.example.org"),
+    ):
+        answer = await service.client.request(method, path, headers=partner(health))
+        assert answer.status_code == 403, (method, path)
+    unauthenticated = await service.client.get("/partner/webhook")
+    assert unauthenticated.status_code == 401
+
+
+async def test_registering_again_replaces_the_url_and_the_secret(service: Service) -> None:
+    health = agency_named("health")
+    first = await hooked(service, health, "http://127.0.0.1:9/first")
+    second = await register(service, health, "http://127.0.0.1:9/second")
+    assert first != second
+    shown = await service.client.get("/partner/webhook", headers=partner(health))
+    assert shown.json()["url"] == "http://127.0.0.1:9/second"
+
+    deleted = await service.client.delete("/partner/webhook", headers=partner(health))
+    assert deleted.status_code == 204
+    gone = await service.client.get("/partner/webhook", headers=partner(health))
+    assert gone.status_code == 404
+    again = await service.client.delete("/partner/webhook", headers=partner(health))
+    assert again.status_code == 404
+
+
+async def test_a_failing_receiver_is_retried_until_it_accepts(service: Service) -> None:
+    health = agency_named("health")
+    async with receiving(500, 500) as receiver:
+        await hooked(service, health, receiver.url)
+        request_id, _, _ = await partner_request(service, health)
+        await wait_until(settled(service, request_id), within=10)
+        await asyncio.sleep(SETTLE)
+
+    row = await delivery(service, request_id)
+    assert row.delivered_at is not None and row.failed_at is None
+    assert row.attempts == 3
+    assert receiver.answered == [500, 500, 200]
+    # Every attempt is the same delivery: a partner can drop what it has already taken.
+    assert len({push.headers["X-Shijian-Delivery"] for push in receiver.pushes}) == 1
+
+
+async def test_a_partner_that_is_down_is_given_up_without_holding_up_others(
+    service: Service,
+) -> None:
+    down, healthy = agency_named("health"), agency_named("fire")
+    await hooked(service, down, f"http://127.0.0.1:{free_port()}/hook")
+    async with receiving() as receiver:
+        await hooked(service, healthy, receiver.url)
+        stuck = [(await partner_request(service, down))[0] for _ in range(3)]
+        request_id, _, _ = await partner_request(service, healthy)
+        await wait_until(settled(service, request_id), within=10)
+        for each in stuck:
+            await wait_until(settled(service, each), within=10)
+
+    assert (await delivery(service, request_id)).delivered_at is not None
+    assert len(receiver.pushes) == 1
+    for each in stuck:
+        row = await delivery(service, each)
+        assert row.delivered_at is None and row.failed_at is not None
+        assert row.attempts == 3
+        assert "ConnectError" in row.last_error
+
+
+async def test_a_receiver_that_never_answers_is_cut_off_while_others_are_delivered(
+    service: Service,
+) -> None:
+    slow, healthy = agency_named("health"), agency_named("fire")
+    async with receiving(hang=True) as hanging, receiving() as receiver:
+        await hooked(service, slow, hanging.url)
+        await hooked(service, healthy, receiver.url)
+        waiting, _, _ = await partner_request(service, slow)
+        request_id, _, _ = await partner_request(service, healthy)
+        await wait_until(settled(service, request_id), within=10)
+        # Delivered while the other push still waits for its answer (1 s per attempt).
+        row = await delivery(service, waiting)
+        assert row.delivered_at is None and row.failed_at is None
+        await wait_until(settled(service, waiting), within=20)
+
+    row = await delivery(service, waiting)
+    assert row.failed_at is not None and row.attempts == 3
+    assert row.last_error == "no answer within 1 s"
+    assert len(hanging.pushes) == 3
+
+
+async def test_no_push_is_scheduled_for_an_agency_without_a_webhook(service: Service) -> None:
+    request_id, _, scheduled = await partner_request(service, agency_named("culture"))
+    assert scheduled is False
+    assert await deliveries(service, request_id) == []
+
+
+async def test_a_redirect_is_not_followed_and_counts_as_a_failure(service: Service) -> None:
+    health = agency_named("health")
+    async with receiving() as elsewhere:
+        # Another host as far as the allow-list goes: `localhost` is not `127.0.0.1`.
+        target = elsewhere.url.replace("127.0.0.1", "localhost")
+        async with receiving(302, 302, 302, location=target) as receiver:
+            await hooked(service, health, receiver.url)
+            request_id, _, _ = await partner_request(service, health)
+            await wait_until(settled(service, request_id), within=10)
+        await asyncio.sleep(SETTLE)
+
+    row = await delivery(service, request_id)
+    assert row.delivered_at is None and row.failed_at is not None and row.attempts == 3
+    assert row.last_error == f"HTTP 302 to {target} (not followed)"
+    assert len(receiver.pushes) == 3
+    assert elsewhere.pushes == []
+
+
+async def test_a_push_to_a_host_no_longer_allowed_is_never_sent(service: Service) -> None:
+    health = agency_named("health")
+    async with receiving() as receiver:
+        await hooked(service, health, receiver.url)
+        removed = await service.client.delete(
+            f"/admin/webhook-hosts/{health}/127.0.0.1", headers=ADMIN
+        )
+        assert removed.status_code == 204
+        request_id, _, scheduled = await partner_request(service, health)
+        assert scheduled
+        await wait_until(settled(service, request_id), within=10)
+        await asyncio.sleep(SETTLE)
+
+    row = await delivery(service, request_id)
+    assert row.failed_at is not None and row.attempts == 0
+    assert row.last_error == f"host '127.0.0.1' of the webhook is no longer allowed for '{health}'"
+    assert receiver.pushes == []
+    again = await service.client.delete(f"/admin/webhook-hosts/{health}/127.0.0.1", headers=ADMIN)
+    assert again.status_code == 404
+
+
+async def test_a_push_for_an_agency_whose_webhook_is_gone_fails_saying_so(
+    service: Service,
+) -> None:
+    health = agency_named("health")
+    async with receiving() as receiver:
+        await hooked(service, health, receiver.url)
+        # The partner removes its webhook before the push went out (one transaction here,
+        # so that the push loop cannot send it first).
+        async with service.engine.begin() as connection:
+            request_id, _, scheduled = await write_request(connection, health)
+            await connection.execute(sa.delete(webhooks).where(webhooks.c.agency == health))
+        assert scheduled
+        await wait_until(settled(service, request_id), within=10)
+
+    row = await delivery(service, request_id)
+    assert row.failed_at is not None and row.attempts == 0
+    assert row.last_error == f"agency '{health}' has no webhook"
+    assert receiver.pushes == []
+
+
+async def test_two_replicas_never_push_the_same_delivery(service: Service) -> None:
+    health = agency_named("health")
+    replica = create_service_app(service.spec, service.settings)
+    async with receiving(delay=0.02) as receiver, running(replica):
+        await hooked(service, health, receiver.url)
+        async with service.engine.begin() as connection:
+            written = [await write_request(connection, health) for _ in range(60)]
+        webhook_due(service.app).set()
+        webhook_due(replica).set()
+        for request_id, _, _ in written:
+            await wait_until(settled(service, request_id), within=20)
+        await asyncio.sleep(SETTLE)
+
+    ids = [push.headers["X-Shijian-Delivery"] for push in receiver.pushes]
+    assert len(ids) == len(set(ids)) == 60
+    for request_id, _, _ in written:
+        row = await delivery(service, request_id)
+        assert row.delivered_at is not None and row.attempts == 1
+
+
+def test_backoff_grows_exponentially_with_jitter_and_is_capped_at_an_hour() -> None:
+    assert backoff(1, 5.0) == 5.0
+    for attempts in range(2, 8):
+        waits = {backoff(attempts, 5.0) for _ in range(20)}
+        assert all(5.0 <= wait <= 5.0 * 2 ** (attempts - 1) for wait in waits)
+        assert len(waits) > 1
+    assert max(backoff(40, 5.0) for _ in range(50)) <= 3600
+    assert backoff(1, 7200.0) == 3600

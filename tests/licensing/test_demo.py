@@ -1,0 +1,57 @@
+"""The demo register: licences inside the demo district's grids, published once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+
+import sqlalchemy as sa
+from shapely.geometry import Point, shape
+
+from chassis.db import Database
+from services.licensing.app import spec
+from services.licensing.settings import DEMO_DISTRICT, LicensingSettings
+from services.licensing.tables import licences
+from tests.conftest import BUS_URL, CreateDatabase, running_service, tapping
+
+
+async def test_demo_licences_lie_in_the_grids_and_are_published_once(
+    create_database: CreateDatabase, bus_prefix: str
+) -> None:
+    prefix = f"{bus_prefix}-demo-{uuid.uuid4().hex[:4]}"
+    settings = LicensingSettings(
+        service="licensing",
+        environment="test",
+        database_url=await create_database("licensing_demo"),
+        bus_url=BUS_URL,
+        bus_prefix=prefix,
+        relay_poll_seconds=0.2,
+        seed_demo=True,
+        demo_licences=45,
+    )
+    async with tapping(prefix, "licensing.licence.issued.v1") as bus:
+        async with running_service(spec, settings):
+            await bus.wait_for("licensing.licence.issued", count=45)
+        # A restart finds the register full and issues nothing more.
+        async with running_service(spec, settings):
+            await asyncio.sleep(1.0)
+    assert len(bus.of_type("licensing.licence.issued")) == 45
+
+    district = json.loads(DEMO_DISTRICT.read_text(encoding="utf-8"))
+    grids = {community: grid for grid in district["grids"] for community in grid["community_codes"]}
+    database = Database(settings.database_url)
+    try:
+        async with database.engine.connect() as connection:
+            rows = (await connection.execute(sa.select(licences))).all()
+    finally:
+        await database.dispose()
+    assert len(rows) == 45
+    assert len({row.name for row in rows}) == 45
+    for row in rows:
+        grid = grids[row.address["community_code"]]
+        point = Point(row.address["lon"], row.address["lat"])
+        assert shape(grid["polygon"]).contains(point), (row.name, grid["id"])
+    assert {grid["id"] for grid in district["grids"]} == {
+        grids[row.address["community_code"]]["id"] for row in rows
+    }

@@ -17,9 +17,11 @@ from chassis.uow import UnitOfWorkDep, unit_of_work_factory
 from contracts.licensing import ApplicationKind, EntityType
 from contracts.values import CreditCode
 from services.licensing import mobile
+from services.licensing.domain import Status
 from services.licensing.joint import JointLicensing
 from services.licensing.schemas import (
     ApplicationIn,
+    ApplicationList,
     ApplicationOut,
     BatchOut,
     CaseTransferIn,
@@ -135,6 +137,19 @@ async def upload_batch(
         use, lambda: unit_of_work_factory(request), actor, body.applications
     )
     return {"results": results}
+
+
+@router.get("/applications", response_model=ApplicationList)
+async def list_applications(
+    _: Reader,
+    use: LicensingDep,
+    uow: UnitOfWorkDep,
+    status: Status | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    """Applications oldest first; `status=submitted` is the window's queue."""
+    found = await use.applications(uow.connection, status=status, limit=limit)
+    return {"applications": found}
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationOut)

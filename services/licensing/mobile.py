@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import ValidationError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -24,8 +25,12 @@ from services.licensing.usecases import Licensing
 async def record_finding(connection: AsyncConnection, finding: UnlicensedTradingFound) -> None:
     """Put a place where unlicensed trading was found on the van's visit list."""
     address = finding.address
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    # The same finding published again (a re-sent event has a new id) is already listed.
     await connection.execute(
-        sa.insert(mobile_visits).values(
+        dialect.insert(mobile_visits)
+        .on_conflict_do_nothing(index_elements=[mobile_visits.c.finding_id])
+        .values(
             finding_id=finding.finding_id,
             address={
                 "text": address.text,

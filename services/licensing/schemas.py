@@ -174,6 +174,12 @@ class ApplicationOut(BaseModel):
     steps: list[Step] = Field(default_factory=list)
 
 
+class ApplicationList(BaseModel):
+    """Applications (without their steps and partner requests: fetch one for those)."""
+
+    applications: list[ApplicationOut]
+
+
 class LicenceOut(BaseModel):
     """A business licence."""
 
@@ -319,4 +325,5 @@ class VisitList(BaseModel):
 
 
 ApplicationOut.model_rebuild()
+ApplicationList.model_rebuild()
 BatchResult.model_rebuild()

@@ -60,6 +60,23 @@ class Licensing:
             raise not_found("application")
         return await self._with_history(connection, row._asdict())
 
+    async def applications(
+        self, connection: AsyncConnection, *, status: str | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """Applications, oldest first: the window's queue when asked for one status."""
+        statement = sa.select(applications).order_by(applications.c.submitted_at).limit(limit)
+        if status is not None:
+            statement = statement.where(applications.c.status == status)
+        rows = (await connection.execute(statement)).all()
+        return [
+            row._asdict()
+            | {
+                "missing_materials": self.rules.missing(row.entity_type, row.kind, row.materials),
+                "client_id": row.client_ref,
+            }
+            for row in rows
+        ]
+
     async def _with_history(
         self, connection: AsyncConnection, found: dict[str, Any]
     ) -> dict[str, Any]:

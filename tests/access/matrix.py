@@ -177,6 +177,7 @@ MATRIX: tuple[Rule, ...] = (
         CLERK,
         body={"applications": [APPLICATION_SAMPLE | {"client_id": "matrix-van-1"}]},
     ),
+    Rule("licensing", "GET", "/applications", CLERK_READERS, "/applications?status=submitted"),
     Rule(
         "licensing",
         "GET",

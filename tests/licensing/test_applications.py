@@ -111,6 +111,8 @@ async def test_incomplete_materials_are_listed_at_once_and_returned_for_correcti
         "licensing.application.returned", "application_id", created["id"]
     )
     assert event["data"]["missing_materials"] == ["operator_id", "premises_proof"]
+    queue = await client.get("/applications", params={"status": "returned"}, headers=AUDITOR)
+    assert created["id"] in [a["id"] for a in queue.json()["applications"]]
 
     resubmitted = await client.post(
         f"/applications/{created['id']}/resubmit",

@@ -39,9 +39,13 @@ async def test_unlicensed_trading_found_by_an_inspector_joins_the_van_visit_list
         found_by="inspector06",
     )
     envelope = Envelope.wrap(finding, source="supervision", sequence=1)
-    # A redelivery (same event id) must not put it on the list twice.
+    # Neither a redelivery (same event id) nor the finding published again (a new event id)
+    # puts it on the list twice.
     await publish(licensing.settings.bus_prefix, envelope)
     await publish(licensing.settings.bus_prefix, envelope)
+    await publish(
+        licensing.settings.bus_prefix, Envelope.wrap(finding, source="supervision", sequence=2)
+    )
 
     async def listed() -> bool:
         visits = (await client.get("/mobile/visits", params={"area": 2}, headers=CLERK)).json()

@@ -104,22 +104,29 @@ class Licensing:
         return code
 
 
+async def licensing_settings(
+    create_database: CreateDatabase, bus_prefix: str, **extra: object
+) -> LicensingSettings:
+    """Settings of a licensing service under test: a fresh database and a bus prefix of its own."""
+    values: dict[str, object] = {
+        "service": "licensing",
+        "environment": "test",
+        "database_url": await create_database("licensing"),
+        "bus_url": BUS_URL,
+        "bus_prefix": f"{bus_prefix}-lic-{uuid.uuid4().hex[:4]}",
+        "relay_poll_seconds": 0.2,
+        "webhook_poll_seconds": 0.05,
+        "webhook_backoff_seconds": 0.05,
+    }
+    return LicensingSettings(**(values | extra))  # type: ignore[arg-type]
+
+
 @pytest.fixture(scope="module")
 async def licensing(create_database: CreateDatabase, bus_prefix: str) -> AsyncIterator[Licensing]:
     """The licensing service with its own database and bus prefix, and a tap on its events."""
-    prefix = f"{bus_prefix}-lic-{uuid.uuid4().hex[:4]}"
-    settings = LicensingSettings(
-        service="licensing",
-        environment="test",
-        database_url=await create_database("licensing"),
-        bus_url=BUS_URL,
-        bus_prefix=prefix,
-        relay_poll_seconds=0.2,
-        webhook_poll_seconds=0.05,
-        webhook_backoff_seconds=0.05,
-    )
+    settings = await licensing_settings(create_database, bus_prefix)
     async with (
-        tapping(prefix, "licensing.#") as bus,
+        tapping(settings.bus_prefix, "licensing.#") as bus,
         running_service(spec, settings) as client,
     ):
         yield Licensing(client, bus, settings)

@@ -4,33 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 
 import sqlalchemy as sa
 from shapely.geometry import Point, shape
 
 from chassis.db import Database
 from services.licensing.app import spec
-from services.licensing.settings import DEMO_DISTRICT, LicensingSettings
+from services.licensing.settings import DEMO_DISTRICT
 from services.licensing.tables import licences
-from tests.conftest import BUS_URL, CreateDatabase, running_service, tapping
+from tests.conftest import CreateDatabase, running_service, tapping
+from tests.licensing.conftest import licensing_settings
 
 
 async def test_demo_licences_lie_in_the_grids_and_are_published_once(
     create_database: CreateDatabase, bus_prefix: str
 ) -> None:
-    prefix = f"{bus_prefix}-demo-{uuid.uuid4().hex[:4]}"
-    settings = LicensingSettings(
-        service="licensing",
-        environment="test",
-        database_url=await create_database("licensing_demo"),
-        bus_url=BUS_URL,
-        bus_prefix=prefix,
-        relay_poll_seconds=0.2,
-        seed_demo=True,
-        demo_licences=45,
+    settings = await licensing_settings(
+        create_database, bus_prefix, seed_demo=True, demo_licences=45
     )
-    async with tapping(prefix, "licensing.licence.issued.v1") as bus:
+    async with tapping(settings.bus_prefix, "licensing.licence.issued.v1") as bus:
         async with running_service(spec, settings):
             await bus.wait_for("licensing.licence.issued", count=45)
         # A restart finds the register full and issues nothing more.

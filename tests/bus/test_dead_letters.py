@@ -87,7 +87,7 @@ async def test_poison_events_are_dead_lettered_with_their_error_and_replayed(
 
 def test_dlq_command_of_a_service_without_handlers(prefix: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "services.licensing", "dlq"],
+        [sys.executable, "-m", "services.qms", "dlq"],
         cwd=ROOT,
         env={**os.environ, "BUS_PREFIX": prefix, "DATABASE_URL": "sqlite+aiosqlite:///:memory:"},
         capture_output=True,
@@ -96,6 +96,4 @@ def test_dlq_command_of_a_service_without_handlers(prefix: str) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == (
-        "licensing: handles no events, so has no queue and no dead letters"
-    )
+    assert result.stdout.strip() == ("qms: handles no events, so has no queue and no dead letters")

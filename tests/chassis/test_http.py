@@ -100,6 +100,7 @@ async def test_readyz_is_503_naming_what_is_down(bus_prefix: str) -> None:
         "licensing",
         "postgresql+asyncpg://postgres@127.0.0.1:5432/sj_no_such_database",
         bus_prefix,
+        licensing.settings_class,
         bus_url="amqp://guest:guest@127.0.0.1:1/",
     )
     async with running(create_service_app(licensing, settings)) as client:

@@ -29,6 +29,7 @@ from contracts.registry import (
     lookup,
 )
 from contracts.supervision import (
+    ClaimOverdue,
     HouseholdAssigned,
     SupervisionCaseSourceTransferred,
     UnlicensedTradingFound,
@@ -65,6 +66,7 @@ __all__ = [
     "ApplicationSubmitted",
     "CaseFiled",
     "CaseNotFiled",
+    "ClaimOverdue",
     "CommunityCode",
     "Contract",
     "ContractDefinitionError",

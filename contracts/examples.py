@@ -24,6 +24,7 @@ from contracts.licensing import (
 )
 from contracts.qms import NonconformityRaised
 from contracts.supervision import (
+    ClaimOverdue,
     HouseholdAssigned,
     SupervisionCaseSourceTransferred,
     UnlicensedTradingFound,
@@ -132,6 +133,14 @@ _EXAMPLES: dict[type[Contract], Callable[[], Contract]] = {
         agent="inspector-0019",
         claim_deadline=date(2025, 3, 17),
         assigned_at=_STAMP,
+    ),
+    ClaimOverdue: lambda: ClaimOverdue(
+        credit_code=_NOODLE_SHOP,
+        grid_code="510106005003002",
+        office_code="ymk",
+        owner="inspector-0012",
+        claim_deadline=date(2025, 3, 17),
+        detected_at=datetime(2025, 3, 18, 1, 0, tzinfo=UTC),
     ),
     SupervisionCaseSourceTransferred: lambda: SupervisionCaseSourceTransferred(
         case_source_id=_CASE_SOURCE,

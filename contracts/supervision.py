@@ -12,6 +12,7 @@ from contracts.shapes import CaseSourceTransfer
 from contracts.values import Address, CreditCode, GridCode, NonEmptyStr, UtcDateTime
 
 __all__ = [
+    "ClaimOverdue",
     "HouseholdAssigned",
     "SupervisionCaseSourceTransferred",
     "UnlicensedTradingFound",
@@ -33,6 +34,21 @@ class HouseholdAssigned(Contract):
     )
     claim_deadline: date = Field(description="Last day to claim, Asia/Shanghai calendar")
     assigned_at: UtcDateTime
+
+
+class ClaimOverdue(Contract):
+    """A routed household was not claimed (认领) by its deadline: raised once per deadline."""
+
+    event_type = "supervision.claim.overdue"
+    subject_field = "credit_code"
+
+    credit_code: CreditCode
+    grid_code: GridCode
+    office_code: NonEmptyStr
+    owner: NonEmptyStr
+    agent: NonEmptyStr | None = None
+    claim_deadline: date
+    detected_at: UtcDateTime
 
 
 class SupervisionCaseSourceTransferred(CaseSourceTransfer):

@@ -1,0 +1,28 @@
+"""Supervision settings: the chassis settings, the claim time limit and the demo map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, model_validator
+
+from chassis.settings import Settings
+
+DEMO_DISTRICT = Path(__file__).resolve().parents[2] / "deploy" / "demo" / "district.json"
+
+
+class SupervisionSettings(Settings):
+    """How long an owner has to claim a household, and how often missed claims are looked for."""
+
+    # The local rule (DOMAIN.md: "within the set time limit"); working days from assignment.
+    claim_workdays: int = Field(default=3, ge=1, le=60)
+    overdue_check_seconds: float = Field(default=60.0, gt=0, le=86400)
+    # With SEED_DEMO, offices and grids come from this file on first start.
+    seed_demo: bool = False
+    district_file: Path = DEMO_DISTRICT
+
+    @model_validator(mode="after")
+    def _no_demo_in_production(self) -> SupervisionSettings:
+        if self.environment == "production" and self.seed_demo:
+            raise ValueError("SEED_DEMO: the demo map is not for production")
+        return self

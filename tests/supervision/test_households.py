@@ -31,7 +31,8 @@ async def test_a_new_licence_becomes_a_household_of_the_grid_owner(
     claimed = await supervision.client.post(f"/households/{code}/claim", headers=inspector(1))
     assert claimed.status_code == 200, claimed.text
     assert claimed.json()["status"] == "claimed"
-    [assigned] = [
+    await supervision.bus.wait_for("supervision.household.assigned")
+    assigned = [
         e for e in supervision.bus.of_type("supervision.household.assigned") if e["subject"] == code
-    ] or [None]
-    assert assigned is not None
+    ]
+    assert [e["data"]["owner"] for e in assigned] == ["inspector01"]

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from chassis.app import ServiceSpec
+from chassis.legalclock.deadlines import shanghai_today
 from chassis.uow import UnitOfWork
 from services.supervision.api import router
 from services.supervision.demo import seed_demo
@@ -14,7 +15,7 @@ from services.supervision.grids import GridMap
 from services.supervision.handlers import handlers, serve
 from services.supervision.settings import SupervisionSettings
 from services.supervision.tables import metadata
-from services.supervision.usecases import Supervision, today
+from services.supervision.usecases import Supervision
 
 log = logging.getLogger("shijian.supervision")
 
@@ -35,7 +36,7 @@ async def watch_claim_deadlines(app: FastAPI) -> None:
             async with UnitOfWork(
                 app.state.database, settings.service, after_commit=app.state.outbox_written.set
             ) as uow:
-                await supervision.raise_overdue_claims(uow, today())
+                await supervision.raise_overdue_claims(uow, shanghai_today())
         except Exception:
             # The database is away, most likely: the next round tries again.
             log.exception("claim deadline check failed")

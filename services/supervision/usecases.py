@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
-from chassis.legalclock.deadlines import SHANGHAI
+from chassis.legalclock.deadlines import SHANGHAI, shanghai_today
 from chassis.problems import Problem
 from chassis.uow import UnitOfWork
 from contracts.supervision import ClaimOverdue, HouseholdAssigned
@@ -40,11 +40,6 @@ def dialect_of(connection: AsyncConnection) -> Any:
 def not_found(what: str) -> Problem:
     """The 404 of an absent object, or one outside the caller's scope."""
     return Problem("not-found", 404, f"No such {what}")
-
-
-def today() -> date:
-    """Today in Asia/Shanghai, the calendar every deadline is counted in."""
-    return datetime.now(SHANGHAI).date()
 
 
 @dataclass
@@ -85,12 +80,12 @@ async def running_delegations(connection: AsyncConnection, day: date) -> list[do
 
 async def viewer_of(connection: AsyncConnection, principal: Principal) -> domain.Viewer:
     """The caller with the officers they act for today."""
-    running = await running_delegations(connection, today())
+    running = await running_delegations(connection, shanghai_today())
     return domain.Viewer(
         subject=principal.subject,
         roles=principal.roles,
         office=principal.office,
-        acts_for=domain.represented(principal.subject, running, today()),
+        acts_for=domain.represented(principal.subject, running, shanghai_today()),
     )
 
 

@@ -69,8 +69,24 @@ CLERK = frozenset({"licensing_clerk"})
 CLERK_READERS = frozenset({"licensing_clerk", "auditor"})
 PARTNER = frozenset({"partner_agency"})
 SAMPLE_USER = "sample01"
+STAFF = frozenset({"grid_inspector", "office_head", "auditor", "admin"})
+SAMPLE_OFFICE = "office-01"  # every staff token of the matrix is of this office
+SAMPLE_GRID = "510106001001001"
+
+
+def person_of(role: str) -> str:
+    """The username of the matrix's person holding `role` (e.g. grid-inspector)."""
+    return role.replace("_", "-")
+
+
+def square(lon: float, lat: float) -> dict[str, Any]:
+    """A GeoJSON square of 0.01° with its south-west corner at (lon, lat)."""
+    ring = [[lon, lat], [lon + 0.01, lat], [lon + 0.01, lat + 0.01], [lon, lat + 0.01]]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
 # Filled in by tests/access/samples.py with objects made before the calls (ids, codes).
-APPLICATION_SAMPLE = {
+APPLICATION_SAMPLE: dict[str, Any] = {
     "kind": "establishment",
     "entity_type": "individual_business",
     "name": "示范区样例商店",
@@ -263,6 +279,69 @@ MATRIX: tuple[Rule, ...] = (
         body={"decision": "approved", "permit_number": "JY-0001"},
     ),
     Rule("licensing", "GET", "/mobile/visits", CLERK_READERS),
+    # Supervision: the map is the admin's; households are seen within one's scope.
+    Rule(
+        "supervision",
+        "POST",
+        "/offices",
+        ADMIN,
+        body={"id": "office-m", "name": "样例所", "area": 2},
+        per_call=frozenset({"id"}),
+    ),
+    Rule("supervision", "GET", "/offices", STAFF),
+    Rule(
+        "supervision",
+        "POST",
+        "/grids",
+        ADMIN,
+        body={
+            "id": "510106009001001",
+            "office_id": SAMPLE_OFFICE,
+            "name": "样例网格二",
+            "polygon": square(105.0, 31.0),
+            "community_codes": ["510106009001"],
+            "owner": "inspector09",
+        },
+    ),
+    Rule("supervision", "GET", "/grids", STAFF),
+    Rule("supervision", "GET", "/grids/{grid_id}", STAFF, f"/grids/{SAMPLE_GRID}"),
+    Rule(
+        "supervision",
+        "PUT",
+        "/grids/{grid_id}",
+        ADMIN,
+        f"/grids/{SAMPLE_GRID}",
+        body={"name": "样例网格（改名）"},
+    ),
+    Rule("supervision", "GET", "/households", STAFF),
+    Rule("supervision", "GET", "/households/{credit_code}", STAFF, "/households/{credit_code}"),
+    Rule(
+        "supervision",
+        "POST",
+        "/households/{credit_code}/claim",
+        frozenset({"grid_inspector"}),
+        "/households/{credit_code}/claim",
+    ),
+    Rule(
+        "supervision",
+        "POST",
+        "/households/{credit_code}/assign",
+        frozenset({"office_head", "admin"}),
+        "/households/{credit_code}/assign",
+        body={"grid_id": SAMPLE_GRID},
+    ),
+    Rule(
+        "supervision",
+        "POST",
+        "/delegations",
+        frozenset({"grid_inspector", "office_head", "admin"}),
+        body={
+            "officer": person_of("grid_inspector"),
+            "agent": "inspector02",
+            "start": "2026-01-01",
+            "end": "2026-01-02",
+        },
+    ),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(
         "licensing",

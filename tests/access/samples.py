@@ -6,7 +6,44 @@ from typing import Any
 
 import httpx
 
-from tests.access.matrix import APPLICATION_SAMPLE
+from tests.access.matrix import (
+    APPLICATION_SAMPLE,
+    SAMPLE_GRID,
+    SAMPLE_OFFICE,
+    person_of,
+    square,
+)
+from tests.conftest import wait_until
+
+
+async def supervision_samples(client: httpx.AsyncClient, admin: dict[str, str]) -> dict[str, str]:
+    """An office and a grid owned by the matrix's inspector, covering the sample community."""
+    office = {"id": SAMPLE_OFFICE, "name": "样例所", "area": 1}
+    answer = await client.post("/api/supervision/offices", json=office, headers=admin)
+    assert answer.status_code == 201, answer.text
+    grid = {
+        "id": SAMPLE_GRID,
+        "office_id": SAMPLE_OFFICE,
+        "name": "样例网格",
+        "polygon": square(104.0, 30.72),
+        "community_codes": [APPLICATION_SAMPLE["address"]["community_code"]],
+        "owner": person_of("grid_inspector"),
+    }
+    answer = await client.post("/api/supervision/grids", json=grid, headers=admin)
+    assert answer.status_code == 201, answer.text
+    return {}
+
+
+async def household_samples(
+    client: httpx.AsyncClient, admin: dict[str, str], credit_code: str
+) -> None:
+    """Wait until the licence issued for the samples is a household in the sample grid."""
+
+    async def routed() -> bool:
+        answer = await client.get(f"/api/supervision/households/{credit_code}", headers=admin)
+        return answer.status_code == 200 and answer.json()["grid_id"] == SAMPLE_GRID
+
+    await wait_until(routed, within=15)
 
 
 async def licensing_samples(client: httpx.AsyncClient, clerk: dict[str, str]) -> dict[str, str]:

@@ -19,9 +19,10 @@ from tests.access.matrix import (
     ROLE_ORDER,
     SAMPLE_USER,
     Rule,
+    person_of,
     render_markdown,
 )
-from tests.access.samples import licensing_samples
+from tests.access.samples import household_samples, licensing_samples, supervision_samples
 from tests.conftest import CreateDatabase, service_settings, wait_until
 from tests.gateway.conftest import SERVICE_SPECS, running_platform
 
@@ -60,10 +61,11 @@ def test_the_readme_shows_the_current_matrix() -> None:
 
 
 def token_for(identity: Identity, role: str) -> str:
+    """A token of the matrix's person holding `role` (the same person at every call)."""
     key = identity.keys.active
     partner = role == "partner_agency"
     return mint_token(
-        subject=f"{role}-{next(_serial)}",
+        subject=person_of(role),
         roles=[role],
         kind="partner" if partner else "staff",
         office=None if partner else "office-01",
@@ -143,7 +145,9 @@ async def test_each_role_gets_what_the_matrix_says(
 
         await wait_until(ready)
         clerk = {"Authorization": f"Bearer {token_for(identity, 'licensing_clerk')}"}
-        samples = await licensing_samples(client, clerk)
+        samples = await supervision_samples(client, admin)
+        samples |= await licensing_samples(client, clerk)
+        await household_samples(client, admin, samples["credit_code"])
         wrong = []
         for rule in MATRIX:
             for role in (None, *ROLE_ORDER):

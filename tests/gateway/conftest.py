@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,9 +77,16 @@ class Platform:
 
 @asynccontextmanager
 async def running_platform(
-    create_database: CreateDatabase, bus_prefix: str, keys_dir: Path, **gateway_overrides: object
+    create_database: CreateDatabase,
+    bus_prefix: str,
+    keys_dir: Path,
+    services: Mapping[str, Mapping[str, object]] | None = None,
+    **gateway_overrides: object,
 ) -> AsyncIterator[Platform]:
-    """Start every service (verifying tokens against the gateway's JWKS), then the gateway."""
+    """Start every service (verifying tokens against the gateway's JWKS), then the gateway.
+
+    `services` gives some services settings of their own, by service name.
+    """
     gateway_port = free_port()
     jwks_url = f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json"
     async with contextlib.AsyncExitStack() as stack:
@@ -91,6 +98,7 @@ async def running_platform(
                 bus_prefix,
                 service_spec.settings_class,
                 jwks_url=jwks_url,
+                **(services or {}).get(service_spec.name, {}),
             )
             await migrate(service_spec, settings)
             app = create_service_app(service_spec, settings)

@@ -18,9 +18,13 @@ run: $(BIN)/.installed
 	@$(MAKE) --no-print-directory migrate
 	$(BIN)/honcho start -f Procfile
 
+# Each process has its own database: migrate them side by side, fail if any fails.
 migrate: $(BIN)/.installed
-	@for service in $(SERVICES); do $(BIN)/python -m services.$$service migrate || exit 1; done
-	@$(BIN)/python -m gateway migrate
+	@pids=(); \
+	for module in $(addprefix services.,$(SERVICES)) gateway; do \
+		$(BIN)/python -m $$module migrate & pids+=($$!); \
+	done; \
+	failed=0; for pid in "$${pids[@]}"; do wait $$pid || failed=1; done; exit $$failed
 
 test: lint pytest
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import socket
+import subprocess
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -34,9 +36,58 @@ CreateDatabase = Callable[[str], Awaitable[str]]
 
 
 @pytest.fixture(scope="session")
-def bus_prefix() -> str:
-    """A bus prefix of this test run alone, so runs never see each other's messages."""
-    return f"test-{RUN_ID}"
+async def bus_prefix() -> AsyncIterator[str]:
+    """A bus prefix of this test run alone, so runs never see each other's messages.
+
+    Every prefix a test builds starts with it; at the end of the run the queues and exchanges
+    under it are deleted, so quorum queues do not pile up on the shared broker run after run.
+    """
+    prefix = f"test-{RUN_ID}"
+    await broker_answers()
+    yield prefix
+    await delete_broker_objects(prefix)
+
+
+async def broker_answers() -> None:
+    """Stop the run at once when RabbitMQ accepts TCP but never completes the AMQP handshake.
+
+    Without this every bus test would wait out its own timeout, and the run CI's whole budget.
+    """
+    try:
+        connection = await asyncio.wait_for(aio_pika.connect(BUS_URL), timeout=15)
+    except (TimeoutError, OSError, aio_pika.exceptions.AMQPError) as error:
+        pytest.exit(f"RabbitMQ at {BUS_URL} does not answer an AMQP handshake: {error!r}", 3)
+    await connection.close()
+
+
+def broker_names(kind: str, prefix: str) -> list[str]:
+    """Names of the broker's queues or exchanges under `prefix` (AMQP cannot list them)."""
+    rabbitmqctl = shutil.which("rabbitmqctl")
+    if rabbitmqctl is None:
+        return []
+    listed = subprocess.run(
+        [rabbitmqctl, "-q", f"list_{kind}", "name", "--no-table-headers"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return [name for name in listed.stdout.split() if name.startswith(prefix)]
+
+
+async def delete_broker_objects(prefix: str) -> None:
+    """Delete every queue and exchange whose name starts with `prefix`."""
+    queues = await asyncio.to_thread(broker_names, "queues", prefix)
+    exchanges = await asyncio.to_thread(broker_names, "exchanges", prefix)
+    connection = await aio_pika.connect(BUS_URL)
+    try:
+        channel = await connection.channel()
+        for name in queues:
+            await channel.queue_delete(name, if_unused=False, if_empty=False)
+        for name in exchanges:
+            await channel.exchange_delete(name)
+    finally:
+        await connection.close()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import signal
 import socket
 import subprocess
 import time
-import uuid
 from pathlib import Path
 
 import httpx
@@ -36,10 +35,10 @@ def ready(port: int) -> bool:
         return False
 
 
-def test_make_run_serves_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
+def test_make_run_serves_everything_and_ctrl_c_stops_it(tmp_path: Path, bus_prefix: str) -> None:
     assert not any(listening(port) for port in PORTS.values()), "ports 8000-8005 already taken"
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PORT", "MAKEFLAGS"}}
-    env |= {"DATA_DIR": str(tmp_path / "var"), "BUS_PREFIX": f"test-run-{uuid.uuid4().hex[:8]}"}
+    env |= {"DATA_DIR": str(tmp_path / "var"), "BUS_PREFIX": f"{bus_prefix}-make-run"}
     log = (tmp_path / "make-run.log").open("w")
     started = time.monotonic()
     # Its own process group, as a terminal's foreground job is: Ctrl-C signals the whole group.

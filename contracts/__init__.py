@@ -31,6 +31,7 @@ from contracts.registry import (
 from contracts.supervision import (
     ClaimOverdue,
     HouseholdAssigned,
+    InspectionRecorded,
     SupervisionCaseSourceTransferred,
     UnlicensedTradingFound,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "GeoPoint",
     "GridCode",
     "HouseholdAssigned",
+    "InspectionRecorded",
     "InvalidCodeError",
     "JointApprovalDecided",
     "JointApprovalRequested",

@@ -26,6 +26,7 @@ from contracts.qms import NonconformityRaised
 from contracts.supervision import (
     ClaimOverdue,
     HouseholdAssigned,
+    InspectionRecorded,
     SupervisionCaseSourceTransferred,
     UnlicensedTradingFound,
 )
@@ -141,6 +142,19 @@ _EXAMPLES: dict[type[Contract], Callable[[], Contract]] = {
         owner="inspector-0012",
         claim_deadline=date(2025, 3, 17),
         detected_at=datetime(2025, 3, 18, 1, 0, tzinfo=UTC),
+    ),
+    InspectionRecorded: lambda: InspectionRecorded(
+        inspection_id=uuid.UUID("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"),
+        version=1,
+        inspector="inspector-0012",
+        office_code="ymk",
+        households=(_NOODLE_SHOP,),
+        findings="后厨卫生良好，健康证在有效期内",
+        actions=("告知定期检查灭蝇设施",),
+        evidence_refs=(_EVIDENCE,),
+        started_at=_STAMP,
+        ended_at=datetime(2025, 3, 12, 3, 10, tzinfo=UTC),
+        recorded_at=datetime(2025, 3, 12, 3, 15, tzinfo=UTC),
     ),
     SupervisionCaseSourceTransferred: lambda: SupervisionCaseSourceTransferred(
         case_source_id=_CASE_SOURCE,

@@ -163,6 +163,10 @@ class LicenceIssued(Contract):
     business_scope_codes: tuple[NonEmptyStr, ...] = Field(
         default=(), description="Codes of the scope items in the licensing scope catalogue"
     )
+    finding_id: uuid.UUID | None = Field(
+        default=None,
+        description="The unlicensed-trading finding (supervision) this registration answers",
+    )
 
 
 class LicenceChanged(Contract):

@@ -14,6 +14,7 @@ from contracts.values import Address, CreditCode, GridCode, NonEmptyStr, UtcDate
 __all__ = [
     "ClaimOverdue",
     "HouseholdAssigned",
+    "InspectionRecorded",
     "SupervisionCaseSourceTransferred",
     "UnlicensedTradingFound",
 ]
@@ -49,6 +50,27 @@ class ClaimOverdue(Contract):
     agent: NonEmptyStr | None = None
     claim_deadline: date
     detected_at: UtcDateTime
+
+
+class InspectionRecorded(Contract):
+    """An inspection record (巡查记录) was submitted, or a correction of it (a new version)."""
+
+    event_type = "supervision.inspection.recorded"
+    subject_field = "inspection_id"
+
+    inspection_id: uuid.UUID
+    version: int = Field(ge=1, description="1 for the record, then one more per correction")
+    inspector: NonEmptyStr = Field(description="User id of the inspector")
+    office_code: NonEmptyStr | None = None
+    households: tuple[CreditCode, ...] = Field(description="The households visited")
+    findings: NonEmptyStr
+    actions: tuple[NonEmptyStr, ...] = ()
+    evidence_refs: tuple[NonEmptyStr, ...] = Field(
+        default=(), description="Content addresses (sha256:…) of the attachments"
+    )
+    started_at: UtcDateTime
+    ended_at: UtcDateTime
+    recorded_at: UtcDateTime
 
 
 class SupervisionCaseSourceTransferred(CaseSourceTransfer):

@@ -191,6 +191,7 @@ class LicenceRegister:
                 channel=found["channel"],
                 same_day=same_day,
                 after_hours=after_hours,
+                finding_id=found.get("finding_id"),
             )
         )
         return credit_code

@@ -1,4 +1,5 @@
-"""`python -m services.<name> [serve|migrate|makemigration|handlers]` for every service."""
+"""`python -m services.<name> [serve|migrate|makemigration|handlers|dlq|<its own>]` for every
+service."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 
 import uvicorn
 
-from chassis.app import ServiceSpec
+from chassis.app import Command, ServiceSpec
 from chassis.bus.deadletters import list_dead_letters, replay
 from chassis.db import Database
 from chassis.migrations import alembic_config, make_migration, upgrade
@@ -29,6 +30,19 @@ def run(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
     dlq = commands.add_parser("dlq", help="list dead letters, or replay them after a fix")
     dlq.add_argument("--replay", nargs="+", metavar="EVENT_ID", help="replay these events")
     dlq.add_argument("--replay-all", action="store_true", help="replay every dead letter")
+    own: dict[str, Command] = {}
+    for command in spec.commands:
+        if command.name in commands.choices:
+            raise ValueError(f"{spec.name}: command {command.name!r} is taken")
+        own[command.name] = command
+        command.configure(
+            commands.add_parser(
+                command.name,
+                help=command.help.split("\n", 1)[0],
+                description=command.help,
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+            )
+        )
     args = parser.parse_args(argv)
 
     if args.command == "handlers":
@@ -36,6 +50,11 @@ def run(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
             print(f"{routing_key:50} {handler}")
         return
     settings = load_settings(spec.name, spec.settings_class)
+    if args.command in own:
+        status = own[args.command].run(settings, args)
+        if status:
+            raise SystemExit(status)
+        return
     config = alembic_config(spec.name, settings.database_url, spec.metadata, spec.versions_dir)
     if args.command == "migrate":
         upgrade(config)

@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
+from fastapi.responses import FileResponse
 
 from chassis.auth import Principal, require_roles
 from chassis.problems import PROBLEM_MEDIA_TYPE
 from chassis.uow import UnitOfWorkDep
 from contracts.values import CreditCode
+from services.supervision.findings import Findings
 from services.supervision.grids import GridMap
+from services.supervision.inspections import CHUNK, Inspections
 from services.supervision.schemas import (
     Assignment,
+    AttachmentOut,
+    CaseTransferIn,
+    CaseTransferOut,
     DelegationIn,
     DelegationOut,
+    FindingOut,
     GridChange,
     GridIn,
     GridList,
     GridOut,
+    HouseholdFile,
     HouseholdList,
     HouseholdOut,
+    InspectionCorrection,
+    InspectionIn,
+    InspectionOut,
+    InspectionPlan,
     OfficeIn,
     OfficeList,
     OfficeOut,
+    UnlicensedIn,
 )
 from services.supervision.usecases import Supervision
 
@@ -50,8 +65,26 @@ def grid_map(request: Request) -> GridMap:
     return found
 
 
+def inspections(request: Request) -> Inspections:
+    """The inspection use cases of this process."""
+    found: Inspections = request.app.state.inspections
+    return found
+
+
+def findings(request: Request) -> Findings:
+    """The findings and case-transfer use cases of this process."""
+    found: Findings = request.app.state.findings
+    return found
+
+
 SupervisionDep = Annotated[Supervision, Depends(supervision)]
 GridMapDep = Annotated[GridMap, Depends(grid_map)]
+InspectionsDep = Annotated[Inspections, Depends(inspections)]
+FindingsDep = Annotated[Findings, Depends(findings)]
+StreetStaff = Annotated[
+    Principal, require_roles("grid_inspector", "office_head")
+]  # those who work in the street and their heads
+Sha256Path = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 
 
 @router.post("/offices", status_code=201, response_model=OfficeOut, responses={409: PROBLEM})
@@ -170,4 +203,128 @@ async def delegate(
     """Name a position agent for an officer for a date range."""
     return await use.delegate(
         uow, principal, officer=body.officer, agent=body.agent, start=body.start, end=body.end
+    )
+
+
+@router.get(
+    "/households/{credit_code}/file", response_model=HouseholdFile, responses={404: PROBLEM}
+)
+async def household_file(
+    credit_code: CreditCodePath, principal: Staff, use: SupervisionDep, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """The supervision file: licence, assignments, claims, inspections, penalties, complaints."""
+    entries = await use.file(uow.connection, principal, credit_code)
+    return {"credit_code": credit_code, "entries": entries}
+
+
+@router.post(
+    "/attachments",
+    status_code=201,
+    response_model=AttachmentOut,
+    responses={413: PROBLEM, 415: PROBLEM},
+)
+async def upload_attachment(
+    file: UploadFile, principal: StreetStaff, use: InspectionsDep, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """A photo or document (JPEG, PNG, PDF) for a record or a case, kept by its SHA-256."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        while chunk := await file.read(CHUNK):
+            yield chunk
+
+    return await use.store_attachment(uow, principal, chunks())
+
+
+@router.get(
+    "/attachments/{sha256}",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}}, 404: PROBLEM},
+)
+async def download_attachment(
+    sha256: Sha256Path, _: Staff, use: InspectionsDep, uow: UnitOfWorkDep
+) -> FileResponse:
+    """An attachment's content."""
+    stored = await use.attachment(uow.connection, sha256)
+    return FileResponse(use.path_of(sha256), media_type=stored["media_type"])
+
+
+@router.post(
+    "/inspections",
+    status_code=201,
+    response_model=InspectionOut,
+    responses={403: PROBLEM, 422: PROBLEM},
+)
+async def record_inspection(
+    body: InspectionIn, principal: Inspector, use: InspectionsDep, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """Submit an inspection record; it never changes afterwards."""
+    return await use.record(uow, principal, body.model_dump())
+
+
+@router.post(
+    "/inspections/{inspection_id}/corrections",
+    status_code=201,
+    response_model=InspectionOut,
+    responses={403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
+)
+async def correct_inspection(
+    inspection_id: uuid.UUID,
+    body: InspectionCorrection,
+    principal: Inspector,
+    use: InspectionsDep,
+    uow: UnitOfWorkDep,
+) -> dict[str, Any]:
+    """A correction: the record as it should read, kept as its next version beside the old."""
+    return await use.record(uow, principal, body.model_dump(), correcting=inspection_id)
+
+
+@router.get("/inspections/{inspection_id}", response_model=InspectionOut, responses={404: PROBLEM})
+async def get_inspection(
+    inspection_id: uuid.UUID, principal: Staff, use: InspectionsDep, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """An inspection record with its versions."""
+    return await use.inspection(uow.connection, principal, inspection_id)
+
+
+@router.get("/inspection-plan", response_model=InspectionPlan)
+async def inspection_plan(
+    principal: Inspector, use: InspectionsDep, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """One's claimed households due a visit, the longest unvisited first."""
+    return {"households": await use.plan(uow.connection, principal)}
+
+
+@router.post("/unlicensed-findings", status_code=201, response_model=FindingOut)
+async def unlicensed_found(
+    body: UnlicensedIn, principal: Inspector, use: FindingsDep, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """A trader without a licence: the mobile licensing van is told where to call."""
+    address = body.address.model_dump(mode="json")
+    return await use.unlicensed_found(uow, principal, address, body.description)
+
+
+@router.get(
+    "/unlicensed-findings/{finding_id}", response_model=FindingOut, responses={404: PROBLEM}
+)
+async def get_finding(
+    finding_id: uuid.UUID, principal: Staff, use: FindingsDep, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """A finding, and the licence if the trader has registered since."""
+    return await use.finding(uow.connection, principal, finding_id)
+
+
+@router.post(
+    "/case-transfers", status_code=201, response_model=CaseTransferOut, responses={422: PROBLEM}
+)
+async def transfer_case_source(
+    body: CaseTransferIn, principal: StreetStaff, use: FindingsDep, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """案源移送: a case source with its evidence to enforcement."""
+    return await use.transfer(
+        uow,
+        principal,
+        credit_code=body.credit_code,
+        finding_id=body.finding_id,
+        allegation=body.allegation,
+        evidence=body.evidence,
     )

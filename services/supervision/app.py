@@ -11,8 +11,11 @@ from chassis.legalclock.deadlines import shanghai_today
 from chassis.uow import UnitOfWork
 from services.supervision.api import router
 from services.supervision.demo import seed_demo
+from services.supervision.findings import Findings
 from services.supervision.grids import GridMap
 from services.supervision.handlers import handlers, serve
+from services.supervision.inspections import Inspections
+from services.supervision.onboarding import IMPORT
 from services.supervision.settings import SupervisionSettings
 from services.supervision.tables import metadata
 from services.supervision.usecases import Supervision
@@ -24,6 +27,8 @@ async def prepare(app: FastAPI) -> None:
     """The use cases, reachable from the routes and from the bus handlers."""
     app.state.supervision = Supervision(app.state.settings)
     app.state.grid_map = GridMap(app.state.supervision)
+    app.state.inspections = Inspections(app.state.settings)
+    app.state.findings = Findings()
     serve(app.state.database, app.state.supervision)
 
 
@@ -53,4 +58,5 @@ spec = ServiceSpec(
     settings_class=SupervisionSettings,
     on_startup=[prepare, seed_demo],
     background=[watch_claim_deadlines],
+    commands=[IMPORT],
 )

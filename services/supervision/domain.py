@@ -9,6 +9,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
+import shapely
 from shapely import STRtree
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
@@ -85,6 +87,37 @@ class GridMap:
         if community_code is not None and community_code in self._by_community:
             return Route(self._by_community[community_code], "community")
         return Route(None, "none")
+
+    def route_many(
+        self,
+        lons: Sequence[float | None],
+        lats: Sequence[float | None],
+        community_codes: Sequence[str | None],
+    ) -> list[Route]:
+        """`route` of many households at once (the i-th of each sequence is one household), the
+        points located in one vectorised query of the spatial index."""
+        count = len(community_codes)
+        if not len(lons) == len(lats) == count:
+            raise ValueError("lons, lats and community_codes must have the same length")
+        located = [i for i in range(count) if lons[i] is not None and lats[i] is not None]
+        # Per household, the lowest index of a grid containing its point; len(grids) for none.
+        best = np.full(count, len(self.grids), dtype=np.int64)
+        if located and self.grids:
+            coordinates = np.array([(lons[i], lats[i]) for i in located], dtype=np.float64)
+            found, hit = self._tree.query(shapely.points(coordinates), predicate="intersects")
+            np.minimum.at(best, np.asarray(located, dtype=np.int64)[found], hit)
+        by_point = [Route(grid, "point") for grid in self.grids]
+        by_community = {code: Route(grid, "community") for code, grid in self._by_community.items()}
+        nowhere = Route(None, "none")
+        routes = []
+        for index, code in zip(best.tolist(), community_codes, strict=True):
+            if index < len(by_point):
+                routes.append(by_point[index])
+            elif code is not None:
+                routes.append(by_community.get(code, nowhere))
+            else:
+                routes.append(nowhere)
+        return routes
 
     def get(self, grid_id: str) -> Grid | None:
         """The grid with this id, if any."""
@@ -209,19 +242,41 @@ class Viewer:
         return bool(self.roles & {"auditor", "admin"})
 
 
-def may_see(viewer: Viewer, *, owner: str | None, agent: str | None, office_id: str | None) -> bool:
-    """Whether a household (or anything of a grid) with this owner and office is in scope."""
+def may_see(viewer: Viewer, *, owner: str | None, office_id: str | None) -> bool:
+    """Whether a household (or anything of a grid) with this owner and office is in scope.
+
+    An agent sees through `acts_for` (today's delegations), never through the agent named on
+    the household at assignment: that delegation may be over.
+    """
     if viewer.sees_everything:
         return True
     if "office_head" in viewer.roles and office_id is not None and viewer.office == office_id:
         return True
     if "grid_inspector" in viewer.roles:
-        return owner in viewer.acts_for or agent == viewer.subject
+        return owner in viewer.acts_for
     return False
 
 
-def may_act(viewer: Viewer, *, owner: str | None, agent: str | None) -> bool:
-    """Whether the viewer may act (claim, inspect) as the household's owner."""
-    if "grid_inspector" not in viewer.roles:
-        return False
-    return owner in viewer.acts_for or agent == viewer.subject
+def may_act(viewer: Viewer, *, owner: str | None) -> bool:
+    """Whether the viewer may act (claim, inspect) as the household's owner or their agent."""
+    return "grid_inspector" in viewer.roles and owner in viewer.acts_for
+
+
+# -- inspection records --------------------------------------------------------------------
+
+# What an attachment may be, recognised by its first bytes (the declared type is not trusted).
+MEDIA_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"%PDF-", "application/pdf"),
+)
+
+
+def media_type_of(head: bytes) -> str | None:
+    """The media type of content starting with `head`, if it is one attachments may be."""
+    return next((media for magic, media in MEDIA_SIGNATURES if head.startswith(magic)), None)
+
+
+def due_for_visit(last_inspected: date | None, today: date, interval_days: int) -> bool:
+    """Whether a claimed household is due an inspection: never visited, or not for a while."""
+    return last_inspected is None or (today - last_inspected).days >= interval_days

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -71,7 +72,7 @@ class GridMap:
         now = datetime.now(UTC)
         await self._check(connection, grid, replacing=None)
         await connection.execute(sa.insert(grids).values(grid | {"updated_at": now}))
-        await self._map_changed(uow, grid["id"], now)
+        await self._map_changed(uow, grid, now)
         await uow.commit()
         return await self.grid(connection, grid["id"])
 
@@ -94,7 +95,7 @@ class GridMap:
         await connection.execute(
             sa.update(grids).where(grids.c.id == grid_id).values(**changes, updated_at=now)
         )
-        await self._map_changed(uow, grid_id, now)
+        await self._map_changed(uow, grid, now)
         await uow.commit()
         return await self.grid(connection, grid_id)
 
@@ -123,26 +124,31 @@ class GridMap:
             if shape.intersection(grid_of(other).polygon).area > 0:
                 raise invalid("polygon", f"overlaps grid {other.id}", status=409)
 
-    async def _map_changed(self, uow: UnitOfWork, grid_id: str, now: datetime) -> None:
+    async def _map_changed(self, uow: UnitOfWork, grid: dict[str, Any], now: datetime) -> None:
         connection = uow.connection
-        statement = dialect_of(connection).insert(grid_map_version).values(id=1, version=1)
+        stamp = secrets.randbits(62)
+        statement = dialect_of(connection).insert(grid_map_version).values(id=1, version=stamp)
         await connection.execute(
             statement.on_conflict_do_update(
-                index_elements=[grid_map_version.c.id],
-                set_={"version": grid_map_version.c.version + 1},
+                index_elements=[grid_map_version.c.id], set_={"version": stamp}
             )
         )
         # What the change can move: this grid's households, those routed only by community
-        # (their point was in no grid) and those in no grid at all.
+        # (their point was in no grid), those in no grid at all, and those whose point lies
+        # within the grid's new bounds (the index decides exactly; this only narrows the scan).
+        west, south, east, north = domain.grid_shape(grid["polygon"]).bounds
+        location = households.c.address["location"]
+        lon, lat = location["lon"].as_float(), location["lat"].as_float()
         candidates = await connection.scalars(
             sa.select(households.c.credit_code)
             .where(
                 households.c.licensed,
                 households.c.status != HouseholdStatus.CANCELLED,
                 sa.or_(
-                    households.c.grid_id == grid_id,
+                    households.c.grid_id == grid["id"],
                     households.c.grid_id.is_(None),
                     households.c.routed_by == "community",
+                    sa.and_(lon.between(west, east), lat.between(south, north)),
                 ),
             )
             .order_by(households.c.credit_code)

@@ -6,10 +6,18 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from chassis.schemas import RequestModel
-from contracts.values import CommunityCode, GridCode
+from contracts.values import CommunityCode, GeoPoint, GridCode
 
 Username = Annotated[str, Field(pattern=r"^[a-z][a-z0-9._-]{1,63}$", examples=["inspector01"])]
 OfficeId = Annotated[str, Field(min_length=1, max_length=64, examples=["office-01"])]
@@ -137,13 +145,21 @@ class DelegationIn(RequestModel):
     start: date
     end: date
 
-    @model_validator(mode="after")
-    def _coherent(self) -> DelegationIn:
-        if self.end < self.start:
-            raise ValueError("end is before start")
-        if self.agent == self.officer:
+    # Field validators (not one model validator) so that the refusal names the field at fault.
+    @field_validator("agent")
+    @classmethod
+    def _not_oneself(cls, agent: str, info: ValidationInfo) -> str:
+        if agent == info.data.get("officer"):
             raise ValueError("an officer cannot be their own agent")
-        return self
+        return agent
+
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError("end is before start")
+        return end
 
 
 class DelegationOut(BaseModel):
@@ -156,3 +172,146 @@ class DelegationOut(BaseModel):
     end: date
     created_by: str
     created_at: datetime
+
+
+class AttachmentOut(BaseModel):
+    """A stored attachment; cite it by `ref` in records and case transfers."""
+
+    ref: str = Field(
+        examples=["sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"]
+    )
+    sha256: str
+    media_type: str
+    size: int
+    stored_by: str
+    stored_at: datetime
+
+
+EvidenceRef = Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")]
+CreditCodeText = Annotated[str, Field(min_length=18, max_length=18)]
+
+
+class InspectionIn(RequestModel):
+    """An inspection record: when, the route walked, the households visited, what was found
+    and done, and the documents."""
+
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
+    route: list[Annotated[list[float], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=list, max_length=5000, description="[lon, lat] points walked, in order"
+    )
+    households: list[CreditCodeText] = Field(default_factory=list, max_length=200)
+    findings: Annotated[str, Field(min_length=1, max_length=10_000)]
+    actions: list[Annotated[str, Field(min_length=1, max_length=2000)]] = Field(
+        default_factory=list, max_length=50
+    )
+    attachments: list[EvidenceRef] = Field(default_factory=list, max_length=50)
+
+
+class InspectionCorrection(InspectionIn):
+    """A correction: the whole record as it should read, and why."""
+
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class InspectionVersion(BaseModel):
+    """One version of an inspection record."""
+
+    id: uuid.UUID
+    version: int
+    inspector: str
+    office_id: str | None
+    started_at: datetime
+    ended_at: datetime
+    route: list[list[float]]
+    households: list[str]
+    findings: str
+    actions: list[str]
+    attachments: list[str]
+    correction_reason: str | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+class InspectionOut(InspectionVersion):
+    """An inspection record as it reads now, with every version (newest first)."""
+
+    versions: list[InspectionVersion]
+
+
+class InspectionPlan(BaseModel):
+    """The caller's claimed households due a visit."""
+
+    households: list[HouseholdOut]
+
+
+class AddressIn(RequestModel):
+    """Where it was found: as written, its community, and the map point (WGS 84)."""
+
+    text: Annotated[str, Field(min_length=1, max_length=500)]
+    community_code: CommunityCode
+    location: GeoPoint | None = None
+
+
+class UnlicensedIn(RequestModel):
+    """A trader without a licence, found in the street."""
+
+    address: AddressIn
+    description: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+class FindingOut(BaseModel):
+    """An unlicensed-trading finding (and the licence, once the trader registered)."""
+
+    finding_id: uuid.UUID = Field(validation_alias="id")
+    address: dict[str, Any]
+    description: str
+    office_id: str | None
+    found_by: str
+    found_at: datetime
+    credit_code: str | None
+
+
+class CaseTransferIn(RequestModel):
+    """A case source for enforcement: the business (or the unlicensed finding) and evidence."""
+
+    credit_code: CreditCodeText | None = None
+    finding_id: uuid.UUID | None = None
+    allegation: Annotated[str, Field(min_length=1, max_length=5000)]
+    evidence: list[EvidenceRef] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _about_someone(self) -> CaseTransferIn:
+        if self.credit_code is None and self.finding_id is None:
+            raise ValueError("name the business (credit_code) or the finding (finding_id)")
+        return self
+
+
+class CaseTransferOut(BaseModel):
+    """The transferred case source."""
+
+    case_source_id: uuid.UUID
+    credit_code: str | None
+    finding_id: uuid.UUID | None
+    allegation: str
+    evidence: list[str]
+    office_id: str | None
+    transferred_by: str
+    transferred_at: datetime
+
+
+class FileEntry(BaseModel):
+    """One entry of a supervision file; each kind adds its own fields."""
+
+    model_config = ConfigDict(extra="allow")
+
+    kind: str = Field(examples=["licence", "assignment", "claim", "inspection", "penalty"])
+    at: datetime
+    actor: str | None = None
+
+
+class HouseholdFile(BaseModel):
+    """The supervision file of a household, oldest entry first."""
+
+    credit_code: str
+    entries: list[FileEntry]

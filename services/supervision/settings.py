@@ -16,7 +16,14 @@ class SupervisionSettings(Settings):
 
     # The local rule (DOMAIN.md: "within the set time limit"); working days from assignment.
     claim_workdays: int = Field(default=3, ge=1, le=60)
+    # A register imported in bulk was under supervision already: by default its households
+    # carry no claim deadline (a million deadlines would come due together as overdue events);
+    # a number here makes owners confirm their inherited households within that many days.
+    onboarding_claim_workdays: int | None = Field(default=None, ge=1, le=250)
     overdue_check_seconds: float = Field(default=60.0, gt=0, le=86400)
+    # Inspection records: attachments up to this size; households are due a visit this often.
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+    inspection_interval_days: int = Field(default=90, ge=1, le=3650)
     # With SEED_DEMO, offices and grids come from this file on first start.
     seed_demo: bool = False
     district_file: Path = DEMO_DISTRICT

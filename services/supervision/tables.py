@@ -57,8 +57,11 @@ households = sa.Table(
     sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("claimed_by", sa.String(64), nullable=True),
+    sa.Column("last_inspected_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_households_grid", "grid_id", "credit_code"),
+    # An inspector's list without grid_id: the grids they own or act for, by credit code.
+    sa.Index("ix_households_owner", "owner", "credit_code"),
     sa.Index("ix_households_office_status", "office_id", "status"),
     sa.Index("ix_households_claim", "status", "claim_deadline"),
 )
@@ -108,4 +111,72 @@ delegations = sa.Table(
     sa.Column("end", sa.Date, nullable=False),
     sa.Column("created_by", sa.String(64), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Attachments, stored by the SHA-256 of their content (the file lives under DATA_DIR).
+attachments = sa.Table(
+    "attachments",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("media_type", sa.String(100), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("stored_by", sa.String(64), nullable=False),
+    sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Inspection records (巡查记录): never changed once submitted; a correction is a new version.
+inspections = sa.Table(
+    "inspections",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("inspector", sa.String(64), nullable=False, index=True),
+    sa.Column("office_id", sa.String(64), nullable=True),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("route", sa.JSON, nullable=False),  # [[lon, lat], ...] walked
+    sa.Column("households", sa.JSON, nullable=False),
+    sa.Column("findings", sa.Text, nullable=False),
+    sa.Column("actions", sa.JSON, nullable=False),
+    sa.Column("attachments", sa.JSON, nullable=False),
+    sa.Column("correction_reason", sa.Text, nullable=True),
+    sa.Column("recorded_by", sa.String(64), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Which households each inspection visited (for the file and the plan).
+inspection_visits = sa.Table(
+    "inspection_visits",
+    metadata,
+    sa.Column("inspection_id", sa.Uuid, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("credit_code", sa.String(18), primary_key=True),
+    sa.Index("ix_inspection_visits_household", "credit_code"),
+)
+
+# Unlicensed trading found in the street (无照经营), later linked to the licence if any.
+unlicensed_findings = sa.Table(
+    "unlicensed_findings",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("address", sa.JSON, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("office_id", sa.String(64), nullable=True),
+    sa.Column("found_by", sa.String(64), nullable=False),
+    sa.Column("found_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("credit_code", sa.String(18), nullable=True),
+)
+
+# Case sources transferred to enforcement (案源移送).
+case_transfers = sa.Table(
+    "case_transfers",
+    metadata,
+    sa.Column("case_source_id", sa.Uuid, primary_key=True),
+    sa.Column("credit_code", sa.String(18), nullable=True, index=True),
+    sa.Column("finding_id", sa.Uuid, nullable=True),
+    sa.Column("allegation", sa.Text, nullable=False),
+    sa.Column("evidence", sa.JSON, nullable=False),
+    sa.Column("office_id", sa.String(64), nullable=True),
+    sa.Column("transferred_by", sa.String(64), nullable=False),
+    sa.Column("transferred_at", sa.DateTime(timezone=True), nullable=False),
 )

@@ -27,6 +27,8 @@ from services.supervision.tables import (
     grids,
     household_history,
     households,
+    inspection_visits,
+    inspections,
     licence_facts,
     offices,
 )
@@ -44,7 +46,11 @@ def not_found(what: str) -> Problem:
 
 @dataclass
 class GridIndex:
-    """The spatial index of the grid map, rebuilt when the map's version moves on."""
+    """The spatial index of the grid map, rebuilt when the map's stamp changes.
+
+    The stamp is random, not a counter: an index built inside a transaction that rolled back
+    must never pass for the map of a later change that happens to reach the same number.
+    """
 
     version: int = -1
     grid_map: domain.GridMap = field(default_factory=lambda: domain.GridMap([]))
@@ -103,7 +109,13 @@ class Supervision:
     ) -> None:
         """Keep a licensing event and bring the household in line with all kept so far."""
         connection = uow.connection
-        await connection.execute(
+        if connection.dialect.name == "postgresql":
+            # Two events of one licence handled at once would each fold without the other's fact.
+            await connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:code, 0))"),
+                {"code": credit_code},
+            )
+        kept = await connection.execute(
             dialect_of(connection)
             .insert(licence_facts)
             .values(
@@ -114,7 +126,10 @@ class Supervision:
                 at=now,
             )
             .on_conflict_do_nothing()
+            .returning(licence_facts.c.sequence)
         )
+        if kept.first() is None:
+            return  # a redelivered or re-published event: the household already follows it
         rows = await connection.execute(
             sa.select(licence_facts).where(licence_facts.c.credit_code == credit_code)
         )
@@ -148,7 +163,7 @@ class Supervision:
             )
         await connection.execute(statement)
         await self._history(
-            connection, credit_code, "licence", at=now, detail={"kind": fact.kind, **fact.data}
+            connection, credit_code, "licence", at=now, detail={**fact.data, "event": fact.kind}
         )
         if state.cancelled:
             await self._set_status(connection, credit_code, HouseholdStatus.CANCELLED, now)
@@ -157,7 +172,9 @@ class Supervision:
             return  # a change came before the issue: the household waits for its address
         moved = existing is not None and existing.address != values["address"]
         if existing is None or existing.grid_id is None or moved:
-            await self.route(uow, credit_code, now, office_hint=state.office_code)
+            await self.route(
+                uow, credit_code, now, office_hint=state.office_code, readdressed=moved
+            )
 
     async def _set_status(
         self, connection: AsyncConnection, credit_code: str, status: HouseholdStatus, now: datetime
@@ -171,9 +188,19 @@ class Supervision:
     # -- routing -----------------------------------------------------------------------------
 
     async def route(
-        self, uow: UnitOfWork, credit_code: str, now: datetime, *, office_hint: str | None = None
+        self,
+        uow: UnitOfWork,
+        credit_code: str,
+        now: datetime,
+        *,
+        office_hint: str | None = None,
+        readdressed: bool = False,
     ) -> None:
-        """Route a household to the grid its address lies in, or leave it unrouted."""
+        """Route a household to the grid its address lies in, or leave it unrouted.
+
+        A household an office head put in a grid by hand stays there (following the grid to a
+        new owner) until its address changes: the head knew something the map did not.
+        """
         connection = uow.connection
         household = (
             await connection.execute(
@@ -182,33 +209,55 @@ class Supervision:
         ).one()
         if household.status == HouseholdStatus.CANCELLED or household.address is None:
             return
+        grid_map = await self.index.current(connection)
+        placed_by_hand = grid_map.get(household.grid_id) if household.routed_by == "hand" else None
+        if placed_by_hand is not None and not readdressed:
+            if placed_by_hand.owner != household.owner:
+                await self.assign(
+                    uow, credit_code, placed_by_hand, now, routed_by="hand", actor=None
+                )
+            return
         address = household.address
         location = address.get("location") or {}
-        grid_map = await self.index.current(connection)
         found = grid_map.route(location.get("lon"), location.get("lat"), address["community_code"])
         if found.grid is None:
-            office = await self._known_office(connection, office_hint)
+            await self._unroute(uow, household, office_hint or household.office_id, now)
+            return
+        if found.grid.id != household.grid_id or found.grid.owner != household.owner:
+            await self.assign(uow, credit_code, found.grid, now, routed_by=found.by, actor=None)
+        elif found.by != household.routed_by:
+            # Same grid and owner, reached another way now (its point left the grid, say).
             await connection.execute(
                 sa.update(households)
                 .where(households.c.credit_code == credit_code)
-                .values(
-                    status=HouseholdStatus.UNROUTED,
-                    grid_id=None,
-                    office_id=office,
-                    owner=None,
-                    agent=None,
-                    routed_by="none",
-                    claim_deadline=None,
-                    updated_at=now,
-                )
+                .values(routed_by=found.by, updated_at=now)
             )
-            await self._history(
-                connection, credit_code, "unrouted", at=now, detail={"office": office}
+
+    async def _unroute(
+        self, uow: UnitOfWork, household: Any, office_hint: str | None, now: datetime
+    ) -> None:
+        """Put the household in its office's queue for the head to assign by hand."""
+        connection = uow.connection
+        office = await self._known_office(connection, office_hint)
+        if household.status == HouseholdStatus.UNROUTED and household.office_id == office:
+            return
+        await connection.execute(
+            sa.update(households)
+            .where(households.c.credit_code == household.credit_code)
+            .values(
+                status=HouseholdStatus.UNROUTED,
+                grid_id=None,
+                office_id=office,
+                owner=None,
+                agent=None,
+                routed_by="none",
+                claim_deadline=None,
+                updated_at=now,
             )
-            return
-        if found.grid.id == household.grid_id and household.owner == found.grid.owner:
-            return
-        await self.assign(uow, credit_code, found.grid, now, routed_by=found.by, actor=None)
+        )
+        await self._history(
+            connection, household.credit_code, "unrouted", at=now, detail={"office": office}
+        )
 
     async def _known_office(self, connection: AsyncConnection, office: str | None) -> str | None:
         if office is None:
@@ -285,7 +334,7 @@ class Supervision:
         connection = uow.connection
         viewer = await viewer_of(connection, principal)
         household = await self._locked(connection, credit_code, viewer)
-        if not domain.may_act(viewer, owner=household.owner, agent=household.agent):
+        if not domain.may_act(viewer, owner=household.owner):
             raise Problem("forbidden", 403, "Only the grid's owner or their agent may claim it")
         if household.status != HouseholdStatus.ASSIGNED:
             raise Problem(
@@ -352,9 +401,7 @@ class Supervision:
                 sa.select(households).where(households.c.credit_code == credit_code)
             )
         ).first()
-        if row is None or not domain.may_see(
-            viewer, owner=row.owner, agent=row.agent, office_id=row.office_id
-        ):
+        if row is None or not domain.may_see(viewer, owner=row.owner, office_id=row.office_id):
             raise not_found("household")
         return row._asdict()
 
@@ -377,7 +424,6 @@ class Supervision:
                 in_scope.append(households.c.office_id == viewer.office)
             if "grid_inspector" in viewer.roles:
                 in_scope.append(households.c.owner.in_(sorted(viewer.acts_for)))
-                in_scope.append(households.c.agent == viewer.subject)
             statement = statement.where(sa.or_(*in_scope) if in_scope else sa.false())
         if grid_id is not None:
             statement = statement.where(households.c.grid_id == grid_id)
@@ -399,11 +445,55 @@ class Supervision:
                 .with_for_update()
             )
         ).first()
-        if row is None or not domain.may_see(
-            viewer, owner=row.owner, agent=row.agent, office_id=row.office_id
-        ):
+        if row is None or not domain.may_see(viewer, owner=row.owner, office_id=row.office_id):
             raise not_found("household")
         return row
+
+    async def file(
+        self, connection: AsyncConnection, principal: Principal, credit_code: str
+    ) -> list[dict[str, Any]]:
+        """The supervision file: licence events, assignments, claims, inspections, penalties,
+        complaints, oldest first."""
+        await self.household(connection, principal, credit_code)
+        history = await connection.execute(
+            sa.select(household_history)
+            .where(household_history.c.credit_code == credit_code)
+            .order_by(household_history.c.id)
+        )
+        entries = [
+            {**row.detail, "kind": row.kind, "at": row.at, "actor": row.actor} for row in history
+        ]
+        visits = await connection.execute(
+            sa.select(inspections)
+            .join(
+                inspection_visits,
+                sa.and_(
+                    inspection_visits.c.inspection_id == inspections.c.id,
+                    inspection_visits.c.version == inspections.c.version,
+                ),
+            )
+            .where(inspection_visits.c.credit_code == credit_code)
+        )
+        entries += [
+            {
+                "kind": "inspection",
+                "at": row.recorded_at,
+                "actor": row.inspector,
+                "inspection_id": str(row.id),
+                "version": row.version,
+                "findings": row.findings,
+                "actions": row.actions,
+                "attachments": row.attachments,
+            }
+            for row in visits
+        ]
+        return sorted(entries, key=lambda entry: entry["at"])
+
+    async def note(
+        self, uow: UnitOfWork, credit_code: str, kind: str, detail: dict[str, Any]
+    ) -> None:
+        """Put another department's news about the business in its file (penalty, complaint)."""
+        await self._history(uow.connection, credit_code, kind, at=datetime.now(UTC), detail=detail)
 
     # -- deadlines ---------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ class Rule:
     sample_path: str | None = None  # the path with its parameters filled in
     body: dict[str, Any] | None = None
     form: dict[str, str] | None = None
+    files: dict[str, tuple[str, bytes, str]] | None = None  # a multipart upload
     streams: bool = False  # an event stream: only its opening is checked
     per_call: frozenset[str] = field(default_factory=frozenset)  # body fields made unique
 
@@ -72,6 +73,19 @@ SAMPLE_USER = "sample01"
 STAFF = frozenset({"grid_inspector", "office_head", "auditor", "admin"})
 SAMPLE_OFFICE = "office-01"  # every staff token of the matrix is of this office
 SAMPLE_GRID = "510106001001001"
+INSPECTOR = frozenset({"grid_inspector"})
+STREET = frozenset({"grid_inspector", "office_head"})
+# The smallest thing that passes for a PNG: attachments are recognised by their first bytes.
+PNG_SAMPLE = b"\x89PNG\r\n\x1a\n" + bytes(32)
+INSPECTION_SAMPLE: dict[str, Any] = {
+    "started_at": "2026-11-20T09:00:00+08:00",
+    "ended_at": "2026-11-20T10:30:00+08:00",
+    "route": [[104.001, 30.721], [104.004, 30.724]],
+    "households": ["{credit_code}"],
+    "findings": "证照齐全，亮照经营",
+    "actions": ["提醒更新食品安全公示栏"],
+    "attachments": ["sha256:{sha256}"],
+}
 
 
 def person_of(role: str) -> str:
@@ -340,6 +354,71 @@ MATRIX: tuple[Rule, ...] = (
             "agent": "inspector02",
             "start": "2026-01-01",
             "end": "2026-01-02",
+        },
+    ),
+    Rule(
+        "supervision",
+        "GET",
+        "/households/{credit_code}/file",
+        STAFF,
+        "/households/{credit_code}/file",
+    ),
+    # Inspections and what the street brings back: attachments, findings, case sources.
+    Rule(
+        "supervision",
+        "POST",
+        "/attachments",
+        STREET,
+        files={"file": ("shopfront.png", PNG_SAMPLE, "image/png")},
+    ),
+    Rule("supervision", "GET", "/attachments/{sha256}", STAFF, "/attachments/{sha256}"),
+    Rule("supervision", "POST", "/inspections", INSPECTOR, body=INSPECTION_SAMPLE),
+    Rule(
+        "supervision",
+        "POST",
+        "/inspections/{inspection_id}/corrections",
+        INSPECTOR,
+        "/inspections/{inspection_id}/corrections",
+        body=INSPECTION_SAMPLE | {"reason": "漏记整改要求"},
+    ),
+    Rule(
+        "supervision",
+        "GET",
+        "/inspections/{inspection_id}",
+        STAFF,
+        "/inspections/{inspection_id}",
+    ),
+    Rule("supervision", "GET", "/inspection-plan", INSPECTOR),
+    Rule(
+        "supervision",
+        "POST",
+        "/unlicensed-findings",
+        INSPECTOR,
+        body={
+            "address": {
+                "text": "示范区营门口路 3 号门前",
+                "community_code": APPLICATION_SAMPLE["address"]["community_code"],
+                "location": {"lon": 104.002, "lat": 30.722},
+            },
+            "description": "无照经营水果摊",
+        },
+    ),
+    Rule(
+        "supervision",
+        "GET",
+        "/unlicensed-findings/{finding_id}",
+        STAFF,
+        "/unlicensed-findings/{finding_id}",
+    ),
+    Rule(
+        "supervision",
+        "POST",
+        "/case-transfers",
+        STREET,
+        body={
+            "credit_code": "{credit_code}",
+            "allegation": "超范围经营",
+            "evidence": ["sha256:{sha256}"],
         },
     ),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).

@@ -8,6 +8,8 @@ import httpx
 
 from tests.access.matrix import (
     APPLICATION_SAMPLE,
+    INSPECTION_SAMPLE,
+    PNG_SAMPLE,
     SAMPLE_GRID,
     SAMPLE_OFFICE,
     person_of,
@@ -44,6 +46,34 @@ async def household_samples(
         return answer.status_code == 200 and answer.json()["grid_id"] == SAMPLE_GRID
 
     await wait_until(routed, within=15)
+
+
+async def street_samples(
+    client: httpx.AsyncClient, inspector: dict[str, str], credit_code: str
+) -> dict[str, str]:
+    """An attachment, an inspection record of the sample household and an unlicensed finding,
+    made by the matrix's inspector."""
+    upload = {"file": ("sample.png", PNG_SAMPLE, "image/png")}
+    answer = await client.post("/api/supervision/attachments", files=upload, headers=inspector)
+    assert answer.status_code == 201, answer.text
+    sha256: str = answer.json()["sha256"]
+    record = INSPECTION_SAMPLE | {
+        "households": [credit_code],
+        "attachments": [f"sha256:{sha256}"],
+    }
+    answer = await client.post("/api/supervision/inspections", json=record, headers=inspector)
+    assert answer.status_code == 201, answer.text
+    inspection_id: str = answer.json()["id"]
+    finding = {
+        "address": APPLICATION_SAMPLE["address"] | {"text": "示范区营门口路 5 号"},
+        "description": "无照经营小吃摊",
+    }
+    answer = await client.post(
+        "/api/supervision/unlicensed-findings", json=finding, headers=inspector
+    )
+    assert answer.status_code == 201, answer.text
+    finding_id: str = answer.json()["finding_id"]
+    return {"sha256": sha256, "inspection_id": inspection_id, "finding_id": finding_id}
 
 
 async def licensing_samples(client: httpx.AsyncClient, clerk: dict[str, str]) -> dict[str, str]:

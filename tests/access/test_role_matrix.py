@@ -22,7 +22,12 @@ from tests.access.matrix import (
     person_of,
     render_markdown,
 )
-from tests.access.samples import household_samples, licensing_samples, supervision_samples
+from tests.access.samples import (
+    household_samples,
+    licensing_samples,
+    street_samples,
+    supervision_samples,
+)
 from tests.conftest import CreateDatabase, service_settings, wait_until
 from tests.gateway.conftest import SERVICE_SPECS, running_platform
 
@@ -97,7 +102,9 @@ async def call(
     if rule.streams:
         async with client.stream(rule.method, path, headers=headers) as response:
             return response.status_code
-    answer = await client.request(rule.method, path, headers=headers, json=body, data=rule.form)
+    answer = await client.request(
+        rule.method, path, headers=headers, json=body, data=rule.form, files=rule.files
+    )
     return answer.status_code
 
 
@@ -148,6 +155,8 @@ async def test_each_role_gets_what_the_matrix_says(
         samples = await supervision_samples(client, admin)
         samples |= await licensing_samples(client, clerk)
         await household_samples(client, admin, samples["credit_code"])
+        inspector = {"Authorization": f"Bearer {token_for(identity, 'grid_inspector')}"}
+        samples |= await street_samples(client, inspector, samples["credit_code"])
         wrong = []
         for rule in MATRIX:
             for role in (None, *ROLE_ORDER):

@@ -82,6 +82,10 @@ class Supervision:
         envelope = Envelope.wrap(event, source="licensing", sequence=sequence)
         await publish(self.settings.bus_prefix, envelope)
 
+    async def other_service_publishes(self, event: Any, source: str) -> None:
+        """Publish another service's event (sequence 1 of its subject)."""
+        await publish(self.settings.bus_prefix, Envelope.wrap(event, source=source, sequence=1))
+
     async def household(self, credit_code: str, who: dict[str, str] = AUDITOR) -> dict[str, Any]:
         """The household once it exists (waits for the bus)."""
         found: dict[str, Any] = {}

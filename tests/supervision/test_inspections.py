@@ -1,0 +1,240 @@
+"""Inspection records, attachments, unlicensed trading, case transfers and the file."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from contracts.complaints import ReportTransferred
+from contracts.enforcement import PenaltyDecided
+from tests.conftest import wait_until
+from tests.supervision.conftest import (
+    AUDITOR,
+    GRIDS,
+    Supervision,
+    bearer,
+    inspector,
+    licence_issued,
+    new_credit_code,
+)
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+async def claimed_household(supervision: Supervision, owner: int = 4) -> str:
+    """A household of inspector0N's grid, claimed by them."""
+    grid = GRIDS[f"inspector{owner:02d}"]
+    code = new_credit_code()
+    await supervision.licensing_publishes(
+        licence_issued(code, lon=None, lat=None, community=grid["community_codes"][1]), 1
+    )
+    await supervision.household(code)
+    claimed = await supervision.client.post(f"/households/{code}/claim", headers=inspector(owner))
+    assert claimed.status_code == 200, claimed.text
+    return code
+
+
+async def upload(supervision: Supervision, content: bytes, who: dict[str, str]) -> Any:
+    """Upload a file as an attachment."""
+    files = {"file": ("photo.png", content, "image/png")}
+    return await supervision.client.post("/attachments", files=files, headers=who)
+
+
+def record(
+    households: list[str], attachments: list[str], findings: str = "证照齐全"
+) -> dict[str, Any]:
+    """An inspection record of the last hour."""
+    ended = datetime.now(UTC)
+    return {
+        "started_at": (ended - timedelta(hours=1)).isoformat(),
+        "ended_at": ended.isoformat(),
+        "route": [[104.05, 30.70], [104.055, 30.705]],
+        "households": households,
+        "findings": findings,
+        "actions": ["现场告知"],
+        "attachments": attachments,
+    }
+
+
+async def test_attachments_are_kept_by_content_and_checked(supervision: Supervision) -> None:
+    first = await upload(supervision, PNG, inspector(4))
+    assert first.status_code == 201, first.text
+    assert first.json()["ref"] == "sha256:" + hashlib.sha256(PNG).hexdigest()
+    again = await upload(supervision, PNG, inspector(5))
+    assert again.json()["sha256"] == first.json()["sha256"]
+    content = await supervision.client.get(
+        f"/attachments/{first.json()['sha256']}", headers=AUDITOR
+    )
+    assert content.content == PNG
+    assert content.headers["content-type"] == "image/png"
+
+    text = await upload(supervision, b"just some words pretending to be a photo", inspector(4))
+    assert text.status_code == 415
+    assert text.headers["content-type"] == "application/problem+json"
+    huge = await upload(
+        supervision, PNG + b"\x00" * supervision.settings.attachment_max_bytes, inspector(4)
+    )
+    assert huge.status_code == 413
+    clerk = bearer("clerk01", "licensing_clerk")
+    assert (await upload(supervision, PNG, clerk)).status_code == 403
+
+
+async def test_an_inspection_record_is_immutable_and_corrected_by_versions(
+    supervision: Supervision,
+) -> None:
+    code = await claimed_household(supervision)
+    photo = (await upload(supervision, PNG, inspector(4))).json()["ref"]
+    plan = (await supervision.client.get("/inspection-plan", headers=inspector(4))).json()
+    assert code in [h["credit_code"] for h in plan["households"]]
+
+    created = await supervision.client.post(
+        "/inspections", json=record([code], [photo]), headers=inspector(4)
+    )
+    assert created.status_code == 201, created.text
+    inspection = created.json()
+    assert inspection["version"] == 1
+    assert inspection["attachments"] == [photo]
+    plan = (await supervision.client.get("/inspection-plan", headers=inspector(4))).json()
+    assert code not in [h["credit_code"] for h in plan["households"]]
+
+    corrected = await supervision.client.post(
+        f"/inspections/{inspection['id']}/corrections",
+        json=record([code], [photo], findings="证照齐全，健康证过期") | {"reason": "漏记健康证"},
+        headers=inspector(4),
+    )
+    assert corrected.status_code == 201, corrected.text
+    assert corrected.json()["version"] == 2
+    versions = corrected.json()["versions"]
+    assert [v["version"] for v in versions] == [2, 1]
+    assert versions[1]["findings"] == "证照齐全"  # the first version stands as it was
+    assert versions[0]["correction_reason"] == "漏记健康证"
+
+    await supervision.bus.wait_for("supervision.inspection.recorded", count=2)
+    recorded = [
+        e
+        for e in supervision.bus.of_type("supervision.inspection.recorded")
+        if e["subject"] == inspection["id"]
+    ]
+    assert [e["data"]["version"] for e in recorded] == [1, 2]
+    assert recorded[0]["data"]["evidence_refs"] == [photo]
+
+    # Someone else's household, someone else's record.
+    refused = await supervision.client.post(
+        "/inspections", json=record([code], []), headers=inspector(5)
+    )
+    assert refused.status_code == 403
+    hidden = await supervision.client.get(f"/inspections/{inspection['id']}", headers=inspector(5))
+    assert hidden.status_code == 404
+    unknown = await supervision.client.post(
+        "/inspections", json=record([code], ["sha256:" + "0" * 64]), headers=inspector(4)
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "body.attachments"
+    backwards = record([code], []) | {"ended_at": "2020-01-01T00:00:00+08:00"}
+    late = await supervision.client.post("/inspections", json=backwards, headers=inspector(4))
+    assert late.status_code == 422
+
+
+async def test_unlicensed_trading_is_published_and_linked_once_licensed(
+    supervision: Supervision,
+) -> None:
+    grid = GRIDS["inspector04"]
+    address = {
+        "text": "示范区金沙路口流动摊点",
+        "community_code": grid["community_codes"][0],
+        "location": {"lon": 104.01, "lat": 30.70},
+    }
+    found = await supervision.client.post(
+        "/unlicensed-findings",
+        json={"address": address, "description": "无照烧烤摊"},
+        headers=inspector(4),
+    )
+    assert found.status_code == 201, found.text
+    finding_id = found.json()["finding_id"]
+    await supervision.bus.wait_for("supervision.unlicensed.found")
+    [event] = [
+        e
+        for e in supervision.bus.of_type("supervision.unlicensed.found")
+        if e["subject"] == finding_id
+    ]
+    assert event["data"]["address"]["community_code"] == grid["community_codes"][0]
+
+    code = new_credit_code()
+    licence = licence_issued(code, lon=104.01, lat=30.70, community=grid["community_codes"][0])
+    await supervision.licensing_publishes(
+        licence.model_copy(update={"finding_id": uuid.UUID(finding_id)}), 1
+    )
+    await supervision.household(code)
+    linked = await supervision.client.get(f"/unlicensed-findings/{finding_id}", headers=AUDITOR)
+    assert linked.json()["credit_code"] == code
+
+
+async def test_case_sources_go_to_enforcement_with_their_evidence(
+    supervision: Supervision,
+) -> None:
+    code = await claimed_household(supervision)
+    photo = (await upload(supervision, PNG, inspector(4))).json()["ref"]
+    transfer = {"credit_code": code, "allegation": "超范围经营", "evidence": [photo]}
+    sent = await supervision.client.post("/case-transfers", json=transfer, headers=inspector(4))
+    assert sent.status_code == 201, sent.text
+    case_source_id = sent.json()["case_source_id"]
+    await supervision.bus.wait_for("supervision.case_source.transferred")
+    [event] = [
+        e
+        for e in supervision.bus.of_type("supervision.case_source.transferred")
+        if e["subject"] == case_source_id
+    ]
+    assert event["data"]["evidence_refs"] == [photo]
+    assert event["data"]["office_code"] == "office-04"
+    missing = transfer | {"evidence": ["sha256:" + "1" * 64]}
+    refused = await supervision.client.post("/case-transfers", json=missing, headers=inspector(4))
+    assert refused.status_code == 422
+    elsewhere = await supervision.client.post(
+        "/case-transfers", json=transfer, headers=inspector(5)
+    )
+    assert elsewhere.status_code == 422  # not a household of theirs
+
+
+async def test_the_file_tells_the_households_story(supervision: Supervision) -> None:
+    code = await claimed_household(supervision)
+    await supervision.client.post("/inspections", json=record([code], []), headers=inspector(4))
+    case_id = uuid.uuid4()
+    penalty = PenaltyDecided(
+        case_id=case_id,
+        credit_code=code,
+        procedure="general",
+        penalty_kinds=("warning", "fine"),
+        fine_amount=Decimal("2000.00"),
+        legal_basis="《食品安全法》第一百二十六条",
+        source_department="supervision",
+        decided_at=datetime.now(UTC),
+    )
+    report = ReportTransferred(
+        report_id=uuid.uuid4(),
+        case_source_id=uuid.uuid4(),
+        credit_code=code,
+        allegation="销售过期食品",
+        transferred_at=datetime.now(UTC),
+    )
+    await supervision.other_service_publishes(penalty, "enforcement")
+    await supervision.other_service_publishes(report, "complaints")
+
+    async def complete() -> bool:
+        answer = await supervision.client.get(f"/households/{code}/file", headers=inspector(4))
+        kinds = {entry["kind"] for entry in answer.json()["entries"]}
+        return {"penalty", "complaint"} <= kinds
+
+    await wait_until(complete, within=10)
+    entries = (await supervision.client.get(f"/households/{code}/file", headers=AUDITOR)).json()[
+        "entries"
+    ]
+    kinds = [entry["kind"] for entry in entries]
+    assert kinds[:3] == ["licence", "assignment", "claim"]
+    assert {"inspection", "penalty", "complaint"} <= set(kinds)
+    penalty_entry = next(e for e in entries if e["kind"] == "penalty")
+    assert penalty_entry["fine_amount"] == "2000.00"
+    hidden = await supervision.client.get(f"/households/{code}/file", headers=inspector(5))
+    assert hidden.status_code == 404

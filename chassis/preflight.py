@@ -1,10 +1,13 @@
-"""`python -m chassis.preflight`: stop `make run` at once if RabbitMQ is not there."""
+"""`python -m chassis.preflight`: stop `make run` at once if RabbitMQ is not there or hung."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import sys
 from urllib.parse import urlsplit
+
+import aio_pika
 
 from chassis.settings import load_settings
 
@@ -14,25 +17,49 @@ HOW_TO_START = (
 )
 
 
-def broker_reachable(bus_url: str, timeout: float = 3.0) -> tuple[bool, str]:
-    """Whether a TCP connection to the broker of `bus_url` opens; and where it looked."""
+def broker_address(bus_url: str) -> tuple[str, int]:
+    """The host and port of the broker of `bus_url`."""
     parts = urlsplit(bus_url)
-    host = parts.hostname or "127.0.0.1"
-    port = parts.port or (5671 if parts.scheme == "amqps" else 5672)
-    where = f"{host}:{port}"
+    return parts.hostname or "127.0.0.1", parts.port or (5671 if parts.scheme == "amqps" else 5672)
+
+
+def broker_reachable(bus_url: str, timeout: float = 3.0) -> bool:
+    """Whether a TCP connection to the broker opens."""
     try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True, where
+        with socket.create_connection(broker_address(bus_url), timeout=timeout):
+            return True
     except OSError:
-        return False, where
+        return False
+
+
+async def broker_answers(bus_url: str, within: float = 10.0) -> bool:
+    """Whether the broker completes an AMQP handshake in time.
+
+    A broker can accept TCP and never answer (seen on this machine): every
+    service would then wait on it forever without a word.
+    """
+    try:
+        connection = await asyncio.wait_for(aio_pika.connect(bus_url), within)
+    except (TimeoutError, OSError, aio_pika.exceptions.AMQPError):
+        return False
+    await connection.close()
+    return True
 
 
 def main() -> int:
     """Exit 0 when the broker answers, 1 with one explanatory line when it does not."""
     settings = load_settings("launcher")
-    reachable, where = broker_reachable(settings.bus_url)
-    if not reachable:
-        print(f"shijian: no RabbitMQ at {where} (BUS_URL); {HOW_TO_START}.", file=sys.stderr)
+    host, port = broker_address(settings.bus_url)
+    if not broker_reachable(settings.bus_url):
+        print(f"shijian: no RabbitMQ at {host}:{port} (BUS_URL); {HOW_TO_START}.", file=sys.stderr)
+        return 1
+    if not asyncio.run(broker_answers(settings.bus_url)):
+        print(
+            f"shijian: RabbitMQ at {host}:{port} accepts connections but does not complete an"
+            " AMQP handshake (wrong credentials in BUS_URL, or a hung broker: restart it with"
+            " `rabbitmqctl stop; rabbitmq-server -detached`).",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -24,6 +24,7 @@ from chassis.app import ServiceSpec, create_service_app
 from chassis.bus import Topology
 from chassis.bus.topology import declare_exchanges
 from chassis.migrations import alembic_config, upgrade
+from chassis.preflight import broker_answers
 from chassis.settings import Settings
 from contracts import MEDIA_TYPE, Envelope
 
@@ -43,21 +44,12 @@ async def bus_prefix() -> AsyncIterator[str]:
     under it are deleted, so quorum queues do not pile up on the shared broker run after run.
     """
     prefix = f"test-{RUN_ID}"
-    await broker_answers()
+    # A broker that accepts TCP and never answers would make every bus test wait out its own
+    # timeout, and the run CI's whole budget: stop at once instead.
+    if not await broker_answers(BUS_URL, within=15):
+        pytest.exit(f"RabbitMQ at {BUS_URL} does not complete an AMQP handshake", 3)
     yield prefix
     await delete_broker_objects(prefix)
-
-
-async def broker_answers() -> None:
-    """Stop the run at once when RabbitMQ accepts TCP but never completes the AMQP handshake.
-
-    Without this every bus test would wait out its own timeout, and the run CI's whole budget.
-    """
-    try:
-        connection = await asyncio.wait_for(aio_pika.connect(BUS_URL), timeout=15)
-    except (TimeoutError, OSError, aio_pika.exceptions.AMQPError) as error:
-        pytest.exit(f"RabbitMQ at {BUS_URL} does not answer an AMQP handshake: {error!r}", 3)
-    await connection.close()
 
 
 def broker_names(kind: str, prefix: str) -> list[str]:

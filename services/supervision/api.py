@@ -1,9 +1,10 @@
-"""Supervision routes: the map, households and their claims, position agents."""
+"""Supervision routes: the map, households, claims, position agents, inspections, findings."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
@@ -22,6 +23,7 @@ from services.supervision.schemas import (
     CaseTransferIn,
     CaseTransferOut,
     DelegationIn,
+    DelegationList,
     DelegationOut,
     FindingOut,
     GridChange,
@@ -81,9 +83,8 @@ SupervisionDep = Annotated[Supervision, Depends(supervision)]
 GridMapDep = Annotated[GridMap, Depends(grid_map)]
 InspectionsDep = Annotated[Inspections, Depends(inspections)]
 FindingsDep = Annotated[Findings, Depends(findings)]
-StreetStaff = Annotated[
-    Principal, require_roles("grid_inspector", "office_head")
-]  # those who work in the street and their heads
+# Those who work in the street, and their heads.
+StreetStaff = Annotated[Principal, require_roles("grid_inspector", "office_head")]
 Sha256Path = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -204,6 +205,18 @@ async def delegate(
     return await use.delegate(
         uow, principal, officer=body.officer, agent=body.agent, start=body.start, end=body.end
     )
+
+
+@router.get("/delegations", response_model=DelegationList)
+async def list_delegations(
+    principal: Staff,
+    use: SupervisionDep,
+    uow: UnitOfWorkDep,
+    on: Annotated[date | None, Query(description="running on this day (default: any)")] = None,
+) -> dict[str, Any]:
+    """Who stands in for whom: an inspector's own (as officer or agent), everyone's for heads,
+    auditors and admins."""
+    return {"delegations": await use.delegations(uow.connection, principal, on=on)}
 
 
 @router.get(

@@ -174,6 +174,12 @@ class DelegationOut(BaseModel):
     created_at: datetime
 
 
+class DelegationList(BaseModel):
+    """Delegations, the latest start first."""
+
+    delegations: list[DelegationOut]
+
+
 class AttachmentOut(BaseModel):
     """A stored attachment; cite it by `ref` in records and case transfers."""
 

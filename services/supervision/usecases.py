@@ -580,6 +580,24 @@ class Supervision:
         await uow.commit()
         return row
 
+    async def delegations(
+        self, connection: AsyncConnection, principal: Principal, *, on: date | None
+    ) -> list[dict[str, Any]]:
+        """The delegations the caller may know of, running on `on` if given."""
+        statement = sa.select(delegations).order_by(
+            delegations.c.start.desc(), delegations.c.officer
+        )
+        if not principal.has_any("office_head", "auditor", "admin"):
+            statement = statement.where(
+                sa.or_(
+                    delegations.c.officer == principal.subject,
+                    delegations.c.agent == principal.subject,
+                )
+            )
+        if on is not None:
+            statement = statement.where(delegations.c.start <= on, delegations.c.end >= on)
+        return [row._asdict() for row in await connection.execute(statement)]
+
     @staticmethod
     async def _history(
         connection: AsyncConnection,

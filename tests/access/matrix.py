@@ -356,6 +356,7 @@ MATRIX: tuple[Rule, ...] = (
             "end": "2026-01-02",
         },
     ),
+    Rule("supervision", "GET", "/delegations", STAFF),
     Rule(
         "supervision",
         "GET",

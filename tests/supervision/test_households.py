@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import httpx
 import sqlalchemy as sa
 
 from chassis.db import Database
@@ -364,6 +365,35 @@ async def test_a_delegation_ending_before_it_starts_is_refused_naming_the_field(
     assert answer.status_code == 422
     assert answer.headers["content-type"] == "application/problem+json"
     assert [error["field"] for error in answer.json()["errors"]] == ["body.end"]
+
+
+async def test_each_finds_the_delegations_they_are_part_of(supervision: Supervision) -> None:
+    today = shanghai_today()
+    running = {"officer": "inspector11", "agent": "inspector12", "start": str(today)}
+    later = {"officer": "inspector11", "agent": "inspector13"}
+    for body in (
+        running | {"end": str(today)},
+        later | {"start": str(today + timedelta(days=7)), "end": str(today + timedelta(days=9))},
+    ):
+        answer = await supervision.client.post("/delegations", json=body, headers=ADMIN)
+        assert answer.status_code == 201, answer.text
+
+    def pairs(answer: httpx.Response) -> set[tuple[str, str]]:
+        assert answer.status_code == 200, answer.text
+        return {(d["officer"], d["agent"]) for d in answer.json()["delegations"]}
+
+    mine = await supervision.client.get("/delegations", headers=inspector(11))
+    assert pairs(mine) == {("inspector11", "inspector12"), ("inspector11", "inspector13")}
+    today_only = await supervision.client.get(
+        "/delegations", params={"on": str(today)}, headers=inspector(11)
+    )
+    assert pairs(today_only) == {("inspector11", "inspector12")}
+    as_agent = await supervision.client.get("/delegations", headers=inspector(13))
+    assert pairs(as_agent) == {("inspector11", "inspector13")}
+    outsider = await supervision.client.get("/delegations", headers=inspector(14))
+    assert pairs(outsider) == set()
+    everyone = await supervision.client.get("/delegations", headers=AUDITOR)
+    assert {("inspector11", "inspector12"), ("inspector11", "inspector13")} <= pairs(everyone)
 
 
 async def test_a_former_agent_no_longer_sees_the_officers_households(

@@ -161,12 +161,13 @@ class TokenVerifier:
         """Verify with exactly `keys` from now on (the gateway, after a key rotation)."""
         self._keys = dict(keys)
 
-    async def _refresh(self) -> None:
-        # Fetch the key set again at most every 30 s, so a forged `kid` cannot hammer the gateway.
-        if self._jwks_url is None or time.monotonic() - self._fetched_at < _JWKS_REFRESH_SECONDS:
+    async def _refresh(self, kid: str | None) -> None:
+        if self._jwks_url is None:
             return
+        # Callers wait for a fetch in flight (the first requests after start all need it), and
+        # the key set is fetched at most every 30 s, so a forged `kid` cannot hammer the gateway.
         async with self._lock:
-            if time.monotonic() - self._fetched_at < _JWKS_REFRESH_SECONDS:
+            if kid in self._keys or time.monotonic() - self._fetched_at < _JWKS_REFRESH_SECONDS:
                 return
             self._fetched_at = time.monotonic()
             async with httpx.AsyncClient(timeout=5.0) as client:
@@ -177,7 +178,7 @@ class TokenVerifier:
     async def _key(self, kid: str | None) -> Any:
         if kid not in self._keys:
             try:
-                await self._refresh()
+                await self._refresh(kid)
             except (httpx.HTTPError, ValueError) as error:
                 raise Problem("unavailable", 503, f"Key set unreachable: {error}") from error
         if kid in self._keys:

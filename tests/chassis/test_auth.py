@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import FastAPI
 
 from chassis.auth import TokenVerifier, dev_private_key, mint_token
 from services.complaints.app import spec as complaints
@@ -19,6 +21,7 @@ from services.enforcement.app import spec as enforcement
 from services.licensing.app import spec as licensing
 from services.qms.app import spec as qms
 from services.supervision.app import spec as supervision
+from tests.conftest import serving
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -173,6 +176,32 @@ async def test_es256_tokens_verify_against_a_jwks() -> None:
     token = mint_token(subject="u", roles=["auditor"], key=key, key_id="k1", algorithm="ES256")
     principal = await verifier.verify(token)
     assert principal.subject == "u" and principal.roles == frozenset({"auditor"})
+
+
+async def test_requests_arriving_during_the_first_key_fetch_wait_for_it() -> None:
+    key = Ed25519PrivateKey.generate()
+    jwk = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(key.public_key()))
+    fetches = 0
+    jwks = FastAPI()
+
+    @jwks.get("/.well-known/jwks.json")
+    async def key_set() -> dict[str, Any]:
+        nonlocal fetches
+        fetches += 1
+        await asyncio.sleep(0.3)  # a gateway busy at start-up
+        return {"keys": [jwk | {"kid": "k1", "alg": "EdDSA", "use": "sig"}]}
+
+    async with serving(jwks) as url:
+        verifier = TokenVerifier(
+            issuer="shijian-gateway",
+            audience="shijian",
+            keys={},
+            jwks_url=f"{url}/.well-known/jwks.json",
+        )
+        token = mint_token(subject="u", roles=["auditor"], key=key, key_id="k1")
+        principals = await asyncio.gather(*(verifier.verify(token) for _ in range(20)))
+    assert [p.subject for p in principals] == ["u"] * 20
+    assert fetches == 1
 
 
 @pytest.mark.parametrize(

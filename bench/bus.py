@@ -947,11 +947,7 @@ def main(argv: list[str] | None = None) -> None:
         latency_fraction=args.latency_fraction,
     )
     summary = run(main_async(options), options.loop)
-    for line in [*describe(options, summary), *summary.lines]:
-        print(line)
-    for leftover in summary.leftovers:
-        print(f"!! not cleaned up: {leftover}")
-    print(summary.json_line(), flush=True)
+    summary.print_report(describe(options, summary))
 
 
 if __name__ == "__main__":

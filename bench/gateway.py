@@ -519,11 +519,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     options = Options(seconds=args.seconds, warmup=args.warmup, connections=args.connections)
     summary, phases = asyncio.run(main_async(options))
-    for line in [*describe(options, phases, summary), *summary.lines]:
-        print(line)
-    for leftover in summary.leftovers:
-        print(f"!! not cleaned up: {leftover}")
-    print(summary.json_line(), flush=True)
+    summary.print_report(describe(options, phases, summary))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -41,3 +42,12 @@ class Summary:
                 "met": self.met(),
             }
         )
+
+    def print_report(self, description: Iterable[str]) -> None:
+        """Print the description and the summary's own lines, what was left behind, and last
+        the JSON line."""
+        for line in [*description, *self.lines]:
+            print(line)
+        for leftover in self.leftovers:
+            print(f"!! not cleaned up: {leftover}")
+        print(self.json_line(), flush=True)

@@ -17,6 +17,8 @@ from contracts.values import CreditCode, InvalidCodeError
 from services.supervision.tables import households, offices
 
 REQUIRED = ("credit_code", "name", "entity_type", "operator_name", "address_text", "community_code")
+# A register file's columns: the required ones, then those a line may leave empty.
+COLUMNS = (*REQUIRED, "lon", "lat", "business_scope", "office_code")
 ENTITY_TYPES = frozenset(get_args(EntityType))
 NAME_MAX = cast(sa.String, households.c.name.type).length or 200
 OPERATOR_MAX = cast(sa.String, households.c.operator_name.type).length or 100

@@ -28,7 +28,7 @@ from services.supervision.app import spec
 from services.supervision.domain import LicenceFact
 from services.supervision.grids import GridMap
 from services.supervision.onboarding import Outcome, onboard
-from services.supervision.register import ImportRefusedError
+from services.supervision.register import COLUMNS, ImportRefusedError
 from services.supervision.settings import SupervisionSettings
 from services.supervision.tables import (
     claim_overdue,
@@ -44,18 +44,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # Two grids side by side, sharing the border lon = 104.01; WEST has the lower id.
 WEST = "510106001001001"
 EAST = "510106001001002"
-FIELDS = [
-    "credit_code",
-    "name",
-    "entity_type",
-    "operator_name",
-    "address_text",
-    "community_code",
-    "lon",
-    "lat",
-    "business_scope",
-    "office_code",
-]
 _sequence = iter(range(7_000_000, 8_000_000))
 
 
@@ -164,7 +152,7 @@ def cases() -> tuple[list[dict[str, Any]], dict[str, str]]:
 
 def write_csv(path: Path, lines: list[dict[str, Any]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, fieldnames=FIELDS)
+        writer = csv.DictWriter(file, fieldnames=COLUMNS)
         writer.writeheader()
         for line in lines:
             scope = ";".join(line["business_scope"])

@@ -1,0 +1,244 @@
+"""Enforcement's rules, without I/O: where a case source goes, the legal clocks of a case, the
+steps of a case, what an on-the-spot penalty may be, and the late-payment surcharge."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Literal
+
+from chassis.legalclock import Deadline, Interval, WorkdayCalendar, compute_deadline
+
+# -- case sources --------------------------------------------------------------------------
+
+# Departments whose case sources arrive as events, and those with no service here, whose
+# staff enter them by hand (POST /case-sources).
+EVENT_DEPARTMENTS = ("supervision", "licensing", "complaints")
+HAND_DEPARTMENTS = ("trademark", "advertising", "market")
+SourceDepartment = Literal[
+    "supervision", "licensing", "complaints", "trademark", "advertising", "market"
+]
+
+# Each area's cases go to its linked section of the Fair Trade Enforcement sub-bureau.
+SECTION_OF_AREA = {1: "section-1", 2: "section-2"}
+
+
+def section_for(area: int | None) -> str | None:
+    """The section that takes the cases of an office's area; None when the area is unknown
+    (the case source then waits for the sub-bureau's head to route it)."""
+    return None if area is None else SECTION_OF_AREA.get(area)
+
+
+class CaseSourceStatus(StrEnum):
+    """Where a case source stands: waiting for the decision whether to file, or decided."""
+
+    RECEIVED = "received"
+    FILED = "filed"
+    DECLINED = "declined"
+
+
+def verify_deadline(
+    received_on: date,
+    *,
+    extended: bool = False,
+    testing: Sequence[Interval] = (),
+    calendar: WorkdayCalendar | None = None,
+) -> Deadline:
+    """Decide whether to file within 15 working days of receipt, +15 once with approval,
+    testing and appraisal time excluded (SAMR Administrative Penalty Procedure Provisions
+    art. 18)."""
+    return compute_deadline(
+        "enforcement.verify",
+        received_on,
+        extensions=1 if extended else 0,
+        excluded=testing,
+        calendar=calendar,
+    )
+
+
+# -- cases ---------------------------------------------------------------------------------
+
+# At least two certified officers handle every case (Administrative Penalty Law art. 42).
+MIN_HANDLERS = 2
+
+
+def handlers_problem(handlers: Sequence[str]) -> str | None:
+    """Why these handlers cannot take a case, or None."""
+    if len(set(handlers)) < MIN_HANDLERS:
+        return f"a case needs at least {MIN_HANDLERS} different certified handlers"
+    return None
+
+
+class CaseStatus(StrEnum):
+    """The steps of a general-procedure case, in order."""
+
+    FILED = "filed"  # 立案: the supervision notice is due before anything else
+    INVESTIGATING = "investigating"  # the notice is delivered: records may be added
+    DECIDED = "decided"  # the penalty decision is made: a return visit is due
+    CLOSED = "closed"  # the return visit is recorded
+
+
+class CaseStepError(Exception):
+    """A step the case's state does not allow (a 409 for the officer)."""
+
+
+# What each step needs the case to be in, and where it leaves it.
+_STEPS: dict[str, tuple[frozenset[CaseStatus], CaseStatus]] = {
+    "notice": (frozenset({CaseStatus.FILED}), CaseStatus.INVESTIGATING),
+    "investigation_record": (frozenset({CaseStatus.INVESTIGATING}), CaseStatus.INVESTIGATING),
+    "decision": (frozenset({CaseStatus.INVESTIGATING}), CaseStatus.DECIDED),
+    "return_visit": (frozenset({CaseStatus.DECIDED}), CaseStatus.CLOSED),
+}
+_WHY = {
+    "notice": "the supervision notice has already been delivered",
+    "investigation_record": (
+        "the enforcement supervision notice (执法监督告知书) must be delivered before any"
+        " investigation record"
+    ),
+    "decision": "a decision needs the notice delivered and comes once",
+    "return_visit": "a return visit follows the decision, once",
+}
+
+
+def next_status(status: CaseStatus, step: str) -> CaseStatus:
+    """The case's status after `step`; CaseStepError when its status does not allow it."""
+    allowed, after = _STEPS[step]
+    if status not in allowed:
+        raise CaseStepError(f"{_WHY[step]} (the case is {status})")
+    return after
+
+
+def decision_deadline(
+    filed_on: date,
+    *,
+    extensions: int = 0,
+    collective_days: int | None = None,
+    stopped: Sequence[Interval] = (),
+    calendar: WorkdayCalendar | None = None,
+) -> Deadline:
+    """Decide within 90 days of filing, +30 with approval, beyond that as a recorded collective
+    decision sets; suspensions, hearings and testing do not count (Administrative Penalty Law
+    art. 60; SAMR provisions)."""
+    return compute_deadline(
+        "enforcement.decide",
+        filed_on,
+        extensions=extensions,
+        excluded=stopped,
+        beyond_length=collective_days,
+        calendar=calendar,
+    )
+
+
+DecisionKind = Literal["warning", "fine", "confiscation", "order_to_correct"]
+
+
+def publicity_deadline(
+    decided_on: date, kinds: Sequence[DecisionKind], calendar: WorkdayCalendar | None = None
+) -> Deadline | None:
+    """Publish a general-procedure penalty within 20 working days (SAMR Order 45); a warning
+    alone is not published."""
+    if set(kinds) <= {"warning"}:
+        return None
+    return compute_deadline("enforcement.publicity", decided_on, calendar=calendar)
+
+
+def withdrawal_deadline(changed_on: date, calendar: WorkdayCalendar | None = None) -> Deadline:
+    """Withdraw a published penalty within 3 working days of its change or annulment."""
+    return compute_deadline("enforcement.publicity_withdraw", changed_on, calendar=calendar)
+
+
+DeadlineState = Literal["overdue", "due_soon", "on_time"]
+
+
+def deadline_state(due: date, today: date, soon_days: int) -> DeadlineState:
+    """Overdue once `today` is past the due day; due soon within `soon_days` of it."""
+    if today > due:
+        return "overdue"
+    if (due - today).days <= soon_days:
+        return "due_soon"
+    return "on_time"
+
+
+# -- penalties -----------------------------------------------------------------------------
+
+CENT = Decimal("0.01")
+
+
+def late_payment_surcharge(
+    fine: Decimal, due: date, today: date, daily_rate: Decimal = Decimal("0.03")
+) -> Decimal:
+    """加处罚款: 3% of the fine for each day past its due day, never more than the fine
+    (Administrative Penalty Law art. 72)."""
+    days_late = max((today - due).days, 0)
+    return min(fine * daily_rate * days_late, fine).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+PartyKind = Literal["citizen", "organisation"]
+
+
+@dataclass(frozen=True)
+class OnTheSpotLimits:
+    """The simple procedure's limits (Administrative Penalty Law art. 51 and 68), settings."""
+
+    citizen_fine_max: Decimal = Decimal(200)
+    organisation_fine_max: Decimal = Decimal(3000)
+    cash_max: Decimal = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a request cannot be granted, naming the field at fault."""
+
+    field: str
+    message: str
+
+
+def on_the_spot_refusal(
+    party: PartyKind,
+    kind: str,
+    amount: Decimal | None,
+    collected_on_spot: bool,
+    limits: OnTheSpotLimits,
+) -> Refusal | None:
+    """Why an on-the-spot penalty may not be imposed as asked, or None when it may."""
+    if kind == "warning":
+        return _warning_refusal(amount, collected_on_spot)
+    if kind == "fine":
+        return _fine_refusal(party, amount, collected_on_spot, limits)
+    return Refusal(
+        "penalty.kind",
+        "only a warning or a fine may be imposed on the spot; transfer the case for the general"
+        " procedure",
+    )
+
+
+def _warning_refusal(amount: Decimal | None, collected_on_spot: bool) -> Refusal | None:
+    if amount is not None:
+        return Refusal("penalty.amount", "a warning carries no amount")
+    if collected_on_spot:
+        return Refusal("collected_on_spot", "a warning collects nothing")
+    return None
+
+
+def _fine_refusal(
+    party: PartyKind, amount: Decimal | None, collected_on_spot: bool, limits: OnTheSpotLimits
+) -> Refusal | None:
+    if amount is None or amount <= 0:
+        return Refusal("penalty.amount", "a fine needs an amount above zero")
+    cap = limits.citizen_fine_max if party == "citizen" else limits.organisation_fine_max
+    if amount > cap:
+        return Refusal(
+            "penalty.amount",
+            f"an on-the-spot fine on a {party} is at most {cap} CNY (Administrative Penalty Law"
+            " art. 51); transfer the case for the general procedure",
+        )
+    if collected_on_spot and amount > limits.cash_max:
+        return Refusal(
+            "collected_on_spot",
+            f"cash is collected on the spot only up to {limits.cash_max} CNY (Administrative"
+            " Penalty Law art. 68); the party pays at the bank",
+        )
+    return None

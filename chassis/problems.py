@@ -13,6 +13,8 @@ from chassis.observability import request_id
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
+# A route's `responses` entry for an error answered as problem+json (for the OpenAPI).
+PROBLEM: dict[str, Any] = {"content": {PROBLEM_MEDIA_TYPE: {}}}
 
 # Every kind of error has a stable type URI, documented in docs/problems.md.
 PROBLEM_TITLES: dict[str, str] = {

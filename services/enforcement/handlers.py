@@ -1,5 +1,68 @@
 """Events the enforcement service reacts to (registered with `@handlers.on(Contract)`)."""
 
 from chassis.bus import HandlerRegistry
+from chassis.uow import UnitOfWork
+from contracts import Envelope
+from contracts.complaints import ReportTransferred
+from contracts.licensing import LicensingCaseSourceTransferred
+from contracts.shapes import CaseSourceTransfer
+from contracts.supervision import HouseholdAssigned, SupervisionCaseSourceTransferred
+from services.enforcement import intake
 
 handlers = HandlerRegistry("enforcement")
+
+
+def _transfer(event: CaseSourceTransfer, department: str, office: str | None) -> intake.Transfer:
+    return intake.Transfer(
+        id=event.case_source_id,
+        source_department=department,
+        credit_code=event.credit_code,
+        allegation=event.allegation,
+        evidence=event.evidence_refs,
+        office_id=office,
+        transferred_by=event.transferred_by,
+        transferred_at=event.transferred_at,
+    )
+
+
+@handlers.on(SupervisionCaseSourceTransferred)
+async def supervision_case_source(
+    uow: UnitOfWork, event: SupervisionCaseSourceTransferred, envelope: Envelope
+) -> None:
+    """An office transferred what its inspectors found: to the section of its area."""
+    await intake.receive(uow, _transfer(event, "supervision", event.office_code))
+
+
+@handlers.on(LicensingCaseSourceTransferred)
+async def licensing_case_source(
+    uow: UnitOfWork, event: LicensingCaseSourceTransferred, envelope: Envelope
+) -> None:
+    """The registration window transferred a case source: to the business's office's section."""
+    await intake.receive(uow, _transfer(event, "licensing", None))
+
+
+@handlers.on(ReportTransferred)
+async def complaints_case_source(
+    uow: UnitOfWork, event: ReportTransferred, envelope: Envelope
+) -> None:
+    """A 12315 report became a case source (never with the reporter's identity)."""
+    transfer = intake.Transfer(
+        id=event.case_source_id,
+        source_department="complaints",
+        source_ref=str(event.report_id),
+        credit_code=event.credit_code,
+        allegation=event.allegation,
+        evidence=(),
+        office_id=event.office_code,
+        transferred_by="complaints",
+        transferred_at=event.transferred_at,
+    )
+    await intake.receive(uow, transfer)
+
+
+@handlers.on(HouseholdAssigned)
+async def household_assigned(uow: UnitOfWork, event: HouseholdAssigned, envelope: Envelope) -> None:
+    """Which office supervises a business: where its case sources go."""
+    await intake.note_business_office(
+        uow.connection, event.credit_code, event.office_code, event.assigned_at
+    )

@@ -1,5 +1,47 @@
 """Tables of the enforcement service (its own database; no other service reads them)."""
 
+import sqlalchemy as sa
+
 from chassis.db import new_metadata
 
 metadata = new_metadata()
+
+# The bureau's offices and their areas, loaded from the shared seed at start.
+offices = sa.Table(
+    "offices",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("area", sa.Integer, nullable=False),
+)
+
+# Which office supervises each business, as supervision's assignments say.
+business_offices = sa.Table(
+    "business_offices",
+    metadata,
+    sa.Column("credit_code", sa.String(18), primary_key=True),
+    sa.Column("office_id", sa.String(64), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# 案源: keyed by the transferring department's own id, so a repeated transfer is one source.
+case_sources = sa.Table(
+    "case_sources",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("source_department", sa.String(20), nullable=False),
+    sa.Column("source_ref", sa.String(64), nullable=True),  # e.g. the complaints report id
+    sa.Column("credit_code", sa.String(18), nullable=True),
+    sa.Column("allegation", sa.Text, nullable=False),
+    sa.Column("evidence", sa.JSON, nullable=False),
+    sa.Column("office_id", sa.String(64), nullable=True),  # its case team's office
+    sa.Column("section", sa.String(20), nullable=True),  # None: waiting to be routed by hand
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("verify_deadline", sa.JSON, nullable=False),  # the legal clock's Deadline
+    sa.Column("verify_due", sa.Date, nullable=False),
+    sa.Column("transferred_by", sa.String(64), nullable=False),
+    sa.Column("transferred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_case_sources_section_status", "section", "status", "verify_due"),
+    sa.Index("ix_case_sources_credit_code", "credit_code"),
+)

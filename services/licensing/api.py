@@ -11,7 +11,7 @@ from pydantic import Field
 
 from chassis.auth import PartnerPrincipal, Principal, require_roles
 from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
-from chassis.problems import PROBLEM_MEDIA_TYPE
+from chassis.problems import PROBLEM
 from chassis.schemas import RequestModel
 from chassis.uow import UnitOfWorkDep, unit_of_work_factory
 from contracts.licensing import ApplicationKind, EntityType
@@ -42,7 +42,6 @@ from services.licensing.schemas import (
 from services.licensing.usecases import Licensing
 from services.licensing.webhooks.push import webhook_due
 
-PROBLEM: dict[str, Any] = {"content": {PROBLEM_MEDIA_TYPE: {}}}
 Clerk = Annotated[Principal, require_roles("licensing_clerk")]
 Reader = Annotated[Principal, require_roles("licensing_clerk", "auditor")]
 ApplicationId = Annotated[uuid.UUID, Path(description="The application's id")]

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 
 from chassis.auth import Principal, require_roles
-from chassis.problems import PROBLEM_MEDIA_TYPE
+from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
 from contracts.values import CreditCode
 from services.supervision.findings import Findings
@@ -44,7 +44,6 @@ from services.supervision.schemas import (
 )
 from services.supervision.usecases import Supervision
 
-PROBLEM: dict[str, Any] = {"content": {PROBLEM_MEDIA_TYPE: {}}}
 Admin = Annotated[Principal, require_roles("admin")]
 Staff = Annotated[Principal, require_roles("grid_inspector", "office_head", "auditor", "admin")]
 Head = Annotated[Principal, require_roles("office_head", "admin")]

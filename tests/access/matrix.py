@@ -71,10 +71,12 @@ CLERK_READERS = frozenset({"licensing_clerk", "auditor"})
 PARTNER = frozenset({"partner_agency"})
 SAMPLE_USER = "sample01"
 STAFF = frozenset({"grid_inspector", "office_head", "auditor", "admin"})
-SAMPLE_OFFICE = "office-01"  # every staff token of the matrix is of this office
+SAMPLE_OFFICE = "office-01"  # of every staff token but the enforcement officer's
 SAMPLE_GRID = "510106001001001"
 INSPECTOR = frozenset({"grid_inspector"})
 STREET = frozenset({"grid_inspector", "office_head"})
+SUB_BUREAU_READERS = frozenset({"enforcement_officer", "auditor", "admin"})
+SAMPLE_SECTION = "section-1"  # the matrix's enforcement officer's section (area 1's)
 # The smallest thing that passes for a PNG: attachments are recognised by their first bytes.
 PNG_SAMPLE = b"\x89PNG\r\n\x1a\n" + bytes(32)
 INSPECTION_SAMPLE: dict[str, Any] = {
@@ -421,6 +423,22 @@ MATRIX: tuple[Rule, ...] = (
             "allegation": "超范围经营",
             "evidence": ["sha256:{sha256}"],
         },
+    ),
+    # Enforcement: case sources, within one's section.
+    Rule(
+        "enforcement",
+        "POST",
+        "/case-sources",
+        frozenset({"enforcement_officer", "admin"}),
+        body={"source_department": "trademark", "allegation": "销售假冒注册商标的商品"},
+    ),
+    Rule("enforcement", "GET", "/case-sources", SUB_BUREAU_READERS),
+    Rule(
+        "enforcement",
+        "GET",
+        "/case-sources/{case_source_id}",
+        SUB_BUREAU_READERS,
+        "/case-sources/{case_source}",
     ),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(

@@ -76,6 +76,14 @@ async def street_samples(
     return {"sha256": sha256, "inspection_id": inspection_id, "finding_id": finding_id}
 
 
+async def enforcement_samples(client: httpx.AsyncClient, admin: dict[str, str]) -> dict[str, str]:
+    """A case source of the sample office's area, so of the matrix officer's section."""
+    body = {"source_department": "market", "allegation": "强买强卖", "office_id": SAMPLE_OFFICE}
+    answer = await client.post("/api/enforcement/case-sources", json=body, headers=admin)
+    assert answer.status_code == 201, answer.text
+    return {"case_source": answer.json()["id"]}
+
+
 async def licensing_samples(client: httpx.AsyncClient, clerk: dict[str, str]) -> dict[str, str]:
     """Applications in each state a clerk's step needs, a licence, and a health request."""
     made = 0

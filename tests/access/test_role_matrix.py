@@ -17,12 +17,15 @@ from gateway.settings import GatewaySettings
 from tests.access.matrix import (
     MATRIX,
     ROLE_ORDER,
+    SAMPLE_OFFICE,
+    SAMPLE_SECTION,
     SAMPLE_USER,
     Rule,
     person_of,
     render_markdown,
 )
 from tests.access.samples import (
+    enforcement_samples,
     household_samples,
     licensing_samples,
     street_samples,
@@ -69,11 +72,12 @@ def token_for(identity: Identity, role: str) -> str:
     """A token of the matrix's person holding `role` (the same person at every call)."""
     key = identity.keys.active
     partner = role == "partner_agency"
+    office = SAMPLE_SECTION if role == "enforcement_officer" else SAMPLE_OFFICE
     return mint_token(
         subject=person_of(role),
         roles=[role],
         kind="partner" if partner else "staff",
-        office=None if partner else "office-01",
+        office=None if partner else office,
         agency="health" if partner else None,
         key=key.private_key,
         key_id=key.kid,
@@ -154,6 +158,7 @@ async def test_each_role_gets_what_the_matrix_says(
         clerk = {"Authorization": f"Bearer {token_for(identity, 'licensing_clerk')}"}
         samples = await supervision_samples(client, admin)
         samples |= await licensing_samples(client, clerk)
+        samples |= await enforcement_samples(client, admin)
         await household_samples(client, admin, samples["credit_code"])
         inspector = {"Authorization": f"Bearer {token_for(identity, 'grid_inspector')}"}
         samples |= await street_samples(client, inspector, samples["credit_code"])

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response
 from fastapi.responses import JSONResponse
 
 from chassis.auth import PartnerPrincipal, Principal, require_roles
-from chassis.problems import PROBLEM_MEDIA_TYPE
+from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
 from services.licensing.webhooks import usecases
 from services.licensing.webhooks.schemas import (
@@ -21,7 +21,6 @@ from services.licensing.webhooks.schemas import (
     WebhookRegistration,
 )
 
-PROBLEM: dict[str, Any] = {"content": {PROBLEM_MEDIA_TYPE: {}}}
 # The answer carries the signing secret: no cache may keep it.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 

@@ -1,0 +1,55 @@
+"""Enforcement routes: case sources from every department."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from chassis.auth import Principal, require_roles
+from chassis.problems import PROBLEM
+from chassis.uow import UnitOfWorkDep
+from services.enforcement import intake
+from services.enforcement.schemas import CaseSourceIn, CaseSourceList, CaseSourceOut
+
+router = APIRouter(tags=["enforcement"], responses={403: PROBLEM})
+
+# The sub-bureau's officers act within their section (their token's office); auditors read.
+Officer = Annotated[Principal, require_roles("enforcement_officer", "admin")]
+Reader = Annotated[Principal, require_roles("enforcement_officer", "auditor", "admin")]
+
+
+@router.post(
+    "/case-sources", status_code=201, response_model=CaseSourceOut, responses={422: PROBLEM}
+)
+async def hand_in_case_source(
+    body: CaseSourceIn, principal: Officer, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """A case source from trademark, advertising or market, entered at the sub-bureau's desk."""
+    return await intake.receive_by_hand(uow, principal, body.model_dump(mode="json"))
+
+
+@router.get("/case-sources", response_model=CaseSourceList)
+async def list_case_sources(
+    principal: Reader,
+    uow: UnitOfWorkDep,
+    status: Annotated[str | None, Query(pattern="^(received|filed|declined)$")] = None,
+    unrouted: Annotated[bool, Query(description="only those no section took yet")] = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    """One's section's case sources, the soonest verification deadline first."""
+    found = await intake.list_case_sources(
+        uow.connection, principal, status=status, unrouted=unrouted, limit=limit
+    )
+    return {"case_sources": found}
+
+
+@router.get(
+    "/case-sources/{case_source_id}", response_model=CaseSourceOut, responses={404: PROBLEM}
+)
+async def get_case_source(
+    case_source_id: uuid.UUID, principal: Reader, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """A case source of one's section (404 for another section's)."""
+    return await intake.case_source(uow.connection, principal, case_source_id)

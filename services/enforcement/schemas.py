@@ -1,0 +1,55 @@
+"""Request and response bodies of the enforcement routes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from chassis.schemas import RequestModel
+from contracts.values import CreditCode
+
+EvidenceRef = Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")]
+
+
+class CaseSourceIn(RequestModel):
+    """A case source a functional department with no service here hands to the sub-bureau."""
+
+    source_department: Literal["trademark", "advertising", "market"]
+    credit_code: CreditCode | None = Field(
+        default=None, description="The business concerned, when it is registered"
+    )
+    allegation: Annotated[str, Field(min_length=1, max_length=5000)]
+    evidence: list[EvidenceRef] = Field(default_factory=list, max_length=50)
+    office_id: Annotated[str | None, Field(max_length=64)] = Field(
+        default=None, description="The office whose area the business is in, when known"
+    )
+
+
+class CaseSourceOut(BaseModel):
+    """A case source, where it was routed and when the decision whether to file is due."""
+
+    id: uuid.UUID
+    source_department: str
+    source_ref: str | None
+    credit_code: str | None
+    allegation: str
+    evidence: list[str]
+    office_id: str | None
+    section: str | None
+    status: str
+    received_at: datetime
+    verify_due: date
+    verify_deadline: dict[str, Any] = Field(
+        description="The legal clock's deadline: rule, basis (law and article), days counted"
+    )
+    transferred_by: str
+    transferred_at: datetime
+
+
+class CaseSourceList(BaseModel):
+    """Case sources, the soonest verification deadline first."""
+
+    case_sources: list[CaseSourceOut]

@@ -1,0 +1,82 @@
+"""A running enforcement service on PostgreSQL and RabbitMQ, fed events as other services'
+relays would publish them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from chassis.auth import mint_token
+from contracts import Envelope
+from contracts.values import CreditCode
+from services.enforcement.app import spec
+from services.enforcement.settings import EnforcementSettings
+from tests.conftest import BUS_URL, CreateDatabase, publish, running_service, wait_until
+
+
+def bearer(subject: str, *roles: str, office: str | None = None) -> dict[str, str]:
+    """The Authorization header of a staff token."""
+    token = mint_token(subject=subject, roles=list(roles), office=office)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def officer(section: int) -> dict[str, str]:
+    """An enforcement officer of section-N (the token's office is the section)."""
+    return bearer(f"officer{section}", "enforcement_officer", office=f"section-{section}")
+
+
+AUDITOR = bearer("auditor01", "auditor")
+ADMIN = bearer("admin", "admin")
+_sequence = iter(range(1, 10**9))
+
+
+def new_credit_code() -> CreditCode:
+    """A credit code no other test uses."""
+    return CreditCode.generate(category="2", region="510106", sequence=next(_sequence) + 7_000_000)
+
+
+@dataclass
+class Enforcement:
+    """The service's HTTP client and a way to feed it other services' events."""
+
+    client: httpx.AsyncClient
+    settings: EnforcementSettings
+
+    async def receives(self, event: Any, source: str) -> None:
+        """Publish another service's event as its relay would (a fresh envelope each time)."""
+        await publish(self.settings.bus_prefix, Envelope.wrap(event, source=source, sequence=1))
+
+    async def case_source(self, case_source_id: uuid.UUID) -> dict[str, Any]:
+        """The case source once it has arrived (waits for the bus), as an auditor sees it."""
+        found: dict[str, Any] = {}
+
+        async def arrived() -> bool:
+            answer = await self.client.get(f"/case-sources/{case_source_id}", headers=AUDITOR)
+            if answer.status_code == 200:
+                found.update(answer.json())
+            return answer.status_code == 200
+
+        await wait_until(arrived, within=10)
+        return found
+
+
+@pytest.fixture(scope="module")
+async def enforcement(
+    create_database: CreateDatabase, bus_prefix: str
+) -> AsyncIterator[Enforcement]:
+    """The enforcement service with the demo offices, its own database and bus prefix."""
+    settings = EnforcementSettings(
+        service="enforcement",
+        environment="test",
+        database_url=await create_database("enforcement"),
+        bus_url=BUS_URL,
+        bus_prefix=f"{bus_prefix}-enf-{uuid.uuid4().hex[:4]}",
+        relay_poll_seconds=0.2,
+    )
+    async with running_service(spec, settings) as client:
+        yield Enforcement(client, settings)

@@ -1,0 +1,224 @@
+"""Case sources arrive once from every department and go to the section of their office's
+area (the demo district: offices 01-05 in area 1, 06-09 in area 2)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from chassis.db import Database
+from chassis.legalclock import shanghai_today
+from contracts.complaints import ReportTransferred
+from contracts.licensing import LicensingCaseSourceTransferred
+from contracts.supervision import HouseholdAssigned, SupervisionCaseSourceTransferred
+from services.enforcement import domain
+from services.enforcement.tables import case_sources
+from tests.conftest import wait_until
+from tests.enforcement.conftest import (
+    ADMIN,
+    AUDITOR,
+    Enforcement,
+    bearer,
+    new_credit_code,
+    officer,
+)
+
+EVIDENCE = "sha256:" + "ab" * 32
+
+
+def from_supervision(
+    office: str, credit_code: str | None = None
+) -> SupervisionCaseSourceTransferred:
+    return SupervisionCaseSourceTransferred(
+        case_source_id=uuid.uuid4(),
+        credit_code=credit_code,
+        allegation="超范围经营：无食品经营许可销售熟食",
+        evidence_refs=(EVIDENCE,),
+        transferred_at=datetime.now(UTC),
+        transferred_by="inspector07",
+        office_code=office,
+    )
+
+
+async def stored_count(enforcement: Enforcement, case_source_id: uuid.UUID) -> int:
+    database = Database(enforcement.settings.database_url)
+    try:
+        async with database.engine.connect() as connection:
+            count = await connection.scalar(
+                sa.select(sa.func.count())
+                .select_from(case_sources)
+                .where(case_sources.c.id == case_source_id)
+            )
+    finally:
+        await database.dispose()
+    return int(count or 0)
+
+
+async def test_an_offices_transfer_reaches_the_section_of_its_area(
+    enforcement: Enforcement,
+) -> None:
+    transfer = from_supervision("office-07", new_credit_code())
+    await enforcement.receives(transfer, "supervision")
+    source = await enforcement.case_source(transfer.case_source_id)
+    assert (source["section"], source["office_id"], source["status"]) == (
+        "section-2",
+        "office-07",
+        "received",
+    )
+    assert (source["source_department"], source["evidence"]) == ("supervision", [EVIDENCE])
+    expected = domain.verify_deadline(shanghai_today())
+    assert source["verify_due"] == expected.due.isoformat()
+    assert source["verify_deadline"]["rule_code"] == "enforcement.verify"
+    assert "art. 18" in source["verify_deadline"]["basis"]
+    mine = await enforcement.client.get(
+        f"/case-sources/{transfer.case_source_id}", headers=officer(2)
+    )
+    assert mine.status_code == 200
+    theirs = await enforcement.client.get(
+        f"/case-sources/{transfer.case_source_id}", headers=officer(1)
+    )
+    assert theirs.status_code == 404
+    listed = await enforcement.client.get("/case-sources", headers=officer(2))
+    assert str(transfer.case_source_id) in [s["id"] for s in listed.json()["case_sources"]]
+    not_listed = await enforcement.client.get("/case-sources", headers=officer(1))
+    assert str(transfer.case_source_id) not in [s["id"] for s in not_listed.json()["case_sources"]]
+
+
+async def test_a_repeated_transfer_creates_nothing_twice(enforcement: Enforcement) -> None:
+    transfer = from_supervision("office-02")
+    for _ in range(3):  # three envelopes (as a re-sent transfer), the same case source id
+        await enforcement.receives(transfer, "supervision")
+    source = await enforcement.case_source(transfer.case_source_id)
+    assert source["section"] == "section-1"
+    await asyncio.sleep(0.5)  # let the repeats be handled
+    assert await stored_count(enforcement, transfer.case_source_id) == 1
+
+
+async def test_a_window_transfer_goes_to_the_section_of_the_business_office(
+    enforcement: Enforcement,
+) -> None:
+    known, unknown = new_credit_code(), new_credit_code()
+    assigned = HouseholdAssigned(
+        credit_code=known,
+        grid_code="510106001008001",
+        office_code="office-08",
+        owner="inspector08",
+        claim_deadline=shanghai_today(),
+        assigned_at=datetime.now(UTC),
+    )
+    await enforcement.receives(assigned, "supervision")
+
+    def at_the_window(credit_code: str) -> LicensingCaseSourceTransferred:
+        return LicensingCaseSourceTransferred(
+            case_source_id=uuid.uuid4(),
+            credit_code=credit_code,
+            allegation="股东签名系伪造",
+            transferred_at=datetime.now(UTC),
+            transferred_by="clerk01",
+        )
+
+    routed = at_the_window(known)
+
+    async def office_known() -> bool:
+        await enforcement.receives(routed, "licensing")
+        answer = await enforcement.client.get(
+            f"/case-sources/{routed.case_source_id}", headers=AUDITOR
+        )
+        return answer.status_code == 200 and answer.json()["section"] == "section-2"
+
+    # The assignment and the transfer travel separately; the transfer is re-sent until its
+    # business's office is known, as a repeated transfer changes nothing.
+    await wait_until(office_known, within=10)
+    assert await stored_count(enforcement, routed.case_source_id) == 1
+
+    waiting = at_the_window(unknown)
+    await enforcement.receives(waiting, "licensing")
+    source = await enforcement.case_source(waiting.case_source_id)
+    assert (source["section"], source["office_id"]) == (None, None)
+    unrouted = await enforcement.client.get("/case-sources?unrouted=true", headers=AUDITOR)
+    assert str(waiting.case_source_id) in [s["id"] for s in unrouted.json()["case_sources"]]
+    for section in (1, 2):
+        hidden = await enforcement.client.get(
+            f"/case-sources/{waiting.case_source_id}", headers=officer(section)
+        )
+        assert hidden.status_code == 404
+
+
+async def test_a_12315_report_becomes_a_case_source_without_the_reporter(
+    enforcement: Enforcement,
+) -> None:
+    report = ReportTransferred(
+        report_id=uuid.uuid4(),
+        case_source_id=uuid.uuid4(),
+        credit_code=new_credit_code(),
+        allegation="销售过期食品",
+        office_code="office-03",
+        transferred_at=datetime.now(UTC),
+    )
+    await enforcement.receives(report, "complaints")
+    source = await enforcement.case_source(report.case_source_id)
+    assert (source["source_department"], source["source_ref"], source["section"]) == (
+        "complaints",
+        str(report.report_id),
+        "section-1",
+    )
+
+
+async def test_a_department_without_a_service_hands_one_in(enforcement: Enforcement) -> None:
+    body = {
+        "source_department": "trademark",
+        "credit_code": str(new_credit_code()),
+        "allegation": "销售假冒注册商标的商品",
+        "evidence": [EVIDENCE],
+        "office_id": "office-05",
+    }
+    answer = await enforcement.client.post("/case-sources", json=body, headers=officer(1))
+    assert answer.status_code == 201, answer.text
+    assert (answer.json()["section"], answer.json()["source_department"]) == (
+        "section-1",
+        "trademark",
+    )
+    assert answer.json()["transferred_by"] == "officer1"
+    # Without an office it stays with the section of the officer who took it in.
+    body = {"source_department": "market", "allegation": "强买强卖"}
+    answer = await enforcement.client.post("/case-sources", json=body, headers=officer(2))
+    assert answer.status_code == 201, answer.text
+    assert (answer.json()["section"], answer.json()["office_id"]) == ("section-2", None)
+
+
+async def test_bad_case_sources_are_refused_naming_the_field_and_nothing_is_stored(
+    enforcement: Enforcement,
+) -> None:
+    good = {"source_department": "advertising", "allegation": "虚假广告"}
+    code = str(new_credit_code())
+    cases = {
+        "body.credit_code": good | {"credit_code": code[:-1] + ("0" if code[-1] != "0" else "1")},
+        "body.source_department": good | {"source_department": "supervision"},
+        "body.evidence.0": good | {"evidence": ["not-a-hash"]},
+        "body.office_id": good | {"office_id": "office-99"},
+        "body.allegation": good | {"allegation": ""},
+    }
+    before = await enforcement.client.get("/case-sources?limit=500", headers=ADMIN)
+    for field, body in cases.items():
+        answer = await enforcement.client.post("/case-sources", json=body, headers=ADMIN)
+        assert answer.status_code == 422, (field, answer.text)
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert field in [error["field"] for error in answer.json()["errors"]], answer.text
+    after = await enforcement.client.get("/case-sources?limit=500", headers=ADMIN)
+    assert len(after.json()["case_sources"]) == len(before.json()["case_sources"])
+
+
+async def test_only_the_sub_bureau_and_auditors_see_case_sources(enforcement: Enforcement) -> None:
+    clerk = bearer("clerk01", "licensing_clerk", office="office-01")
+    inspector = bearer("inspector01", "grid_inspector", office="office-01")
+    for who in (clerk, inspector):
+        assert (await enforcement.client.get("/case-sources", headers=who)).status_code == 403
+    handed_in = await enforcement.client.post(
+        "/case-sources",
+        json={"source_department": "market", "allegation": "强买强卖"},
+        headers=AUDITOR,
+    )
+    assert handed_in.status_code == 403

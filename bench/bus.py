@@ -159,6 +159,18 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_ms_per_item(
+    before: dict[str, float | None], after: dict[str, float | None], count: int
+) -> dict[str, float]:
+    """CPU milliseconds each named process spent per item between two readings (NaN where
+    /proc could not tell)."""
+    spent = {}
+    for name, start in before.items():
+        end = after.get(name)
+        spent[name] = math.nan if start is None or end is None else (end - start) * 1000 / count
+    return spent
+
+
 def machine_ticks() -> tuple[int, int] | None:
     """(busy, total) CPU ticks of the whole machine so far (Linux /proc), None elsewhere."""
     try:
@@ -331,8 +343,8 @@ class Resources:
         """The bus prefix of this run alone."""
         return f"bench-{self.run_id}"
 
-    async def create_database(self, label: str) -> str:
-        """A fresh PostgreSQL database with the chassis' tables and the benchmark's."""
+    async def empty_database(self, label: str) -> str:
+        """A fresh, empty PostgreSQL database of this run (dropped at the end); its URL."""
         name = f"bench_{self.run_id}_{label}"
         admin = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database="postgres")
         try:
@@ -340,7 +352,11 @@ class Resources:
         finally:
             await admin.close()
         self.databases.append(name)
-        url = f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+        return f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+
+    async def create_database(self, label: str) -> str:
+        """A fresh PostgreSQL database with the chassis' tables and the benchmark's."""
+        url = await self.empty_database(label)
         # No versions of the benchmark's own: the chassis' branch only (Alembic, in a thread).
         no_versions = ROOT / "bench" / "no-migrations"
         await asyncio.to_thread(upgrade, alembic_config(label, url, metadata, no_versions))

@@ -68,7 +68,6 @@ from typing import Any, ClassVar, TypeVar
 
 import aio_pika
 import aiohttp
-import asyncpg
 import httpx
 from aio_pika.abc import AbstractIncomingMessage
 from shapely.geometry import Point, shape
@@ -76,11 +75,9 @@ from shapely.geometry.base import BaseGeometry
 
 from bench.bus import (
     BUS_URL,
-    PG_HOST,
-    PG_PORT,
-    PG_USER,
     Resources,
     busy_percent,
+    cpu_ms_per_item,
     cpu_seconds,
     machine_ticks,
     percentile,
@@ -580,28 +577,10 @@ async def load(
             await process.wait()
     result = json.loads(line)
     count = max(int(result["in_window"]), 1)
-    cpu = {"loadgen": result["loadgen_cpu_s"] * 1000 / count}
-    for server in servers:
-        start, end = before[server.name], after[server.name]
-        cpu[server.name] = (
-            math.nan if start is None or end is None else (end - start) * 1000 / count
-        )
+    cpu = {"loadgen": result["loadgen_cpu_s"] * 1000 / count} | cpu_ms_per_item(
+        before, after, count
+    )
     return Phase(label, result, cpu, busy)
-
-
-async def create_databases(resources: Resources, run_id: str) -> dict[str, str]:
-    """A fresh PostgreSQL database per process; their URLs by name."""
-    urls = {}
-    admin = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database="postgres")
-    try:
-        for name in SERVICES:
-            database = f"bench_flow_{run_id}_{name}"
-            await admin.execute(f'CREATE DATABASE "{database}"')
-            resources.databases.append(database)
-            urls[name] = f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{database}"
-    finally:
-        await admin.close()
-    return urls
 
 
 async def start_platform(
@@ -696,7 +675,7 @@ async def measure(
     for name in SERVICES:
         resources.queues += [topology.queue(name), topology.dead_letter_queue(name)]
     folder = resources.temp_dir = Path(tempfile.mkdtemp(prefix="bench-flow-"))
-    urls = await create_databases(resources, run_id)
+    urls = {name: await resources.empty_database(name) for name in SERVICES}
     servers: list[Server] = []
     try:
         await start_platform(folder, resources.prefix, urls, servers)

@@ -52,7 +52,14 @@ from typing import Any, ClassVar
 import aiohttp
 import httpx
 
-from bench.bus import Resources, busy_percent, cpu_seconds, machine_ticks, percentile
+from bench.bus import (
+    Resources,
+    busy_percent,
+    cpu_ms_per_item,
+    cpu_seconds,
+    machine_ticks,
+    percentile,
+)
 from bench.summary import Summary as BenchSummary
 from chassis.bus import Topology
 
@@ -325,12 +332,9 @@ async def load(
             await process.wait()
     result = json.loads(line)
     count = max(int(result["requests"]), 1)
-    cpu = {"loadgen": result["loadgen_cpu_s"] * 1000 / count}
-    for server in servers:
-        start, end = before[server.name], after[server.name]
-        cpu[server.name] = (
-            math.nan if start is None or end is None else (end - start) * 1000 / count
-        )
+    cpu = {"loadgen": result["loadgen_cpu_s"] * 1000 / count} | cpu_ms_per_item(
+        before, after, count
+    )
     return Phase(label, connections, result, cpu, busy)
 
 

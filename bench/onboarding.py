@@ -56,7 +56,6 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from bench.bus import (
     PG_HOST,
     PG_PORT,
-    PG_USER,
     Resources,
     busy_percent,
     machine_ticks,
@@ -356,17 +355,10 @@ async def measure(options: argparse.Namespace, resources: Resources, summary: Su
         topology.dead_letter_queue("supervision"),
     ]
     resources.temp_dir = Path(tempfile.mkdtemp(prefix="bench-onboarding-"))
-    name = f"bench_{resources.run_id}_supervision"
-    admin = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database="postgres")
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    resources.databases.append(name)
     settings = SupervisionSettings(
         service="supervision",
         environment="test",
-        database_url=f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}",
+        database_url=await resources.empty_database("supervision"),
         bus_url=BUS_URL,
         bus_prefix=resources.prefix,
     )

@@ -74,6 +74,16 @@ class Problem(Exception):  # noqa: N818 - RFC 9457 calls it a problem
         return body
 
 
+def invalid_field(field_name: str, message: str, code: str = "rule") -> Problem:
+    """A 422 naming the body field at fault, for rules a schema cannot check (stored data)."""
+    return Problem(
+        "validation",
+        422,
+        f"Invalid fields: body.{field_name}",
+        errors=[{"field": f"body.{field_name}", "message": message, "code": code}],
+    )
+
+
 def problem_response(problem: Problem, instance: str | None = None) -> JSONResponse:
     """A JSONResponse carrying `problem` with the problem+json media type."""
     return JSONResponse(

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.legalclock.deadlines import SHANGHAI
-from chassis.problems import Problem
+from chassis.problems import Problem, invalid_field
 from chassis.uow import UnitOfWork
 from services.enforcement import domain
 from services.enforcement.domain import CaseSourceStatus
@@ -152,12 +152,7 @@ async def receive_by_hand(
     if transfer.office_id is not None and not await uow.connection.scalar(
         sa.select(offices.c.id).where(offices.c.id == transfer.office_id)
     ):
-        raise Problem(
-            "validation",
-            422,
-            "Invalid fields: body.office_id",
-            errors=[{"field": "body.office_id", "message": "no such office", "code": "unknown"}],
-        )
+        raise invalid_field("office_id", "no such office", "unknown")
     await receive(uow, transfer)
     await uow.commit()
     return await case_source(uow.connection, principal, transfer.id)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
-from chassis.problems import Problem
+from chassis.problems import Problem, invalid_field
 from chassis.uow import UnitOfWork
 from contracts.licensing import (
     LicenceCancelled,
@@ -48,16 +48,6 @@ _NEXT_SEQUENCE = {
 def not_found(what: str) -> Problem:
     """The 404 of an absent (or, for a partner, someone else's) object."""
     return Problem("not-found", 404, f"No such {what}")
-
-
-def invalid(field_name: str, message: str) -> Problem:
-    """A 422 naming the body field that breaks a registration rule."""
-    return Problem(
-        "validation",
-        422,
-        f"Invalid fields: body.{field_name}",
-        errors=[{"field": f"body.{field_name}", "message": message, "code": "rule"}],
-    )
 
 
 def address_contract(stored: dict[str, Any]) -> Address:
@@ -121,7 +111,7 @@ class LicenceRegister:
             )
         ).first()
         if row is None:
-            raise invalid("credit_code", "no active licence has this credit code")
+            raise invalid_field("credit_code", "no active licence has this credit code")
         return row._asdict()
 
     async def check_name_free(
@@ -253,7 +243,7 @@ class LicenceRegister:
                 sa.select(applications.c.id).where(applications.c.id == transfer.application_id)
             )
             if known is None:
-                raise invalid("application_id", "no application has this id")
+                raise invalid_field("application_id", "no application has this id")
         now = datetime.now(UTC)
         row = {
             "case_source_id": uuid.uuid4(),

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.legalclock import compute_deadline
-from chassis.problems import Problem
+from chassis.problems import Problem, invalid_field
 from chassis.uow import UnitOfWork
 from contracts.licensing import (
     ApplicationAccepted,
@@ -22,7 +22,7 @@ from contracts.licensing import (
 )
 from services.licensing import domain
 from services.licensing.domain import SHANGHAI, Status
-from services.licensing.licences import LicenceRegister, invalid, not_found
+from services.licensing.licences import LicenceRegister, not_found
 from services.licensing.schemas import ApplicationIn
 from services.licensing.settings import LicensingSettings
 from services.licensing.tables import (
@@ -187,7 +187,7 @@ class Licensing:
                 credit_code=draft.credit_code,
             )
         except domain.InvalidApplication as error:
-            raise invalid(error.field, error.message) from None
+            raise invalid_field(error.field, error.message) from None
         address = draft.address.model_dump() if draft.address else None
         values: dict[str, Any] = {
             "kind": draft.kind,
@@ -205,7 +205,7 @@ class Licensing:
         if draft.credit_code is not None:
             licensed = await self.register.active(connection, draft.credit_code)
             if licensed["entity_type"] != draft.entity_type:
-                raise invalid("entity_type", f"the licence is of a {licensed['entity_type']}")
+                raise invalid_field("entity_type", f"the licence is of a {licensed['entity_type']}")
             for column in ("name", "address", "business_scope"):
                 if not values[column]:
                     values[column] = licensed[column]
@@ -222,7 +222,7 @@ class Licensing:
         status = self.apply_rule(lambda: domain.resubmit(Status(found["status"])))
         unknown = self.rules.unknown_materials(materials)
         if unknown:
-            raise invalid("materials", f"unknown materials: {', '.join(unknown)}")
+            raise invalid_field("materials", f"unknown materials: {', '.join(unknown)}")
         handed_in = list(dict.fromkeys([*found["materials"], *materials]))
         await self.move(
             uow.connection,
@@ -449,7 +449,7 @@ class Licensing:
         except domain.IllegalTransition as error:
             raise Problem("conflict", 409, str(error), status_now=error.status.value) from None
         except domain.InvalidApplication as error:
-            raise invalid(error.field, error.message) from None
+            raise invalid_field(error.field, error.message) from None
         return result
 
     @staticmethod

@@ -11,12 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
-from chassis.problems import Problem
+from chassis.problems import Problem, invalid_field
 from chassis.uow import UnitOfWork
 from contracts.supervision import SupervisionCaseSourceTransferred, UnlicensedTradingFound
 from contracts.values import Address
 from services.supervision import domain
-from services.supervision.inspections import invalid
 from services.supervision.tables import attachments, case_transfers, households, unlicensed_findings
 from services.supervision.usecases import not_found, viewer_of
 
@@ -99,7 +98,7 @@ class Findings:
             if household is None or not domain.may_see(
                 viewer, owner=household.owner, office_id=household.office_id
             ):
-                raise invalid("credit_code", "no such household in your scope")
+                raise invalid_field("credit_code", "no such household in your scope")
         if finding_id is not None:
             await self.finding(connection, principal, finding_id)
         hashes = [ref.removeprefix("sha256:") for ref in evidence]
@@ -110,7 +109,7 @@ class Findings:
         )
         unknown = [ref for ref, sha in zip(evidence, hashes, strict=True) if sha not in known]
         if unknown:
-            raise invalid("evidence", f"not uploaded: {', '.join(unknown)}")
+            raise invalid_field("evidence", f"not uploaded: {', '.join(unknown)}")
         office = principal.office
         if office is None:
             raise Problem("forbidden", 403, "A case source is transferred by an office's staff")

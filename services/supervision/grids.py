@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chassis.problems import Problem
+from chassis.problems import Problem, invalid_field
 from chassis.uow import UnitOfWork
 from services.supervision import domain
 from services.supervision.domain import HouseholdStatus
@@ -18,12 +18,12 @@ from services.supervision.tables import grid_map_version, grids, households, off
 from services.supervision.usecases import Supervision, dialect_of, grid_of, not_found
 
 
-def invalid(field_name: str, message: str, status: int = 422) -> Problem:
-    """A refusal naming the body field at fault (422, or 409 for a clash with stored data)."""
+def clash(field_name: str, message: str) -> Problem:
+    """A 409 naming the body field that clashes with the stored map."""
     return Problem(
-        "validation" if status == 422 else "conflict",
-        status,
-        f"Invalid fields: body.{field_name}" if status == 422 else message,
+        "conflict",
+        409,
+        message,
         errors=[{"field": f"body.{field_name}", "message": message, "code": "rule"}],
     )
 
@@ -38,7 +38,7 @@ class GridMap:
         """A new office (工商所) in area 1 or 2."""
         connection = uow.connection
         if await connection.scalar(sa.select(offices.c.id).where(offices.c.id == office["id"])):
-            raise invalid("id", f"office {office['id']} exists", status=409)
+            raise clash("id", f"office {office['id']} exists")
         await connection.execute(sa.insert(offices).values(office))
         await uow.commit()
         return office
@@ -68,7 +68,7 @@ class GridMap:
         """Draw a new grid; unrouted households that fall in it are routed to its owner."""
         connection = uow.connection
         if await connection.scalar(sa.select(grids.c.id).where(grids.c.id == grid["id"])):
-            raise invalid("id", f"grid {grid['id']} exists", status=409)
+            raise clash("id", f"grid {grid['id']} exists")
         now = datetime.now(UTC)
         await self._check(connection, grid, replacing=None)
         await connection.execute(sa.insert(grids).values(grid | {"updated_at": now}))
@@ -105,24 +105,22 @@ class GridMap:
         if not await connection.scalar(
             sa.select(offices.c.id).where(offices.c.id == grid["office_id"])
         ):
-            raise invalid("office_id", f"no office {grid['office_id']}")
+            raise invalid_field("office_id", f"no office {grid['office_id']}")
         try:
             shape = domain.grid_shape(grid["polygon"])
         except domain.GridShapeError as error:
-            raise invalid("polygon", str(error)) from None
+            raise invalid_field("polygon", str(error)) from None
         others = (
             await connection.execute(sa.select(grids).where(grids.c.id != (replacing or "")))
         ).all()
         for other in others:
             taken = set(grid["community_codes"]) & set(other.community_codes)
             if taken:
-                raise invalid(
-                    "community_codes",
-                    f"{', '.join(sorted(taken))} already in grid {other.id}",
-                    status=409,
+                raise clash(
+                    "community_codes", f"{', '.join(sorted(taken))} already in grid {other.id}"
                 )
             if shape.intersection(grid_of(other).polygon).area > 0:
-                raise invalid("polygon", f"overlaps grid {other.id}", status=409)
+                raise clash("polygon", f"overlaps grid {other.id}")
 
     async def _map_changed(self, uow: UnitOfWork, grid: dict[str, Any], now: datetime) -> None:
         connection = uow.connection

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.legalclock.deadlines import SHANGHAI, shanghai_today
-from chassis.problems import Problem
+from chassis.problems import Problem, invalid_field
 from chassis.uow import UnitOfWork
 from contracts.supervision import InspectionRecorded
 from services.supervision import domain
@@ -32,16 +32,6 @@ from services.supervision.tables import attachments, households, inspection_visi
 from services.supervision.usecases import dialect_of, not_found, viewer_of
 
 CHUNK = 256 * 1024
-
-
-def invalid(field_name: str, message: str) -> Problem:
-    """A 422 naming the body field at fault."""
-    return Problem(
-        "validation",
-        422,
-        f"Invalid fields: body.{field_name}",
-        errors=[{"field": f"body.{field_name}", "message": message, "code": "rule"}],
-    )
 
 
 @dataclass
@@ -132,7 +122,7 @@ class Inspections:
         connection = uow.connection
         viewer = await viewer_of(connection, principal)
         if record["ended_at"] < record["started_at"]:
-            raise invalid("ended_at", "the inspection ends before it starts")
+            raise invalid_field("ended_at", "the inspection ends before it starts")
         inspection_id, version = uuid.uuid4(), 1
         if correcting is not None:
             latest = await self._latest(connection, correcting, lock=True)
@@ -153,7 +143,7 @@ class Inspections:
         for code in visited:
             row = found.get(code)
             if row is None:
-                raise invalid("households", f"no household {code}")
+                raise invalid_field("households", f"no household {code}")
             if not domain.may_act(viewer, owner=row.owner):
                 raise Problem("forbidden", 403, f"household {code} is not in your grids")
         refs = list(dict.fromkeys(record["attachments"]))
@@ -165,7 +155,7 @@ class Inspections:
         )
         missing = [ref for ref, sha in zip(refs, hashes, strict=True) if sha not in known]
         if missing:
-            raise invalid("attachments", f"not uploaded: {', '.join(missing)}")
+            raise invalid_field("attachments", f"not uploaded: {', '.join(missing)}")
         now = datetime.now(UTC)
         office = next((row.office_id for row in rows), principal.office)
         stored = {

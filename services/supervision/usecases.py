@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.legalclock.deadlines import SHANGHAI, shanghai_today
-from chassis.problems import Problem
+from chassis.problems import Problem, invalid_field
 from chassis.uow import UnitOfWork
 from contracts.supervision import ClaimOverdue, HouseholdAssigned
 from services.supervision import domain
@@ -373,12 +373,7 @@ class Supervision:
         grid_map = await self.index.current(connection)
         grid = grid_map.get(grid_id)
         if grid is None:
-            raise Problem(
-                "validation",
-                422,
-                "Invalid fields: body.grid_id",
-                errors=[{"field": "body.grid_id", "message": "no such grid", "code": "unknown"}],
-            )
+            raise invalid_field("grid_id", "no such grid", "unknown")
         if not viewer.sees_everything and viewer.office != grid.office_id:
             raise Problem("forbidden", 403, "An office head assigns to their own office's grids")
         if household.status == HouseholdStatus.CANCELLED:

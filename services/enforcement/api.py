@@ -10,14 +10,24 @@ from fastapi import APIRouter, Query
 from chassis.auth import Principal, require_roles
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
-from services.enforcement import intake
-from services.enforcement.schemas import CaseSourceIn, CaseSourceList, CaseSourceOut
+from services.enforcement import filing, intake
+from services.enforcement.schemas import (
+    CaseFiledOut,
+    CaseSourceIn,
+    CaseSourceList,
+    CaseSourceOut,
+    DeclineIn,
+    ExtensionIn,
+    FileIn,
+)
 
 router = APIRouter(tags=["enforcement"], responses={403: PROBLEM})
 
 # The sub-bureau's officers act within their section (their token's office); auditors read.
 Officer = Annotated[Principal, require_roles("enforcement_officer", "admin")]
 Reader = Annotated[Principal, require_roles("enforcement_officer", "auditor", "admin")]
+# Deciding a case source is the section's officers' own act, never an administrator's.
+SectionOfficer = Annotated[Principal, require_roles("enforcement_officer")]
 
 
 @router.post(
@@ -53,3 +63,42 @@ async def get_case_source(
 ) -> dict[str, Any]:
     """A case source of one's section (404 for another section's)."""
     return await intake.case_source(uow.connection, principal, case_source_id)
+
+
+@router.post(
+    "/case-sources/{case_source_id}/file",
+    status_code=201,
+    response_model=CaseFiledOut,
+    responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
+)
+async def file_case(
+    case_source_id: uuid.UUID, body: FileIn, principal: SectionOfficer, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """立案: a case with its handlers (two or more) and its decision deadline."""
+    return await filing.file_case(uow, principal, case_source_id, body.handlers)
+
+
+@router.post(
+    "/case-sources/{case_source_id}/decline",
+    response_model=CaseSourceOut,
+    responses={404: PROBLEM, 409: PROBLEM},
+)
+async def decline(
+    case_source_id: uuid.UUID, body: DeclineIn, principal: SectionOfficer, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """不予立案, with reasons."""
+    return await filing.decline(uow, principal, case_source_id, body.reasons)
+
+
+@router.post(
+    "/case-sources/{case_source_id}/extension",
+    response_model=CaseSourceOut,
+    responses={404: PROBLEM, 409: PROBLEM},
+)
+async def extend_verification(
+    case_source_id: uuid.UUID, body: ExtensionIn, principal: SectionOfficer, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """Record the approved extension of the verification period (once, +15 working days)."""
+    return await filing.extend_verification(
+        uow, principal, case_source_id, body.approved_by, body.reason
+    )

@@ -158,7 +158,8 @@ async def receive_by_hand(
     return await case_source(uow.connection, principal, transfer.id)
 
 
-def _in_scope(principal: Principal) -> sa.ColumnElement[bool]:
+def in_scope(principal: Principal) -> sa.ColumnElement[bool]:
+    """The case sources the caller may see: their section's, or every one."""
     if sees_every_section(principal):
         return sa.true()
     return case_sources.c.section == principal.office
@@ -170,7 +171,7 @@ async def case_source(
     """One case source, if it is the caller's section's (404 otherwise)."""
     row = (
         await connection.execute(
-            sa.select(case_sources).where(case_sources.c.id == case_source_id, _in_scope(principal))
+            sa.select(case_sources).where(case_sources.c.id == case_source_id, in_scope(principal))
         )
     ).first()
     if row is None:
@@ -190,7 +191,7 @@ async def list_case_sources(
     admins), the soonest verification deadline first."""
     statement = (
         sa.select(case_sources)
-        .where(_in_scope(principal))
+        .where(in_scope(principal))
         .order_by(case_sources.c.verify_due, case_sources.c.received_at)
         .limit(limit)
     )

@@ -28,6 +28,45 @@ class CaseSourceIn(RequestModel):
     )
 
 
+Username = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
+
+
+class FileIn(RequestModel):
+    """立案: the certified officers who will handle the case (at least two)."""
+
+    handlers: list[Username] = Field(min_length=2, max_length=10)
+
+
+class CaseFiledOut(BaseModel):
+    """The new case and when its decision is due."""
+
+    case_id: uuid.UUID
+    case_source_id: uuid.UUID
+    status: str
+    handlers: list[str]
+    filed_by: str
+    filed_at: datetime
+    decision_due: date
+    decision_deadline: dict[str, Any] = Field(
+        description="The legal clock's deadline: rule, basis (law and article), days counted"
+    )
+
+
+class DeclineIn(RequestModel):
+    """不予立案, with the reasons the source department is told."""
+
+    reasons: list[Annotated[str, Field(min_length=1, max_length=2000)]] = Field(
+        min_length=1, max_length=20
+    )
+
+
+class ExtensionIn(RequestModel):
+    """The approval of the one extension of the verification period."""
+
+    approved_by: Username
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
 class CaseSourceOut(BaseModel):
     """A case source, where it was routed and when the decision whether to file is due."""
 
@@ -47,6 +86,10 @@ class CaseSourceOut(BaseModel):
     )
     transferred_by: str
     transferred_at: datetime
+    verify_extension: dict[str, Any] | None
+    decided_by: str | None
+    decided_at: datetime | None
+    decline_reasons: list[str] | None
 
 
 class CaseSourceList(BaseModel):

@@ -42,6 +42,41 @@ case_sources = sa.Table(
     sa.Column("verify_due", sa.Date, nullable=False),
     sa.Column("transferred_by", sa.String(64), nullable=False),
     sa.Column("transferred_at", sa.DateTime(timezone=True), nullable=False),
+    # The one extension of the verification period, and the approval it rests on.
+    sa.Column("verify_extension", sa.JSON, nullable=True),
+    # 立案 or 不予立案: who decided, when, and why not.
+    sa.Column("decided_by", sa.String(64), nullable=True),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("decline_reasons", sa.JSON, nullable=True),
     sa.Index("ix_case_sources_section_status", "section", "status", "verify_due"),
     sa.Index("ix_case_sources_credit_code", "credit_code"),
+)
+
+# 案件: a filed case source under the general procedure.
+cases = sa.Table(
+    "cases",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("case_source_id", sa.Uuid, sa.ForeignKey("case_sources.id"), unique=True),
+    sa.Column("credit_code", sa.String(18), nullable=True),
+    sa.Column("section", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(15), nullable=False),
+    sa.Column("handlers", sa.JSON, nullable=False),
+    sa.Column("filed_by", sa.String(64), nullable=False),
+    sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("decision_deadline", sa.JSON, nullable=False),  # the legal clock's Deadline
+    sa.Column("decision_due", sa.Date, nullable=False),
+    sa.Index("ix_cases_section_status", "section", "status", "decision_due"),
+)
+
+# Every step of a case source and its case, in order: what the case history shows.
+case_history = sa.Table(
+    "case_history",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("case_source_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("step", sa.String(30), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("detail", sa.JSON, nullable=False),
 )

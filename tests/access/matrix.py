@@ -440,6 +440,30 @@ MATRIX: tuple[Rule, ...] = (
         SUB_BUREAU_READERS,
         "/case-sources/{case_source}",
     ),
+    Rule(
+        "enforcement",
+        "POST",
+        "/case-sources/{case_source_id}/extension",
+        frozenset({"enforcement_officer"}),
+        "/case-sources/{to_extend}/extension",
+        body={"approved_by": "head.subbureau", "reason": "需检测鉴定"},
+    ),
+    Rule(
+        "enforcement",
+        "POST",
+        "/case-sources/{case_source_id}/file",
+        frozenset({"enforcement_officer"}),
+        "/case-sources/{to_file}/file",
+        body={"handlers": ["zhao", "qian"]},
+    ),
+    Rule(
+        "enforcement",
+        "POST",
+        "/case-sources/{case_source_id}/decline",
+        frozenset({"enforcement_officer"}),
+        "/case-sources/{to_decline}/decline",
+        body={"reasons": ["违法事实不成立"]},
+    ),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(
         "licensing",

@@ -77,11 +77,15 @@ async def street_samples(
 
 
 async def enforcement_samples(client: httpx.AsyncClient, admin: dict[str, str]) -> dict[str, str]:
-    """A case source of the sample office's area, so of the matrix officer's section."""
+    """Case sources of the sample office's area, so of the matrix officer's section: one to
+    read and one for each decision."""
     body = {"source_department": "market", "allegation": "强买强卖", "office_id": SAMPLE_OFFICE}
-    answer = await client.post("/api/enforcement/case-sources", json=body, headers=admin)
-    assert answer.status_code == 201, answer.text
-    return {"case_source": answer.json()["id"]}
+    made = {}
+    for name in ("case_source", "to_extend", "to_file", "to_decline"):
+        answer = await client.post("/api/enforcement/case-sources", json=body, headers=admin)
+        assert answer.status_code == 201, answer.text
+        made[name] = answer.json()["id"]
+    return made
 
 
 async def licensing_samples(client: httpx.AsyncClient, clerk: dict[str, str]) -> dict[str, str]:

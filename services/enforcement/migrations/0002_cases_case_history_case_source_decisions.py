@@ -1,0 +1,81 @@
+"""cases, case history, case source decisions
+
+Revision ID: enforcement_0002
+Revises: enforcement_0001
+Create Date: 2026-11-29 04:01:23.050765
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "enforcement_0002"
+down_revision: str | Sequence[str] | None = "enforcement_0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "case_history",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("case_source_id", sa.Uuid(), nullable=False),
+        sa.Column("step", sa.String(length=30), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(length=64), nullable=False),
+        sa.Column("detail", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_history")),
+    )
+    with op.batch_alter_table("case_history", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_case_history_case_source_id"), ["case_source_id"], unique=False
+        )
+
+    op.create_table(
+        "cases",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("case_source_id", sa.Uuid(), nullable=True),
+        sa.Column("credit_code", sa.String(length=18), nullable=True),
+        sa.Column("section", sa.String(length=20), nullable=False),
+        sa.Column("status", sa.String(length=15), nullable=False),
+        sa.Column("handlers", sa.JSON(), nullable=False),
+        sa.Column("filed_by", sa.String(length=64), nullable=False),
+        sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decision_deadline", sa.JSON(), nullable=False),
+        sa.Column("decision_due", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_source_id"],
+            ["case_sources.id"],
+            name=op.f("fk_cases_case_source_id_case_sources"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_cases")),
+        sa.UniqueConstraint("case_source_id", name=op.f("uq_cases_case_source_id")),
+    )
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_cases_section_status", ["section", "status", "decision_due"], unique=False
+        )
+
+    with op.batch_alter_table("case_sources", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("verify_extension", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("decided_by", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("decline_reasons", sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("case_sources", schema=None) as batch_op:
+        batch_op.drop_column("decline_reasons")
+        batch_op.drop_column("decided_at")
+        batch_op.drop_column("decided_by")
+        batch_op.drop_column("verify_extension")
+
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_section_status")
+
+    op.drop_table("cases")
+    with op.batch_alter_table("case_history", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_case_history_case_source_id"))
+
+    op.drop_table("case_history")

@@ -1,0 +1,125 @@
+"""核查 and 立案: a section files a case source with two handlers, or declines it with
+reasons; either way the source department learns it from the bus, once."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from chassis.legalclock import shanghai_today
+from contracts.supervision import SupervisionCaseSourceTransferred
+from services.enforcement import domain
+from tests.conftest import tapping
+from tests.enforcement.conftest import AUDITOR, Enforcement, new_credit_code, officer
+
+
+async def received(enforcement: Enforcement, office: str = "office-01") -> uuid.UUID:
+    """A case source from an office (section-1 for offices 01-05), once it has arrived."""
+    transfer = SupervisionCaseSourceTransferred(
+        case_source_id=uuid.uuid4(),
+        credit_code=new_credit_code(),
+        allegation="无证生产食品",
+        transferred_at=datetime.now(UTC),
+        transferred_by="inspector01",
+        office_code=office,
+    )
+    await enforcement.receives(transfer, "supervision")
+    await enforcement.case_source(transfer.case_source_id)
+    return transfer.case_source_id
+
+
+async def test_a_filed_case_has_two_handlers_and_a_decision_due_in_90_days(
+    enforcement: Enforcement,
+) -> None:
+    source_id = await received(enforcement)
+    async with tapping(enforcement.settings.bus_prefix, "enforcement.#") as bus:
+        answer = await enforcement.client.post(
+            f"/case-sources/{source_id}/file",
+            json={"handlers": ["zhao", "qian"]},
+            headers=officer(1),
+        )
+        assert answer.status_code == 201, answer.text
+        case = answer.json()
+        expected = domain.decision_deadline(shanghai_today())
+        assert case["decision_due"] == expected.due.isoformat()
+        assert "Administrative Penalty Law art. 60" in case["decision_deadline"]["basis"]
+        assert (case["status"], case["handlers"]) == ("filed", ["zhao", "qian"])
+        await bus.wait_for("enforcement.case.filed")
+        [filed] = bus.of_type("enforcement.case.filed")
+        assert filed["data"]["case_id"] == case["case_id"]
+        assert filed["data"]["case_source_id"] == str(source_id)
+    source = await enforcement.case_source(source_id)
+    assert (source["status"], source["decided_by"]) == ("filed", "officer1")
+    again = await enforcement.client.post(
+        f"/case-sources/{source_id}/file", json={"handlers": ["zhao", "qian"]}, headers=officer(1)
+    )
+    assert again.status_code == 409
+
+
+async def test_a_case_needs_two_different_handlers(enforcement: Enforcement) -> None:
+    source_id = await received(enforcement)
+    for handlers in (["zhao"], ["zhao", "zhao"], []):
+        answer = await enforcement.client.post(
+            f"/case-sources/{source_id}/file", json={"handlers": handlers}, headers=officer(1)
+        )
+        assert answer.status_code == 422, answer.text
+        assert [e["field"] for e in answer.json()["errors"]] == ["body.handlers"]
+    assert (await enforcement.case_source(source_id))["status"] == "received"
+
+
+async def test_a_declined_source_tells_its_reasons(enforcement: Enforcement) -> None:
+    source_id = await received(enforcement, "office-06")
+    async with tapping(enforcement.settings.bus_prefix, "enforcement.#") as bus:
+        answer = await enforcement.client.post(
+            f"/case-sources/{source_id}/decline",
+            json={"reasons": ["违法事实不成立"]},
+            headers=officer(2),
+        )
+        assert answer.status_code == 200, answer.text
+        assert (answer.json()["status"], answer.json()["decline_reasons"]) == (
+            "declined",
+            ["违法事实不成立"],
+        )
+        await bus.wait_for("enforcement.case.not_filed")
+        [told] = bus.of_type("enforcement.case.not_filed")
+        assert told["data"]["reasons"] == ["违法事实不成立"]
+    filed_after = await enforcement.client.post(
+        f"/case-sources/{source_id}/file", json={"handlers": ["zhao", "qian"]}, headers=officer(2)
+    )
+    assert filed_after.status_code == 409
+
+
+async def test_the_verification_period_is_extended_once_with_its_approval(
+    enforcement: Enforcement,
+) -> None:
+    source_id = await received(enforcement)
+    approval = {"approved_by": "head.subbureau", "reason": "需调取银行流水"}
+    answer = await enforcement.client.post(
+        f"/case-sources/{source_id}/extension", json=approval, headers=officer(1)
+    )
+    assert answer.status_code == 200, answer.text
+    extended = domain.verify_deadline(shanghai_today(), extended=True)
+    assert answer.json()["verify_due"] == extended.due.isoformat()
+    assert answer.json()["verify_deadline"]["extended_by"] == 15
+    assert answer.json()["verify_extension"]["approved_by"] == "head.subbureau"
+    twice = await enforcement.client.post(
+        f"/case-sources/{source_id}/extension", json=approval, headers=officer(1)
+    )
+    assert twice.status_code == 409
+
+
+async def test_another_sections_source_is_not_theirs_to_decide(enforcement: Enforcement) -> None:
+    source_id = await received(enforcement, "office-02")  # section-1's
+    for path, body in (
+        ("file", {"handlers": ["zhao", "qian"]}),
+        ("decline", {"reasons": ["不属于本机关管辖"]}),
+    ):
+        answer = await enforcement.client.post(
+            f"/case-sources/{source_id}/{path}", json=body, headers=officer(2)
+        )
+        assert answer.status_code == 404
+        reader = await enforcement.client.post(
+            f"/case-sources/{source_id}/{path}", json=body, headers=AUDITOR
+        )
+        assert reader.status_code == 403
+    assert (await enforcement.case_source(source_id))["status"] == "received"

@@ -1,4 +1,4 @@
-"""Enforcement routes: case sources from every department."""
+"""Enforcement routes: case sources from every department, filing, and the steps of a case."""
 
 from __future__ import annotations
 
@@ -10,15 +10,19 @@ from fastapi import APIRouter, Query
 from chassis.auth import Principal, require_roles
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
-from services.enforcement import filing, intake
+from services.enforcement import cases, filing, intake
 from services.enforcement.schemas import (
     CaseFiledOut,
+    CaseOut,
     CaseSourceIn,
     CaseSourceList,
     CaseSourceOut,
     DeclineIn,
     ExtensionIn,
     FileIn,
+    InvestigationRecordIn,
+    InvestigationRecordOut,
+    NoticeIn,
 )
 
 router = APIRouter(tags=["enforcement"], responses={403: PROBLEM})
@@ -102,3 +106,32 @@ async def extend_verification(
     return await filing.extend_verification(
         uow, principal, case_source_id, body.approved_by, body.reason
     )
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut, responses={404: PROBLEM})
+async def get_case(case_id: uuid.UUID, principal: Reader, uow: UnitOfWorkDep) -> dict[str, Any]:
+    """A case of one's section: its notice, investigation records and history."""
+    return await cases.case(uow.connection, principal, case_id)
+
+
+@router.post(
+    "/cases/{case_id}/notice", response_model=CaseOut, responses={404: PROBLEM, 409: PROBLEM}
+)
+async def deliver_notice(
+    case_id: uuid.UUID, body: NoticeIn, principal: SectionOfficer, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """Record the enforcement supervision notice as delivered: the investigation may begin."""
+    return await cases.deliver_notice(uow, principal, case_id, body.model_dump(mode="json"))
+
+
+@router.post(
+    "/cases/{case_id}/investigation-records",
+    status_code=201,
+    response_model=InvestigationRecordOut,
+    responses={404: PROBLEM, 409: PROBLEM},
+)
+async def add_investigation_record(
+    case_id: uuid.UUID, body: InvestigationRecordIn, principal: SectionOfficer, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """An investigation record; 409 until the supervision notice is delivered."""
+    return await cases.add_record(uow, principal, case_id, body.model_dump(mode="json"))

@@ -96,3 +96,58 @@ class CaseSourceList(BaseModel):
     """Case sources, the soonest verification deadline first."""
 
     case_sources: list[CaseSourceOut]
+
+
+class NoticeIn(RequestModel):
+    """The enforcement supervision notice (执法监督告知书) as delivered to the party."""
+
+    delivered_to: Annotated[str, Field(min_length=1, max_length=200)]
+    delivered_at: datetime
+    method: Literal["in_person", "post", "electronic"]
+
+
+class InvestigationRecordIn(RequestModel):
+    """An investigation record and the evidence it cites (appended, never changed)."""
+
+    kind: Literal["inquiry", "site_inspection", "evidence", "other"]
+    summary: Annotated[str, Field(min_length=1, max_length=20_000)]
+    evidence: list[EvidenceRef] = Field(default_factory=list, max_length=50)
+
+
+class InvestigationRecordOut(BaseModel):
+    """A stored investigation record."""
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    kind: str
+    summary: str
+    evidence: list[str]
+    recorded_by: str
+    recorded_at: datetime
+
+
+class CaseStep(BaseModel):
+    """A step of the case (and of its source) as the history shows it."""
+
+    step: str
+    at: datetime
+    actor: str
+    detail: dict[str, Any]
+
+
+class CaseOut(BaseModel):
+    """A case, its notice, its investigation records and its history."""
+
+    id: uuid.UUID
+    case_source_id: uuid.UUID
+    credit_code: str | None
+    section: str
+    status: str
+    handlers: list[str]
+    filed_by: str
+    filed_at: datetime
+    decision_due: date
+    decision_deadline: dict[str, Any]
+    notice: dict[str, Any] | None
+    investigation_records: list[InvestigationRecordOut]
+    history: list[CaseStep]

@@ -66,7 +66,22 @@ cases = sa.Table(
     sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("decision_deadline", sa.JSON, nullable=False),  # the legal clock's Deadline
     sa.Column("decision_due", sa.Date, nullable=False),
+    # 执法监督告知书: to whom, how and when it was delivered; investigation waits for it.
+    sa.Column("notice", sa.JSON, nullable=True),
     sa.Index("ix_cases_section_status", "section", "status", "decision_due"),
+)
+
+# Investigation records and the evidence they cite: appended, never changed.
+investigation_records = sa.Table(
+    "investigation_records",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("case_id", sa.Uuid, sa.ForeignKey("cases.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("evidence", sa.JSON, nullable=False),
+    sa.Column("recorded_by", sa.String(64), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 # Every step of a case source and its case, in order: what the case history shows.

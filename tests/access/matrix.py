@@ -464,6 +464,27 @@ MATRIX: tuple[Rule, ...] = (
         "/case-sources/{to_decline}/decline",
         body={"reasons": ["违法事实不成立"]},
     ),
+    Rule("enforcement", "GET", "/cases/{case_id}", SUB_BUREAU_READERS, "/cases/{filed}"),
+    Rule(
+        "enforcement",
+        "POST",
+        "/cases/{case_id}/notice",
+        frozenset({"enforcement_officer"}),
+        "/cases/{filed}/notice",
+        body={
+            "delivered_to": "王某",
+            "delivered_at": "2026-11-20T10:00:00+08:00",
+            "method": "post",
+        },
+    ),
+    Rule(
+        "enforcement",
+        "POST",
+        "/cases/{case_id}/investigation-records",
+        frozenset({"enforcement_officer"}),
+        "/cases/{investigated}/investigation-records",
+        body={"kind": "inquiry", "summary": "询问笔录：当事人承认销售过期食品"},
+    ),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(
         "licensing",

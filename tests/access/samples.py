@@ -76,15 +76,26 @@ async def street_samples(
     return {"sha256": sha256, "inspection_id": inspection_id, "finding_id": finding_id}
 
 
-async def enforcement_samples(client: httpx.AsyncClient, admin: dict[str, str]) -> dict[str, str]:
-    """Case sources of the sample office's area, so of the matrix officer's section: one to
-    read and one for each decision."""
+async def enforcement_samples(
+    client: httpx.AsyncClient, admin: dict[str, str], officer: dict[str, str]
+) -> dict[str, str]:
+    """Case sources of the sample office's area, so of the matrix officer's section (one to
+    read, one for each decision), and cases: one filed, one under investigation."""
     body = {"source_department": "market", "allegation": "强买强卖", "office_id": SAMPLE_OFFICE}
     made = {}
-    for name in ("case_source", "to_extend", "to_file", "to_decline"):
+    for name in ("case_source", "to_extend", "to_file", "to_decline", "filed", "investigated"):
         answer = await client.post("/api/enforcement/case-sources", json=body, headers=admin)
         assert answer.status_code == 201, answer.text
         made[name] = answer.json()["id"]
+    for name in ("filed", "investigated"):
+        path = f"/api/enforcement/case-sources/{made[name]}/file"
+        answer = await client.post(path, json={"handlers": ["zhao", "qian"]}, headers=officer)
+        assert answer.status_code == 201, answer.text
+        made[name] = answer.json()["case_id"]
+    notice = {"delivered_to": "王某", "delivered_at": "2026-11-20T10:00:00+08:00", "method": "post"}
+    path = f"/api/enforcement/cases/{made['investigated']}/notice"
+    answer = await client.post(path, json=notice, headers=officer)
+    assert answer.status_code == 200, answer.text
     return made
 
 

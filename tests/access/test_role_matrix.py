@@ -158,7 +158,8 @@ async def test_each_role_gets_what_the_matrix_says(
         clerk = {"Authorization": f"Bearer {token_for(identity, 'licensing_clerk')}"}
         samples = await supervision_samples(client, admin)
         samples |= await licensing_samples(client, clerk)
-        samples |= await enforcement_samples(client, admin)
+        officer = {"Authorization": f"Bearer {token_for(identity, 'enforcement_officer')}"}
+        samples |= await enforcement_samples(client, admin, officer)
         await household_samples(client, admin, samples["credit_code"])
         inspector = {"Authorization": f"Bearer {token_for(identity, 'grid_inspector')}"}
         samples |= await street_samples(client, inspector, samples["credit_code"])

@@ -123,3 +123,66 @@ async def test_another_sections_source_is_not_theirs_to_decide(enforcement: Enfo
         )
         assert reader.status_code == 403
     assert (await enforcement.case_source(source_id))["status"] == "received"
+
+
+async def filed(enforcement: Enforcement) -> str:
+    """A case of section-1, just filed."""
+    source_id = await received(enforcement)
+    answer = await enforcement.client.post(
+        f"/case-sources/{source_id}/file", json={"handlers": ["zhao", "qian"]}, headers=officer(1)
+    )
+    assert answer.status_code == 201, answer.text
+    case_id: str = answer.json()["case_id"]
+    return case_id
+
+
+RECORD = {
+    "kind": "site_inspection",
+    "summary": "现场检查：后厨无健康证人员从业",
+    "evidence": ["sha256:" + "cd" * 32],
+}
+
+
+async def test_no_investigation_record_before_the_supervision_notice(
+    enforcement: Enforcement,
+) -> None:
+    case_id = await filed(enforcement)
+    early = await enforcement.client.post(
+        f"/cases/{case_id}/investigation-records", json=RECORD, headers=officer(1)
+    )
+    assert early.status_code == 409
+    assert "supervision notice" in early.json()["detail"]
+    assert (await enforcement.client.get(f"/cases/{case_id}", headers=officer(1))).json()[
+        "investigation_records"
+    ] == []
+
+    notice = {
+        "delivered_to": "王某（经营者）",
+        "delivered_at": "2026-11-20T10:00:00+08:00",
+        "method": "in_person",
+    }
+    delivered = await enforcement.client.post(
+        f"/cases/{case_id}/notice", json=notice, headers=officer(1)
+    )
+    assert delivered.status_code == 200, delivered.text
+    assert delivered.json()["status"] == "investigating"
+    again = await enforcement.client.post(
+        f"/cases/{case_id}/notice", json=notice, headers=officer(1)
+    )
+    assert again.status_code == 409
+
+    for _ in range(2):
+        added = await enforcement.client.post(
+            f"/cases/{case_id}/investigation-records", json=RECORD, headers=officer(1)
+        )
+        assert added.status_code == 201, added.text
+    case = (await enforcement.client.get(f"/cases/{case_id}", headers=officer(1))).json()
+    assert [r["summary"] for r in case["investigation_records"]] == [RECORD["summary"]] * 2
+    assert [step["step"] for step in case["history"]] == [
+        "filed",
+        "notice_delivered",
+        "investigation_record",
+        "investigation_record",
+    ]
+    other_section = await enforcement.client.get(f"/cases/{case_id}", headers=officer(2))
+    assert other_section.status_code == 404

@@ -1,8 +1,8 @@
-"""cases, case history, case source decisions
+"""cases, notices, investigation records, case history, case source decisions
 
 Revision ID: enforcement_0002
 Revises: enforcement_0001
-Create Date: 2026-11-29 04:01:23.050765
+Create Date: 2026-11-29 04:04:12.293300
 """
 
 from collections.abc import Sequence
@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("decision_deadline", sa.JSON(), nullable=False),
         sa.Column("decision_due", sa.Date(), nullable=False),
+        sa.Column("notice", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_source_id"],
             ["case_sources.id"],
@@ -55,6 +56,25 @@ def upgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index(
             "ix_cases_section_status", ["section", "status", "decision_due"], unique=False
+        )
+
+    op.create_table(
+        "investigation_records",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("evidence", sa.JSON(), nullable=False),
+        sa.Column("recorded_by", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_investigation_records_case_id_cases")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_investigation_records")),
+    )
+    with op.batch_alter_table("investigation_records", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_investigation_records_case_id"), ["case_id"], unique=False
         )
 
     with op.batch_alter_table("case_sources", schema=None) as batch_op:
@@ -71,6 +91,10 @@ def downgrade() -> None:
         batch_op.drop_column("decided_by")
         batch_op.drop_column("verify_extension")
 
+    with op.batch_alter_table("investigation_records", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_investigation_records_case_id"))
+
+    op.drop_table("investigation_records")
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index("ix_cases_section_status")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from chassis.auth import Principal, require_roles
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
-from services.enforcement import cases, filing, intake
+from services.enforcement import cases, filing, intake, on_the_spot
 from services.enforcement.schemas import (
     CaseFiledOut,
     CaseOut,
@@ -23,6 +23,9 @@ from services.enforcement.schemas import (
     InvestigationRecordIn,
     InvestigationRecordOut,
     NoticeIn,
+    OnTheSpotPenaltyIn,
+    OnTheSpotPenaltyList,
+    OnTheSpotPenaltyOut,
 )
 
 router = APIRouter(tags=["enforcement"], responses={403: PROBLEM})
@@ -135,3 +138,37 @@ async def add_investigation_record(
 ) -> dict[str, Any]:
     """An investigation record; 409 until the supervision notice is delivered."""
     return await cases.add_record(uow, principal, case_id, body.model_dump(mode="json"))
+
+
+# Office inspectors impose on-the-spot penalties; their heads too.
+OfficeInspector = Annotated[Principal, require_roles("grid_inspector", "office_head")]
+PenaltyReader = Annotated[
+    Principal,
+    require_roles("grid_inspector", "office_head", "enforcement_officer", "auditor", "admin"),
+]
+
+
+@router.post(
+    "/on-the-spot-penalties",
+    status_code=201,
+    response_model=OnTheSpotPenaltyOut,
+    responses={422: PROBLEM},
+)
+async def impose_on_the_spot(
+    request: Request, body: OnTheSpotPenaltyIn, principal: OfficeInspector, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """当场处罚: a warning, or a fine up to 200 CNY (citizen) / 3,000 CNY (organisation); more
+    is 422, telling the officer to transfer the case for the general procedure."""
+    limits = on_the_spot.limits_of(request.app.state.settings)
+    return await on_the_spot.impose(uow, principal, body.model_dump(mode="json"), limits)
+
+
+@router.get("/on-the-spot-penalties", response_model=OnTheSpotPenaltyList)
+async def list_on_the_spot(
+    principal: PenaltyReader,
+    uow: UnitOfWorkDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    """One's own (inspectors), one's section's (enforcement officers), or all."""
+    found = await on_the_spot.penalties(uow.connection, principal, limit=limit)
+    return {"penalties": found}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from chassis.schemas import RequestModel
-from contracts.values import CreditCode
+from contracts.values import CreditCode, ResidentId
 
 EvidenceRef = Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")]
 
@@ -151,3 +152,59 @@ class CaseOut(BaseModel):
     notice: dict[str, Any] | None
     investigation_records: list[InvestigationRecordOut]
     history: list[CaseStep]
+
+
+class OnTheSpotPenalty(RequestModel):
+    """The penalty: a warning, or a fine with its amount in CNY."""
+
+    kind: Annotated[str, Field(min_length=1, max_length=30)]
+    amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] | None = None
+
+
+class CitizenParty(RequestModel):
+    """A natural person penalised on the spot."""
+
+    kind: Literal["citizen"]
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    id_number: ResidentId
+
+
+class OrganisationParty(RequestModel):
+    """A market entity penalised on the spot."""
+
+    kind: Literal["organisation"]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    credit_code: CreditCode
+
+
+class OnTheSpotPenaltyIn(RequestModel):
+    """当场处罚: only a warning, or a fine within the limits of art. 51 (cash on the spot only
+    within art. 68's); anything else is refused with the reason."""
+
+    party: Annotated[CitizenParty | OrganisationParty, Field(discriminator="kind")]
+    penalty: OnTheSpotPenalty
+    facts: Annotated[str, Field(min_length=1, max_length=5000)]
+    legal_basis: Annotated[str, Field(min_length=1, max_length=1000)]
+    collected_on_spot: bool = False
+
+
+class OnTheSpotPenaltyOut(BaseModel):
+    """A recorded on-the-spot penalty, filed with the sub-bureau's section."""
+
+    id: uuid.UUID
+    party: dict[str, Any]
+    penalty_kind: str
+    amount: Decimal | None
+    collected_on_spot: bool
+    facts: str
+    legal_basis: str
+    office_id: str | None
+    section: str | None
+    decided_by: str
+    decided_at: datetime
+
+
+class OnTheSpotPenaltyList(BaseModel):
+    """On-the-spot penalties, newest first."""
+
+    penalties: list[OnTheSpotPenaltyOut]

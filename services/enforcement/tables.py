@@ -95,3 +95,22 @@ case_history = sa.Table(
     sa.Column("actor", sa.String(64), nullable=False),
     sa.Column("detail", sa.JSON, nullable=False),
 )
+
+# 当场处罚 by office inspectors, each filed with the sub-bureau (the section of the office's
+# area sees it).
+on_the_spot_penalties = sa.Table(
+    "on_the_spot_penalties",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("party", sa.JSON, nullable=False),
+    sa.Column("credit_code", sa.String(18), nullable=True, index=True),
+    sa.Column("penalty_kind", sa.String(10), nullable=False),
+    sa.Column("amount", sa.Numeric(14, 2), nullable=True),
+    sa.Column("collected_on_spot", sa.Boolean, nullable=False),
+    sa.Column("facts", sa.Text, nullable=False),
+    sa.Column("legal_basis", sa.Text, nullable=False),
+    sa.Column("office_id", sa.String(64), nullable=True),
+    sa.Column("section", sa.String(20), nullable=True),
+    sa.Column("decided_by", sa.String(64), nullable=False, index=True),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -485,6 +485,28 @@ MATRIX: tuple[Rule, ...] = (
         "/cases/{investigated}/investigation-records",
         body={"kind": "inquiry", "summary": "询问笔录：当事人承认销售过期食品"},
     ),
+    Rule(
+        "enforcement",
+        "POST",
+        "/on-the-spot-penalties",
+        STREET,
+        body={
+            "party": {
+                "kind": "organisation",
+                "name": "示范区样例商店",
+                "credit_code": "{credit_code}",
+            },
+            "penalty": {"kind": "fine", "amount": "100"},
+            "facts": "占道经营",
+            "legal_basis": "《无证无照经营查处办法》第十三条",
+        },
+    ),
+    Rule(
+        "enforcement",
+        "GET",
+        "/on-the-spot-penalties",
+        frozenset({"grid_inspector", "office_head", "enforcement_officer", "auditor", "admin"}),
+    ),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(
         "licensing",

@@ -1,8 +1,8 @@
-"""cases, notices, investigation records, case history, case source decisions
+"""cases, investigation records, case history, on-the-spot penalties
 
 Revision ID: enforcement_0002
 Revises: enforcement_0001
-Create Date: 2026-11-29 04:04:12.293300
+Create Date: 2026-11-29 04:07:40.115665
 """
 
 from collections.abc import Sequence
@@ -30,6 +30,30 @@ def upgrade() -> None:
     with op.batch_alter_table("case_history", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_case_history_case_source_id"), ["case_source_id"], unique=False
+        )
+
+    op.create_table(
+        "on_the_spot_penalties",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("party", sa.JSON(), nullable=False),
+        sa.Column("credit_code", sa.String(length=18), nullable=True),
+        sa.Column("penalty_kind", sa.String(length=10), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=14, scale=2), nullable=True),
+        sa.Column("collected_on_spot", sa.Boolean(), nullable=False),
+        sa.Column("facts", sa.Text(), nullable=False),
+        sa.Column("legal_basis", sa.Text(), nullable=False),
+        sa.Column("office_id", sa.String(length=64), nullable=True),
+        sa.Column("section", sa.String(length=20), nullable=True),
+        sa.Column("decided_by", sa.String(length=64), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_on_the_spot_penalties")),
+    )
+    with op.batch_alter_table("on_the_spot_penalties", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_on_the_spot_penalties_credit_code"), ["credit_code"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_on_the_spot_penalties_decided_by"), ["decided_by"], unique=False
         )
 
     op.create_table(
@@ -99,6 +123,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_cases_section_status")
 
     op.drop_table("cases")
+    with op.batch_alter_table("on_the_spot_penalties", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_on_the_spot_penalties_decided_by"))
+        batch_op.drop_index(batch_op.f("ix_on_the_spot_penalties_credit_code"))
+
+    op.drop_table("on_the_spot_penalties")
     with op.batch_alter_table("case_history", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_case_history_case_source_id"))
 

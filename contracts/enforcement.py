@@ -10,7 +10,7 @@ from pydantic import Field
 from contracts.base import Contract
 from contracts.values import CreditCode, Money, NonEmptyStr, UtcDateTime
 
-__all__ = ["CaseFiled", "CaseNotFiled", "PenaltyDecided", "PenaltyKind", "Procedure"]
+__all__ = ["CaseClosed", "CaseFiled", "CaseNotFiled", "PenaltyDecided", "PenaltyKind", "Procedure"]
 
 Procedure = Literal["general", "on_the_spot"]
 
@@ -74,3 +74,18 @@ class PenaltyDecided(Contract):
     )
     case_source_id: uuid.UUID | None = None
     decided_at: UtcDateTime
+
+
+class CaseClosed(Contract):
+    """A general-procedure case closed after its return visit (案件回访) heard the party."""
+
+    event_type = "enforcement.case.closed"
+    subject_field = "case_id"
+
+    case_id: uuid.UUID
+    case_source_id: uuid.UUID | None = None
+    credit_code: CreditCode | None = None
+    satisfaction: Literal["satisfied", "neutral", "dissatisfied"] = Field(
+        description="The party's view of how the case was handled, at the return visit"
+    )
+    closed_at: UtcDateTime

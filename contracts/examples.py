@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from contracts.base import Contract
 from contracts.complaints import ReportTransferred
-from contracts.enforcement import CaseFiled, CaseNotFiled, PenaltyDecided
+from contracts.enforcement import CaseClosed, CaseFiled, CaseNotFiled, PenaltyDecided
 from contracts.licensing import (
     ApplicationAccepted,
     ApplicationRejected,
@@ -190,6 +190,13 @@ _EXAMPLES: dict[type[Contract], Callable[[], Contract]] = {
         source_department="licensing",
         case_source_id=_CASE_SOURCE,
         decided_at=_STAMP,
+    ),
+    CaseClosed: lambda: CaseClosed(
+        case_id=_CASE,
+        case_source_id=_CASE_SOURCE,
+        credit_code=_TRADING_CO,
+        satisfaction="satisfied",
+        closed_at=_STAMP,
     ),
     ReportTransferred: lambda: ReportTransferred(
         report_id=uuid.UUID("8e9f0a1b-2c3d-4e5f-8a7b-9c0d1e2f3a4b"),

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from chassis.auth import Principal, require_roles
+from chassis.auth import CurrentPrincipal, Principal, require_roles
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
 from services.enforcement import cases, filing, intake, on_the_spot
@@ -17,6 +17,7 @@ from services.enforcement.schemas import (
     CaseSourceIn,
     CaseSourceList,
     CaseSourceOut,
+    DecisionIn,
     DeclineIn,
     ExtensionIn,
     FileIn,
@@ -26,6 +27,8 @@ from services.enforcement.schemas import (
     OnTheSpotPenaltyIn,
     OnTheSpotPenaltyList,
     OnTheSpotPenaltyOut,
+    PublicityFeed,
+    ReturnVisitIn,
 )
 
 router = APIRouter(tags=["enforcement"], responses={403: PROBLEM})
@@ -172,3 +175,36 @@ async def list_on_the_spot(
     """One's own (inspectors), one's section's (enforcement officers), or all."""
     found = await on_the_spot.penalties(uow.connection, principal, limit=limit)
     return {"penalties": found}
+
+
+@router.post(
+    "/cases/{case_id}/decision",
+    response_model=CaseOut,
+    responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
+)
+async def decide(
+    case_id: uuid.UUID, body: DecisionIn, principal: SectionOfficer, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """The penalty decision → enforcement.penalty.decided (the source department and the
+    household's file learn it); published unless a warning."""
+    return await cases.decide(uow, principal, case_id, body.model_dump(mode="json"))
+
+
+@router.post(
+    "/cases/{case_id}/return-visit", response_model=CaseOut, responses={404: PROBLEM, 409: PROBLEM}
+)
+async def return_visit(
+    case_id: uuid.UUID, body: ReturnVisitIn, principal: SectionOfficer, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """案件回访 after the decision; the case closes → enforcement.case.closed."""
+    return await cases.return_visit(uow, principal, case_id, body.model_dump(mode="json"))
+
+
+@router.get("/publicity", response_model=PublicityFeed)
+async def publicity_feed(
+    _: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    """Published general-procedure penalties (warnings are not published), newest first."""
+    return {"entries": await cases.published(uow.connection, limit=limit)}

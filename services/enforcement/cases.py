@@ -1,23 +1,32 @@
-"""A filed case's steps: the supervision notice first, then investigation records (appended,
-never changed); each step as the case's history shows it."""
+"""A filed case's steps: the supervision notice first, investigation records (appended, never
+changed), the penalty decision within its time, the return visit; each in the case's history."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
-from chassis.problems import Problem
+from chassis.legalclock.deadlines import SHANGHAI
+from chassis.problems import Problem, invalid_field
 from chassis.uow import UnitOfWork
+from contracts.enforcement import CaseClosed, PenaltyDecided
 from services.enforcement import domain
 from services.enforcement.domain import CaseStatus, CaseStepError
 from services.enforcement.filing import record_step
 from services.enforcement.intake import not_found, sees_every_section
-from services.enforcement.tables import case_history, cases, investigation_records
+from services.enforcement.tables import (
+    case_history,
+    case_sources,
+    cases,
+    investigation_records,
+    publicity,
+)
 
 
 def _in_scope(principal: Principal) -> sa.ColumnElement[bool]:
@@ -123,3 +132,110 @@ async def add_record(
     )
     await uow.commit()
     return stored
+
+
+# The decision's kinds as the law names them in the published language; an order to correct
+# (责令改正) is not a penalty (Administrative Penalty Law art. 28) and is published as none.
+PENALTY_KINDS = {
+    "warning": "warning",
+    "fine": "fine",
+    "confiscation": "confiscation_of_illegal_gains",
+}
+
+
+async def decide(
+    uow: UnitOfWork, principal: Principal, case_id: uuid.UUID, decision: dict[str, Any]
+) -> dict[str, Any]:
+    """The penalty decision: recorded with whether it came within its deadline, notified to
+    the source department, and put on the publicity feed unless it is a warning."""
+    penalty = decision["penalty"]
+    amount = penalty.get("amount")
+    if penalty["kind"] == "fine" and (amount is None or Decimal(str(amount)) <= 0):
+        raise invalid_field("penalty.amount", "a fine needs an amount above zero")
+    if penalty["kind"] != "fine" and amount is not None:
+        raise invalid_field("penalty.amount", f"a {penalty['kind']} carries no amount")
+    connection = uow.connection
+    row = await _locked(connection, principal, case_id)
+    status = _advance(row.status, "decision")
+    now = datetime.now(UTC)
+    on_time = now.astimezone(SHANGHAI).date() <= row.decision_due
+    recorded = decision | {"decided_by": principal.subject}
+    await connection.execute(
+        sa.update(cases)
+        .where(cases.c.id == case_id)
+        .values(status=status, decision=recorded, decided_at=now, decided_on_time=on_time)
+    )
+    await record_step(
+        connection, row.case_source_id, "decided", actor=principal.subject, at=now, detail=recorded
+    )
+    source_department = await connection.scalar(
+        sa.select(case_sources.c.source_department).where(case_sources.c.id == row.case_source_id)
+    )
+    kind = PENALTY_KINDS.get(penalty["kind"])
+    if kind is not None:
+        uow.emit(
+            PenaltyDecided(
+                case_id=case_id,
+                credit_code=row.credit_code,
+                procedure="general",
+                penalty_kinds=(kind,),
+                fine_amount=None if amount is None else Decimal(str(amount)),
+                legal_basis=decision["legal_basis"],
+                source_department=source_department or "unknown",
+                case_source_id=row.case_source_id,
+                decided_at=now,
+            )
+        )
+    deadline = domain.publicity_deadline(now.astimezone(SHANGHAI).date(), [penalty["kind"]])
+    if deadline is not None:
+        await connection.execute(
+            sa.insert(publicity).values(
+                case_id=case_id,
+                credit_code=row.credit_code,
+                penalty=penalty,
+                legal_basis=decision["legal_basis"],
+                decided_at=now,
+                publish_deadline=deadline.model_dump(mode="json"),
+                published_at=now,
+            )
+        )
+    await uow.commit()
+    return await case(connection, principal, case_id)
+
+
+async def return_visit(
+    uow: UnitOfWork, principal: Principal, case_id: uuid.UUID, visit: dict[str, Any]
+) -> dict[str, Any]:
+    """案件回访: the party's view and satisfaction are heard; the case closes."""
+    connection = uow.connection
+    row = await _locked(connection, principal, case_id)
+    status = _advance(row.status, "return_visit")
+    now = datetime.now(UTC)
+    recorded = visit | {"visited_by": principal.subject}
+    await connection.execute(
+        sa.update(cases)
+        .where(cases.c.id == case_id)
+        .values(status=status, return_visit=recorded, closed_at=now)
+    )
+    await record_step(
+        connection, row.case_source_id, "closed", actor=principal.subject, at=now, detail=recorded
+    )
+    uow.emit(
+        CaseClosed(
+            case_id=case_id,
+            case_source_id=row.case_source_id,
+            credit_code=row.credit_code,
+            satisfaction=visit["satisfaction"],
+            closed_at=now,
+        )
+    )
+    await uow.commit()
+    return await case(connection, principal, case_id)
+
+
+async def published(connection: AsyncConnection, *, limit: int) -> list[dict[str, Any]]:
+    """The publicity feed, newest first."""
+    rows = await connection.execute(
+        sa.select(publicity).order_by(publicity.c.published_at.desc()).limit(limit)
+    )
+    return [row._asdict() for row in rows]

@@ -150,6 +150,11 @@ class CaseOut(BaseModel):
     decision_due: date
     decision_deadline: dict[str, Any]
     notice: dict[str, Any] | None
+    decision: dict[str, Any] | None
+    decided_at: datetime | None
+    decided_on_time: bool | None
+    return_visit: dict[str, Any] | None
+    closed_at: datetime | None
     investigation_records: list[InvestigationRecordOut]
     history: list[CaseStep]
 
@@ -208,3 +213,42 @@ class OnTheSpotPenaltyList(BaseModel):
     """On-the-spot penalties, newest first."""
 
     penalties: list[OnTheSpotPenaltyOut]
+
+
+class DecisionPenalty(RequestModel):
+    """What is imposed: a warning, a fine with its amount, confiscation, or an order to correct."""
+
+    kind: Literal["warning", "fine", "confiscation", "order_to_correct"]
+    amount: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)] | None = None
+
+
+class DecisionIn(RequestModel):
+    """The penalty decision of a general-procedure case and its legal basis."""
+
+    penalty: DecisionPenalty
+    legal_basis: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class ReturnVisitIn(RequestModel):
+    """案件回访: what the party said of how the case was handled."""
+
+    party_view: Annotated[str, Field(min_length=1, max_length=5000)]
+    satisfaction: Literal["satisfied", "neutral", "dissatisfied"]
+
+
+class PublicityEntry(BaseModel):
+    """A published penalty (SAMR Order 45)."""
+
+    case_id: uuid.UUID
+    credit_code: str | None
+    penalty: dict[str, Any]
+    legal_basis: str
+    decided_at: datetime
+    published_at: datetime
+    publish_deadline: dict[str, Any]
+
+
+class PublicityFeed(BaseModel):
+    """The publicity feed, newest first."""
+
+    entries: list[PublicityEntry]

@@ -68,6 +68,13 @@ cases = sa.Table(
     sa.Column("decision_due", sa.Date, nullable=False),
     # 执法监督告知书: to whom, how and when it was delivered; investigation waits for it.
     sa.Column("notice", sa.JSON, nullable=True),
+    # The penalty decision: what, on which legal basis, by whom, and whether within its time.
+    sa.Column("decision", sa.JSON, nullable=True),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("decided_on_time", sa.Boolean, nullable=True),
+    # 案件回访: the party's view, after which the case closes.
+    sa.Column("return_visit", sa.JSON, nullable=True),
+    sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
     sa.Index("ix_cases_section_status", "section", "status", "decision_due"),
 )
 
@@ -113,4 +120,17 @@ on_the_spot_penalties = sa.Table(
     sa.Column("section", sa.String(20), nullable=True),
     sa.Column("decided_by", sa.String(64), nullable=False, index=True),
     sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# The credit publicity feed: general-procedure penalties other than warnings (SAMR Order 45).
+publicity = sa.Table(
+    "publicity",
+    metadata,
+    sa.Column("case_id", sa.Uuid, sa.ForeignKey("cases.id"), primary_key=True),
+    sa.Column("credit_code", sa.String(18), nullable=True),
+    sa.Column("penalty", sa.JSON, nullable=False),
+    sa.Column("legal_basis", sa.Text, nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("publish_deadline", sa.JSON, nullable=False),  # the legal clock's Deadline
+    sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
 )

@@ -507,6 +507,23 @@ MATRIX: tuple[Rule, ...] = (
         "/on-the-spot-penalties",
         frozenset({"grid_inspector", "office_head", "enforcement_officer", "auditor", "admin"}),
     ),
+    Rule(
+        "enforcement",
+        "POST",
+        "/cases/{case_id}/decision",
+        frozenset({"enforcement_officer"}),
+        "/cases/{to_decide}/decision",
+        body={"penalty": {"kind": "fine", "amount": "2000"}, "legal_basis": "《价格法》第四十二条"},
+    ),
+    Rule(
+        "enforcement",
+        "POST",
+        "/cases/{case_id}/return-visit",
+        frozenset({"enforcement_officer"}),
+        "/cases/{decided}/return-visit",
+        body={"party_view": "无异议", "satisfaction": "satisfied"},
+    ),
+    Rule("enforcement", "GET", "/publicity", SIGNED_IN),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(
         "licensing",

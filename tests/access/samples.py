@@ -80,22 +80,29 @@ async def enforcement_samples(
     client: httpx.AsyncClient, admin: dict[str, str], officer: dict[str, str]
 ) -> dict[str, str]:
     """Case sources of the sample office's area, so of the matrix officer's section (one to
-    read, one for each decision), and cases: one filed, one under investigation."""
+    read, one for each decision), and cases at each step: filed, investigated (twice: one to
+    decide), decided."""
     body = {"source_department": "market", "allegation": "强买强卖", "office_id": SAMPLE_OFFICE}
+    cases = ("filed", "investigated", "to_decide", "decided")
     made = {}
-    for name in ("case_source", "to_extend", "to_file", "to_decline", "filed", "investigated"):
+    for name in ("case_source", "to_extend", "to_file", "to_decline", *cases):
         answer = await client.post("/api/enforcement/case-sources", json=body, headers=admin)
         assert answer.status_code == 201, answer.text
         made[name] = answer.json()["id"]
-    for name in ("filed", "investigated"):
-        path = f"/api/enforcement/case-sources/{made[name]}/file"
-        answer = await client.post(path, json={"handlers": ["zhao", "qian"]}, headers=officer)
-        assert answer.status_code == 201, answer.text
-        made[name] = answer.json()["case_id"]
+
+    async def step(path: str, body: dict[str, Any], status: int = 200) -> Any:
+        answer = await client.post(f"/api/enforcement{path}", json=body, headers=officer)
+        assert answer.status_code == status, answer.text
+        return answer.json()
+
     notice = {"delivered_to": "王某", "delivered_at": "2026-11-20T10:00:00+08:00", "method": "post"}
-    path = f"/api/enforcement/cases/{made['investigated']}/notice"
-    answer = await client.post(path, json=notice, headers=officer)
-    assert answer.status_code == 200, answer.text
+    decision = {"penalty": {"kind": "warning"}, "legal_basis": "《价格法》第四十二条"}
+    for name in cases:
+        filed = await step(f"/case-sources/{made[name]}/file", {"handlers": ["zhao", "qian"]}, 201)
+        made[name] = filed["case_id"]
+        if name != "filed":
+            await step(f"/cases/{made[name]}/notice", notice)
+    await step(f"/cases/{made['decided']}/decision", decision)
     return made
 
 

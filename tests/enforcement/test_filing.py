@@ -186,3 +186,98 @@ async def test_no_investigation_record_before_the_supervision_notice(
     ]
     other_section = await enforcement.client.get(f"/cases/{case_id}", headers=officer(2))
     assert other_section.status_code == 404
+
+
+async def investigated(enforcement: Enforcement) -> str:
+    """A case of section-1 with its notice delivered and one record."""
+    case_id = await filed(enforcement)
+    notice = {"delivered_to": "王某", "delivered_at": "2026-11-20T10:00:00+08:00", "method": "post"}
+    answer = await enforcement.client.post(
+        f"/cases/{case_id}/notice", json=notice, headers=officer(1)
+    )
+    assert answer.status_code == 200, answer.text
+    answer = await enforcement.client.post(
+        f"/cases/{case_id}/investigation-records", json=RECORD, headers=officer(1)
+    )
+    assert answer.status_code == 201, answer.text
+    return case_id
+
+
+async def test_a_fine_is_decided_notified_published_and_the_case_closes_after_its_visit(
+    enforcement: Enforcement,
+) -> None:
+    case_id = await investigated(enforcement)
+    decision = {
+        "penalty": {"kind": "fine", "amount": "5000"},
+        "legal_basis": "《食品安全法》第一百二十六条",
+    }
+    async with tapping(enforcement.settings.bus_prefix, "enforcement.#") as bus:
+        answer = await enforcement.client.post(
+            f"/cases/{case_id}/decision", json=decision, headers=officer(1)
+        )
+        assert answer.status_code == 200, answer.text
+        assert (answer.json()["status"], answer.json()["decided_on_time"]) == ("decided", True)
+        await bus.wait_for("enforcement.penalty.decided")
+        [decided] = bus.of_type("enforcement.penalty.decided")
+        assert decided["data"]["case_id"] == case_id
+        assert (decided["data"]["procedure"], decided["data"]["penalty_kinds"]) == (
+            "general",
+            ["fine"],
+        )
+        assert decided["data"]["source_department"] == "supervision"
+        again = await enforcement.client.post(
+            f"/cases/{case_id}/decision", json=decision, headers=officer(1)
+        )
+        assert again.status_code == 409
+        feed = await enforcement.client.get("/publicity", headers=AUDITOR)
+        [entry] = [e for e in feed.json()["entries"] if e["case_id"] == case_id]
+        assert entry["publish_deadline"]["rule_code"] == "enforcement.publicity"
+        visit = {"party_view": "执法人员文明规范", "satisfaction": "satisfied"}
+        closed = await enforcement.client.post(
+            f"/cases/{case_id}/return-visit", json=visit, headers=officer(1)
+        )
+        assert closed.status_code == 200, closed.text
+        assert closed.json()["status"] == "closed"
+        await bus.wait_for("enforcement.case.closed")
+    steps = [step["step"] for step in closed.json()["history"]]
+    assert steps[-2:] == ["decided", "closed"]
+
+
+async def test_a_warning_is_not_published_and_a_fine_needs_its_amount(
+    enforcement: Enforcement,
+) -> None:
+    case_id = await investigated(enforcement)
+    for penalty in ({"kind": "fine"}, {"kind": "warning", "amount": "100"}):
+        answer = await enforcement.client.post(
+            f"/cases/{case_id}/decision",
+            json={"penalty": penalty, "legal_basis": "《产品质量法》第五十条"},
+            headers=officer(1),
+        )
+        assert answer.status_code == 422, answer.text
+        assert [e["field"] for e in answer.json()["errors"]] == ["body.penalty.amount"]
+    warned = await enforcement.client.post(
+        f"/cases/{case_id}/decision",
+        json={"penalty": {"kind": "warning"}, "legal_basis": "《产品质量法》第五十条"},
+        headers=officer(1),
+    )
+    assert warned.status_code == 200, warned.text
+    feed = await enforcement.client.get("/publicity", headers=AUDITOR)
+    assert case_id not in [e["case_id"] for e in feed.json()["entries"]]
+
+
+async def test_no_decision_before_the_notice_and_no_visit_before_the_decision(
+    enforcement: Enforcement,
+) -> None:
+    case_id = await filed(enforcement)
+    early = await enforcement.client.post(
+        f"/cases/{case_id}/decision",
+        json={"penalty": {"kind": "warning"}, "legal_basis": "《广告法》第五十五条"},
+        headers=officer(1),
+    )
+    assert early.status_code == 409
+    visit = await enforcement.client.post(
+        f"/cases/{case_id}/return-visit",
+        json={"party_view": "无", "satisfaction": "neutral"},
+        headers=officer(1),
+    )
+    assert visit.status_code == 409

@@ -1,8 +1,8 @@
-"""cases, investigation records, case history, on-the-spot penalties
+"""cases, investigation records, case history, on-the-spot penalties, publicity
 
 Revision ID: enforcement_0002
 Revises: enforcement_0001
-Create Date: 2026-11-29 04:07:40.115665
+Create Date: 2026-11-29 04:10:55.170584
 """
 
 from collections.abc import Sequence
@@ -69,6 +69,11 @@ def upgrade() -> None:
         sa.Column("decision_deadline", sa.JSON(), nullable=False),
         sa.Column("decision_due", sa.Date(), nullable=False),
         sa.Column("notice", sa.JSON(), nullable=True),
+        sa.Column("decision", sa.JSON(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("decided_on_time", sa.Boolean(), nullable=True),
+        sa.Column("return_visit", sa.JSON(), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_source_id"],
             ["case_sources.id"],
@@ -101,6 +106,18 @@ def upgrade() -> None:
             batch_op.f("ix_investigation_records_case_id"), ["case_id"], unique=False
         )
 
+    op.create_table(
+        "publicity",
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("credit_code", sa.String(length=18), nullable=True),
+        sa.Column("penalty", sa.JSON(), nullable=False),
+        sa.Column("legal_basis", sa.Text(), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("publish_deadline", sa.JSON(), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_publicity_case_id_cases")),
+        sa.PrimaryKeyConstraint("case_id", name=op.f("pk_publicity")),
+    )
     with op.batch_alter_table("case_sources", schema=None) as batch_op:
         batch_op.add_column(sa.Column("verify_extension", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("decided_by", sa.String(length=64), nullable=True))
@@ -115,6 +132,7 @@ def downgrade() -> None:
         batch_op.drop_column("decided_by")
         batch_op.drop_column("verify_extension")
 
+    op.drop_table("publicity")
     with op.batch_alter_table("investigation_records", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_investigation_records_case_id"))
 

@@ -17,6 +17,7 @@ from services.enforcement.schemas import (
     CaseSourceIn,
     CaseSourceList,
     CaseSourceOut,
+    DecisionExtensionIn,
     DecisionIn,
     DeclineIn,
     ExtensionIn,
@@ -29,6 +30,7 @@ from services.enforcement.schemas import (
     OnTheSpotPenaltyOut,
     PublicityFeed,
     ReturnVisitIn,
+    StopIn,
 )
 
 router = APIRouter(tags=["enforcement"], responses={403: PROBLEM})
@@ -208,3 +210,27 @@ async def publicity_feed(
 ) -> dict[str, Any]:
     """Published general-procedure penalties (warnings are not published), newest first."""
     return {"entries": await cases.published(uow.connection, limit=limit)}
+
+
+@router.post(
+    "/cases/{case_id}/stops",
+    response_model=CaseOut,
+    responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
+)
+async def stop_clock(
+    case_id: uuid.UUID, body: StopIn, principal: SectionOfficer, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """A suspension, hearing or testing period: the decision deadline moves by its days."""
+    return await cases.stop_clock(uow, principal, case_id, body.model_dump())
+
+
+@router.post(
+    "/cases/{case_id}/extensions",
+    response_model=CaseOut,
+    responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
+)
+async def extend_decision(
+    case_id: uuid.UUID, body: DecisionExtensionIn, principal: SectionOfficer, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """+30 days with approval, once; beyond that only with a collective decision's days."""
+    return await cases.extend_decision(uow, principal, case_id, body.model_dump())

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
+from chassis.legalclock import Interval
 from chassis.legalclock.deadlines import SHANGHAI
 from chassis.problems import Problem, invalid_field
 from chassis.uow import UnitOfWork
@@ -21,8 +22,10 @@ from services.enforcement.domain import CaseStatus, CaseStepError
 from services.enforcement.filing import record_step
 from services.enforcement.intake import not_found, sees_every_section
 from services.enforcement.tables import (
+    case_extensions,
     case_history,
     case_sources,
+    case_stops,
     cases,
     investigation_records,
     publicity,
@@ -239,3 +242,116 @@ async def published(connection: AsyncConnection, *, limit: int) -> list[dict[str
         sa.select(publicity).order_by(publicity.c.published_at.desc()).limit(limit)
     )
     return [row._asdict() for row in rows]
+
+
+async def _recompute_decision_due(connection: AsyncConnection, row: Any) -> dict[str, Any]:
+    """The case's decision deadline from its filing, every stop and every extension."""
+    stops = await connection.execute(sa.select(case_stops).where(case_stops.c.case_id == row.id))
+    extensions = (
+        await connection.execute(
+            sa.select(case_extensions)
+            .where(case_extensions.c.case_id == row.id)
+            .order_by(case_extensions.c.number)
+        )
+    ).all()
+    collective = sum(e.days for e in extensions if e.number > 1)
+    # Collective decisions may each set other days: the clock counts them as one further
+    # extension of their total, which gives the same due day.
+    deadline = domain.decision_deadline(
+        row.filed_at.astimezone(SHANGHAI).date(),
+        extensions=min(len(extensions), 2),
+        collective_days=collective or None,
+        stopped=[Interval(kind=s.kind, start=s.start, end=s.end) for s in stops],
+    )
+    await connection.execute(
+        sa.update(cases)
+        .where(cases.c.id == row.id)
+        .values(decision_deadline=deadline.model_dump(mode="json"), decision_due=deadline.due)
+    )
+    return deadline.model_dump(mode="json")
+
+
+async def stop_clock(
+    uow: UnitOfWork, principal: Principal, case_id: uuid.UUID, stop: dict[str, Any]
+) -> dict[str, Any]:
+    """Time that does not count towards the decision: a suspension, a hearing, testing."""
+    connection = uow.connection
+    row = await _locked(connection, principal, case_id)
+    if row.status not in {CaseStatus.FILED, CaseStatus.INVESTIGATING}:
+        raise Problem("conflict", 409, f"The case is {row.status}: its clock has stopped")
+    now = datetime.now(UTC)
+    await connection.execute(
+        sa.insert(case_stops).values(
+            id=uuid.uuid4(),
+            case_id=case_id,
+            kind=stop["kind"],
+            start=stop["start"],
+            end=stop["end"],
+            reason=stop["reason"],
+            recorded_by=principal.subject,
+            recorded_at=now,
+        )
+    )
+    deadline = await _recompute_decision_due(connection, row)
+    detail = {k: str(v) for k, v in stop.items()} | {"decision_due": deadline["due"]}
+    await record_step(
+        connection,
+        row.case_source_id,
+        "clock_stopped",
+        actor=principal.subject,
+        at=now,
+        detail=detail,
+    )
+    await uow.commit()
+    return await case(connection, principal, case_id)
+
+
+async def extend_decision(
+    uow: UnitOfWork, principal: Principal, case_id: uuid.UUID, extension: dict[str, Any]
+) -> dict[str, Any]:
+    """One approved extension of 30 days; beyond it only a recorded collective decision (集体讨论),
+    which sets its own days."""
+    connection = uow.connection
+    row = await _locked(connection, principal, case_id)
+    if row.status not in {CaseStatus.FILED, CaseStatus.INVESTIGATING}:
+        raise Problem("conflict", 409, f"The case is {row.status}: nothing to extend")
+    number = 1 + int(
+        await connection.scalar(
+            sa.select(sa.func.count())
+            .select_from(case_extensions)
+            .where(case_extensions.c.case_id == case_id)
+        )
+        or 0
+    )
+    collective = extension.get("collective_days")
+    if number > 1 and collective is None:
+        raise invalid_field(
+            "collective_days",
+            "the 30-day extension was used; a further one needs a collective decision's days",
+        )
+    if number == 1 and collective is not None:
+        raise invalid_field("collective_days", "the first extension is the approved 30 days")
+    now = datetime.now(UTC)
+    await connection.execute(
+        sa.insert(case_extensions).values(
+            case_id=case_id,
+            number=number,
+            approved_by=extension["approved_by"],
+            reason=extension["reason"],
+            days=collective,
+            recorded_by=principal.subject,
+            recorded_at=now,
+        )
+    )
+    deadline = await _recompute_decision_due(connection, row)
+    detail = extension | {"number": number, "decision_due": deadline["due"]}
+    await record_step(
+        connection,
+        row.case_source_id,
+        "decision_extended",
+        actor=principal.subject,
+        at=now,
+        detail=detail,
+    )
+    await uow.commit()
+    return await case(connection, principal, case_id)

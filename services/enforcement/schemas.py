@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from chassis.schemas import RequestModel
 from contracts.values import CreditCode, ResidentId
@@ -252,3 +252,29 @@ class PublicityFeed(BaseModel):
     """The publicity feed, newest first."""
 
     entries: list[PublicityEntry]
+
+
+class StopIn(RequestModel):
+    """Days that do not count towards the decision (both ends included)."""
+
+    kind: Literal["suspension", "hearing", "testing"]
+    start: date
+    end: date
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError("end is before start")
+        return end
+
+
+class DecisionExtensionIn(RequestModel):
+    """An extension of the decision period: the first is the approved 30 days; any further one
+    rests on a collective decision (集体讨论) that sets its days."""
+
+    approved_by: Username
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    collective_days: Annotated[int, Field(ge=1, le=365)] | None = None

@@ -134,3 +134,29 @@ publicity = sa.Table(
     sa.Column("publish_deadline", sa.JSON, nullable=False),  # the legal clock's Deadline
     sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Time that does not count towards the decision (suspension, hearing, testing), and the
+# approved extensions of the decision period, each re-computing the case's deadline.
+case_stops = sa.Table(
+    "case_stops",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("case_id", sa.Uuid, sa.ForeignKey("cases.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(12), nullable=False),
+    sa.Column("start", sa.Date, nullable=False),
+    sa.Column("end", sa.Date, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("recorded_by", sa.String(64), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+case_extensions = sa.Table(
+    "case_extensions",
+    metadata,
+    sa.Column("case_id", sa.Uuid, sa.ForeignKey("cases.id"), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True),  # 1: the approved one; 2+: collective
+    sa.Column("approved_by", sa.String(64), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("days", sa.Integer, nullable=True),  # what a collective decision set
+    sa.Column("recorded_by", sa.String(64), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -524,6 +524,22 @@ MATRIX: tuple[Rule, ...] = (
         body={"party_view": "无异议", "satisfaction": "satisfied"},
     ),
     Rule("enforcement", "GET", "/publicity", SIGNED_IN),
+    Rule(
+        "enforcement",
+        "POST",
+        "/cases/{case_id}/stops",
+        frozenset({"enforcement_officer"}),
+        "/cases/{investigated}/stops",
+        body={"kind": "testing", "start": "2026-12-01", "end": "2026-12-05", "reason": "送检"},
+    ),
+    Rule(
+        "enforcement",
+        "POST",
+        "/cases/{case_id}/extensions",
+        frozenset({"enforcement_officer"}),
+        "/cases/{investigated}/extensions",
+        body={"approved_by": "head.subbureau", "reason": "案情复杂"},
+    ),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(
         "licensing",

@@ -1,0 +1,58 @@
+"""stopped time and extensions of a case
+
+Revision ID: enforcement_0003
+Revises: enforcement_0002
+Create Date: 2026-11-29 04:19:29.735379
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "enforcement_0003"
+down_revision: str | Sequence[str] | None = "enforcement_0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "case_extensions",
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("approved_by", sa.String(length=64), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("days", sa.Integer(), nullable=True),
+        sa.Column("recorded_by", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_case_extensions_case_id_cases")
+        ),
+        sa.PrimaryKeyConstraint("case_id", "number", name=op.f("pk_case_extensions")),
+    )
+    op.create_table(
+        "case_stops",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("start", sa.Date(), nullable=False),
+        sa.Column("end", sa.Date(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("recorded_by", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_case_stops_case_id_cases")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_stops")),
+    )
+    with op.batch_alter_table("case_stops", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_case_stops_case_id"), ["case_id"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("case_stops", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_case_stops_case_id"))
+
+    op.drop_table("case_stops")
+    op.drop_table("case_extensions")

@@ -6,7 +6,13 @@ Importing the package imports every producer's module, so the registry is comple
 from contracts import complaints, enforcement, licensing, qms, supervision
 from contracts.base import Contract
 from contracts.complaints import ReportTransferred
-from contracts.enforcement import CaseClosed, CaseFiled, CaseNotFiled, PenaltyDecided
+from contracts.enforcement import (
+    CaseClosed,
+    CaseFiled,
+    CaseNotFiled,
+    DeadlineMissed,
+    PenaltyDecided,
+)
 from contracts.envelope import MEDIA_TYPE, Envelope, service_source
 from contracts.licensing import (
     ApplicationAccepted,
@@ -73,6 +79,7 @@ __all__ = [
     "Contract",
     "ContractDefinitionError",
     "CreditCode",
+    "DeadlineMissed",
     "DuplicateContractError",
     "Envelope",
     "GeoPoint",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Literal
 
 from pydantic import Field
@@ -10,7 +11,15 @@ from pydantic import Field
 from contracts.base import Contract
 from contracts.values import CreditCode, Money, NonEmptyStr, UtcDateTime
 
-__all__ = ["CaseClosed", "CaseFiled", "CaseNotFiled", "PenaltyDecided", "PenaltyKind", "Procedure"]
+__all__ = [
+    "CaseClosed",
+    "CaseFiled",
+    "CaseNotFiled",
+    "DeadlineMissed",
+    "PenaltyDecided",
+    "PenaltyKind",
+    "Procedure",
+]
 
 Procedure = Literal["general", "on_the_spot"]
 
@@ -89,3 +98,19 @@ class CaseClosed(Contract):
         description="The party's view of how the case was handled, at the return visit"
     )
     closed_at: UtcDateTime
+
+
+class DeadlineMissed(Contract):
+    """A legal time limit of a case source or case passed unmet: raised once per deadline."""
+
+    event_type = "enforcement.deadline.missed"
+    subject_field = "subject_id"
+
+    subject_id: uuid.UUID = Field(description="The case source (verify) or the case (decide)")
+    deadline: Literal["verify", "decide"]
+    rule_code: NonEmptyStr
+    basis: NonEmptyStr = Field(description="The law and article the time limit comes from")
+    due: date
+    section: NonEmptyStr | None = None
+    credit_code: CreditCode | None = None
+    detected_at: UtcDateTime

@@ -9,7 +9,13 @@ from decimal import Decimal
 
 from contracts.base import Contract
 from contracts.complaints import ReportTransferred
-from contracts.enforcement import CaseClosed, CaseFiled, CaseNotFiled, PenaltyDecided
+from contracts.enforcement import (
+    CaseClosed,
+    CaseFiled,
+    CaseNotFiled,
+    DeadlineMissed,
+    PenaltyDecided,
+)
 from contracts.licensing import (
     ApplicationAccepted,
     ApplicationRejected,
@@ -197,6 +203,16 @@ _EXAMPLES: dict[type[Contract], Callable[[], Contract]] = {
         credit_code=_TRADING_CO,
         satisfaction="satisfied",
         closed_at=_STAMP,
+    ),
+    DeadlineMissed: lambda: DeadlineMissed(
+        subject_id=_CASE,
+        deadline="decide",
+        rule_code="enforcement.decide",
+        basis="Administrative Penalty Law art. 60; SAMR provisions",
+        due=date(2026, 10, 30),
+        section="section-1",
+        credit_code=_TRADING_CO,
+        detected_at=_STAMP,
     ),
     ReportTransferred: lambda: ReportTransferred(
         report_id=uuid.UUID("8e9f0a1b-2c3d-4e5f-8a7b-9c0d1e2f3a4b"),

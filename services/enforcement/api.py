@@ -8,15 +8,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from chassis.auth import CurrentPrincipal, Principal, require_roles
+from chassis.legalclock.deadlines import shanghai_today
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
-from services.enforcement import cases, filing, intake, on_the_spot
+from services.enforcement import cases, deadlines, filing, intake, on_the_spot
 from services.enforcement.schemas import (
     CaseFiledOut,
     CaseOut,
     CaseSourceIn,
     CaseSourceList,
     CaseSourceOut,
+    DeadlineWatch,
     DecisionExtensionIn,
     DecisionIn,
     DeclineIn,
@@ -234,3 +236,11 @@ async def extend_decision(
 ) -> dict[str, Any]:
     """+30 days with approval, once; beyond that only with a collective decision's days."""
     return await cases.extend_decision(uow, principal, case_id, body.model_dump())
+
+
+@router.get("/deadlines", response_model=DeadlineWatch)
+async def deadline_watch(request: Request, principal: Reader, uow: UnitOfWorkDep) -> dict[str, Any]:
+    """One's section's case sources and cases overdue or due within DEADLINE_SOON_DAYS."""
+    soon = request.app.state.settings.deadline_soon_days
+    found = await deadlines.watch_list(uow.connection, principal, shanghai_today(), soon)
+    return {"deadlines": found}

@@ -278,3 +278,22 @@ class DecisionExtensionIn(RequestModel):
     approved_by: Username
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
     collective_days: Annotated[int, Field(ge=1, le=365)] | None = None
+
+
+class WatchedDeadline(BaseModel):
+    """An open deadline that is overdue or due soon."""
+
+    subject_id: uuid.UUID = Field(description="The case source (verify) or the case (decide)")
+    deadline: Literal["verify", "decide"]
+    due: date
+    state: Literal["overdue", "due_soon"]
+    rule_code: str
+    basis: str
+    section: str | None
+    credit_code: str | None
+
+
+class DeadlineWatch(BaseModel):
+    """Overdue and soon-due deadlines, soonest first."""
+
+    deadlines: list[WatchedDeadline]

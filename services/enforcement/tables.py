@@ -160,3 +160,13 @@ case_extensions = sa.Table(
     sa.Column("recorded_by", sa.String(64), nullable=False),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Each missed deadline, raised once (the event goes out in the same transaction).
+deadlines_missed = sa.Table(
+    "deadlines_missed",
+    metadata,
+    sa.Column("subject_id", sa.Uuid, primary_key=True),
+    sa.Column("deadline", sa.String(10), primary_key=True),
+    sa.Column("due", sa.Date, primary_key=True),
+    sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -540,6 +540,7 @@ MATRIX: tuple[Rule, ...] = (
         "/cases/{investigated}/extensions",
         body={"approved_by": "head.subbureau", "reason": "案情复杂"},
     ),
+    Rule("enforcement", "GET", "/deadlines", SUB_BUREAU_READERS),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(
         "licensing",

@@ -77,6 +77,7 @@ async def enforcement(
         bus_url=BUS_URL,
         bus_prefix=f"{bus_prefix}-enf-{uuid.uuid4().hex[:4]}",
         relay_poll_seconds=0.2,
+        deadline_check_seconds=0.2,
     )
     async with running_service(spec, settings) as client:
         yield Enforcement(client, settings)

@@ -1,8 +1,8 @@
-"""stopped time and extensions of a case
+"""stopped time, extensions, missed deadlines
 
 Revision ID: enforcement_0003
 Revises: enforcement_0002
-Create Date: 2026-11-29 04:19:29.735379
+Create Date: 2026-11-29 04:25:50.239985
 """
 
 from collections.abc import Sequence
@@ -17,6 +17,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "deadlines_missed",
+        sa.Column("subject_id", sa.Uuid(), nullable=False),
+        sa.Column("deadline", sa.String(length=10), nullable=False),
+        sa.Column("due", sa.Date(), nullable=False),
+        sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("subject_id", "deadline", "due", name=op.f("pk_deadlines_missed")),
+    )
     op.create_table(
         "case_extensions",
         sa.Column("case_id", sa.Uuid(), nullable=False),
@@ -56,3 +64,4 @@ def downgrade() -> None:
 
     op.drop_table("case_stops")
     op.drop_table("case_extensions")
+    op.drop_table("deadlines_missed")

@@ -7,8 +7,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 # One naming convention for chassis and service tables, so Alembic names constraints stably.
 NAMING_CONVENTION: dict[str, str] = {
@@ -127,3 +128,8 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+def dialect_of(connection: AsyncConnection) -> Any:
+    """The SQLAlchemy dialect module of the connection, for its `insert … on conflict`."""
+    return postgresql if connection.dialect.name == "postgresql" else sqlite

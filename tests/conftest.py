@@ -21,6 +21,7 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from chassis.app import ServiceSpec, create_service_app
+from chassis.auth import mint_token
 from chassis.bus import Topology
 from chassis.bus.topology import declare_exchanges
 from chassis.migrations import alembic_config, upgrade
@@ -104,6 +105,12 @@ async def create_database() -> AsyncIterator[CreateDatabase]:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+def staff_bearer(subject: str, *roles: str, office: str | None = None) -> dict[str, str]:
+    """The Authorization header of a staff token signed with the development key."""
+    token = mint_token(subject=subject, roles=list(roles), office=office)
+    return {"Authorization": f"Bearer {token}"}
 
 
 def service_settings(

@@ -14,13 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from chassis.auth import Principal
 from chassis.legalclock import Interval
 from chassis.legalclock.deadlines import SHANGHAI
-from chassis.problems import Problem, invalid_field
+from chassis.problems import Problem, invalid_field, not_found
 from chassis.uow import UnitOfWork
 from contracts.enforcement import CaseClosed, PenaltyDecided
 from services.enforcement import domain
 from services.enforcement.domain import CaseStatus, CaseStepError
 from services.enforcement.filing import record_step
-from services.enforcement.intake import not_found, sees_every_section
+from services.enforcement.intake import sees_every_section
 from services.enforcement.tables import (
     case_extensions,
     case_history,

@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
+from chassis.db import dialect_of
 from chassis.uow import UnitOfWork
 from contracts.enforcement import DeadlineMissed
 from services.enforcement import domain
 from services.enforcement.domain import CaseSourceStatus, CaseStatus
-from services.enforcement.intake import dialect_of, sees_every_section
+from services.enforcement.intake import sees_every_section
 from services.enforcement.tables import case_sources, cases, deadlines_missed
 
 OPEN_CASES = (CaseStatus.FILED, CaseStatus.INVESTIGATING)

@@ -12,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.legalclock.deadlines import SHANGHAI
-from chassis.problems import Problem, invalid_field
+from chassis.problems import Problem, invalid_field, not_found
 from chassis.uow import UnitOfWork
 from contracts.enforcement import CaseFiled, CaseNotFiled
 from services.enforcement import domain
 from services.enforcement.domain import CaseSourceStatus, CaseStatus
-from services.enforcement.intake import case_source, in_scope, not_found
+from services.enforcement.intake import case_source, in_scope
 from services.enforcement.tables import case_history, case_sources, cases
 
 

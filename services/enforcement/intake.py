@@ -12,26 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
+from chassis.db import dialect_of
 from chassis.legalclock.deadlines import SHANGHAI
-from chassis.problems import Problem, invalid_field
+from chassis.problems import invalid_field, not_found
 from chassis.uow import UnitOfWork
 from services.enforcement import domain
 from services.enforcement.domain import CaseSourceStatus
 from services.enforcement.tables import business_offices, case_sources, offices
-
-
-def dialect_of(connection: AsyncConnection) -> Any:
-    """The SQLAlchemy dialect module of the connection (for its upsert)."""
-    return postgresql if connection.dialect.name == "postgresql" else sqlite
-
-
-def not_found(what: str) -> Problem:
-    """The 404 of an absent object, or one outside the caller's section."""
-    return Problem("not-found", 404, f"No such {what}")
 
 
 def sees_every_section(principal: Principal) -> bool:

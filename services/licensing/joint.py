@@ -12,12 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.legalclock import compute_deadline
-from chassis.problems import Problem
+from chassis.problems import Problem, not_found
 from chassis.uow import UnitOfWork
 from contracts.licensing import JointApprovalDecided, JointApprovalRequested
 from services.licensing import domain
 from services.licensing.domain import SHANGHAI, Status
-from services.licensing.licences import not_found
 from services.licensing.schemas import PartnerDecisionIn, PartnerRequestOut
 from services.licensing.tables import applications, partner_requests
 from services.licensing.usecases import Licensing

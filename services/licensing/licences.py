@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
-from chassis.problems import Problem, invalid_field
+from chassis.problems import Problem, invalid_field, not_found
 from chassis.uow import UnitOfWork
 from contracts.licensing import (
     LicenceCancelled,
@@ -43,11 +43,6 @@ _NEXT_SEQUENCE = {
     "postgresql": _next_sequence_statement(postgresql),
     "sqlite": _next_sequence_statement(sqlite),
 }
-
-
-def not_found(what: str) -> Problem:
-    """The 404 of an absent (or, for a partner, someone else's) object."""
-    return Problem("not-found", 404, f"No such {what}")
 
 
 def address_contract(stored: dict[str, Any]) -> Address:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.legalclock import compute_deadline
-from chassis.problems import Problem, invalid_field
+from chassis.problems import Problem, invalid_field, not_found
 from chassis.uow import UnitOfWork
 from contracts.licensing import (
     ApplicationAccepted,
@@ -22,7 +22,7 @@ from contracts.licensing import (
 )
 from services.licensing import domain
 from services.licensing.domain import SHANGHAI, Status
-from services.licensing.licences import LicenceRegister, not_found
+from services.licensing.licences import LicenceRegister
 from services.licensing.schemas import ApplicationIn
 from services.licensing.settings import LicensingSettings
 from services.licensing.tables import (

@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
-from chassis.problems import Problem, invalid_field
+from chassis.problems import Problem, invalid_field, not_found
 from chassis.uow import UnitOfWork
 from contracts.supervision import SupervisionCaseSourceTransferred, UnlicensedTradingFound
 from contracts.values import Address
 from services.supervision import domain
 from services.supervision.tables import attachments, case_transfers, households, unlicensed_findings
-from services.supervision.usecases import not_found, viewer_of
+from services.supervision.usecases import viewer_of
 
 
 @dataclass

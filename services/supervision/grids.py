@@ -10,12 +10,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chassis.problems import Problem, invalid_field
+from chassis.db import dialect_of
+from chassis.problems import Problem, invalid_field, not_found
 from chassis.uow import UnitOfWork
 from services.supervision import domain
 from services.supervision.domain import HouseholdStatus
 from services.supervision.tables import grid_map_version, grids, households, offices
-from services.supervision.usecases import Supervision, dialect_of, grid_of, not_found
+from services.supervision.usecases import Supervision, grid_of
 
 
 def clash(field_name: str, message: str) -> Problem:

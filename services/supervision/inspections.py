@@ -21,15 +21,16 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
+from chassis.db import dialect_of
 from chassis.legalclock.deadlines import SHANGHAI, shanghai_today
-from chassis.problems import Problem, invalid_field
+from chassis.problems import Problem, invalid_field, not_found
 from chassis.uow import UnitOfWork
 from contracts.supervision import InspectionRecorded
 from services.supervision import domain
 from services.supervision.domain import HouseholdStatus
 from services.supervision.settings import SupervisionSettings
 from services.supervision.tables import attachments, households, inspection_visits, inspections
-from services.supervision.usecases import dialect_of, not_found, viewer_of
+from services.supervision.usecases import viewer_of
 
 CHUNK = 256 * 1024
 

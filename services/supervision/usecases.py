@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
+from chassis.db import dialect_of
 from chassis.legalclock.deadlines import SHANGHAI, shanghai_today
-from chassis.problems import Problem, invalid_field
+from chassis.problems import Problem, invalid_field, not_found
 from chassis.uow import UnitOfWork
 from contracts.supervision import ClaimOverdue, HouseholdAssigned
 from services.supervision import domain
@@ -32,16 +32,6 @@ from services.supervision.tables import (
     licence_facts,
     offices,
 )
-
-
-def dialect_of(connection: AsyncConnection) -> Any:
-    """The SQLAlchemy dialect module of the connection (for its upsert)."""
-    return postgresql if connection.dialect.name == "postgresql" else sqlite
-
-
-def not_found(what: str) -> Problem:
-    """The 404 of an absent object, or one outside the caller's scope."""
-    return Problem("not-found", 404, f"No such {what}")
 
 
 @dataclass

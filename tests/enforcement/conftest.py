@@ -11,18 +11,20 @@ from typing import Any
 import httpx
 import pytest
 
-from chassis.auth import mint_token
 from contracts import Envelope
 from contracts.values import CreditCode
 from services.enforcement.app import spec
 from services.enforcement.settings import EnforcementSettings
-from tests.conftest import BUS_URL, CreateDatabase, publish, running_service, wait_until
+from tests.conftest import (
+    BUS_URL,
+    CreateDatabase,
+    publish,
+    running_service,
+    staff_bearer,
+    wait_until,
+)
 
-
-def bearer(subject: str, *roles: str, office: str | None = None) -> dict[str, str]:
-    """The Authorization header of a staff token."""
-    token = mint_token(subject=subject, roles=list(roles), office=office)
-    return {"Authorization": f"Bearer {token}"}
+bearer = staff_bearer
 
 
 def officer(section: int) -> dict[str, str]:

@@ -12,7 +12,6 @@ from typing import Any
 import httpx
 import pytest
 
-from chassis.auth import mint_token
 from contracts import Envelope
 from contracts.licensing import LicenceIssued
 from contracts.values import Address, CreditCode, GeoPoint
@@ -24,6 +23,7 @@ from tests.conftest import (
     CreateDatabase,
     publish,
     running_service,
+    staff_bearer,
     tapping,
     wait_until,
 )
@@ -32,10 +32,7 @@ DISTRICT: dict[str, Any] = json.loads(DEMO_DISTRICT.read_text(encoding="utf-8"))
 GRIDS: dict[str, dict[str, Any]] = {grid["owner"]: grid for grid in DISTRICT["grids"]}
 
 
-def bearer(subject: str, *roles: str, office: str | None = None) -> dict[str, str]:
-    """The Authorization header of a staff token."""
-    token = mint_token(subject=subject, roles=list(roles), office=office)
-    return {"Authorization": f"Bearer {token}"}
+bearer = staff_bearer
 
 
 def inspector(number: int) -> dict[str, str]:

@@ -11,7 +11,7 @@ from chassis.auth import CurrentPrincipal, Principal, require_roles
 from chassis.legalclock.deadlines import shanghai_today
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
-from services.enforcement import cases, deadlines, filing, intake, on_the_spot
+from services.enforcement import cases, deadlines, filing, intake, on_the_spot, reports
 from services.enforcement.schemas import (
     CaseFiledOut,
     CaseOut,
@@ -27,6 +27,7 @@ from services.enforcement.schemas import (
     InvestigationRecordIn,
     InvestigationRecordOut,
     NoticeIn,
+    OfficeReport,
     OnTheSpotPenaltyIn,
     OnTheSpotPenaltyList,
     OnTheSpotPenaltyOut,
@@ -244,3 +245,17 @@ async def deadline_watch(request: Request, principal: Reader, uow: UnitOfWorkDep
     soon = request.app.state.settings.deadline_soon_days
     found = await deadlines.watch_list(uow.connection, principal, shanghai_today(), soon)
     return {"deadlines": found}
+
+
+Evaluator = Annotated[Principal, require_roles("office_head", "auditor", "admin")]
+
+
+@router.get("/reports/offices", response_model=OfficeReport)
+async def office_report(
+    principal: Evaluator,
+    uow: UnitOfWorkDep,
+    year: Annotated[int, Query(ge=2000, le=2100)],
+) -> dict[str, Any]:
+    """年终考核: per office, case sources sent, filed, decided on time, on-the-spot penalties,
+    and its linked section's figures beside them."""
+    return {"year": year, "offices": await reports.office_report(uow.connection, year)}

@@ -297,3 +297,32 @@ class DeadlineWatch(BaseModel):
     """Overdue and soon-due deadlines, soonest first."""
 
     deadlines: list[WatchedDeadline]
+
+
+class SectionFigures(BaseModel):
+    """The linked section's figures for the year."""
+
+    id: str | None
+    case_sources: int
+    filed: int
+    decided_on_time: int
+
+
+class OfficeYear(BaseModel):
+    """One office's year: what it sent, what came of it, its on-the-spot penalties."""
+
+    office_id: str
+    name: str
+    area: int
+    case_sources: int = Field(description="Case sources its inspectors transferred")
+    filed: int
+    decided_on_time: int
+    on_the_spot_penalties: int
+    section: SectionFigures
+
+
+class OfficeReport(BaseModel):
+    """The year-end evaluation of every office beside its section."""
+
+    year: int
+    offices: list[OfficeYear]

@@ -541,6 +541,13 @@ MATRIX: tuple[Rule, ...] = (
         body={"approved_by": "head.subbureau", "reason": "案情复杂"},
     ),
     Rule("enforcement", "GET", "/deadlines", SUB_BUREAU_READERS),
+    Rule(
+        "enforcement",
+        "GET",
+        "/reports/offices",
+        frozenset({"office_head", "auditor", "admin"}),
+        "/reports/offices?year=2026",
+    ),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(
         "licensing",

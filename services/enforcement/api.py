@@ -23,6 +23,7 @@ from services.enforcement.schemas import (
     DecisionIn,
     DeclineIn,
     ExtensionIn,
+    FaultFindingIn,
     FileIn,
     InvestigationRecordIn,
     InvestigationRecordOut,
@@ -259,3 +260,19 @@ async def office_report(
     """年终考核: per office, case sources sent, filed, decided on time, on-the-spot penalties,
     and its linked section's figures beside them."""
     return {"year": year, "offices": await reports.office_report(uow.connection, year)}
+
+
+# Fault accountability is the bureau's own review of its officers, not a section's act.
+FaultReviewer = Annotated[Principal, require_roles("admin")]
+
+
+@router.post(
+    "/cases/{case_id}/fault-findings",
+    response_model=CaseOut,
+    responses={404: PROBLEM, 422: PROBLEM},
+)
+async def find_fault(
+    case_id: uuid.UUID, body: FaultFindingIn, principal: FaultReviewer, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """Record a finding of fault against a step of the case; it shows in the case history."""
+    return await cases.find_fault(uow, principal, case_id, body.model_dump())

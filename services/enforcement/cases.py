@@ -355,3 +355,30 @@ async def extend_decision(
     )
     await uow.commit()
     return await case(connection, principal, case_id)
+
+
+async def find_fault(
+    uow: UnitOfWork, principal: Principal, case_id: uuid.UUID, finding: dict[str, Any]
+) -> dict[str, Any]:
+    """行政执法过错责任追究: a finding of fault against a step of the case, kept in its history."""
+    connection = uow.connection
+    row = await _locked(connection, principal, case_id)
+    steps = set(
+        await connection.scalars(
+            sa.select(case_history.c.step).where(
+                case_history.c.case_source_id == row.case_source_id
+            )
+        )
+    )
+    if finding["step"] not in steps:
+        raise invalid_field("step", f"the case has no step {finding['step']!r}: {sorted(steps)}")
+    await record_step(
+        connection,
+        row.case_source_id,
+        "fault_found",
+        actor=principal.subject,
+        at=datetime.now(UTC),
+        detail=finding,
+    )
+    await uow.commit()
+    return await case(connection, principal, case_id)

@@ -326,3 +326,11 @@ class OfficeReport(BaseModel):
 
     year: int
     offices: list[OfficeYear]
+
+
+class FaultFindingIn(RequestModel):
+    """A finding of fault (执法过错) against one step of a case, and who answers for it."""
+
+    step: Annotated[str, Field(min_length=1, max_length=30)]
+    finding: Annotated[str, Field(min_length=1, max_length=5000)]
+    responsible: list[Username] = Field(min_length=1, max_length=10)

@@ -548,6 +548,14 @@ MATRIX: tuple[Rule, ...] = (
         frozenset({"office_head", "auditor", "admin"}),
         "/reports/offices?year=2026",
     ),
+    Rule(
+        "enforcement",
+        "POST",
+        "/cases/{case_id}/fault-findings",
+        ADMIN,
+        "/cases/{filed}/fault-findings",
+        body={"step": "filed", "finding": "立案审批表缺负责人签字", "responsible": ["zhao"]},
+    ),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(
         "licensing",

@@ -10,7 +10,7 @@ from chassis.legalclock import shanghai_today
 from contracts.supervision import SupervisionCaseSourceTransferred
 from services.enforcement import domain
 from tests.conftest import tapping
-from tests.enforcement.conftest import AUDITOR, Enforcement, new_credit_code, officer
+from tests.enforcement.conftest import ADMIN, AUDITOR, Enforcement, new_credit_code, officer
 
 
 async def received(enforcement: Enforcement, office: str = "office-01") -> uuid.UUID:
@@ -281,3 +281,27 @@ async def test_no_decision_before_the_notice_and_no_visit_before_the_decision(
         headers=officer(1),
     )
     assert visit.status_code == 409
+
+
+async def test_a_finding_of_fault_is_kept_in_the_case_history(enforcement: Enforcement) -> None:
+    case_id = await investigated(enforcement)
+    finding = {
+        "step": "notice_delivered",
+        "finding": "告知书送达回证缺当事人签字",
+        "responsible": ["zhao"],
+    }
+    answer = await enforcement.client.post(
+        f"/cases/{case_id}/fault-findings", json=finding, headers=ADMIN
+    )
+    assert answer.status_code == 200, answer.text
+    [fault] = [step for step in answer.json()["history"] if step["step"] == "fault_found"]
+    assert (fault["actor"], fault["detail"]) == ("admin", finding)
+    unknown = await enforcement.client.post(
+        f"/cases/{case_id}/fault-findings", json=finding | {"step": "decided"}, headers=ADMIN
+    )
+    assert unknown.status_code == 422
+    assert [e["field"] for e in unknown.json()["errors"]] == ["body.step"]
+    not_theirs = await enforcement.client.post(
+        f"/cases/{case_id}/fault-findings", json=finding, headers=officer(1)
+    )
+    assert not_theirs.status_code == 403

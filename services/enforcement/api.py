@@ -32,9 +32,12 @@ from services.enforcement.schemas import (
     OnTheSpotPenaltyIn,
     OnTheSpotPenaltyList,
     OnTheSpotPenaltyOut,
+    PaymentIn,
     PublicityFeed,
+    PublicityWithdrawalIn,
     ReturnVisitIn,
     StopIn,
+    TestingIn,
 )
 
 router = APIRouter(tags=["enforcement"], responses={403: PROBLEM})
@@ -189,11 +192,16 @@ async def list_on_the_spot(
     responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
 async def decide(
-    case_id: uuid.UUID, body: DecisionIn, principal: SectionOfficer, uow: UnitOfWorkDep
+    request: Request,
+    case_id: uuid.UUID,
+    body: DecisionIn,
+    principal: SectionOfficer,
+    uow: UnitOfWorkDep,
 ) -> dict[str, Any]:
     """The penalty decision → enforcement.penalty.decided (the source department and the
-    household's file learn it); published unless a warning."""
-    return await cases.decide(uow, principal, case_id, body.model_dump(mode="json"))
+    household's file learn it); published unless a warning; a fine is due in FINE_PAYMENT_DAYS."""
+    days = request.app.state.settings.fine_payment_days
+    return await cases.decide(uow, principal, case_id, body.model_dump(mode="json"), days)
 
 
 @router.post(
@@ -276,3 +284,39 @@ async def find_fault(
 ) -> dict[str, Any]:
     """Record a finding of fault against a step of the case; it shows in the case history."""
     return await cases.find_fault(uow, principal, case_id, body.model_dump())
+
+
+@router.post(
+    "/case-sources/{case_source_id}/testing",
+    response_model=CaseSourceOut,
+    responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
+)
+async def exclude_testing(
+    case_source_id: uuid.UUID, body: TestingIn, principal: SectionOfficer, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """A testing or appraisal period: the verification deadline moves by its working days."""
+    return await filing.exclude_testing(
+        uow, principal, case_source_id, body.model_dump(mode="json")
+    )
+
+
+@router.post(
+    "/cases/{case_id}/payment", response_model=CaseOut, responses={404: PROBLEM, 409: PROBLEM}
+)
+async def record_payment(
+    case_id: uuid.UUID, body: PaymentIn, principal: SectionOfficer, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """The day the fine was paid; until then the late-payment surcharge grows (art. 72)."""
+    return await cases.record_payment(uow, principal, case_id, body.paid_on)
+
+
+@router.post(
+    "/cases/{case_id}/publicity-withdrawal",
+    response_model=CaseOut,
+    responses={404: PROBLEM, 409: PROBLEM},
+)
+async def withdraw_publicity(
+    case_id: uuid.UUID, body: PublicityWithdrawalIn, principal: SectionOfficer, uow: UnitOfWorkDep
+) -> dict[str, Any]:
+    """The decision was changed or annulled: its publication is withdrawn."""
+    return await cases.withdraw_publicity(uow, principal, case_id, body.model_dump())

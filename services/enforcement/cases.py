@@ -4,7 +4,7 @@ changed), the penalty decision within its time, the return visit; each in the ca
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -79,9 +79,20 @@ async def case(
         .order_by(case_history.c.id)
     )
     return row._asdict() | {
+        "late_payment_surcharge": late_payment(row),
         "investigation_records": [r._asdict() for r in records],
         "history": [h._asdict() for h in history],
     }
+
+
+def late_payment(row: Any, today: date | None = None) -> Decimal | None:
+    """加处罚款 so far: 3% of the fine a day past its payment day, up to the fine; None when
+    there is no fine."""
+    if row.payment_due is None or row.decision is None:
+        return None
+    fine = Decimal(str(row.decision["penalty"]["amount"]))
+    until = row.paid_on or today or datetime.now(SHANGHAI).date()
+    return domain.late_payment_surcharge(fine, row.payment_due, until)
 
 
 async def deliver_notice(
@@ -147,7 +158,11 @@ PENALTY_KINDS = {
 
 
 async def decide(
-    uow: UnitOfWork, principal: Principal, case_id: uuid.UUID, decision: dict[str, Any]
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: uuid.UUID,
+    decision: dict[str, Any],
+    payment_days: int,
 ) -> dict[str, Any]:
     """The penalty decision: recorded with whether it came within its deadline, notified to
     the source department, and put on the publicity feed unless it is a warning."""
@@ -161,12 +176,20 @@ async def decide(
     row = await _locked(connection, principal, case_id)
     status = _advance(row.status, "decision")
     now = datetime.now(UTC)
-    on_time = now.astimezone(SHANGHAI).date() <= row.decision_due
+    today = now.astimezone(SHANGHAI).date()
+    on_time = today <= row.decision_due
     recorded = decision | {"decided_by": principal.subject}
+    payment_due = today + timedelta(days=payment_days) if penalty["kind"] == "fine" else None
     await connection.execute(
         sa.update(cases)
         .where(cases.c.id == case_id)
-        .values(status=status, decision=recorded, decided_at=now, decided_on_time=on_time)
+        .values(
+            status=status,
+            decision=recorded,
+            decided_at=now,
+            decided_on_time=on_time,
+            payment_due=payment_due,
+        )
     )
     await record_step(
         connection, row.case_source_id, "decided", actor=principal.subject, at=now, detail=recorded
@@ -239,7 +262,10 @@ async def return_visit(
 async def published(connection: AsyncConnection, *, limit: int) -> list[dict[str, Any]]:
     """The publicity feed, newest first."""
     rows = await connection.execute(
-        sa.select(publicity).order_by(publicity.c.published_at.desc()).limit(limit)
+        sa.select(publicity)
+        .where(publicity.c.withdrawn_at.is_(None))
+        .order_by(publicity.c.published_at.desc())
+        .limit(limit)
     )
     return [row._asdict() for row in rows]
 
@@ -379,6 +405,66 @@ async def find_fault(
         actor=principal.subject,
         at=datetime.now(UTC),
         detail=finding,
+    )
+    await uow.commit()
+    return await case(connection, principal, case_id)
+
+
+async def record_payment(
+    uow: UnitOfWork, principal: Principal, case_id: uuid.UUID, paid_on: date
+) -> dict[str, Any]:
+    """The day the fine was paid: the late-payment surcharge stops there."""
+    connection = uow.connection
+    row = await _locked(connection, principal, case_id)
+    if row.payment_due is None:
+        raise Problem("conflict", 409, "The case has no fine to pay")
+    if row.paid_on is not None:
+        raise Problem("conflict", 409, f"The fine was recorded as paid on {row.paid_on}")
+    if paid_on < row.decided_at.astimezone(SHANGHAI).date():
+        raise invalid_field("paid_on", "the fine cannot be paid before it was decided")
+    await connection.execute(sa.update(cases).where(cases.c.id == case_id).values(paid_on=paid_on))
+    await record_step(
+        connection,
+        row.case_source_id,
+        "fine_paid",
+        actor=principal.subject,
+        at=datetime.now(UTC),
+        detail={"paid_on": paid_on.isoformat()},
+    )
+    await uow.commit()
+    return await case(connection, principal, case_id)
+
+
+async def withdraw_publicity(
+    uow: UnitOfWork, principal: Principal, case_id: uuid.UUID, change: dict[str, Any]
+) -> dict[str, Any]:
+    """A decision changed or annulled (on review, in court): its publication is withdrawn at
+    once, well within the 3 working days of SAMR Order 45."""
+    connection = uow.connection
+    row = await _locked(connection, principal, case_id)
+    entry = (
+        await connection.execute(sa.select(publicity).where(publicity.c.case_id == case_id))
+    ).first()
+    if entry is None or entry.withdrawn_at is not None:
+        raise Problem("conflict", 409, "The case's decision is not on the publicity feed")
+    now = datetime.now(UTC)
+    deadline = domain.withdrawal_deadline(now.astimezone(SHANGHAI).date())
+    withdrawal = change | {
+        "recorded_by": principal.subject,
+        "deadline": deadline.model_dump(mode="json"),
+    }
+    await connection.execute(
+        sa.update(publicity)
+        .where(publicity.c.case_id == case_id)
+        .values(withdrawal=withdrawal, withdrawn_at=now)
+    )
+    await record_step(
+        connection,
+        row.case_source_id,
+        "publicity_withdrawn",
+        actor=principal.subject,
+        at=now,
+        detail=change,
     )
     await uow.commit()
     return await case(connection, principal, case_id)

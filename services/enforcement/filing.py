@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
+from chassis.legalclock import Interval
 from chassis.legalclock.deadlines import SHANGHAI
 from chassis.problems import Problem, invalid_field, not_found
 from chassis.uow import UnitOfWork
@@ -139,8 +140,7 @@ async def extend_verification(
     if source.verify_extension is not None:
         raise Problem("conflict", 409, "The verification period was extended once already")
     now = datetime.now(UTC)
-    received_on = source.received_at.astimezone(SHANGHAI).date()
-    deadline = domain.verify_deadline(received_on, extended=True)
+    deadline = _verify_deadline(source, extended=True, testing=source.verify_testing)
     extension = {"approved_by": approved_by, "reason": reason, "recorded_by": principal.subject}
     await connection.execute(
         sa.update(case_sources)
@@ -158,6 +158,46 @@ async def extend_verification(
         actor=principal.subject,
         at=now,
         detail=extension,
+    )
+    await uow.commit()
+    return await case_source(connection, principal, source_id)
+
+
+def _verify_deadline(source: Any, *, extended: bool, testing: list[dict[str, Any]]) -> Any:
+    """The case source's verification deadline from its receipt, extension and testing."""
+    return domain.verify_deadline(
+        source.received_at.astimezone(SHANGHAI).date(),
+        extended=extended,
+        testing=[Interval(kind="testing", start=t["start"], end=t["end"]) for t in testing],
+    )
+
+
+async def exclude_testing(
+    uow: UnitOfWork, principal: Principal, source_id: uuid.UUID, testing: dict[str, Any]
+) -> dict[str, Any]:
+    """A testing or appraisal period (检测、鉴定): it does not count towards verification."""
+    connection = uow.connection
+    source = await _undecided(connection, principal, source_id)
+    periods = [*source.verify_testing, testing | {"recorded_by": principal.subject}]
+    deadline = _verify_deadline(
+        source, extended=source.verify_extension is not None, testing=periods
+    )
+    await connection.execute(
+        sa.update(case_sources)
+        .where(case_sources.c.id == source_id)
+        .values(
+            verify_testing=periods,
+            verify_deadline=deadline.model_dump(mode="json"),
+            verify_due=deadline.due,
+        )
+    )
+    await record_step(
+        connection,
+        source_id,
+        "verification_testing",
+        actor=principal.subject,
+        at=datetime.now(UTC),
+        detail=testing | {"verify_due": deadline.due.isoformat()},
     )
     await uow.commit()
     return await case_source(connection, principal, source_id)

@@ -88,6 +88,7 @@ class CaseSourceOut(BaseModel):
     transferred_by: str
     transferred_at: datetime
     verify_extension: dict[str, Any] | None
+    verify_testing: list[dict[str, Any]]
     decided_by: str | None
     decided_at: datetime | None
     decline_reasons: list[str] | None
@@ -153,6 +154,11 @@ class CaseOut(BaseModel):
     decision: dict[str, Any] | None
     decided_at: datetime | None
     decided_on_time: bool | None
+    payment_due: date | None
+    paid_on: date | None
+    late_payment_surcharge: Decimal | None = Field(
+        description="3% of the fine a day past its payment day, up to the fine (art. 72)"
+    )
     return_visit: dict[str, Any] | None
     closed_at: datetime | None
     investigation_records: list[InvestigationRecordOut]
@@ -254,10 +260,9 @@ class PublicityFeed(BaseModel):
     entries: list[PublicityEntry]
 
 
-class StopIn(RequestModel):
-    """Days that do not count towards the decision (both ends included)."""
+class TestingIn(RequestModel):
+    """A testing or appraisal period of a case source (both ends included)."""
 
-    kind: Literal["suspension", "hearing", "testing"]
     start: date
     end: date
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
@@ -269,6 +274,12 @@ class StopIn(RequestModel):
         if start is not None and end < start:
             raise ValueError("end is before start")
         return end
+
+
+class StopIn(TestingIn):
+    """Days that do not count towards the decision (both ends included)."""
+
+    kind: Literal["suspension", "hearing", "testing"]
 
 
 class DecisionExtensionIn(RequestModel):
@@ -334,3 +345,16 @@ class FaultFindingIn(RequestModel):
     step: Annotated[str, Field(min_length=1, max_length=30)]
     finding: Annotated[str, Field(min_length=1, max_length=5000)]
     responsible: list[Username] = Field(min_length=1, max_length=10)
+
+
+class PaymentIn(RequestModel):
+    """When the fine was paid."""
+
+    paid_on: date
+
+
+class PublicityWithdrawalIn(RequestModel):
+    """Why a published decision is withdrawn."""
+
+    change: Literal["changed", "annulled"]
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]

@@ -44,6 +44,8 @@ case_sources = sa.Table(
     sa.Column("transferred_at", sa.DateTime(timezone=True), nullable=False),
     # The one extension of the verification period, and the approval it rests on.
     sa.Column("verify_extension", sa.JSON, nullable=True),
+    # Testing and appraisal periods, which do not count towards verification.
+    sa.Column("verify_testing", sa.JSON, nullable=False, server_default="[]"),
     # 立案 or 不予立案: who decided, when, and why not.
     sa.Column("decided_by", sa.String(64), nullable=True),
     sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
@@ -72,6 +74,9 @@ cases = sa.Table(
     sa.Column("decision", sa.JSON, nullable=True),
     sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("decided_on_time", sa.Boolean, nullable=True),
+    # A fine is paid within its period (Administrative Penalty Law art. 67); late, it accrues.
+    sa.Column("payment_due", sa.Date, nullable=True),
+    sa.Column("paid_on", sa.Date, nullable=True),
     # 案件回访: the party's view, after which the case closes.
     sa.Column("return_visit", sa.JSON, nullable=True),
     sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
@@ -133,6 +138,9 @@ publicity = sa.Table(
     sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("publish_deadline", sa.JSON, nullable=False),  # the legal clock's Deadline
     sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+    # A changed or annulled decision is withdrawn (within 3 working days of the change).
+    sa.Column("withdrawal", sa.JSON, nullable=True),
+    sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
 )
 
 # Time that does not count towards the decision (suspension, hearing, testing), and the

@@ -556,6 +556,30 @@ MATRIX: tuple[Rule, ...] = (
         "/cases/{filed}/fault-findings",
         body={"step": "filed", "finding": "立案审批表缺负责人签字", "responsible": ["zhao"]},
     ),
+    Rule(
+        "enforcement",
+        "POST",
+        "/case-sources/{case_source_id}/testing",
+        frozenset({"enforcement_officer"}),
+        "/case-sources/{case_source}/testing",
+        body={"start": "2026-12-01", "end": "2026-12-03", "reason": "送检"},
+    ),
+    Rule(
+        "enforcement",
+        "POST",
+        "/cases/{case_id}/payment",
+        frozenset({"enforcement_officer"}),
+        "/cases/{fined}/payment",
+        body={"paid_on": "2030-01-01"},
+    ),
+    Rule(
+        "enforcement",
+        "POST",
+        "/cases/{case_id}/publicity-withdrawal",
+        frozenset({"enforcement_officer"}),
+        "/cases/{fined}/publicity-withdrawal",
+        body={"change": "changed", "reason": "复议变更"},
+    ),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(
         "licensing",

@@ -81,9 +81,9 @@ async def enforcement_samples(
 ) -> dict[str, str]:
     """Case sources of the sample office's area, so of the matrix officer's section (one to
     read, one for each decision), and cases at each step: filed, investigated (twice: one to
-    decide), decided."""
+    decide), decided with a warning, decided with a fine."""
     body = {"source_department": "market", "allegation": "强买强卖", "office_id": SAMPLE_OFFICE}
-    cases = ("filed", "investigated", "to_decide", "decided")
+    cases = ("filed", "investigated", "to_decide", "decided", "fined")
     made = {}
     for name in ("case_source", "to_extend", "to_file", "to_decline", *cases):
         answer = await client.post("/api/enforcement/case-sources", json=body, headers=admin)
@@ -103,6 +103,8 @@ async def enforcement_samples(
         if name != "filed":
             await step(f"/cases/{made[name]}/notice", notice)
     await step(f"/cases/{made['decided']}/decision", decision)
+    fine = {"penalty": {"kind": "fine", "amount": "800"}, "legal_basis": "《价格法》第四十二条"}
+    await step(f"/cases/{made['fined']}/decision", fine)
     return made
 
 

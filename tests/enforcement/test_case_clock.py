@@ -4,11 +4,12 @@ its extensions: 30 days once with approval, beyond that only by a collective dec
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from chassis.legalclock import Interval, shanghai_today
 from services.enforcement import domain
 from tests.enforcement.conftest import Enforcement, officer
-from tests.enforcement.test_filing import filed
+from tests.enforcement.test_filing import filed, investigated, received
 
 
 async def test_stopped_time_and_extensions_move_the_decision_deadline(
@@ -76,3 +77,62 @@ async def test_a_stop_ending_before_it_starts_is_refused_naming_the_field(
     assert [e["field"] for e in answer.json()["errors"]] == ["body.end"]
     case = await enforcement.client.get(f"/cases/{case_id}", headers=officer(1))
     assert case.json()["decision_due"] == domain.decision_deadline(today).due.isoformat()
+
+
+async def test_testing_time_does_not_count_towards_verification(enforcement: Enforcement) -> None:
+    source_id = await received(enforcement)
+    today = shanghai_today()
+    start, end = today + timedelta(days=2), today + timedelta(days=8)
+    body = {"start": str(start), "end": str(end), "reason": "样品送省质检院检测"}
+    answer = await enforcement.client.post(
+        f"/case-sources/{source_id}/testing", json=body, headers=officer(1)
+    )
+    assert answer.status_code == 200, answer.text
+    expected = domain.verify_deadline(
+        today, testing=[Interval(kind="testing", start=start, end=end)]
+    )
+    assert answer.json()["verify_due"] == expected.due.isoformat()
+    assert answer.json()["verify_deadline"]["excluded_days"] == expected.excluded_days > 0
+
+
+async def test_a_late_fine_accrues_until_it_is_paid_and_a_changed_decision_is_withdrawn(
+    enforcement: Enforcement,
+) -> None:
+    case_id = await investigated(enforcement)
+    decision = {
+        "penalty": {"kind": "fine", "amount": "2000"},
+        "legal_basis": "《价格法》第四十二条",
+    }
+    answer = await enforcement.client.post(
+        f"/cases/{case_id}/decision", json=decision, headers=officer(1)
+    )
+    assert answer.status_code == 200, answer.text
+    today = shanghai_today()
+    assert answer.json()["payment_due"] == str(today + timedelta(days=15))
+    assert Decimal(answer.json()["late_payment_surcharge"]) == 0
+
+    paid_late = str(today + timedelta(days=15 + 4))  # four days late: 4 × 3% of 2,000
+    answer = await enforcement.client.post(
+        f"/cases/{case_id}/payment", json={"paid_on": paid_late}, headers=officer(1)
+    )
+    assert answer.status_code == 200, answer.text
+    assert Decimal(answer.json()["late_payment_surcharge"]) == Decimal(240)
+    twice = await enforcement.client.post(
+        f"/cases/{case_id}/payment", json={"paid_on": paid_late}, headers=officer(1)
+    )
+    assert twice.status_code == 409
+
+    feed = await enforcement.client.get("/publicity", headers=officer(1))
+    assert case_id in [e["case_id"] for e in feed.json()["entries"]]
+    change = {"change": "annulled", "reason": "行政复议决定撤销"}
+    answer = await enforcement.client.post(
+        f"/cases/{case_id}/publicity-withdrawal", json=change, headers=officer(1)
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["history"][-1]["step"] == "publicity_withdrawn"
+    feed = await enforcement.client.get("/publicity", headers=officer(1))
+    assert case_id not in [e["case_id"] for e in feed.json()["entries"]]
+    again = await enforcement.client.post(
+        f"/cases/{case_id}/publicity-withdrawal", json=change, headers=officer(1)
+    )
+    assert again.status_code == 409

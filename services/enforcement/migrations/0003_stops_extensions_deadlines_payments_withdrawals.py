@@ -1,8 +1,8 @@
-"""stopped time, extensions, missed deadlines
+"""stopped time, extensions, missed deadlines, verification testing, payments, withdrawals
 
 Revision ID: enforcement_0003
 Revises: enforcement_0002
-Create Date: 2026-11-29 04:25:50.239985
+Create Date: 2026-11-29 04:38:50.461026
 """
 
 from collections.abc import Sequence
@@ -57,8 +57,32 @@ def upgrade() -> None:
     with op.batch_alter_table("case_stops", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_case_stops_case_id"), ["case_id"], unique=False)
 
+    with op.batch_alter_table("case_sources", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("verify_testing", sa.JSON(), server_default="[]", nullable=False)
+        )
+
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("payment_due", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("paid_on", sa.Date(), nullable=True))
+
+    with op.batch_alter_table("publicity", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("withdrawal", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("publicity", schema=None) as batch_op:
+        batch_op.drop_column("withdrawn_at")
+        batch_op.drop_column("withdrawal")
+
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_column("paid_on")
+        batch_op.drop_column("payment_due")
+
+    with op.batch_alter_table("case_sources", schema=None) as batch_op:
+        batch_op.drop_column("verify_testing")
+
     with op.batch_alter_table("case_stops", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_case_stops_case_id"))
 

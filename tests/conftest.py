@@ -17,6 +17,7 @@ import aio_pika
 import asyncpg
 import httpx
 import pytest
+import sqlalchemy as sa
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
@@ -24,6 +25,7 @@ from chassis.app import ServiceSpec, create_service_app
 from chassis.auth import mint_token
 from chassis.bus import Topology
 from chassis.bus.topology import declare_exchanges
+from chassis.db import Database, inbox
 from chassis.migrations import alembic_config, upgrade
 from chassis.preflight import broker_answers
 from chassis.settings import Settings
@@ -193,6 +195,25 @@ async def serving(app: FastAPI, port: int = 0) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+async def handled(database_url: str, *event_ids: uuid.UUID, within: float = 10.0) -> None:
+    """Wait until a service's inbox holds these events: its consumer has handled them."""
+    database = Database(database_url)
+    try:
+
+        async def all_in() -> bool:
+            async with database.engine.connect() as connection:
+                count = await connection.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(inbox)
+                    .where(inbox.c.event_id.in_(event_ids))
+                )
+            return count == len(set(event_ids))
+
+        await wait_until(all_in, within=within)
+    finally:
+        await database.dispose()
 
 
 def free_port() -> int:

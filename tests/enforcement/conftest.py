@@ -49,9 +49,12 @@ class Enforcement:
     client: httpx.AsyncClient
     settings: EnforcementSettings
 
-    async def receives(self, event: Any, source: str) -> None:
-        """Publish another service's event as its relay would (a fresh envelope each time)."""
-        await publish(self.settings.bus_prefix, Envelope.wrap(event, source=source, sequence=1))
+    async def receives(self, event: Any, source: str) -> uuid.UUID:
+        """Publish another service's event as its relay would (a fresh envelope each time);
+        the envelope's id."""
+        envelope = Envelope.wrap(event, source=source, sequence=1)
+        await publish(self.settings.bus_prefix, envelope)
+        return envelope.id
 
     async def case_source(self, case_source_id: uuid.UUID) -> dict[str, Any]:
         """The case source once it has arrived (waits for the bus), as an auditor sees it."""

@@ -3,7 +3,6 @@ area (the demo district: offices 01-05 in area 1, 06-09 in area 2)."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, datetime
 
@@ -16,7 +15,7 @@ from contracts.licensing import LicensingCaseSourceTransferred
 from contracts.supervision import HouseholdAssigned, SupervisionCaseSourceTransferred
 from services.enforcement import domain
 from services.enforcement.tables import case_sources
-from tests.conftest import wait_until
+from tests.conftest import handled, wait_until
 from tests.enforcement.conftest import (
     ADMIN,
     AUDITOR,
@@ -89,11 +88,11 @@ async def test_an_offices_transfer_reaches_the_section_of_its_area(
 
 async def test_a_repeated_transfer_creates_nothing_twice(enforcement: Enforcement) -> None:
     transfer = from_supervision("office-02")
-    for _ in range(3):  # three envelopes (as a re-sent transfer), the same case source id
-        await enforcement.receives(transfer, "supervision")
+    # Three envelopes (as a re-sent transfer), the same case source id.
+    envelopes = [await enforcement.receives(transfer, "supervision") for _ in range(3)]
     source = await enforcement.case_source(transfer.case_source_id)
     assert source["section"] == "section-1"
-    await asyncio.sleep(0.5)  # let the repeats be handled
+    await handled(enforcement.settings.database_url, *envelopes)
     assert await stored_count(enforcement, transfer.case_source_id) == 1
 
 

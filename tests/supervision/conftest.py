@@ -74,10 +74,12 @@ class Supervision:
     bus: BusTap
     settings: SupervisionSettings
 
-    async def licensing_publishes(self, event: Any, sequence: int) -> None:
-        """Publish a licensing event as licensing's relay would (subject = credit code)."""
+    async def licensing_publishes(self, event: Any, sequence: int) -> uuid.UUID:
+        """Publish a licensing event as licensing's relay would (subject = credit code); the
+        envelope's id."""
         envelope = Envelope.wrap(event, source="licensing", sequence=sequence)
         await publish(self.settings.bus_prefix, envelope)
+        return envelope.id
 
     async def other_service_publishes(self, event: Any, source: str) -> None:
         """Publish another service's event (sequence 1 of its subject)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -17,7 +16,7 @@ from contracts import Envelope
 from contracts.licensing import LicenceCancelled, LicenceChanged
 from contracts.values import Address, CreditCode, GeoPoint
 from services.supervision.tables import delegations
-from tests.conftest import publish, wait_until
+from tests.conftest import handled, publish, wait_until
 from tests.supervision.conftest import (
     ADMIN,
     AUDITOR,
@@ -245,9 +244,9 @@ async def disorderly_licence(supervision: Supervision) -> str:
     )
     await publish(supervision.settings.bus_prefix, issued_once)
     await publish(supervision.settings.bus_prefix, issued_once)
-    await supervision.licensing_publishes(changed, 2)  # a copy under a new envelope id
+    copy = await supervision.licensing_publishes(changed, 2)  # under a new envelope id
     await assigned_times(supervision, code, 1)
-    await asyncio.sleep(1.0)  # settle: a second assignment would arrive now
+    await handled(supervision.settings.database_url, issued_once.id, copy)
     household = await household_where(supervision, code, status="assigned")
     assert (household["name"], household["owner"]) == ("王记便利店", "inspector07")
     assert len(assignments(supervision, code)) == 1
@@ -257,8 +256,8 @@ async def disorderly_licence(supervision: Supervision) -> str:
     )
     await supervision.licensing_publishes(cancelled, 3)
     await household_where(supervision, code, status="cancelled")
-    await supervision.licensing_publishes(changed, 2)  # a late copy of the old change
-    await asyncio.sleep(1.0)  # settle: the late change must not reopen the household
+    late = await supervision.licensing_publishes(changed, 2)  # a late copy of the old change
+    await handled(supervision.settings.database_url, late)
     return code
 
 

@@ -20,7 +20,7 @@ from contracts.enforcement import CaseClosed, PenaltyDecided
 from services.enforcement import domain
 from services.enforcement.domain import CaseStatus, CaseStepError
 from services.enforcement.filing import record_step
-from services.enforcement.intake import sees_every_section
+from services.enforcement.intake import in_section
 from services.enforcement.tables import (
     case_extensions,
     case_history,
@@ -32,16 +32,12 @@ from services.enforcement.tables import (
 )
 
 
-def _in_scope(principal: Principal) -> sa.ColumnElement[bool]:
-    if sees_every_section(principal):
-        return sa.true()
-    return cases.c.section == principal.office
-
-
 async def _locked(connection: AsyncConnection, principal: Principal, case_id: uuid.UUID) -> Any:
     row = (
         await connection.execute(
-            sa.select(cases).where(cases.c.id == case_id, _in_scope(principal)).with_for_update()
+            sa.select(cases)
+            .where(cases.c.id == case_id, in_section(principal, cases.c.section))
+            .with_for_update()
         )
     ).first()
     if row is None:
@@ -63,7 +59,7 @@ async def case(
     """A case of the caller's section, with its investigation records and history."""
     row = (
         await connection.execute(
-            sa.select(cases).where(cases.c.id == case_id, _in_scope(principal))
+            sa.select(cases).where(cases.c.id == case_id, in_section(principal, cases.c.section))
         )
     ).first()
     if row is None:

@@ -15,7 +15,7 @@ from chassis.uow import UnitOfWork
 from contracts.enforcement import DeadlineMissed
 from services.enforcement import domain
 from services.enforcement.domain import CaseSourceStatus, CaseStatus
-from services.enforcement.intake import sees_every_section
+from services.enforcement.intake import in_section
 from services.enforcement.tables import case_sources, cases, deadlines_missed
 
 OPEN_CASES = (CaseStatus.FILED, CaseStatus.INVESTIGATING)
@@ -84,11 +84,7 @@ async def watch_list(
     listed = []
     for kind, running in _running(horizon):
         table = case_sources if kind == "verify" else cases
-        mine = (
-            running
-            if sees_every_section(principal)
-            else running.where(table.c.section == principal.office)
-        )
+        mine = running.where(in_section(principal, table.c.section))
         for subject_id, due, deadline, section, credit_code in await connection.execute(mine):
             listed.append(
                 {

@@ -18,7 +18,7 @@ from chassis.uow import UnitOfWork
 from contracts.enforcement import CaseFiled, CaseNotFiled
 from services.enforcement import domain
 from services.enforcement.domain import CaseSourceStatus, CaseStatus
-from services.enforcement.intake import case_source, in_scope
+from services.enforcement.intake import case_source, in_section
 from services.enforcement.tables import case_history, case_sources, cases
 
 
@@ -29,7 +29,7 @@ async def _undecided(
     row = (
         await connection.execute(
             sa.select(case_sources)
-            .where(case_sources.c.id == source_id, in_scope(principal))
+            .where(case_sources.c.id == source_id, in_section(principal, case_sources.c.section))
             .with_for_update()
         )
     ).first()

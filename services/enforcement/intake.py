@@ -148,11 +148,12 @@ async def receive_by_hand(
     return await case_source(uow.connection, principal, transfer.id)
 
 
-def in_scope(principal: Principal) -> sa.ColumnElement[bool]:
-    """The case sources the caller may see: their section's, or every one."""
+def in_section(principal: Principal, section: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+    """Rows of the caller's section (their token's office), or every row for auditors and
+    admins: the one scope rule of the sub-bureau's work."""
     if sees_every_section(principal):
         return sa.true()
-    return case_sources.c.section == principal.office
+    return section == principal.office
 
 
 async def case_source(
@@ -161,7 +162,9 @@ async def case_source(
     """One case source, if it is the caller's section's (404 otherwise)."""
     row = (
         await connection.execute(
-            sa.select(case_sources).where(case_sources.c.id == case_source_id, in_scope(principal))
+            sa.select(case_sources).where(
+                case_sources.c.id == case_source_id, in_section(principal, case_sources.c.section)
+            )
         )
     ).first()
     if row is None:
@@ -181,7 +184,7 @@ async def list_case_sources(
     admins), the soonest verification deadline first."""
     statement = (
         sa.select(case_sources)
-        .where(in_scope(principal))
+        .where(in_section(principal, case_sources.c.section))
         .order_by(case_sources.c.verify_due, case_sources.c.received_at)
         .limit(limit)
     )

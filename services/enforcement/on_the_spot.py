@@ -16,7 +16,7 @@ from chassis.problems import invalid_field
 from chassis.uow import UnitOfWork
 from contracts.enforcement import PenaltyDecided
 from services.enforcement import domain
-from services.enforcement.intake import sees_every_section
+from services.enforcement.intake import in_section, sees_every_section
 from services.enforcement.settings import EnforcementSettings
 from services.enforcement.tables import offices, on_the_spot_penalties
 
@@ -90,9 +90,8 @@ async def penalties(
         .order_by(on_the_spot_penalties.c.decided_at.desc())
         .limit(limit)
     )
-    if not sees_every_section(principal):
-        if principal.has_any("enforcement_officer"):
-            statement = statement.where(on_the_spot_penalties.c.section == principal.office)
-        else:
-            statement = statement.where(on_the_spot_penalties.c.decided_by == principal.subject)
+    if principal.has_any("enforcement_officer") or sees_every_section(principal):
+        statement = statement.where(in_section(principal, on_the_spot_penalties.c.section))
+    else:
+        statement = statement.where(on_the_spot_penalties.c.decided_by == principal.subject)
     return [row._asdict() for row in await connection.execute(statement)]

@@ -1,10 +1,11 @@
-"""The base of every request model: what no service's input may carry."""
+"""The base of every request model (what no service's input may carry), and shapes many share."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, ValidationInfo, field_validator, model_validator
 
 
 def _has_nul(value: Any) -> bool:
@@ -26,3 +27,19 @@ class RequestModel(BaseModel):
         if _has_nul(data):
             raise ValueError("text must not contain NUL characters (\\u0000)")
         return data
+
+
+class DateSpan(RequestModel):
+    """Days from `start` to `end`, both included; an `end` before `start` is refused by name."""
+
+    start: date
+    end: date
+
+    # A field validator (not a model one) so that the refusal names body.end.
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError("end is before start")
+        return end

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field
 
-from chassis.schemas import RequestModel
+from chassis.schemas import DateSpan, RequestModel
 from contracts.values import CreditCode, ResidentId
 
 EvidenceRef = Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")]
@@ -260,20 +260,10 @@ class PublicityFeed(BaseModel):
     entries: list[PublicityEntry]
 
 
-class TestingIn(RequestModel):
+class TestingIn(DateSpan):
     """A testing or appraisal period of a case source (both ends included)."""
 
-    start: date
-    end: date
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
-
-    @field_validator("end")
-    @classmethod
-    def _not_before_start(cls, end: date, info: ValidationInfo) -> date:
-        start = info.data.get("start")
-        if start is not None and end < start:
-            raise ValueError("end is before start")
-        return end
 
 
 class StopIn(TestingIn):

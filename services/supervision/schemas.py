@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from chassis.schemas import RequestModel
+from chassis.schemas import DateSpan, RequestModel
 from contracts.values import CommunityCode, GeoPoint, GridCode
 
 Username = Annotated[str, Field(pattern=r"^[a-z][a-z0-9._-]{1,63}$", examples=["inspector01"])]
@@ -137,29 +137,19 @@ class Assignment(RequestModel):
     grid_id: GridCode
 
 
-class DelegationIn(RequestModel):
+class DelegationIn(DateSpan):
     """A position agent (职位代理): `agent` acts for `officer` from `start` to `end`."""
 
     officer: Username
     agent: Username
-    start: date
-    end: date
 
-    # Field validators (not one model validator) so that the refusal names the field at fault.
+    # A field validator (not a model one) so that the refusal names body.agent.
     @field_validator("agent")
     @classmethod
     def _not_oneself(cls, agent: str, info: ValidationInfo) -> str:
         if agent == info.data.get("officer"):
             raise ValueError("an officer cannot be their own agent")
         return agent
-
-    @field_validator("end")
-    @classmethod
-    def _not_before_start(cls, end: date, info: ValidationInfo) -> date:
-        start = info.data.get("start")
-        if start is not None and end < start:
-            raise ValueError("end is before start")
-        return end
 
 
 class DelegationOut(BaseModel):

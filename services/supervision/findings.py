@@ -16,7 +16,8 @@ from chassis.uow import UnitOfWork
 from contracts.supervision import SupervisionCaseSourceTransferred, UnlicensedTradingFound
 from contracts.values import Address
 from services.supervision import domain
-from services.supervision.tables import attachments, case_transfers, households, unlicensed_findings
+from services.supervision.inspections import check_uploaded
+from services.supervision.tables import case_transfers, households, unlicensed_findings
 from services.supervision.usecases import viewer_of
 
 
@@ -101,15 +102,7 @@ class Findings:
                 raise invalid_field("credit_code", "no such household in your scope")
         if finding_id is not None:
             await self.finding(connection, principal, finding_id)
-        hashes = [ref.removeprefix("sha256:") for ref in evidence]
-        known = set(
-            await connection.scalars(
-                sa.select(attachments.c.sha256).where(attachments.c.sha256.in_(hashes))
-            )
-        )
-        unknown = [ref for ref, sha in zip(evidence, hashes, strict=True) if sha not in known]
-        if unknown:
-            raise invalid_field("evidence", f"not uploaded: {', '.join(unknown)}")
+        await check_uploaded(connection, "evidence", evidence)
         office = principal.office
         if office is None:
             raise Problem("forbidden", 403, "A case source is transferred by an office's staff")

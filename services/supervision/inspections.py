@@ -35,6 +35,19 @@ from services.supervision.usecases import viewer_of
 CHUNK = 256 * 1024
 
 
+async def check_uploaded(connection: AsyncConnection, field_name: str, refs: list[str]) -> None:
+    """422 naming `field_name` unless every `sha256:` reference is a stored attachment."""
+    hashes = [ref.removeprefix("sha256:") for ref in refs]
+    known = set(
+        await connection.scalars(
+            sa.select(attachments.c.sha256).where(attachments.c.sha256.in_(hashes))
+        )
+    )
+    missing = [ref for ref, sha in zip(refs, hashes, strict=True) if sha not in known]
+    if missing:
+        raise invalid_field(field_name, f"not uploaded: {', '.join(missing)}")
+
+
 @dataclass
 class Inspections:
     """Inspection and attachment use cases."""
@@ -148,15 +161,7 @@ class Inspections:
             if not domain.may_act(viewer, owner=row.owner):
                 raise Problem("forbidden", 403, f"household {code} is not in your grids")
         refs = list(dict.fromkeys(record["attachments"]))
-        hashes = [ref.removeprefix("sha256:") for ref in refs]
-        known = set(
-            await connection.scalars(
-                sa.select(attachments.c.sha256).where(attachments.c.sha256.in_(hashes))
-            )
-        )
-        missing = [ref for ref, sha in zip(refs, hashes, strict=True) if sha not in known]
-        if missing:
-            raise invalid_field("attachments", f"not uploaded: {', '.join(missing)}")
+        await check_uploaded(connection, "attachments", refs)
         now = datetime.now(UTC)
         office = next((row.office_id for row in rows), principal.office)
         stored = {

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from chassis.auth import CurrentPrincipal, TokenVerifier, authenticated
 from chassis.bodies import RequestBodyPolicy
 from chassis.bus import Bus, HandlerRegistry
+from chassis.context import ServiceContext
 from chassis.db import Database
 from chassis.observability import RequestContextMiddleware, metrics_response
 from chassis.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
@@ -57,11 +58,13 @@ class ServiceSpec:
     module: str | None = None
     # Checks before serving that need more than the settings (exit with one line if they fail).
     before_serve: Callable[[Settings], None] | None = None
+    # What routes, handlers and watchers are handed: ServiceContext or the service's subclass.
+    context_class: type[ServiceContext[Any]] = ServiceContext
     # Awaited once the database and the bus are up, before serving (e.g. the demo seed).
-    on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = ()
-    # Work beside HTTP and the bus for the life of the process (e.g. pushing to partners'
-    # webhooks); cancelled at shutdown.
-    background: Sequence[Callable[[FastAPI], Coroutine[Any, Any, None]]] = ()
+    on_startup: Sequence[Callable[[Any], Awaitable[None]]] = ()
+    # Work beside HTTP and the bus for the life of the process (watchers, pushing to partners'
+    # webhooks), each given the context; cancelled at shutdown.
+    background: Sequence[Callable[[Any], Coroutine[Any, Any, None]]] = ()
     # Commands beside serve, migrate and the others (e.g. a bulk import).
     commands: Sequence[Command] = ()
 
@@ -93,13 +96,21 @@ def create_service_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.database = Database(settings.database_url)
-        app.state.bus = Bus(settings=settings, database=app.state.database, handlers=spec.handlers)
-        app.state.outbox_written = app.state.bus.outbox_written
+        context = spec.context_class(settings=settings, database=Database(settings.database_url))
+        app.state.context = context
+        app.state.database = context.database
+        app.state.bus = Bus(
+            settings=settings,
+            database=context.database,
+            handlers=spec.handlers,
+            context=context,
+            outbox_written=context.outbox_written,
+        )
+        app.state.outbox_written = context.outbox_written
         app.state.bus.start()
         for hook in spec.on_startup:
-            await hook(app)
-        tasks = [asyncio.create_task(work(app)) for work in spec.background]
+            await hook(context)
+        tasks = [asyncio.create_task(work(context)) for work in spec.background]
         # What start-up built lives as long as the process: frozen, the collector no longer
         # walks it, so a full collection (~50 ms over the ~150 k objects of the imports alone,
         # triggered by whichever request allocates a lot) costs only what requests create.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,31 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """A timestamp stored with its zone and always read back aware, in UTC.
+
+    PostgreSQL keeps the zone; SQLite (the embedded default) keeps none and hands back naive
+    values, which RFC 3339 answers and comparisons with aware values refuse.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        # SQLite drops the offset when it stores: keep every stored value in UTC.
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
 
 # One naming convention for chassis and service tables, so Alembic names constraints stably.
 NAMING_CONVENTION: dict[str, str] = {
@@ -36,8 +62,8 @@ outbox = sa.Table(
     sa.Column("subject", sa.String(200), nullable=False),
     sa.Column("sequence", sa.BigInteger, nullable=False),
     sa.Column("envelope", sa.LargeBinary, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("published_at", UtcDateTime, nullable=True),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
 )
 # The relay claims unsent rows by status, oldest first.
@@ -56,7 +82,7 @@ inbox = sa.Table(
     chassis_metadata,
     sa.Column("event_id", sa.Uuid, primary_key=True),
     sa.Column("routing_key", sa.String(200), nullable=False),
-    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
 )
 sa.Index("ix_inbox_received", inbox.c.received_at)
 
@@ -68,7 +94,7 @@ delivery_failures = sa.Table(
     sa.Column("routing_key", sa.String(200), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("error", sa.Text, nullable=False),
-    sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("failed_at", UtcDateTime, nullable=False),
 )
 
 event_sequences = sa.Table(
@@ -84,9 +110,10 @@ idempotency_keys = sa.Table(
     sa.Column("scope", sa.String(300), primary_key=True),
     sa.Column("key", sa.String(200), primary_key=True),
     sa.Column("request_hash", sa.String(64), nullable=False),
-    sa.Column("status_code", sa.Integer, nullable=False),
-    sa.Column("response", sa.JSON, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # Empty while the creation it guards runs (the key is claimed before, answered after).
+    sa.Column("status_code", sa.Integer, nullable=True),
+    sa.Column("response", sa.JSON, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from chassis.db import idempotency_keys
 from chassis.problems import Problem
 from chassis.uow import UnitOfWork
+
+# How long a retry waits for the answer of a claimed key before it is told to come back.
+ANSWER_WAIT_SECONDS = 0.05
+ANSWER_WAIT_ROUNDS = 100
 
 IdempotencyKeyHeader = Annotated[
     str | None,
@@ -49,9 +54,33 @@ def _replay(row: sa.Row[Any], fingerprint: str) -> JSONResponse:
             422,
             "This Idempotency-Key was used for a different request; use a new key.",
         )
+    if row.response is None:
+        # Claimed by a request whose answer is not stored yet (still running, or its process
+        # stopped between committing and answering): never run the creation a second time.
+        raise Problem(
+            "conflict",
+            409,
+            "A request with this Idempotency-Key is in progress; retry it in a moment.",
+            headers={"Retry-After": "1"},
+        )
     return JSONResponse(
         row.response, status_code=row.status_code, headers={"Idempotent-Replayed": "true"}
     )
+
+
+async def _answered(uow: UnitOfWork, scope: str, key: str) -> sa.Row[Any] | None:
+    """The stored claim of (scope, key), once its answer is there or the wait is over.
+
+    A claim is answered moments after its creation commits; a retry arriving in between
+    waits for the answer rather than being turned away.
+    """
+    for _ in range(ANSWER_WAIT_ROUNDS):
+        row = await _stored(uow, scope, key)
+        if row is None or row.response is not None:
+            return row
+        await uow.connection.rollback()  # the next read sees what committed since
+        await asyncio.sleep(ANSWER_WAIT_SECONDS)
+    return await _stored(uow, scope, key)
 
 
 async def idempotent_create(
@@ -63,39 +92,39 @@ async def idempotent_create(
     create: Callable[[], Awaitable[Any]],
     status_code: int = 201,
 ) -> JSONResponse:
-    """Run the creating use case once per (scope, key); store its answer in the same transaction.
+    """Run the creating use case once per (scope, key); a retry gets the first answer.
 
-    `create` is the use case call; it commits the unit of work as usual, and the commit is
-    held until the answer is stored beside the created rows.
+    The key is claimed in the creation's own transaction before the use case runs, so the
+    claim commits with what the use case created (or vanishes with its rollback), and a
+    concurrent retry waits on the claim instead of creating twice. The answer is stored
+    against the claim once the use case has committed.
     """
     if key is None:
         result = await create()
         return JSONResponse(jsonable_encoder(result), status_code=status_code)
-    row = await _stored(uow, scope, key)
+    row = await _answered(uow, scope, key)
     if row is not None:
         return _replay(row, fingerprint)
-    async with uow.deferred_commit():
-        result = await create()
-    body = jsonable_encoder(result)
-    if not uow.commit_requested:
-        return JSONResponse(body, status_code=status_code)
     try:
         await uow.connection.execute(
             sa.insert(idempotency_keys).values(
-                scope=scope,
-                key=key,
-                request_hash=fingerprint,
-                status_code=status_code,
-                response=body,
-                created_at=datetime.now(UTC),
+                scope=scope, key=key, request_hash=fingerprint, created_at=datetime.now(UTC)
             )
         )
-        await uow.commit()
     except IntegrityError:
-        # A concurrent retry with the same key won the race: answer what it stored.
+        # A concurrent request with the same key claimed it first and has committed.
         await uow.rollback()
-        row = await _stored(uow, scope, key)
+        row = await _answered(uow, scope, key)
         if row is None:
             raise
         return _replay(row, fingerprint)
+    result = await create()
+    body = jsonable_encoder(result)
+    if uow.committed:
+        await uow.connection.execute(
+            sa.update(idempotency_keys)
+            .where(idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
+            .values(status_code=status_code, response=body)
+        )
+        await uow.connection.commit()
     return JSONResponse(body, status_code=status_code)

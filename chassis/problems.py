@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from chassis.errors import DomainError, RuleViolated
 from chassis.observability import request_id
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -89,6 +90,14 @@ def invalid_field(field_name: str, message: str, code: str = "rule") -> Problem:
     )
 
 
+def problem_of(error: DomainError) -> Problem:
+    """The problem+json answer of a domain error: the one place the mapping is written."""
+    if isinstance(error, RuleViolated):
+        detail = {"field": f"body.{error.field}", "message": error.message, "code": error.code}
+        return Problem(error.kind, error.status, error.detail, errors=[detail])
+    return Problem(error.kind, error.status, error.detail)
+
+
 def problem_response(problem: Problem, instance: str | None = None) -> JSONResponse:
     """A JSONResponse carrying `problem` with the problem+json media type."""
     return JSONResponse(
@@ -136,6 +145,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(exc, Problem)
         return problem_response(exc, request.url.path)
 
+    async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DomainError)
+        return problem_response(problem_of(exc), request.url.path)
+
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         errors = field_errors(exc)
@@ -150,5 +163,6 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(problem, request.url.path)
 
     app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
@@ -49,29 +48,21 @@ class _Pending:
     traceparent: str | None = None
 
 
-class UnitOfWork:
-    """A database transaction and the events it will publish; rolls back unless told to commit.
+class Work:
+    """What a handler or a use case may do inside a transaction: read, write, emit events.
 
-    It holds a SQLAlchemy Core connection, not an ORM session: the session's bookkeeping costs
-    more than the statements on the bus' hot path (ARCHITECTURE.md, "Facts measured").
+    It cannot commit: a handler's work is committed by the consumer with the rest of its batch,
+    an HTTP use case's by the UnitOfWork that holds this Work. It holds a SQLAlchemy Core
+    connection, not an ORM session: the session's bookkeeping costs more than the statements
+    on the bus' hot path (docs/architecture.md).
     """
 
-    def __init__(
-        self,
-        database: Database,
-        service: str,
-        *,
-        after_commit: Callable[[], None] | None = None,
-    ) -> None:
+    def __init__(self, database: Database, service: str) -> None:
         self.database = database
         self.service = service
-        self._after_commit = after_commit
         self._pending: list[_Pending] = []
-        self._deferred = False
-        self.commit_requested = False
-        self._events_written = False
-        self.committed = False
         self._connection: AsyncConnection | None = None
+        self.events_written = False
 
     @property
     def connection(self) -> AsyncConnection:
@@ -79,24 +70,6 @@ class UnitOfWork:
         if self._connection is None:
             raise RuntimeError("UnitOfWork used outside `async with`")
         return self._connection
-
-    async def __aenter__(self) -> UnitOfWork:
-        # The transaction begins with the first statement.
-        self._connection = await self.database.engine.connect()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            if not self.committed:
-                await self.connection.rollback()
-        finally:
-            await self.connection.close()
-            self._connection = None
 
     def emit(
         self, event: Contract, *, subject: str | None = None, sequence: int | None = None
@@ -134,7 +107,8 @@ class UnitOfWork:
         )
         return {subject: last - counts[subject] + 1 for subject, last in result.all()}
 
-    async def _write_outbox(self) -> None:
+    async def flush(self) -> None:
+        """Write the emitted events' outbox rows in this transaction, without committing."""
         now = datetime.now(UTC)
         rows: list[dict[str, Any]] = []
         next_sequence = await self._reserve_sequences()
@@ -167,39 +141,81 @@ class UnitOfWork:
         self._pending.clear()
         if rows:
             await self.connection.execute(sa.insert(outbox), rows)
-            self._events_written = True
+            self.events_written = True
+
+    def _forget(self) -> None:
+        self._pending.clear()
+
+
+class UnitOfWork:
+    """A transaction and the events it will publish; rolls back unless told to commit.
+
+    Whoever opens it owns the commit: the consumer for a batch of deliveries (handlers get
+    only its `work`), an HTTP use case for its request, a watcher for its round.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        service: str,
+        *,
+        after_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self.work = Work(database, service)
+        self._after_commit = after_commit
+        self.committed = False
+
+    @property
+    def database(self) -> Database:
+        """The service's database."""
+        return self.work.database
+
+    @property
+    def connection(self) -> AsyncConnection:
+        """The connection of this unit of work, inside its transaction (only in `async with`)."""
+        return self.work.connection
+
+    def emit(
+        self, event: Contract, *, subject: str | None = None, sequence: int | None = None
+    ) -> UUID:
+        """Publish `event` if and when this unit of work commits (see `Work.emit`)."""
+        return self.work.emit(event, subject=subject, sequence=sequence)
 
     async def flush(self) -> None:
         """Write the emitted events' outbox rows without committing."""
-        await self._write_outbox()
+        await self.work.flush()
+
+    async def __aenter__(self) -> UnitOfWork:
+        # The transaction begins with the first statement.
+        self.work._connection = await self.work.database.engine.connect()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self.committed:
+                await self.connection.rollback()
+        finally:
+            await self.connection.close()
+            self.work._connection = None
 
     async def commit(self) -> None:
         """Commit the state changes and the emitted events together."""
-        if self._deferred:
-            # Someone above (e.g. the idempotency helper) adds to this transaction, then commits.
-            await self.flush()
-            self.commit_requested = True
-            return
-        await self._write_outbox()
+        await self.work.flush()
         await self.connection.commit()
         self.committed = True
         # Wake the relay only when there is something for it to publish.
-        if self._events_written and self._after_commit is not None:
+        if self.work.events_written and self._after_commit is not None:
             self._after_commit()
 
     async def rollback(self) -> None:
         """Forget the state changes and the emitted events."""
-        self._pending.clear()
+        self.work._forget()
         await self.connection.rollback()
-
-    @asynccontextmanager
-    async def deferred_commit(self) -> AsyncIterator[None]:
-        """Within the block, `commit()` only flushes; the caller commits after adding its rows."""
-        self._deferred = True
-        try:
-            yield
-        finally:
-            self._deferred = False
 
 
 def unit_of_work_factory(request: Request) -> UnitOfWork:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from chassis.bus.consumer import Consumer
 from chassis.bus.faults import CrashPoints
@@ -26,10 +27,13 @@ class Bus:
         database: Database,
         handlers: HandlerRegistry,
         after_handled: Callable[[], None] | None = None,
+        context: Any = None,
+        outbox_written: asyncio.Event | None = None,
     ) -> None:
         """`after_handled` runs after each commit that handled deliveries (to wake whatever
-        reads what the handlers stored)."""
-        self.outbox_written = asyncio.Event()
+        reads what the handlers stored); `context` is handed to every handler;
+        `outbox_written`, when set by a commit, wakes the relay."""
+        self.outbox_written = outbox_written or asyncio.Event()
         self.topology = Topology(settings.bus_prefix, settings.bus_delivery_limit)
         crash = CrashPoints(settings.crash_point, settings.crash_probability)
         self.transport = Transport(
@@ -64,6 +68,7 @@ class Bus:
                 concurrency=settings.bus_concurrency,
                 batch=settings.bus_batch,
                 crash=crash,
+                context=context,
             )
             if handlers.routing_keys()
             else None

@@ -125,8 +125,11 @@ class Consumer:
         concurrency: int = 8,
         batch: int = 16,
         crash: CrashPoints | None = None,
+        context: Any = None,
     ) -> None:
+        """`context` is handed to every handler (the service's ServiceContext)."""
         self.service = service
+        self.context = context
         self.registry = registry
         self.database = database
         self.transport = transport
@@ -306,7 +309,9 @@ class Consumer:
                     if first_time is None:
                         outcomes.append("duplicate")
                         continue
-                    await delivery.registration.handler(uow, delivery.event, envelope)
+                    await delivery.registration.handler(
+                        self.context, uow.work, delivery.event, envelope
+                    )
                     outcomes.append("processed")
             self.crash.reached("consumer.before_commit")
             await uow.commit()

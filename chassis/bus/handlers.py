@@ -6,11 +6,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from chassis.uow import UnitOfWork
+from chassis.uow import Work
 from contracts import Contract, Envelope
 
 C = TypeVar("C", bound=Contract)
-Handler = Callable[[UnitOfWork, C, Envelope], Awaitable[None]]
+# (the service's context, the batch's work, the validated event, its envelope): a handler turns
+# the event into a use case's command; it cannot commit, the consumer commits the batch.
+Handler = Callable[[Any, Work, C, Envelope], Awaitable[None]]
 
 
 @dataclass(frozen=True)

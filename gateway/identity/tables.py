@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from chassis.db import new_metadata
+from chassis.db import UtcDateTime, new_metadata
 
 metadata = new_metadata()
 
@@ -20,8 +20,8 @@ users = sa.Table(
     # The last time step accepted, so that one code is never accepted twice.
     sa.Column("totp_last_step", sa.BigInteger, nullable=True),
     sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("locked_until", UtcDateTime, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
 )
 
 clients = sa.Table(
@@ -32,7 +32,7 @@ clients = sa.Table(
     sa.Column("agency", sa.String(64), nullable=False),
     sa.Column("secret_hash", sa.String(200), nullable=False),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
 )
 
 # Refresh tokens are stored by SHA-256 only; a family is one sign-in and its rotations.
@@ -42,10 +42,10 @@ refresh_tokens = sa.Table(
     sa.Column("token_hash", sa.String(64), primary_key=True),
     sa.Column("family", sa.Uuid, nullable=False, index=True),
     sa.Column("username", sa.String(64), nullable=False, index=True),
-    sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("issued_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("used_at", UtcDateTime, nullable=True),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
 )
 
 # Access tokens revoked by logout, until they would have expired anyway.
@@ -53,7 +53,7 @@ revoked_tokens = sa.Table(
     "revoked_tokens",
     metadata,
     sa.Column("jti", sa.String(64), primary_key=True),
-    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("expires_at", UtcDateTime, nullable=False, index=True),
 )
 
 # Which roles must sign in with a second factor (set by an admin).
@@ -79,7 +79,7 @@ notifications = sa.Table(
     sa.Column("event_type", sa.String(200), nullable=False),
     sa.Column("subject", sa.String(200), nullable=False),
     sa.Column("data", sa.JSON, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("created_at", UtcDateTime, nullable=False, index=True),
     sa.UniqueConstraint("recipient", "event_id"),
     sa.Index("ix_notifications_recipient_id", "recipient", "id"),
 )

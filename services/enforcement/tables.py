@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from chassis.db import new_metadata
+from chassis.db import UtcDateTime, new_metadata
 
 metadata = new_metadata()
 
@@ -21,7 +21,7 @@ business_offices = sa.Table(
     metadata,
     sa.Column("credit_code", sa.String(18), primary_key=True),
     sa.Column("office_id", sa.String(64), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
 )
 
 # 案源: keyed by the transferring department's own id, so a repeated transfer is one source.
@@ -37,18 +37,18 @@ case_sources = sa.Table(
     sa.Column("office_id", sa.String(64), nullable=True),  # its case team's office
     sa.Column("section", sa.String(20), nullable=True),  # None: waiting to be routed by hand
     sa.Column("status", sa.String(10), nullable=False),
-    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
     sa.Column("verify_deadline", sa.JSON, nullable=False),  # the legal clock's Deadline
     sa.Column("verify_due", sa.Date, nullable=False),
     sa.Column("transferred_by", sa.String(64), nullable=False),
-    sa.Column("transferred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("transferred_at", UtcDateTime, nullable=False),
     # The one extension of the verification period, and the approval it rests on.
     sa.Column("verify_extension", sa.JSON, nullable=True),
     # Testing and appraisal periods, which do not count towards verification.
     sa.Column("verify_testing", sa.JSON, nullable=False, server_default="[]"),
     # 立案 or 不予立案: who decided, when, and why not.
     sa.Column("decided_by", sa.String(64), nullable=True),
-    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("decided_at", UtcDateTime, nullable=True),
     sa.Column("decline_reasons", sa.JSON, nullable=True),
     sa.Index("ix_case_sources_section_status", "section", "status", "verify_due"),
     sa.Index("ix_case_sources_credit_code", "credit_code"),
@@ -65,21 +65,21 @@ cases = sa.Table(
     sa.Column("status", sa.String(15), nullable=False),
     sa.Column("handlers", sa.JSON, nullable=False),
     sa.Column("filed_by", sa.String(64), nullable=False),
-    sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("filed_at", UtcDateTime, nullable=False),
     sa.Column("decision_deadline", sa.JSON, nullable=False),  # the legal clock's Deadline
     sa.Column("decision_due", sa.Date, nullable=False),
     # 执法监督告知书: to whom, how and when it was delivered; investigation waits for it.
     sa.Column("notice", sa.JSON, nullable=True),
     # The penalty decision: what, on which legal basis, by whom, and whether within its time.
     sa.Column("decision", sa.JSON, nullable=True),
-    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("decided_at", UtcDateTime, nullable=True),
     sa.Column("decided_on_time", sa.Boolean, nullable=True),
     # A fine is paid within its period (Administrative Penalty Law art. 67); late, it accrues.
     sa.Column("payment_due", sa.Date, nullable=True),
     sa.Column("paid_on", sa.Date, nullable=True),
     # 案件回访: the party's view, after which the case closes.
     sa.Column("return_visit", sa.JSON, nullable=True),
-    sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("closed_at", UtcDateTime, nullable=True),
     sa.Index("ix_cases_section_status", "section", "status", "decision_due"),
 )
 
@@ -93,7 +93,7 @@ investigation_records = sa.Table(
     sa.Column("summary", sa.Text, nullable=False),
     sa.Column("evidence", sa.JSON, nullable=False),
     sa.Column("recorded_by", sa.String(64), nullable=False),
-    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
 )
 
 # Every step of a case source and its case, in order: what the case history shows.
@@ -103,7 +103,7 @@ case_history = sa.Table(
     sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
     sa.Column("case_source_id", sa.Uuid, nullable=False, index=True),
     sa.Column("step", sa.String(30), nullable=False),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
     sa.Column("actor", sa.String(64), nullable=False),
     sa.Column("detail", sa.JSON, nullable=False),
 )
@@ -124,7 +124,7 @@ on_the_spot_penalties = sa.Table(
     sa.Column("office_id", sa.String(64), nullable=True),
     sa.Column("section", sa.String(20), nullable=True),
     sa.Column("decided_by", sa.String(64), nullable=False, index=True),
-    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("decided_at", UtcDateTime, nullable=False),
 )
 
 # The credit publicity feed: general-procedure penalties other than warnings (SAMR Order 45).
@@ -135,12 +135,12 @@ publicity = sa.Table(
     sa.Column("credit_code", sa.String(18), nullable=True),
     sa.Column("penalty", sa.JSON, nullable=False),
     sa.Column("legal_basis", sa.Text, nullable=False),
-    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("decided_at", UtcDateTime, nullable=False),
     sa.Column("publish_deadline", sa.JSON, nullable=False),  # the legal clock's Deadline
-    sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("published_at", UtcDateTime, nullable=False),
     # A changed or annulled decision is withdrawn (within 3 working days of the change).
     sa.Column("withdrawal", sa.JSON, nullable=True),
-    sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("withdrawn_at", UtcDateTime, nullable=True),
 )
 
 # Time that does not count towards the decision (suspension, hearing, testing), and the
@@ -155,7 +155,7 @@ case_stops = sa.Table(
     sa.Column("end", sa.Date, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("recorded_by", sa.String(64), nullable=False),
-    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
 )
 case_extensions = sa.Table(
     "case_extensions",
@@ -166,7 +166,7 @@ case_extensions = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("days", sa.Integer, nullable=True),  # what a collective decision set
     sa.Column("recorded_by", sa.String(64), nullable=False),
-    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
 )
 
 # Each missed deadline, raised once (the event goes out in the same transaction).
@@ -176,5 +176,5 @@ deadlines_missed = sa.Table(
     sa.Column("subject_id", sa.Uuid, primary_key=True),
     sa.Column("deadline", sa.String(10), primary_key=True),
     sa.Column("due", sa.Date, primary_key=True),
-    sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("raised_at", UtcDateTime, nullable=False),
 )

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from chassis.db import new_metadata
+from chassis.db import UtcDateTime, new_metadata
 
 metadata = new_metadata()
 
@@ -34,9 +34,9 @@ applications = sa.Table(
     sa.Column("finding_id", sa.Uuid, nullable=True),
     sa.Column("office_code", sa.String(64), nullable=True),
     sa.Column("submitted_by", sa.String(64), nullable=False),
-    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("submitted_at", UtcDateTime, nullable=False),
+    sa.Column("accepted_at", UtcDateTime, nullable=True),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
 )
 
 # Every step of an application: who, when, from which status to which, and why.
@@ -49,7 +49,7 @@ application_steps = sa.Table(
     sa.Column("from_status", sa.String(20), nullable=True),
     sa.Column("to_status", sa.String(20), nullable=False),
     sa.Column("actor", sa.String(64), nullable=False),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
     sa.Column("detail", sa.JSON, nullable=True),
     sa.Index("ix_application_steps_application", "application_id", "id"),
 )
@@ -65,13 +65,13 @@ licences = sa.Table(
     sa.Column("address", sa.JSON, nullable=False),
     sa.Column("business_scope", sa.JSON, nullable=False),
     sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("issued_at", UtcDateTime, nullable=False),
     sa.Column("same_day", sa.Boolean, nullable=False),
     sa.Column("after_hours", sa.Boolean, nullable=False),
     sa.Column("channel", sa.String(10), nullable=False),
     sa.Column("office_code", sa.String(64), nullable=True),
-    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("changed_at", UtcDateTime, nullable=True),
+    sa.Column("cancelled_at", UtcDateTime, nullable=True),
     sa.Index("ix_licences_operator_name", "operator_name"),
 )
 # A name is unique among the district's active licences (a cancelled one frees it).
@@ -93,8 +93,8 @@ partner_requests = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("permit_number", sa.String(100), nullable=True),
     sa.Column("reason", sa.Text, nullable=True),
-    sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("requested_at", UtcDateTime, nullable=False),
+    sa.Column("decided_at", UtcDateTime, nullable=True),
     sa.Column("decided_by", sa.String(64), nullable=True),
     sa.Column("deadline", sa.Date, nullable=False),
     sa.UniqueConstraint("application_id", "agency"),
@@ -107,7 +107,7 @@ webhook_hosts = sa.Table(
     sa.Column("agency", sa.String(64), primary_key=True),
     sa.Column("host", sa.String(253), primary_key=True),
     sa.Column("allowed_by", sa.String(64), nullable=False),
-    sa.Column("allowed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("allowed_at", UtcDateTime, nullable=False),
 )
 
 # A partner agency's webhook: requests are pushed there, signed with the secret.
@@ -118,7 +118,7 @@ webhooks = sa.Table(
     sa.Column("url", sa.String(2000), nullable=False),
     sa.Column("secret", sa.String(200), nullable=False),
     sa.Column("registered_by", sa.String(64), nullable=False),
-    sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("registered_at", UtcDateTime, nullable=False),
 )
 
 # Pushes of partner requests to webhooks, written in the request's transaction (an outbox of
@@ -131,9 +131,9 @@ webhook_deliveries = sa.Table(
     sa.Column("agency", sa.String(64), nullable=False),
     sa.Column("payload", sa.JSON, nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("next_attempt_at", UtcDateTime, nullable=False),
+    sa.Column("delivered_at", UtcDateTime, nullable=True),
+    sa.Column("failed_at", UtcDateTime, nullable=True),
     sa.Column("last_error", sa.String(500), nullable=True),
     sa.Index("ix_webhook_deliveries_due", "delivered_at", "failed_at", "next_attempt_at"),
 )
@@ -148,7 +148,7 @@ case_transfers = sa.Table(
     sa.Column("allegation", sa.Text, nullable=False),
     sa.Column("evidence_refs", sa.JSON, nullable=False),
     sa.Column("transferred_by", sa.String(64), nullable=False),
-    sa.Column("transferred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("transferred_at", UtcDateTime, nullable=False),
 )
 
 # Unlicensed trading found by inspectors: where the mobile licensing van should call.
@@ -162,7 +162,7 @@ mobile_visits = sa.Table(
     sa.Column("community_code", sa.String(12), nullable=False),
     sa.Column("street_code", sa.String(9), nullable=False),
     sa.Column("description", sa.Text, nullable=False),
-    sa.Column("found_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("found_at", UtcDateTime, nullable=False),
     sa.Column("found_by", sa.String(64), nullable=False),
     # open → applied (an application names the finding)
     sa.Column("status", sa.String(10), nullable=False),

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from chassis.db import new_metadata
+from chassis.db import UtcDateTime, new_metadata
 
 metadata = new_metadata()
 BigId = sa.BigInteger().with_variant(sa.Integer, "sqlite")
@@ -24,7 +24,7 @@ grids = sa.Table(
     sa.Column("polygon", sa.JSON, nullable=False),  # GeoJSON Polygon, WGS 84
     sa.Column("community_codes", sa.JSON, nullable=False),
     sa.Column("owner", sa.String(64), nullable=False, index=True),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
 )
 
 # One row, bumped with every grid change in the same transaction: a process whose spatial
@@ -54,11 +54,11 @@ households = sa.Table(
     sa.Column("agent", sa.String(64), nullable=True),
     sa.Column("routed_by", sa.String(10), nullable=True),
     sa.Column("claim_deadline", sa.Date, nullable=True),
-    sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("assigned_at", UtcDateTime, nullable=True),
+    sa.Column("claimed_at", UtcDateTime, nullable=True),
     sa.Column("claimed_by", sa.String(64), nullable=True),
-    sa.Column("last_inspected_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_inspected_at", UtcDateTime, nullable=True),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Index("ix_households_grid", "grid_id", "credit_code"),
     # An inspector's list without grid_id: the grids they own or act for, by credit code.
     sa.Index("ix_households_owner", "owner", "credit_code"),
@@ -75,7 +75,7 @@ licence_facts = sa.Table(
     sa.Column("sequence", sa.BigInteger, primary_key=True),
     sa.Column("kind", sa.String(10), nullable=False),
     sa.Column("data", sa.JSON, nullable=False),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
 )
 
 # The supervision file's own entries: assignment, claim, overdue, inspection, penalty…
@@ -85,7 +85,7 @@ household_history = sa.Table(
     sa.Column("id", BigId, primary_key=True),
     sa.Column("credit_code", sa.String(18), nullable=False),
     sa.Column("kind", sa.String(20), nullable=False),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
     sa.Column("actor", sa.String(64), nullable=True),
     sa.Column("detail", sa.JSON, nullable=False),
     sa.Index("ix_household_history_household", "credit_code", "id"),
@@ -98,7 +98,7 @@ claim_overdue = sa.Table(
     metadata,
     sa.Column("credit_code", sa.String(18), primary_key=True),
     sa.Column("claim_deadline", sa.Date, primary_key=True),
-    sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("raised_at", UtcDateTime, nullable=False),
 )
 
 delegations = sa.Table(
@@ -110,7 +110,7 @@ delegations = sa.Table(
     sa.Column("start", sa.Date, nullable=False),
     sa.Column("end", sa.Date, nullable=False),
     sa.Column("created_by", sa.String(64), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
 )
 
 # Attachments, stored by the SHA-256 of their content (the file lives under DATA_DIR).
@@ -121,7 +121,7 @@ attachments = sa.Table(
     sa.Column("media_type", sa.String(100), nullable=False),
     sa.Column("size", sa.BigInteger, nullable=False),
     sa.Column("stored_by", sa.String(64), nullable=False),
-    sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("stored_at", UtcDateTime, nullable=False),
 )
 
 # Inspection records (巡查记录): never changed once submitted; a correction is a new version.
@@ -132,8 +132,8 @@ inspections = sa.Table(
     sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("inspector", sa.String(64), nullable=False, index=True),
     sa.Column("office_id", sa.String(64), nullable=True),
-    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("ended_at", UtcDateTime, nullable=False),
     sa.Column("route", sa.JSON, nullable=False),  # [[lon, lat], ...] walked
     sa.Column("households", sa.JSON, nullable=False),
     sa.Column("findings", sa.Text, nullable=False),
@@ -141,7 +141,7 @@ inspections = sa.Table(
     sa.Column("attachments", sa.JSON, nullable=False),
     sa.Column("correction_reason", sa.Text, nullable=True),
     sa.Column("recorded_by", sa.String(64), nullable=False),
-    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
 )
 
 # Which households each inspection visited (for the file and the plan).
@@ -163,7 +163,7 @@ unlicensed_findings = sa.Table(
     sa.Column("description", sa.Text, nullable=False),
     sa.Column("office_id", sa.String(64), nullable=True),
     sa.Column("found_by", sa.String(64), nullable=False),
-    sa.Column("found_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("found_at", UtcDateTime, nullable=False),
     sa.Column("credit_code", sa.String(18), nullable=True),
 )
 
@@ -178,5 +178,5 @@ case_transfers = sa.Table(
     sa.Column("evidence", sa.JSON, nullable=False),
     sa.Column("office_id", sa.String(64), nullable=True),
     sa.Column("transferred_by", sa.String(64), nullable=False),
-    sa.Column("transferred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("transferred_at", UtcDateTime, nullable=False),
 )

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from chassis.app import ServiceSpec
 from chassis.bus import HandlerRegistry
 from chassis.db import new_metadata
-from chassis.uow import UnitOfWork
+from chassis.uow import Work
 from contracts import Contract, Envelope
 
 
@@ -58,17 +58,19 @@ class PoisonError(ValueError):
     """What the handler raises for a poison sample."""
 
 
-async def record_sample(uow: UnitOfWork, event: SampleRecorded, envelope: Envelope) -> None:
+async def record_sample(
+    context: object, work: Work, event: SampleRecorded, envelope: Envelope
+) -> None:
     """Write the effect row; fail for poison; emit an echo when asked."""
     if event.poison and not CURED:
         raise PoisonError(f"sample {event.n} is poison")
-    await uow.connection.execute(
+    await work.connection.execute(
         sa.insert(effects).values(
             event_id=envelope.id, subject=envelope.subject, sequence=envelope.sequence, n=event.n
         )
     )
     if event.echo:
-        uow.emit(SampleEchoed(key=event.key, n=event.n))
+        work.emit(SampleEchoed(key=event.key, n=event.n))
 
 
 def probe_spec(name: str = "probe") -> ServiceSpec:

@@ -3,9 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SERVICES := licensing supervision enforcement complaints qms
 
-.PHONY: run migrate test lint pytest contracts clean
+.PHONY: run migrate test test-unit lint pytest contracts clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,25 +15,26 @@ $(BIN)/.installed: pyproject.toml
 run: $(BIN)/.installed
 	@$(BIN)/python -m chassis.preflight
 	@$(MAKE) --no-print-directory migrate
-	$(BIN)/honcho start -f Procfile
+	$(BIN)/python -m chassis.launch
 
 # Each process has its own database: migrate them side by side, fail if any fails.
 migrate: $(BIN)/.installed
-	@pids=(); \
-	for module in $(addprefix services.,$(SERVICES)) gateway; do \
-		$(BIN)/python -m $$module migrate & pids+=($$!); \
-	done; \
-	failed=0; for pid in "$${pids[@]}"; do wait $$pid || failed=1; done; exit $$failed
+	$(BIN)/python -m chassis.launch migrate
 
 test: lint pytest
+
+# The first tier: pure domain, contracts and chassis rules; no server, no network.
+test-unit: $(BIN)/.installed
+	$(BIN)/pytest -q -p no:cacheprovider tests/unit
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
+# Every tier, with the coverage gate (fail_under in pyproject.toml).
 pytest: $(BIN)/.installed
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider --cov --cov-report=term:skip-covered
 
 contracts: $(BIN)/.installed
 	$(BIN)/python -m contracts schemas

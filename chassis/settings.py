@@ -12,14 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-SERVICE_PORTS: dict[str, int] = {
-    "gateway": 8000,
-    "licensing": 8001,
-    "supervision": 8002,
-    "enforcement": 8003,
-    "complaints": 8004,
-    "qms": 8005,
-}
+from chassis.platform import GATEWAY, PORTS
 
 _DRIVERS = {
     "postgresql": "postgresql+asyncpg",
@@ -120,7 +113,7 @@ class Settings(BaseSettings):
             path = (self.data_dir / f"{self.service}.db").as_posix()
             object.__setattr__(self, "database_url", f"sqlite+aiosqlite:///{path}")
         if self.port == 0:
-            object.__setattr__(self, "port", SERVICE_PORTS.get(self.service, 8000))
+            object.__setattr__(self, "port", PORTS.get(self.service, GATEWAY.port))
         if (
             self.environment == "production"
             and not self.issues_tokens

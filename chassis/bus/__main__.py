@@ -8,16 +8,8 @@ from pathlib import Path
 
 from chassis.app import ServiceSpec
 from chassis.bus.topology import Topology, render_definitions
+from chassis.platform import PROCESSES
 
-# Where each consuming process' spec lives (the gateway consumes notifications).
-SPEC_MODULES = (
-    "services.licensing.app",
-    "services.supervision.app",
-    "services.enforcement.app",
-    "services.complaints.app",
-    "services.qms.app",
-    "gateway.app",
-)
 DEFINITIONS = Path(__file__).resolve().parents[2] / "deploy" / "rabbitmq" / "definitions.json"
 DEPLOYED_PREFIX = "shijian"
 
@@ -25,7 +17,9 @@ DEPLOYED_PREFIX = "shijian"
 def current_definitions() -> str:
     """The definitions every service's handler declarations call for, under the deployed prefix."""
     # Looked up by name: the chassis depends on no service's code, only on where specs live.
-    specs: list[ServiceSpec] = [importlib.import_module(module).spec for module in SPEC_MODULES]
+    specs: list[ServiceSpec] = [
+        importlib.import_module(process.spec_module).spec for process in PROCESSES
+    ]
     return render_definitions(
         Topology(DEPLOYED_PREFIX), {spec.name: spec.handlers.routing_keys() for spec in specs}
     )

@@ -11,16 +11,10 @@ from pathlib import Path
 
 import httpx
 
+from chassis.platform import PORTS
+
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 90
-PORTS = {
-    "gateway": 8000,
-    "licensing": 8001,
-    "supervision": 8002,
-    "enforcement": 8003,
-    "complaints": 8004,
-    "qms": 8005,
-}
 
 
 def listening(port: int) -> bool:

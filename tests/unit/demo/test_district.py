@@ -11,7 +11,7 @@ from shapely.geometry import Polygon, box, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
-DISTRICT_FILE = Path(__file__).resolve().parents[2] / "deploy" / "demo" / "district.json"
+DISTRICT_FILE = Path(__file__).resolve().parents[3] / "deploy" / "demo" / "district.json"
 DISTRICT: dict[str, Any] = json.loads(DISTRICT_FILE.read_text(encoding="utf-8"))
 GRIDS: list[dict[str, Any]] = DISTRICT["grids"]
 

@@ -17,18 +17,14 @@ from urllib.parse import SplitResult, urlsplit
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from chassis import platform
+
+ROOT = Path(__file__).resolve().parents[3]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
 
-SERVICES = {
-    "licensing": 8001,
-    "supervision": 8002,
-    "enforcement": 8003,
-    "complaints": 8004,
-    "qms": 8005,
-}
-PROCESSES = {"gateway": 8000, **SERVICES}
+SERVICES = {process.name: process.port for process in platform.SERVICES}
+PROCESSES = platform.PORTS
 DEFINITIONS_IN_CONTAINER = "/etc/rabbitmq/definitions.json"
 
 

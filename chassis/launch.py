@@ -1,0 +1,66 @@
+"""`python -m chassis.launch`: every process of the platform side by side (what `make run` runs).
+
+Each process gets its port and, unless the caller set them, the demo seed and the gateway's key
+set; one stopping stops them all, and Ctrl-C stops every one (honcho does the process work).
+`python -m chassis.launch migrate` migrates every process' database side by side (`make migrate`).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from honcho.manager import Manager
+
+from chassis.platform import GATEWAY, PROCESSES, Process
+
+
+def environment(process: Process, base: dict[str, str]) -> dict[str, str]:
+    """The environment `process` starts with: `base`, its port, demo seed and key-set URL."""
+    env = dict(base)
+    gateway_port = env.get("GATEWAY_PORT", str(GATEWAY.port))
+    env["PORT"] = env.get(f"{process.name.upper()}_PORT", str(process.port))
+    if process.seeds_demo:
+        env.setdefault("SEED_DEMO", "1")
+    if process is not GATEWAY:
+        env.setdefault("JWKS_URL", f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json")
+    return env
+
+
+def migrate() -> int:
+    """Migrate every database at once (each process has its own); 1 if any migration failed."""
+    running = [
+        # Our own modules, run with our own interpreter.
+        subprocess.Popen([sys.executable, "-m", process.module, "migrate"])  # noqa: S603
+        for process in PROCESSES
+    ]
+    return 1 if any(migration.wait() != 0 for migration in running) else 0
+
+
+def serve() -> int:
+    """Run every process until one stops or Ctrl-C; the exit status of the first to fail."""
+    manager = Manager()
+    base = {key: value for key, value in os.environ.items() if key != "PORT"}
+    for process in PROCESSES:
+        manager.add_process(
+            process.name,
+            f"exec {sys.executable} -m {process.module}",
+            env=environment(process, base),
+        )
+    manager.loop()
+    return manager.returncode or 0
+
+
+def main() -> int:
+    """`migrate`, or with no argument serve the whole platform."""
+    if sys.argv[1:] == ["migrate"]:
+        return migrate()
+    if sys.argv[1:]:
+        print("usage: python -m chassis.launch [migrate]", file=sys.stderr)
+        return 2
+    return serve()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,8 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
-from aio_pika.exceptions import ChannelInvalidStateError
 from pydantic import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -28,7 +26,14 @@ from chassis.bus.metrics import (
     HANDLER_LATENCY,
 )
 from chassis.bus.topology import Topology, declare_service_queue, repost
-from chassis.bus.transport import CONNECTION_ERRORS, Transport
+from chassis.bus.transport import (
+    CONNECTION_ERRORS,
+    Channel,
+    ChannelClosed,
+    IncomingMessage,
+    Queue,
+    Transport,
+)
 from chassis.db import Database, delivery_failures, inbox
 from chassis.uow import UnitOfWork
 from contracts import Contract, Envelope, UnknownContract
@@ -59,7 +64,7 @@ class InvalidMessage(Exception):  # noqa: N818 - a kind of message, not of failu
     """A delivery no handler can ever accept: it goes to the DLQ at once."""
 
 
-def _delivery_count(message: AbstractIncomingMessage) -> int:
+def _delivery_count(message: IncomingMessage) -> int:
     # Quorum queues count every return of the message, by nack or by a lost channel.
     count = (message.headers or {}).get("x-delivery-count", 0)
     return int(count) if isinstance(count, int) else 0
@@ -88,7 +93,7 @@ def _event_context(envelope: Envelope) -> Iterator[None]:
 class Delivery:
     """A valid delivery, opened: the message, its envelope and event, and their handler."""
 
-    message: AbstractIncomingMessage
+    message: IncomingMessage
     envelope: Envelope
     event: Contract
     registration: Registration
@@ -98,7 +103,7 @@ class Delivery:
         """Whether it came on a channel that has closed since: it cannot be acked any more."""
         try:
             return self.message.channel.is_closed
-        except ChannelInvalidStateError:
+        except ChannelClosed:
             return True
 
 
@@ -145,8 +150,8 @@ class Consumer:
         self._database_up = asyncio.Event()
         self._database_up.set()
         self._watching_database: asyncio.Task[None] | None = None
-        self._channel: AbstractChannel | None = None
-        self._queue: AbstractQueue | None = None
+        self._channel: Channel | None = None
+        self._queue: Queue | None = None
         self._consumer_tag: str | None = None
         self._task: asyncio.Task[None] | None = None
         self.attached = False
@@ -214,7 +219,7 @@ class Consumer:
                         await channel.close()
             await asyncio.sleep(0.5)
 
-    async def _deliver(self, message: AbstractIncomingMessage) -> None:
+    async def _deliver(self, message: IncomingMessage) -> None:
         """Open a delivery and put it in its subject's lane; park it at once if invalid."""
         log.debug(
             "delivery",
@@ -228,7 +233,7 @@ class Consumer:
         subject = delivery.envelope.subject or str(delivery.envelope.id)
         self._lanes[zlib.crc32(subject.encode()) % len(self._lanes)].put_nowait(delivery)
 
-    def open(self, message: AbstractIncomingMessage) -> Delivery:
+    def open(self, message: IncomingMessage) -> Delivery:
         """The envelope, the validated event and its handler; InvalidMessage if any is wrong."""
         try:
             envelope = Envelope.from_json(message.body)
@@ -384,7 +389,7 @@ class Consumer:
         except Exception as record_error:
             log.warning("could not record the failure", extra={"error": repr(record_error)})
 
-    async def _dead_letter(self, message: AbstractIncomingMessage, reason: str) -> None:
+    async def _dead_letter(self, message: IncomingMessage, reason: str) -> None:
         """Send an invalid delivery to the DLQ at once, with the reason in a header."""
         log.warning("invalid message sent to the DLQ", extra={"reason": reason[:500]})
         event_type = message.type or "unknown"

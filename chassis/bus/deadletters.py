@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aio_pika
 import sqlalchemy as sa
-from aio_pika.abc import AbstractIncomingMessage
 
 from chassis.bus.consumer import ERROR_HEADER
 from chassis.bus.topology import Topology, repost
+from chassis.bus.transport import IncomingMessage, connect
 from chassis.db import Database, delivery_failures
 from chassis.settings import Settings
 
@@ -41,7 +40,7 @@ class DeadLetter:
     failed_at: datetime | None
 
 
-def _reason(message: AbstractIncomingMessage) -> str:
+def _reason(message: IncomingMessage) -> str:
     headers = message.headers or {}
     if ERROR_HEADER in headers:
         return f"invalid: {_text(headers[ERROR_HEADER])}"
@@ -66,13 +65,13 @@ async def _failures(database: Database, ids: list[str]) -> dict[str, Any]:
         return {str(row.event_id): row for row in await connection.execute(statement)}
 
 
-async def _browse(settings: Settings) -> tuple[Any, Any, list[AbstractIncomingMessage]]:
-    connection = await aio_pika.connect(settings.bus_url, timeout=10)
+async def _browse(settings: Settings) -> tuple[Any, Any, list[IncomingMessage]]:
+    connection = await connect(settings.bus_url)
     channel = await connection.channel()
     queue = await channel.get_queue(
         Topology(settings.bus_prefix).dead_letter_queue(settings.service)
     )
-    messages: list[AbstractIncomingMessage] = []
+    messages: list[IncomingMessage] = []
     # Taken without ack: closing the channel puts back whatever is not replayed.
     while len(messages) < BROWSE_LIMIT and (message := await queue.get(fail=False)) is not None:
         messages.append(message)

@@ -9,15 +9,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aio_pika
 import sqlalchemy as sa
-from aio_pika.abc import AbstractExchange
 from sqlalchemy.exc import SQLAlchemyError
 
 from chassis.bus.faults import CrashPoints
 from chassis.bus.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
 from chassis.bus.topology import Topology, declare_exchanges
-from chassis.bus.transport import CONNECTION_ERRORS, Transport
+from chassis.bus.transport import CONNECTION_ERRORS, Exchange, Transport, persistent_message
 from chassis.db import Database, inbox, outbox
 from contracts import MEDIA_TYPE
 
@@ -107,7 +105,7 @@ class Relay:
                         await channel.close()
             await asyncio.sleep(0.5)
 
-    async def drain(self, exchange: AbstractExchange) -> int:
+    async def drain(self, exchange: Exchange) -> int:
         """Publish claimed batches until the outbox has nothing unsent left; how many were sent."""
         total = 0
         while True:
@@ -116,7 +114,7 @@ class Relay:
             if claimed < self.batch or sent < claimed:
                 return total
 
-    async def publish_batch(self, exchange: AbstractExchange) -> tuple[int, int]:
+    async def publish_batch(self, exchange: Exchange) -> tuple[int, int]:
         """Claim one batch, publish it concurrently under confirms, mark what was confirmed."""
         claim = (
             sa.select(outbox.c.id, outbox.c.routing_key, outbox.c.envelope)
@@ -160,11 +158,10 @@ class Relay:
                 raise errors[0]
         return len(sent), len(rows)
 
-    async def _publish(self, exchange: AbstractExchange, row: Any) -> None:
-        message = aio_pika.Message(
-            body=row.envelope,
+    async def _publish(self, exchange: Exchange, row: Any) -> None:
+        message = persistent_message(
+            row.envelope,
             content_type=MEDIA_TYPE,
-            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
             message_id=str(row.id),
             type=event_type(row.routing_key),
         )

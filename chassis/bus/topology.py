@@ -7,8 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import aio_pika
-from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractIncomingMessage, AbstractQueue
+from chassis.bus.transport import (
+    Channel,
+    Exchange,
+    ExchangeType,
+    IncomingMessage,
+    Message,
+    Queue,
+    persistent_message,
+)
 
 
 @dataclass(frozen=True)
@@ -58,41 +65,36 @@ class Topology:
         return {"x-queue-type": "quorum"}
 
 
-def repost(message: AbstractIncomingMessage, headers: dict[str, Any]) -> aio_pika.Message:
+def repost(message: IncomingMessage, headers: dict[str, Any]) -> Message:
     """A persistent copy of a delivered message, with `headers` in place of its own."""
-    return aio_pika.Message(
-        body=message.body,
+    return persistent_message(
+        message.body,
         headers=headers,
         content_type=message.content_type,
         message_id=message.message_id,
         type=message.type,
-        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
     )
 
 
-async def declare_exchanges(channel: AbstractChannel, topology: Topology) -> AbstractExchange:
+async def declare_exchanges(channel: Channel, topology: Topology) -> Exchange:
     """Declare the events exchange with its alternate exchange; return the events exchange."""
-    unrouted = await channel.declare_exchange(
-        topology.unrouted, aio_pika.ExchangeType.FANOUT, durable=True
-    )
+    unrouted = await channel.declare_exchange(topology.unrouted, ExchangeType.FANOUT, durable=True)
     unrouted_queue = await channel.declare_queue(
         topology.unrouted, durable=True, arguments=Topology.dead_letter_queue_arguments()
     )
     await unrouted_queue.bind(unrouted)
-    await channel.declare_exchange(
-        topology.dead_letter_exchange, aio_pika.ExchangeType.DIRECT, durable=True
-    )
+    await channel.declare_exchange(topology.dead_letter_exchange, ExchangeType.DIRECT, durable=True)
     return await channel.declare_exchange(
         topology.exchange,
-        aio_pika.ExchangeType.TOPIC,
+        ExchangeType.TOPIC,
         durable=True,
         arguments={"alternate-exchange": topology.unrouted},
     )
 
 
 async def declare_service_queue(
-    channel: AbstractChannel, topology: Topology, service: str, routing_keys: Iterable[str]
-) -> AbstractQueue:
+    channel: Channel, topology: Topology, service: str, routing_keys: Iterable[str]
+) -> Queue:
     """Declare a service's queue and DLQ, bound to exactly `routing_keys`; return the queue."""
     events = await declare_exchanges(channel, topology)
     dead_letters = await channel.get_exchange(topology.dead_letter_exchange)

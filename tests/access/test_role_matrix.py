@@ -15,6 +15,7 @@ from gateway.app import create_gateway_app
 from gateway.identity.usecases import Identity
 from gateway.settings import GatewaySettings
 from tests.access.matrix import (
+    ACCESS_PAGE,
     MATRIX,
     ROLE_ORDER,
     SAMPLE_OFFICE,
@@ -22,7 +23,7 @@ from tests.access.matrix import (
     SAMPLE_USER,
     Rule,
     person_of,
-    render_markdown,
+    render_page,
 )
 from tests.access.samples import (
     enforcement_samples,
@@ -34,7 +35,6 @@ from tests.access.samples import (
 from tests.conftest import CreateDatabase, service_settings, wait_until
 from tests.gateway.conftest import SERVICE_SPECS, running_platform
 
-README = Path(__file__).resolve().parents[2] / "README.md"
 _serial = itertools.count()
 
 
@@ -62,9 +62,9 @@ def test_every_route_is_in_the_matrix() -> None:
     assert in_matrix - declared == set(), "routes in the matrix that no process declares"
 
 
-def test_the_readme_shows_the_current_matrix() -> None:
-    assert render_markdown() in README.read_text(encoding="utf-8"), (
-        "README.md's access table is stale: paste `python -m tests.access.matrix` into it"
+def test_docs_access_shows_the_current_matrix() -> None:
+    assert ACCESS_PAGE.read_text(encoding="utf-8") == render_page(), (
+        "docs/access.md is stale: run python -m tests.access.matrix"
     )
 
 

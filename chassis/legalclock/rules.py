@@ -1,6 +1,6 @@
 """Deadline rules held as data: one rule per legal time limit, with its basis in law.
 
-The bundled ``data/rules.toml`` holds the defaults of DOMAIN.md's table. A service may declare
+The bundled ``data/rules.toml`` holds the defaults of docs/domain.md's table. A service may declare
 extra rules in its own TOML file (``load_rules(path)``); an administrator may change any rule
 through ``LEGALCLOCK_RULES``. Later sources replace whole rules of the same code.
 """

@@ -263,7 +263,7 @@ def test_malformed_override_fails_naming_the_file(tmp_path: Path) -> None:
 
 # --- the rules -----------------------------------------------------------------------------
 
-# DOMAIN.md, "Legal rules a real system enforces": code → (unit, length, extension_length).
+# docs/domain.md, the legal rules: code → (unit, length, extension_length).
 DOMAIN_TABLE = {
     "registration.on_the_spot": ("workdays", 3, 3),
     "licensing.joint_decision": ("workdays", 45, 15),

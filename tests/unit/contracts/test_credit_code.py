@@ -22,7 +22,7 @@ PUBLISHED = {
     "92440300MA5EQ7GQ4X": "individual business, 'X' at position 18",
 }
 
-# Worked by hand from DOMAIN.md. 91510106000033179T: GB 11714 over 00003317 is
+# Worked by hand (docs/domain.md, the credit code). 91510106000033179T: GB 11714 over 00003317 is
 # 3*5 + 3*8 + 1*4 + 7*2 = 57, 57 mod 11 = 2, 11 - 2 = 9; GB 32100 over the first 17 is
 # 780, 780 mod 31 = 5, 31 - 5 = 26 = 'T'. The others cover the special cases.
 HAND_COMPUTED = {

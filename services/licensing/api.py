@@ -40,7 +40,6 @@ from services.licensing.schemas import (
     VisitList,
 )
 from services.licensing.usecases import Licensing
-from services.licensing.webhooks.push import webhook_due
 
 Clerk = Annotated[Principal, require_roles("licensing_clerk")]
 Reader = Annotated[Principal, require_roles("licensing_clerk", "auditor")]
@@ -52,13 +51,13 @@ router = APIRouter(tags=["licensing"], responses={403: PROBLEM})
 
 def licensing(request: Request) -> Licensing:
     """The application use cases of this process."""
-    found: Licensing = request.app.state.licensing
+    found: Licensing = request.app.state.context.licensing
     return found
 
 
 def joint_licensing(request: Request) -> JointLicensing:
     """The joint-licensing use cases of this process."""
-    found: JointLicensing = request.app.state.joint_licensing
+    found: JointLicensing = request.app.state.context.joint_licensing
     return found
 
 
@@ -220,7 +219,7 @@ async def approve(
     approved = await joint.approve(uow, actor, application_id)
     if approved["partner_requests"]:
         # Push to partners' webhooks now rather than at the next poll.
-        webhook_due(request.app).set()
+        request.app.state.context.webhook_due.set()
     return approved
 
 
@@ -388,7 +387,7 @@ async def mobile_visits(
     """Where inspectors found unlicensed trading: the van's list, by area or street."""
     found = await mobile.visits(
         uow.connection,
-        request.app.state.area_map,
+        request.app.state.context.area_map,
         area=area,
         street_code=street_code,
         status=status,

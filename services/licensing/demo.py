@@ -13,13 +13,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import FastAPI
 
-from chassis.uow import UnitOfWork
 from contracts.values import InvalidCodeError, ResidentId
+from services.licensing.context import LicensingContext
 from services.licensing.domain import Status
 from services.licensing.licences import LicenceRegister
-from services.licensing.settings import LicensingSettings
 from services.licensing.tables import application_steps, applications, licences
 
 log = logging.getLogger("shijian.licensing.demo")
@@ -108,12 +106,12 @@ def demo_applications(
     return made
 
 
-async def seed_demo(app: FastAPI) -> None:
+async def seed_demo(ctx: LicensingContext) -> None:
     """Issue the demo licences once (nothing when the register already holds licences)."""
-    settings: LicensingSettings = app.state.settings
+    settings = ctx.settings
     if not settings.seed_demo or settings.district_file is None:
         return
-    database = app.state.database
+    database = ctx.database
     async with database.engine.connect() as connection:
         if await connection.scalar(sa.select(sa.func.count()).select_from(licences)):
             return
@@ -121,9 +119,7 @@ async def seed_demo(app: FastAPI) -> None:
     register = LicenceRegister(settings)
     made = demo_applications(district, settings.demo_licences)
     for first in range(0, len(made), BATCH):
-        async with UnitOfWork(
-            database, settings.service, after_commit=app.state.outbox_written.set
-        ) as uow:
+        async with ctx.unit_of_work() as uow:
             for found in made[first : first + BATCH]:
                 await uow.connection.execute(sa.insert(applications).values(found))
                 code = await register.issue(uow, found, found["accepted_at"])

@@ -31,7 +31,7 @@ from services.licensing.app import spec
 from services.licensing.settings import LicensingSettings
 from services.licensing.tables import applications, partner_requests, webhook_deliveries, webhooks
 from services.licensing.webhooks.api import router
-from services.licensing.webhooks.push import backoff, push_webhooks, sign, webhook_due
+from services.licensing.webhooks.push import backoff, push_webhooks, sign
 from services.licensing.webhooks.usecases import schedule_push
 from tests.conftest import BUS_URL, CreateDatabase, free_port, migrate, running, wait_until
 
@@ -229,7 +229,7 @@ async def partner_request(service: Service, agency: str) -> tuple[uuid.UUID, dic
     """A partner request committed with its push, and the push loop woken as the flow would."""
     async with service.engine.begin() as connection:
         written = await write_request(connection, agency)
-    webhook_due(service.app).set()
+    service.app.state.context.webhook_due.set()
     return written
 
 
@@ -512,8 +512,8 @@ async def test_two_replicas_never_push_the_same_delivery(service: Service) -> No
         await hooked(service, health, receiver.url)
         async with service.engine.begin() as connection:
             written = [await write_request(connection, health) for _ in range(60)]
-        webhook_due(service.app).set()
-        webhook_due(replica).set()
+        service.app.state.context.webhook_due.set()
+        replica.state.context.webhook_due.set()
         for request_id, _, _ in written:
             await wait_until(settled(service, request_id), within=20)
         await asyncio.sleep(SETTLE)

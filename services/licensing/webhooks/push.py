@@ -16,11 +16,11 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
-from fastapi import FastAPI
 from prometheus_client import Counter
 from tenacity import AsyncRetrying, RetryCallState, wait_random_exponential
 
 from chassis.db import Database
+from services.licensing.context import LicensingContext
 from services.licensing.settings import LicensingSettings
 from services.licensing.tables import webhook_deliveries, webhook_hosts, webhooks
 from services.licensing.webhooks.usecases import url_host
@@ -57,14 +57,6 @@ def backoff(attempts: int, base: float) -> float:
     state = RetryCallState(AsyncRetrying(), None, (), {})
     state.attempt_number = attempts
     return float(wait(state))
-
-
-def webhook_due(app: FastAPI) -> asyncio.Event:
-    """The event that wakes the pusher at once (set it after committing a scheduled push)."""
-    due: asyncio.Event | None = getattr(app.state, "webhook_due", None)
-    if due is None:
-        due = app.state.webhook_due = asyncio.Event()
-    return due
 
 
 @dataclass(frozen=True)
@@ -225,14 +217,14 @@ class Pusher:
             )
 
 
-async def push_webhooks(app: FastAPI) -> None:
+async def push_webhooks(ctx: LicensingContext) -> None:
     """Background task: push due deliveries every poll interval, or at once when woken."""
-    settings: LicensingSettings = app.state.settings
-    due = webhook_due(app)
+    settings = ctx.settings
+    due = ctx.webhook_due
     async with httpx.AsyncClient(
         follow_redirects=False, timeout=settings.webhook_timeout_seconds
     ) as client:
-        pusher = Pusher(app.state.database, settings, client)
+        pusher = Pusher(ctx.database, settings, client)
         while True:
             # Cleared before pushing, so a push scheduled meanwhile wakes the next round.
             due.clear()

@@ -3,15 +3,14 @@
 from pathlib import Path
 
 from chassis.app import ServiceSpec
-from services.licensing.api import router
+from services.licensing.api import routers
 from services.licensing.context import LicensingContext
 from services.licensing.demo import seed_demo
-from services.licensing.domain import AreaMap
+from services.licensing.domain.mobile import AreaMap
 from services.licensing.handlers import handlers
+from services.licensing.push import push_webhooks
 from services.licensing.settings import LicensingSettings
 from services.licensing.tables import metadata
-from services.licensing.webhooks.api import router as webhook_router
-from services.licensing.webhooks.push import push_webhooks
 
 
 async def prepare(ctx: LicensingContext) -> None:
@@ -25,7 +24,7 @@ spec = ServiceSpec(
     package_dir=Path(__file__).parent,
     metadata=metadata,
     handlers=handlers,
-    routers=[router, webhook_router],
+    routers=routers,
     settings_class=LicensingSettings,
     context_class=LicensingContext,
     on_startup=[prepare, seed_demo],

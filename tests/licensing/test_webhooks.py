@@ -27,12 +27,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from chassis.app import ServiceSpec, create_service_app
 from chassis.auth import mint_token
+from services.licensing.api.webhooks import router
 from services.licensing.app import spec
+from services.licensing.domain.webhooks import sign
+from services.licensing.push import backoff, push_webhooks
 from services.licensing.settings import LicensingSettings
 from services.licensing.tables import applications, partner_requests, webhook_deliveries, webhooks
-from services.licensing.webhooks.api import router
-from services.licensing.webhooks.push import backoff, push_webhooks, sign
-from services.licensing.webhooks.usecases import schedule_push
+from services.licensing.usecases.webhooks import schedule_push
 from tests.conftest import BUS_URL, CreateDatabase, free_port, migrate, running, wait_until
 
 # Long enough for a duplicate push to show up after the first (the loop polls every 0.05 s).

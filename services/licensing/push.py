@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
 import json
 import logging
 import time
@@ -20,10 +18,11 @@ from prometheus_client import Counter
 from tenacity import AsyncRetrying, RetryCallState, wait_random_exponential
 
 from chassis.db import Database
+from chassis.periodic import periodic
 from services.licensing.context import LicensingContext
+from services.licensing.domain.webhooks import sign, url_host
 from services.licensing.settings import LicensingSettings
 from services.licensing.tables import webhook_deliveries, webhook_hosts, webhooks
-from services.licensing.webhooks.usecases import url_host
 
 log = logging.getLogger("shijian.licensing.webhooks")
 PUSHES = Counter(
@@ -37,16 +36,6 @@ MAX_BACKOFF_SECONDS = 3600.0
 # take the delivery again.
 LEASE_MARGIN = timedelta(seconds=30)
 ERROR_LENGTH = 500
-
-
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The X-Shijian-Signature of a push: `sha256=` and the hex HMAC-SHA256 of `{ts}.{body}`.
-
-    A receiver recomputes it with its secret over the X-Shijian-Timestamp header and the raw
-    body, compares with `hmac.compare_digest`, and refuses timestamps far from its clock.
-    """
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"sha256={digest.hexdigest()}"
 
 
 def backoff(attempts: int, base: float) -> float:
@@ -221,17 +210,19 @@ async def push_webhooks(ctx: LicensingContext) -> None:
     """Background task: push due deliveries every poll interval, or at once when woken."""
     settings = ctx.settings
     due = ctx.webhook_due
+    due.set()  # the first round at once: deliveries may be due since before a restart
     async with httpx.AsyncClient(
         follow_redirects=False, timeout=settings.webhook_timeout_seconds
     ) as client:
         pusher = Pusher(ctx.database, settings, client)
-        while True:
-            # Cleared before pushing, so a push scheduled meanwhile wakes the next round.
-            due.clear()
-            try:
-                await pusher.push_due()
-            except Exception:
-                # The database is away, most likely: try again at the next round.
-                log.exception("webhook round failed")
+
+        async def round_() -> None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(due.wait(), settings.webhook_poll_seconds)
+            # Cleared before pushing, so a push scheduled meanwhile wakes the next round.
+            due.clear()
+            await pusher.push_due()
+            ctx.webhook_rounds += 1
+
+        # A failed round (the database is away, most likely) is logged; the next one retries.
+        await periodic("webhook push", 0, round_)

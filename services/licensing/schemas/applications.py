@@ -95,6 +95,13 @@ class BatchResult(BaseModel):
     problem: dict[str, Any] | None = None
 
 
+class BatchIn(RequestModel):
+    """Applications captured offline, each as for POST /applications plus its `client_id`."""
+
+    # Items are checked one by one, so that one bad item does not refuse the others.
+    applications: list[dict[str, Any]] = Field(min_length=1, max_length=200)
+
+
 class BatchOut(BaseModel):
     """Each item's result, in the order sent."""
 

@@ -6,10 +6,9 @@ import asyncio
 import contextlib
 import json
 import logging
-import time
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -17,6 +16,7 @@ import sqlalchemy as sa
 from prometheus_client import Counter
 from tenacity import AsyncRetrying, RetryCallState, wait_random_exponential
 
+from chassis.clock import Clock, SystemClock
 from chassis.db import Database
 from chassis.periodic import periodic
 from services.licensing.context import LicensingContext
@@ -63,6 +63,7 @@ class Pusher:
     database: Database
     settings: LicensingSettings
     client: httpx.AsyncClient
+    clock: Clock = field(default_factory=SystemClock)
 
     async def push_due(self) -> int:
         """Push every delivery due now, batch after batch; how many were tried."""
@@ -77,7 +78,7 @@ class Pusher:
                 return total
 
     async def _claim(self) -> list[sa.Row[Any]]:
-        now = datetime.now(UTC)
+        now = self.clock.now()
         lease = timedelta(seconds=self.settings.webhook_timeout_seconds) + LEASE_MARGIN
         deliveries = webhook_deliveries.c
         claim = (
@@ -142,7 +143,7 @@ class Pusher:
         self, delivery_id: uuid.UUID, url: str, secret: str, payload: dict[str, Any]
     ) -> _Outcome:
         body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-        timestamp = int(time.time())
+        timestamp = int(self.clock.now().timestamp())
         headers = {
             "Content-Type": "application/json",
             "X-Shijian-Delivery": str(delivery_id),
@@ -170,7 +171,7 @@ class Pusher:
         return _Outcome(False, f"HTTP {response.status_code}")
 
     async def _record(self, delivery: sa.Row[Any], outcome: _Outcome) -> None:
-        now = datetime.now(UTC)
+        now = self.clock.now()
         attempts = delivery.attempts + (0 if outcome.final else 1)
         values: dict[str, Any] = {"attempts": attempts}
         if outcome.delivered:
@@ -214,7 +215,7 @@ async def push_webhooks(ctx: LicensingContext) -> None:
     async with httpx.AsyncClient(
         follow_redirects=False, timeout=settings.webhook_timeout_seconds
     ) as client:
-        pusher = Pusher(ctx.database, settings, client)
+        pusher = Pusher(ctx.database, settings, client, ctx.clock)
 
         async def round_() -> None:
             with contextlib.suppress(TimeoutError):

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
+from chassis.idempotency import IdempotencyKeyHeader
 from chassis.problems import PROBLEM, Problem
 from chassis.uow import UnitOfWorkDep
-from services.licensing.api.deps import ApplicationId, Clerk, Ctx, Reader
+from services.licensing.api.deps import ApplicationId, Clerk, Ctx, Reader, created
 from services.licensing.domain.applications import Application, Draft
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import Status
@@ -30,8 +31,17 @@ from services.licensing.schemas.applications import (
 from services.licensing.usecases import applications as use
 from services.licensing.usecases import mobile
 
+Route = TypeVar("Route", bound=Callable[..., Any])
 router = APIRouter(tags=["licensing"], responses={403: PROBLEM})
-STEP = {"response_model": ApplicationOut, "responses": {404: PROBLEM, 409: PROBLEM}}
+
+
+def step(name: str) -> Callable[[Route], Route]:
+    """The route of one step on an application: its file, or 404 or 409."""
+    return router.post(
+        f"/applications/{{application_id}}/{name}",
+        response_model=ApplicationOut,
+        responses={404: PROBLEM, 409: PROBLEM},
+    )
 
 
 def out(application: Application) -> ApplicationOut:
@@ -79,13 +89,8 @@ async def submit(
     async def create() -> ApplicationOut:
         return out(await use.submit(ctx, uow, command))
 
-    return await idempotent_create(
-        uow,
-        key=idempotency_key,
-        scope=f"applications:{actor.subject}",
-        fingerprint=request_fingerprint(request, body),
-        create=create,
-    )
+    scope = f"applications:{actor.subject}"
+    return await created(request, uow, body, key=idempotency_key, scope=scope, create=create)
 
 
 def _batch_item(raw: dict[str, object], actor: Clerk) -> use.Submit | mobile.Uploaded:
@@ -139,15 +144,15 @@ async def get_application(
     return out(await use.get_application(uow, application_id))
 
 
-@router.post("/applications/{application_id}/accept", **STEP)  # type: ignore[arg-type]
+@step("accept")
 async def accept(
     application_id: ApplicationId, actor: Clerk, ctx: Ctx, uow: UnitOfWorkDep
 ) -> ApplicationOut:
     """受理: only with complete materials (else 409 listing every missing one)."""
-    return out(await use.accept(ctx, uow, use.Accept(application_id, actor.subject)))
+    return out(await use.advance(ctx, uow, use.Accept(application_id, actor.subject)))
 
 
-@router.post("/applications/{application_id}/return", **STEP)  # type: ignore[arg-type]
+@step("return")
 async def return_for_correction(
     application_id: ApplicationId,
     actor: Clerk,
@@ -157,32 +162,32 @@ async def return_for_correction(
 ) -> ApplicationOut:
     """补正: return it with every missing material and reason in one notice."""
     reasons = tuple(body.reasons) if body else ()
-    command = use.ReturnForCorrection(application_id, reasons, actor.subject)
-    return out(await use.return_for_correction(ctx, uow, command))
+    command = use.ReturnForCorrection(application_id, actor.subject, reasons)
+    return out(await use.advance(ctx, uow, command))
 
 
-@router.post("/applications/{application_id}/resubmit", **STEP)  # type: ignore[arg-type]
+@step("resubmit")
 async def resubmit(
     application_id: ApplicationId, body: Resubmission, actor: Clerk, ctx: Ctx, uow: UnitOfWorkDep
 ) -> ApplicationOut:
     """The corrected application comes back with the missing materials."""
-    command = use.Resubmit(application_id, tuple(body.materials), actor.subject)
-    return out(await use.resubmit(ctx, uow, command))
+    command = use.Resubmit(application_id, actor.subject, tuple(body.materials))
+    return out(await use.advance(ctx, uow, command))
 
 
-@router.post("/applications/{application_id}/reject", **STEP)  # type: ignore[arg-type]
+@step("reject")
 async def reject(
     application_id: ApplicationId, body: Rejection, actor: Clerk, ctx: Ctx, uow: UnitOfWorkDep
 ) -> ApplicationOut:
     """Refuse it, with reasons, at any step before issue."""
-    command = use.Reject(application_id, tuple(body.reasons), actor.subject)
+    command = use.Reject(application_id, actor.subject, tuple(body.reasons))
     return out(await use.reject(ctx, uow, command))
 
 
-@router.post("/applications/{application_id}/extend", **STEP)  # type: ignore[arg-type]
+@step("extend")
 async def extend(
     application_id: ApplicationId, body: Extension, actor: Clerk, ctx: Ctx, uow: UnitOfWorkDep
 ) -> ApplicationOut:
     """Record the approved extension of the running deadline."""
-    command = use.ExtendDeadline(application_id, body.approved_by, body.reason, actor.subject)
-    return out(await use.extend_deadline(ctx, uow, command))
+    command = use.ExtendDeadline(application_id, actor.subject, body.approved_by, body.reason)
+    return out(await use.advance(ctx, uow, command))

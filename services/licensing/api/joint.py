@@ -9,11 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from chassis.auth import PartnerPrincipal
-from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
+from chassis.idempotency import IdempotencyKeyHeader
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
 from services.licensing.api.applications import out
-from services.licensing.api.deps import ApplicationId, Clerk, Ctx
+from services.licensing.api.deps import ApplicationId, Clerk, Ctx, created
 from services.licensing.schemas.applications import (
     ApplicationOut,
     PartnerDecisionIn,
@@ -94,11 +94,7 @@ async def decide(
         decided = await joint.decide(ctx, uow, command)
         return PartnerRequestOut.model_validate(decided, from_attributes=True)
 
-    return await idempotent_create(
-        uow,
-        key=idempotency_key,
-        scope=f"partner-decisions:{actor.agency}",
-        fingerprint=request_fingerprint(request, body),
-        create=create,
-        status_code=200,
+    scope = f"partner-decisions:{actor.agency}"
+    return await created(
+        request, uow, body, key=idempotency_key, scope=scope, create=create, status_code=200
     )

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
+from chassis.idempotency import IdempotencyKeyHeader
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
 from contracts.licensing import ApplicationKind, EntityType
 from contracts.values import CreditCode
-from services.licensing.api.deps import Clerk, Ctx, Reader
+from services.licensing.api.deps import Clerk, Ctx, Reader, created
 from services.licensing.schemas.applications import (
     CaseTransferIn,
     CaseTransferOut,
@@ -93,10 +93,5 @@ async def transfer_case_source(
         transferred = await licences.transfer_case_source(ctx, uow, command)
         return CaseTransferOut.model_validate(transferred, from_attributes=True)
 
-    return await idempotent_create(
-        uow,
-        key=idempotency_key,
-        scope=f"case-transfers:{actor.subject}",
-        fingerprint=request_fingerprint(request, body),
-        create=create,
-    )
+    scope = f"case-transfers:{actor.subject}"
+    return await created(request, uow, body, key=idempotency_key, scope=scope, create=create)

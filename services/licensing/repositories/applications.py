@@ -14,6 +14,7 @@ from chassis.errors import NotFound
 from services.licensing.domain.applications import Application, Step
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import Status
+from services.licensing.repositories import row_of
 from services.licensing.tables import application_steps, applications
 
 # The columns a step may change (the rest is fixed when the application is handed in).
@@ -28,6 +29,9 @@ _MOVING = (
     "deadline_start",
     "deadline_extensions",
 )
+
+# A step's columns but its number (the database gives it).
+_STEP = [column.name for column in application_steps.c if column.name != "id"]
 
 
 def application_of(mapping: Any) -> Application:
@@ -91,31 +95,23 @@ class Applications:
 
     async def add(self, application: Application) -> None:
         """Store a new application and its first step."""
-        values = {column.name: getattr(application, column.name) for column in applications.c}
-        values["address"] = application.address.to_json()
-        await self.connection.execute(sa.insert(applications).values(values))
+        await self.connection.execute(
+            sa.insert(applications).values(row_of(applications, application))
+        )
         await self._record(application.id, application.new_steps)
         application.new_steps.clear()
 
     async def save(self, application: Application) -> None:
         """Store what the application's steps changed, and the steps."""
-        values = {column: getattr(application, column) for column in _MOVING}
         await self.connection.execute(
-            sa.update(applications).where(applications.c.id == application.id).values(values)
+            sa.update(applications)
+            .where(applications.c.id == application.id)
+            .values(row_of(applications, application, only=_MOVING))
         )
         await self._record(application.id, application.new_steps)
         application.new_steps.clear()
 
     async def _record(self, application_id: uuid.UUID, steps: Sequence[Step]) -> None:
         for step in steps:
-            await self.connection.execute(
-                sa.insert(application_steps).values(
-                    application_id=application_id,
-                    step=step.step,
-                    from_status=step.from_status,
-                    to_status=step.to_status,
-                    actor=step.actor,
-                    at=step.at,
-                    detail=step.detail,
-                )
-            )
+            values = row_of(application_steps, step, only=_STEP, application_id=application_id)
+            await self.connection.execute(sa.insert(application_steps).values(values))

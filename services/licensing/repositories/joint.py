@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,8 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.errors import NotFound
 from services.licensing.domain.joint import PartnerRequest, PartnerRequestView
+from services.licensing.repositories import row_of
 from services.licensing.repositories.applications import application_of
 from services.licensing.tables import applications, partner_requests
+
+# The columns a decision changes.
+_DECISION = ("status", "permit_number", "reason", "decided_at", "decided_by")
 
 
 def _request_of(mapping: Any) -> PartnerRequest:
@@ -28,20 +32,16 @@ class PartnerRequests:
 
     async def add(self, request: PartnerRequest) -> None:
         """Store a new request."""
-        await self.connection.execute(sa.insert(partner_requests).values(asdict(request)))
+        await self.connection.execute(
+            sa.insert(partner_requests).values(row_of(partner_requests, request))
+        )
 
     async def save(self, request: PartnerRequest) -> None:
         """Store the agency's decision."""
         await self.connection.execute(
             sa.update(partner_requests)
             .where(partner_requests.c.id == request.id)
-            .values(
-                status=request.status,
-                permit_number=request.permit_number,
-                reason=request.reason,
-                decided_at=request.decided_at,
-                decided_by=request.decided_by,
-            )
+            .values(row_of(partner_requests, request, only=_DECISION))
         )
 
     async def locked(self, agency: str, request_id: uuid.UUID) -> PartnerRequest:

@@ -14,6 +14,7 @@ from chassis.errors import Conflict, NotFound
 from contracts.values import CreditCode
 from services.licensing.domain.licences import CaseTransfer, Licence
 from services.licensing.domain.places import Place
+from services.licensing.repositories import row_of
 from services.licensing.tables import case_transfers, credit_code_sequences, licences
 
 
@@ -32,6 +33,10 @@ _NEXT_SEQUENCE = {
     "postgresql": _next_sequence_statement(postgresql),
     "sqlite": _next_sequence_statement(sqlite),
 }
+
+
+# The columns a change or cancellation changes.
+_CHANGING = ("name", "address", "business_scope", "status", "changed_at", "cancelled_at")
 
 
 def _licence_of(row: sa.Row[Any]) -> Licence:
@@ -94,11 +99,9 @@ class Licences:
 
     async def add(self, licence: Licence) -> None:
         """Store a newly issued licence."""
-        values = {column.name: getattr(licence, column.name) for column in licences.c}
-        values["address"] = licence.address.to_json()
         try:
             async with self.connection.begin_nested():
-                await self.connection.execute(sa.insert(licences).values(values))
+                await self.connection.execute(sa.insert(licences).values(row_of(licences, licence)))
         except IntegrityError:
             # Another licence took the name between the check and the insert.
             raise Conflict("The name was taken by a licence issued meanwhile") from None
@@ -108,26 +111,10 @@ class Licences:
         await self.connection.execute(
             sa.update(licences)
             .where(licences.c.credit_code == licence.credit_code)
-            .values(
-                name=licence.name,
-                address=licence.address.to_json(),
-                business_scope=licence.business_scope,
-                status=licence.status,
-                changed_at=licence.changed_at,
-                cancelled_at=licence.cancelled_at,
-            )
+            .values(row_of(licences, licence, only=_CHANGING))
         )
 
     async def add_transfer(self, transfer: CaseTransfer) -> None:
         """Keep a transferred case source for the licensing file."""
-        await self.connection.execute(
-            sa.insert(case_transfers).values(
-                case_source_id=transfer.case_source_id,
-                credit_code=transfer.credit_code,
-                application_id=transfer.application_id,
-                allegation=transfer.allegation,
-                evidence_refs=transfer.evidence,
-                transferred_by=transfer.transferred_by,
-                transferred_at=transfer.transferred_at,
-            )
-        )
+        values = row_of(case_transfers, transfer, evidence_refs=transfer.evidence)
+        await self.connection.execute(sa.insert(case_transfers).values(values))

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.licensing.domain.mobile import Visit
 from services.licensing.domain.places import Place
+from services.licensing.repositories import row_of
 from services.licensing.tables import mobile_visits
 
 
@@ -26,16 +27,7 @@ class Visits:
         await self.connection.execute(
             dialect.insert(mobile_visits)
             .on_conflict_do_nothing(index_elements=[mobile_visits.c.finding_id])
-            .values(
-                finding_id=visit.finding_id,
-                address=visit.address.to_json(),
-                community_code=visit.community_code,
-                street_code=visit.street_code,
-                description=visit.description,
-                found_at=visit.found_at,
-                found_by=visit.found_by,
-                status=visit.status,
-            )
+            .values(row_of(mobile_visits, visit))
         )
 
     async def mark_applied(self, finding_id: uuid.UUID, application_id: uuid.UUID) -> None:

@@ -7,7 +7,6 @@ in one transaction; an HTTP use case commits, then answers the application's fil
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,48 +36,62 @@ class Submit:
 
 
 @dataclass(frozen=True)
-class Resubmit:
+class StepCommand:
+    """A step on one application, by the clerk (or partner) `actor`."""
+
+    application_id: uuid.UUID
+    actor: str
+
+    def apply(self, application: Application, now: datetime) -> Contract | None:
+        """Take the step on the loaded application; the event to publish, if any."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Resubmit(StepCommand):
     """The corrected application comes back with more materials."""
 
-    application_id: uuid.UUID
     materials: tuple[str, ...]
-    actor: str
+
+    def apply(self, application: Application, now: datetime) -> Contract:
+        return application.resubmit(list(self.materials), actor=self.actor, now=now)
 
 
 @dataclass(frozen=True)
-class Accept:
-    """受理."""
+class Accept(StepCommand):
+    """受理: only with complete materials; the on-the-spot deadline starts to run."""
 
-    application_id: uuid.UUID
-    actor: str
+    def apply(self, application: Application, now: datetime) -> Contract:
+        return application.accept(actor=self.actor, now=now)
 
 
 @dataclass(frozen=True)
-class ReturnForCorrection:
-    """补正, with the reasons beside the missing materials."""
+class ReturnForCorrection(StepCommand):
+    """补正: returned with every missing material and reason in one notice."""
 
-    application_id: uuid.UUID
     reasons: tuple[str, ...]
-    actor: str
+
+    def apply(self, application: Application, now: datetime) -> Contract:
+        return application.return_for_correction(list(self.reasons), actor=self.actor, now=now)
 
 
 @dataclass(frozen=True)
-class Reject:
-    """Refuse the application before issue."""
+class ExtendDeadline(StepCommand):
+    """The head's approved extension of the running deadline (+3 wd registration, +15 wd
+    joint)."""
 
-    application_id: uuid.UUID
-    reasons: tuple[str, ...]
-    actor: str
-
-
-@dataclass(frozen=True)
-class ExtendDeadline:
-    """The head's approved extension of the running deadline."""
-
-    application_id: uuid.UUID
     approved_by: str
     reason: str
-    actor: str
+
+    def apply(self, application: Application, now: datetime) -> None:
+        application.extend_deadline(self.approved_by, self.reason, actor=self.actor, now=now)
+
+
+@dataclass(frozen=True)
+class Reject(StepCommand):
+    """Refused before issue, with reasons; requests still waiting at partners are withdrawn."""
+
+    reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -164,63 +177,16 @@ async def submit(ctx: LicensingContext, uow: UnitOfWork, command: Submit) -> App
     return await view(uow.connection, application.id)
 
 
-async def _advance(
-    ctx: LicensingContext,
-    uow: UnitOfWork,
-    application_id: uuid.UUID,
-    step: Callable[[Application, datetime], Contract | None],
-) -> Application:
-    """Lock the application, take one step, save, emit the step's event, commit; its file."""
+async def advance(ctx: LicensingContext, uow: UnitOfWork, command: StepCommand) -> Application:
+    """Lock the application, take the command's step, save, emit its event, commit; the file."""
     applications = Applications(uow.connection)
-    application = await applications.get(application_id, lock=True)
-    event = step(application, ctx.clock.now())
+    application = await applications.get(command.application_id, lock=True)
+    event = command.apply(application, ctx.clock.now())
     await applications.save(application)
     if event is not None:
         uow.emit(event)
     await uow.commit()
-    return await view(uow.connection, application_id)
-
-
-async def resubmit(ctx: LicensingContext, uow: UnitOfWork, command: Resubmit) -> Application:
-    """The corrected application comes back with more materials."""
-    materials, actor = list(command.materials), command.actor
-    return await _advance(
-        ctx, uow, command.application_id, lambda a, now: a.resubmit(materials, actor=actor, now=now)
-    )
-
-
-async def accept(ctx: LicensingContext, uow: UnitOfWork, command: Accept) -> Application:
-    """受理: only with complete materials; the on-the-spot deadline starts to run."""
-    actor = command.actor
-    return await _advance(
-        ctx, uow, command.application_id, lambda a, now: a.accept(actor=actor, now=now)
-    )
-
-
-async def return_for_correction(
-    ctx: LicensingContext, uow: UnitOfWork, command: ReturnForCorrection
-) -> Application:
-    """补正: returned with every missing material and reason in one notice."""
-    reasons, actor = list(command.reasons), command.actor
-    return await _advance(
-        ctx,
-        uow,
-        command.application_id,
-        lambda a, now: a.return_for_correction(reasons, actor=actor, now=now),
-    )
-
-
-async def extend_deadline(
-    ctx: LicensingContext, uow: UnitOfWork, command: ExtendDeadline
-) -> Application:
-    """The approved extension of the running deadline (+3 wd registration, +15 wd joint)."""
-
-    def extend(application: Application, now: datetime) -> None:
-        application.extend_deadline(
-            command.approved_by, command.reason, actor=command.actor, now=now
-        )
-
-    return await _advance(ctx, uow, command.application_id, extend)
+    return await view(uow.connection, command.application_id)
 
 
 async def refuse_in(

@@ -17,17 +17,14 @@ from services.licensing.repositories.applications import Applications
 from services.licensing.repositories.joint import PartnerRequests
 from services.licensing.repositories.licences import Licences
 from services.licensing.schemas.applications import PartnerRequestOut
-from services.licensing.usecases.applications import refuse_in, view
+from services.licensing.usecases.applications import StepCommand, refuse_in, view
 from services.licensing.usecases.licences import settle_licence
 from services.licensing.usecases.webhooks import schedule_push
 
 
 @dataclass(frozen=True)
-class Approve:
+class Approve(StepCommand):
     """Approve an accepted application."""
-
-    application_id: uuid.UUID
-    actor: str
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from chassis.uow import UnitOfWorkDep
 from contracts.licensing import ApplicationKind, EntityType
 from contracts.values import CreditCode
 from services.licensing.api.deps import Clerk, Ctx, Reader, created
-from services.licensing.schemas.applications import (
+from services.licensing.schemas.licences import (
     CaseTransferIn,
     CaseTransferOut,
     LicenceList,

@@ -6,6 +6,8 @@ RFC 9457 answer. The bus treats them like any other handler failure.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A refusal by the rules of the bureau, with the problem type and status it answers."""
@@ -13,9 +15,11 @@ class DomainError(Exception):
     kind = "conflict"
     status = 409
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, **extensions: Any) -> None:
         super().__init__(detail)
         self.detail = detail
+        # Further members of the problem+json answer (e.g. the missing materials it names).
+        self.extensions = extensions
 
 
 class NotFound(DomainError):  # noqa: N818 - reads as what happened: raise NotFound("case")

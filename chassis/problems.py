@@ -94,8 +94,8 @@ def problem_of(error: DomainError) -> Problem:
     """The problem+json answer of a domain error: the one place the mapping is written."""
     if isinstance(error, RuleViolated):
         detail = {"field": f"body.{error.field}", "message": error.message, "code": error.code}
-        return Problem(error.kind, error.status, error.detail, errors=[detail])
-    return Problem(error.kind, error.status, error.detail)
+        return Problem(error.kind, error.status, error.detail, errors=[detail], **error.extensions)
+    return Problem(error.kind, error.status, error.detail, **error.extensions)
 
 
 def problem_response(problem: Problem, instance: str | None = None) -> JSONResponse:

@@ -2,27 +2,20 @@
 
 from pathlib import Path
 
-from fastapi import FastAPI
-
 from chassis.app import ServiceSpec
-from services.licensing.api import router
+from services.licensing.api import routers
+from services.licensing.context import LicensingContext
 from services.licensing.demo import seed_demo
-from services.licensing.domain import AreaMap
+from services.licensing.domain.mobile import AreaMap
 from services.licensing.handlers import handlers
-from services.licensing.joint import JointLicensing
+from services.licensing.push import push_webhooks
 from services.licensing.settings import LicensingSettings
 from services.licensing.tables import metadata
-from services.licensing.usecases import Licensing
-from services.licensing.webhooks.api import router as webhook_router
-from services.licensing.webhooks.push import push_webhooks
 
 
-async def prepare(app: FastAPI) -> None:
-    """The use cases and the bureau's map, from the settings."""
-    settings: LicensingSettings = app.state.settings
-    app.state.licensing = Licensing(settings)
-    app.state.joint_licensing = JointLicensing(app.state.licensing)
-    app.state.area_map = AreaMap.from_file(settings.district_file)
+async def prepare(ctx: LicensingContext) -> None:
+    """The bureau's map, from the settings."""
+    ctx.area_map = AreaMap.from_file(ctx.settings.district_file)
 
 
 spec = ServiceSpec(
@@ -31,8 +24,9 @@ spec = ServiceSpec(
     package_dir=Path(__file__).parent,
     metadata=metadata,
     handlers=handlers,
-    routers=[router, webhook_router],
+    routers=routers,
     settings_class=LicensingSettings,
+    context_class=LicensingContext,
     on_startup=[prepare, seed_demo],
     background=[push_webhooks],
 )

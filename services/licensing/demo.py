@@ -9,18 +9,21 @@ import json
 import logging
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import FastAPI
 
-from chassis.uow import UnitOfWork
 from contracts.values import InvalidCodeError, ResidentId
-from services.licensing.domain import Status
-from services.licensing.licences import LicenceRegister
-from services.licensing.settings import LicensingSettings
-from services.licensing.tables import application_steps, applications, licences
+from services.licensing.context import LicensingContext
+from services.licensing.domain.applications import Application, Step
+from services.licensing.domain.places import Place
+from services.licensing.domain.rules import Status
+from services.licensing.repositories.applications import Applications
+from services.licensing.tables import licences
+from services.licensing.usecases.licences import issue_licence
 
 log = logging.getLogger("shijian.licensing.demo")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
@@ -59,13 +62,12 @@ def _inside(rng: random.Random, low: float, high: float) -> float:
 
 
 def demo_applications(
-    district: dict[str, Any], count: int, seed: int = 2006
-) -> list[dict[str, Any]]:
+    district: Mapping[str, Any], count: int, now: datetime, seed: int = 2006
+) -> list[Application]:
     """`count` issued establishments, round-robin over the grids, at points inside each."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible demo, not a secret
     region = district["district"]["region_code"]
     grids = district["grids"]
-    now = datetime.now(UTC)
     made = []
     for n in range(count):
         grid = grids[n % len(grids)]
@@ -80,66 +82,54 @@ def demo_applications(
         operator = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN])
         issued_at = now - timedelta(days=rng.randrange(365), minutes=rng.randrange(600))
         made.append(
-            {
-                "id": uuid.UUID(int=rng.getrandbits(128), version=4),
-                "kind": "establishment",
-                "entity_type": "company" if company else "individual_business",
-                "name": f"示范区{road}{operator}{trade}{'有限公司' if company else ''}{n + 1}",
-                "operator_name": operator,
-                "operator_id_number": _resident_id(rng, region),
-                "address": {
-                    "text": f"示范区{road}{rng.randrange(1, 300)}号",
-                    "community_code": rng.choice(grid["community_codes"]),
-                    "lon": lon,
-                    "lat": lat,
-                },
-                "business_scope": list(scope),
-                "registered_capital": 500_000 if company else None,
-                "channel": rng.choice(["window", "window", "mobile", "online"]),
-                "materials": [],
-                "status": Status.ISSUED,
-                "office_code": grid["office"],
-                "submitted_by": "demo",
-                "submitted_at": issued_at,
-                "accepted_at": issued_at,
-                "updated_at": issued_at,
-            }
+            Application(
+                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                kind="establishment",
+                entity_type="company" if company else "individual_business",
+                name=f"示范区{road}{operator}{trade}{'有限公司' if company else ''}{n + 1}",
+                operator_name=operator,
+                operator_id_number=_resident_id(rng, region),
+                address=Place(
+                    f"示范区{road}{rng.randrange(1, 300)}号",
+                    rng.choice(grid["community_codes"]),
+                    lon,
+                    lat,
+                ),
+                business_scope=list(scope),
+                registered_capital=Decimal(500_000) if company else None,
+                channel=rng.choice(["window", "window", "mobile", "online"]),
+                materials=[],
+                status=Status.ISSUED,
+                office_code=grid["office"],
+                submitted_by="demo",
+                submitted_at=issued_at,
+                accepted_at=issued_at,
+                updated_at=issued_at,
+                new_steps=[Step("demo", None, Status.ISSUED, "demo", issued_at)],
+            )
         )
     return made
 
 
-async def seed_demo(app: FastAPI) -> None:
+async def seed_demo(ctx: LicensingContext) -> None:
     """Issue the demo licences once (nothing when the register already holds licences)."""
-    settings: LicensingSettings = app.state.settings
+    settings = ctx.settings
     if not settings.seed_demo or settings.district_file is None:
         return
-    database = app.state.database
-    async with database.engine.connect() as connection:
+    async with ctx.database.engine.connect() as connection:
         if await connection.scalar(sa.select(sa.func.count()).select_from(licences)):
             return
     district = json.loads(settings.district_file.read_text(encoding="utf-8"))
-    register = LicenceRegister(settings)
-    made = demo_applications(district, settings.demo_licences)
+    made = demo_applications(district, settings.demo_licences, ctx.clock.now())
     for first in range(0, len(made), BATCH):
-        async with UnitOfWork(
-            database, settings.service, after_commit=app.state.outbox_written.set
-        ) as uow:
-            for found in made[first : first + BATCH]:
-                await uow.connection.execute(sa.insert(applications).values(found))
-                code = await register.issue(uow, found, found["accepted_at"])
-                await uow.connection.execute(
-                    sa.update(applications)
-                    .where(applications.c.id == found["id"])
-                    .values(credit_code=code)
+        async with ctx.unit_of_work() as uow:
+            applications = Applications(uow.connection)
+            for application in made[first : first + BATCH]:
+                await applications.add(application)
+                accepted_at = application.accepted_at or application.submitted_at
+                application.credit_code = await issue_licence(
+                    ctx, uow.work, application, accepted_at
                 )
-                await uow.connection.execute(
-                    sa.insert(application_steps).values(
-                        application_id=found["id"],
-                        step="demo",
-                        to_status=Status.ISSUED,
-                        actor="demo",
-                        at=found["accepted_at"],
-                    )
-                )
+                await applications.save(application)
             await uow.commit()
     log.info("demo licences issued", extra={"count": len(made)})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -10,8 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from chassis.auth import mint_token
+from chassis.db import Database, outbox
 from services.licensing.app import spec
 from services.licensing.settings import LicensingSettings
 from tests.conftest import BUS_URL, BusTap, CreateDatabase, running_service, tapping, wait_until
@@ -73,12 +74,11 @@ class Licensing:
     bus: BusTap
     settings: LicensingSettings
 
-    async def published(
-        self, event_type: str, key: str, value: object, *, settle: float = 0.3
-    ) -> list[dict[str, Any]]:
+    async def published(self, event_type: str, key: str, value: object) -> list[dict[str, Any]]:
         """The envelopes of a type about `value` (data[key]), once at least one has arrived.
 
-        It then waits `settle` seconds more, so that a duplicate would be seen too.
+        It then waits until the tap holds every event the service has written so far, so that
+        a duplicate would be seen too.
         """
 
         def about() -> list[dict[str, Any]]:
@@ -88,7 +88,7 @@ class Licensing:
             return bool(about())
 
         await wait_until(arrived, within=10)
-        await asyncio.sleep(settle)
+        await relayed(self.settings.database_url, self.bus)
         return about()
 
     async def issued(self, application: dict[str, Any], who: dict[str, str] = CLERK) -> str:
@@ -102,6 +102,33 @@ class Licensing:
         assert moved.json()["status"] == "issued"
         code: str = moved.json()["credit_code"]
         return code
+
+
+async def relayed(
+    database_url: str, bus: BusTap, event_type: str | None = None, *, within: float = 10.0
+) -> None:
+    """Wait until the service's relay has published every event in its outbox (of one type, if
+    given) and the tap holds each: all the service has emitted so far, duplicates included."""
+    database = Database(database_url)
+    try:
+
+        async def all_tapped() -> bool:
+            async with database.engine.connect() as connection:
+                rows = (
+                    await connection.execute(
+                        sa.select(outbox.c.id, outbox.c.routing_key, outbox.c.published_at)
+                    )
+                ).all()
+            tapped = {envelope["id"] for envelope in bus.envelopes}
+            return all(
+                row.published_at is not None and str(row.id) in tapped
+                for row in rows
+                if event_type is None or row.routing_key.startswith(f"{event_type}.")
+            )
+
+        await wait_until(all_tapped, within=within)
+    finally:
+        await database.dispose()
 
 
 async def licensing_settings(

@@ -27,16 +27,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from chassis.app import ServiceSpec, create_service_app
 from chassis.auth import mint_token
+from services.licensing.api.webhooks import router
 from services.licensing.app import spec
+from services.licensing.context import LicensingContext
+from services.licensing.domain.webhooks import sign
+from services.licensing.push import backoff, push_webhooks
 from services.licensing.settings import LicensingSettings
 from services.licensing.tables import applications, partner_requests, webhook_deliveries, webhooks
-from services.licensing.webhooks.api import router
-from services.licensing.webhooks.push import backoff, push_webhooks, sign, webhook_due
-from services.licensing.webhooks.usecases import schedule_push
+from services.licensing.usecases.webhooks import schedule_push
 from tests.conftest import BUS_URL, CreateDatabase, free_port, migrate, running, wait_until
-
-# Long enough for a duplicate push to show up after the first (the loop polls every 0.05 s).
-SETTLE = 0.3
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -229,7 +228,7 @@ async def partner_request(service: Service, agency: str) -> tuple[uuid.UUID, dic
     """A partner request committed with its push, and the push loop woken as the flow would."""
     async with service.engine.begin() as connection:
         written = await write_request(connection, agency)
-    webhook_due(service.app).set()
+    service.app.state.context.webhook_due.set()
     return written
 
 
@@ -246,6 +245,21 @@ async def delivery(service: Service, request_id: uuid.UUID) -> sa.Row[Any]:
     """The one push scheduled for a request."""
     (row,) = await deliveries(service, request_id)
     return row
+
+
+async def quiet(*apps: FastAPI) -> None:
+    """Wait until each app's pusher has finished a whole round begun after this call: every
+    push due by now, and any duplicate of one, has been sent."""
+    contexts: list[LicensingContext] = [app.state.context for app in apps]
+    begun = [context.webhook_rounds for context in contexts]
+    for context in contexts:
+        context.webhook_due.set()
+
+    async def rounds_done() -> bool:
+        # The first round counted may have begun before; the second began after.
+        return all(c.webhook_rounds >= n + 2 for c, n in zip(contexts, begun, strict=True))
+
+    await wait_until(rounds_done, within=10, interval=0.02)
 
 
 def settled(service: Service, request_id: uuid.UUID) -> Callable[[], Awaitable[bool]]:
@@ -279,7 +293,7 @@ async def test_a_request_is_pushed_once_signed_with_the_agencys_secret(service: 
         request_id, payload, scheduled = await partner_request(service, health)
         assert scheduled
         await wait_until(settled(service, request_id), within=10)
-        await asyncio.sleep(SETTLE)
+        await quiet(service.app)
 
     assert len(receiver.pushes) == 1
     push = receiver.pushes[0]
@@ -387,7 +401,7 @@ async def test_a_failing_receiver_is_retried_until_it_accepts(service: Service) 
         await hooked(service, health, receiver.url)
         request_id, _, _ = await partner_request(service, health)
         await wait_until(settled(service, request_id), within=10)
-        await asyncio.sleep(SETTLE)
+        await quiet(service.app)
 
     row = await delivery(service, request_id)
     assert row.delivered_at is not None and row.failed_at is None
@@ -455,7 +469,7 @@ async def test_a_redirect_is_not_followed_and_counts_as_a_failure(service: Servi
             await hooked(service, health, receiver.url)
             request_id, _, _ = await partner_request(service, health)
             await wait_until(settled(service, request_id), within=10)
-        await asyncio.sleep(SETTLE)
+        await quiet(service.app)
 
     row = await delivery(service, request_id)
     assert row.delivered_at is None and row.failed_at is not None and row.attempts == 3
@@ -475,7 +489,7 @@ async def test_a_push_to_a_host_no_longer_allowed_is_never_sent(service: Service
         request_id, _, scheduled = await partner_request(service, health)
         assert scheduled
         await wait_until(settled(service, request_id), within=10)
-        await asyncio.sleep(SETTLE)
+        await quiet(service.app)
 
     row = await delivery(service, request_id)
     assert row.failed_at is not None and row.attempts == 0
@@ -512,11 +526,11 @@ async def test_two_replicas_never_push_the_same_delivery(service: Service) -> No
         await hooked(service, health, receiver.url)
         async with service.engine.begin() as connection:
             written = [await write_request(connection, health) for _ in range(60)]
-        webhook_due(service.app).set()
-        webhook_due(replica).set()
+        service.app.state.context.webhook_due.set()
+        replica.state.context.webhook_due.set()
         for request_id, _, _ in written:
             await wait_until(settled(service, request_id), within=20)
-        await asyncio.sleep(SETTLE)
+        await quiet(service.app, replica)
 
     ids = [push.headers["X-Shijian-Delivery"] for push in receiver.pushes]
     assert len(ids) == len(set(ids)) == 60

@@ -1,23 +1,22 @@
-"""Licensing rules, free of I/O: what must be handed in, how an application moves, joint
-licensing with partner agencies, and when a licence counts as same-day or after hours."""
+"""Registration rules, free of I/O: what must be handed in, which steps each status allows,
+joint licensing's outcome, and when a licence counts as same-day or after hours."""
 
 from __future__ import annotations
 
-import json
 import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any, get_args
+from typing import get_args
 from zoneinfo import ZoneInfo
 
+from chassis.errors import Conflict, RuleViolated
 from chassis.legalclock import default_calendar
 from contracts.licensing import EntityType
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The published language names the entity types; the registration rules follow it.
 ENTITY_TYPES: tuple[str, ...] = get_args(EntityType)
@@ -46,20 +45,22 @@ class Status(StrEnum):
     REJECTED = "rejected"
 
 
-class IllegalTransition(Exception):  # noqa: N818 - said to the clerk as it is
+class IllegalTransition(Conflict):
     """The application is not in a state that allows the step."""
 
     def __init__(self, step: str, status: Status) -> None:
-        super().__init__(f"cannot {step} an application that is {status.value}")
+        super().__init__(
+            f"cannot {step} an application that is {status.value}", status_now=status.value
+        )
         self.step = step
-        self.status = status
+        self.status_now = status
 
 
-class MaterialsMissing(Exception):  # noqa: N818 - a refusal naming what is missing
+class MaterialsMissing(Conflict):
     """Acceptance needs every required material; all missing ones are named at once."""
 
     def __init__(self, missing: list[str]) -> None:
-        super().__init__(f"materials missing: {', '.join(missing)}")
+        super().__init__(f"Materials missing: {', '.join(missing)}", missing_materials=missing)
         self.missing = missing
 
 
@@ -179,13 +180,8 @@ def check_step(step: str, status: Status) -> None:
         raise IllegalTransition(step, status)
 
 
-class InvalidApplication(Exception):  # noqa: N818 - a refusal naming the field
+class InvalidApplication(RuleViolated):
     """The application contradicts the registration rules; `field` names what is wrong."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def check_application(
@@ -306,33 +302,3 @@ class OfficeHours:
 def same_day(submitted_at: datetime, issued_at: datetime) -> bool:
     """Issued on the calendar day (Asia/Shanghai) the application was handed in."""
     return submitted_at.astimezone(SHANGHAI).date() == issued_at.astimezone(SHANGHAI).date()
-
-
-@dataclass(frozen=True)
-class AreaMap:
-    """Which area (片区) each community of the district lies in, from the bureau's map."""
-
-    areas: Mapping[str, int]
-
-    @classmethod
-    def from_district(cls, document: Mapping[str, Any]) -> AreaMap:
-        """Read a district file: grids name their office and communities, offices their area."""
-        office_area = {office["id"]: int(office["area"]) for office in document["offices"]}
-        return cls(
-            {
-                community: office_area[grid["office"]]
-                for grid in document.get("grids", ())
-                for community in grid["community_codes"]
-            }
-        )
-
-    @classmethod
-    def from_file(cls, path: Path | None) -> AreaMap:
-        """The map in `path`, or an empty one when there is none."""
-        if path is None:
-            return cls({})
-        return cls.from_district(json.loads(path.read_text(encoding="utf-8")))
-
-    def area_of(self, community_code: str) -> int | None:
-        """The area of a community; None when the map does not cover it."""
-        return self.areas.get(community_code)

@@ -4,26 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
 import json
 import logging
-import time
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import sqlalchemy as sa
-from fastapi import FastAPI
 from prometheus_client import Counter
 from tenacity import AsyncRetrying, RetryCallState, wait_random_exponential
 
+from chassis.clock import Clock, SystemClock
 from chassis.db import Database
+from chassis.periodic import periodic
+from services.licensing.context import LicensingContext
+from services.licensing.domain.webhooks import sign, url_host
 from services.licensing.settings import LicensingSettings
 from services.licensing.tables import webhook_deliveries, webhook_hosts, webhooks
-from services.licensing.webhooks.usecases import url_host
 
 log = logging.getLogger("shijian.licensing.webhooks")
 PUSHES = Counter(
@@ -39,16 +38,6 @@ LEASE_MARGIN = timedelta(seconds=30)
 ERROR_LENGTH = 500
 
 
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The X-Shijian-Signature of a push: `sha256=` and the hex HMAC-SHA256 of `{ts}.{body}`.
-
-    A receiver recomputes it with its secret over the X-Shijian-Timestamp header and the raw
-    body, compares with `hmac.compare_digest`, and refuses timestamps far from its clock.
-    """
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"sha256={digest.hexdigest()}"
-
-
 def backoff(attempts: int, base: float) -> float:
     """Seconds to wait after the `attempts`-th failed push: exponential, jittered, capped."""
     start = min(base, MAX_BACKOFF_SECONDS)
@@ -57,14 +46,6 @@ def backoff(attempts: int, base: float) -> float:
     state = RetryCallState(AsyncRetrying(), None, (), {})
     state.attempt_number = attempts
     return float(wait(state))
-
-
-def webhook_due(app: FastAPI) -> asyncio.Event:
-    """The event that wakes the pusher at once (set it after committing a scheduled push)."""
-    due: asyncio.Event | None = getattr(app.state, "webhook_due", None)
-    if due is None:
-        due = app.state.webhook_due = asyncio.Event()
-    return due
 
 
 @dataclass(frozen=True)
@@ -82,6 +63,7 @@ class Pusher:
     database: Database
     settings: LicensingSettings
     client: httpx.AsyncClient
+    clock: Clock = field(default_factory=SystemClock)
 
     async def push_due(self) -> int:
         """Push every delivery due now, batch after batch; how many were tried."""
@@ -96,7 +78,7 @@ class Pusher:
                 return total
 
     async def _claim(self) -> list[sa.Row[Any]]:
-        now = datetime.now(UTC)
+        now = self.clock.now()
         lease = timedelta(seconds=self.settings.webhook_timeout_seconds) + LEASE_MARGIN
         deliveries = webhook_deliveries.c
         claim = (
@@ -161,7 +143,7 @@ class Pusher:
         self, delivery_id: uuid.UUID, url: str, secret: str, payload: dict[str, Any]
     ) -> _Outcome:
         body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-        timestamp = int(time.time())
+        timestamp = int(self.clock.now().timestamp())
         headers = {
             "Content-Type": "application/json",
             "X-Shijian-Delivery": str(delivery_id),
@@ -189,7 +171,7 @@ class Pusher:
         return _Outcome(False, f"HTTP {response.status_code}")
 
     async def _record(self, delivery: sa.Row[Any], outcome: _Outcome) -> None:
-        now = datetime.now(UTC)
+        now = self.clock.now()
         attempts = delivery.attempts + (0 if outcome.final else 1)
         values: dict[str, Any] = {"attempts": attempts}
         if outcome.delivered:
@@ -225,21 +207,23 @@ class Pusher:
             )
 
 
-async def push_webhooks(app: FastAPI) -> None:
+async def push_webhooks(ctx: LicensingContext) -> None:
     """Background task: push due deliveries every poll interval, or at once when woken."""
-    settings: LicensingSettings = app.state.settings
-    due = webhook_due(app)
+    settings = ctx.settings
+    due = ctx.webhook_due
+    due.set()  # the first round at once: deliveries may be due since before a restart
     async with httpx.AsyncClient(
         follow_redirects=False, timeout=settings.webhook_timeout_seconds
     ) as client:
-        pusher = Pusher(app.state.database, settings, client)
-        while True:
-            # Cleared before pushing, so a push scheduled meanwhile wakes the next round.
-            due.clear()
-            try:
-                await pusher.push_due()
-            except Exception:
-                # The database is away, most likely: try again at the next round.
-                log.exception("webhook round failed")
+        pusher = Pusher(ctx.database, settings, client, ctx.clock)
+
+        async def round_() -> None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(due.wait(), settings.webhook_poll_seconds)
+            # Cleared before pushing, so a push scheduled meanwhile wakes the next round.
+            due.clear()
+            await pusher.push_due()
+            ctx.webhook_rounds += 1
+
+        # A failed round (the database is away, most likely) is logged; the next one retries.
+        await periodic("webhook push", 0, round_)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 from fastapi.responses import JSONResponse
@@ -10,8 +10,9 @@ from fastapi.responses import JSONResponse
 from chassis.auth import PartnerPrincipal, Principal, require_roles
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
-from services.licensing.webhooks import usecases
-from services.licensing.webhooks.schemas import (
+from services.licensing.api.deps import Ctx
+from services.licensing.domain.webhooks import AllowedHost as Allowed
+from services.licensing.schemas.webhooks import (
     AGENCY_PATTERN,
     AllowedHost,
     AllowedHostList,
@@ -20,6 +21,7 @@ from services.licensing.webhooks.schemas import (
     WebhookRegistered,
     WebhookRegistration,
 )
+from services.licensing.usecases import webhooks
 
 # The answer carries the signing secret: no cache may keep it.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -39,29 +41,29 @@ HostPath = Annotated[Host, Path(description="A DNS name or an IP address, exactl
     responses={422: PROBLEM},
 )
 async def register_webhook(
-    body: WebhookRegistration, actor: PartnerPrincipal, uow: UnitOfWorkDep
+    body: WebhookRegistration, actor: PartnerPrincipal, ctx: Ctx, uow: UnitOfWorkDep
 ) -> JSONResponse:
     """Requests are then pushed there, signed with the secret in the answer (shown only now)."""
     assert actor.agency is not None
-    registered = await usecases.register_webhook(
-        uow, agency=actor.agency, url=str(body.url), actor=actor.subject
-    )
-    answer = WebhookRegistered.model_validate(registered).model_dump(mode="json")
-    return JSONResponse(answer, headers=NO_STORE)
+    command = webhooks.RegisterWebhook(actor.agency, str(body.url), actor.subject)
+    registered = await webhooks.register_webhook(ctx, uow, command)
+    answer = WebhookRegistered.model_validate(registered, from_attributes=True)
+    return JSONResponse(answer.model_dump(mode="json"), headers=NO_STORE)
 
 
 @router.get("/partner/webhook", response_model=WebhookOut, responses={404: PROBLEM})
-async def get_webhook(actor: PartnerPrincipal, uow: UnitOfWorkDep) -> dict[str, Any]:
+async def get_webhook(actor: PartnerPrincipal, uow: UnitOfWorkDep) -> WebhookOut:
     """The calling agency's webhook (never its secret)."""
     assert actor.agency is not None
-    return await usecases.get_webhook(uow.connection, actor.agency)
+    found = await webhooks.get_webhook(uow, actor.agency)
+    return WebhookOut.model_validate(found, from_attributes=True)
 
 
 @router.delete("/partner/webhook", status_code=204, responses={404: PROBLEM})
 async def delete_webhook(actor: PartnerPrincipal, uow: UnitOfWorkDep) -> Response:
     """Stop pushing; requests stay listed at GET /partner/requests."""
     assert actor.agency is not None
-    await usecases.delete_webhook(uow, actor.agency)
+    await webhooks.delete_webhook(uow, actor.agency)
     return Response(status_code=204)
 
 
@@ -72,16 +74,18 @@ async def delete_webhook(actor: PartnerPrincipal, uow: UnitOfWorkDep) -> Respons
     responses={422: PROBLEM},
 )
 async def allow_host(
-    agency: AgencyPath, host: HostPath, actor: Admin, uow: UnitOfWorkDep
-) -> dict[str, str]:
+    agency: AgencyPath, host: HostPath, actor: Admin, ctx: Ctx, uow: UnitOfWorkDep
+) -> AllowedHost:
     """Let the agency's webhook point at this host (exact match, no wildcard)."""
-    return await usecases.allow_host(uow, agency=agency, host=host, actor=actor.subject)
+    allowed = await webhooks.allow_host(ctx, uow, Allowed(agency, host), actor.subject)
+    return AllowedHost.model_validate(allowed, from_attributes=True)
 
 
 @router.get("/admin/webhook-hosts", response_model=AllowedHostList, tags=["administration"])
-async def list_hosts(_: Admin, uow: UnitOfWorkDep) -> dict[str, Any]:
+async def list_hosts(_: Admin, uow: UnitOfWorkDep) -> AllowedHostList:
     """Every host an agency's webhook may point at."""
-    return {"hosts": await usecases.list_hosts(uow.connection)}
+    found = await webhooks.list_hosts(uow)
+    return AllowedHostList.model_validate({"hosts": found}, from_attributes=True)
 
 
 @router.delete(
@@ -94,5 +98,5 @@ async def disallow_host(
     agency: AgencyPath, host: HostPath, _: Admin, uow: UnitOfWorkDep
 ) -> Response:
     """Stop allowing the host: pushes still pending to it fail instead of being sent."""
-    await usecases.disallow_host(uow, agency=agency, host=host)
+    await webhooks.disallow_host(uow, Allowed(agency, host))
     return Response(status_code=204)

@@ -1,0 +1,97 @@
+"""Licence routes: the reference tables, the register, case sources to enforcement."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+
+from chassis.idempotency import IdempotencyKeyHeader
+from chassis.problems import PROBLEM
+from chassis.uow import UnitOfWorkDep
+from contracts.licensing import ApplicationKind, EntityType
+from contracts.values import CreditCode
+from services.licensing.api.deps import Clerk, Ctx, Reader, created
+from services.licensing.schemas.licences import (
+    CaseTransferIn,
+    CaseTransferOut,
+    LicenceList,
+    LicenceOut,
+    RequirementsOut,
+    ScopeCatalogueOut,
+)
+from services.licensing.usecases import applications, licences
+
+CreditCodePath = Annotated[CreditCode, Path(description="Unified social credit code")]
+
+reference = APIRouter(tags=["licensing"], responses={403: PROBLEM})
+router = APIRouter(tags=["licensing"], responses={403: PROBLEM})
+
+
+@reference.get("/requirements", response_model=RequirementsOut)
+async def requirements(
+    _: Reader, entity_type: EntityType, kind: ApplicationKind
+) -> RequirementsOut:
+    """The materials an application of this entity type and kind must hand in."""
+    found = applications.requirements_of(entity_type, kind)
+    return RequirementsOut.model_validate(found, from_attributes=True)
+
+
+@reference.get("/scope-catalogue", response_model=ScopeCatalogueOut)
+async def scope_catalogue(_: Reader) -> ScopeCatalogueOut:
+    """Every business-scope item, with the partner agency whose permit it needs."""
+    return ScopeCatalogueOut.model_validate(
+        {"items": applications.scope_items()}, from_attributes=True
+    )
+
+
+@router.get("/licences", response_model=LicenceList)
+async def search_licences(
+    *,
+    _: Reader,
+    uow: UnitOfWorkDep,
+    name: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    credit_code: CreditCode | None = None,
+    operator: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> LicenceList:
+    """Licences by part of the name or operator's name, or by credit code; newest first."""
+    code = None if credit_code is None else str(credit_code)
+    query = licences.SearchLicences(name, code, operator, limit)
+    found = await licences.search_licences(uow, query)
+    return LicenceList.model_validate({"licences": found}, from_attributes=True)
+
+
+@router.get("/licences/{credit_code}", response_model=LicenceOut, responses={404: PROBLEM})
+async def get_licence(credit_code: CreditCodePath, _: Reader, uow: UnitOfWorkDep) -> LicenceOut:
+    """One licence."""
+    found = await licences.get_licence(uow, str(credit_code))
+    return LicenceOut.model_validate(found, from_attributes=True)
+
+
+@router.post("/case-transfers", status_code=201, response_model=CaseTransferOut)
+async def transfer_case_source(
+    *,
+    request: Request,
+    body: CaseTransferIn,
+    actor: Clerk,
+    ctx: Ctx,
+    uow: UnitOfWorkDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    """案源移送: hand what the window found to enforcement."""
+    command = licences.TransferCaseSource(
+        credit_code=None if body.credit_code is None else str(body.credit_code),
+        application_id=body.application_id,
+        allegation=body.allegation,
+        evidence=tuple(body.evidence),
+        actor=actor.subject,
+    )
+
+    async def create() -> CaseTransferOut:
+        transferred = await licences.transfer_case_source(ctx, uow, command)
+        return CaseTransferOut.model_validate(transferred, from_attributes=True)
+
+    scope = f"case-transfers:{actor.subject}"
+    return await created(request, uow, body, key=idempotency_key, scope=scope, create=create)

@@ -1,0 +1,27 @@
+"""What the licensing service keeps for the life of its process, handed to routes and handlers."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from chassis.context import ServiceContext
+from services.licensing.domain.mobile import AreaMap
+from services.licensing.domain.rules import OfficeHours
+from services.licensing.settings import LicensingSettings
+
+
+@dataclass
+class LicensingContext(ServiceContext[LicensingSettings]):
+    """The chassis context, the bureau's map and the webhook pusher's wake-up and progress."""
+
+    area_map: AreaMap = field(default_factory=lambda: AreaMap({}))
+    # Set after committing a scheduled push: the pusher pushes at once, not at its next poll.
+    webhook_due: asyncio.Event = field(default_factory=asyncio.Event)
+    # Rounds the pusher has finished: a round after a moment has seen everything due then.
+    webhook_rounds: int = 0
+
+    @property
+    def office_hours(self) -> OfficeHours:
+        """The window's hours, from the settings."""
+        return OfficeHours(self.settings.office_opens, self.settings.office_closes)

@@ -1,0 +1,104 @@
+"""Allowed webhook hosts, partners' webhooks and the pushes scheduled to them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.licensing.domain.webhooks import AllowedHost, Webhook
+from services.licensing.tables import webhook_deliveries, webhook_hosts, webhooks
+
+# Both dialects' inserts take ON CONFLICT (the default SQLite and PostgreSQL in production).
+_INSERT: dict[str, Callable[..., Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+@dataclass
+class Webhooks:
+    """The webhook tables."""
+
+    connection: AsyncConnection
+
+    def _insert(self, table: sa.Table) -> Any:
+        return _INSERT[self.connection.dialect.name](table)
+
+    async def allow(self, host: AllowedHost, *, actor: str, now: datetime) -> None:
+        """Allow a host for an agency; allowing it again changes nothing."""
+        await self.connection.execute(
+            self._insert(webhook_hosts)
+            .values(agency=host.agency, host=host.host, allowed_by=actor, allowed_at=now)
+            .on_conflict_do_nothing(index_elements=[webhook_hosts.c.agency, webhook_hosts.c.host])
+        )
+
+    async def disallow(self, host: AllowedHost) -> bool:
+        """Stop allowing a host; whether it was allowed."""
+        result = await self.connection.execute(
+            sa.delete(webhook_hosts).where(
+                webhook_hosts.c.agency == host.agency, webhook_hosts.c.host == host.host
+            )
+        )
+        return bool(result.rowcount)
+
+    async def hosts(self) -> list[AllowedHost]:
+        """Every allowed host, by agency."""
+        rows = await self.connection.execute(
+            sa.select(webhook_hosts.c.agency, webhook_hosts.c.host).order_by(
+                webhook_hosts.c.agency, webhook_hosts.c.host
+            )
+        )
+        return [AllowedHost(row.agency, row.host) for row in rows]
+
+    async def allowed(self, host: AllowedHost) -> bool:
+        """Whether an administrator has allowed the host for the agency."""
+        found = await self.connection.scalar(
+            sa.select(sa.func.count())
+            .select_from(webhook_hosts)
+            .where(webhook_hosts.c.agency == host.agency, webhook_hosts.c.host == host.host)
+        )
+        return bool(found)
+
+    async def register(self, webhook: Webhook) -> None:
+        """Store (or replace) an agency's webhook."""
+        values = asdict(webhook)
+        insert = self._insert(webhooks).values(values)
+        await self.connection.execute(
+            insert.on_conflict_do_update(
+                index_elements=[webhooks.c.agency],
+                set_={name: insert.excluded[name] for name in values if name != "agency"},
+            )
+        )
+
+    async def get(self, agency: str) -> Webhook | None:
+        """The agency's webhook, if it has one."""
+        row = (
+            await self.connection.execute(sa.select(webhooks).where(webhooks.c.agency == agency))
+        ).first()
+        return None if row is None else Webhook(**row._asdict())
+
+    async def delete(self, agency: str) -> bool:
+        """Remove the agency's webhook; whether it had one."""
+        result = await self.connection.execute(
+            sa.delete(webhooks).where(webhooks.c.agency == agency)
+        )
+        return bool(result.rowcount)
+
+    async def schedule(
+        self, *, request_id: uuid.UUID, agency: str, payload: dict[str, Any], now: datetime
+    ) -> None:
+        """Queue a push of a partner's payload, due now."""
+        await self.connection.execute(
+            sa.insert(webhook_deliveries).values(
+                id=uuid.uuid4(),
+                request_id=request_id,
+                agency=agency,
+                payload=payload,
+                attempts=0,
+                next_attempt_at=now,
+            )
+        )

@@ -1,0 +1,107 @@
+"""Webhook use cases: the hosts admins allow, partners' webhooks, and pushes to schedule."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from chassis.errors import NotFound
+from chassis.uow import UnitOfWork
+from services.licensing.context import LicensingContext
+from services.licensing.domain.webhooks import AllowedHost, HostNotAllowed, Webhook, url_host
+from services.licensing.repositories.webhooks import Webhooks
+
+
+@dataclass(frozen=True)
+class RegisterWebhook:
+    """An agency registers (or replaces) its webhook."""
+
+    agency: str
+    url: str
+    actor: str
+
+
+async def allow_host(
+    ctx: LicensingContext, uow: UnitOfWork, host: AllowedHost, actor: str
+) -> AllowedHost:
+    """Let the agency's webhook point at the host; allowing it again changes nothing."""
+    allowed = AllowedHost(host.agency, host.host.lower())
+    await Webhooks(uow.connection).allow(allowed, actor=actor, now=ctx.clock.now())
+    await uow.commit()
+    return allowed
+
+
+async def disallow_host(uow: UnitOfWork, host: AllowedHost) -> None:
+    """Stop allowing the host: pending pushes to it fail instead of being sent."""
+    if not await Webhooks(uow.connection).disallow(AllowedHost(host.agency, host.host.lower())):
+        raise NotFound("allowed host")
+    await uow.commit()
+
+
+async def list_hosts(uow: UnitOfWork) -> list[AllowedHost]:
+    """Every allowed host, by agency."""
+    return await Webhooks(uow.connection).hosts()
+
+
+async def register_webhook(
+    ctx: LicensingContext, uow: UnitOfWork, command: RegisterWebhook
+) -> Webhook:
+    """Register (or replace) the agency's webhook with a new secret; the answer shows it once.
+
+    The URL's host must be one an administrator has allowed for this agency.
+    """
+    repository = Webhooks(uow.connection)
+    host = url_host(command.url)
+    if not await repository.allowed(AllowedHost(command.agency, host)):
+        raise HostNotAllowed(command.agency, host)
+    webhook = Webhook(
+        agency=command.agency,
+        url=command.url,
+        secret=secrets.token_urlsafe(32),
+        registered_by=command.actor,
+        registered_at=ctx.clock.now(),
+    )
+    await repository.register(webhook)
+    await uow.commit()
+    return webhook
+
+
+async def get_webhook(uow: UnitOfWork, agency: str) -> Webhook:
+    """The agency's webhook; NotFound when it has none."""
+    webhook = await Webhooks(uow.connection).get(agency)
+    if webhook is None:
+        raise NotFound("webhook")
+    return webhook
+
+
+async def delete_webhook(uow: UnitOfWork, agency: str) -> None:
+    """Stop pushing to the agency; its pending pushes fail (its requests stay listed)."""
+    if not await Webhooks(uow.connection).delete(agency):
+        raise NotFound("webhook")
+    await uow.commit()
+
+
+async def schedule_push(
+    connection: AsyncConnection,
+    *,
+    request_id: uuid.UUID,
+    agency: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> bool:
+    """Queue a push of `payload` (the partner's JSON) to the agency's webhook if it has one;
+    whether it did.
+
+    Call it in the transaction that creates the partner request: the push is then written
+    if and only if the request is, and sent later, never holding up the licensing flow.
+    """
+    repository = Webhooks(connection)
+    if await repository.get(agency) is None:
+        return False
+    await repository.schedule(request_id=request_id, agency=agency, payload=payload, now=now)
+    return True

@@ -1,1 +1,0 @@
-"""Partner webhooks: requests pushed to partner agencies, signed, retried."""

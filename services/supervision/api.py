@@ -56,25 +56,25 @@ router = APIRouter(tags=["supervision"], responses={403: PROBLEM})
 
 def supervision(request: Request) -> Supervision:
     """The household use cases of this process."""
-    found: Supervision = request.app.state.supervision
+    found: Supervision = request.app.state.context.supervision
     return found
 
 
 def grid_map(request: Request) -> GridMap:
     """The map's use cases of this process."""
-    found: GridMap = request.app.state.grid_map
+    found: GridMap = request.app.state.context.grid_map
     return found
 
 
 def inspections(request: Request) -> Inspections:
     """The inspection use cases of this process."""
-    found: Inspections = request.app.state.inspections
+    found: Inspections = request.app.state.context.inspections
     return found
 
 
 def findings(request: Request) -> Findings:
     """The findings and case-transfer use cases of this process."""
-    found: Findings = request.app.state.findings
+    found: Findings = request.app.state.context.findings
     return found
 
 

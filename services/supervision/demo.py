@@ -6,34 +6,29 @@ import json
 import logging
 
 import sqlalchemy as sa
-from fastapi import FastAPI
 
-from chassis.uow import UnitOfWork
-from services.supervision.grids import GridMap
-from services.supervision.settings import SupervisionSettings
+from services.supervision.context import SupervisionContext
 from services.supervision.tables import offices
 
 log = logging.getLogger("shijian.supervision.demo")
 
 
-async def seed_demo(app: FastAPI) -> None:
+async def seed_demo(ctx: SupervisionContext) -> None:
     """Draw the demo district's offices and grids when the map is empty."""
-    settings: SupervisionSettings = app.state.settings
+    settings = ctx.settings
     if not settings.seed_demo:
         return
-    database = app.state.database
+    database = ctx.database
     async with database.engine.connect() as connection:
         if await connection.scalar(sa.select(sa.func.count()).select_from(offices)):
             return
     district = json.loads(settings.district_file.read_text(encoding="utf-8"))
-    grid_map: GridMap = app.state.grid_map
+    grid_map = ctx.grid_map
     for office in district["offices"]:
-        async with UnitOfWork(database, settings.service) as uow:
+        async with ctx.unit_of_work() as uow:
             await grid_map.create_office(uow, office)
     for grid in district["grids"]:
-        async with UnitOfWork(
-            database, settings.service, after_commit=app.state.outbox_written.set
-        ) as uow:
+        async with ctx.unit_of_work() as uow:
             await grid_map.create_grid(
                 uow,
                 {

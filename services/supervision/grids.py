@@ -152,4 +152,4 @@ class GridMap:
             )
             .order_by(households.c.credit_code)
         )
-        await self.supervision.reroute(uow, list(candidates), now)
+        await self.supervision.reroute(uow.work, list(candidates), now)

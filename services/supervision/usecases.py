@@ -15,7 +15,7 @@ from chassis.auth import Principal
 from chassis.db import dialect_of
 from chassis.legalclock.deadlines import SHANGHAI, shanghai_today
 from chassis.problems import Problem, invalid_field, not_found
-from chassis.uow import UnitOfWork
+from chassis.uow import UnitOfWork, Work
 from contracts.supervision import ClaimOverdue, HouseholdAssigned
 from services.supervision import domain
 from services.supervision.domain import HouseholdStatus, LicenceFact
@@ -95,7 +95,7 @@ class Supervision:
     # -- licence events ----------------------------------------------------------------------
 
     async def record_licence_fact(
-        self, uow: UnitOfWork, credit_code: str, fact: LicenceFact, now: datetime
+        self, uow: Work, credit_code: str, fact: LicenceFact, now: datetime
     ) -> None:
         """Keep a licensing event and bring the household in line with all kept so far."""
         connection = uow.connection
@@ -179,7 +179,7 @@ class Supervision:
 
     async def route(
         self,
-        uow: UnitOfWork,
+        uow: Work,
         credit_code: str,
         now: datetime,
         *,
@@ -224,7 +224,7 @@ class Supervision:
             )
 
     async def _unroute(
-        self, uow: UnitOfWork, household: Any, office_hint: str | None, now: datetime
+        self, uow: Work, household: Any, office_hint: str | None, now: datetime
     ) -> None:
         """Put the household in its office's queue for the head to assign by hand."""
         connection = uow.connection
@@ -257,7 +257,7 @@ class Supervision:
 
     async def assign(
         self,
-        uow: UnitOfWork,
+        uow: Work,
         credit_code: str,
         grid: domain.Grid,
         now: datetime,
@@ -310,7 +310,7 @@ class Supervision:
             )
         )
 
-    async def reroute(self, uow: UnitOfWork, credit_codes: Iterable[str], now: datetime) -> None:
+    async def reroute(self, uow: Work, credit_codes: Iterable[str], now: datetime) -> None:
         """Route again the households a change of the map may have moved."""
         for credit_code in credit_codes:
             await self.route(uow, credit_code, now)
@@ -369,7 +369,12 @@ class Supervision:
         if household.status == HouseholdStatus.CANCELLED:
             raise Problem("conflict", 409, "The licence of this household is cancelled")
         await self.assign(
-            uow, credit_code, grid, datetime.now(UTC), routed_by="hand", actor=principal.subject
+            uow.work,
+            credit_code,
+            grid,
+            datetime.now(UTC),
+            routed_by="hand",
+            actor=principal.subject,
         )
         await uow.commit()
         return await self.household(connection, principal, credit_code)
@@ -474,9 +479,7 @@ class Supervision:
         ]
         return sorted(entries, key=lambda entry: entry["at"])
 
-    async def note(
-        self, uow: UnitOfWork, credit_code: str, kind: str, detail: dict[str, Any]
-    ) -> None:
+    async def note(self, uow: Work, credit_code: str, kind: str, detail: dict[str, Any]) -> None:
         """Put another department's news about the business in its file (penalty, complaint)."""
         await self._history(uow.connection, credit_code, kind, at=datetime.now(UTC), detail=detail)
 

@@ -293,7 +293,7 @@ async def test_a_licence_change_after_the_import_applies_on_top_of_the_register(
     change = LicenceFact(3, "changed", {"credit_code": code, "name": "新名字"})
     supervision = Supervision(register.settings)
     async with UnitOfWork(register.database, "supervision") as uow:
-        await supervision.record_licence_fact(uow, code, change, datetime.now(UTC))
+        await supervision.record_licence_fact(uow.work, code, change, datetime.now(UTC))
         await uow.commit()
     row = (await stored(register, [code]))[code]
     assert (row.name, row.entity_type, row.operator_name) == (

@@ -11,6 +11,7 @@ from services.supervision.handlers import handlers
 from services.supervision.onboarding import IMPORT
 from services.supervision.settings import SupervisionSettings
 from services.supervision.tables import metadata
+from services.supervision.usecases.households import raise_overdue_claims
 
 
 async def watch_claim_deadlines(ctx: SupervisionContext) -> None:
@@ -18,7 +19,7 @@ async def watch_claim_deadlines(ctx: SupervisionContext) -> None:
 
     async def step() -> None:
         async with ctx.unit_of_work() as uow:
-            await ctx.supervision.raise_overdue_claims(uow, ctx.clock.today())
+            await raise_overdue_claims(ctx, uow, ctx.clock.today())
 
     await periodic("claim deadlines", ctx.settings.overdue_check_seconds, step)
 

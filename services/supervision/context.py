@@ -1,29 +1,27 @@
-"""What the supervision service keeps for the life of its process, handed to routes,
-handlers and the watcher by the chassis."""
+"""What the supervision service keeps for the life of its process, handed by the chassis to
+routes, handlers and the watcher."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from chassis.context import ServiceContext
-from services.supervision.findings import Findings
-from services.supervision.grids import GridMap
-from services.supervision.inspections import Inspections
+from services.supervision.repositories.map import GridIndex
 from services.supervision.settings import SupervisionSettings
-from services.supervision.usecases import Supervision
 
 
 @dataclass
 class SupervisionContext(ServiceContext[SupervisionSettings]):
-    """The chassis context with the supervision use cases (and their grid index)."""
+    """The chassis context with the spatial index of the grid map."""
 
-    supervision: Supervision = field(init=False)
-    grid_map: GridMap = field(init=False)
-    inspections: Inspections = field(init=False)
-    findings: Findings = field(init=False)
+    index: GridIndex = field(default_factory=GridIndex)
 
-    def __post_init__(self) -> None:
-        self.supervision = Supervision(self.settings)
-        self.grid_map = GridMap(self.supervision)
-        self.inspections = Inspections(self.settings)
-        self.findings = Findings()
+    @property
+    def attachment_dir(self) -> Path:
+        """Where attachment contents live, by their hash."""
+        return self.settings.data_dir / "attachments"
+
+    def attachment_path(self, sha256: str) -> Path:
+        """The file of one attachment (two-level fan-out keeps directories small)."""
+        return self.attachment_dir / sha256[:2] / sha256

@@ -1,23 +1,28 @@
-"""Events the supervision service reacts to (registered with `@handlers.on(Contract)`)."""
+"""Events the supervision service reacts to: each becomes a use case's command."""
 
 from __future__ import annotations
 
 from chassis.bus import HandlerRegistry
 from chassis.uow import Work
-from contracts import Envelope
+from contracts import Contract, Envelope
 from contracts.complaints import ReportTransferred
 from contracts.enforcement import PenaltyDecided
 from contracts.licensing import LicenceCancelled, LicenceChanged, LicenceIssued
 from services.supervision.context import SupervisionContext
 from services.supervision.domain import LicenceFact
-from services.supervision.findings import Findings
+from services.supervision.usecases.findings import link_finding
+from services.supervision.usecases.households import Note, note
+from services.supervision.usecases.routing import RecordLicenceFact, record_licence_fact
 
 handlers = HandlerRegistry("supervision")
 
 
-async def _licence_fact(ctx: SupervisionContext, work: Work, envelope: Envelope, kind: str) -> None:
-    fact = LicenceFact(envelope.sequence, kind, envelope.data)
-    await ctx.supervision.record_licence_fact(work, envelope.subject, fact, ctx.clock.now())
+def _licence_fact(
+    ctx: SupervisionContext, event: Contract, envelope: Envelope, credit_code: str, kind: str
+) -> RecordLicenceFact:
+    """The licensing event in its place in the credit code's sequence."""
+    fact = LicenceFact(envelope.sequence, kind, event.model_dump(mode="json"))
+    return RecordLicenceFact(credit_code, fact, ctx.clock.now())
 
 
 @handlers.on(LicenceIssued)
@@ -25,9 +30,10 @@ async def licence_issued(
     ctx: SupervisionContext, work: Work, event: LicenceIssued, envelope: Envelope
 ) -> None:
     """A new business: its household is opened and routed to its grid's owner."""
-    await _licence_fact(ctx, work, envelope, "issued")
+    code = str(event.credit_code)
+    await record_licence_fact(ctx, work, _licence_fact(ctx, event, envelope, code, "issued"))
     if event.finding_id is not None:
-        await Findings.link_finding(work.connection, event.finding_id, event.credit_code)
+        await link_finding(work, event.finding_id, code)
 
 
 @handlers.on(LicenceChanged)
@@ -35,7 +41,8 @@ async def licence_changed(
     ctx: SupervisionContext, work: Work, event: LicenceChanged, envelope: Envelope
 ) -> None:
     """A change: the household follows it (a new address may move it to another grid)."""
-    await _licence_fact(ctx, work, envelope, "changed")
+    code = str(event.credit_code)
+    await record_licence_fact(ctx, work, _licence_fact(ctx, event, envelope, code, "changed"))
 
 
 @handlers.on(LicenceCancelled)
@@ -43,7 +50,8 @@ async def licence_cancelled(
     ctx: SupervisionContext, work: Work, event: LicenceCancelled, envelope: Envelope
 ) -> None:
     """A cancellation: the household is closed, its file kept."""
-    await _licence_fact(ctx, work, envelope, "cancelled")
+    code = str(event.credit_code)
+    await record_licence_fact(ctx, work, _licence_fact(ctx, event, envelope, code, "cancelled"))
 
 
 @handlers.on(PenaltyDecided)
@@ -53,9 +61,8 @@ async def penalty_decided(
     """Enforcement notifies the decision (通报): it goes into the business's file."""
     if event.credit_code is None:
         return
-    await ctx.supervision.note(
-        work, event.credit_code, "penalty", event.model_dump(mode="json", exclude={"credit_code"})
-    )
+    detail = event.model_dump(mode="json", exclude={"credit_code"})
+    await note(ctx, work, Note(str(event.credit_code), "penalty", detail))
 
 
 @handlers.on(ReportTransferred)
@@ -66,4 +73,4 @@ async def report_transferred(
     if event.credit_code is None:
         return
     detail = {"report_id": str(event.report_id), "allegation": event.allegation}
-    await ctx.supervision.note(work, event.credit_code, "complaint", detail)
+    await note(ctx, work, Note(str(event.credit_code), "complaint", detail))

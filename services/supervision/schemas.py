@@ -70,13 +70,24 @@ class GridIn(RequestModel):
 
 
 class GridChange(RequestModel):
-    """What changes of a grid: re-drawn, re-assigned, renamed (what is left out stays)."""
+    """What changes of a grid: re-drawn, re-assigned, renamed (what is left out stays).
+
+    A field is left out, never null: an explicit null is refused naming the field.
+    """
 
     office_id: OfficeId | None = None
     name: Name | None = None
     polygon: Polygon | None = None
     community_codes: list[CommunityCode] | None = Field(default=None, max_length=200)
     owner: Username | None = None
+
+    # Run on what the body gives only: a field left out keeps its default without a check.
+    @field_validator("office_id", "name", "polygon", "community_codes", "owner")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("leave the field out to keep it; null is not a value")
+        return value
 
     @model_validator(mode="after")
     def _something(self) -> GridChange:

@@ -1,27 +1,25 @@
-"""Supervision routes: the map, households, claims, position agents, inspections, findings.
-
-Each route parses the request, builds the use case's command, and answers with the schema of
-what the use case returns.
-"""
+"""Supervision routes: the map, households, claims, position agents, inspections, findings
+(each parses, builds the use case's command, and answers with the schema of its result)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel
 
 from chassis.auth import Principal, require_roles
 from chassis.context import context_of
 from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
 from chassis.problems import PROBLEM
-from chassis.uow import UnitOfWorkDep
+from chassis.uow import UnitOfWork, UnitOfWorkDep
 from contracts.values import CreditCode
 from services.supervision.context import SupervisionContext
-from services.supervision.domain import Grid, Household, Office
+from services.supervision.domain import Office
 from services.supervision.schemas import (
     Assignment,
     AttachmentOut,
@@ -30,7 +28,6 @@ from services.supervision.schemas import (
     DelegationIn,
     DelegationList,
     DelegationOut,
-    FileEntry,
     FindingOut,
     GridChange,
     GridIn,
@@ -66,42 +63,34 @@ Context = Annotated[SupervisionContext, Depends(context_of)]
 router = APIRouter(tags=["supervision"], responses={403: PROBLEM})
 
 
-def office_out(office: Office) -> OfficeOut:
-    """An office as answered."""
-    return OfficeOut.model_validate(office, from_attributes=True)
-
-
-def grid_out(grid: Grid) -> GridOut:
-    """A grid as answered: its polygon as drawn."""
-    return GridOut.model_validate(
-        {
-            "id": grid.id,
-            "office_id": grid.office_id,
-            "name": grid.name,
-            "polygon": dict(grid.geojson),
-            "community_codes": list(grid.community_codes),
-            "owner": grid.owner,
-            "updated_at": grid.updated_at,
-        }
+async def created(
+    request: Request,
+    uow: UnitOfWork,
+    body: BaseModel,
+    claim: tuple[str, Principal, str | None],
+    create: Callable[[], Awaitable[BaseModel]],
+) -> JSONResponse:
+    """201 with what `create` made, once per caller and Idempotency-Key (`claim`: what is
+    created, by whom, the key): a retry with the key gets the first answer."""
+    what, principal, key = claim
+    scope = f"{what}:{principal.subject}"
+    fingerprint = request_fingerprint(request, body)
+    return await idempotent_create(
+        uow, key=key, scope=scope, fingerprint=fingerprint, create=create
     )
-
-
-def household_out(household: Household) -> HouseholdOut:
-    """A household as answered."""
-    return HouseholdOut.model_validate(household, from_attributes=True)
 
 
 @router.post("/offices", status_code=201, response_model=OfficeOut, responses={409: PROBLEM})
 async def create_office(body: OfficeIn, _: Admin, ctx: Context, uow: UnitOfWorkDep) -> OfficeOut:
     """A new office in area 1 or 2."""
     office = Office(id=body.id, name=body.name, area=body.area)
-    return office_out(await grid_map.create_office(ctx, uow, office))
+    return OfficeOut.model_validate(await grid_map.create_office(ctx, uow, office))
 
 
 @router.get("/offices", response_model=OfficeList)
 async def list_offices(_: Staff, uow: UnitOfWorkDep) -> OfficeList:
     """Every office and its area."""
-    return OfficeList(offices=[office_out(o) for o in await grid_map.offices(uow.connection)])
+    return OfficeList.model_validate({"offices": await grid_map.offices(uow.connection)})
 
 
 @router.post(
@@ -118,7 +107,7 @@ async def create_grid(body: GridIn, _: Admin, ctx: Context, uow: UnitOfWorkDep) 
         community_codes=drawn["community_codes"],
         owner=drawn["owner"],
     )
-    return grid_out(await grid_map.create_grid(ctx, uow, command))
+    return GridOut.of(await grid_map.create_grid(ctx, uow, command))
 
 
 @router.put("/grids/{grid_id}", response_model=GridOut, responses={404: PROBLEM, 409: PROBLEM})
@@ -128,7 +117,7 @@ async def update_grid(
     """Re-draw or re-assign a grid; the households it touches are re-routed."""
     changes = body.model_dump(mode="json", exclude_unset=True)
     command = grid_map.RedrawGrid(id=grid_id, **changes)
-    return grid_out(await grid_map.update_grid(ctx, uow, command))
+    return GridOut.of(await grid_map.update_grid(ctx, uow, command))
 
 
 @router.get("/grids", response_model=GridList)
@@ -138,13 +127,13 @@ async def list_grids(
     office_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> GridList:
     """The grids (of one office if asked)."""
-    return GridList(grids=[grid_out(g) for g in await grid_map.grids(uow.connection, office_id)])
+    return GridList(grids=[GridOut.of(g) for g in await grid_map.grids(uow.connection, office_id)])
 
 
 @router.get("/grids/{grid_id}", response_model=GridOut, responses={404: PROBLEM})
 async def get_grid(grid_id: GridPath, _: Staff, uow: UnitOfWorkDep) -> GridOut:
     """One grid."""
-    return grid_out(await grid_map.grid(uow.connection, grid_id))
+    return GridOut.of(await grid_map.grid(uow.connection, grid_id))
 
 
 @router.get("/households", response_model=HouseholdList)
@@ -161,9 +150,7 @@ async def list_households(
     """The households in one's scope (one's grids, one's office, or all for auditors)."""
     query = households.HouseholdQuery(principal, grid_id, status, cursor, limit)
     page = await households.households(ctx, uow.connection, query)
-    return HouseholdList(
-        households=[household_out(h) for h in page.households], next_cursor=page.next_cursor
-    )
+    return HouseholdList.model_validate(page, from_attributes=True)
 
 
 @router.get("/households/{credit_code}", response_model=HouseholdOut, responses={404: PROBLEM})
@@ -171,7 +158,9 @@ async def get_household(
     credit_code: CreditCodePath, principal: Staff, ctx: Context, uow: UnitOfWorkDep
 ) -> HouseholdOut:
     """One household; 404 when absent or outside one's scope."""
-    return household_out(await households.household(ctx, uow.connection, principal, credit_code))
+    return HouseholdOut.model_validate(
+        await households.household(ctx, uow.connection, principal, credit_code)
+    )
 
 
 @router.post(
@@ -184,7 +173,7 @@ async def claim(
 ) -> HouseholdOut:
     """认领: the grid's owner, or their agent, takes the household into the inspection plan."""
     command = households.Claim(principal, credit_code)
-    return household_out(await households.claim(ctx, uow, command))
+    return HouseholdOut.model_validate(await households.claim(ctx, uow, command))
 
 
 @router.post(
@@ -197,7 +186,7 @@ async def assign(
 ) -> HouseholdOut:
     """The office head gives an unrouted (or misrouted) household to one of their grids."""
     command = households.AssignByHand(principal, credit_code, body.grid_id)
-    return household_out(await households.assign_by_hand(ctx, uow, command))
+    return HouseholdOut.model_validate(await households.assign_by_hand(ctx, uow, command))
 
 
 @router.post("/delegations", status_code=201, response_model=DelegationOut)
@@ -208,22 +197,15 @@ async def delegate(
     principal: Staff,
     ctx: Context,
     uow: UnitOfWorkDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """Name a position agent for an officer for a date range."""
     command = agents.NameDelegation(principal, body.officer, body.agent, body.start, body.end)
 
     async def create() -> DelegationOut:
-        named = await agents.delegate(ctx, uow, command)
-        return DelegationOut.model_validate(named, from_attributes=True)
+        return DelegationOut.model_validate(await agents.delegate(ctx, uow, command))
 
-    return await idempotent_create(
-        uow,
-        key=idempotency_key,
-        scope=f"delegations:{principal.subject}",
-        fingerprint=request_fingerprint(request, body),
-        create=create,
-    )
+    return await created(request, uow, body, ("delegations", principal, key), create)
 
 
 @router.get("/delegations", response_model=DelegationList)
@@ -232,12 +214,9 @@ async def list_delegations(
     uow: UnitOfWorkDep,
     on: Annotated[date | None, Query(description="running on this day (default: any)")] = None,
 ) -> DelegationList:
-    """Who stands in for whom: an inspector's own (as officer or agent), everyone's for heads,
-    auditors and admins."""
+    """Who stands in for whom: one's own (as officer or agent); all for heads, auditors, admins."""
     found = await agents.delegations(uow.connection, principal, on=on)
-    return DelegationList(
-        delegations=[DelegationOut.model_validate(d, from_attributes=True) for d in found]
-    )
+    return DelegationList.model_validate({"delegations": found})
 
 
 @router.get(
@@ -248,15 +227,7 @@ async def household_file(
 ) -> HouseholdFile:
     """The supervision file: licence, assignments, claims, inspections, penalties, complaints."""
     entries = await households.file(ctx, uow.connection, principal, credit_code)
-    return HouseholdFile(
-        credit_code=credit_code,
-        entries=[
-            FileEntry.model_validate(
-                {**entry.detail, "kind": entry.kind, "at": entry.at, "actor": entry.actor}
-            )
-            for entry in entries
-        ],
-    )
+    return HouseholdFile.of(credit_code, entries)
 
 
 @router.post(
@@ -275,7 +246,7 @@ async def upload_attachment(
             yield chunk
 
     stored = await attachments.store(ctx, uow, principal, chunks())
-    return AttachmentOut.model_validate(stored, from_attributes=True)
+    return AttachmentOut.model_validate(stored)
 
 
 @router.get(
@@ -291,44 +262,25 @@ async def download_attachment(
     return FileResponse(ctx.attachment_path(sha256), media_type=stored.media_type)
 
 
-def inspection_command(
-    principal: Principal, body: InspectionIn, correcting: uuid.UUID | None = None
-) -> inspections.RecordInspection:
-    """The record (or correction) the body asks for."""
-    return inspections.RecordInspection(
-        by=principal,
-        started_at=body.started_at,
-        ended_at=body.ended_at,
-        route=body.route,
-        households=body.households,
-        findings=body.findings,
-        actions=body.actions,
-        attachments=body.attachments,
-        correcting=correcting,
-        reason=body.reason if isinstance(body, InspectionCorrection) else None,
-    )
-
-
-async def _recorded(
-    *,
+async def recorded(
     request: Request,
     ctx: SupervisionContext,
-    uow: UnitOfWorkDep,
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
     body: InspectionIn,
-    command: inspections.RecordInspection,
+    correcting: uuid.UUID | None = None,
     key: str | None,
 ) -> JSONResponse:
-    async def create() -> InspectionOut:
-        recorded = await inspections.record(ctx, uow, command)
-        return InspectionOut.model_validate(recorded, from_attributes=True)
+    """201 with the record (or correction) the body asks for, once per Idempotency-Key."""
+    fields = body.model_dump(exclude={"reason"})
+    why = body.reason if isinstance(body, InspectionCorrection) else None
+    command = inspections.RecordInspection(principal, **fields, correcting=correcting, reason=why)
 
-    return await idempotent_create(
-        uow,
-        key=key,
-        scope=f"inspections:{command.by.subject}",
-        fingerprint=request_fingerprint(request, body),
-        create=create,
-    )
+    async def create() -> InspectionOut:
+        return InspectionOut.model_validate(await inspections.record(ctx, uow, command))
+
+    return await created(request, uow, body, ("inspections", principal, key), create)
 
 
 @router.post(
@@ -344,13 +296,10 @@ async def record_inspection(
     principal: Inspector,
     ctx: Context,
     uow: UnitOfWorkDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """Submit an inspection record; it never changes afterwards."""
-    command = inspection_command(principal, body)
-    return await _recorded(
-        request=request, ctx=ctx, uow=uow, body=body, command=command, key=idempotency_key
-    )
+    return await recorded(request, ctx, uow, principal=principal, body=body, key=key)
 
 
 @router.post(
@@ -367,12 +316,17 @@ async def correct_inspection(
     principal: Inspector,
     ctx: Context,
     uow: UnitOfWorkDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """A correction: the record as it should read, kept as its next version beside the old."""
-    command = inspection_command(principal, body, correcting=inspection_id)
-    return await _recorded(
-        request=request, ctx=ctx, uow=uow, body=body, command=command, key=idempotency_key
+    return await recorded(
+        request,
+        ctx,
+        uow,
+        principal=principal,
+        body=body,
+        correcting=inspection_id,
+        key=key,
     )
 
 
@@ -382,14 +336,14 @@ async def get_inspection(
 ) -> InspectionOut:
     """An inspection record with its versions."""
     found = await inspections.inspection_record(ctx, uow.connection, principal, inspection_id)
-    return InspectionOut.model_validate(found, from_attributes=True)
+    return InspectionOut.model_validate(found)
 
 
 @router.get("/inspection-plan", response_model=InspectionPlan)
 async def inspection_plan(principal: Inspector, ctx: Context, uow: UnitOfWorkDep) -> InspectionPlan:
     """One's claimed households due a visit, the longest unvisited first."""
     due = await inspections.plan(ctx, uow.connection, principal)
-    return InspectionPlan(households=[household_out(h) for h in due])
+    return InspectionPlan.model_validate({"households": due})
 
 
 @router.post("/unlicensed-findings", status_code=201, response_model=FindingOut)
@@ -400,23 +354,16 @@ async def unlicensed_found(
     principal: Inspector,
     ctx: Context,
     uow: UnitOfWorkDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """A trader without a licence: the mobile licensing van is told where to call."""
     address = body.address.model_dump(mode="json")
     command = findings.ReportUnlicensed(principal, address, body.description)
 
     async def create() -> FindingOut:
-        found = await findings.unlicensed_found(ctx, uow, command)
-        return FindingOut.model_validate(found, from_attributes=True)
+        return FindingOut.model_validate(await findings.unlicensed_found(ctx, uow, command))
 
-    return await idempotent_create(
-        uow,
-        key=idempotency_key,
-        scope=f"unlicensed-findings:{principal.subject}",
-        fingerprint=request_fingerprint(request, body),
-        create=create,
-    )
+    return await created(request, uow, body, ("unlicensed-findings", principal, key), create)
 
 
 @router.get(
@@ -427,7 +374,7 @@ async def get_finding(
 ) -> FindingOut:
     """A finding, and the licence if the trader has registered since."""
     found = await findings.finding(ctx, uow.connection, principal, finding_id)
-    return FindingOut.model_validate(found, from_attributes=True)
+    return FindingOut.model_validate(found)
 
 
 @router.post(
@@ -440,7 +387,7 @@ async def transfer_case_source(
     principal: StreetStaff,
     ctx: Context,
     uow: UnitOfWorkDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """案源移送: a case source with its evidence to enforcement."""
     command = findings.TransferCaseSource(
@@ -448,13 +395,6 @@ async def transfer_case_source(
     )
 
     async def create() -> CaseTransferOut:
-        transferred = await findings.transfer(ctx, uow, command)
-        return CaseTransferOut.model_validate(transferred, from_attributes=True)
+        return CaseTransferOut.model_validate(await findings.transfer(ctx, uow, command))
 
-    return await idempotent_create(
-        uow,
-        key=idempotency_key,
-        scope=f"case-transfers:{principal.subject}",
-        fingerprint=request_fingerprint(request, body),
-        create=create,
-    )
+    return await created(request, uow, body, ("case-transfers", principal, key), create)

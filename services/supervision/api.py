@@ -83,7 +83,7 @@ async def created(
 @router.post("/offices", status_code=201, response_model=OfficeOut, responses={409: PROBLEM})
 async def create_office(body: OfficeIn, _: Admin, ctx: Context, uow: UnitOfWorkDep) -> OfficeOut:
     """A new office in area 1 or 2."""
-    office = Office(id=body.id, name=body.name, area=body.area)
+    office = Office(**body.model_dump())
     return OfficeOut.model_validate(await grid_map.create_office(ctx, uow, office))
 
 
@@ -98,15 +98,7 @@ async def list_offices(_: Staff, uow: UnitOfWorkDep) -> OfficeList:
 )
 async def create_grid(body: GridIn, _: Admin, ctx: Context, uow: UnitOfWorkDep) -> GridOut:
     """Draw a grid; unrouted households inside it go to its owner."""
-    drawn = body.model_dump(mode="json")
-    command = grid_map.DrawGrid(
-        id=drawn["id"],
-        office_id=drawn["office_id"],
-        name=drawn["name"],
-        polygon=drawn["polygon"],
-        community_codes=drawn["community_codes"],
-        owner=drawn["owner"],
-    )
+    command = grid_map.DrawGrid(**body.model_dump(mode="json"))
     return GridOut.of(await grid_map.create_grid(ctx, uow, command))
 
 

@@ -24,14 +24,8 @@ async def seed_demo(ctx: SupervisionContext) -> None:
         async with ctx.unit_of_work() as uow:
             await grid_map.create_office(ctx, uow, Office(**office))
     for grid in district["grids"]:
-        command = grid_map.DrawGrid(
-            id=grid["id"],
-            office_id=grid["office"],
-            name=grid["name"],
-            polygon=grid["polygon"],
-            community_codes=grid["community_codes"],
-            owner=grid["owner"],
-        )
+        drawn = {name: grid[name] for name in ("id", "name", "polygon", "community_codes", "owner")}
+        command = grid_map.DrawGrid(office_id=grid["office"], **drawn)
         async with ctx.unit_of_work() as uow:
             await grid_map.create_grid(ctx, uow, command)
     log.info("demo map drawn", extra={"grids": len(district["grids"])})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chassis.bus import HandlerRegistry
 from chassis.uow import Work
-from contracts import Contract, Envelope
+from contracts import Envelope
 from contracts.complaints import ReportTransferred
 from contracts.enforcement import PenaltyDecided
 from contracts.licensing import LicenceCancelled, LicenceChanged, LicenceIssued
@@ -16,61 +16,52 @@ from services.supervision.usecases.routing import RecordLicenceFact, record_lice
 
 handlers = HandlerRegistry("supervision")
 
+# The licensing events a household follows, and the kind of fact each is.
+LICENCE_FACTS: dict[type[LicenceIssued | LicenceChanged | LicenceCancelled], str] = {
+    LicenceIssued: "issued",
+    LicenceChanged: "changed",
+    LicenceCancelled: "cancelled",
+}
 
-def _licence_fact(
-    ctx: SupervisionContext, event: Contract, envelope: Envelope, credit_code: str, kind: str
-) -> RecordLicenceFact:
-    """The licensing event in its place in the credit code's sequence."""
-    fact = LicenceFact(envelope.sequence, kind, event.model_dump(mode="json"))
-    return RecordLicenceFact(credit_code, fact, ctx.clock.now())
 
-
-@handlers.on(LicenceIssued)
-async def licence_issued(
-    ctx: SupervisionContext, work: Work, event: LicenceIssued, envelope: Envelope
+async def licence_event(
+    ctx: SupervisionContext,
+    work: Work,
+    event: LicenceIssued | LicenceChanged | LicenceCancelled,
+    envelope: Envelope,
 ) -> None:
-    """A new business: its household is opened and routed to its grid's owner."""
+    """The household follows its licence: opened and routed to its grid's owner when issued,
+    moved when a change readdresses it, closed (its file kept) when cancelled."""
     code = str(event.credit_code)
-    await record_licence_fact(ctx, work, _licence_fact(ctx, event, envelope, code, "issued"))
-    if event.finding_id is not None:
-        await link_finding(work, event.finding_id, code)
+    fact = LicenceFact(envelope.sequence, LICENCE_FACTS[type(event)], event.model_dump(mode="json"))
+    await record_licence_fact(ctx, work, RecordLicenceFact(code, fact, ctx.clock.now()))
+    if isinstance(event, LicenceIssued) and event.finding_id is not None:
+        await link_finding(work, event.finding_id, code)  # the trader found unlicensed
 
 
-@handlers.on(LicenceChanged)
-async def licence_changed(
-    ctx: SupervisionContext, work: Work, event: LicenceChanged, envelope: Envelope
+for contract in LICENCE_FACTS:
+    handlers.on(contract)(licence_event)
+
+
+async def news_of_the_business(
+    ctx: SupervisionContext,
+    work: Work,
+    event: PenaltyDecided | ReportTransferred,
+    envelope: Envelope,
 ) -> None:
-    """A change: the household follows it (a new address may move it to another grid)."""
-    code = str(event.credit_code)
-    await record_licence_fact(ctx, work, _licence_fact(ctx, event, envelope, code, "changed"))
-
-
-@handlers.on(LicenceCancelled)
-async def licence_cancelled(
-    ctx: SupervisionContext, work: Work, event: LicenceCancelled, envelope: Envelope
-) -> None:
-    """A cancellation: the household is closed, its file kept."""
-    code = str(event.credit_code)
-    await record_licence_fact(ctx, work, _licence_fact(ctx, event, envelope, code, "cancelled"))
-
-
-@handlers.on(PenaltyDecided)
-async def penalty_decided(
-    ctx: SupervisionContext, work: Work, event: PenaltyDecided, envelope: Envelope
-) -> None:
-    """Enforcement notifies the decision (通报): it goes into the business's file."""
+    """Another department's news goes into the business's file: enforcement's decision
+    (通报), or a report about the business that reached enforcement."""
     if event.credit_code is None:
         return
-    detail = event.model_dump(mode="json", exclude={"credit_code"})
-    await note(ctx, work, Note(str(event.credit_code), "penalty", detail))
+    if isinstance(event, PenaltyDecided):
+        kind, detail = "penalty", event.model_dump(mode="json", exclude={"credit_code"})
+    else:
+        kind, detail = (
+            "complaint",
+            {"report_id": str(event.report_id), "allegation": event.allegation},
+        )
+    await note(ctx, work, Note(str(event.credit_code), kind, detail))
 
 
-@handlers.on(ReportTransferred)
-async def report_transferred(
-    ctx: SupervisionContext, work: Work, event: ReportTransferred, envelope: Envelope
-) -> None:
-    """A report about the business reached enforcement: it goes into the business's file."""
-    if event.credit_code is None:
-        return
-    detail = {"report_id": str(event.report_id), "allegation": event.allegation}
-    await note(ctx, work, Note(str(event.credit_code), "complaint", detail))
+handlers.on(PenaltyDecided)(news_of_the_business)
+handlers.on(ReportTransferred)(news_of_the_business)

@@ -8,6 +8,7 @@ from services.supervision.domain.delegations import (
     may_act,
     may_see,
     represented,
+    visible,
 )
 from services.supervision.domain.findings import CaseTransfer, UnlicensedFinding
 from services.supervision.domain.households import (
@@ -72,4 +73,5 @@ __all__ = [
     "may_see",
     "media_type_of",
     "represented",
+    "visible",
 ]

@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol, TypeVar
 
-from chassis.errors import Forbidden
+from chassis.errors import Forbidden, NotFound
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,31 @@ def may_see(viewer: Viewer, *, owner: str | None, office_id: str | None) -> bool
     if "grid_inspector" in viewer.roles:
         return owner in viewer.acts_for
     return False
+
+
+class Supervised(Protocol):
+    """What scope reads of a household, a record or a finding: whose it is, which office's."""
+
+    @property
+    def supervisor(self) -> str | None:
+        """The inspector it belongs to."""
+        ...
+
+    @property
+    def office_id(self) -> str | None:
+        """The office it belongs to."""
+        ...
+
+
+S = TypeVar("S", bound=Supervised)
+
+
+def visible(viewer: Viewer, found: S | None, what: str) -> S:
+    """`found` if it is in the viewer's scope; NotFound(what) if absent or outside it (the two
+    are never told apart)."""
+    if found is None or not may_see(viewer, owner=found.supervisor, office_id=found.office_id):
+        raise NotFound(what)
+    return found
 
 
 def may_act(viewer: Viewer, *, owner: str | None) -> bool:

@@ -24,6 +24,11 @@ class UnlicensedFinding:
     found_at: datetime
     credit_code: str | None
 
+    @property
+    def supervisor(self) -> str:
+        """The inspector who found it."""
+        return self.found_by
+
     def event(self) -> UnlicensedTradingFound:
         """What licensing's mobile van is told."""
         return UnlicensedTradingFound(

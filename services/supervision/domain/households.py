@@ -155,6 +155,11 @@ class Household:
             self.status = HouseholdStatus.CANCELLED
 
     @property
+    def supervisor(self) -> str | None:
+        """The grid's owner it is assigned to, if routed."""
+        return self.owner
+
+    @property
     def point(self) -> tuple[float | None, float | None, str | None]:
         """lon, lat and community code of its address (what routing reads)."""
         address = self.address or {}

@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from chassis.errors import Forbidden, NotFound, RuleViolated
+from chassis.errors import Forbidden, RuleViolated
 from contracts.supervision import InspectionRecorded
-from services.supervision.domain.delegations import Viewer, may_act, may_see
+from services.supervision.domain.delegations import Viewer, may_act, visible
 
 # What an attachment may be, recognised by its first bytes (the declared type is not trusted).
 MEDIA_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -67,6 +67,11 @@ class Inspection:
     # Every version, newest first (this one included), when read as a whole record.
     versions: Sequence[Inspection] = field(default=(), compare=False, repr=False)
 
+    @property
+    def supervisor(self) -> str:
+        """The inspector who recorded it."""
+        return self.inspector
+
     def event(self) -> InspectionRecorded:
         """What the bus is told of this version."""
         return InspectionRecorded(
@@ -90,12 +95,12 @@ def check_times(started_at: datetime, ended_at: datetime) -> None:
         raise RuleViolated("ended_at", "the inspection ends before it starts")
 
 
-def check_correction(viewer: Viewer, latest: Inspection | None) -> None:
-    """Only its inspector (or their agent) corrects a record in their scope."""
-    if latest is None or not may_see(viewer, owner=latest.inspector, office_id=latest.office_id):
-        raise NotFound("inspection")
+def check_correction(viewer: Viewer, latest: Inspection | None) -> Inspection:
+    """The latest version, which only its inspector (or their agent) corrects."""
+    latest = visible(viewer, latest, "inspection")
     if latest.inspector not in viewer.acts_for:
         raise Forbidden("Only its inspector (or their agent) corrects it")
+    return latest
 
 
 def check_visited(viewer: Viewer, visited: Sequence[str], owners: Mapping[str, str | None]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -16,9 +16,7 @@ from services.supervision.tables import delegations
 
 def delegation_of(row: Any) -> Delegation:
     """A stored delegation."""
-    return Delegation(
-        row.officer, row.agent, row.start, row.end, row.id, row.created_by, row.created_at
-    )
+    return Delegation(**row._asdict())
 
 
 @dataclass
@@ -36,17 +34,7 @@ class Delegations:
 
     async def add(self, delegation: Delegation) -> None:
         """Store a new delegation."""
-        await self.connection.execute(
-            sa.insert(delegations).values(
-                id=delegation.id,
-                officer=delegation.officer,
-                agent=delegation.agent,
-                start=delegation.start,
-                end=delegation.end,
-                created_by=delegation.created_by,
-                created_at=delegation.created_at,
-            )
-        )
+        await self.connection.execute(sa.insert(delegations).values(asdict(delegation)))
 
     async def known_to(self, subject: str, *, everyone: bool, on: date | None) -> list[Delegation]:
         """The delegations `subject` is part of (all of them if `everyone`), latest first."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,15 +17,7 @@ from services.supervision.tables import grid_map_version, grids, households, off
 
 def grid_of(row: Any) -> Grid:
     """A stored grid."""
-    return Grid.drawn(
-        id=row.id,
-        office_id=row.office_id,
-        name=row.name,
-        polygon=row.polygon,
-        community_codes=row.community_codes,
-        owner=row.owner,
-        updated_at=row.updated_at,
-    )
+    return Grid.drawn(**row._asdict())
 
 
 @dataclass
@@ -59,17 +51,16 @@ class Map:
         row = (
             await self.connection.execute(sa.select(offices).where(offices.c.id == office_id))
         ).first()
-        return Office(row.id, row.name, row.area) if row is not None else None
+        return Office(**row._asdict()) if row is not None else None
 
     async def offices(self) -> list[Office]:
         """Every office, by id."""
         rows = await self.connection.execute(sa.select(offices).order_by(offices.c.id))
-        return [Office(row.id, row.name, row.area) for row in rows]
+        return [Office(**row._asdict()) for row in rows]
 
     async def add_office(self, office: Office) -> None:
         """Store a new office."""
-        values = {"id": office.id, "name": office.name, "area": office.area}
-        await self.connection.execute(sa.insert(offices).values(values))
+        await self.connection.execute(sa.insert(offices).values(asdict(office)))
 
     async def grid(self, grid_id: str, *, lock: bool = False) -> Grid | None:
         """One grid, if it exists (locked for the transaction if asked)."""

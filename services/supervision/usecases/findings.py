@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
-from chassis.errors import Forbidden, NotFound, RuleViolated
+from chassis.errors import Forbidden, RuleViolated
 from chassis.uow import UnitOfWork, Work
 from services.supervision.context import SupervisionContext
-from services.supervision.domain import CaseTransfer, UnlicensedFinding, may_see
+from services.supervision.domain import CaseTransfer, UnlicensedFinding, may_see, visible
 from services.supervision.repositories.findings import Findings
 from services.supervision.repositories.households import Households
 from services.supervision.usecases.delegations import viewer_of
@@ -56,10 +56,7 @@ async def finding(
 ) -> UnlicensedFinding:
     """A finding, for its office, its inspector, or readers of everything."""
     viewer = await viewer_of(ctx, connection, principal)
-    found = await Findings(connection).get(finding_id)
-    if found is None or not may_see(viewer, owner=found.found_by, office_id=found.office_id):
-        raise NotFound("finding")
-    return found
+    return visible(viewer, await Findings(connection).get(finding_id), "finding")
 
 
 async def link_finding(work: Work, finding_id: uuid.UUID, credit_code: str) -> None:

@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
-from chassis.errors import Forbidden, NotFound, RuleViolated
+from chassis.errors import Forbidden, RuleViolated
 from chassis.uow import UnitOfWork, Work
 from services.supervision.context import SupervisionContext
-from services.supervision.domain import FileEntry, Household, Viewer, may_see
+from services.supervision.domain import FileEntry, Household, Viewer, visible
 from services.supervision.repositories.households import Households
 from services.supervision.repositories.inspections import Inspections
 from services.supervision.usecases.delegations import viewer_of
@@ -23,12 +23,7 @@ from services.supervision.usecases.routing import assign
 async def _in_scope(
     connection: AsyncConnection, viewer: Viewer, credit_code: str, *, lock: bool = False
 ) -> Household:
-    household = await Households(connection).get(credit_code, lock=lock)
-    if household is None or not may_see(
-        viewer, owner=household.owner, office_id=household.office_id
-    ):
-        raise NotFound("household")
-    return household
+    return visible(viewer, await Households(connection).get(credit_code, lock=lock), "household")
 
 
 @dataclass(frozen=True)

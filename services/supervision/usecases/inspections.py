@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
-from chassis.errors import NotFound, RuleViolated
+from chassis.errors import RuleViolated
 from chassis.legalclock.deadlines import SHANGHAI
 from chassis.uow import UnitOfWork
 from services.supervision.context import SupervisionContext
@@ -21,7 +21,7 @@ from services.supervision.domain import (
     check_times,
     check_visited,
     due_for_visit,
-    may_see,
+    visible,
 )
 from services.supervision.repositories.households import Households
 from services.supervision.repositories.inspections import Inspections
@@ -60,8 +60,7 @@ async def record(ctx: SupervisionContext, uow: UnitOfWork, command: RecordInspec
     inspection_id, version = uuid.uuid4(), 1
     if command.correcting is not None:
         latest = await Inspections(connection).latest(command.correcting, lock=True)
-        check_correction(viewer, latest)
-        assert latest is not None  # checked above
+        latest = check_correction(viewer, latest)
         inspection_id, version = command.correcting, latest.version + 1
     visited = list(dict.fromkeys(command.households))
     found = await Households(connection).of(visited)
@@ -101,10 +100,7 @@ async def inspection_record(
 ) -> Inspection:
     """The latest version of a record with every earlier one; NotFound outside one's scope."""
     viewer = await viewer_of(ctx, connection, principal)
-    found = await Inspections(connection).record(inspection_id)
-    if found is None or not may_see(viewer, owner=found.inspector, office_id=found.office_id):
-        raise NotFound("inspection")
-    return found
+    return visible(viewer, await Inspections(connection).record(inspection_id), "inspection")
 
 
 async def plan(

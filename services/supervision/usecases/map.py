@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -110,14 +110,6 @@ async def _checked(ctx: SupervisionContext, uow: UnitOfWork, command: DrawGrid) 
     grid_map = Map(uow.connection)
     if await grid_map.office(command.office_id) is None:
         raise RuleViolated("office_id", f"no office {command.office_id}")
-    drawn = Grid.drawn(
-        id=command.id,
-        office_id=command.office_id,
-        name=command.name,
-        polygon=command.polygon,
-        community_codes=command.community_codes,
-        owner=command.owner,
-        updated_at=ctx.clock.now(),
-    )
+    drawn = Grid.drawn(**asdict(command), updated_at=ctx.clock.now())
     drawn.check_against(await grid_map.grids())
     return drawn

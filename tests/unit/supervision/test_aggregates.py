@@ -145,28 +145,36 @@ def test_a_grid_is_refused_for_its_shape_and_for_clashing_with_another() -> None
     west.check_against([west])  # itself, re-drawn
 
 
-def test_a_delegation_is_named_by_the_officer_a_head_or_an_admin() -> None:
-    today = date(2026, 3, 2)
-    named = Delegation.named(
-        officer="inspector01",
-        agent="inspector02",
-        start=today,
-        end=today,
-        by="head01",
-        by_roles=frozenset({"office_head"}),
-        at=NOW,
-    )
-    assert (named.created_by, named.runs_on(today)) == ("head01", True)
-    with pytest.raises(Forbidden):
-        Delegation.named(
+@pytest.mark.parametrize(
+    ("by", "role", "allowed"),
+    [
+        ("inspector01", "grid_inspector", True),
+        ("head01", "office_head", True),
+        ("admin", "admin", True),
+        ("inspector03", "grid_inspector", False),
+    ],
+)
+def test_a_delegation_is_named_by_the_officer_a_head_or_an_admin(
+    by: str, role: str, allowed: bool
+) -> None:
+    day = date(2026, 3, 2)
+    def name() -> Delegation:
+        return Delegation.named(
             officer="inspector01",
             agent="inspector02",
-            start=today,
-            end=today,
-            by="inspector03",
-            by_roles=frozenset({"grid_inspector"}),
+            start=day,
+            end=day,
+            by=by,
+            by_roles=frozenset({role}),
             at=NOW,
         )
+
+    if not allowed:
+        with pytest.raises(Forbidden):
+            name()
+        return
+    named = name()
+    assert (named.created_by, named.runs_on(day), named.id is not None) == (by, True, True)
 
 
 def test_a_record_covers_only_ones_households_and_is_corrected_by_its_inspector() -> None:

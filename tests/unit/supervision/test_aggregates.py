@@ -158,6 +158,7 @@ def test_a_delegation_is_named_by_the_officer_a_head_or_an_admin(
     by: str, role: str, allowed: bool
 ) -> None:
     day = date(2026, 3, 2)
+
     def name() -> Delegation:
         return Delegation.named(
             officer="inspector01",

@@ -69,9 +69,9 @@ from chassis.bus import Topology
 from chassis.migrations import alembic_config, upgrade
 from contracts.values import CreditCode
 from services.supervision.app import spec
-from services.supervision.onboarding import Outcome, asyncpg_dsn, onboard
 from services.supervision.register import COLUMNS
 from services.supervision.settings import SupervisionSettings
+from services.supervision.usecases.onboarding import Outcome, asyncpg_dsn, onboard
 
 BUS_URL = os.environ.get("BENCH_BUS_URL", "amqp://guest:guest@127.0.0.1:5672/")
 # A box in the demo district's corner of the map; each grid a CELL-degree square (~500 m).

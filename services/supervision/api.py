@@ -1,22 +1,25 @@
-"""Supervision routes: the map, households, claims, position agents, inspections, findings."""
+"""Supervision routes: the map, households, claims, position agents, inspections, findings
+(each parses, builds the use case's command, and answers with the schema of its result)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel
 
 from chassis.auth import Principal, require_roles
+from chassis.context import context_of
+from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
 from chassis.problems import PROBLEM
-from chassis.uow import UnitOfWorkDep
+from chassis.uow import UnitOfWork, UnitOfWorkDep
 from contracts.values import CreditCode
-from services.supervision.findings import Findings
-from services.supervision.grids import GridMap
-from services.supervision.inspections import CHUNK, Inspections
+from services.supervision.context import SupervisionContext
+from services.supervision.domain import Office
 from services.supervision.schemas import (
     Assignment,
     AttachmentOut,
@@ -42,127 +45,114 @@ from services.supervision.schemas import (
     OfficeOut,
     UnlicensedIn,
 )
-from services.supervision.usecases import Supervision
+from services.supervision.usecases import attachments, findings, households, inspections
+from services.supervision.usecases import delegations as agents
+from services.supervision.usecases import map as grid_map
 
 Admin = Annotated[Principal, require_roles("admin")]
 Staff = Annotated[Principal, require_roles("grid_inspector", "office_head", "auditor", "admin")]
 Head = Annotated[Principal, require_roles("office_head", "admin")]
 Inspector = Annotated[Principal, require_roles("grid_inspector")]
+# Those who work in the street, and their heads.
+StreetStaff = Annotated[Principal, require_roles("grid_inspector", "office_head")]
 CreditCodePath = Annotated[CreditCode, Path(description="Unified social credit code")]
 GridPath = Annotated[str, Path(pattern=r"^[0-9]{15}$", description="Grid code")]
+Sha256Path = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
+Context = Annotated[SupervisionContext, Depends(context_of)]
 
 router = APIRouter(tags=["supervision"], responses={403: PROBLEM})
 
 
-def supervision(request: Request) -> Supervision:
-    """The household use cases of this process."""
-    found: Supervision = request.app.state.supervision
-    return found
-
-
-def grid_map(request: Request) -> GridMap:
-    """The map's use cases of this process."""
-    found: GridMap = request.app.state.grid_map
-    return found
-
-
-def inspections(request: Request) -> Inspections:
-    """The inspection use cases of this process."""
-    found: Inspections = request.app.state.inspections
-    return found
-
-
-def findings(request: Request) -> Findings:
-    """The findings and case-transfer use cases of this process."""
-    found: Findings = request.app.state.findings
-    return found
-
-
-SupervisionDep = Annotated[Supervision, Depends(supervision)]
-GridMapDep = Annotated[GridMap, Depends(grid_map)]
-InspectionsDep = Annotated[Inspections, Depends(inspections)]
-FindingsDep = Annotated[Findings, Depends(findings)]
-# Those who work in the street, and their heads.
-StreetStaff = Annotated[Principal, require_roles("grid_inspector", "office_head")]
-Sha256Path = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
+async def created(
+    request: Request,
+    uow: UnitOfWork,
+    body: BaseModel,
+    claim: tuple[str, Principal, str | None],
+    create: Callable[[], Awaitable[BaseModel]],
+) -> JSONResponse:
+    """201 with what `create` made, once per caller and Idempotency-Key (`claim`: what is
+    created, by whom, the key): a retry with the key gets the first answer."""
+    what, principal, key = claim
+    scope = f"{what}:{principal.subject}"
+    fingerprint = request_fingerprint(request, body)
+    return await idempotent_create(
+        uow, key=key, scope=scope, fingerprint=fingerprint, create=create
+    )
 
 
 @router.post("/offices", status_code=201, response_model=OfficeOut, responses={409: PROBLEM})
-async def create_office(
-    body: OfficeIn, _: Admin, use: GridMapDep, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+async def create_office(body: OfficeIn, _: Admin, ctx: Context, uow: UnitOfWorkDep) -> OfficeOut:
     """A new office in area 1 or 2."""
-    return await use.create_office(uow, body.model_dump())
+    office = Office(**body.model_dump())
+    return OfficeOut.model_validate(await grid_map.create_office(ctx, uow, office))
 
 
 @router.get("/offices", response_model=OfficeList)
-async def list_offices(_: Staff, use: GridMapDep, uow: UnitOfWorkDep) -> dict[str, Any]:
+async def list_offices(_: Staff, uow: UnitOfWorkDep) -> OfficeList:
     """Every office and its area."""
-    return {"offices": await use.offices(uow.connection)}
+    return OfficeList.model_validate({"offices": await grid_map.offices(uow.connection)})
 
 
 @router.post(
     "/grids", status_code=201, response_model=GridOut, responses={409: PROBLEM, 422: PROBLEM}
 )
-async def create_grid(
-    body: GridIn, _: Admin, use: GridMapDep, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+async def create_grid(body: GridIn, _: Admin, ctx: Context, uow: UnitOfWorkDep) -> GridOut:
     """Draw a grid; unrouted households inside it go to its owner."""
-    return await use.create_grid(uow, body.model_dump(mode="json"))
+    command = grid_map.DrawGrid(**body.model_dump(mode="json"))
+    return GridOut.of(await grid_map.create_grid(ctx, uow, command))
 
 
 @router.put("/grids/{grid_id}", response_model=GridOut, responses={404: PROBLEM, 409: PROBLEM})
 async def update_grid(
-    grid_id: GridPath, body: GridChange, _: Admin, use: GridMapDep, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    grid_id: GridPath, body: GridChange, _: Admin, ctx: Context, uow: UnitOfWorkDep
+) -> GridOut:
     """Re-draw or re-assign a grid; the households it touches are re-routed."""
     changes = body.model_dump(mode="json", exclude_unset=True)
-    return await use.update_grid(uow, grid_id, changes)
+    command = grid_map.RedrawGrid(id=grid_id, **changes)
+    return GridOut.of(await grid_map.update_grid(ctx, uow, command))
 
 
 @router.get("/grids", response_model=GridList)
 async def list_grids(
     _: Staff,
-    use: GridMapDep,
     uow: UnitOfWorkDep,
     office_id: Annotated[str | None, Query(max_length=64)] = None,
-) -> dict[str, Any]:
+) -> GridList:
     """The grids (of one office if asked)."""
-    return {"grids": await use.grids(uow.connection, office_id)}
+    return GridList(grids=[GridOut.of(g) for g in await grid_map.grids(uow.connection, office_id)])
 
 
 @router.get("/grids/{grid_id}", response_model=GridOut, responses={404: PROBLEM})
-async def get_grid(
-    grid_id: GridPath, _: Staff, use: GridMapDep, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+async def get_grid(grid_id: GridPath, _: Staff, uow: UnitOfWorkDep) -> GridOut:
     """One grid."""
-    return await use.grid(uow.connection, grid_id)
+    return GridOut.of(await grid_map.grid(uow.connection, grid_id))
 
 
 @router.get("/households", response_model=HouseholdList)
 async def list_households(
     *,
     principal: Staff,
-    use: SupervisionDep,
+    ctx: Context,
     uow: UnitOfWorkDep,
     grid_id: Annotated[str | None, Query(pattern=r"^[0-9]{15}$")] = None,
     status: Literal["unrouted", "assigned", "claimed", "cancelled"] | None = None,
     cursor: Annotated[str | None, Query(max_length=18)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> dict[str, Any]:
+) -> HouseholdList:
     """The households in one's scope (one's grids, one's office, or all for auditors)."""
-    found, following = await use.households(
-        uow.connection, principal, grid_id=grid_id, status=status, cursor=cursor, limit=limit
-    )
-    return {"households": found, "next_cursor": following}
+    query = households.HouseholdQuery(principal, grid_id, status, cursor, limit)
+    page = await households.households(ctx, uow.connection, query)
+    return HouseholdList.model_validate(page, from_attributes=True)
 
 
 @router.get("/households/{credit_code}", response_model=HouseholdOut, responses={404: PROBLEM})
 async def get_household(
-    credit_code: CreditCodePath, principal: Staff, use: SupervisionDep, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    credit_code: CreditCodePath, principal: Staff, ctx: Context, uow: UnitOfWorkDep
+) -> HouseholdOut:
     """One household; 404 when absent or outside one's scope."""
-    return await use.household(uow.connection, principal, credit_code)
+    return HouseholdOut.model_validate(
+        await households.household(ctx, uow.connection, principal, credit_code)
+    )
 
 
 @router.post(
@@ -171,10 +161,11 @@ async def get_household(
     responses={404: PROBLEM, 409: PROBLEM},
 )
 async def claim(
-    credit_code: CreditCodePath, principal: Inspector, use: SupervisionDep, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    credit_code: CreditCodePath, principal: Inspector, ctx: Context, uow: UnitOfWorkDep
+) -> HouseholdOut:
     """认领: the grid's owner, or their agent, takes the household into the inspection plan."""
-    return await use.claim(uow, principal, credit_code)
+    command = households.Claim(principal, credit_code)
+    return HouseholdOut.model_validate(await households.claim(ctx, uow, command))
 
 
 @router.post(
@@ -183,50 +174,52 @@ async def claim(
     responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
 async def assign(
-    credit_code: CreditCodePath,
-    body: Assignment,
-    principal: Head,
-    use: SupervisionDep,
-    uow: UnitOfWorkDep,
-) -> dict[str, Any]:
+    credit_code: CreditCodePath, body: Assignment, principal: Head, ctx: Context, uow: UnitOfWorkDep
+) -> HouseholdOut:
     """The office head gives an unrouted (or misrouted) household to one of their grids."""
-    return await use.assign_by_hand(uow, principal, credit_code, body.grid_id)
+    command = households.AssignByHand(principal, credit_code, body.grid_id)
+    return HouseholdOut.model_validate(await households.assign_by_hand(ctx, uow, command))
 
 
 @router.post("/delegations", status_code=201, response_model=DelegationOut)
 async def delegate(
+    *,
+    request: Request,
     body: DelegationIn,
     principal: Staff,
-    use: SupervisionDep,
+    ctx: Context,
     uow: UnitOfWorkDep,
-) -> dict[str, Any]:
+    key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
     """Name a position agent for an officer for a date range."""
-    return await use.delegate(
-        uow, principal, officer=body.officer, agent=body.agent, start=body.start, end=body.end
-    )
+    command = agents.NameDelegation(principal, body.officer, body.agent, body.start, body.end)
+
+    async def create() -> DelegationOut:
+        return DelegationOut.model_validate(await agents.delegate(ctx, uow, command))
+
+    return await created(request, uow, body, ("delegations", principal, key), create)
 
 
 @router.get("/delegations", response_model=DelegationList)
 async def list_delegations(
     principal: Staff,
-    use: SupervisionDep,
     uow: UnitOfWorkDep,
     on: Annotated[date | None, Query(description="running on this day (default: any)")] = None,
-) -> dict[str, Any]:
-    """Who stands in for whom: an inspector's own (as officer or agent), everyone's for heads,
-    auditors and admins."""
-    return {"delegations": await use.delegations(uow.connection, principal, on=on)}
+) -> DelegationList:
+    """Who stands in for whom: one's own (as officer or agent); all for heads, auditors, admins."""
+    found = await agents.delegations(uow.connection, principal, on=on)
+    return DelegationList.model_validate({"delegations": found})
 
 
 @router.get(
     "/households/{credit_code}/file", response_model=HouseholdFile, responses={404: PROBLEM}
 )
 async def household_file(
-    credit_code: CreditCodePath, principal: Staff, use: SupervisionDep, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    credit_code: CreditCodePath, principal: Staff, ctx: Context, uow: UnitOfWorkDep
+) -> HouseholdFile:
     """The supervision file: licence, assignments, claims, inspections, penalties, complaints."""
-    entries = await use.file(uow.connection, principal, credit_code)
-    return {"credit_code": credit_code, "entries": entries}
+    entries = await households.file(ctx, uow.connection, principal, credit_code)
+    return HouseholdFile.of(credit_code, entries)
 
 
 @router.post(
@@ -236,15 +229,16 @@ async def household_file(
     responses={413: PROBLEM, 415: PROBLEM},
 )
 async def upload_attachment(
-    file: UploadFile, principal: StreetStaff, use: InspectionsDep, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    file: UploadFile, principal: StreetStaff, ctx: Context, uow: UnitOfWorkDep
+) -> AttachmentOut:
     """A photo or document (JPEG, PNG, PDF) for a record or a case, kept by its SHA-256."""
 
     async def chunks() -> AsyncIterator[bytes]:
-        while chunk := await file.read(CHUNK):
+        while chunk := await file.read(attachments.CHUNK):
             yield chunk
 
-    return await use.store_attachment(uow, principal, chunks())
+    stored = await attachments.store(ctx, uow, principal, chunks())
+    return AttachmentOut.model_validate(stored)
 
 
 @router.get(
@@ -253,11 +247,32 @@ async def upload_attachment(
     responses={200: {"content": {"application/octet-stream": {}}}, 404: PROBLEM},
 )
 async def download_attachment(
-    sha256: Sha256Path, _: Staff, use: InspectionsDep, uow: UnitOfWorkDep
+    sha256: Sha256Path, _: Staff, ctx: Context, uow: UnitOfWorkDep
 ) -> FileResponse:
     """An attachment's content."""
-    stored = await use.attachment(uow.connection, sha256)
-    return FileResponse(use.path_of(sha256), media_type=stored["media_type"])
+    stored = await attachments.attachment(uow.connection, sha256)
+    return FileResponse(ctx.attachment_path(sha256), media_type=stored.media_type)
+
+
+async def recorded(
+    request: Request,
+    ctx: SupervisionContext,
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    body: InspectionIn,
+    correcting: uuid.UUID | None = None,
+    key: str | None,
+) -> JSONResponse:
+    """201 with the record (or correction) the body asks for, once per Idempotency-Key."""
+    fields = body.model_dump(exclude={"reason"})
+    why = body.reason if isinstance(body, InspectionCorrection) else None
+    command = inspections.RecordInspection(principal, **fields, correcting=correcting, reason=why)
+
+    async def create() -> InspectionOut:
+        return InspectionOut.model_validate(await inspections.record(ctx, uow, command))
+
+    return await created(request, uow, body, ("inspections", principal, key), create)
 
 
 @router.post(
@@ -267,10 +282,16 @@ async def download_attachment(
     responses={403: PROBLEM, 422: PROBLEM},
 )
 async def record_inspection(
-    body: InspectionIn, principal: Inspector, use: InspectionsDep, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    *,
+    request: Request,
+    body: InspectionIn,
+    principal: Inspector,
+    ctx: Context,
+    uow: UnitOfWorkDep,
+    key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
     """Submit an inspection record; it never changes afterwards."""
-    return await use.record(uow, principal, body.model_dump())
+    return await recorded(request, ctx, uow, principal=principal, body=body, key=key)
 
 
 @router.post(
@@ -280,63 +301,92 @@ async def record_inspection(
     responses={403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
 )
 async def correct_inspection(
+    *,
+    request: Request,
     inspection_id: uuid.UUID,
     body: InspectionCorrection,
     principal: Inspector,
-    use: InspectionsDep,
+    ctx: Context,
     uow: UnitOfWorkDep,
-) -> dict[str, Any]:
+    key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
     """A correction: the record as it should read, kept as its next version beside the old."""
-    return await use.record(uow, principal, body.model_dump(), correcting=inspection_id)
+    return await recorded(
+        request,
+        ctx,
+        uow,
+        principal=principal,
+        body=body,
+        correcting=inspection_id,
+        key=key,
+    )
 
 
 @router.get("/inspections/{inspection_id}", response_model=InspectionOut, responses={404: PROBLEM})
 async def get_inspection(
-    inspection_id: uuid.UUID, principal: Staff, use: InspectionsDep, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    inspection_id: uuid.UUID, principal: Staff, ctx: Context, uow: UnitOfWorkDep
+) -> InspectionOut:
     """An inspection record with its versions."""
-    return await use.inspection(uow.connection, principal, inspection_id)
+    found = await inspections.inspection_record(ctx, uow.connection, principal, inspection_id)
+    return InspectionOut.model_validate(found)
 
 
 @router.get("/inspection-plan", response_model=InspectionPlan)
-async def inspection_plan(
-    principal: Inspector, use: InspectionsDep, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+async def inspection_plan(principal: Inspector, ctx: Context, uow: UnitOfWorkDep) -> InspectionPlan:
     """One's claimed households due a visit, the longest unvisited first."""
-    return {"households": await use.plan(uow.connection, principal)}
+    due = await inspections.plan(ctx, uow.connection, principal)
+    return InspectionPlan.model_validate({"households": due})
 
 
 @router.post("/unlicensed-findings", status_code=201, response_model=FindingOut)
 async def unlicensed_found(
-    body: UnlicensedIn, principal: Inspector, use: FindingsDep, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    *,
+    request: Request,
+    body: UnlicensedIn,
+    principal: Inspector,
+    ctx: Context,
+    uow: UnitOfWorkDep,
+    key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
     """A trader without a licence: the mobile licensing van is told where to call."""
     address = body.address.model_dump(mode="json")
-    return await use.unlicensed_found(uow, principal, address, body.description)
+    command = findings.ReportUnlicensed(principal, address, body.description)
+
+    async def create() -> FindingOut:
+        return FindingOut.model_validate(await findings.unlicensed_found(ctx, uow, command))
+
+    return await created(request, uow, body, ("unlicensed-findings", principal, key), create)
 
 
 @router.get(
     "/unlicensed-findings/{finding_id}", response_model=FindingOut, responses={404: PROBLEM}
 )
 async def get_finding(
-    finding_id: uuid.UUID, principal: Staff, use: FindingsDep, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    finding_id: uuid.UUID, principal: Staff, ctx: Context, uow: UnitOfWorkDep
+) -> FindingOut:
     """A finding, and the licence if the trader has registered since."""
-    return await use.finding(uow.connection, principal, finding_id)
+    found = await findings.finding(ctx, uow.connection, principal, finding_id)
+    return FindingOut.model_validate(found)
 
 
 @router.post(
     "/case-transfers", status_code=201, response_model=CaseTransferOut, responses={422: PROBLEM}
 )
 async def transfer_case_source(
-    body: CaseTransferIn, principal: StreetStaff, use: FindingsDep, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    *,
+    request: Request,
+    body: CaseTransferIn,
+    principal: StreetStaff,
+    ctx: Context,
+    uow: UnitOfWorkDep,
+    key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
     """案源移送: a case source with its evidence to enforcement."""
-    return await use.transfer(
-        uow,
-        principal,
-        credit_code=body.credit_code,
-        finding_id=body.finding_id,
-        allegation=body.allegation,
-        evidence=body.evidence,
+    command = findings.TransferCaseSource(
+        principal, body.credit_code, body.finding_id, body.allegation, body.evidence
     )
+
+    async def create() -> CaseTransferOut:
+        return CaseTransferOut.model_validate(await findings.transfer(ctx, uow, command))
+
+    return await created(request, uow, body, ("case-transfers", principal, key), create)

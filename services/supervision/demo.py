@@ -5,44 +5,27 @@ from __future__ import annotations
 import json
 import logging
 
-import sqlalchemy as sa
-from fastapi import FastAPI
-
-from chassis.uow import UnitOfWork
-from services.supervision.grids import GridMap
-from services.supervision.settings import SupervisionSettings
-from services.supervision.tables import offices
+from services.supervision.context import SupervisionContext
+from services.supervision.domain import Office
+from services.supervision.usecases import map as grid_map
 
 log = logging.getLogger("shijian.supervision.demo")
 
 
-async def seed_demo(app: FastAPI) -> None:
+async def seed_demo(ctx: SupervisionContext) -> None:
     """Draw the demo district's offices and grids when the map is empty."""
-    settings: SupervisionSettings = app.state.settings
-    if not settings.seed_demo:
+    if not ctx.settings.seed_demo:
         return
-    database = app.state.database
-    async with database.engine.connect() as connection:
-        if await connection.scalar(sa.select(sa.func.count()).select_from(offices)):
+    async with ctx.database.engine.connect() as connection:
+        if await grid_map.offices(connection):
             return
-    district = json.loads(settings.district_file.read_text(encoding="utf-8"))
-    grid_map: GridMap = app.state.grid_map
+    district = json.loads(ctx.settings.district_file.read_text(encoding="utf-8"))
     for office in district["offices"]:
-        async with UnitOfWork(database, settings.service) as uow:
-            await grid_map.create_office(uow, office)
+        async with ctx.unit_of_work() as uow:
+            await grid_map.create_office(ctx, uow, Office(**office))
     for grid in district["grids"]:
-        async with UnitOfWork(
-            database, settings.service, after_commit=app.state.outbox_written.set
-        ) as uow:
-            await grid_map.create_grid(
-                uow,
-                {
-                    "id": grid["id"],
-                    "office_id": grid["office"],
-                    "name": grid["name"],
-                    "polygon": grid["polygon"],
-                    "community_codes": grid["community_codes"],
-                    "owner": grid["owner"],
-                },
-            )
+        drawn = {name: grid[name] for name in ("id", "name", "polygon", "community_codes", "owner")}
+        command = grid_map.DrawGrid(office_id=grid["office"], **drawn)
+        async with ctx.unit_of_work() as uow:
+            await grid_map.create_grid(ctx, uow, command)
     log.info("demo map drawn", extra={"grids": len(district["grids"])})

@@ -1,72 +1,67 @@
-"""Events the supervision service reacts to (registered with `@handlers.on(Contract)`)."""
+"""Events the supervision service reacts to: each becomes a use case's command."""
 
 from __future__ import annotations
 
-import weakref
-from datetime import UTC, datetime
-
 from chassis.bus import HandlerRegistry
-from chassis.db import Database
-from chassis.uow import UnitOfWork
+from chassis.uow import Work
 from contracts import Envelope
 from contracts.complaints import ReportTransferred
 from contracts.enforcement import PenaltyDecided
 from contracts.licensing import LicenceCancelled, LicenceChanged, LicenceIssued
+from services.supervision.context import SupervisionContext
 from services.supervision.domain import LicenceFact
-from services.supervision.findings import Findings
-from services.supervision.usecases import Supervision
+from services.supervision.usecases.findings import link_finding
+from services.supervision.usecases.households import Note, note
+from services.supervision.usecases.routing import RecordLicenceFact, record_licence_fact
 
 handlers = HandlerRegistry("supervision")
-# The use cases of each running app, by its database: handlers get only the unit of work.
-_SUPERVISION: weakref.WeakKeyDictionary[Database, Supervision] = weakref.WeakKeyDictionary()
+
+# The licensing events a household follows, and the kind of fact each is.
+LICENCE_FACTS: dict[type[LicenceIssued | LicenceChanged | LicenceCancelled], str] = {
+    LicenceIssued: "issued",
+    LicenceChanged: "changed",
+    LicenceCancelled: "cancelled",
+}
 
 
-def serve(database: Database, supervision: Supervision) -> None:
-    """Let the handlers of the app using `database` reach its use cases."""
-    _SUPERVISION[database] = supervision
+async def licence_event(
+    ctx: SupervisionContext,
+    work: Work,
+    event: LicenceIssued | LicenceChanged | LicenceCancelled,
+    envelope: Envelope,
+) -> None:
+    """The household follows its licence: opened and routed to its grid's owner when issued,
+    moved when a change readdresses it, closed (its file kept) when cancelled."""
+    code = str(event.credit_code)
+    fact = LicenceFact(envelope.sequence, LICENCE_FACTS[type(event)], event.model_dump(mode="json"))
+    await record_licence_fact(ctx, work, RecordLicenceFact(code, fact, ctx.clock.now()))
+    if isinstance(event, LicenceIssued) and event.finding_id is not None:
+        await link_finding(work, event.finding_id, code)  # the trader found unlicensed
 
 
-async def _licence_fact(uow: UnitOfWork, envelope: Envelope, kind: str) -> None:
-    fact = LicenceFact(envelope.sequence, kind, envelope.data)
-    await _SUPERVISION[uow.database].record_licence_fact(
-        uow, envelope.subject, fact, datetime.now(UTC)
-    )
+for contract in LICENCE_FACTS:
+    handlers.on(contract)(licence_event)
 
 
-@handlers.on(LicenceIssued)
-async def licence_issued(uow: UnitOfWork, event: LicenceIssued, envelope: Envelope) -> None:
-    """A new business: its household is opened and routed to its grid's owner."""
-    await _licence_fact(uow, envelope, "issued")
-    if event.finding_id is not None:
-        await Findings.link_finding(uow.connection, event.finding_id, event.credit_code)
-
-
-@handlers.on(LicenceChanged)
-async def licence_changed(uow: UnitOfWork, event: LicenceChanged, envelope: Envelope) -> None:
-    """A change: the household follows it (a new address may move it to another grid)."""
-    await _licence_fact(uow, envelope, "changed")
-
-
-@handlers.on(LicenceCancelled)
-async def licence_cancelled(uow: UnitOfWork, event: LicenceCancelled, envelope: Envelope) -> None:
-    """A cancellation: the household is closed, its file kept."""
-    await _licence_fact(uow, envelope, "cancelled")
-
-
-@handlers.on(PenaltyDecided)
-async def penalty_decided(uow: UnitOfWork, event: PenaltyDecided, envelope: Envelope) -> None:
-    """Enforcement notifies the decision (通报): it goes into the business's file."""
+async def news_of_the_business(
+    ctx: SupervisionContext,
+    work: Work,
+    event: PenaltyDecided | ReportTransferred,
+    envelope: Envelope,
+) -> None:
+    """Another department's news goes into the business's file: enforcement's decision
+    (通报), or a report about the business that reached enforcement."""
     if event.credit_code is None:
         return
-    await _SUPERVISION[uow.database].note(
-        uow, event.credit_code, "penalty", event.model_dump(mode="json", exclude={"credit_code"})
-    )
+    if isinstance(event, PenaltyDecided):
+        kind, detail = "penalty", event.model_dump(mode="json", exclude={"credit_code"})
+    else:
+        kind, detail = (
+            "complaint",
+            {"report_id": str(event.report_id), "allegation": event.allegation},
+        )
+    await note(ctx, work, Note(str(event.credit_code), kind, detail))
 
 
-@handlers.on(ReportTransferred)
-async def report_transferred(uow: UnitOfWork, event: ReportTransferred, envelope: Envelope) -> None:
-    """A report about the business reached enforcement: it goes into the business's file."""
-    if event.credit_code is None:
-        return
-    detail = {"report_id": str(event.report_id), "allegation": event.allegation}
-    await _SUPERVISION[uow.database].note(uow, event.credit_code, "complaint", detail)
+handlers.on(PenaltyDecided)(news_of_the_business)
+handlers.on(ReportTransferred)(news_of_the_business)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -18,6 +19,8 @@ from pydantic import (
 
 from chassis.schemas import DateSpan, RequestModel
 from contracts.values import CommunityCode, GeoPoint, GridCode
+from services.supervision import domain
+from services.supervision.domain import Grid
 
 Username = Annotated[str, Field(pattern=r"^[a-z][a-z0-9._-]{1,63}$", examples=["inspector01"])]
 OfficeId = Annotated[str, Field(min_length=1, max_length=64, examples=["office-01"])]
@@ -47,6 +50,8 @@ class OfficeIn(RequestModel):
 class OfficeOut(BaseModel):
     """An office."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     name: str
     area: int
@@ -70,13 +75,24 @@ class GridIn(RequestModel):
 
 
 class GridChange(RequestModel):
-    """What changes of a grid: re-drawn, re-assigned, renamed (what is left out stays)."""
+    """What changes of a grid: re-drawn, re-assigned, renamed (what is left out stays).
+
+    A field is left out, never null: an explicit null is refused naming the field.
+    """
 
     office_id: OfficeId | None = None
     name: Name | None = None
     polygon: Polygon | None = None
     community_codes: list[CommunityCode] | None = Field(default=None, max_length=200)
     owner: Username | None = None
+
+    # Run on what the body gives only: a field left out keeps its default without a check.
+    @field_validator("office_id", "name", "polygon", "community_codes", "owner")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("leave the field out to keep it; null is not a value")
+        return value
 
     @model_validator(mode="after")
     def _something(self) -> GridChange:
@@ -96,6 +112,19 @@ class GridOut(BaseModel):
     owner: str
     updated_at: datetime
 
+    @classmethod
+    def of(cls, grid: Grid) -> GridOut:
+        """A grid as answered: its polygon as drawn."""
+        return cls(
+            id=grid.id,
+            office_id=grid.office_id,
+            name=grid.name,
+            polygon=dict(grid.geojson),
+            community_codes=list(grid.community_codes),
+            owner=grid.owner,
+            updated_at=grid.updated_at,
+        )
+
 
 class GridList(BaseModel):
     """Grids."""
@@ -105,6 +134,8 @@ class GridList(BaseModel):
 
 class HouseholdOut(BaseModel):
     """An economic household (经济户口): the business and who supervises it."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     credit_code: str
     name: str | None
@@ -155,6 +186,8 @@ class DelegationIn(DateSpan):
 class DelegationOut(BaseModel):
     """A delegation."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     officer: str
     agent: str
@@ -172,6 +205,8 @@ class DelegationList(BaseModel):
 
 class AttachmentOut(BaseModel):
     """A stored attachment; cite it by `ref` in records and case transfers."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     ref: str = Field(
         examples=["sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"]
@@ -212,6 +247,8 @@ class InspectionCorrection(InspectionIn):
 
 class InspectionVersion(BaseModel):
     """One version of an inspection record."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
     version: int
@@ -259,6 +296,8 @@ class UnlicensedIn(RequestModel):
 class FindingOut(BaseModel):
     """An unlicensed-trading finding (and the licence, once the trader registered)."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     finding_id: uuid.UUID = Field(validation_alias="id")
     address: dict[str, Any]
     description: str
@@ -286,6 +325,8 @@ class CaseTransferIn(RequestModel):
 class CaseTransferOut(BaseModel):
     """The transferred case source."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     case_source_id: uuid.UUID
     credit_code: str | None
     finding_id: uuid.UUID | None
@@ -311,3 +352,16 @@ class HouseholdFile(BaseModel):
 
     credit_code: str
     entries: list[FileEntry]
+
+    @classmethod
+    def of(cls, credit_code: str, entries: Sequence[domain.FileEntry]) -> HouseholdFile:
+        """The file's entries, each its detail with its kind, time and actor."""
+        return cls(
+            credit_code=credit_code,
+            entries=[
+                FileEntry.model_validate(
+                    {**entry.detail, "kind": entry.kind, "at": entry.at, "actor": entry.actor}
+                )
+                for entry in entries
+            ],
+        )

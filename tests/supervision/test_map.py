@@ -202,3 +202,14 @@ async def test_a_grid_cannot_be_redrawn_into_something_unusable(
     unchanged = await supervision.client.get(f"/grids/{GRIDS['inspector01']['id']}", headers=ADMIN)
     assert unchanged.json()["polygon"] == GRIDS["inspector01"]["polygon"]
     assert unchanged.json()["owner"] == "inspector01"
+
+
+async def test_an_explicit_null_is_refused_naming_the_field(supervision: Supervision) -> None:
+    for field in ("polygon", "community_codes", "owner", "name", "office_id"):
+        answer = await change_grid(supervision, 1, **{field: None})
+        assert answer.status_code == 422, (field, answer.text)
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert [e["field"] for e in answer.json()["errors"]] == [f"body.{field}"]
+    unchanged = await supervision.client.get(f"/grids/{GRIDS['inspector01']['id']}", headers=ADMIN)
+    assert unchanged.json()["polygon"] == GRIDS["inspector01"]["polygon"]
+    assert unchanged.json()["owner"] == "inspector01"

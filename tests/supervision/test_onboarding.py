@@ -25,10 +25,10 @@ from chassis.uow import UnitOfWork
 from contracts.values import Address, CreditCode, GeoPoint
 from services.supervision import domain
 from services.supervision.app import spec
-from services.supervision.domain import LicenceFact
-from services.supervision.grids import GridMap
-from services.supervision.onboarding import Outcome, onboard
+from services.supervision.context import SupervisionContext
+from services.supervision.domain import LicenceFact, Office
 from services.supervision.register import COLUMNS, ImportRefusedError
+from services.supervision.repositories.map import GridIndex
 from services.supervision.settings import SupervisionSettings
 from services.supervision.tables import (
     claim_overdue,
@@ -37,7 +37,10 @@ from services.supervision.tables import (
     households,
     licence_facts,
 )
-from services.supervision.usecases import GridIndex, Supervision
+from services.supervision.usecases import map as grid_map
+from services.supervision.usecases.households import raise_overdue_claims
+from services.supervision.usecases.onboarding import Outcome, onboard
+from services.supervision.usecases.routing import RecordLicenceFact, record_licence_fact
 from tests.conftest import CreateDatabase, migrate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,24 +83,25 @@ async def register(create_database: CreateDatabase, bus_prefix: str) -> AsyncIte
     )
     await migrate(spec, settings)
     database = Database(settings.database_url)
-    grid_map = GridMap(Supervision(settings))
+    ctx = SupervisionContext(settings=settings, database=database)
     async with UnitOfWork(database, "supervision") as uow:
-        await grid_map.create_office(uow, {"id": "office-01", "name": "营门口所", "area": 1})
+        await grid_map.create_office(ctx, uow, Office("office-01", "营门口所", 1))
     for grid_id, west, community, owner in (
         (WEST, 104.00, "510106001001", "insp-west"),
         (EAST, 104.01, "510106001002", "insp-east"),
     ):
         async with UnitOfWork(database, "supervision") as uow:
             await grid_map.create_grid(
+                ctx,
                 uow,
-                {
-                    "id": grid_id,
-                    "office_id": "office-01",
-                    "name": f"grid {grid_id[-3:]}",
-                    "polygon": rectangle(west, 30.70, west + 0.01, 30.71),
-                    "community_codes": [community],
-                    "owner": owner,
-                },
+                grid_map.DrawGrid(
+                    id=grid_id,
+                    office_id="office-01",
+                    name=f"grid {grid_id[-3:]}",
+                    polygon=rectangle(west, 30.70, west + 0.01, 30.71),
+                    community_codes=[community],
+                    owner=owner,
+                ),
             )
     async with database.engine.begin() as connection:
         today = shanghai_today()
@@ -291,9 +295,9 @@ async def test_a_licence_change_after_the_import_applies_on_top_of_the_register(
     path = write_jsonl(tmp_path / "one.jsonl", [entity(code, lon=104.005, lat=30.705)])
     assert (await onboard(register.settings, path)).by_point == 1
     change = LicenceFact(3, "changed", {"credit_code": code, "name": "新名字"})
-    supervision = Supervision(register.settings)
+    ctx = SupervisionContext(settings=register.settings, database=register.database)
     async with UnitOfWork(register.database, "supervision") as uow:
-        await supervision.record_licence_fact(uow, code, change, datetime.now(UTC))
+        await record_licence_fact(ctx, uow.work, RecordLicenceFact(code, change, datetime.now(UTC)))
         await uow.commit()
     row = (await stored(register, [code]))[code]
     assert (row.name, row.entity_type, row.operator_name) == (
@@ -322,10 +326,10 @@ async def test_by_default_an_imported_household_owes_no_claim_and_is_never_overd
     assert (await onboard(settings, path)).by_point == 1
     row = (await stored(register, [code]))[code]
     assert (row.status, row.owner, row.claim_deadline) == ("assigned", "insp-west", None)
-    supervision = Supervision(settings)
+    ctx = SupervisionContext(settings=settings, database=register.database)
     async with UnitOfWork(register.database, "supervision") as uow:
         far_future = shanghai_today() + timedelta(days=3650)
-        await supervision.raise_overdue_claims(uow, far_future)
+        await raise_overdue_claims(ctx, uow, far_future)
     async with register.database.engine.connect() as connection:
         overdue = await connection.scalar(
             sa.select(sa.func.count())

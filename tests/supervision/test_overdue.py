@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -12,8 +11,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from chassis.db import Database
+from chassis.db import Database, outbox
 from chassis.legalclock import shanghai_today
+from contracts.supervision import ClaimOverdue
 from services.supervision.app import spec
 from services.supervision.settings import SupervisionSettings
 from services.supervision.tables import households
@@ -46,6 +46,29 @@ class Deployment:
 
         await wait_until(raised, within=10)
 
+    async def drained(self) -> None:
+        """Wait until every overdue event raised so far is published and has reached the tap."""
+        database = Database(self.settings.database_url)
+
+        async def through() -> bool:
+            async with database.engine.connect() as connection:
+                raised = await connection.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(outbox)
+                    .where(outbox.c.routing_key == ClaimOverdue.routing_key())
+                )
+                unsent = await connection.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(outbox)
+                    .where(outbox.c.published_at.is_(None))
+                )
+            return unsent == 0 and len(self.bus.of_type(OVERDUE)) >= (raised or 0)
+
+        try:
+            await wait_until(through, within=10)
+        finally:
+            await database.dispose()
+
     async def move_claim_deadlines(self, codes: list[str], day: date) -> None:
         database = Database(self.settings.database_url)
         try:
@@ -77,9 +100,15 @@ async def test_a_missed_deadline_is_raised_once_across_restarts(deployment: Depl
         assert raised["data"]["owner"] == "inspector02"
         assert raised["data"]["claim_deadline"] == str(shanghai_today() - timedelta(days=3))
 
-    async with deployment.started():
-        await asyncio.sleep(1.5)  # settle: several rounds of the check after the restart
+    async with deployment.started() as supervision:
+        # A deadline missed after the restart: once it is raised, a round has checked both.
+        later = await issued(supervision, 2, point=(104.045, 30.735))
+        await assigned_times(supervision, later, 1)
+        await deployment.move_claim_deadlines([later], shanghai_today() - timedelta(days=1))
+        await deployment.wait_overdue(later)
+        await deployment.drained()
     assert len(deployment.overdue(code)) == 1
+    assert len(deployment.overdue(later)) == 1
 
 
 async def test_a_claimed_household_past_its_deadline_raises_nothing(
@@ -97,6 +126,6 @@ async def test_a_claimed_household_past_its_deadline_raises_nothing(
             [claimed, waiting], shanghai_today() - timedelta(days=1)
         )
         await deployment.wait_overdue(waiting)
-        await asyncio.sleep(1.0)  # settle: the claimed one was checked in the same round
+        await deployment.drained()  # the claimed one was checked in the same round
     assert deployment.overdue(claimed) == []
     assert len(deployment.overdue(waiting)) == 1

@@ -1,0 +1,66 @@
+"""What inspectors hand on: unlicensed trading found (无照经营) and case sources (案源移送)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from contracts.supervision import SupervisionCaseSourceTransferred, UnlicensedTradingFound
+from contracts.values import Address
+
+
+@dataclass(frozen=True)
+class UnlicensedFinding:
+    """A trader without a licence, found in the street; the licence once they registered."""
+
+    id: uuid.UUID
+    address: Mapping[str, Any]  # contracts.values.Address as JSON
+    description: str
+    office_id: str | None
+    found_by: str
+    found_at: datetime
+    credit_code: str | None
+
+    @property
+    def supervisor(self) -> str:
+        """The inspector who found it."""
+        return self.found_by
+
+    def event(self) -> UnlicensedTradingFound:
+        """What licensing's mobile van is told."""
+        return UnlicensedTradingFound(
+            finding_id=self.id,
+            address=Address.model_validate(self.address),
+            description=self.description,
+            found_at=self.found_at,
+            found_by=self.found_by,
+        )
+
+
+@dataclass(frozen=True)
+class CaseTransfer:
+    """A case source handed to enforcement with its evidence."""
+
+    case_source_id: uuid.UUID
+    credit_code: str | None
+    finding_id: uuid.UUID | None
+    allegation: str
+    evidence: list[str]
+    office_id: str
+    transferred_by: str
+    transferred_at: datetime
+
+    def event(self) -> SupervisionCaseSourceTransferred:
+        """What enforcement is told."""
+        return SupervisionCaseSourceTransferred(
+            case_source_id=self.case_source_id,
+            credit_code=self.credit_code,
+            allegation=self.allegation,
+            evidence_refs=tuple(self.evidence),
+            transferred_at=self.transferred_at,
+            transferred_by=self.transferred_by,
+            office_code=self.office_id,
+        )

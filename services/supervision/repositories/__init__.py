@@ -1,0 +1,1 @@
+"""Loading and saving the supervision aggregates on a unit of work's connection."""

@@ -1,0 +1,217 @@
+"""Households, their licence facts and their supervision file, as stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from chassis.db import dialect_of
+from services.supervision.domain import (
+    FileEntry,
+    Household,
+    HouseholdStatus,
+    LicenceFact,
+    Viewer,
+)
+from services.supervision.tables import claim_overdue, household_history, households, licence_facts
+
+# What a household's save writes: all but when it was last inspected (inspections write that).
+_SAVED = [
+    column.name
+    for column in households.columns
+    if column.name not in {"credit_code", "last_inspected_at"}
+]
+
+
+def household_of(row: Any) -> Household:
+    """A stored household."""
+    values = row._asdict()
+    return Household(**values | {"status": HouseholdStatus(values["status"])})
+
+
+@dataclass
+class Households:
+    """Households on one connection."""
+
+    connection: AsyncConnection
+
+    async def get(self, credit_code: str, *, lock: bool = False) -> Household | None:
+        """One household, if it exists (locked for the transaction if asked)."""
+        statement = sa.select(households).where(households.c.credit_code == credit_code)
+        if lock:
+            statement = statement.with_for_update()
+        row = (await self.connection.execute(statement)).first()
+        return household_of(row) if row is not None else None
+
+    async def of(self, credit_codes: Iterable[str]) -> list[Household]:
+        """The households among `credit_codes` that exist."""
+        statement = sa.select(households).where(households.c.credit_code.in_(list(credit_codes)))
+        return [household_of(row) for row in await self.connection.execute(statement)]
+
+    async def save(self, household: Household, *, new: bool = False) -> None:
+        """Store the household and the entries its steps added to its file."""
+        values = {name: getattr(household, name) for name in _SAVED}
+        values["address"] = dict(household.address) if household.address is not None else None
+        if new:
+            statement: sa.Insert | sa.Update = sa.insert(households).values(
+                credit_code=household.credit_code, **values
+            )
+        else:
+            statement = (
+                sa.update(households)
+                .where(households.c.credit_code == household.credit_code)
+                .values(**values)
+            )
+        await self.connection.execute(statement)
+        await self.add_entries(household.news)
+        household.news.clear()
+
+    async def add_entries(self, entries: Sequence[FileEntry]) -> None:
+        """Entries of supervision files, in order."""
+        for entry in entries:
+            await self.connection.execute(
+                sa.insert(household_history).values(
+                    credit_code=entry.credit_code,
+                    kind=entry.kind,
+                    at=entry.at,
+                    actor=entry.actor,
+                    detail=dict(entry.detail),
+                )
+            )
+
+    async def lock_licence(self, credit_code: str) -> None:
+        """Serialise the licence events of one business (two handled at once would each fold
+        without the other's fact)."""
+        if self.connection.dialect.name == "postgresql":
+            await self.connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:code, 0))"),
+                {"code": credit_code},
+            )
+
+    async def keep_fact(self, credit_code: str, fact: LicenceFact, at: datetime) -> bool:
+        """Keep a licensing event; False if it was kept before (a redelivery or a re-publish)."""
+        kept = await self.connection.execute(
+            dialect_of(self.connection)
+            .insert(licence_facts)
+            .values(
+                credit_code=credit_code,
+                sequence=fact.sequence,
+                kind=fact.kind,
+                data=dict(fact.data),
+                at=at,
+            )
+            .on_conflict_do_nothing()
+            .returning(licence_facts.c.sequence)
+        )
+        return kept.first() is not None
+
+    async def facts(self, credit_code: str) -> list[LicenceFact]:
+        """Every licensing event kept about the business."""
+        rows = await self.connection.execute(
+            sa.select(licence_facts).where(licence_facts.c.credit_code == credit_code)
+        )
+        return [LicenceFact(row.sequence, row.kind, row.data) for row in rows]
+
+    async def page(
+        self,
+        viewer: Viewer,
+        *,
+        grid_id: str | None,
+        status: str | None,
+        cursor: str | None,
+        limit: int,
+    ) -> tuple[list[Household], str | None]:
+        """The households in the viewer's scope, by credit code, a page at a time."""
+        statement = sa.select(households).order_by(households.c.credit_code).limit(limit + 1)
+        if not viewer.sees_everything:
+            in_scope = []
+            if "office_head" in viewer.roles and viewer.office is not None:
+                in_scope.append(households.c.office_id == viewer.office)
+            if "grid_inspector" in viewer.roles:
+                in_scope.append(households.c.owner.in_(sorted(viewer.acts_for)))
+            statement = statement.where(sa.or_(*in_scope) if in_scope else sa.false())
+        if grid_id is not None:
+            statement = statement.where(households.c.grid_id == grid_id)
+        if status is not None:
+            statement = statement.where(households.c.status == status)
+        if cursor is not None:
+            statement = statement.where(households.c.credit_code > cursor)
+        found = [household_of(row) for row in await self.connection.execute(statement)]
+        following = found[limit - 1].credit_code if len(found) > limit else None
+        return found[:limit], following
+
+    async def claimed_by(self, officers: Iterable[str]) -> list[Household]:
+        """The claimed households of these officers, the longest unvisited first."""
+        rows = await self.connection.execute(
+            sa.select(households)
+            .where(
+                households.c.status == HouseholdStatus.CLAIMED,
+                households.c.owner.in_(sorted(officers)),
+            )
+            .order_by(households.c.last_inspected_at.asc().nulls_first(), households.c.credit_code)
+        )
+        return [household_of(row) for row in rows]
+
+    async def mark_inspected(self, credit_codes: Sequence[str], at: datetime) -> None:
+        """The households were visited at `at` (a later visit already kept stays)."""
+        await self.connection.execute(
+            sa.update(households)
+            .where(
+                households.c.credit_code.in_(list(credit_codes)),
+                sa.or_(
+                    households.c.last_inspected_at.is_(None),
+                    households.c.last_inspected_at < at,
+                ),
+            )
+            .values(last_inspected_at=at)
+        )
+
+    async def entries(self, credit_code: str) -> list[FileEntry]:
+        """The file's own entries, in the order they were written."""
+        rows = await self.connection.execute(
+            sa.select(household_history)
+            .where(household_history.c.credit_code == credit_code)
+            .order_by(household_history.c.id)
+        )
+        return [FileEntry(r.credit_code, r.kind, r.at, r.actor, r.detail) for r in rows]
+
+    async def missed_claims(self, day: date, limit: int = 500) -> list[Household]:
+        """Assigned households whose claim deadline passed before `day`, not raised yet."""
+        rows = await self.connection.execute(
+            sa.select(households)
+            .outerjoin(
+                claim_overdue,
+                sa.and_(
+                    claim_overdue.c.credit_code == households.c.credit_code,
+                    claim_overdue.c.claim_deadline == households.c.claim_deadline,
+                ),
+            )
+            .where(
+                households.c.status == HouseholdStatus.ASSIGNED,
+                households.c.claim_deadline < day,
+                claim_overdue.c.credit_code.is_(None),
+            )
+            .order_by(households.c.credit_code)
+            .limit(limit)
+        )
+        return [household_of(row) for row in rows]
+
+    async def raise_once(self, household: Household, at: datetime) -> bool:
+        """Mark the household's missed deadline raised; False if another process did first."""
+        inserted = await self.connection.execute(
+            dialect_of(self.connection)
+            .insert(claim_overdue)
+            .values(
+                credit_code=household.credit_code,
+                claim_deadline=household.claim_deadline,
+                raised_at=at,
+            )
+            .on_conflict_do_nothing()
+            .returning(claim_overdue.c.credit_code)
+        )
+        return inserted.first() is not None

@@ -1,0 +1,207 @@
+"""The supervision aggregates without I/O: a household's steps, a grid as drawn, delegations,
+inspection checks, and the grid change a PUT may ask for."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from chassis.errors import Conflict, Forbidden, NotFound, RuleViolated
+from contracts.values import CreditCode
+from services.supervision.domain import (
+    Delegation,
+    Grid,
+    GridClash,
+    Household,
+    HouseholdStatus,
+    Inspection,
+    LicenceFact,
+    Viewer,
+    check_correction,
+    check_visited,
+    fold_licence,
+)
+from services.supervision.schemas import GridChange
+
+NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+CODE = str(CreditCode.generate(category="2", region="510106", sequence=9_000_001))
+
+
+def rectangle(west: float, south: float, east: float, north: float) -> dict[str, Any]:
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def grid(grid_id: str = "510106001001001", west: float = 0.0, *codes: str) -> Grid:
+    return Grid.drawn(
+        id=grid_id,
+        office_id="office-01",
+        name="grid",
+        polygon=rectangle(west, 0, west + 1, 1),
+        community_codes=codes or ("510106001001",),
+        owner="inspector01",
+        updated_at=NOW,
+    )
+
+
+def inspector(subject: str, *acts_for: str) -> Viewer:
+    return Viewer(
+        subject, frozenset({"grid_inspector"}), "office-01", frozenset({subject, *acts_for})
+    )
+
+
+def licensed() -> Household:
+    household = Household.opened(CODE, NOW)
+    issued = {
+        "name": "商户",
+        "entity_type": "individual_business",
+        "operator_name": "王某",
+        "address": {"text": "某路 1 号", "community_code": "510106001001", "location": None},
+        "business_scope": ["零售"],
+        "issued_at": NOW.isoformat(),
+    }
+    fact = LicenceFact(1, "issued", issued)
+    household.follow(fold_licence([fact]), fact, NOW)
+    return household
+
+
+def test_an_assigned_household_is_claimed_by_its_owner_or_their_agent_only() -> None:
+    household = licensed()
+    event = household.assign(
+        grid(),
+        agent="inspector02",
+        deadline=date(2026, 3, 5),
+        now=NOW,
+        routed_by="point",
+        actor=None,
+    )
+    assert (event.owner, event.agent, event.grid_code) == ("inspector01", "inspector02", grid().id)
+    assert household.status is HouseholdStatus.ASSIGNED
+    with pytest.raises(Forbidden):
+        household.claim(inspector("inspector03"), NOW)
+    household.claim(inspector("inspector02", "inspector01"), NOW)
+    assert (household.status, household.claimed_by) == (HouseholdStatus.CLAIMED, "inspector02")
+    assert household.news[-1].detail == {"for": "inspector01"}
+    with pytest.raises(Conflict):
+        household.claim(inspector("inspector01"), NOW)
+    assert [entry.kind for entry in household.news] == ["licence", "assignment", "claim"]
+
+
+def test_an_unrouted_household_in_its_office_queue_stays_without_a_new_entry() -> None:
+    household = licensed()
+    household.unroute("office-01", NOW)
+    household.unroute("office-01", NOW)
+    assert [entry.kind for entry in household.news] == ["licence", "unrouted"]
+    assert (household.status, household.office_id, household.routed_by) == (
+        HouseholdStatus.UNROUTED,
+        "office-01",
+        "none",
+    )
+
+
+def test_a_cancelled_household_is_not_assigned_by_hand() -> None:
+    household = licensed()
+    fact = LicenceFact(2, "cancelled", {"reason": "注销"})
+    household.follow(fold_licence([fact]), fact, NOW)
+    assert household.status is HouseholdStatus.CANCELLED
+    with pytest.raises(Conflict):
+        household.may_be_assigned_by_hand()
+
+
+def test_an_overdue_claim_names_the_deadline_in_the_file() -> None:
+    household = licensed()
+    household.assign(
+        grid(), agent=None, deadline=date(2026, 3, 5), now=NOW, routed_by="point", actor=None
+    )
+    event = household.overdue(NOW)
+    assert (event.claim_deadline, event.owner) == (date(2026, 3, 5), "inspector01")
+    assert household.news[-1].detail == {"claim_deadline": "2026-03-05"}
+
+
+def test_a_grid_is_refused_for_its_shape_and_for_clashing_with_another() -> None:
+    with pytest.raises(RuleViolated) as bad_shape:
+        Grid.drawn(
+            id="510106001001001",
+            office_id="office-01",
+            name="x",
+            polygon={"type": "Point", "coordinates": [0, 0]},
+            community_codes=(),
+            owner="inspector01",
+            updated_at=NOW,
+        )
+    assert bad_shape.value.field == "polygon"
+    west = grid("510106001001001", 0.0, "510106001001")
+    with pytest.raises(GridClash) as taken:
+        grid("510106001002001", 5.0, "510106001001").check_against([west])
+    assert (taken.value.status, taken.value.field) == (409, "community_codes")
+    with pytest.raises(GridClash) as overlap:
+        grid("510106001002001", 0.5, "510106001002").check_against([west])
+    assert (overlap.value.field, overlap.value.detail) == ("polygon", f"overlaps grid {west.id}")
+    grid("510106001002001", 1.0, "510106001002").check_against([west])  # a shared border
+    west.check_against([west])  # itself, re-drawn
+
+
+@pytest.mark.parametrize(
+    ("by", "role", "allowed"),
+    [
+        ("inspector01", "grid_inspector", True),
+        ("head01", "office_head", True),
+        ("admin", "admin", True),
+        ("inspector03", "grid_inspector", False),
+    ],
+)
+def test_a_delegation_is_named_by_the_officer_a_head_or_an_admin(
+    by: str, role: str, allowed: bool
+) -> None:
+    day = date(2026, 3, 2)
+
+    def name() -> Delegation:
+        return Delegation.named(
+            officer="inspector01",
+            agent="inspector02",
+            start=day,
+            end=day,
+            by=by,
+            by_roles=frozenset({role}),
+            at=NOW,
+        )
+
+    if not allowed:
+        with pytest.raises(Forbidden):
+            name()
+        return
+    named = name()
+    assert (named.created_by, named.runs_on(day), named.id is not None) == (by, True, True)
+
+
+def test_a_record_covers_only_ones_households_and_is_corrected_by_its_inspector() -> None:
+    me = inspector("inspector01")
+    with pytest.raises(RuleViolated) as unknown:
+        check_visited(me, [CODE], {})
+    assert unknown.value.field == "households"
+    with pytest.raises(Forbidden):
+        check_visited(me, [CODE], {CODE: "inspector02"})
+    check_visited(me, [CODE], {CODE: "inspector01"})
+    record = Inspection(
+        uuid.uuid4(), 1, "inspector02", "office-02", NOW, NOW, [], [], "ok", [], [], None,
+        "inspector02", NOW,
+    )  # fmt: skip
+    with pytest.raises(NotFound):
+        check_correction(me, record)
+    with pytest.raises(NotFound):
+        check_correction(me, None)
+    check_correction(inspector("inspector01", "inspector02"), record)
+
+
+@pytest.mark.parametrize("field", ["polygon", "community_codes", "owner", "name", "office_id"])
+def test_a_grid_change_refuses_an_explicit_null_by_name(field: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        GridChange.model_validate({field: None})
+    assert [error["loc"] for error in refused.value.errors()] == [(field,)]
+    assert GridChange.model_validate({"name": "新名"}).model_dump(exclude_unset=True) == {
+        "name": "新名"
+    }

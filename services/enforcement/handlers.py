@@ -1,7 +1,10 @@
 """Events the enforcement service reacts to (registered with `@handlers.on(Contract)`)."""
 
+from typing import Any
+
 from chassis.bus import HandlerRegistry
-from chassis.uow import UnitOfWork
+from chassis.context import ServiceContext
+from chassis.uow import Work
 from contracts import Envelope
 from contracts.complaints import ReportTransferred
 from contracts.licensing import LicensingCaseSourceTransferred
@@ -27,23 +30,26 @@ def _transfer(event: CaseSourceTransfer, department: str, office: str | None) ->
 
 @handlers.on(SupervisionCaseSourceTransferred)
 async def supervision_case_source(
-    uow: UnitOfWork, event: SupervisionCaseSourceTransferred, envelope: Envelope
+    ctx: ServiceContext[Any],
+    work: Work,
+    event: SupervisionCaseSourceTransferred,
+    envelope: Envelope,
 ) -> None:
     """An office transferred what its inspectors found: to the section of its area."""
-    await intake.receive(uow, _transfer(event, "supervision", event.office_code))
+    await intake.receive(work, _transfer(event, "supervision", event.office_code))
 
 
 @handlers.on(LicensingCaseSourceTransferred)
 async def licensing_case_source(
-    uow: UnitOfWork, event: LicensingCaseSourceTransferred, envelope: Envelope
+    ctx: ServiceContext[Any], work: Work, event: LicensingCaseSourceTransferred, envelope: Envelope
 ) -> None:
     """The registration window transferred a case source: to the business's office's section."""
-    await intake.receive(uow, _transfer(event, "licensing", None))
+    await intake.receive(work, _transfer(event, "licensing", None))
 
 
 @handlers.on(ReportTransferred)
 async def complaints_case_source(
-    uow: UnitOfWork, event: ReportTransferred, envelope: Envelope
+    ctx: ServiceContext[Any], work: Work, event: ReportTransferred, envelope: Envelope
 ) -> None:
     """A 12315 report became a case source (never with the reporter's identity)."""
     transfer = intake.Transfer(
@@ -57,12 +63,14 @@ async def complaints_case_source(
         transferred_by="complaints",
         transferred_at=event.transferred_at,
     )
-    await intake.receive(uow, transfer)
+    await intake.receive(work, transfer)
 
 
 @handlers.on(HouseholdAssigned)
-async def household_assigned(uow: UnitOfWork, event: HouseholdAssigned, envelope: Envelope) -> None:
+async def household_assigned(
+    ctx: ServiceContext[Any], work: Work, event: HouseholdAssigned, envelope: Envelope
+) -> None:
     """Which office supervises a business: where its case sources go."""
     await intake.note_business_office(
-        uow.connection, event.credit_code, event.office_code, event.assigned_at
+        work.connection, event.credit_code, event.office_code, event.assigned_at
     )

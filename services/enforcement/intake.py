@@ -18,7 +18,7 @@ from chassis.auth import Principal
 from chassis.db import dialect_of
 from chassis.legalclock.deadlines import SHANGHAI
 from chassis.problems import invalid_field, not_found
-from chassis.uow import UnitOfWork
+from chassis.uow import UnitOfWork, Work
 from services.enforcement import domain
 from services.enforcement.domain import CaseSourceStatus
 from services.enforcement.tables import business_offices, case_sources, offices
@@ -80,10 +80,10 @@ async def note_business_office(
     )
 
 
-async def receive(uow: UnitOfWork, transfer: Transfer) -> bool:
+async def receive(work: Work, transfer: Transfer) -> bool:
     """Record a case source once, routed to its section with its verification deadline;
     whether it is new (a repeated transfer of the same id changes nothing)."""
-    connection = uow.connection
+    connection = work.connection
     office_id = transfer.office_id
     if office_id is None and transfer.credit_code is not None:
         office_id = await connection.scalar(
@@ -143,7 +143,7 @@ async def receive_by_hand(
         sa.select(offices.c.id).where(offices.c.id == transfer.office_id)
     ):
         raise invalid_field("office_id", "no such office", "unknown")
-    await receive(uow, transfer)
+    await receive(uow.work, transfer)
     await uow.commit()
     return await case_source(uow.connection, principal, transfer.id)
 

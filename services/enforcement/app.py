@@ -3,32 +3,30 @@
 from pathlib import Path
 
 from chassis.app import ServiceSpec
-from chassis.context import ServiceContext
 from chassis.periodic import periodic
 from services.enforcement.api import router
-from services.enforcement.deadlines import raise_missed
 from services.enforcement.handlers import handlers
-from services.enforcement.intake import load_offices
-from services.enforcement.settings import EnforcementSettings
+from services.enforcement.settings import EnforcementContext, EnforcementSettings
 from services.enforcement.tables import metadata
+from services.enforcement.usecases.deadlines import raise_missed
+from services.enforcement.usecases.intake import load_offices
 
 
-async def prepare(ctx: ServiceContext[EnforcementSettings]) -> None:
+async def prepare(ctx: EnforcementContext) -> None:
     """The bureau's offices and their areas, from the shared seed."""
     settings = ctx.settings
     if settings.district_file is None:
         return
     async with ctx.unit_of_work() as uow:
-        await load_offices(uow.connection, settings.district_file)
-        await uow.commit()
+        await load_offices(uow, settings.district_file)
 
 
-async def watch_deadlines(ctx: ServiceContext[EnforcementSettings]) -> None:
+async def watch_deadlines(ctx: EnforcementContext) -> None:
     """Raise each missed deadline once, checking every DEADLINE_CHECK_SECONDS."""
 
     async def check() -> None:
         async with ctx.unit_of_work() as uow:
-            await raise_missed(uow, ctx.clock.today())
+            await raise_missed(uow, ctx.clock.today(), ctx.clock.now())
 
     await periodic("enforcement.deadlines", ctx.settings.deadline_check_seconds, check)
 

@@ -14,7 +14,6 @@ from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
 from services.enforcement import presenters as out
-from services.enforcement.domain import Party
 from services.enforcement.schemas import (
     CaseFiledOut,
     CaseOut,
@@ -46,6 +45,7 @@ from services.enforcement.settings import EnforcementContext
 from services.enforcement.usecases import cases, deadlines, filing, intake, on_the_spot, reports
 
 Ctx = Annotated[EnforcementContext, Depends(context_of)]
+Uow = UnitOfWorkDep
 
 router = APIRouter(tags=["enforcement"], responses={403: PROBLEM})
 
@@ -65,7 +65,7 @@ async def hand_in_case_source(
     body: CaseSourceIn,
     principal: Officer,
     ctx: Ctx,
-    uow: UnitOfWorkDep,
+    uow: Uow,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """A case source from trademark, advertising or market, entered at the sub-bureau's desk;
@@ -94,7 +94,7 @@ async def hand_in_case_source(
 @router.get("/case-sources", response_model=CaseSourceList)
 async def list_case_sources(
     principal: Reader,
-    uow: UnitOfWorkDep,
+    uow: Uow,
     status: Annotated[str | None, Query(pattern="^(received|filed|declined)$")] = None,
     unrouted: Annotated[bool, Query(description="only those no section took yet")] = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -108,9 +108,7 @@ async def list_case_sources(
 @router.get(
     "/case-sources/{case_source_id}", response_model=CaseSourceOut, responses={404: PROBLEM}
 )
-async def get_case_source(
-    case_source_id: uuid.UUID, principal: Reader, uow: UnitOfWorkDep
-) -> CaseSourceOut:
+async def get_case_source(case_source_id: uuid.UUID, principal: Reader, uow: Uow) -> CaseSourceOut:
     """A case source of one's section (404 for another section's)."""
     return out.case_source_out(await intake.case_source(uow, principal, case_source_id))
 
@@ -122,7 +120,7 @@ async def get_case_source(
     responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
 async def file_case(
-    case_source_id: uuid.UUID, body: FileIn, principal: SectionOfficer, ctx: Ctx, uow: UnitOfWorkDep
+    case_source_id: uuid.UUID, body: FileIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseFiledOut:
     """立案: a case with its handlers (two or more) and its decision deadline."""
     command = filing.FileCase(case_source_id, principal, tuple(body.handlers))
@@ -135,11 +133,7 @@ async def file_case(
     responses={404: PROBLEM, 409: PROBLEM},
 )
 async def decline(
-    case_source_id: uuid.UUID,
-    body: DeclineIn,
-    principal: SectionOfficer,
-    ctx: Ctx,
-    uow: UnitOfWorkDep,
+    case_source_id: uuid.UUID, body: DeclineIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseSourceOut:
     """不予立案, with reasons."""
     command = filing.Decline(case_source_id, principal, tuple(body.reasons))
@@ -152,11 +146,7 @@ async def decline(
     responses={404: PROBLEM, 409: PROBLEM},
 )
 async def extend_verification(
-    case_source_id: uuid.UUID,
-    body: ExtensionIn,
-    principal: SectionOfficer,
-    ctx: Ctx,
-    uow: UnitOfWorkDep,
+    case_source_id: uuid.UUID, body: ExtensionIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseSourceOut:
     """Record the approved extension of the verification period (once, +15 working days)."""
     command = filing.ExtendVerification(case_source_id, principal, body.approved_by, body.reason)
@@ -164,7 +154,7 @@ async def extend_verification(
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut, responses={404: PROBLEM})
-async def get_case(case_id: uuid.UUID, principal: Reader, ctx: Ctx, uow: UnitOfWorkDep) -> CaseOut:
+async def get_case(case_id: uuid.UUID, principal: Reader, ctx: Ctx, uow: Uow) -> CaseOut:
     """A case of one's section: its notice, investigation records and history."""
     return out.case_out(await cases.case_file(ctx, uow, principal, case_id))
 
@@ -173,7 +163,7 @@ async def get_case(case_id: uuid.UUID, principal: Reader, ctx: Ctx, uow: UnitOfW
     "/cases/{case_id}/notice", response_model=CaseOut, responses={404: PROBLEM, 409: PROBLEM}
 )
 async def deliver_notice(
-    case_id: uuid.UUID, body: NoticeIn, principal: SectionOfficer, ctx: Ctx, uow: UnitOfWorkDep
+    case_id: uuid.UUID, body: NoticeIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
     """Record the enforcement supervision notice as delivered: the investigation may begin."""
     command = cases.DeliverNotice(
@@ -189,11 +179,7 @@ async def deliver_notice(
     responses={404: PROBLEM, 409: PROBLEM},
 )
 async def add_investigation_record(
-    case_id: uuid.UUID,
-    body: InvestigationRecordIn,
-    principal: SectionOfficer,
-    ctx: Ctx,
-    uow: UnitOfWorkDep,
+    case_id: uuid.UUID, body: InvestigationRecordIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> InvestigationRecordOut:
     """An investigation record; 409 until the supervision notice is delivered."""
     command = cases.AddRecord(case_id, principal, body.kind, body.summary, tuple(body.evidence))
@@ -220,21 +206,15 @@ async def impose_on_the_spot(
     body: OnTheSpotPenaltyIn,
     principal: OfficeInspector,
     ctx: Ctx,
-    uow: UnitOfWorkDep,
+    uow: Uow,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """当场处罚: a warning, or a fine up to 200 CNY (citizen) / 3,000 CNY (organisation); more
     is 422, telling the officer to transfer the case for the general procedure. A retry with
     the same Idempotency-Key gets the first answer."""
-    party = body.party
     command = on_the_spot.Impose(
         by=principal,
-        party=Party(
-            kind=party.kind,
-            name=party.name,
-            id_number=getattr(party, "id_number", None),
-            credit_code=getattr(party, "credit_code", None),
-        ),
+        party=body.party.value(),
         kind=body.penalty.kind,
         amount=body.penalty.amount,
         collected_on_spot=body.collected_on_spot,
@@ -257,7 +237,7 @@ async def impose_on_the_spot(
 @router.get("/on-the-spot-penalties", response_model=OnTheSpotPenaltyList)
 async def list_on_the_spot(
     principal: PenaltyReader,
-    uow: UnitOfWorkDep,
+    uow: Uow,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> OnTheSpotPenaltyList:
     """One's own (inspectors), one's section's (enforcement officers), or all."""
@@ -271,7 +251,7 @@ async def list_on_the_spot(
     responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
 async def decide(
-    case_id: uuid.UUID, body: DecisionIn, principal: SectionOfficer, ctx: Ctx, uow: UnitOfWorkDep
+    case_id: uuid.UUID, body: DecisionIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
     """The penalty decision → enforcement.penalty.decided (the source department and the
     household's file learn it); published unless a warning; a fine is due in FINE_PAYMENT_DAYS."""
@@ -284,7 +264,7 @@ async def decide(
     "/cases/{case_id}/return-visit", response_model=CaseOut, responses={404: PROBLEM, 409: PROBLEM}
 )
 async def return_visit(
-    case_id: uuid.UUID, body: ReturnVisitIn, principal: SectionOfficer, ctx: Ctx, uow: UnitOfWorkDep
+    case_id: uuid.UUID, body: ReturnVisitIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
     """案件回访 after the decision; the case closes → enforcement.case.closed."""
     command = cases.RecordReturnVisit(case_id, principal, body.party_view, body.satisfaction)
@@ -294,7 +274,7 @@ async def return_visit(
 @router.get("/publicity", response_model=PublicityFeed)
 async def publicity_feed(
     _: CurrentPrincipal,
-    uow: UnitOfWorkDep,
+    uow: Uow,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> PublicityFeed:
     """Published general-procedure penalties (warnings are not published), newest first."""
@@ -308,7 +288,7 @@ async def publicity_feed(
     responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
 async def stop_clock(
-    case_id: uuid.UUID, body: StopIn, principal: SectionOfficer, ctx: Ctx, uow: UnitOfWorkDep
+    case_id: uuid.UUID, body: StopIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
     """A suspension, hearing or testing period: the decision deadline moves by its days."""
     command = cases.StopClock(case_id, principal, body.kind, body.start, body.end, body.reason)
@@ -321,11 +301,7 @@ async def stop_clock(
     responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
 async def extend_decision(
-    case_id: uuid.UUID,
-    body: DecisionExtensionIn,
-    principal: SectionOfficer,
-    ctx: Ctx,
-    uow: UnitOfWorkDep,
+    case_id: uuid.UUID, body: DecisionExtensionIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
     """+30 days with approval, once; beyond that only with a collective decision's days."""
     command = cases.ExtendDecision(
@@ -335,7 +311,7 @@ async def extend_decision(
 
 
 @router.get("/deadlines", response_model=DeadlineWatch)
-async def deadline_watch(principal: Reader, ctx: Ctx, uow: UnitOfWorkDep) -> DeadlineWatch:
+async def deadline_watch(principal: Reader, ctx: Ctx, uow: Uow) -> DeadlineWatch:
     """One's section's case sources and cases overdue or due within DEADLINE_SOON_DAYS."""
     query = deadlines.WatchQuery(principal, ctx.clock.today(), ctx.settings.deadline_soon_days)
     found = await deadlines.watch_list(uow, query)
@@ -348,7 +324,7 @@ Evaluator = Annotated[Principal, require_roles("office_head", "auditor", "admin"
 @router.get("/reports/offices", response_model=OfficeReport)
 async def office_report(
     principal: Evaluator,
-    uow: UnitOfWorkDep,
+    uow: Uow,
     year: Annotated[int, Query(ge=2000, le=2100)],
 ) -> OfficeReport:
     """年终考核: per office, case sources sent, filed, decided on time, on-the-spot penalties,
@@ -367,7 +343,7 @@ FaultReviewer = Annotated[Principal, require_roles("admin")]
     responses={404: PROBLEM, 422: PROBLEM},
 )
 async def find_fault(
-    case_id: uuid.UUID, body: FaultFindingIn, principal: FaultReviewer, ctx: Ctx, uow: UnitOfWorkDep
+    case_id: uuid.UUID, body: FaultFindingIn, principal: FaultReviewer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
     """Record a finding of fault against a step of the case; it shows in the case history."""
     command = cases.FindFault(case_id, principal, body.step, body.finding, tuple(body.responsible))
@@ -380,11 +356,7 @@ async def find_fault(
     responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
 async def exclude_testing(
-    case_source_id: uuid.UUID,
-    body: TestingIn,
-    principal: SectionOfficer,
-    ctx: Ctx,
-    uow: UnitOfWorkDep,
+    case_source_id: uuid.UUID, body: TestingIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseSourceOut:
     """A testing or appraisal period: the verification deadline moves by its working days."""
     command = filing.ExcludeTesting(case_source_id, principal, body.start, body.end, body.reason)
@@ -395,7 +367,7 @@ async def exclude_testing(
     "/cases/{case_id}/payment", response_model=CaseOut, responses={404: PROBLEM, 409: PROBLEM}
 )
 async def record_payment(
-    case_id: uuid.UUID, body: PaymentIn, principal: SectionOfficer, ctx: Ctx, uow: UnitOfWorkDep
+    case_id: uuid.UUID, body: PaymentIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
     """The day the fine was paid; until then the late-payment surcharge grows (art. 72)."""
     command = cases.RecordPayment(case_id, principal, body.paid_on)
@@ -408,11 +380,7 @@ async def record_payment(
     responses={404: PROBLEM, 409: PROBLEM},
 )
 async def withdraw_publicity(
-    case_id: uuid.UUID,
-    body: PublicityWithdrawalIn,
-    principal: SectionOfficer,
-    ctx: Ctx,
-    uow: UnitOfWorkDep,
+    case_id: uuid.UUID, body: PublicityWithdrawalIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
     """The decision was changed or annulled: its publication is withdrawn."""
     command = cases.WithdrawPublication(case_id, principal, body.change, body.reason)

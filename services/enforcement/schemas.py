@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from chassis.schemas import DateSpan, RequestModel
 from contracts.values import CreditCode, ResidentId
+from services.enforcement.domain import Party
 
 EvidenceRef = Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")]
 
@@ -179,6 +180,10 @@ class CitizenParty(RequestModel):
     name: Annotated[str, Field(min_length=1, max_length=100)]
     id_number: ResidentId
 
+    def value(self) -> Party:
+        """The party as the domain knows it."""
+        return Party(kind=self.kind, name=self.name, id_number=self.id_number)
+
 
 class OrganisationParty(RequestModel):
     """A market entity penalised on the spot."""
@@ -186,6 +191,10 @@ class OrganisationParty(RequestModel):
     kind: Literal["organisation"]
     name: Annotated[str, Field(min_length=1, max_length=200)]
     credit_code: CreditCode
+
+    def value(self) -> Party:
+        """The party as the domain knows it."""
+        return Party(kind=self.kind, name=self.name, credit_code=self.credit_code)
 
 
 class OnTheSpotPenaltyIn(RequestModel):

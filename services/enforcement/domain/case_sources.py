@@ -14,7 +14,7 @@ from chassis.legalclock import Deadline, Interval
 from chassis.legalclock.deadlines import SHANGHAI
 from contracts.enforcement import CaseFiled, CaseNotFiled
 from services.enforcement.domain.cases import Case, CaseStatus, require_handlers
-from services.enforcement.domain.history import HistoryEntry, Step
+from services.enforcement.domain.history import HistoryEntry, Step, document
 from services.enforcement.domain.rules import decision_deadline, section_for, verify_deadline
 
 # Departments whose case sources arrive as events, and those with no service here, whose
@@ -62,12 +62,8 @@ class TestingPeriod:
 
     def as_json(self) -> dict[str, Any]:
         """As stored and shown."""
-        return {
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "reason": self.reason,
-            "recorded_by": self.recorded_by,
-        }
+        shown: dict[str, Any] = document(self)
+        return shown
 
 
 @dataclass(frozen=True)
@@ -81,12 +77,8 @@ class VerifyExtension:
 
     def as_json(self) -> dict[str, Any]:
         """As stored and shown."""
-        return {
-            "approved_by": self.approved_by,
-            "reason": self.reason,
-            "recorded_by": self.recorded_by,
-            "at": self.at.isoformat(),
-        }
+        shown: dict[str, Any] = document(self)
+        return shown
 
 
 @dataclass
@@ -187,6 +179,17 @@ class CaseSource:
         detail = {k: v for k, v in period.as_json().items() if k != "recorded_by"}
         detail["verify_due"] = self.verify_due.isoformat()
         return self._step("verification_testing", period.recorded_by, now, detail)
+
+    def documents(self) -> dict[str, Any]:
+        """Its JSON documents, as stored and shown."""
+        extension, reasons = self.verify_extension, self.decline_reasons
+        return {
+            "evidence": list(self.evidence),
+            "verify_deadline": document(self.verify_deadline),
+            "verify_extension": None if extension is None else extension.as_json(),
+            "verify_testing": [t.as_json() for t in self.verify_testing],
+            "decline_reasons": None if reasons is None else list(reasons),
+        }
 
     def _undecided(self) -> None:
         if self.status != CaseSourceStatus.RECEIVED:

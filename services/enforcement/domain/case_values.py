@@ -11,7 +11,7 @@ from typing import Any
 
 from chassis.errors import RuleViolated
 from chassis.legalclock import Deadline
-from services.enforcement.domain.history import json_instant
+from services.enforcement.domain.history import document, json_instant
 from services.enforcement.domain.rules import DecisionKind
 
 
@@ -51,7 +51,8 @@ class Penalty:
 
     def as_json(self) -> dict[str, Any]:
         """As stored and shown."""
-        return {"kind": self.kind, "amount": None if self.amount is None else str(self.amount)}
+        shown: dict[str, Any] = document(self)
+        return shown
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,8 @@ class Decision:
 
     def as_json(self) -> dict[str, Any]:
         """As stored and shown."""
-        return {
-            "penalty": self.penalty.as_json(),
-            "legal_basis": self.legal_basis,
-            "decided_by": self.decided_by,
-        }
+        shown: dict[str, Any] = document(self)
+        return shown
 
 
 @dataclass(frozen=True)
@@ -81,11 +79,8 @@ class ReturnVisit:
 
     def as_json(self) -> dict[str, Any]:
         """As stored and shown."""
-        return {
-            "party_view": self.party_view,
-            "satisfaction": self.satisfaction,
-            "visited_by": self.visited_by,
-        }
+        shown: dict[str, Any] = document(self)
+        return shown
 
 
 @dataclass(frozen=True)
@@ -146,8 +141,9 @@ class FaultFinding:
     responsible: tuple[str, ...]
 
     def as_json(self) -> dict[str, Any]:
-        """As the case history keeps it."""
-        return {"step": self.step, "finding": self.finding, "responsible": list(self.responsible)}
+        """As stored and shown."""
+        shown: dict[str, Any] = document(self)
+        return shown
 
 
 @dataclass(frozen=True)
@@ -160,13 +156,9 @@ class Withdrawal:
     deadline: Deadline
 
     def as_json(self) -> dict[str, Any]:
-        """As stored."""
-        return {
-            "change": self.change,
-            "reason": self.reason,
-            "recorded_by": self.recorded_by,
-            "deadline": self.deadline.model_dump(mode="json"),
-        }
+        """As stored and shown."""
+        shown: dict[str, Any] = document(self)
+        return shown
 
 
 @dataclass
@@ -182,3 +174,11 @@ class Publication:
     published_at: datetime
     withdrawal: Withdrawal | None = None
     withdrawn_at: datetime | None = None
+
+    def documents(self) -> dict[str, Any]:
+        """Its JSON documents, as stored and shown."""
+        return {
+            "penalty": self.penalty.as_json(),
+            "publish_deadline": document(self.publish_deadline),
+            "withdrawal": None if self.withdrawal is None else self.withdrawal.as_json(),
+        }

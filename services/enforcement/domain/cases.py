@@ -28,7 +28,7 @@ from services.enforcement.domain.case_values import (
     Stop,
     Withdrawal,
 )
-from services.enforcement.domain.history import HistoryEntry, Step
+from services.enforcement.domain.history import HistoryEntry, Step, document
 from services.enforcement.domain.rules import (
     decision_deadline,
     late_payment_surcharge,
@@ -138,6 +138,17 @@ class Case:
             return None
         fine = self.decision.penalty.amount or Decimal(0)
         return late_payment_surcharge(fine, self.payment_due, self.paid_on or today)
+
+    def documents(self) -> dict[str, Any]:
+        """Its JSON documents, as stored and shown."""
+        notice, decision, visit = self.notice, self.decision, self.return_visit
+        return {
+            "handlers": list(self.handlers),
+            "decision_deadline": document(self.decision_deadline),
+            "notice": None if notice is None else notice.as_json(),
+            "decision": None if decision is None else decision.as_json(),
+            "return_visit": None if visit is None else visit.as_json(),
+        }
 
     def deliver_notice(self, notice: Notice) -> Step:
         """执法监督告知书 delivered to the party: the investigation may begin."""

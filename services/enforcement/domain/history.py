@@ -4,10 +4,12 @@ emit and what it added (a case, a record, a stop...), for the repository to save
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from chassis.legalclock import Deadline
 from contracts import Contract
 
 
@@ -36,3 +38,25 @@ def json_instant(value: datetime) -> str:
     """An instant as the request's JSON gave it back (UTC as `Z`, as pydantic writes it)."""
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def document(value: object) -> Any:
+    """A value as a JSON document keeps it: a record's fields in order, days and instants in
+    ISO 8601, amounts as text, sequences as lists, a deadline as the legal clock writes it."""
+    if isinstance(value, Deadline):
+        return value.model_dump(mode="json")
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: document(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [document(item) for item in value]
+    return value
+
+
+def fields_and_documents(aggregate: Any) -> dict[str, Any]:
+    """An aggregate's fields with its JSON documents, as stored and as shown."""
+    values: dict[str, Any] = vars(aggregate) | aggregate.documents()
+    return values

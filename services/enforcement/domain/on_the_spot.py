@@ -51,6 +51,10 @@ class OnTheSpotPenalty:
         """The party's, when it is a registered market entity."""
         return self.party.credit_code
 
+    def documents(self) -> dict[str, Any]:
+        """Its JSON document and what is kept beside it, as stored and shown."""
+        return {"party": self.party.as_json(), "credit_code": self.credit_code}
+
     @classmethod
     def impose(
         cls,

@@ -21,68 +21,35 @@ from services.enforcement.domain import (
     TestingPeriod,
     VerifyExtension,
 )
+from services.enforcement.domain.history import fields_and_documents as stored
 from services.enforcement.repositories.cases import CaseRepository
+from services.enforcement.repositories.rows import columns
 from services.enforcement.repositories.scope import in_section
 from services.enforcement.tables import business_offices, case_sources, offices
 
 
 def _source(row: Any) -> CaseSource:
-    extension = row.verify_extension
-    return CaseSource(
-        id=row.id,
-        source_department=row.source_department,
-        source_ref=row.source_ref,
-        credit_code=row.credit_code,
-        allegation=row.allegation,
-        evidence=tuple(row.evidence),
-        office_id=row.office_id,
-        section=row.section,
-        status=row.status,
-        received_at=row.received_at,
-        verify_deadline=Deadline.model_validate(row.verify_deadline),
-        verify_due=row.verify_due,
-        transferred_by=row.transferred_by,
-        transferred_at=row.transferred_at,
-        verify_extension=None
-        if extension is None
-        else VerifyExtension(
-            approved_by=extension["approved_by"],
-            reason=extension["reason"],
-            recorded_by=extension["recorded_by"],
-            at=datetime.fromisoformat(extension["at"]),
-        ),
-        verify_testing=tuple(
-            TestingPeriod(
-                start=date.fromisoformat(t["start"]),
-                end=date.fromisoformat(t["end"]),
-                reason=t["reason"],
-                recorded_by=t["recorded_by"],
-            )
-            for t in row.verify_testing
-        ),
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
-        decline_reasons=None if row.decline_reasons is None else tuple(row.decline_reasons),
+    values = dict(row._mapping)
+    extension = values["verify_extension"]
+    if extension is not None:
+        extension = VerifyExtension(**extension | {"at": datetime.fromisoformat(extension["at"])})
+    testing = tuple(
+        TestingPeriod(
+            **t | {"start": date.fromisoformat(t["start"]), "end": date.fromisoformat(t["end"])}
+        )
+        for t in values["verify_testing"]
     )
-
-
-def _json(value: Any) -> Any:
-    """A JSON column's value; SQL NULL for None."""
-    return sa.null() if value is None else value
-
-
-def _changes(source: CaseSource) -> dict[str, Any]:
-    """The columns a step may change."""
-    return {
-        "status": source.status,
-        "verify_deadline": source.verify_deadline.model_dump(mode="json"),
-        "verify_due": source.verify_due,
-        "verify_extension": _json(source.verify_extension and source.verify_extension.as_json()),
-        "verify_testing": [t.as_json() for t in source.verify_testing],
-        "decided_by": source.decided_by,
-        "decided_at": source.decided_at,
-        "decline_reasons": _json(source.decline_reasons and list(source.decline_reasons)),
-    }
+    reasons = values["decline_reasons"]
+    return CaseSource(
+        **values
+        | {
+            "evidence": tuple(values["evidence"]),
+            "verify_deadline": Deadline.model_validate(values["verify_deadline"]),
+            "verify_extension": extension,
+            "verify_testing": testing,
+            "decline_reasons": None if reasons is None else tuple(reasons),
+        }
+    )
 
 
 class CaseSourceRepository:
@@ -131,20 +98,7 @@ class CaseSourceRepository:
         inserted = await self.connection.execute(
             dialect_of(self.connection)
             .insert(case_sources)
-            .values(
-                id=source.id,
-                source_department=source.source_department,
-                source_ref=source.source_ref,
-                credit_code=source.credit_code,
-                allegation=source.allegation,
-                evidence=list(source.evidence),
-                office_id=source.office_id,
-                section=source.section,
-                received_at=source.received_at,
-                transferred_by=source.transferred_by,
-                transferred_at=source.transferred_at,
-                **_changes(source),
-            )
+            .values(columns(case_sources, stored(source)))
             .on_conflict_do_nothing()
             .returning(case_sources.c.id)
         )
@@ -153,7 +107,9 @@ class CaseSourceRepository:
     async def save(self, source: CaseSource, step: Step) -> None:
         """What a step changed, and the case it filed."""
         await self.connection.execute(
-            sa.update(case_sources).where(case_sources.c.id == source.id).values(_changes(source))
+            sa.update(case_sources)
+            .where(case_sources.c.id == source.id)
+            .values(columns(case_sources, stored(source)))
         )
         for added in step.added:
             if isinstance(added, Case):

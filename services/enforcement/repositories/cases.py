@@ -28,6 +28,8 @@ from services.enforcement.domain import (
     Stop,
     Withdrawal,
 )
+from services.enforcement.domain.history import fields_and_documents as stored
+from services.enforcement.repositories.rows import columns
 from services.enforcement.repositories.scope import in_section
 from services.enforcement.tables import (
     case_extensions,
@@ -40,79 +42,49 @@ from services.enforcement.tables import (
 )
 
 
-def _penalty(stored: dict[str, Any]) -> Penalty:
-    amount = stored.get("amount")
-    return Penalty(stored["kind"], None if amount is None else Decimal(str(amount)))
+def _penalty(document: dict[str, Any]) -> Penalty:
+    amount = document.get("amount")
+    return Penalty(document["kind"], None if amount is None else Decimal(str(amount)))
 
 
-def _notice(stored: dict[str, Any] | None) -> Notice | None:
-    if stored is None:
+def _notice(document: dict[str, Any] | None) -> Notice | None:
+    if document is None:
         return None
-    return Notice(
-        delivered_to=stored["delivered_to"],
-        delivered_at=datetime.fromisoformat(stored["delivered_at"]),
-        method=stored["method"],
-        recorded_by=stored["recorded_by"],
-        recorded_at=datetime.fromisoformat(stored["recorded_at"]),
-    )
+    instants = {k: datetime.fromisoformat(document[k]) for k in ("delivered_at", "recorded_at")}
+    return Notice(**document | instants)
 
 
-def _decision(stored: dict[str, Any] | None) -> Decision | None:
-    if stored is None:
+def _decision(document: dict[str, Any] | None) -> Decision | None:
+    if document is None:
         return None
-    return Decision(_penalty(stored["penalty"]), stored["legal_basis"], stored["decided_by"])
-
-
-def _visit(stored: dict[str, Any] | None) -> ReturnVisit | None:
-    if stored is None:
-        return None
-    return ReturnVisit(stored["party_view"], stored["satisfaction"], stored["visited_by"])
+    return Decision(**document | {"penalty": _penalty(document["penalty"])})
 
 
 def _publication(row: Any) -> Publication | None:
     if row is None:
         return None
-    withdrawal = row.withdrawal
+    values = dict(row._mapping)
+    withdrawal = values["withdrawal"]
+    if withdrawal is not None:
+        deadline = Deadline.model_validate(withdrawal["deadline"])
+        withdrawal = Withdrawal(**withdrawal | {"deadline": deadline})
     return Publication(
-        case_id=row.case_id,
-        credit_code=row.credit_code,
-        penalty=_penalty(row.penalty),
-        legal_basis=row.legal_basis,
-        decided_at=row.decided_at,
-        publish_deadline=Deadline.model_validate(row.publish_deadline),
-        published_at=row.published_at,
-        withdrawal=None
-        if withdrawal is None
-        else Withdrawal(
-            change=withdrawal["change"],
-            reason=withdrawal["reason"],
-            recorded_by=withdrawal["recorded_by"],
-            deadline=Deadline.model_validate(withdrawal["deadline"]),
-        ),
-        withdrawn_at=row.withdrawn_at,
+        **values
+        | {
+            "penalty": _penalty(values["penalty"]),
+            "publish_deadline": Deadline.model_validate(values["publish_deadline"]),
+            "withdrawal": withdrawal,
+        }
     )
 
 
-def _json(value: Any) -> Any:
-    """A JSON column's value; SQL NULL for None."""
-    return sa.null() if value is None else value
-
-
-def _changes(case: Case) -> dict[str, Any]:
-    """The columns a step may change."""
-    return {
-        "status": case.status,
-        "decision_deadline": case.decision_deadline.model_dump(mode="json"),
-        "decision_due": case.decision_due,
-        "notice": _json(case.notice and case.notice.as_json()),
-        "decision": _json(case.decision and case.decision.as_json()),
-        "decided_at": case.decided_at,
-        "decided_on_time": case.decided_on_time,
-        "payment_due": case.payment_due,
-        "paid_on": case.paid_on,
-        "return_visit": _json(case.return_visit and case.return_visit.as_json()),
-        "closed_at": case.closed_at,
-    }
+# Where each thing a step adds is kept.
+_TABLE_OF: dict[type, sa.Table] = {
+    InvestigationRecord: investigation_records,
+    Stop: case_stops,
+    Extension: case_extensions,
+    Publication: publicity,
+}
 
 
 class CaseRepository:
@@ -142,38 +114,28 @@ class CaseRepository:
         row = (await self.connection.execute(statement)).first()
         if row is None:
             raise NotFound("case")
+        values = dict(row._mapping)
+        visit = values["return_visit"]
         return Case(
-            id=row.id,
-            case_source_id=row.case_source_id,
-            credit_code=row.credit_code,
-            section=row.section,
-            status=CaseStatus(row.status),
-            handlers=tuple(row.handlers),
-            filed_by=row.filed_by,
-            filed_at=row.filed_at,
-            decision_deadline=Deadline.model_validate(row.decision_deadline),
-            decision_due=row.decision_due,
-            notice=_notice(row.notice),
-            decision=_decision(row.decision),
-            decided_at=row.decided_at,
-            decided_on_time=row.decided_on_time,
-            payment_due=row.payment_due,
-            paid_on=row.paid_on,
-            return_visit=_visit(row.return_visit),
-            closed_at=row.closed_at,
-            records=await self._records(case_id),
-            history=await self._history(row.case_source_id),
-            stops=await self._stops(case_id),
-            extensions=await self._extensions(case_id),
-            publication=_publication(
-                (
-                    await self.connection.execute(
-                        sa.select(publicity).where(publicity.c.case_id == case_id)
-                    )
-                ).first()
-            ),
-            source_department=row.source_department,
+            **values
+            | {
+                "status": CaseStatus(row.status),
+                "handlers": tuple(row.handlers),
+                "decision_deadline": Deadline.model_validate(row.decision_deadline),
+                "notice": _notice(row.notice),
+                "decision": _decision(row.decision),
+                "return_visit": None if visit is None else ReturnVisit(**visit),
+                "records": await self._records(case_id),
+                "history": await self._history(row.case_source_id),
+                "stops": await self._stops(case_id),
+                "extensions": await self._extensions(case_id),
+                "publication": await self._publication(case_id),
+            }
         )
+
+    async def _publication(self, case_id: uuid.UUID) -> Publication | None:
+        statement = sa.select(publicity).where(publicity.c.case_id == case_id)
+        return _publication((await self.connection.execute(statement)).first())
 
     async def _records(self, case_id: uuid.UUID) -> list[InvestigationRecord]:
         rows = await self.connection.execute(
@@ -182,16 +144,7 @@ class CaseRepository:
             .order_by(investigation_records.c.recorded_at)
         )
         return [
-            InvestigationRecord(
-                id=r.id,
-                case_id=r.case_id,
-                kind=r.kind,
-                summary=r.summary,
-                evidence=tuple(r.evidence),
-                recorded_by=r.recorded_by,
-                recorded_at=r.recorded_at,
-            )
-            for r in rows
+            InvestigationRecord(**dict(r._mapping) | {"evidence": tuple(r.evidence)}) for r in rows
         ]
 
     async def _history(self, case_source_id: uuid.UUID) -> list[HistoryEntry]:
@@ -200,7 +153,7 @@ class CaseRepository:
             .where(case_history.c.case_source_id == case_source_id)
             .order_by(case_history.c.id)
         )
-        return [HistoryEntry(step=r.step, at=r.at, actor=r.actor, detail=r.detail) for r in rows]
+        return [HistoryEntry(r.step, r.at, r.actor, r.detail) for r in rows]
 
     async def _stops(self, case_id: uuid.UUID) -> list[Stop]:
         rows = await self.connection.execute(
@@ -218,48 +171,27 @@ class CaseRepository:
 
     async def add(self, case: Case) -> None:
         """Store a newly filed case."""
-        await self.connection.execute(
-            sa.insert(cases).values(
-                id=case.id,
-                case_source_id=case.case_source_id,
-                credit_code=case.credit_code,
-                section=case.section,
-                handlers=list(case.handlers),
-                filed_by=case.filed_by,
-                filed_at=case.filed_at,
-                **_changes(case),
-            )
-        )
+        await self.connection.execute(sa.insert(cases).values(columns(cases, stored(case))))
 
     async def save(self, case: Case, step: Step) -> None:
         """What a step changed and what it added."""
         await self.connection.execute(
-            sa.update(cases).where(cases.c.id == case.id).values(_changes(case))
+            sa.update(cases).where(cases.c.id == case.id).values(columns(cases, stored(case)))
         )
         for added in step.added:
             await self._add(case, added)
 
     async def _add(self, case: Case, added: object) -> None:
-        if isinstance(added, InvestigationRecord):
-            values = vars(added) | {"evidence": list(added.evidence)}
-            await self.connection.execute(sa.insert(investigation_records).values(values))
-        elif isinstance(added, Stop):
-            await self.connection.execute(sa.insert(case_stops).values(vars(added)))
-        elif isinstance(added, Extension):
-            await self.connection.execute(sa.insert(case_extensions).values(vars(added)))
-        elif isinstance(added, Publication):
-            values = vars(added) | {
-                "withdrawal": sa.null(),
-                "penalty": added.penalty.as_json(),
-                "publish_deadline": added.publish_deadline.model_dump(mode="json"),
-            }
-            await self.connection.execute(sa.insert(publicity).values(values))
-        elif isinstance(added, Withdrawal) and case.publication is not None:
+        if isinstance(added, Withdrawal) and case.publication is not None:
             await self.connection.execute(
                 sa.update(publicity)
                 .where(publicity.c.case_id == case.id)
                 .values(withdrawal=added.as_json(), withdrawn_at=case.publication.withdrawn_at)
             )
+            return
+        table = _TABLE_OF[type(added)]
+        values = stored(added) if isinstance(added, Publication) else vars(added)
+        await self.connection.execute(sa.insert(table).values(columns(table, values)))
 
     async def published(self, *, limit: int) -> list[Publication]:
         """The publicity feed, newest first."""

@@ -9,30 +9,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from services.enforcement.domain import OnTheSpotPenalty, Party
+from services.enforcement.domain.history import fields_and_documents as stored
+from services.enforcement.repositories.rows import columns
 from services.enforcement.repositories.scope import in_section, sees_every_section
 from services.enforcement.tables import on_the_spot_penalties
 
 
 def _penalty(row: Any) -> OnTheSpotPenalty:
-    party = row.party
-    return OnTheSpotPenalty(
-        id=row.id,
-        party=Party(
-            kind=party["kind"],
-            name=party["name"],
-            id_number=party.get("id_number"),
-            credit_code=party.get("credit_code"),
-        ),
-        penalty_kind=row.penalty_kind,
-        amount=row.amount,
-        collected_on_spot=row.collected_on_spot,
-        facts=row.facts,
-        legal_basis=row.legal_basis,
-        office_id=row.office_id,
-        section=row.section,
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
-    )
+    values = dict(row._mapping)
+    del values["credit_code"]  # the party's, kept beside it to be found by
+    return OnTheSpotPenalty(**values | {"party": Party(**values["party"])})
 
 
 class PenaltyRepository:
@@ -43,11 +29,8 @@ class PenaltyRepository:
 
     async def add(self, penalty: OnTheSpotPenalty) -> None:
         """Store a new penalty."""
-        values = vars(penalty) | {
-            "party": penalty.party.as_json(),
-            "credit_code": penalty.credit_code,
-        }
-        await self.connection.execute(sa.insert(on_the_spot_penalties).values(values))
+        table = on_the_spot_penalties
+        await self.connection.execute(sa.insert(table).values(columns(table, stored(penalty))))
 
     async def seen_by(self, principal: Principal, *, limit: int) -> list[OnTheSpotPenalty]:
         """An inspector's own; a section's, for its officers; all, for auditors and admins.

@@ -60,11 +60,6 @@ class TestingPeriod:
     reason: str
     recorded_by: str
 
-    def as_json(self) -> dict[str, Any]:
-        """As stored and shown."""
-        shown: dict[str, Any] = document(self)
-        return shown
-
 
 @dataclass(frozen=True)
 class VerifyExtension:
@@ -74,11 +69,6 @@ class VerifyExtension:
     reason: str
     recorded_by: str
     at: datetime
-
-    def as_json(self) -> dict[str, Any]:
-        """As stored and shown."""
-        shown: dict[str, Any] = document(self)
-        return shown
 
 
 @dataclass
@@ -111,21 +101,17 @@ class CaseSource:
     ) -> CaseSource:
         """A new case source, routed to the section of its office's area (or the taker's)."""
         deadline = verify_deadline(now.astimezone(SHANGHAI).date())
+        handed = {k: v for k, v in vars(transfer).items() if k != "fallback_section"}
         return cls(
-            id=transfer.id,
-            source_department=transfer.source_department,
-            source_ref=transfer.source_ref,
-            credit_code=transfer.credit_code,
-            allegation=transfer.allegation,
-            evidence=transfer.evidence,
-            office_id=office_id,
-            section=section_for(area) or transfer.fallback_section,
-            status=CaseSourceStatus.RECEIVED,
-            received_at=now,
-            verify_deadline=deadline,
-            verify_due=deadline.due,
-            transferred_by=transfer.transferred_by,
-            transferred_at=transfer.transferred_at,
+            **handed
+            | {
+                "office_id": office_id,
+                "section": section_for(area) or transfer.fallback_section,
+                "status": CaseSourceStatus.RECEIVED,
+                "received_at": now,
+                "verify_deadline": deadline,
+                "verify_due": deadline.due,
+            }
         )
 
     def file(self, handlers: list[str], by: str, now: datetime) -> Step:
@@ -176,7 +162,7 @@ class CaseSource:
         self._undecided()
         self.verify_testing = (*self.verify_testing, period)
         self._recompute()
-        detail = {k: v for k, v in period.as_json().items() if k != "recorded_by"}
+        detail = {k: v for k, v in document(period).items() if k != "recorded_by"}
         detail["verify_due"] = self.verify_due.isoformat()
         return self._step("verification_testing", period.recorded_by, now, detail)
 
@@ -186,8 +172,8 @@ class CaseSource:
         return {
             "evidence": list(self.evidence),
             "verify_deadline": document(self.verify_deadline),
-            "verify_extension": None if extension is None else extension.as_json(),
-            "verify_testing": [t.as_json() for t in self.verify_testing],
+            "verify_extension": document(extension),
+            "verify_testing": document(self.verify_testing),
             "decline_reasons": None if reasons is None else list(reasons),
         }
 

@@ -49,11 +49,6 @@ class Penalty:
         if self.kind != "fine" and self.amount is not None:
             raise RuleViolated("penalty.amount", f"a {self.kind} carries no amount")
 
-    def as_json(self) -> dict[str, Any]:
-        """As stored and shown."""
-        shown: dict[str, Any] = document(self)
-        return shown
-
 
 @dataclass(frozen=True)
 class Decision:
@@ -63,11 +58,6 @@ class Decision:
     legal_basis: str
     decided_by: str
 
-    def as_json(self) -> dict[str, Any]:
-        """As stored and shown."""
-        shown: dict[str, Any] = document(self)
-        return shown
-
 
 @dataclass(frozen=True)
 class ReturnVisit:
@@ -76,11 +66,6 @@ class ReturnVisit:
     party_view: str
     satisfaction: str
     visited_by: str
-
-    def as_json(self) -> dict[str, Any]:
-        """As stored and shown."""
-        shown: dict[str, Any] = document(self)
-        return shown
 
 
 @dataclass(frozen=True)
@@ -140,11 +125,6 @@ class FaultFinding:
     finding: str
     responsible: tuple[str, ...]
 
-    def as_json(self) -> dict[str, Any]:
-        """As stored and shown."""
-        shown: dict[str, Any] = document(self)
-        return shown
-
 
 @dataclass(frozen=True)
 class Withdrawal:
@@ -154,11 +134,6 @@ class Withdrawal:
     reason: str
     recorded_by: str
     deadline: Deadline
-
-    def as_json(self) -> dict[str, Any]:
-        """As stored and shown."""
-        shown: dict[str, Any] = document(self)
-        return shown
 
 
 @dataclass
@@ -178,7 +153,7 @@ class Publication:
     def documents(self) -> dict[str, Any]:
         """Its JSON documents, as stored and shown."""
         return {
-            "penalty": self.penalty.as_json(),
+            "penalty": document(self.penalty),
             "publish_deadline": document(self.publish_deadline),
-            "withdrawal": None if self.withdrawal is None else self.withdrawal.as_json(),
+            "withdrawal": document(self.withdrawal),
         }

@@ -146,8 +146,8 @@ class Case:
             "handlers": list(self.handlers),
             "decision_deadline": document(self.decision_deadline),
             "notice": None if notice is None else notice.as_json(),
-            "decision": None if decision is None else decision.as_json(),
-            "return_visit": None if visit is None else visit.as_json(),
+            "decision": document(decision),
+            "return_visit": document(visit),
         }
 
     def deliver_notice(self, notice: Notice) -> Step:
@@ -205,7 +205,7 @@ class Case:
                 published_at=now,
             )
             added = (self.publication,)
-        step = self._step("decided", decision.decided_by, now, decision.as_json(), added)
+        step = self._step("decided", decision.decided_by, now, document(decision), added)
         return Step(step.case_source_id, step.entry, tuple(events), step.added)
 
     def close(self, visit: ReturnVisit, now: datetime) -> Step:
@@ -219,7 +219,7 @@ class Case:
             satisfaction=visit.satisfaction,
             closed_at=now,
         )
-        step = self._step("closed", visit.visited_by, now, visit.as_json())
+        step = self._step("closed", visit.visited_by, now, document(visit))
         return Step(step.case_source_id, step.entry, (closed,))
 
     def stop_clock(self, stop: Stop) -> Step:
@@ -263,7 +263,7 @@ class Case:
         steps = {entry.step for entry in self.history}
         if finding.step not in steps:
             raise RuleViolated("step", f"the case has no step {finding.step!r}: {sorted(steps)}")
-        return self._step("fault_found", by, now, finding.as_json())
+        return self._step("fault_found", by, now, document(finding))
 
     def record_payment(self, paid_on: date, by: str, now: datetime) -> Step:
         """The day the fine was paid: the late-payment surcharge stops there."""

@@ -28,6 +28,7 @@ from services.enforcement.domain import (
     Stop,
     Withdrawal,
 )
+from services.enforcement.domain.history import document
 from services.enforcement.domain.history import fields_and_documents as stored
 from services.enforcement.repositories.rows import columns
 from services.enforcement.repositories.scope import in_section
@@ -186,7 +187,7 @@ class CaseRepository:
             await self.connection.execute(
                 sa.update(publicity)
                 .where(publicity.c.case_id == case.id)
-                .values(withdrawal=added.as_json(), withdrawn_at=case.publication.withdrawn_at)
+                .values(withdrawal=document(added), withdrawn_at=case.publication.withdrawn_at)
             )
             return
         table = _TABLE_OF[type(added)]

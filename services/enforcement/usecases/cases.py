@@ -12,33 +12,29 @@ from decimal import Decimal
 
 from chassis.auth import Principal
 from chassis.uow import UnitOfWork
-from services.enforcement.domain import (
-    Case,
-    Decision,
-    DecisionKind,
-    FaultFinding,
-    InvestigationRecord,
-    Notice,
-    Penalty,
-    Publication,
-    ReturnVisit,
-    Step,
-    Stop,
-)
+from services.enforcement import domain
 from services.enforcement.repositories.cases import CaseRepository
 from services.enforcement.settings import EnforcementContext
 from services.enforcement.usecases.steps import advance
 
 
 @dataclass(frozen=True)
+class CaseCommand:
+    """A step of one case, asked by an officer."""
+
+    case_id: uuid.UUID
+    by: Principal
+
+
+@dataclass(frozen=True)
 class CaseFile:
     """A case as its officers read it, with the late-payment surcharge so far."""
 
-    case: Case
+    case: domain.Case
     late_payment_surcharge: Decimal | None
 
 
-def _file(ctx: EnforcementContext, case: Case) -> CaseFile:
+def _file(ctx: EnforcementContext, case: domain.Case) -> CaseFile:
     return CaseFile(case, case.late_payment_surcharge(ctx.clock.today()))
 
 
@@ -52,20 +48,19 @@ async def case_file(
 async def _step(
     ctx: EnforcementContext,
     uow: UnitOfWork,
-    by: Principal,
-    case_id: uuid.UUID,
-    take: Callable[[Case], Step],
+    command: CaseCommand,
+    take: Callable[[domain.Case], domain.Step],
 ) -> CaseFile:
-    case, _ = await advance(uow, CaseRepository(uow.connection, by), case_id, take)
+    """One step of a case of the caller's section."""
+    repository = CaseRepository(uow.connection, command.by)
+    case, _ = await advance(uow, repository, command.case_id, take)
     return _file(ctx, case)
 
 
 @dataclass(frozen=True)
-class DeliverNotice:
+class DeliverNotice(CaseCommand):
     """The enforcement supervision notice (执法监督告知书) as delivered to the party."""
 
-    case_id: uuid.UUID
-    by: Principal
     delivered_to: str
     delivered_at: datetime
     method: str
@@ -75,22 +70,20 @@ async def deliver_notice(
     ctx: EnforcementContext, uow: UnitOfWork, command: DeliverNotice
 ) -> CaseFile:
     """The notice delivered: the investigation may begin."""
-    notice = Notice(
+    notice = domain.Notice(
         command.delivered_to,
         command.delivered_at,
         command.method,
         recorded_by=command.by.subject,
         recorded_at=ctx.clock.now(),
     )
-    return await _step(ctx, uow, command.by, command.case_id, lambda c: c.deliver_notice(notice))
+    return await _step(ctx, uow, command, lambda c: c.deliver_notice(notice))
 
 
 @dataclass(frozen=True)
-class AddRecord:
+class AddRecord(CaseCommand):
     """An investigation record and the evidence it cites."""
 
-    case_id: uuid.UUID
-    by: Principal
     kind: str
     summary: str
     evidence: tuple[str, ...]
@@ -98,9 +91,9 @@ class AddRecord:
 
 async def add_record(
     ctx: EnforcementContext, uow: UnitOfWork, command: AddRecord
-) -> InvestigationRecord:
+) -> domain.InvestigationRecord:
     """An investigation record (询问笔录, 现场检查笔录…), appended, never changed."""
-    record = InvestigationRecord(
+    record = domain.InvestigationRecord(
         id=uuid.uuid4(),
         case_id=command.case_id,
         kind=command.kind,
@@ -109,37 +102,31 @@ async def add_record(
         recorded_by=command.by.subject,
         recorded_at=ctx.clock.now(),
     )
-    await _step(ctx, uow, command.by, command.case_id, lambda c: c.add_record(record))
+    await _step(ctx, uow, command, lambda c: c.add_record(record))
     return record
 
 
 @dataclass(frozen=True)
-class Decide:
+class Decide(CaseCommand):
     """The penalty decision of a general-procedure case and its legal basis."""
 
-    case_id: uuid.UUID
-    by: Principal
-    kind: DecisionKind
+    kind: domain.DecisionKind
     amount: Decimal | None
     legal_basis: str
 
 
 async def decide(ctx: EnforcementContext, uow: UnitOfWork, command: Decide) -> CaseFile:
     """Recorded with whether it came in time, notified, published unless a warning."""
-    penalty = Penalty(command.kind, command.amount)  # refuses a fine without an amount first
-    decision = Decision(penalty, command.legal_basis, decided_by=command.by.subject)
+    penalty = domain.Penalty(command.kind, command.amount)  # refuses a fine without an amount first
+    decision = domain.Decision(penalty, command.legal_basis, decided_by=command.by.subject)
     now, days = ctx.clock.now(), ctx.settings.fine_payment_days
-    return await _step(
-        ctx, uow, command.by, command.case_id, lambda c: c.decide(decision, now, days)
-    )
+    return await _step(ctx, uow, command, lambda c: c.decide(decision, now, days))
 
 
 @dataclass(frozen=True)
-class RecordReturnVisit:
+class RecordReturnVisit(CaseCommand):
     """案件回访: what the party said of how the case was handled."""
 
-    case_id: uuid.UUID
-    by: Principal
     party_view: str
     satisfaction: str
 
@@ -148,17 +135,17 @@ async def return_visit(
     ctx: EnforcementContext, uow: UnitOfWork, command: RecordReturnVisit
 ) -> CaseFile:
     """The party's view heard, the case closes."""
-    visit = ReturnVisit(command.party_view, command.satisfaction, visited_by=command.by.subject)
+    visit = domain.ReturnVisit(
+        command.party_view, command.satisfaction, visited_by=command.by.subject
+    )
     now = ctx.clock.now()
-    return await _step(ctx, uow, command.by, command.case_id, lambda c: c.close(visit, now))
+    return await _step(ctx, uow, command, lambda c: c.close(visit, now))
 
 
 @dataclass(frozen=True)
-class StopClock:
+class StopClock(CaseCommand):
     """Days that do not count towards the decision (both ends included)."""
 
-    case_id: uuid.UUID
-    by: Principal
     kind: str
     start: date
     end: date
@@ -167,7 +154,7 @@ class StopClock:
 
 async def stop_clock(ctx: EnforcementContext, uow: UnitOfWork, command: StopClock) -> CaseFile:
     """A suspension, a hearing, testing: the decision deadline moves by its days."""
-    stop = Stop(
+    stop = domain.Stop(
         id=uuid.uuid4(),
         case_id=command.case_id,
         kind=command.kind,
@@ -177,15 +164,13 @@ async def stop_clock(ctx: EnforcementContext, uow: UnitOfWork, command: StopCloc
         recorded_by=command.by.subject,
         recorded_at=ctx.clock.now(),
     )
-    return await _step(ctx, uow, command.by, command.case_id, lambda c: c.stop_clock(stop))
+    return await _step(ctx, uow, command, lambda c: c.stop_clock(stop))
 
 
 @dataclass(frozen=True)
-class ExtendDecision:
+class ExtendDecision(CaseCommand):
     """An extension of the decision period: 30 days approved, or a collective decision's."""
 
-    case_id: uuid.UUID
-    by: Principal
     approved_by: str
     reason: str
     collective_days: int | None
@@ -197,20 +182,18 @@ async def extend_decision(
     """+30 days with approval, once; beyond that only with a collective decision's days."""
     subject, now = command.by.subject, ctx.clock.now()
 
-    def extend(case: Case) -> Step:
+    def extend(case: domain.Case) -> domain.Step:
         return case.extend(
             command.approved_by, command.reason, command.collective_days, subject, now
         )
 
-    return await _step(ctx, uow, command.by, command.case_id, extend)
+    return await _step(ctx, uow, command, extend)
 
 
 @dataclass(frozen=True)
-class FindFault:
+class FindFault(CaseCommand):
     """A finding of fault (执法过错) against one step of a case."""
 
-    case_id: uuid.UUID
-    by: Principal
     step: str
     finding: str
     responsible: tuple[str, ...]
@@ -218,19 +201,15 @@ class FindFault:
 
 async def find_fault(ctx: EnforcementContext, uow: UnitOfWork, command: FindFault) -> CaseFile:
     """Kept in the case history."""
-    finding = FaultFinding(command.step, command.finding, command.responsible)
+    finding = domain.FaultFinding(command.step, command.finding, command.responsible)
     subject, now = command.by.subject, ctx.clock.now()
-    return await _step(
-        ctx, uow, command.by, command.case_id, lambda c: c.find_fault(finding, subject, now)
-    )
+    return await _step(ctx, uow, command, lambda c: c.find_fault(finding, subject, now))
 
 
 @dataclass(frozen=True)
-class RecordPayment:
+class RecordPayment(CaseCommand):
     """When the fine was paid."""
 
-    case_id: uuid.UUID
-    by: Principal
     paid_on: date
 
 
@@ -242,18 +221,15 @@ async def record_payment(
     return await _step(
         ctx,
         uow,
-        command.by,
-        command.case_id,
+        command,
         lambda c: c.record_payment(command.paid_on, subject, now),
     )
 
 
 @dataclass(frozen=True)
-class WithdrawPublication:
+class WithdrawPublication(CaseCommand):
     """Why a published decision is withdrawn."""
 
-    case_id: uuid.UUID
-    by: Principal
     change: str
     reason: str
 
@@ -264,12 +240,12 @@ async def withdraw_publication(
     """The decision was changed or annulled: its publication is withdrawn."""
     subject, now = command.by.subject, ctx.clock.now()
 
-    def withdraw(case: Case) -> Step:
+    def withdraw(case: domain.Case) -> domain.Step:
         return case.withdraw_publication(command.change, command.reason, subject, now)
 
-    return await _step(ctx, uow, command.by, command.case_id, withdraw)
+    return await _step(ctx, uow, command, withdraw)
 
 
-async def published(uow: UnitOfWork, *, limit: int) -> list[Publication]:
+async def published(uow: UnitOfWork, *, limit: int) -> list[domain.Publication]:
     """The publicity feed, newest first."""
     return await CaseRepository(uow.connection).published(limit=limit)

@@ -4,23 +4,38 @@ declines it with reasons; the source department learns either from the event."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from chassis.auth import Principal
 from chassis.clock import Clock
 from chassis.uow import UnitOfWork
-from services.enforcement.domain import Case, CaseSource, TestingPeriod, require_handlers
+from services.enforcement.domain import Case, CaseSource, Step, TestingPeriod, require_handlers
 from services.enforcement.repositories.case_sources import CaseSourceRepository
 from services.enforcement.usecases.steps import advance
 
 
 @dataclass(frozen=True)
-class FileCase:
-    """立案 with the certified officers who will handle the case."""
+class SourceCommand:
+    """A step of one case source, asked by an officer."""
 
     source_id: uuid.UUID
     by: Principal
+
+
+async def _take(
+    uow: UnitOfWork, command: SourceCommand, take: Callable[[CaseSource], Step]
+) -> tuple[CaseSource, Step]:
+    """One step of a case source of the caller's section."""
+    repository = CaseSourceRepository(uow.connection, command.by)
+    return await advance(uow, repository, command.source_id, take)
+
+
+@dataclass(frozen=True)
+class FileCase(SourceCommand):
+    """立案 with the certified officers who will handle the case."""
+
     handlers: tuple[str, ...]
 
 
@@ -28,42 +43,36 @@ async def file_case(uow: UnitOfWork, clock: Clock, command: FileCase) -> Case:
     """The case source becomes a case with its handlers and its decision deadline."""
     require_handlers(command.handlers)
     subject, now = command.by.subject, clock.now()
-    _, step = await advance(
+    _, step = await _take(
         uow,
-        CaseSourceRepository(uow.connection, command.by),
-        command.source_id,
+        command,
         lambda source: source.file(list(command.handlers), subject, now),
     )
     return next(added for added in step.added if isinstance(added, Case))
 
 
 @dataclass(frozen=True)
-class Decline:
+class Decline(SourceCommand):
     """不予立案, with the reasons the source department is told."""
 
-    source_id: uuid.UUID
-    by: Principal
     reasons: tuple[str, ...]
 
 
 async def decline(uow: UnitOfWork, clock: Clock, command: Decline) -> CaseSource:
     """The case source is closed without a case, for the reasons given."""
     subject, now = command.by.subject, clock.now()
-    source, _ = await advance(
+    source, _ = await _take(
         uow,
-        CaseSourceRepository(uow.connection, command.by),
-        command.source_id,
+        command,
         lambda source: source.decline(list(command.reasons), subject, now),
     )
     return source
 
 
 @dataclass(frozen=True)
-class ExtendVerification:
+class ExtendVerification(SourceCommand):
     """The approval of the one extension of the verification period."""
 
-    source_id: uuid.UUID
-    by: Principal
     approved_by: str
     reason: str
 
@@ -73,10 +82,9 @@ async def extend_verification(
 ) -> CaseSource:
     """The one approved extension of the verification period (+15 working days)."""
     subject, now = command.by.subject, clock.now()
-    source, _ = await advance(
+    source, _ = await _take(
         uow,
-        CaseSourceRepository(uow.connection, command.by),
-        command.source_id,
+        command,
         lambda source: source.extend_verification(
             command.approved_by, command.reason, subject, now
         ),
@@ -85,11 +93,9 @@ async def extend_verification(
 
 
 @dataclass(frozen=True)
-class ExcludeTesting:
+class ExcludeTesting(SourceCommand):
     """A testing or appraisal period of a case source (both ends included)."""
 
-    source_id: uuid.UUID
-    by: Principal
     start: date
     end: date
     reason: str
@@ -99,10 +105,9 @@ async def exclude_testing(uow: UnitOfWork, clock: Clock, command: ExcludeTesting
     """A testing or appraisal period: it does not count towards verification."""
     period = TestingPeriod(command.start, command.end, command.reason, command.by.subject)
     now = clock.now()
-    source, _ = await advance(
+    source, _ = await _take(
         uow,
-        CaseSourceRepository(uow.connection, command.by),
-        command.source_id,
+        command,
         lambda source: source.exclude_testing(period, now),
     )
     return source

@@ -26,14 +26,9 @@ class Notice:
     recorded_at: datetime
 
     def as_json(self) -> dict[str, Any]:
-        """As stored and shown."""
-        return {
-            "delivered_to": self.delivered_to,
-            "delivered_at": json_instant(self.delivered_at),
-            "method": self.method,
-            "recorded_by": self.recorded_by,
-            "recorded_at": self.recorded_at.isoformat(),
-        }
+        """As stored and shown (the delivery instant as the request wrote it)."""
+        shown: dict[str, Any] = document(self)
+        return shown | {"delivered_at": json_instant(self.delivered_at)}
 
 
 @dataclass(frozen=True)
@@ -87,21 +82,17 @@ class Stop:
 
     id: uuid.UUID
     case_id: uuid.UUID
-    kind: str
     start: date
     end: date
     reason: str
+    kind: str
     recorded_by: str
     recorded_at: datetime
 
     def as_detail(self) -> dict[str, Any]:
         """What the case history says of it."""
-        return {
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "reason": self.reason,
-            "kind": self.kind,
-        }
+        told = ("start", "end", "reason", "kind")
+        return {k: v for k, v in document(self).items() if k in told}
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,7 @@ def test_a_warning_is_not_published_and_a_fine_needs_its_amount() -> None:
 def test_the_clock_stops_and_extends_only_while_the_case_runs() -> None:
     case = filed()
     start, end = date(2026, 8, 10), date(2026, 8, 19)
-    stop = Stop(uuid.uuid4(), case.id, "hearing", start, end, "听证", "officer1", NOW)
+    stop = Stop(uuid.uuid4(), case.id, start, end, "听证", "hearing", "officer1", NOW)
     step = case.stop_clock(stop)
     assert case.decision_deadline.excluded_days == 10 and step.added == (stop,)
     case.extend("head", "复杂", None, "officer1", NOW)

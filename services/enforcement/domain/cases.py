@@ -164,7 +164,7 @@ class Case:
         self.records.append(record)
         detail = {"record_id": str(record.id), "kind": record.kind}
         return self._step(
-            "investigation_record", record.recorded_by, record.recorded_at, detail, (record,)
+            "investigation_record", record.recorded_by, record.recorded_at, detail, added=(record,)
         )
 
     def decide(self, decision: Decision, now: datetime, payment_days: int) -> Step:
@@ -205,8 +205,14 @@ class Case:
                 published_at=now,
             )
             added = (self.publication,)
-        step = self._step("decided", decision.decided_by, now, document(decision), added)
-        return Step(step.case_source_id, step.entry, tuple(events), step.added)
+        return self._step(
+            "decided",
+            decision.decided_by,
+            now,
+            document(decision),
+            added=added,
+            events=tuple(events),
+        )
 
     def close(self, visit: ReturnVisit, now: datetime) -> Step:
         """案件回访: the party's view and satisfaction are heard; the case closes."""
@@ -219,8 +225,7 @@ class Case:
             satisfaction=visit.satisfaction,
             closed_at=now,
         )
-        step = self._step("closed", visit.visited_by, now, document(visit))
-        return Step(step.case_source_id, step.entry, (closed,))
+        return self._step("closed", visit.visited_by, now, document(visit), events=(closed,))
 
     def stop_clock(self, stop: Stop) -> Step:
         """Time that does not count towards the decision: a suspension, a hearing, testing."""
@@ -229,7 +234,9 @@ class Case:
         self.stops.append(stop)
         self._recompute_decision_due()
         detail = stop.as_detail() | {"decision_due": self.decision_deadline.due.isoformat()}
-        return self._step("clock_stopped", stop.recorded_by, stop.recorded_at, detail, (stop,))
+        return self._step(
+            "clock_stopped", stop.recorded_by, stop.recorded_at, detail, added=(stop,)
+        )
 
     def extend(
         self, approved_by: str, reason: str, collective_days: int | None, by: str, now: datetime
@@ -256,7 +263,7 @@ class Case:
             "number": number,
             "decision_due": self.decision_deadline.due.isoformat(),
         }
-        return self._step("decision_extended", by, now, detail, (extension,))
+        return self._step("decision_extended", by, now, detail, added=(extension,))
 
     def find_fault(self, finding: FaultFinding, by: str, now: datetime) -> Step:
         """行政执法过错责任追究: a finding of fault against a step of the case."""
@@ -286,7 +293,7 @@ class Case:
         withdrawal = Withdrawal(change, reason, recorded_by=by, deadline=deadline)
         publication.withdrawal, publication.withdrawn_at = withdrawal, now
         detail = {"change": change, "reason": reason}
-        return self._step("publicity_withdrawn", by, now, detail, (withdrawal,))
+        return self._step("publicity_withdrawn", by, now, detail, added=(withdrawal,))
 
     def _recompute_decision_due(self) -> None:
         """The decision deadline from the filing, every stop and every extension."""
@@ -307,9 +314,11 @@ class Case:
         by: str,
         at: datetime,
         detail: dict[str, Any],
+        *,
         added: tuple[object, ...] = (),
+        events: tuple[Contract, ...] = (),
     ) -> Step:
-        """The step's history entry, kept in the case's history too."""
+        """The step's history entry (kept in the case's history too), events and additions."""
         entry = HistoryEntry(step=name, at=at, actor=by, detail=detail)
         self.history.append(entry)
-        return Step(self.case_source_id, entry, added=added)
+        return Step(self.case_source_id, entry, events=events, added=added)

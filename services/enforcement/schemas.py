@@ -189,28 +189,28 @@ class OnTheSpotPenalty(RequestModel):
     amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] | None = None
 
 
-class CitizenParty(RequestModel):
+class _Party(RequestModel):
+    """Who is penalised on the spot."""
+
+    def value(self) -> Party:
+        """The party as the domain knows it."""
+        return Party(**self.model_dump())
+
+
+class CitizenParty(_Party):
     """A natural person penalised on the spot."""
 
     kind: Literal["citizen"]
     name: Annotated[str, Field(min_length=1, max_length=100)]
     id_number: ResidentId
 
-    def value(self) -> Party:
-        """The party as the domain knows it."""
-        return Party(kind=self.kind, name=self.name, id_number=self.id_number)
 
-
-class OrganisationParty(RequestModel):
+class OrganisationParty(_Party):
     """A market entity penalised on the spot."""
 
     kind: Literal["organisation"]
     name: Annotated[str, Field(min_length=1, max_length=200)]
     credit_code: CreditCode
-
-    def value(self) -> Party:
-        """The party as the domain knows it."""
-        return Party(kind=self.kind, name=self.name, credit_code=self.credit_code)
 
 
 class OnTheSpotPenaltyIn(RequestModel):

@@ -14,7 +14,7 @@ from chassis.legalclock import Deadline, Interval
 from chassis.legalclock.deadlines import SHANGHAI
 from contracts.enforcement import CaseFiled, CaseNotFiled
 from services.enforcement.domain.cases import Case, CaseStatus, require_handlers
-from services.enforcement.domain.history import HistoryEntry, Step, document
+from services.enforcement.domain.history import Step, document, taken
 from services.enforcement.domain.rules import decision_deadline, section_for, verify_deadline
 
 # Departments whose case sources arrive as events, and those with no service here, whose
@@ -137,7 +137,7 @@ class CaseSource:
         event = CaseFiled(
             case_id=case.id, case_source_id=self.id, credit_code=self.credit_code, filed_at=now
         )
-        return self._step("filed", by, now, detail, events=(event,), added=(case,))
+        return taken(self.id, "filed", by, now, detail, events=(event,), added=(case,))
 
     def decline(self, reasons: list[str], by: str, now: datetime) -> Step:
         """不予立案: the case source is closed without a case, for the reasons given."""
@@ -145,7 +145,7 @@ class CaseSource:
         self._decided(CaseSourceStatus.DECLINED, by, now)
         self.decline_reasons = tuple(reasons)
         event = CaseNotFiled(case_source_id=self.id, reasons=tuple(reasons), decided_at=now)
-        return self._step("declined", by, now, {"reasons": reasons}, events=(event,))
+        return taken(self.id, "declined", by, now, {"reasons": reasons}, events=(event,))
 
     def extend_verification(self, approved_by: str, reason: str, by: str, now: datetime) -> Step:
         """The one approved extension of the verification period (+15 working days)."""
@@ -155,7 +155,7 @@ class CaseSource:
         self.verify_extension = VerifyExtension(approved_by, reason, recorded_by=by, at=now)
         self._recompute()
         detail = {"approved_by": approved_by, "reason": reason, "recorded_by": by}
-        return self._step("verification_extended", by, now, detail)
+        return taken(self.id, "verification_extended", by, now, detail)
 
     def exclude_testing(self, period: TestingPeriod, now: datetime) -> Step:
         """A testing or appraisal period: it does not count towards verification."""
@@ -164,7 +164,7 @@ class CaseSource:
         self._recompute()
         detail = {k: v for k, v in document(period).items() if k != "recorded_by"}
         detail["verify_due"] = self.verify_due.isoformat()
-        return self._step("verification_testing", period.recorded_by, now, detail)
+        return taken(self.id, "verification_testing", period.recorded_by, now, detail)
 
     def documents(self) -> dict[str, Any]:
         """Its JSON documents, as stored and shown."""
@@ -194,16 +194,3 @@ class CaseSource:
             ],
         )
         self.verify_deadline, self.verify_due = deadline, deadline.due
-
-    def _step(
-        self,
-        name: str,
-        by: str,
-        now: datetime,
-        detail: dict[str, Any],
-        *,
-        events: tuple[Any, ...] = (),
-        added: tuple[object, ...] = (),
-    ) -> Step:
-        entry = HistoryEntry(step=name, at=now, actor=by, detail=detail)
-        return Step(self.id, entry, events=events, added=added)

@@ -28,7 +28,7 @@ from services.enforcement.domain.case_values import (
     Stop,
     Withdrawal,
 )
-from services.enforcement.domain.history import HistoryEntry, Step, document
+from services.enforcement.domain.history import HistoryEntry, Step, document, taken
 from services.enforcement.domain.rules import (
     decision_deadline,
     late_payment_surcharge,
@@ -318,7 +318,7 @@ class Case:
         added: tuple[object, ...] = (),
         events: tuple[Contract, ...] = (),
     ) -> Step:
-        """The step's history entry (kept in the case's history too), events and additions."""
-        entry = HistoryEntry(step=name, at=at, actor=by, detail=detail)
-        self.history.append(entry)
-        return Step(self.case_source_id, entry, events=events, added=added)
+        """The step taken, its entry kept in the case's history too."""
+        step = taken(self.case_source_id, name, by, at, detail, events=events, added=added)
+        self.history.append(step.entry)
+        return step

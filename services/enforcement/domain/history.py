@@ -34,6 +34,20 @@ class Step:
     added: tuple[object, ...] = ()
 
 
+def taken(
+    case_source_id: uuid.UUID,
+    name: str,
+    by: str,
+    at: datetime,
+    detail: dict[str, Any],
+    *,
+    events: tuple[Contract, ...] = (),
+    added: tuple[object, ...] = (),
+) -> Step:
+    """A step taken in the history of `case_source_id`: its entry, events and additions."""
+    return Step(case_source_id, HistoryEntry(name, at, by, detail), events, added)
+
+
 def json_instant(value: datetime) -> str:
     """An instant as the request's JSON gave it back (UTC as `Z`, as pydantic writes it)."""
     text = value.isoformat()

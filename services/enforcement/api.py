@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
 
 from chassis.auth import CurrentPrincipal, Principal, require_roles
-from chassis.legalclock.deadlines import shanghai_today
+from chassis.context import context_of
+from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
-from services.enforcement import cases, deadlines, filing, intake, on_the_spot, reports
+from services.enforcement import presenters as out
 from services.enforcement.schemas import (
     CaseFiledOut,
     CaseOut,
@@ -39,6 +41,11 @@ from services.enforcement.schemas import (
     StopIn,
     TestingIn,
 )
+from services.enforcement.settings import EnforcementContext
+from services.enforcement.usecases import cases, deadlines, filing, intake, on_the_spot, reports
+
+Ctx = Annotated[EnforcementContext, Depends(context_of)]
+Uow = UnitOfWorkDep
 
 router = APIRouter(tags=["enforcement"], responses={403: PROBLEM})
 
@@ -53,35 +60,57 @@ SectionOfficer = Annotated[Principal, require_roles("enforcement_officer")]
     "/case-sources", status_code=201, response_model=CaseSourceOut, responses={422: PROBLEM}
 )
 async def hand_in_case_source(
-    body: CaseSourceIn, principal: Officer, uow: UnitOfWorkDep
-) -> dict[str, Any]:
-    """A case source from trademark, advertising or market, entered at the sub-bureau's desk."""
-    return await intake.receive_by_hand(uow, principal, body.model_dump(mode="json"))
+    *,
+    request: Request,
+    body: CaseSourceIn,
+    principal: Officer,
+    ctx: Ctx,
+    uow: Uow,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    """A case source from trademark, advertising or market, entered at the sub-bureau's desk;
+    a retry with the same Idempotency-Key gets the first answer."""
+    command = intake.HandIn(
+        by=principal,
+        source_department=body.source_department,
+        credit_code=body.credit_code,
+        allegation=body.allegation,
+        evidence=tuple(body.evidence),
+        office_id=body.office_id,
+    )
+
+    async def create() -> CaseSourceOut:
+        return out.case_source_out(await intake.receive_by_hand(uow, ctx.clock, command))
+
+    return await idempotent_create(
+        uow,
+        key=idempotency_key,
+        scope=f"case-sources:{principal.subject}",
+        fingerprint=request_fingerprint(request, body),
+        create=create,
+    )
 
 
 @router.get("/case-sources", response_model=CaseSourceList)
 async def list_case_sources(
     principal: Reader,
-    uow: UnitOfWorkDep,
+    uow: Uow,
     status: Annotated[str | None, Query(pattern="^(received|filed|declined)$")] = None,
     unrouted: Annotated[bool, Query(description="only those no section took yet")] = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> dict[str, Any]:
+) -> CaseSourceList:
     """One's section's case sources, the soonest verification deadline first."""
-    found = await intake.list_case_sources(
-        uow.connection, principal, status=status, unrouted=unrouted, limit=limit
-    )
-    return {"case_sources": found}
+    query = intake.CaseSourceQuery(principal, status=status, unrouted=unrouted, limit=limit)
+    found = await intake.case_sources(uow, query)
+    return CaseSourceList(case_sources=[out.case_source_out(source) for source in found])
 
 
 @router.get(
     "/case-sources/{case_source_id}", response_model=CaseSourceOut, responses={404: PROBLEM}
 )
-async def get_case_source(
-    case_source_id: uuid.UUID, principal: Reader, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+async def get_case_source(case_source_id: uuid.UUID, principal: Reader, uow: Uow) -> CaseSourceOut:
     """A case source of one's section (404 for another section's)."""
-    return await intake.case_source(uow.connection, principal, case_source_id)
+    return out.case_source_out(await intake.case_source(uow, principal, case_source_id))
 
 
 @router.post(
@@ -91,10 +120,11 @@ async def get_case_source(
     responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
 async def file_case(
-    case_source_id: uuid.UUID, body: FileIn, principal: SectionOfficer, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    case_source_id: uuid.UUID, body: FileIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseFiledOut:
     """立案: a case with its handlers (two or more) and its decision deadline."""
-    return await filing.file_case(uow, principal, case_source_id, body.handlers)
+    command = filing.FileCase(case_source_id, principal, tuple(body.handlers))
+    return out.case_filed_out(await filing.file_case(uow, ctx.clock, command))
 
 
 @router.post(
@@ -103,10 +133,11 @@ async def file_case(
     responses={404: PROBLEM, 409: PROBLEM},
 )
 async def decline(
-    case_source_id: uuid.UUID, body: DeclineIn, principal: SectionOfficer, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    case_source_id: uuid.UUID, body: DeclineIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseSourceOut:
     """不予立案, with reasons."""
-    return await filing.decline(uow, principal, case_source_id, body.reasons)
+    command = filing.Decline(case_source_id, principal, tuple(body.reasons))
+    return out.case_source_out(await filing.decline(uow, ctx.clock, command))
 
 
 @router.post(
@@ -115,28 +146,30 @@ async def decline(
     responses={404: PROBLEM, 409: PROBLEM},
 )
 async def extend_verification(
-    case_source_id: uuid.UUID, body: ExtensionIn, principal: SectionOfficer, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    case_source_id: uuid.UUID, body: ExtensionIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseSourceOut:
     """Record the approved extension of the verification period (once, +15 working days)."""
-    return await filing.extend_verification(
-        uow, principal, case_source_id, body.approved_by, body.reason
-    )
+    command = filing.ExtendVerification(case_source_id, principal, body.approved_by, body.reason)
+    return out.case_source_out(await filing.extend_verification(uow, ctx.clock, command))
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut, responses={404: PROBLEM})
-async def get_case(case_id: uuid.UUID, principal: Reader, uow: UnitOfWorkDep) -> dict[str, Any]:
+async def get_case(case_id: uuid.UUID, principal: Reader, ctx: Ctx, uow: Uow) -> CaseOut:
     """A case of one's section: its notice, investigation records and history."""
-    return await cases.case(uow.connection, principal, case_id)
+    return out.case_out(await cases.case_file(ctx, uow, principal, case_id))
 
 
 @router.post(
     "/cases/{case_id}/notice", response_model=CaseOut, responses={404: PROBLEM, 409: PROBLEM}
 )
 async def deliver_notice(
-    case_id: uuid.UUID, body: NoticeIn, principal: SectionOfficer, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    case_id: uuid.UUID, body: NoticeIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseOut:
     """Record the enforcement supervision notice as delivered: the investigation may begin."""
-    return await cases.deliver_notice(uow, principal, case_id, body.model_dump(mode="json"))
+    command = cases.DeliverNotice(
+        case_id, principal, body.delivered_to, body.delivered_at, body.method
+    )
+    return out.case_out(await cases.deliver_notice(ctx, uow, command))
 
 
 @router.post(
@@ -146,10 +179,11 @@ async def deliver_notice(
     responses={404: PROBLEM, 409: PROBLEM},
 )
 async def add_investigation_record(
-    case_id: uuid.UUID, body: InvestigationRecordIn, principal: SectionOfficer, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    case_id: uuid.UUID, body: InvestigationRecordIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> InvestigationRecordOut:
     """An investigation record; 409 until the supervision notice is delivered."""
-    return await cases.add_record(uow, principal, case_id, body.model_dump(mode="json"))
+    command = cases.AddRecord(case_id, principal, body.kind, body.summary, tuple(body.evidence))
+    return out.record_out(await cases.add_record(ctx, uow, command))
 
 
 # Office inspectors impose on-the-spot penalties; their heads too.
@@ -167,23 +201,48 @@ PenaltyReader = Annotated[
     responses={422: PROBLEM},
 )
 async def impose_on_the_spot(
-    request: Request, body: OnTheSpotPenaltyIn, principal: OfficeInspector, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    *,
+    request: Request,
+    body: OnTheSpotPenaltyIn,
+    principal: OfficeInspector,
+    ctx: Ctx,
+    uow: Uow,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
     """当场处罚: a warning, or a fine up to 200 CNY (citizen) / 3,000 CNY (organisation); more
-    is 422, telling the officer to transfer the case for the general procedure."""
-    limits = on_the_spot.limits_of(request.app.state.settings)
-    return await on_the_spot.impose(uow, principal, body.model_dump(mode="json"), limits)
+    is 422, telling the officer to transfer the case for the general procedure. A retry with
+    the same Idempotency-Key gets the first answer."""
+    command = on_the_spot.Impose(
+        by=principal,
+        party=body.party.value(),
+        kind=body.penalty.kind,
+        amount=body.penalty.amount,
+        collected_on_spot=body.collected_on_spot,
+        facts=body.facts,
+        legal_basis=body.legal_basis,
+    )
+
+    async def create() -> OnTheSpotPenaltyOut:
+        return out.penalty_out(await on_the_spot.impose(ctx, uow, command))
+
+    return await idempotent_create(
+        uow,
+        key=idempotency_key,
+        scope=f"on-the-spot-penalties:{principal.subject}",
+        fingerprint=request_fingerprint(request, body),
+        create=create,
+    )
 
 
 @router.get("/on-the-spot-penalties", response_model=OnTheSpotPenaltyList)
 async def list_on_the_spot(
     principal: PenaltyReader,
-    uow: UnitOfWorkDep,
+    uow: Uow,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> dict[str, Any]:
+) -> OnTheSpotPenaltyList:
     """One's own (inspectors), one's section's (enforcement officers), or all."""
-    found = await on_the_spot.penalties(uow.connection, principal, limit=limit)
-    return {"penalties": found}
+    found = await on_the_spot.penalties(uow, principal, limit=limit)
+    return OnTheSpotPenaltyList(penalties=[out.penalty_out(penalty) for penalty in found])
 
 
 @router.post(
@@ -192,36 +251,35 @@ async def list_on_the_spot(
     responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
 async def decide(
-    request: Request,
-    case_id: uuid.UUID,
-    body: DecisionIn,
-    principal: SectionOfficer,
-    uow: UnitOfWorkDep,
-) -> dict[str, Any]:
+    case_id: uuid.UUID, body: DecisionIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseOut:
     """The penalty decision → enforcement.penalty.decided (the source department and the
     household's file learn it); published unless a warning; a fine is due in FINE_PAYMENT_DAYS."""
-    days = request.app.state.settings.fine_payment_days
-    return await cases.decide(uow, principal, case_id, body.model_dump(mode="json"), days)
+    penalty = body.penalty
+    command = cases.Decide(case_id, principal, penalty.kind, penalty.amount, body.legal_basis)
+    return out.case_out(await cases.decide(ctx, uow, command))
 
 
 @router.post(
     "/cases/{case_id}/return-visit", response_model=CaseOut, responses={404: PROBLEM, 409: PROBLEM}
 )
 async def return_visit(
-    case_id: uuid.UUID, body: ReturnVisitIn, principal: SectionOfficer, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    case_id: uuid.UUID, body: ReturnVisitIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseOut:
     """案件回访 after the decision; the case closes → enforcement.case.closed."""
-    return await cases.return_visit(uow, principal, case_id, body.model_dump(mode="json"))
+    command = cases.RecordReturnVisit(case_id, principal, body.party_view, body.satisfaction)
+    return out.case_out(await cases.return_visit(ctx, uow, command))
 
 
 @router.get("/publicity", response_model=PublicityFeed)
 async def publicity_feed(
     _: CurrentPrincipal,
-    uow: UnitOfWorkDep,
+    uow: Uow,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> dict[str, Any]:
+) -> PublicityFeed:
     """Published general-procedure penalties (warnings are not published), newest first."""
-    return {"entries": await cases.published(uow.connection, limit=limit)}
+    found = await cases.published(uow, limit=limit)
+    return PublicityFeed(entries=[out.publicity_entry(entry) for entry in found])
 
 
 @router.post(
@@ -230,10 +288,11 @@ async def publicity_feed(
     responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
 async def stop_clock(
-    case_id: uuid.UUID, body: StopIn, principal: SectionOfficer, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    case_id: uuid.UUID, body: StopIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseOut:
     """A suspension, hearing or testing period: the decision deadline moves by its days."""
-    return await cases.stop_clock(uow, principal, case_id, body.model_dump())
+    command = cases.StopClock(case_id, principal, body.kind, body.start, body.end, body.reason)
+    return out.case_out(await cases.stop_clock(ctx, uow, command))
 
 
 @router.post(
@@ -242,18 +301,21 @@ async def stop_clock(
     responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
 async def extend_decision(
-    case_id: uuid.UUID, body: DecisionExtensionIn, principal: SectionOfficer, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    case_id: uuid.UUID, body: DecisionExtensionIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseOut:
     """+30 days with approval, once; beyond that only with a collective decision's days."""
-    return await cases.extend_decision(uow, principal, case_id, body.model_dump())
+    command = cases.ExtendDecision(
+        case_id, principal, body.approved_by, body.reason, body.collective_days
+    )
+    return out.case_out(await cases.extend_decision(ctx, uow, command))
 
 
 @router.get("/deadlines", response_model=DeadlineWatch)
-async def deadline_watch(request: Request, principal: Reader, uow: UnitOfWorkDep) -> dict[str, Any]:
+async def deadline_watch(principal: Reader, ctx: Ctx, uow: Uow) -> DeadlineWatch:
     """One's section's case sources and cases overdue or due within DEADLINE_SOON_DAYS."""
-    soon = request.app.state.settings.deadline_soon_days
-    found = await deadlines.watch_list(uow.connection, principal, shanghai_today(), soon)
-    return {"deadlines": found}
+    query = deadlines.WatchQuery(principal, ctx.clock.today(), ctx.settings.deadline_soon_days)
+    found = await deadlines.watch_list(uow, query)
+    return DeadlineWatch(deadlines=[out.watched(entry) for entry in found])
 
 
 Evaluator = Annotated[Principal, require_roles("office_head", "auditor", "admin")]
@@ -262,12 +324,13 @@ Evaluator = Annotated[Principal, require_roles("office_head", "auditor", "admin"
 @router.get("/reports/offices", response_model=OfficeReport)
 async def office_report(
     principal: Evaluator,
-    uow: UnitOfWorkDep,
+    uow: Uow,
     year: Annotated[int, Query(ge=2000, le=2100)],
-) -> dict[str, Any]:
+) -> OfficeReport:
     """年终考核: per office, case sources sent, filed, decided on time, on-the-spot penalties,
     and its linked section's figures beside them."""
-    return {"year": year, "offices": await reports.office_report(uow.connection, year)}
+    lines = await reports.office_report(uow, year)
+    return OfficeReport(year=year, offices=[out.office_year(line) for line in lines])
 
 
 # Fault accountability is the bureau's own review of its officers, not a section's act.
@@ -280,10 +343,11 @@ FaultReviewer = Annotated[Principal, require_roles("admin")]
     responses={404: PROBLEM, 422: PROBLEM},
 )
 async def find_fault(
-    case_id: uuid.UUID, body: FaultFindingIn, principal: FaultReviewer, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    case_id: uuid.UUID, body: FaultFindingIn, principal: FaultReviewer, ctx: Ctx, uow: Uow
+) -> CaseOut:
     """Record a finding of fault against a step of the case; it shows in the case history."""
-    return await cases.find_fault(uow, principal, case_id, body.model_dump())
+    command = cases.FindFault(case_id, principal, body.step, body.finding, tuple(body.responsible))
+    return out.case_out(await cases.find_fault(ctx, uow, command))
 
 
 @router.post(
@@ -292,22 +356,22 @@ async def find_fault(
     responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
 )
 async def exclude_testing(
-    case_source_id: uuid.UUID, body: TestingIn, principal: SectionOfficer, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    case_source_id: uuid.UUID, body: TestingIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseSourceOut:
     """A testing or appraisal period: the verification deadline moves by its working days."""
-    return await filing.exclude_testing(
-        uow, principal, case_source_id, body.model_dump(mode="json")
-    )
+    command = filing.ExcludeTesting(case_source_id, principal, body.start, body.end, body.reason)
+    return out.case_source_out(await filing.exclude_testing(uow, ctx.clock, command))
 
 
 @router.post(
     "/cases/{case_id}/payment", response_model=CaseOut, responses={404: PROBLEM, 409: PROBLEM}
 )
 async def record_payment(
-    case_id: uuid.UUID, body: PaymentIn, principal: SectionOfficer, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    case_id: uuid.UUID, body: PaymentIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseOut:
     """The day the fine was paid; until then the late-payment surcharge grows (art. 72)."""
-    return await cases.record_payment(uow, principal, case_id, body.paid_on)
+    command = cases.RecordPayment(case_id, principal, body.paid_on)
+    return out.case_out(await cases.record_payment(ctx, uow, command))
 
 
 @router.post(
@@ -316,7 +380,8 @@ async def record_payment(
     responses={404: PROBLEM, 409: PROBLEM},
 )
 async def withdraw_publicity(
-    case_id: uuid.UUID, body: PublicityWithdrawalIn, principal: SectionOfficer, uow: UnitOfWorkDep
-) -> dict[str, Any]:
+    case_id: uuid.UUID, body: PublicityWithdrawalIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseOut:
     """The decision was changed or annulled: its publication is withdrawn."""
-    return await cases.withdraw_publicity(uow, principal, case_id, body.model_dump())
+    command = cases.WithdrawPublication(case_id, principal, body.change, body.reason)
+    return out.case_out(await cases.withdraw_publication(ctx, uow, command))

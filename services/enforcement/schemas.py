@@ -9,8 +9,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from chassis.legalclock import Deadline
 from chassis.schemas import DateSpan, RequestModel
 from contracts.values import CreditCode, ResidentId
+from services.enforcement.domain import Party
 
 EvidenceRef = Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")]
 
@@ -48,7 +50,7 @@ class CaseFiledOut(BaseModel):
     filed_by: str
     filed_at: datetime
     decision_due: date
-    decision_deadline: dict[str, Any] = Field(
+    decision_deadline: Deadline = Field(
         description="The legal clock's deadline: rule, basis (law and article), days counted"
     )
 
@@ -68,6 +70,13 @@ class ExtensionIn(RequestModel):
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
+class VerificationExtensionOut(ExtensionIn):
+    """The extension as recorded: who approved it, who recorded it, when."""
+
+    recorded_by: str
+    at: str = Field(json_schema_extra={"format": "date-time"})
+
+
 class CaseSourceOut(BaseModel):
     """A case source, where it was routed and when the decision whether to file is due."""
 
@@ -82,13 +91,13 @@ class CaseSourceOut(BaseModel):
     status: str
     received_at: datetime
     verify_due: date
-    verify_deadline: dict[str, Any] = Field(
+    verify_deadline: Deadline = Field(
         description="The legal clock's deadline: rule, basis (law and article), days counted"
     )
     transferred_by: str
     transferred_at: datetime
-    verify_extension: dict[str, Any] | None
-    verify_testing: list[dict[str, Any]]
+    verify_extension: VerificationExtensionOut | None
+    verify_testing: list[TestingOut]
     decided_by: str | None
     decided_at: datetime | None
     decline_reasons: list[str] | None
@@ -106,6 +115,14 @@ class NoticeIn(RequestModel):
     delivered_to: Annotated[str, Field(min_length=1, max_length=200)]
     delivered_at: datetime
     method: Literal["in_person", "post", "electronic"]
+
+
+class NoticeOut(NoticeIn):
+    """The notice as recorded (instants as they were written)."""
+
+    delivered_at: str = Field(json_schema_extra={"format": "date-time"})  # type: ignore[assignment]
+    recorded_by: str
+    recorded_at: str = Field(json_schema_extra={"format": "date-time"})
 
 
 class InvestigationRecordIn(RequestModel):
@@ -149,9 +166,9 @@ class CaseOut(BaseModel):
     filed_by: str
     filed_at: datetime
     decision_due: date
-    decision_deadline: dict[str, Any]
-    notice: dict[str, Any] | None
-    decision: dict[str, Any] | None
+    decision_deadline: Deadline
+    notice: NoticeOut | None
+    decision: DecisionOut | None
     decided_at: datetime | None
     decided_on_time: bool | None
     payment_due: date | None
@@ -159,7 +176,7 @@ class CaseOut(BaseModel):
     late_payment_surcharge: Decimal | None = Field(
         description="3% of the fine a day past its payment day, up to the fine (art. 72)"
     )
-    return_visit: dict[str, Any] | None
+    return_visit: ReturnVisitOut | None
     closed_at: datetime | None
     investigation_records: list[InvestigationRecordOut]
     history: list[CaseStep]
@@ -172,7 +189,15 @@ class OnTheSpotPenalty(RequestModel):
     amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] | None = None
 
 
-class CitizenParty(RequestModel):
+class _Party(RequestModel):
+    """Who is penalised on the spot."""
+
+    def value(self) -> Party:
+        """The party as the domain knows it."""
+        return Party(**self.model_dump())
+
+
+class CitizenParty(_Party):
     """A natural person penalised on the spot."""
 
     kind: Literal["citizen"]
@@ -180,7 +205,7 @@ class CitizenParty(RequestModel):
     id_number: ResidentId
 
 
-class OrganisationParty(RequestModel):
+class OrganisationParty(_Party):
     """A market entity penalised on the spot."""
 
     kind: Literal["organisation"]
@@ -203,7 +228,7 @@ class OnTheSpotPenaltyOut(BaseModel):
     """A recorded on-the-spot penalty, filed with the sub-bureau's section."""
 
     id: uuid.UUID
-    party: dict[str, Any]
+    party: Annotated[CitizenParty | OrganisationParty, Field(discriminator="kind")]
     penalty_kind: str
     amount: Decimal | None
     collected_on_spot: bool
@@ -242,16 +267,28 @@ class ReturnVisitIn(RequestModel):
     satisfaction: Literal["satisfied", "neutral", "dissatisfied"]
 
 
+class DecisionOut(DecisionIn):
+    """The decision as recorded, and who made it."""
+
+    decided_by: str
+
+
+class ReturnVisitOut(ReturnVisitIn):
+    """The return visit as recorded, and who made it."""
+
+    visited_by: str
+
+
 class PublicityEntry(BaseModel):
     """A published penalty (SAMR Order 45)."""
 
     case_id: uuid.UUID
     credit_code: str | None
-    penalty: dict[str, Any]
+    penalty: DecisionPenalty
     legal_basis: str
     decided_at: datetime
     published_at: datetime
-    publish_deadline: dict[str, Any]
+    publish_deadline: Deadline
 
 
 class PublicityFeed(BaseModel):
@@ -264,6 +301,12 @@ class TestingIn(DateSpan):
     """A testing or appraisal period of a case source (both ends included)."""
 
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class TestingOut(TestingIn):
+    """A testing period as recorded."""
+
+    recorded_by: str
 
 
 class StopIn(TestingIn):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
+from chassis.context import ServiceContext
 from chassis.settings import Settings
 
 DEMO_DISTRICT = Path(__file__).resolve().parents[2] / "deploy" / "demo" / "district.json"
@@ -35,3 +36,7 @@ class EnforcementSettings(Settings):
     @classmethod
     def _no_map(cls, value: object) -> object:
         return None if value == "" else value
+
+
+# What routes, handlers and the deadline watch are handed (the chassis' context, typed).
+EnforcementContext = ServiceContext[EnforcementSettings]

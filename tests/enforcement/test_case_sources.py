@@ -221,3 +221,23 @@ async def test_only_the_sub_bureau_and_auditors_see_case_sources(enforcement: En
         headers=AUDITOR,
     )
     assert handed_in.status_code == 403
+
+
+async def test_a_retried_hand_in_returns_the_first_answer_and_stores_one(
+    enforcement: Enforcement,
+) -> None:
+    body = {"source_department": "advertising", "allegation": "虚假宣传：保健品夸大功效"}
+    key = {"Idempotency-Key": f"hand-in-{uuid.uuid4()}"}
+    first = await enforcement.client.post("/case-sources", json=body, headers=officer(1) | key)
+    assert first.status_code == 201, first.text
+    again = await enforcement.client.post("/case-sources", json=body, headers=officer(1) | key)
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert await stored_count(enforcement, uuid.UUID(first.json()["id"])) == 1
+    listed = await enforcement.client.get("/case-sources?limit=500", headers=officer(1))
+    same = [s for s in listed.json()["case_sources"] if s["allegation"] == body["allegation"]]
+    assert len(same) == 1
+    other = body | {"allegation": "另一条线索"}
+    reused = await enforcement.client.post("/case-sources", json=other, headers=officer(1) | key)
+    assert reused.status_code == 422

@@ -3,6 +3,7 @@ filed with the section of the office's area and notified; beyond them, 422 and n
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -113,3 +114,27 @@ async def test_only_office_inspectors_and_heads_decide_on_the_spot(
             "/on-the-spot-penalties", json=decision(CITIZEN, "warning", None), headers=who
         )
         assert answer.status_code == 403
+
+
+async def test_a_retried_penalty_returns_the_first_answer_and_is_kept_once(
+    enforcement: Enforcement,
+) -> None:
+    body = decision(CITIZEN, "fine", "80", cash=True)
+    key = {"Idempotency-Key": f"on-the-spot-{uuid.uuid4()}"}
+    first = await enforcement.client.post(
+        "/on-the-spot-penalties", json=body, headers=INSPECTOR | key
+    )
+    assert first.status_code == 201, first.text
+    again = await enforcement.client.post(
+        "/on-the-spot-penalties", json=body, headers=INSPECTOR | key
+    )
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    mine = [p["id"] for p in await listed(enforcement, INSPECTOR)]
+    assert mine.count(first.json()["id"]) == 1
+    without_key = await enforcement.client.post(
+        "/on-the-spot-penalties", json=body, headers=INSPECTOR
+    )
+    assert without_key.status_code == 201
+    assert without_key.json()["id"] != first.json()["id"]

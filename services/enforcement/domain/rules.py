@@ -1,5 +1,5 @@
-"""Enforcement's rules, without I/O: where a case source goes, the legal clocks of a case, the
-steps of a case, what an on-the-spot penalty may be, and the late-payment surcharge."""
+"""Enforcement's pure rules: where a case source goes, the legal clocks of case sources, cases
+and publicity, what an on-the-spot penalty may be, and the late-payment surcharge."""
 
 from __future__ import annotations
 
@@ -7,20 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
 from typing import Literal
 
 from chassis.legalclock import Deadline, Interval, WorkdayCalendar, compute_deadline
 
 # -- case sources --------------------------------------------------------------------------
-
-# Departments whose case sources arrive as events, and those with no service here, whose
-# staff enter them by hand (POST /case-sources).
-EVENT_DEPARTMENTS = ("supervision", "licensing", "complaints")
-HAND_DEPARTMENTS = ("trademark", "advertising", "market")
-SourceDepartment = Literal[
-    "supervision", "licensing", "complaints", "trademark", "advertising", "market"
-]
 
 # Each area's cases go to its linked section of the Fair Trade Enforcement sub-bureau.
 SECTION_OF_AREA = {1: "section-1", 2: "section-2"}
@@ -30,14 +21,6 @@ def section_for(area: int | None) -> str | None:
     """The section that takes the cases of an office's area; None when the area is unknown
     (the case source then waits for the sub-bureau's head to route it)."""
     return None if area is None else SECTION_OF_AREA.get(area)
-
-
-class CaseSourceStatus(StrEnum):
-    """Where a case source stands: waiting for the decision whether to file, or decided."""
-
-    RECEIVED = "received"
-    FILED = "filed"
-    DECLINED = "declined"
 
 
 def verify_deadline(
@@ -60,55 +43,6 @@ def verify_deadline(
 
 
 # -- cases ---------------------------------------------------------------------------------
-
-# At least two certified officers handle every case (Administrative Penalty Law art. 42).
-MIN_HANDLERS = 2
-
-
-def handlers_problem(handlers: Sequence[str]) -> str | None:
-    """Why these handlers cannot take a case, or None."""
-    if len(set(handlers)) < MIN_HANDLERS:
-        return f"a case needs at least {MIN_HANDLERS} different certified handlers"
-    return None
-
-
-class CaseStatus(StrEnum):
-    """The steps of a general-procedure case, in order."""
-
-    FILED = "filed"  # 立案: the supervision notice is due before anything else
-    INVESTIGATING = "investigating"  # the notice is delivered: records may be added
-    DECIDED = "decided"  # the penalty decision is made: a return visit is due
-    CLOSED = "closed"  # the return visit is recorded
-
-
-class CaseStepError(Exception):
-    """A step the case's state does not allow (a 409 for the officer)."""
-
-
-# What each step needs the case to be in, and where it leaves it.
-_STEPS: dict[str, tuple[frozenset[CaseStatus], CaseStatus]] = {
-    "notice": (frozenset({CaseStatus.FILED}), CaseStatus.INVESTIGATING),
-    "investigation_record": (frozenset({CaseStatus.INVESTIGATING}), CaseStatus.INVESTIGATING),
-    "decision": (frozenset({CaseStatus.INVESTIGATING}), CaseStatus.DECIDED),
-    "return_visit": (frozenset({CaseStatus.DECIDED}), CaseStatus.CLOSED),
-}
-_WHY = {
-    "notice": "the supervision notice has already been delivered",
-    "investigation_record": (
-        "the enforcement supervision notice (执法监督告知书) must be delivered before any"
-        " investigation record"
-    ),
-    "decision": "a decision needs the notice delivered and comes once",
-    "return_visit": "a return visit follows the decision, once",
-}
-
-
-def next_status(status: CaseStatus, step: str) -> CaseStatus:
-    """The case's status after `step`; CaseStepError when its status does not allow it."""
-    allowed, after = _STEPS[step]
-    if status not in allowed:
-        raise CaseStepError(f"{_WHY[step]} (the case is {status})")
-    return after
 
 
 def decision_deadline(

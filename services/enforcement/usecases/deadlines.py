@@ -3,19 +3,20 @@ each missed deadline raises `enforcement.deadline.missed` once, however often it
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.db import dialect_of
 from chassis.uow import UnitOfWork
 from contracts.enforcement import DeadlineMissed
 from services.enforcement import domain
-from services.enforcement.domain import CaseSourceStatus, CaseStatus
-from services.enforcement.intake import in_section
+from services.enforcement.domain import CaseSourceStatus, CaseStatus, DeadlineState
+from services.enforcement.repositories.scope import in_section
 from services.enforcement.tables import case_sources, cases, deadlines_missed
 
 OPEN_CASES = (CaseStatus.FILED, CaseStatus.INVESTIGATING)
@@ -41,10 +42,9 @@ def _running(day: date) -> list[tuple[str, sa.Select[Any]]]:
     return [("verify", verify), ("decide", decide)]
 
 
-async def raise_missed(uow: UnitOfWork, day: date) -> int:
+async def raise_missed(uow: UnitOfWork, day: date, now: datetime) -> int:
     """Raise each deadline missed before `day` that has not been raised yet; how many."""
     connection = uow.connection
-    now = datetime.now(UTC)
     raised = 0
     for kind, query in _running(day):
         for subject_id, due, deadline, section, credit_code in (
@@ -76,26 +76,48 @@ async def raise_missed(uow: UnitOfWork, day: date) -> int:
     return raised
 
 
-async def watch_list(
-    connection: AsyncConnection, principal: Principal, today: date, soon_days: int
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class WatchedDeadline:
+    """An open deadline that is overdue or due soon."""
+
+    subject_id: uuid.UUID
+    deadline: str
+    due: date
+    state: DeadlineState
+    rule_code: str
+    basis: str
+    section: str | None
+    credit_code: str | None
+
+
+@dataclass(frozen=True)
+class WatchQuery:
+    """Whose deadlines, on which day, and how near counts as due soon."""
+
+    by: Principal
+    today: date
+    soon_days: int
+
+
+async def watch_list(uow: UnitOfWork, query: WatchQuery) -> list[WatchedDeadline]:
     """One's section's open deadlines that are overdue or due within `soon_days`, soonest first."""
+    today, soon_days = query.today, query.soon_days
     horizon = today + timedelta(days=soon_days + 1)
     listed = []
     for kind, running in _running(horizon):
         table = case_sources if kind == "verify" else cases
-        mine = running.where(in_section(principal, table.c.section))
-        for subject_id, due, deadline, section, credit_code in await connection.execute(mine):
+        mine = running.where(in_section(query.by, table.c.section))
+        for subject_id, due, deadline, section, credit_code in await uow.connection.execute(mine):
             listed.append(
-                {
-                    "subject_id": subject_id,
-                    "deadline": kind,
-                    "due": due,
-                    "state": domain.deadline_state(due, today, soon_days),
-                    "rule_code": deadline["rule_code"],
-                    "basis": deadline["basis"],
-                    "section": section,
-                    "credit_code": credit_code,
-                }
+                WatchedDeadline(
+                    subject_id=subject_id,
+                    deadline=kind,
+                    due=due,
+                    state=domain.deadline_state(due, today, soon_days),
+                    rule_code=deadline["rule_code"],
+                    basis=deadline["basis"],
+                    section=section,
+                    credit_code=credit_code,
+                )
             )
-    return sorted(listed, key=lambda entry: (entry["due"], entry["deadline"]))
+    return sorted(listed, key=lambda entry: (entry.due, entry.deadline))

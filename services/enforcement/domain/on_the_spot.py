@@ -1,0 +1,101 @@
+"""当场处罚: an office inspector's simple-procedure penalty, within articles 51 and 68 or
+refused naming the field; each is filed with the sub-bureau and notified like any penalty."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from chassis.errors import RuleViolated
+from contracts.enforcement import PenaltyDecided
+from services.enforcement.domain.rules import OnTheSpotLimits, PartyKind, on_the_spot_refusal
+
+
+@dataclass(frozen=True)
+class Party:
+    """Who is penalised: a citizen (with their id number) or an organisation (its credit code)."""
+
+    kind: PartyKind
+    name: str
+    id_number: str | None = None
+    credit_code: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """As stored and shown."""
+        if self.kind == "citizen":
+            return {"kind": self.kind, "name": self.name, "id_number": self.id_number}
+        return {"kind": self.kind, "name": self.name, "credit_code": self.credit_code}
+
+
+@dataclass(frozen=True)
+class OnTheSpotPenalty:
+    """A recorded on-the-spot penalty, filed with the section of its office's area."""
+
+    id: uuid.UUID
+    party: Party
+    penalty_kind: str
+    amount: Decimal | None
+    collected_on_spot: bool
+    facts: str
+    legal_basis: str
+    office_id: str | None
+    section: str | None
+    decided_by: str
+    decided_at: datetime
+
+    @property
+    def credit_code(self) -> str | None:
+        """The party's, when it is a registered market entity."""
+        return self.party.credit_code
+
+    def documents(self) -> dict[str, Any]:
+        """Its JSON document and what is kept beside it, as stored and shown."""
+        return {"party": self.party.as_json(), "credit_code": self.credit_code}
+
+    @classmethod
+    def impose(
+        cls,
+        party: Party,
+        kind: str,
+        amount: Decimal | None,
+        *,
+        collected_on_spot: bool,
+        facts: str,
+        legal_basis: str,
+        office_id: str | None,
+        section: str | None,
+        by: str,
+        now: datetime,
+        limits: OnTheSpotLimits,
+    ) -> tuple[OnTheSpotPenalty, PenaltyDecided]:
+        """The penalty and its event if the simple procedure allows it; RuleViolated if not."""
+        refusal = on_the_spot_refusal(party.kind, kind, amount, collected_on_spot, limits)
+        if refusal is not None:
+            raise RuleViolated(refusal.field, refusal.message)
+        penalty = cls(
+            id=uuid.uuid4(),
+            party=party,
+            penalty_kind=kind,
+            amount=amount,
+            collected_on_spot=collected_on_spot,
+            facts=facts,
+            legal_basis=legal_basis,
+            office_id=office_id,
+            section=section,
+            decided_by=by,
+            decided_at=now,
+        )
+        decided = PenaltyDecided(
+            case_id=penalty.id,
+            credit_code=penalty.credit_code,
+            procedure="on_the_spot",
+            penalty_kinds=(kind,),
+            fine_amount=amount,
+            legal_basis=legal_basis,
+            source_department="supervision",
+            decided_at=now,
+        )
+        return penalty, decided

@@ -1,0 +1,72 @@
+"""The response bodies of the enforcement routes, from the use cases' typed results: each
+aggregate's fields and JSON documents, as the response model names them."""
+
+from __future__ import annotations
+
+from services.enforcement.domain import (
+    Case,
+    CaseSource,
+    InvestigationRecord,
+    OnTheSpotPenalty,
+    Publication,
+)
+from services.enforcement.domain.history import fields_and_documents as shown
+from services.enforcement.schemas import (
+    CaseFiledOut,
+    CaseOut,
+    CaseSourceOut,
+    InvestigationRecordOut,
+    OfficeYear,
+    OnTheSpotPenaltyOut,
+    PublicityEntry,
+    WatchedDeadline,
+)
+from services.enforcement.usecases import deadlines, reports
+from services.enforcement.usecases.cases import CaseFile
+
+
+def case_source_out(source: CaseSource) -> CaseSourceOut:
+    """A case source as the routes show it."""
+    return CaseSourceOut.model_validate(shown(source))
+
+
+def case_filed_out(case: Case) -> CaseFiledOut:
+    """The new case and when its decision is due."""
+    return CaseFiledOut.model_validate(shown(case) | {"case_id": case.id})
+
+
+def case_out(file: CaseFile) -> CaseOut:
+    """A case, its notice, its investigation records and its history."""
+    case = shown(file.case) | {
+        "investigation_records": file.case.records,
+        "late_payment_surcharge": file.late_payment_surcharge,
+    }
+    return CaseOut.model_validate(case, from_attributes=True)
+
+
+def record_out(record: InvestigationRecord) -> InvestigationRecordOut:
+    """A stored investigation record."""
+    return InvestigationRecordOut.model_validate(record, from_attributes=True)
+
+
+def penalty_out(penalty: OnTheSpotPenalty) -> OnTheSpotPenaltyOut:
+    """A recorded on-the-spot penalty."""
+    return OnTheSpotPenaltyOut.model_validate(shown(penalty))
+
+
+def publicity_entry(publication: Publication) -> PublicityEntry:
+    """A published penalty."""
+    return PublicityEntry.model_validate(shown(publication))
+
+
+def watched(entry: deadlines.WatchedDeadline) -> WatchedDeadline:
+    """An open deadline that is overdue or due soon."""
+    return WatchedDeadline.model_validate(entry, from_attributes=True)
+
+
+def office_year(line: reports.OfficeYear) -> OfficeYear:
+    """One office's year beside its section's."""
+    figures, section = vars(line.figures), vars(line.section.figures)
+    return OfficeYear.model_validate(
+        vars(line) | figures | {"section": {"id": line.section.id} | section}
+    )

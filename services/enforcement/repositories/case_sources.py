@@ -1,0 +1,176 @@
+"""Case sources, the bureau's offices and which office supervises each business."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from chassis.auth import Principal
+from chassis.db import dialect_of
+from chassis.errors import NotFound
+from chassis.legalclock import Deadline
+from services.enforcement.domain import (
+    Case,
+    CaseSource,
+    Step,
+    TestingPeriod,
+    VerifyExtension,
+)
+from services.enforcement.domain.history import fields_and_documents as stored
+from services.enforcement.repositories.cases import CaseRepository
+from services.enforcement.repositories.rows import columns
+from services.enforcement.repositories.scope import in_section
+from services.enforcement.tables import business_offices, case_sources, offices
+
+
+def _source(row: Any) -> CaseSource:
+    values = dict(row._mapping)
+    extension = values["verify_extension"]
+    if extension is not None:
+        extension = VerifyExtension(**extension | {"at": datetime.fromisoformat(extension["at"])})
+    testing = tuple(
+        TestingPeriod(
+            **t | {"start": date.fromisoformat(t["start"]), "end": date.fromisoformat(t["end"])}
+        )
+        for t in values["verify_testing"]
+    )
+    reasons = values["decline_reasons"]
+    return CaseSource(
+        **values
+        | {
+            "evidence": tuple(values["evidence"]),
+            "verify_deadline": Deadline.model_validate(values["verify_deadline"]),
+            "verify_extension": extension,
+            "verify_testing": testing,
+            "decline_reasons": None if reasons is None else tuple(reasons),
+        }
+    )
+
+
+class CaseSourceRepository:
+    """Case sources as the caller may see them (their section's, or all for auditors)."""
+
+    def __init__(self, connection: AsyncConnection, principal: Principal | None = None) -> None:
+        self.connection = connection
+        self.principal = principal
+
+    def _scoped(self) -> sa.Select[Any]:
+        statement = sa.select(case_sources)
+        if self.principal is not None:
+            statement = statement.where(in_section(self.principal, case_sources.c.section))
+        return statement
+
+    async def get(self, source_id: uuid.UUID) -> CaseSource:
+        """One case source in scope; NotFound otherwise."""
+        return await self._one(self._scoped().where(case_sources.c.id == source_id))
+
+    async def locked(self, source_id: uuid.UUID) -> CaseSource:
+        """One case source in scope, locked for a step."""
+        statement = self._scoped().where(case_sources.c.id == source_id).with_for_update()
+        return await self._one(statement)
+
+    async def _one(self, statement: sa.Select[Any]) -> CaseSource:
+        row = (await self.connection.execute(statement)).first()
+        if row is None:
+            raise NotFound("case source")
+        return _source(row)
+
+    async def listed(self, *, status: str | None, unrouted: bool, limit: int) -> list[CaseSource]:
+        """In scope, the soonest verification deadline first."""
+        statement = (
+            self._scoped()
+            .order_by(case_sources.c.verify_due, case_sources.c.received_at)
+            .limit(limit)
+        )
+        if status is not None:
+            statement = statement.where(case_sources.c.status == status)
+        if unrouted:
+            statement = statement.where(case_sources.c.section.is_(None))
+        return [_source(row) for row in await self.connection.execute(statement)]
+
+    async def add(self, source: CaseSource) -> bool:
+        """Store a new case source once; whether it is new (a repeated id changes nothing)."""
+        inserted = await self.connection.execute(
+            dialect_of(self.connection)
+            .insert(case_sources)
+            .values(columns(case_sources, stored(source)))
+            .on_conflict_do_nothing()
+            .returning(case_sources.c.id)
+        )
+        return inserted.first() is not None
+
+    async def save(self, source: CaseSource, step: Step) -> None:
+        """What a step changed, and the case it filed."""
+        await self.connection.execute(
+            sa.update(case_sources)
+            .where(case_sources.c.id == source.id)
+            .values(columns(case_sources, stored(source)))
+        )
+        for added in step.added:
+            if isinstance(added, Case):
+                await CaseRepository(self.connection).add(added)
+
+
+class Offices:
+    """The bureau's offices and their areas, and which office supervises which business."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def keep(self, seeded: Sequence[tuple[str, str, int]]) -> None:
+        """Keep these (id, name, area): new ones added, names and areas brought up to date."""
+        if not seeded:
+            return
+        rows = [{"id": id_, "name": name, "area": area} for id_, name, area in seeded]
+        statement = dialect_of(self.connection).insert(offices).values(rows)
+        await self.connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=[offices.c.id],
+                set_={"name": statement.excluded.name, "area": statement.excluded.area},
+            )
+        )
+
+    async def exists(self, office_id: str) -> bool:
+        """Whether the bureau has this office."""
+        found = await self.connection.scalar(
+            sa.select(offices.c.id).where(offices.c.id == office_id)
+        )
+        return found is not None
+
+    async def area_of(self, office_id: str | None) -> int | None:
+        """The office's area; None when the office is unknown."""
+        if office_id is None:
+            return None
+        area: int | None = await self.connection.scalar(
+            sa.select(offices.c.area).where(offices.c.id == office_id)
+        )
+        return area
+
+    async def of_business(self, credit_code: str) -> str | None:
+        """The office that supervises the business, as supervision last said."""
+        office: str | None = await self.connection.scalar(
+            sa.select(business_offices.c.office_id).where(
+                business_offices.c.credit_code == credit_code
+            )
+        )
+        return office
+
+    async def assign_business(self, credit_code: str, office_id: str, at: datetime) -> None:
+        """Remember which office supervises a business (the latest assignment wins)."""
+        statement = (
+            dialect_of(self.connection)
+            .insert(business_offices)
+            .values(credit_code=credit_code, office_id=office_id, updated_at=at)
+        )
+        await self.connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=[business_offices.c.credit_code],
+                set_={"office_id": office_id, "updated_at": at},
+                where=business_offices.c.updated_at <= at,
+            )
+        )

@@ -1,0 +1,251 @@
+"""A filed case's steps, each through the one `advance`: the supervision notice, investigation
+records, the decision, the return visit, stopped time, extensions, findings of fault, the
+payment of the fine, the withdrawal of its publication; and the publicity feed."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from chassis.auth import Principal
+from chassis.uow import UnitOfWork
+from services.enforcement import domain
+from services.enforcement.repositories.cases import CaseRepository
+from services.enforcement.settings import EnforcementContext
+from services.enforcement.usecases.steps import advance
+
+
+@dataclass(frozen=True)
+class CaseCommand:
+    """A step of one case, asked by an officer."""
+
+    case_id: uuid.UUID
+    by: Principal
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A case as its officers read it, with the late-payment surcharge so far."""
+
+    case: domain.Case
+    late_payment_surcharge: Decimal | None
+
+
+def _file(ctx: EnforcementContext, case: domain.Case) -> CaseFile:
+    return CaseFile(case, case.late_payment_surcharge(ctx.clock.today()))
+
+
+async def case_file(
+    ctx: EnforcementContext, uow: UnitOfWork, by: Principal, case_id: uuid.UUID
+) -> CaseFile:
+    """A case of the caller's section, with its investigation records and history."""
+    return _file(ctx, await CaseRepository(uow.connection, by).get(case_id))
+
+
+async def _step(
+    ctx: EnforcementContext,
+    uow: UnitOfWork,
+    command: CaseCommand,
+    take: Callable[[domain.Case], domain.Step],
+) -> CaseFile:
+    """One step of a case of the caller's section."""
+    repository = CaseRepository(uow.connection, command.by)
+    case, _ = await advance(uow, repository, command.case_id, take)
+    return _file(ctx, case)
+
+
+@dataclass(frozen=True)
+class DeliverNotice(CaseCommand):
+    """The enforcement supervision notice (执法监督告知书) as delivered to the party."""
+
+    delivered_to: str
+    delivered_at: datetime
+    method: str
+
+
+async def deliver_notice(
+    ctx: EnforcementContext, uow: UnitOfWork, command: DeliverNotice
+) -> CaseFile:
+    """The notice delivered: the investigation may begin."""
+    notice = domain.Notice(
+        command.delivered_to,
+        command.delivered_at,
+        command.method,
+        recorded_by=command.by.subject,
+        recorded_at=ctx.clock.now(),
+    )
+    return await _step(ctx, uow, command, lambda c: c.deliver_notice(notice))
+
+
+@dataclass(frozen=True)
+class AddRecord(CaseCommand):
+    """An investigation record and the evidence it cites."""
+
+    kind: str
+    summary: str
+    evidence: tuple[str, ...]
+
+
+async def add_record(
+    ctx: EnforcementContext, uow: UnitOfWork, command: AddRecord
+) -> domain.InvestigationRecord:
+    """An investigation record (询问笔录, 现场检查笔录…), appended, never changed."""
+    record = domain.InvestigationRecord(
+        id=uuid.uuid4(),
+        case_id=command.case_id,
+        kind=command.kind,
+        summary=command.summary,
+        evidence=command.evidence,
+        recorded_by=command.by.subject,
+        recorded_at=ctx.clock.now(),
+    )
+    await _step(ctx, uow, command, lambda c: c.add_record(record))
+    return record
+
+
+@dataclass(frozen=True)
+class Decide(CaseCommand):
+    """The penalty decision of a general-procedure case and its legal basis."""
+
+    kind: domain.DecisionKind
+    amount: Decimal | None
+    legal_basis: str
+
+
+async def decide(ctx: EnforcementContext, uow: UnitOfWork, command: Decide) -> CaseFile:
+    """Recorded with whether it came in time, notified, published unless a warning."""
+    penalty = domain.Penalty(command.kind, command.amount)  # refuses a fine without an amount first
+    decision = domain.Decision(penalty, command.legal_basis, decided_by=command.by.subject)
+    now, days = ctx.clock.now(), ctx.settings.fine_payment_days
+    return await _step(ctx, uow, command, lambda c: c.decide(decision, now, days))
+
+
+@dataclass(frozen=True)
+class RecordReturnVisit(CaseCommand):
+    """案件回访: what the party said of how the case was handled."""
+
+    party_view: str
+    satisfaction: str
+
+
+async def return_visit(
+    ctx: EnforcementContext, uow: UnitOfWork, command: RecordReturnVisit
+) -> CaseFile:
+    """The party's view heard, the case closes."""
+    visit = domain.ReturnVisit(
+        command.party_view, command.satisfaction, visited_by=command.by.subject
+    )
+    now = ctx.clock.now()
+    return await _step(ctx, uow, command, lambda c: c.close(visit, now))
+
+
+@dataclass(frozen=True)
+class StopClock(CaseCommand):
+    """Days that do not count towards the decision (both ends included)."""
+
+    kind: str
+    start: date
+    end: date
+    reason: str
+
+
+async def stop_clock(ctx: EnforcementContext, uow: UnitOfWork, command: StopClock) -> CaseFile:
+    """A suspension, a hearing, testing: the decision deadline moves by its days."""
+    stop = domain.Stop(
+        id=uuid.uuid4(),
+        case_id=command.case_id,
+        kind=command.kind,
+        start=command.start,
+        end=command.end,
+        reason=command.reason,
+        recorded_by=command.by.subject,
+        recorded_at=ctx.clock.now(),
+    )
+    return await _step(ctx, uow, command, lambda c: c.stop_clock(stop))
+
+
+@dataclass(frozen=True)
+class ExtendDecision(CaseCommand):
+    """An extension of the decision period: 30 days approved, or a collective decision's."""
+
+    approved_by: str
+    reason: str
+    collective_days: int | None
+
+
+async def extend_decision(
+    ctx: EnforcementContext, uow: UnitOfWork, command: ExtendDecision
+) -> CaseFile:
+    """+30 days with approval, once; beyond that only with a collective decision's days."""
+    subject, now = command.by.subject, ctx.clock.now()
+
+    def extend(case: domain.Case) -> domain.Step:
+        return case.extend(
+            command.approved_by, command.reason, command.collective_days, subject, now
+        )
+
+    return await _step(ctx, uow, command, extend)
+
+
+@dataclass(frozen=True)
+class FindFault(CaseCommand):
+    """A finding of fault (执法过错) against one step of a case."""
+
+    step: str
+    finding: str
+    responsible: tuple[str, ...]
+
+
+async def find_fault(ctx: EnforcementContext, uow: UnitOfWork, command: FindFault) -> CaseFile:
+    """Kept in the case history."""
+    finding = domain.FaultFinding(command.step, command.finding, command.responsible)
+    subject, now = command.by.subject, ctx.clock.now()
+    return await _step(ctx, uow, command, lambda c: c.find_fault(finding, subject, now))
+
+
+@dataclass(frozen=True)
+class RecordPayment(CaseCommand):
+    """When the fine was paid."""
+
+    paid_on: date
+
+
+async def record_payment(
+    ctx: EnforcementContext, uow: UnitOfWork, command: RecordPayment
+) -> CaseFile:
+    """The late-payment surcharge stops on the day the fine was paid."""
+    subject, now = command.by.subject, ctx.clock.now()
+    return await _step(
+        ctx,
+        uow,
+        command,
+        lambda c: c.record_payment(command.paid_on, subject, now),
+    )
+
+
+@dataclass(frozen=True)
+class WithdrawPublication(CaseCommand):
+    """Why a published decision is withdrawn."""
+
+    change: str
+    reason: str
+
+
+async def withdraw_publication(
+    ctx: EnforcementContext, uow: UnitOfWork, command: WithdrawPublication
+) -> CaseFile:
+    """The decision was changed or annulled: its publication is withdrawn."""
+    subject, now = command.by.subject, ctx.clock.now()
+
+    def withdraw(case: domain.Case) -> domain.Step:
+        return case.withdraw_publication(command.change, command.reason, subject, now)
+
+    return await _step(ctx, uow, command, withdraw)
+
+
+async def published(uow: UnitOfWork, *, limit: int) -> list[domain.Publication]:
+    """The publicity feed, newest first."""
+    return await CaseRepository(uow.connection).published(limit=limit)

@@ -1,0 +1,111 @@
+"""Case sources (案源): received from every department once, routed to the section of their
+office's area, read within one's section."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from chassis.auth import Principal
+from chassis.clock import Clock
+from chassis.errors import RuleViolated
+from chassis.uow import UnitOfWork, Work
+from services.enforcement.domain import CaseSource, Transfer
+from services.enforcement.repositories.case_sources import CaseSourceRepository, Offices
+
+
+async def load_offices(uow: UnitOfWork, district_file: Path) -> int:
+    """Keep the offices of the shared seed (new ones added, areas brought up to date)."""
+    text = await asyncio.to_thread(district_file.read_text, encoding="utf-8")
+    seeded = [(o["id"], o["name"], o["area"]) for o in json.loads(text)["offices"]]
+    await Offices(uow.connection).keep(seeded)
+    await uow.commit()
+    return len(seeded)
+
+
+@dataclass(frozen=True)
+class BusinessAssigned:
+    """Supervision assigned a business to an office: where its case sources go."""
+
+    credit_code: str
+    office_id: str
+    at: datetime
+
+
+async def note_business_office(work: Work, command: BusinessAssigned) -> None:
+    """Remember which office supervises a business (the latest assignment wins)."""
+    await Offices(work.connection).assign_business(
+        command.credit_code, command.office_id, command.at
+    )
+
+
+async def receive(work: Work, clock: Clock, transfer: Transfer) -> bool:
+    """Record a case source once, routed to its section with its verification deadline;
+    whether it is new (a repeated transfer of the same id changes nothing)."""
+    offices = Offices(work.connection)
+    office_id = transfer.office_id
+    if office_id is None and transfer.credit_code is not None:
+        office_id = await offices.of_business(transfer.credit_code)
+    source = CaseSource.receive(transfer, office_id, await offices.area_of(office_id), clock.now())
+    return await CaseSourceRepository(work.connection).add(source)
+
+
+@dataclass(frozen=True)
+class HandIn:
+    """A case source a functional department with no service here hands to the desk."""
+
+    by: Principal
+    source_department: str
+    credit_code: str | None
+    allegation: str
+    evidence: tuple[str, ...]
+    office_id: str | None
+
+
+async def receive_by_hand(uow: UnitOfWork, clock: Clock, command: HandIn) -> CaseSource:
+    """Trademark, advertising or market hands a case source to the sub-bureau's desk."""
+    by = command.by
+    transfer = Transfer(
+        id=uuid.uuid4(),
+        source_department=command.source_department,
+        credit_code=command.credit_code,
+        allegation=command.allegation,
+        evidence=command.evidence,
+        office_id=command.office_id,
+        transferred_by=by.subject,
+        transferred_at=clock.now(),
+        fallback_section=by.office if by.has_any("enforcement_officer") else None,
+    )
+    if transfer.office_id is not None and not await Offices(uow.connection).exists(
+        transfer.office_id
+    ):
+        raise RuleViolated("office_id", "no such office", "unknown")
+    await receive(uow.work, clock, transfer)
+    await uow.commit()
+    return await CaseSourceRepository(uow.connection, by).get(transfer.id)
+
+
+async def case_source(uow: UnitOfWork, by: Principal, source_id: uuid.UUID) -> CaseSource:
+    """One case source, if it is the caller's section's (NotFound otherwise)."""
+    return await CaseSourceRepository(uow.connection, by).get(source_id)
+
+
+@dataclass(frozen=True)
+class CaseSourceQuery:
+    """Which case sources to list."""
+
+    by: Principal
+    status: str | None
+    unrouted: bool
+    limit: int
+
+
+async def case_sources(uow: UnitOfWork, query: CaseSourceQuery) -> list[CaseSource]:
+    """The caller's section's case sources (those waiting to be routed, for auditors and
+    admins), the soonest verification deadline first."""
+    repository = CaseSourceRepository(uow.connection, query.by)
+    return await repository.listed(status=query.status, unrouted=query.unrouted, limit=query.limit)

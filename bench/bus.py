@@ -55,7 +55,7 @@ from chassis.bus.consumer import Delivery
 from chassis.db import Database, new_metadata
 from chassis.migrations import alembic_config, upgrade
 from chassis.settings import Settings
-from chassis.uow import UnitOfWork
+from chassis.uow import UnitOfWork, Work
 from contracts import MEDIA_TYPE, Contract, Envelope
 
 BUS_URL = os.environ.get("BENCH_BUS_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -113,9 +113,11 @@ raw_effects = sa.Table(
 )
 
 
-async def record_sample(uow: UnitOfWork, event: BenchSample, envelope: Envelope) -> None:
+async def record_sample(
+    context: object, work: Work, event: BenchSample, envelope: Envelope
+) -> None:
     """The handler: write one effect row in the consumer's transaction."""
-    await uow.connection.execute(
+    await work.connection.execute(
         sa.insert(effects),
         {
             "event_id": envelope.id,

@@ -1,9 +1,4 @@
-"""identity and notifications
-
-Revision ID: gateway_0001
-Revises:
-Create Date: 2026-11-28 14:03:41.361880
-"""
+"""identity and notifications"""
 
 from collections.abc import Sequence
 
@@ -11,7 +6,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "gateway_0001"
-down_revision: str | Sequence[str] | None = None
+down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = ("gateway",)
 depends_on: str | Sequence[str] | None = "chassis_0002"
 

@@ -1,9 +1,4 @@
-"""chassis tables: outbox, inbox, event sequences, idempotency keys
-
-Revision ID: chassis_0001
-Revises:
-Create Date: 2026-11-28
-"""
+"""chassis tables: outbox, inbox, event sequences, idempotency keys"""
 
 from collections.abc import Sequence
 
@@ -11,9 +6,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "chassis_0001"
-down_revision: str | Sequence[str] | None = None
+down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = ("chassis",)
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,19 +1,10 @@
-"""delivery failures: the last handler error of each failing event
-
-Revision ID: chassis_0002
-Revises: chassis_0001
-Create Date: 2026-11-28
-"""
-
-from collections.abc import Sequence
+"""delivery failures: the last handler error of each failing event"""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "chassis_0002"
-down_revision: str | Sequence[str] | None = "chassis_0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+down_revision: str | None = "chassis_0001"
 
 
 def upgrade() -> None:

@@ -1,19 +1,10 @@
-"""idempotency claims: a key is claimed before its creation runs, its answer stored after
-
-Revision ID: chassis_0003
-Revises: chassis_0002
-Create Date: 2026-12-04
-"""
-
-from collections.abc import Sequence
+"""idempotency claims: a key is claimed before its creation runs, its answer stored after"""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "chassis_0003"
-down_revision: str | Sequence[str] | None = "chassis_0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+down_revision: str | None = "chassis_0002"
 
 
 def upgrade() -> None:

@@ -1,9 +1,4 @@
-"""offices, business offices, case sources
-
-Revision ID: enforcement_0001
-Revises:
-Create Date: 2026-11-29 03:44:02.024876
-"""
+"""offices, business offices, case sources"""
 
 from collections.abc import Sequence
 
@@ -11,7 +6,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "enforcement_0001"
-down_revision: str | Sequence[str] | None = None
+down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = ("enforcement",)
 depends_on: str | Sequence[str] | None = "chassis_0002"
 

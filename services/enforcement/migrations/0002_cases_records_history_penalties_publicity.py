@@ -1,19 +1,10 @@
-"""cases, investigation records, case history, on-the-spot penalties, publicity
-
-Revision ID: enforcement_0002
-Revises: enforcement_0001
-Create Date: 2026-11-29 04:10:55.170584
-"""
-
-from collections.abc import Sequence
+"""cases, investigation records, case history, on-the-spot penalties, publicity"""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "enforcement_0002"
-down_revision: str | Sequence[str] | None = "enforcement_0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+down_revision: str | None = "enforcement_0001"
 
 
 def upgrade() -> None:

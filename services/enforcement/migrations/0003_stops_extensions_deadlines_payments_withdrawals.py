@@ -1,19 +1,10 @@
-"""stopped time, extensions, missed deadlines, verification testing, payments, withdrawals
-
-Revision ID: enforcement_0003
-Revises: enforcement_0002
-Create Date: 2026-11-29 04:38:50.461026
-"""
-
-from collections.abc import Sequence
+"""stopped time, extensions, missed deadlines, verification testing, payments, withdrawals"""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "enforcement_0003"
-down_revision: str | Sequence[str] | None = "enforcement_0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+down_revision: str | None = "enforcement_0002"
 
 
 def upgrade() -> None:

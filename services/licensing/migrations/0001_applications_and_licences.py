@@ -1,9 +1,4 @@
-"""applications, steps, licences, partner requests, credit code sequences
-
-Revision ID: licensing_0001
-Revises:
-Create Date: 2026-11-28 15:37:40.808462
-"""
+"""applications, steps, licences, partner requests, credit code sequences"""
 
 from collections.abc import Sequence
 
@@ -11,7 +6,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "licensing_0001"
-down_revision: str | Sequence[str] | None = None
+down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = ("licensing",)
 depends_on: str | Sequence[str] | None = "chassis_0002"
 

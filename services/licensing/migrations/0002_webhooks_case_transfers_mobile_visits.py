@@ -1,19 +1,10 @@
-"""partner deadlines, webhooks, case transfers, mobile visits
-
-Revision ID: licensing_0002
-Revises: licensing_0001
-Create Date: 2026-11-28 16:06:08.529264
-"""
-
-from collections.abc import Sequence
+"""partner deadlines, webhooks, case transfers, mobile visits"""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "licensing_0002"
-down_revision: str | Sequence[str] | None = "licensing_0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+down_revision: str | None = "licensing_0001"
 
 
 def upgrade() -> None:

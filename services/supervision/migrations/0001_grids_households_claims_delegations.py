@@ -1,9 +1,4 @@
-"""grids, households, licence facts, history, claims, delegations
-
-Revision ID: supervision_0001
-Revises:
-Create Date: 2026-11-28 16:56:09.925417
-"""
+"""grids, households, licence facts, history, claims, delegations"""
 
 from collections.abc import Sequence
 
@@ -11,7 +6,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "supervision_0001"
-down_revision: str | Sequence[str] | None = None
+down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = ("supervision",)
 depends_on: str | Sequence[str] | None = "chassis_0002"
 

@@ -1,19 +1,10 @@
-"""inspections, attachments, findings, case transfers
-
-Revision ID: supervision_0002
-Revises: supervision_0001
-Create Date: 2026-11-28 17:03:57.578682
-"""
-
-from collections.abc import Sequence
+"""inspections, attachments, findings, case transfers"""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "supervision_0002"
-down_revision: str | Sequence[str] | None = "supervision_0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+down_revision: str | None = "supervision_0001"
 
 
 def upgrade() -> None:

@@ -22,6 +22,7 @@ from chassis.auth import TokenVerifier, mint_token, principal_of
 from chassis.bus import Bus
 from chassis.db import Database
 from chassis.observability import RequestContextMiddleware, metrics_response
+from chassis.periodic import periodic
 from chassis.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 from chassis.settings import Settings
 from gateway import notifications
@@ -45,13 +46,8 @@ forwarding = APIRouter(include_in_schema=False)
 
 async def _housekeeping(identity: Identity, hub: notifications.Hub) -> None:
     # Other replicas' logouts reach this one within the period; old notifications go.
-    while True:
-        await asyncio.sleep(HOUSEKEEPING_SECONDS)
-        try:
-            await identity.revoked.reload(identity.database)
-            await hub.prune()
-        except Exception as error:
-            log.warning("housekeeping failed", extra={"error": repr(error)})
+    await identity.revoked.reload(identity.database)
+    await hub.prune()
 
 
 @asynccontextmanager
@@ -86,7 +82,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.client = httpx.AsyncClient(timeout=READINESS_TIMEOUT, follow_redirects=False)
     app.state.forwarder = Forwarder(settings.upstreams(), settings.upstream_timeout)
     await app.state.forwarder.start()
-    housekeeping = asyncio.create_task(_housekeeping(identity, hub))
+    housekeeping = asyncio.create_task(
+        periodic("gateway-housekeeping", HOUSEKEEPING_SECONDS, lambda: _housekeeping(identity, hub))
+    )
     try:
         yield
     finally:

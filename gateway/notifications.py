@@ -24,7 +24,8 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from chassis.auth import CurrentPrincipal
 from chassis.bus import HandlerRegistry
 from chassis.db import Database
-from chassis.uow import UnitOfWork
+from chassis.periodic import periodic
+from chassis.uow import Work
 from contracts import Envelope
 from contracts.supervision import HouseholdAssigned
 from gateway.identity.tables import notifications
@@ -38,7 +39,7 @@ handlers = HandlerRegistry("gateway")
 
 
 async def notify(
-    uow: UnitOfWork, envelope: Envelope, recipients: list[str | None], data: dict[str, Any]
+    work: Work, envelope: Envelope, recipients: list[str | None], data: dict[str, Any]
 ) -> None:
     """Store the event once for each addressee."""
     rows = [
@@ -53,13 +54,15 @@ async def notify(
         for recipient in dict.fromkeys(r for r in recipients if r)
     ]
     if rows:
-        await uow.connection.execute(sa.insert(notifications), rows)
+        await work.connection.execute(sa.insert(notifications), rows)
 
 
 @handlers.on(HouseholdAssigned)
-async def household_assigned(uow: UnitOfWork, event: HouseholdAssigned, envelope: Envelope) -> None:
+async def household_assigned(
+    _: object, work: Work, event: HouseholdAssigned, envelope: Envelope
+) -> None:
     """The grid's owner (and the agent acting for them) have a household to claim."""
-    await notify(uow, envelope, [event.owner, event.agent], event.model_dump(mode="json"))
+    await notify(work, envelope, [event.owner, event.agent], event.model_dump(mode="json"))
 
 
 class Hub:
@@ -77,7 +80,10 @@ class Hub:
         async with self.database.engine.connect() as connection:
             newest = await connection.scalar(sa.select(sa.func.max(notifications.c.id)))
         self._last_id = int(newest or 0)
-        self._task = asyncio.create_task(self._run(), name="notifications-hub")
+        # The pause is in the round itself (a wake-up or the poll period), so none between.
+        self._task = asyncio.create_task(
+            periodic("notifications-hub", 0, self._round), name="notifications-hub"
+        )
 
     async def stop(self) -> None:
         """Stop polling."""
@@ -98,15 +104,12 @@ class Hub:
             if not self._streams[username]:
                 del self._streams[username]
 
-    async def _run(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), POLL_SECONDS)
-            self.wake.clear()
-            try:
-                await self._dispatch()
-            except Exception as error:
-                log.warning("could not read notifications", extra={"error": repr(error)})
+    async def _round(self) -> None:
+        # Woken at once by this process' commits, else after POLL_SECONDS for other replicas'.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.wake.wait(), POLL_SECONDS)
+        self.wake.clear()
+        await self._dispatch()
 
     async def _dispatch(self) -> None:
         async with self.database.engine.connect() as connection:

@@ -26,6 +26,7 @@ from chassis.periodic import periodic
 from chassis.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 from chassis.settings import Settings
 from gateway import notifications
+from gateway.identity import people
 from gateway.identity.api import admin, auth
 from gateway.identity.keys import KeyRing
 from gateway.identity.tables import metadata
@@ -62,7 +63,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     await asyncio.to_thread(keys.load)
     identity = Identity(database, keys, settings)
-    await identity.prepare()
+    await people.prepare(identity)
     app.state.identity = identity
     app.state.revoked_tokens = identity.revoked
     app.state.verifier.replace_keys(keys.public_keys())

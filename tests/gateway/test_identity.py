@@ -55,6 +55,39 @@ def refused(answer: httpx.Response, reason: str | None = None) -> bool:
     )
 
 
+def token_error(answer: httpx.Response, status: int, error: str) -> bool:
+    """An RFC 6749 §5.2 error beside the problem+json members."""
+    body = answer.json()
+    return (
+        answer.status_code == status
+        and answer.headers["content-type"] == PROBLEM
+        and answer.headers["cache-control"] == "no-store"
+        and body["status"] == status
+        and {"type", "title", "detail"} <= set(body)
+        and body["error"] == error
+        and body["error_description"] == body["detail"]
+    )
+
+
+def grant_refused(answer: httpx.Response, reason: str) -> bool:
+    """A sign-in or refresh refused as RFC 6749's `invalid_grant`, with its reason."""
+    body = answer.json()
+    return (
+        token_error(answer, 400, "invalid_grant")
+        and body["type"] == "/problems/unauthenticated"
+        and body["reason"] == reason
+    )
+
+
+def client_refused(answer: httpx.Response) -> bool:
+    """A client refused as RFC 6749's `invalid_client`, challenged to authenticate with Basic."""
+    return (
+        token_error(answer, 401, "invalid_client")
+        and answer.json()["type"] == "/problems/unauthenticated"
+        and answer.headers["www-authenticate"] == 'Basic realm="shijian"'
+    )
+
+
 @pytest.fixture
 async def gateway(
     gateway_settings: GatewaySettingsFactory,
@@ -152,7 +185,21 @@ async def test_client_credentials_grant_issues_a_partner_token(
     )
     assert with_basic.status_code == 200
     wrong = await client.post("/auth/token", data=form | {"client_secret": "nope-nope-nope"})
-    assert refused(wrong, "invalid_client")
+    assert client_refused(wrong)
+    assert wrong.json()["reason"] == "invalid_client"
+    wrong_basic = base64.b64encode(b"health:nope-nope-nope").decode()
+    with_wrong_basic = await client.post(
+        "/auth/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {wrong_basic}"},
+    )
+    assert client_refused(with_wrong_basic)
+    malformed = await client.post(
+        "/auth/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": "Basic not*base64"},
+    )
+    assert client_refused(malformed)
 
 
 async def test_wrong_password_and_unknown_user_are_refused_alike(
@@ -161,15 +208,17 @@ async def test_wrong_password_and_unknown_user_are_refused_alike(
     _, client = gateway
     wrong = await sign_in(client, "admin", "not-the-password")
     unknown = await sign_in(client, "nobody", "not-the-password")
-    assert refused(wrong, "invalid_credentials")
-    assert refused(unknown, "invalid_credentials")
+    assert grant_refused(wrong, "invalid_credentials")
+    assert grant_refused(unknown, "invalid_credentials")
     assert wrong.json()["detail"] == unknown.json()["detail"]
     missing = await client.post("/auth/token", data={"grant_type": "password", "username": "admin"})
-    assert missing.status_code == 400
+    assert token_error(missing, 400, "invalid_request")
     assert missing.json()["errors"][0]["loc"] == ["body", "password"]
+    no_grant = await client.post("/auth/token", data={"username": "admin"})
+    assert token_error(no_grant, 400, "invalid_request")
+    assert no_grant.json()["errors"][0]["loc"] == ["body", "grant_type"]
     unsupported = await client.post("/auth/token", data={"grant_type": "implicit"})
-    assert unsupported.status_code == 400
-    assert unsupported.json()["error"] == "unsupported_grant_type"
+    assert token_error(unsupported, 400, "unsupported_grant_type")
     metrics = (await client.get("/metrics")).text
     assert (
         'shijian_gateway_login_failures_total{grant="password",reason="invalid_credentials"}'
@@ -183,8 +232,10 @@ async def test_an_account_locks_after_repeated_failures_until_unlocked(
     _, client = gateway
     await add_user(client, "clerk01", ["licensing_clerk"])
     for _ in range(3):
-        assert refused(await sign_in(client, "clerk01", "wrong-Pass-1"), "invalid_credentials")
-    assert refused(await sign_in(client, "clerk01", "Pass-word-9"), "locked")
+        assert grant_refused(
+            await sign_in(client, "clerk01", "wrong-Pass-1"), "invalid_credentials"
+        )
+    assert grant_refused(await sign_in(client, "clerk01", "Pass-word-9"), "locked")
     shown = await client.get("/api/admin/users/clerk01", headers=await admin_token(client))
     assert shown.json()["locked_until"] is not None
     unlocked = await client.post(
@@ -199,7 +250,7 @@ async def test_a_lock_ends_by_itself(gateway_settings: GatewaySettingsFactory) -
     async with running(create_gateway_app(settings)) as client:
         for _ in range(2):
             await sign_in(client, "admin", "wrong-Pass-1")
-        assert refused(await sign_in(client, "admin", ADMIN_PASSWORD), "locked")
+        assert grant_refused(await sign_in(client, "admin", ADMIN_PASSWORD), "locked")
 
         async def unlocked() -> bool:
             return (await sign_in(client, "admin", ADMIN_PASSWORD)).status_code == 200
@@ -217,17 +268,19 @@ async def test_totp_required_per_role_and_checked(
         "/api/admin/role-policies/enforcement_officer", json={"totp_required": True}, headers=admin
     )
     assert policy.json() == {"role": "enforcement_officer", "totp_required": True}
-    assert refused(await sign_in(client, "officer11", "Pass-word-9"), "totp_not_enrolled")
+    assert grant_refused(await sign_in(client, "officer11", "Pass-word-9"), "totp_not_enrolled")
     enrolment = await client.post("/api/admin/users/officer11/totp", headers=admin)
     secret = enrolment.json()["secret"]
     assert enrolment.json()["otpauth_uri"].startswith("otpauth://totp/")
-    assert refused(await sign_in(client, "officer11", "Pass-word-9"), "totp_required")
+    assert grant_refused(await sign_in(client, "officer11", "Pass-word-9"), "totp_required")
     code = pyotp.TOTP(secret).now()
     wrong = str((int(code) + 1) % 1_000_000).zfill(6)
-    assert refused(await sign_in(client, "officer11", "Pass-word-9", totp=wrong), "totp_invalid")
+    assert grant_refused(
+        await sign_in(client, "officer11", "Pass-word-9", totp=wrong), "totp_invalid"
+    )
     assert (await sign_in(client, "officer11", "Pass-word-9", totp=code)).status_code == 200
     replay = await sign_in(client, "officer11", "Pass-word-9", totp=code)
-    assert refused(replay, "totp_invalid")
+    assert grant_refused(replay, "totp_invalid")
     # Other roles are not asked for a code.
     await add_user(client, "clerk02", ["licensing_clerk"])
     assert (await sign_in(client, "clerk02", "Pass-word-9")).status_code == 200
@@ -249,13 +302,13 @@ async def test_refresh_rotates_and_a_reused_refresh_token_revokes_its_family(
     reused = await client.post(
         "/auth/token", data=refresh | {"refresh_token": first["refresh_token"]}
     )
-    assert refused(reused, "reused")
+    assert grant_refused(reused, "reused")
     # The replay could be a thief's: the legitimate holder's newer token is revoked as well.
     newer = await client.post(
         "/auth/token", data=refresh | {"refresh_token": second.json()["refresh_token"]}
     )
-    assert refused(newer, "revoked")
-    assert refused(
+    assert grant_refused(newer, "revoked")
+    assert grant_refused(
         await client.post("/auth/token", data=refresh | {"refresh_token": "made-up"}), "unknown"
     )
 
@@ -278,7 +331,7 @@ async def test_logout_revokes_the_access_and_refresh_tokens(
         "/auth/token",
         data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
     )
-    assert refused(again, "revoked")
+    assert grant_refused(again, "revoked")
 
 
 def forged(app: FastAPI, **changes: Any) -> str:
@@ -388,7 +441,8 @@ async def test_the_admin_api_is_for_admins(gateway: tuple[FastAPI, httpx.AsyncCl
         headers=admin,
     )
     assert weak.status_code == 422
-    assert weak.json()["errors"][0]["loc"] == ["body", "password"]
+    assert weak.json()["errors"][0]["field"] == "body.password"
+    assert "at least 8 characters" in weak.json()["errors"][0]["message"]
     bad_role = await client.post(
         "/api/admin/users",
         json={"username": "x1", "password": "Pass-word-9", "name": "x", "roles": ["king"]},

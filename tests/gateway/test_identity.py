@@ -16,12 +16,10 @@ import jwt
 import pyotp
 import pytest
 from fastapi import FastAPI
-from pydantic import ValidationError
 
 from chassis.auth import TokenVerifier, mint_token
 from gateway.app import create_gateway_app
 from gateway.identity.usecases import Identity
-from gateway.settings import GatewaySettings
 from tests.conftest import running, serving, wait_until
 from tests.gateway.conftest import ADMIN_PASSWORD, GatewaySettingsFactory
 
@@ -516,8 +514,3 @@ async def test_demo_mode_seeds_the_demo_bureau(gateway_settings: GatewaySettings
         assert len((await client.get("/api/admin/users", headers=admin)).json()["items"]) == len(
             people
         )
-
-
-def test_demo_seed_is_refused_in_production() -> None:
-    with pytest.raises(ValidationError, match="SEED_DEMO"):
-        GatewaySettings(service="gateway", environment="production", seed_demo=True)

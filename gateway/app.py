@@ -18,7 +18,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from chassis.app import ServiceSpec
-from chassis.auth import TokenVerifier, mint_token, principal_of
+from chassis.auth import TokenVerifier, principal_of, sign_token
 from chassis.bus import Bus
 from chassis.db import Database
 from chassis.observability import RequestContextMiddleware, metrics_response
@@ -148,7 +148,7 @@ async def openapi(request: Request) -> dict[str, Any]:
     identity: Identity = request.app.state.identity
     key = identity.keys.active
     # The services show their OpenAPI to any signed-in caller: the gateway signs itself in.
-    token = mint_token(
+    token = sign_token(
         subject="gateway",
         roles=["auditor"],
         issuer=settings.jwt_issuer,

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from chassis.auth import Principal, mint_token
+from chassis.auth import Principal, sign_token
 from chassis.db import Database
 from chassis.uow import UnitOfWork
 from gateway.identity import domain
@@ -110,7 +110,7 @@ class Identity:
 
     def _access_token(self, claims: dict[str, Any], now: datetime) -> str:
         key = self.keys.active
-        return mint_token(
+        return sign_token(
             issuer=self.settings.jwt_issuer,
             audience=self.settings.jwt_audience,
             ttl=self.access_lifetime,

@@ -17,11 +17,12 @@ import pyotp
 import pytest
 from fastapi import FastAPI
 
-from chassis.auth import TokenVerifier, mint_token
+from chassis.auth import TokenVerifier
 from gateway.app import create_gateway_app
 from gateway.identity.usecases import Identity
 from tests.conftest import running, serving, wait_until
 from tests.gateway.conftest import ADMIN_PASSWORD, GatewaySettingsFactory
+from tests.tokens import mint_token
 
 PROBLEM = "application/problem+json"
 

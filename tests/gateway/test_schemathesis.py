@@ -9,10 +9,10 @@ import re
 import sys
 from pathlib import Path
 
-from chassis.auth import mint_token
 from gateway.identity.usecases import Identity
 from tests.conftest import CreateDatabase
 from tests.gateway.conftest import running_platform
+from tests.tokens import mint_token
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
 # Left out: logout would revoke the run's own token; the event stream never ends.

@@ -12,8 +12,10 @@ import asyncio
 import contextlib
 import json
 import logging
+import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,6 +38,23 @@ POLL_SECONDS = 0.5
 KEEPALIVE_SECONDS = 15
 
 handlers = HandlerRegistry("gateway")
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One stored event for one addressee; `data` is the event's payload as it was sent."""
+
+    id: int
+    recipient: str
+    event_id: uuid.UUID
+    event_type: str
+    subject: str
+    data: dict[str, Any]
+
+    @classmethod
+    def of(cls, row: sa.Row[Any]) -> Notification:
+        """The notification a `notifications` row holds."""
+        return cls(row.id, row.recipient, row.event_id, row.event_type, row.subject, row.data)
 
 
 async def notify(
@@ -71,7 +90,7 @@ class Hub:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.wake = asyncio.Event()
-        self._streams: dict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
+        self._streams: dict[str, set[asyncio.Queue[Notification]]] = defaultdict(set)
         self._last_id = 0
         self._task: asyncio.Task[None] | None = None
 
@@ -93,9 +112,9 @@ class Hub:
                 await self._task
 
     @contextlib.contextmanager
-    def subscription(self, username: str) -> Any:
+    def subscription(self, username: str) -> Iterator[asyncio.Queue[Notification]]:
         """A queue receiving `username`'s new notifications while the block runs."""
-        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=1000)
+        queue: asyncio.Queue[Notification] = asyncio.Queue(maxsize=1000)
         self._streams[username].add(queue)
         try:
             yield queue
@@ -125,9 +144,9 @@ class Hub:
             self._last_id = row.id
             for queue in self._streams.get(row.recipient, ()):
                 with contextlib.suppress(asyncio.QueueFull):
-                    queue.put_nowait(dict(row._mapping))
+                    queue.put_nowait(Notification.of(row))
 
-    async def missed(self, username: str, after_id: int) -> list[dict[str, Any]]:
+    async def missed(self, username: str, after_id: int) -> list[Notification]:
         """`username`'s notifications after `after_id` within the replay window."""
         since = datetime.now(UTC) - REPLAY_WINDOW
         async with self.database.engine.connect() as connection:
@@ -142,7 +161,7 @@ class Hub:
                     .order_by(notifications.c.id)
                 )
             ).all()
-        return [dict(row._mapping) for row in rows]
+        return [Notification.of(row) for row in rows]
 
     async def prune(self) -> None:
         """Forget notifications older than the replay window."""
@@ -154,15 +173,15 @@ class Hub:
             )
 
 
-def _event(row: dict[str, Any]) -> ServerSentEvent:
+def _event(note: Notification) -> ServerSentEvent:
     payload = {
-        "type": row["event_type"],
-        "subject": row["subject"],
-        "event_id": str(row["event_id"]),
-        "data": row["data"],
+        "type": note.event_type,
+        "subject": note.subject,
+        "event_id": str(note.event_id),
+        "data": note.data,
     }
     return ServerSentEvent(
-        data=json.dumps(payload, ensure_ascii=False), event=row["event_type"], id=str(row["id"])
+        data=json.dumps(payload, ensure_ascii=False), event=note.event_type, id=str(note.id)
     )
 
 
@@ -189,11 +208,11 @@ async def stream(
             sent = 0
             if last_event_id is not None and last_event_id.isdigit():
                 for row in await hub.missed(username, int(last_event_id)):
-                    sent = row["id"]
+                    sent = row.id
                     yield _event(row)
             while True:
                 row = await queue.get()
-                if row["id"] > sent:  # not already replayed
+                if row.id > sent:  # not already replayed
                     yield _event(row)
 
     return EventSourceResponse(events(), ping=KEEPALIVE_SECONDS)

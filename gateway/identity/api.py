@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from chassis.auth import CurrentPrincipal, require_roles
-from chassis.problems import PROBLEM_MEDIA_TYPE
+from chassis.problems import PROBLEM
 from gateway.identity import people
 from gateway.identity.oauth import (
     NO_STORE,
@@ -37,8 +37,6 @@ from gateway.identity.schemas import (
     UserOut,
 )
 from gateway.identity.usecases import Identity, TokenSet
-
-PROBLEM: dict[str, Any] = {"content": {PROBLEM_MEDIA_TYPE: {}}}
 
 
 def identity(request: Request) -> Identity:

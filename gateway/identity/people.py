@@ -7,7 +7,7 @@ import contextlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +113,7 @@ async def create_user(identity: Identity, new: NewStaffMember) -> StaffMember:
         active=True,
         totp_enrolled=False,
         locked_until=None,
-        created_at=datetime.now(UTC),
+        created_at=identity.clock.now(),
     )
     row = {
         "username": member.username,
@@ -134,7 +134,7 @@ async def create_user(identity: Identity, new: NewStaffMember) -> StaffMember:
 
 async def create_client(identity: Identity, new: NewPartnerClient) -> PartnerClient:
     """Register a partner agency's system; Conflict if the client id is taken."""
-    client = PartnerClient(new.client_id, new.name, new.agency, True, datetime.now(UTC))
+    client = PartnerClient(new.client_id, new.name, new.agency, True, identity.clock.now())
     try:
         async with identity.uow() as uow:
             await uow.connection.execute(

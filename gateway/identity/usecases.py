@@ -7,11 +7,12 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 
 from chassis.auth import Principal, sign_token
+from chassis.clock import Clock, SystemClock
 from chassis.db import Database
 from chassis.uow import UnitOfWork
 from gateway.identity import domain
@@ -91,6 +92,7 @@ class Identity:
     keys: KeyRing
     settings: GatewaySettings
     revoked: RevocationList = field(default_factory=RevocationList)
+    clock: Clock = field(default_factory=SystemClock)
 
     @property
     def lockout(self) -> domain.Lockout:
@@ -108,30 +110,43 @@ class Identity:
         """A unit of work on the gateway's database."""
         return UnitOfWork(self.database, "gateway")
 
-    def _access_token(self, claims: dict[str, Any], now: datetime) -> str:
+    def _access_token(
+        self,
+        now: datetime,
+        *,
+        subject: str,
+        name: str,
+        roles: list[str],
+        kind: Literal["staff", "partner"],
+        office: str | None = None,
+        agency: str | None = None,
+    ) -> str:
         key = self.keys.active
         return sign_token(
+            subject=subject,
+            name=name,
+            roles=roles,
+            kind=kind,
+            office=office,
+            agency=agency,
             issuer=self.settings.jwt_issuer,
             audience=self.settings.jwt_audience,
             ttl=self.access_lifetime,
             key=key.private_key,
             key_id=key.kid,
             now=now,
-            **claims,
         )
 
     async def _issue_staff(
         self, uow: UnitOfWork, user: sa.Row[Any], now: datetime, family: uuid.UUID | None = None
     ) -> TokenSet:
         access = self._access_token(
-            {
-                "subject": user.username,
-                "name": user.name,
-                "roles": list(user.roles),
-                "office": user.office,
-                "kind": "staff",
-            },
             now,
+            subject=user.username,
+            name=user.name,
+            roles=list(user.roles),
+            office=user.office,
+            kind="staff",
         )
         refresh = secrets.token_urlsafe(32)
         await uow.connection.execute(
@@ -155,11 +170,9 @@ class Identity:
         )
         return bool(required)
 
-    async def password_grant(
-        self, username: str, password: str, totp: str | None, now: datetime | None = None
-    ) -> TokenSet:
+    async def password_grant(self, username: str, password: str, totp: str | None) -> TokenSet:
         """Sign a staff member in (RFC 6749 §4.3), with the second factor where required."""
-        now = now or datetime.now(UTC)
+        now = self.clock.now()
         async with self.uow() as uow:
             user = (
                 await uow.connection.execute(
@@ -225,11 +238,9 @@ class Identity:
         if locked_until is not None:
             log.warning("account locked", extra={"username": user.username})
 
-    async def client_credentials_grant(
-        self, client_id: str, client_secret: str, now: datetime | None = None
-    ) -> TokenSet:
+    async def client_credentials_grant(self, client_id: str, client_secret: str) -> TokenSet:
         """Sign a partner agency's system in (RFC 6749 §4.4); no refresh token."""
-        now = now or datetime.now(UTC)
+        now = self.clock.now()
         async with self.uow() as uow:
             client = (
                 await uow.connection.execute(
@@ -240,20 +251,18 @@ class Identity:
         if client is None or not good or not client.active:
             raise refused_client("Wrong client id or secret.")
         access = self._access_token(
-            {
-                "subject": client.client_id,
-                "name": client.name,
-                "roles": ["partner_agency"],
-                "agency": client.agency,
-                "kind": "partner",
-            },
             now,
+            subject=client.client_id,
+            name=client.name,
+            roles=["partner_agency"],
+            agency=client.agency,
+            kind="partner",
         )
         return TokenSet(access, int(self.access_lifetime.total_seconds()))
 
-    async def refresh_grant(self, refresh_token: str, now: datetime | None = None) -> TokenSet:
+    async def refresh_grant(self, refresh_token: str) -> TokenSet:
         """Exchange a refresh token for new tokens; the old one is spent (rotation)."""
-        now = now or datetime.now(UTC)
+        now = self.clock.now()
         digest = domain.token_digest(refresh_token)
         async with self.uow() as uow:
             stored = (
@@ -307,7 +316,7 @@ class Identity:
 
     async def logout(self, principal: Principal, refresh_token: str | None) -> None:
         """Revoke the access token in hand, and the sign-in its refresh token belongs to."""
-        now = datetime.now(UTC)
+        now = self.clock.now()
         expires_at = datetime.fromtimestamp(principal.expires_at or now.timestamp(), UTC)
         async with self.uow() as uow:
             if principal.token_id:

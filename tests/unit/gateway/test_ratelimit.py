@@ -23,6 +23,14 @@ async def spend(limits: RateLimits, scope: str, key: str, times: int) -> None:
         await limits.hit(scope, key)
 
 
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The time the limiter reads, moved by the test (`clock[0] += seconds`)."""
+    now = [1_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    return now
+
+
 async def test_over_the_limit_is_a_429_problem_with_retry_after() -> None:
     limits = RateLimits({"token": "3/minute"})
     who = key()
@@ -37,14 +45,12 @@ async def test_over_the_limit_is_a_429_problem_with_retry_after() -> None:
 
 
 async def test_retry_after_is_at_least_one_second_even_at_the_end_of_the_window(
-    monkeypatch: pytest.MonkeyPatch,
+    clock: list[float],
 ) -> None:
-    now = [1_000_000.0]
-    monkeypatch.setattr(time, "time", lambda: now[0])
     limits = RateLimits({"burst": "1/second"})
     who = key()
     await limits.hit("burst", who)
-    now[0] += 1.0  # the boundary: still refused, and the window stats say "now"
+    clock[0] += 1.0  # the boundary: still refused, and the window stats say "now"
     with pytest.raises(Problem) as raised:
         await limits.hit("burst", who)
     assert raised.value.headers["Retry-After"] == "1"
@@ -68,17 +74,13 @@ async def test_scopes_do_not_share_a_budget() -> None:
     await spend(limits, "api", who, 2)
 
 
-async def test_requests_pass_again_once_the_window_has_moved(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    now = [1_000_000.0]
-    monkeypatch.setattr(time, "time", lambda: now[0])
+async def test_requests_pass_again_once_the_window_has_moved(clock: list[float]) -> None:
     limits = RateLimits({"api": "2/second"})
     who = key()
     await spend(limits, "api", who, 2)
     with pytest.raises(Problem):
         await limits.hit("api", who)
-    now[0] += 1.1  # the window itself is what is under test
+    clock[0] += 1.1  # the window itself is what is under test
     await spend(limits, "api", who, 2)
 
 

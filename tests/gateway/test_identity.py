@@ -1,20 +1,15 @@
-"""The token endpoint, refresh rotation, second factor, lockout, logout, keys and admin API."""
+"""The token endpoint, refresh rotation, second factor, lockout, logout and signing keys."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
-import os
-import sys
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import jwt
 import pyotp
-import pytest
 from fastapi import FastAPI
 
 from chassis.auth import TokenVerifier
@@ -22,90 +17,17 @@ from gateway.app import create_gateway_app
 from gateway.identity.usecases import Identity
 from tests.conftest import running, serving, wait_until
 from tests.gateway.conftest import ADMIN_PASSWORD, GatewaySettingsFactory
+from tests.gateway.signin import (
+    add_user,
+    admin_token,
+    bearer,
+    client_refused,
+    grant_refused,
+    refused,
+    sign_in,
+    token_error,
+)
 from tests.tokens import mint_token
-
-PROBLEM = "application/problem+json"
-
-
-async def sign_in(
-    client: httpx.AsyncClient, username: str, password: str, **extra: str
-) -> httpx.Response:
-    form = {"grant_type": "password", "username": username, "password": password} | extra
-    return await client.post("/auth/token", data=form)
-
-
-async def admin_token(client: httpx.AsyncClient) -> dict[str, str]:
-    answer = await sign_in(client, "admin", ADMIN_PASSWORD)
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def refused(answer: httpx.Response, reason: str | None = None) -> bool:
-    body = answer.json()
-    return (
-        answer.status_code == 401
-        and answer.headers["content-type"] == PROBLEM
-        and body["type"] == "/problems/unauthenticated"
-        and (reason is None or body.get("reason") == reason)
-    )
-
-
-def token_error(answer: httpx.Response, status: int, error: str) -> bool:
-    """An RFC 6749 §5.2 error beside the problem+json members."""
-    body = answer.json()
-    return (
-        answer.status_code == status
-        and answer.headers["content-type"] == PROBLEM
-        and answer.headers["cache-control"] == "no-store"
-        and body["status"] == status
-        and {"type", "title", "detail"} <= set(body)
-        and body["error"] == error
-        and body["error_description"] == body["detail"]
-    )
-
-
-def grant_refused(answer: httpx.Response, reason: str) -> bool:
-    """A sign-in or refresh refused as RFC 6749's `invalid_grant`, with its reason."""
-    body = answer.json()
-    return (
-        token_error(answer, 400, "invalid_grant")
-        and body["type"] == "/problems/unauthenticated"
-        and body["reason"] == reason
-    )
-
-
-def client_refused(answer: httpx.Response) -> bool:
-    """A client refused as RFC 6749's `invalid_client`, challenged to authenticate with Basic."""
-    return (
-        token_error(answer, 401, "invalid_client")
-        and answer.json()["type"] == "/problems/unauthenticated"
-        and answer.headers["www-authenticate"] == 'Basic realm="shijian"'
-    )
-
-
-@pytest.fixture
-async def gateway(
-    gateway_settings: GatewaySettingsFactory,
-) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    app = create_gateway_app(await gateway_settings(login_max_failures=3))
-    async with running(app) as client:
-        yield app, client
-
-
-async def add_user(
-    client: httpx.AsyncClient, username: str, roles: list[str], **extra: Any
-) -> None:
-    answer = await client.post(
-        "/api/admin/users",
-        json={"username": username, "password": "Pass-word-9", "name": username, "roles": roles}
-        | extra,
-        headers=await admin_token(client),
-    )
-    assert answer.status_code == 201, answer.text
 
 
 async def test_password_grant_issues_a_staff_token_the_services_accept(
@@ -409,109 +331,3 @@ async def test_rotated_keys_keep_earlier_tokens_valid_for_gateway_and_services(
         assert (await fresh_service.verify(after)).subject == "admin"
         for token in (before, after):
             assert (await client.get("/auth/me", headers=bearer(token))).status_code == 200
-
-
-async def test_the_admin_api_is_for_admins(gateway: tuple[FastAPI, httpx.AsyncClient]) -> None:
-    _, client = gateway
-    await add_user(client, "auditor01", ["auditor"])
-    auditor = (await sign_in(client, "auditor01", "Pass-word-9")).json()["access_token"]
-    forbidden = await client.get("/api/admin/users", headers=bearer(auditor))
-    assert forbidden.status_code == 403
-    assert forbidden.headers["content-type"] == PROBLEM
-    assert refused(await client.get("/api/admin/users"))
-    admin = await admin_token(client)
-    listed = (await client.get("/api/admin/users", headers=admin)).json()["items"]
-    assert {u["username"] for u in listed} == {"admin", "auditor01"}
-    assert all("password_hash" not in u and "totp_secret" not in u for u in listed)
-    duplicate = await client.post(
-        "/api/admin/users",
-        json={
-            "username": "auditor01",
-            "password": "Pass-word-9",
-            "name": "x",
-            "roles": ["auditor"],
-        },
-        headers=admin,
-    )
-    assert duplicate.status_code == 409
-    weak = await client.post(
-        "/api/admin/users",
-        json={"username": "weak", "password": "abc", "name": "x", "roles": ["auditor"]},
-        headers=admin,
-    )
-    assert weak.status_code == 422
-    assert weak.json()["errors"][0]["field"] == "body.password"
-    assert "at least 8 characters" in weak.json()["errors"][0]["message"]
-    bad_role = await client.post(
-        "/api/admin/users",
-        json={"username": "x1", "password": "Pass-word-9", "name": "x", "roles": ["king"]},
-        headers=admin,
-    )
-    assert bad_role.status_code == 422
-    assert "king" in json.dumps(bad_role.json()["errors"])
-
-
-async def test_first_start_needs_an_admin_password_outside_demo_mode(
-    gateway_settings: GatewaySettingsFactory,
-) -> None:
-    settings = await gateway_settings(admin_password=None)
-    environment = {
-        "PATH": os.environ["PATH"],
-        "DATABASE_URL": settings.database_url,
-        "BUS_URL": settings.bus_url,
-        "BUS_PREFIX": settings.bus_prefix,
-        "SIGNING_KEYS_DIR": str(settings.keys_dir),
-        "PORT": "1",  # never reached
-    }
-    started = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "gateway", env=environment, stderr=asyncio.subprocess.PIPE
-    )
-    _, stderr = await asyncio.wait_for(started.communicate(), 60)
-    assert started.returncode == 2
-    assert stderr.decode().strip().splitlines()[-1] == (
-        "shijian gateway: bad setting ADMIN_PASSWORD: required on first start"
-        " (it becomes the password of the `admin` account)"
-    )
-
-
-async def test_demo_mode_seeds_the_demo_bureau(gateway_settings: GatewaySettingsFactory) -> None:
-    settings = await gateway_settings(admin_password=None, seed_demo=True)
-    async with running(create_gateway_app(settings)) as client:
-        assert (await sign_in(client, "admin", "demo-admin")).status_code == 200
-        inspector = await sign_in(client, "inspector01", "demo-inspector01")
-        assert inspector.status_code == 200
-        claims = jwt.decode(inspector.json()["access_token"], options={"verify_signature": False})
-        assert claims["office"] == "office-01"
-        assert claims["roles"] == ["grid_inspector"]
-        for partner in ("health", "fire"):
-            form = {
-                "grant_type": "client_credentials",
-                "client_id": partner,
-                "client_secret": f"demo-{partner}",
-            }
-            assert (await client.post("/auth/token", data=form)).status_code == 200
-        people = (
-            await client.get(
-                "/api/admin/users",
-                headers=bearer(
-                    (await sign_in(client, "admin", "demo-admin")).json()["access_token"]
-                ),
-            )
-        ).json()["items"]
-        roles = {role for person in people for role in person["roles"]}
-        assert roles == {
-            "admin",
-            "licensing_clerk",
-            "grid_inspector",
-            "office_head",
-            "enforcement_officer",
-            "complaints_handler",
-            "qms_manager",
-            "auditor",
-        }
-    # A second start seeds nothing twice.
-    async with running(create_gateway_app(settings)) as client:
-        admin = bearer((await sign_in(client, "admin", "demo-admin")).json()["access_token"])
-        assert len((await client.get("/api/admin/users", headers=admin)).json()["items"]) == len(
-            people
-        )

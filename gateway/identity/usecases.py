@@ -1,4 +1,4 @@
-"""Identity use cases: sign-in by each grant, refresh rotation, logout, people and clients."""
+"""Identity use cases: sign-in by each grant, refresh rotation, logout (administration: people)."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -64,7 +64,7 @@ from bench.bus import (
 )
 from bench.summary import Summary as BenchSummary
 from chassis.app import create_service_app
-from chassis.auth import mint_token
+from chassis.auth import DEV_KEY_ID, dev_private_key, sign_token
 from chassis.bus import Topology
 from chassis.migrations import alembic_config, upgrade
 from contracts.values import CreditCode
@@ -279,7 +279,16 @@ async def measure_list(
 ) -> None:
     """6: the owner's list through the route, and its SELECT with raw asyncpg."""
     owner, grid_id = layout.owner(grid), layout.grid_id(grid)
-    token = mint_token(subject=owner, roles=["grid_inspector"], office=layout.office(grid))
+    token = sign_token(
+        subject=owner,
+        roles=["grid_inspector"],
+        office=layout.office(grid),
+        key=dev_private_key(),  # the services under measure accept it outside production
+        key_id=DEV_KEY_ID,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        ttl=timedelta(minutes=15),
+    )
     headers = {"Authorization": f"Bearer {token}"}
     app = create_service_app(spec, settings)
     async with app.router.lifespan_context(app):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
-from chassis.auth import ROLES, mint_token
+from chassis.auth import DEV_KEY_ID, ROLES, dev_private_key, sign_token
+from chassis.settings import Settings
 
 
 def main() -> None:
@@ -22,7 +23,7 @@ def main() -> None:
     args = parser.parse_args()
     partner = args.role == ["partner_agency"]
     print(
-        mint_token(
+        sign_token(
             subject=args.sub,
             roles=args.role,
             kind="partner" if partner else "staff",
@@ -30,6 +31,10 @@ def main() -> None:
             office=args.office,
             agency=args.agency,
             ttl=timedelta(minutes=args.minutes),
+            key=dev_private_key(),
+            key_id=DEV_KEY_ID,
+            issuer=Settings.model_fields["jwt_issuer"].default,
+            audience=Settings.model_fields["jwt_audience"].default,
         )
     )
 

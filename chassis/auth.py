@@ -74,23 +74,23 @@ def dev_private_key() -> Ed25519PrivateKey:
     return key
 
 
-def mint_token(
+def sign_token(
     *,
     subject: str,
     roles: list[str] | tuple[str, ...],
+    key: Any,
+    key_id: str,
+    issuer: str,
+    audience: str,
+    ttl: timedelta,
     kind: Literal["staff", "partner"] = "staff",
     name: str | None = None,
     office: str | None = None,
     agency: str | None = None,
-    issuer: str = "shijian-gateway",
-    audience: str = "shijian",
-    ttl: timedelta = timedelta(minutes=15),
-    key: Any = None,
-    key_id: str = DEV_KEY_ID,
     algorithm: str = "EdDSA",
     now: datetime | None = None,
 ) -> str:
-    """Sign an access token; without `key` it uses the development key (tests and the demo)."""
+    """Sign an access token with `key` (the gateway's signing key, or the development key)."""
     issued = now or datetime.now(UTC)
     claims = {
         "sub": subject,
@@ -105,9 +105,7 @@ def mint_token(
         "jti": uuid.uuid4().hex,
     }
     typ = next(t for t, k in TOKEN_TYPES.items() if k == kind)
-    return jwt.encode(
-        claims, key or dev_private_key(), algorithm=algorithm, headers={"typ": typ, "kid": key_id}
-    )
+    return jwt.encode(claims, key, algorithm=algorithm, headers={"typ": typ, "kid": key_id})
 
 
 def _keys_from_jwks(document: dict[str, Any]) -> dict[str, Any]:

@@ -18,13 +18,15 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from chassis.app import ServiceSpec
-from chassis.auth import TokenVerifier, mint_token, principal_of
+from chassis.auth import TokenVerifier, principal_of, sign_token
 from chassis.bus import Bus
 from chassis.db import Database
 from chassis.observability import RequestContextMiddleware, metrics_response
+from chassis.periodic import periodic
 from chassis.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 from chassis.settings import Settings
 from gateway import notifications
+from gateway.identity import people
 from gateway.identity.api import admin, auth
 from gateway.identity.keys import KeyRing
 from gateway.identity.tables import metadata
@@ -45,13 +47,8 @@ forwarding = APIRouter(include_in_schema=False)
 
 async def _housekeeping(identity: Identity, hub: notifications.Hub) -> None:
     # Other replicas' logouts reach this one within the period; old notifications go.
-    while True:
-        await asyncio.sleep(HOUSEKEEPING_SECONDS)
-        try:
-            await identity.revoked.reload(identity.database)
-            await hub.prune()
-        except Exception as error:
-            log.warning("housekeeping failed", extra={"error": repr(error)})
+    await identity.revoked.reload(identity.database)
+    await hub.prune()
 
 
 @asynccontextmanager
@@ -66,7 +63,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     await asyncio.to_thread(keys.load)
     identity = Identity(database, keys, settings)
-    await identity.prepare()
+    await people.prepare(identity)
     app.state.identity = identity
     app.state.revoked_tokens = identity.revoked
     app.state.verifier.replace_keys(keys.public_keys())
@@ -86,7 +83,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.client = httpx.AsyncClient(timeout=READINESS_TIMEOUT, follow_redirects=False)
     app.state.forwarder = Forwarder(settings.upstreams(), settings.upstream_timeout)
     await app.state.forwarder.start()
-    housekeeping = asyncio.create_task(_housekeeping(identity, hub))
+    housekeeping = asyncio.create_task(
+        periodic("gateway-housekeeping", HOUSEKEEPING_SECONDS, lambda: _housekeeping(identity, hub))
+    )
     try:
         yield
     finally:
@@ -149,7 +148,7 @@ async def openapi(request: Request) -> dict[str, Any]:
     identity: Identity = request.app.state.identity
     key = identity.keys.active
     # The services show their OpenAPI to any signed-in caller: the gateway signs itself in.
-    token = mint_token(
+    token = sign_token(
         subject="gateway",
         roles=["auditor"],
         issuer=settings.jwt_issuer,

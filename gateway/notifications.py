@@ -12,8 +12,10 @@ import asyncio
 import contextlib
 import json
 import logging
+import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +26,8 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from chassis.auth import CurrentPrincipal
 from chassis.bus import HandlerRegistry
 from chassis.db import Database
-from chassis.uow import UnitOfWork
+from chassis.periodic import periodic
+from chassis.uow import Work
 from contracts import Envelope
 from contracts.supervision import HouseholdAssigned
 from gateway.identity.tables import notifications
@@ -37,8 +40,25 @@ KEEPALIVE_SECONDS = 15
 handlers = HandlerRegistry("gateway")
 
 
+@dataclass(frozen=True)
+class Notification:
+    """One stored event for one addressee; `data` is the event's payload as it was sent."""
+
+    id: int
+    recipient: str
+    event_id: uuid.UUID
+    event_type: str
+    subject: str
+    data: dict[str, Any]
+
+    @classmethod
+    def of(cls, row: sa.Row[Any]) -> Notification:
+        """The notification a `notifications` row holds."""
+        return cls(row.id, row.recipient, row.event_id, row.event_type, row.subject, row.data)
+
+
 async def notify(
-    uow: UnitOfWork, envelope: Envelope, recipients: list[str | None], data: dict[str, Any]
+    work: Work, envelope: Envelope, recipients: list[str | None], data: dict[str, Any]
 ) -> None:
     """Store the event once for each addressee."""
     rows = [
@@ -53,13 +73,15 @@ async def notify(
         for recipient in dict.fromkeys(r for r in recipients if r)
     ]
     if rows:
-        await uow.connection.execute(sa.insert(notifications), rows)
+        await work.connection.execute(sa.insert(notifications), rows)
 
 
 @handlers.on(HouseholdAssigned)
-async def household_assigned(uow: UnitOfWork, event: HouseholdAssigned, envelope: Envelope) -> None:
+async def household_assigned(
+    _: object, work: Work, event: HouseholdAssigned, envelope: Envelope
+) -> None:
     """The grid's owner (and the agent acting for them) have a household to claim."""
-    await notify(uow, envelope, [event.owner, event.agent], event.model_dump(mode="json"))
+    await notify(work, envelope, [event.owner, event.agent], event.model_dump(mode="json"))
 
 
 class Hub:
@@ -68,7 +90,7 @@ class Hub:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.wake = asyncio.Event()
-        self._streams: dict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
+        self._streams: dict[str, set[asyncio.Queue[Notification]]] = defaultdict(set)
         self._last_id = 0
         self._task: asyncio.Task[None] | None = None
 
@@ -77,7 +99,10 @@ class Hub:
         async with self.database.engine.connect() as connection:
             newest = await connection.scalar(sa.select(sa.func.max(notifications.c.id)))
         self._last_id = int(newest or 0)
-        self._task = asyncio.create_task(self._run(), name="notifications-hub")
+        # The pause is in the round itself (a wake-up or the poll period), so none between.
+        self._task = asyncio.create_task(
+            periodic("notifications-hub", 0, self._round), name="notifications-hub"
+        )
 
     async def stop(self) -> None:
         """Stop polling."""
@@ -87,9 +112,9 @@ class Hub:
                 await self._task
 
     @contextlib.contextmanager
-    def subscription(self, username: str) -> Any:
+    def subscription(self, username: str) -> Iterator[asyncio.Queue[Notification]]:
         """A queue receiving `username`'s new notifications while the block runs."""
-        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=1000)
+        queue: asyncio.Queue[Notification] = asyncio.Queue(maxsize=1000)
         self._streams[username].add(queue)
         try:
             yield queue
@@ -98,15 +123,12 @@ class Hub:
             if not self._streams[username]:
                 del self._streams[username]
 
-    async def _run(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), POLL_SECONDS)
-            self.wake.clear()
-            try:
-                await self._dispatch()
-            except Exception as error:
-                log.warning("could not read notifications", extra={"error": repr(error)})
+    async def _round(self) -> None:
+        # Woken at once by this process' commits, else after POLL_SECONDS for other replicas'.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.wake.wait(), POLL_SECONDS)
+        self.wake.clear()
+        await self._dispatch()
 
     async def _dispatch(self) -> None:
         async with self.database.engine.connect() as connection:
@@ -122,9 +144,9 @@ class Hub:
             self._last_id = row.id
             for queue in self._streams.get(row.recipient, ()):
                 with contextlib.suppress(asyncio.QueueFull):
-                    queue.put_nowait(dict(row._mapping))
+                    queue.put_nowait(Notification.of(row))
 
-    async def missed(self, username: str, after_id: int) -> list[dict[str, Any]]:
+    async def missed(self, username: str, after_id: int) -> list[Notification]:
         """`username`'s notifications after `after_id` within the replay window."""
         since = datetime.now(UTC) - REPLAY_WINDOW
         async with self.database.engine.connect() as connection:
@@ -139,7 +161,7 @@ class Hub:
                     .order_by(notifications.c.id)
                 )
             ).all()
-        return [dict(row._mapping) for row in rows]
+        return [Notification.of(row) for row in rows]
 
     async def prune(self) -> None:
         """Forget notifications older than the replay window."""
@@ -151,15 +173,15 @@ class Hub:
             )
 
 
-def _event(row: dict[str, Any]) -> ServerSentEvent:
+def _event(note: Notification) -> ServerSentEvent:
     payload = {
-        "type": row["event_type"],
-        "subject": row["subject"],
-        "event_id": str(row["event_id"]),
-        "data": row["data"],
+        "type": note.event_type,
+        "subject": note.subject,
+        "event_id": str(note.event_id),
+        "data": note.data,
     }
     return ServerSentEvent(
-        data=json.dumps(payload, ensure_ascii=False), event=row["event_type"], id=str(row["id"])
+        data=json.dumps(payload, ensure_ascii=False), event=note.event_type, id=str(note.id)
     )
 
 
@@ -186,11 +208,11 @@ async def stream(
             sent = 0
             if last_event_id is not None and last_event_id.isdigit():
                 for row in await hub.missed(username, int(last_event_id)):
-                    sent = row["id"]
+                    sent = row.id
                     yield _event(row)
             while True:
                 row = await queue.get()
-                if row["id"] > sent:  # not already replayed
+                if row.id > sent:  # not already replayed
                     yield _event(row)
 
     return EventSourceResponse(events(), ping=KEEPALIVE_SECONDS)

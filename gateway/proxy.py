@@ -232,22 +232,13 @@ class Forwarder:
                 data=_body(request) if has_body else None,
                 allow_redirects=False,
             )
-        except TimeoutError:
+        except (TimeoutError, aiohttp.ClientError) as error:
             UPSTREAM_REQUESTS.labels(service, request.method, "error").inc()
-            raise Problem(
-                "upstream-timeout",
-                504,
-                f"The {service} service did not answer in time",
-                service=service,
-            ) from None
-        except aiohttp.ClientError:
-            UPSTREAM_REQUESTS.labels(service, request.method, "error").inc()
-            raise Problem(
-                "upstream-unavailable",
-                503,
-                f"The {service} service is unavailable",
-                service=service,
-            ) from None
+            if isinstance(error, TimeoutError):
+                timeout = f"The {service} service did not answer in time"
+                raise Problem("upstream-timeout", 504, timeout, service=service) from None
+            down = f"The {service} service is unavailable"
+            raise Problem("upstream-unavailable", 503, down, service=service) from None
         UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - started)
         UPSTREAM_REQUESTS.labels(service, request.method, str(upstream.status)).inc()
         return UpstreamResponse(upstream)

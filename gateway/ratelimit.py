@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 
 from fastapi import Request
@@ -41,20 +41,6 @@ class RateLimits:
             f"retry in {retry_after} s.",
             headers={"Retry-After": str(retry_after)},
         )
-
-    def per_ip(
-        self, scope: str, trusted_proxies: Iterable[str] = ()
-    ) -> Callable[[Request], Awaitable[None]]:
-        """FastAPI dependency: count the request against its client IP's budget in `scope`."""
-        if scope not in self._items:
-            raise KeyError(f"no rate limit for scope {scope!r}")
-        proxies = tuple(trusted_proxies)
-        _networks(proxies)  # a misspelt proxy fails here, at start, not on the first request
-
-        async def dependency(request: Request) -> None:
-            await self.hit(scope, f"ip:{client_ip(request, proxies)}")
-
-        return dependency
 
 
 def client_ip(request: Request, trusted_proxies: Iterable[str] = ()) -> str:

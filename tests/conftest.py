@@ -22,7 +22,6 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from chassis.app import ServiceSpec, create_service_app
-from chassis.auth import mint_token
 from chassis.bus import Topology
 from chassis.bus.topology import declare_exchanges
 from chassis.db import Database, inbox
@@ -30,6 +29,7 @@ from chassis.migrations import alembic_config, upgrade
 from chassis.preflight import broker_answers
 from chassis.settings import Settings
 from contracts import MEDIA_TYPE, Envelope
+from tests.tokens import mint_token
 
 RUN_ID = uuid.uuid4().hex[:8]
 PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")

@@ -1,13 +1,11 @@
 """The legal clock: working-day calendar and deadline rules held as data.
 
 Every deadline of the platform is computed here from a rule (``rules.toml``) and the State
-Council's holiday schedule (``calendar.json``). ``add_workdays`` and ``workdays_between`` are
-a contract other packages rely on: keep their signatures.
+Council's holiday schedule (``calendar.json``); working-day arithmetic is the calendar's own
+(``default_calendar().add_workdays(...)``).
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 from chassis.legalclock.deadlines import (
     Deadline,
@@ -44,17 +42,6 @@ from chassis.legalclock.workdays import (
     version_key,
 )
 
-
-def add_workdays(start: date, n: int) -> date:
-    """The n-th working day after ``start`` under the default calendar (n = 0: ``start``)."""
-    return default_calendar().add_workdays(start, n)
-
-
-def workdays_between(a: date, b: date) -> int:
-    """Working days after ``a`` up to and including ``b`` under the default calendar."""
-    return default_calendar().workdays_between(a, b)
-
-
 __all__ = [
     "BUNDLED_CALENDAR",
     "BUNDLED_RULES",
@@ -68,7 +55,6 @@ __all__ = [
     "RulesError",
     "UnknownRuleError",
     "WorkdayCalendar",
-    "add_workdays",
     "compute_deadline",
     "default_calendar",
     "default_rules",
@@ -85,5 +71,4 @@ __all__ = [
     "rule",
     "shanghai_today",
     "version_key",
-    "workdays_between",
 ]

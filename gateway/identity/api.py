@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from chassis.auth import CurrentPrincipal, require_roles
-from chassis.problems import PROBLEM_MEDIA_TYPE, Problem
+from chassis.problems import PROBLEM
+from gateway.identity import people
+from gateway.identity.oauth import (
+    NO_STORE,
+    SignInRefused,
+    invalid_request,
+    refusal_problem,
+    refused_client,
+    unsupported_grant_type,
+)
 from gateway.identity.schemas import (
     USERNAME_PATTERN,
     ClientCreate,
@@ -28,10 +37,6 @@ from gateway.identity.schemas import (
     UserOut,
 )
 from gateway.identity.usecases import Identity, TokenSet
-
-PROBLEM: dict[str, Any] = {"content": {PROBLEM_MEDIA_TYPE: {}}}
-# RFC 6749 §5.1: token responses are never cached.
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 def identity(request: Request) -> Identity:
@@ -60,20 +65,14 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     try:
         client_id, _, secret = base64.b64decode(encoded, validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
-        raise Problem("unauthenticated", 401, "Malformed Basic credentials") from None
+        raise refused_client("Malformed Basic credentials", "malformed_basic") from None
     return client_id, secret
 
 
 def _missing(grant_type: str, **fields: str | None) -> None:
     absent = [name for name, value in fields.items() if not value]
     if absent:
-        raise Problem(
-            "validation",
-            400,
-            f"grant_type={grant_type} needs {', '.join(absent)}",
-            error="invalid_request",
-            errors=[{"loc": ["body", name], "msg": "Field required"} for name in absent],
-        )
+        raise invalid_request(f"grant_type={grant_type} needs {', '.join(absent)}", absent)
 
 
 @auth.post(
@@ -86,42 +85,46 @@ def _missing(grant_type: str, **fields: str | None) -> None:
 async def token(
     request: Request, identity: IdentityDep, form: Annotated[TokenRequest, Form()]
 ) -> JSONResponse:
-    """OAuth 2.0 token endpoint (RFC 6749); answers are never cached."""
+    """OAuth 2.0 token endpoint (RFC 6749); answers are never cached, errors carry §5.2's
+    `error` beside the problem+json members."""
     limits = request.app.state.rate_limits
     await limits.hit("token", f"ip:{request.app.state.client_ip(request)}")
-    grant_type, username, password = form.grant_type, form.username, form.password
-    client_id, client_secret, refresh_token = form.client_id, form.client_secret, form.refresh_token
-    tokens: TokenSet
-    if grant_type == "password":
-        _missing(grant_type, username=username, password=password)
-        assert username is not None and password is not None
-        await limits.hit("token", f"user:{username}")
-        tokens = await identity.password_grant(username, password, form.totp)
-    elif grant_type == "client_credentials":
-        basic = _basic_credentials(request)
-        if basic is not None:
-            client_id, client_secret = basic
-        _missing(grant_type, client_id=client_id, client_secret=client_secret)
-        assert client_id is not None and client_secret is not None
-        await limits.hit("token", f"user:{client_id}")
-        tokens = await identity.client_credentials_grant(client_id, client_secret)
-    elif grant_type == "refresh_token":
-        _missing(grant_type, refresh_token=refresh_token)
-        assert refresh_token is not None
-        tokens = await identity.refresh_grant(refresh_token)
-    else:
-        raise Problem(
-            "validation",
-            400,
-            "grant_type must be password, client_credentials or refresh_token",
-            error="unsupported_grant_type",
-        )
+    try:
+        tokens = await _grant(request, identity, form)
+    except SignInRefused as refusal:
+        raise refusal_problem(refusal) from None
     body = TokenResponse(
         access_token=tokens.access_token,
         expires_in=tokens.expires_in,
         refresh_token=tokens.refresh_token,
     )
     return JSONResponse(body.model_dump(exclude_none=True), headers=NO_STORE)
+
+
+async def _grant(request: Request, identity: Identity, form: TokenRequest) -> TokenSet:
+    limits = request.app.state.rate_limits
+    grant_type, username, password = form.grant_type, form.username, form.password
+    client_id, client_secret, refresh_token = form.client_id, form.client_secret, form.refresh_token
+    if grant_type == "password":
+        _missing(grant_type, username=username, password=password)
+        assert username is not None and password is not None
+        await limits.hit("token", f"user:{username}")
+        return await identity.password_grant(username, password, form.totp)
+    if grant_type == "client_credentials":
+        basic = _basic_credentials(request)
+        if basic is not None:
+            client_id, client_secret = basic
+        _missing(grant_type, client_id=client_id, client_secret=client_secret)
+        assert client_id is not None and client_secret is not None
+        await limits.hit("token", f"user:{client_id}")
+        return await identity.client_credentials_grant(client_id, client_secret)
+    if grant_type == "refresh_token":
+        _missing(grant_type, refresh_token=refresh_token)
+        assert refresh_token is not None
+        return await identity.refresh_grant(refresh_token)
+    if not grant_type:
+        raise invalid_request("The token request needs grant_type", ["grant_type"])
+    raise unsupported_grant_type()
 
 
 @auth.post(
@@ -165,60 +168,63 @@ async def jwks(identity: IdentityDep) -> JSONResponse:
 @admin.post(
     "/users", status_code=201, response_model=UserOut, responses={409: PROBLEM, 422: PROBLEM}
 )
-async def create_user(body: UserCreate, identity: IdentityDep) -> dict[str, Any]:
+async def create_user(body: UserCreate, identity: IdentityDep) -> UserOut:
     """Add a staff member."""
-    return await identity.create_user(**body.model_dump())
+    new = people.NewStaffMember(body.username, body.password, body.name, body.roles, body.office)
+    return UserOut.model_validate(await people.create_user(identity, new))
 
 
 @admin.get("/users", response_model=UserList)
-async def list_users(identity: IdentityDep) -> dict[str, Any]:
+async def list_users(identity: IdentityDep) -> UserList:
     """Every staff member."""
-    return {"items": await identity.list_users(), "next_cursor": None}
+    return UserList.model_validate({"items": await people.list_users(identity)})
 
 
 @admin.get("/users/{username}", response_model=UserOut, responses={404: PROBLEM})
-async def get_user(username: UsernamePath, identity: IdentityDep) -> dict[str, Any]:
+async def get_user(username: UsernamePath, identity: IdentityDep) -> UserOut:
     """One staff member."""
-    return await identity.get_user(username)
+    return UserOut.model_validate(await people.get_user(identity, username))
 
 
 @admin.post("/users/{username}/unlock", response_model=UserOut, responses={404: PROBLEM})
-async def unlock_user(username: UsernamePath, identity: IdentityDep) -> dict[str, Any]:
+async def unlock_user(username: UsernamePath, identity: IdentityDep) -> UserOut:
     """Lift a lockout after failed sign-ins."""
-    return await identity.unlock(username)
+    return UserOut.model_validate(await people.unlock(identity, username))
 
 
 @admin.post("/users/{username}/totp", response_model=TotpEnrolment, responses={404: PROBLEM})
 async def enrol_totp(username: UsernamePath, identity: IdentityDep) -> JSONResponse:
     """A new authenticator secret for the user (shown once; replaces any earlier one)."""
-    enrolment = await identity.enrol_totp(username)
-    return JSONResponse(enrolment, headers=NO_STORE)
+    enrolment = TotpEnrolment.model_validate(await people.enrol_totp(identity, username))
+    return JSONResponse(enrolment.model_dump(), headers=NO_STORE)
 
 
 @admin.post("/clients", status_code=201, response_model=ClientOut, responses={409: PROBLEM})
-async def create_client(body: ClientCreate, identity: IdentityDep) -> dict[str, Any]:
+async def create_client(body: ClientCreate, identity: IdentityDep) -> ClientOut:
     """Admit a partner agency's system."""
-    return await identity.create_client(**body.model_dump())
+    new = people.NewPartnerClient(body.client_id, body.client_secret, body.name, body.agency)
+    return ClientOut.model_validate(await people.create_client(identity, new))
 
 
 @admin.get("/clients", response_model=ClientList)
-async def list_clients(identity: IdentityDep) -> dict[str, Any]:
+async def list_clients(identity: IdentityDep) -> ClientList:
     """Every partner client."""
-    return {"items": await identity.list_clients(), "next_cursor": None}
+    return ClientList.model_validate({"items": await people.list_clients(identity)})
 
 
 @admin.get("/role-policies", response_model=list[RolePolicy])
-async def list_role_policies(identity: IdentityDep) -> list[dict[str, Any]]:
+async def list_role_policies(identity: IdentityDep) -> list[RolePolicy]:
     """The roles' second-factor requirements."""
-    return await identity.list_role_policies()
+    return [RolePolicy.model_validate(p) for p in await people.list_role_policies(identity)]
 
 
 @admin.put("/role-policies/{role}", response_model=RolePolicy, responses={404: PROBLEM})
 async def set_role_policy(
     role: RolePath, body: RolePolicyChange, identity: IdentityDep
-) -> dict[str, Any]:
+) -> RolePolicy:
     """Require, or stop requiring, a second factor of a role."""
-    return await identity.set_role_policy(role, body.totp_required)
+    policy = people.SecondFactorPolicy(role, body.totp_required)
+    return RolePolicy.model_validate(await people.set_role_policy(identity, policy))
 
 
 @admin.get("/signing-keys", response_model=list[SigningKeyOut])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from chassis.auth import ROLES
 from chassis.schemas import RequestModel
@@ -20,7 +20,10 @@ STAFF_ROLES = sorted(ROLES - {"partner_agency"})
 class TokenRequest(RequestModel):
     """The token endpoint's form (RFC 6749 §4.3, §4.4, §6); which fields depends on the grant."""
 
-    grant_type: str = Field(examples=["password", "client_credentials", "refresh_token"])
+    # Required, but checked by the endpoint: its absence is RFC 6749's `invalid_request` (400).
+    grant_type: str | None = Field(
+        default=None, examples=["password", "client_credentials", "refresh_token"]
+    )
     username: str | None = None
     password: str | None = None
     totp: str | None = Field(
@@ -73,6 +76,8 @@ class UserCreate(RequestModel):
 class UserOut(BaseModel):
     """A staff member as the admin sees them (no hash, no second-factor secret)."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     username: str
     name: str
     roles: list[str]
@@ -102,6 +107,8 @@ class ClientCreate(RequestModel):
 class ClientOut(BaseModel):
     """A partner client (never its secret)."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     client_id: str
     name: str
     agency: str
@@ -119,6 +126,8 @@ class ClientList(BaseModel):
 class TotpEnrolment(BaseModel):
     """A new authenticator secret, shown once."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     username: str
     secret: str
     otpauth_uri: str
@@ -126,6 +135,8 @@ class TotpEnrolment(BaseModel):
 
 class RolePolicy(BaseModel):
     """Whether a role must sign in with a second factor."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     role: str
     totp_required: bool

@@ -15,13 +15,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 
-from chassis.auth import TokenVerifier, dev_private_key, mint_token
+from chassis.auth import TokenVerifier, dev_private_key
 from services.complaints.app import spec as complaints
 from services.enforcement.app import spec as enforcement
 from services.licensing.app import spec as licensing
 from services.qms.app import spec as qms
 from services.supervision.app import spec as supervision
 from tests.conftest import serving
+from tests.tokens import mint_token
 
 
 def bearer(token: str) -> dict[str, str]:

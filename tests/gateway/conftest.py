@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import FastAPI
 
@@ -24,6 +25,7 @@ from tests.conftest import (
     CreateDatabase,
     free_port,
     migrate,
+    running,
     service_settings,
     serving,
 )
@@ -115,3 +117,13 @@ async def running_platform(
         gateway = create_gateway_app(settings)
         gateway_url = await stack.enter_async_context(serving(gateway, port=gateway_port))
         yield Platform(gateway_url, urls, gateway)
+
+
+@pytest.fixture
+async def gateway(
+    gateway_settings: GatewaySettingsFactory,
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """A gateway (locking after 3 failures) and an in-process client."""
+    app = create_gateway_app(await gateway_settings(login_max_failures=3))
+    async with running(app) as client:
+        yield app, client

@@ -1,79 +1,33 @@
-"""The token endpoint, refresh rotation, second factor, lockout, logout, keys and admin API."""
+"""The token endpoint, refresh rotation, second factor, lockout, logout and signing keys."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
-import os
-import sys
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import jwt
 import pyotp
-import pytest
 from fastapi import FastAPI
-from pydantic import ValidationError
 
-from chassis.auth import TokenVerifier, mint_token
+from chassis.auth import TokenVerifier
 from gateway.app import create_gateway_app
 from gateway.identity.usecases import Identity
-from gateway.settings import GatewaySettings
 from tests.conftest import running, serving, wait_until
 from tests.gateway.conftest import ADMIN_PASSWORD, GatewaySettingsFactory
-
-PROBLEM = "application/problem+json"
-
-
-async def sign_in(
-    client: httpx.AsyncClient, username: str, password: str, **extra: str
-) -> httpx.Response:
-    form = {"grant_type": "password", "username": username, "password": password} | extra
-    return await client.post("/auth/token", data=form)
-
-
-async def admin_token(client: httpx.AsyncClient) -> dict[str, str]:
-    answer = await sign_in(client, "admin", ADMIN_PASSWORD)
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def refused(answer: httpx.Response, reason: str | None = None) -> bool:
-    body = answer.json()
-    return (
-        answer.status_code == 401
-        and answer.headers["content-type"] == PROBLEM
-        and body["type"] == "/problems/unauthenticated"
-        and (reason is None or body.get("reason") == reason)
-    )
-
-
-@pytest.fixture
-async def gateway(
-    gateway_settings: GatewaySettingsFactory,
-) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    app = create_gateway_app(await gateway_settings(login_max_failures=3))
-    async with running(app) as client:
-        yield app, client
-
-
-async def add_user(
-    client: httpx.AsyncClient, username: str, roles: list[str], **extra: Any
-) -> None:
-    answer = await client.post(
-        "/api/admin/users",
-        json={"username": username, "password": "Pass-word-9", "name": username, "roles": roles}
-        | extra,
-        headers=await admin_token(client),
-    )
-    assert answer.status_code == 201, answer.text
+from tests.gateway.signin import (
+    add_user,
+    admin_token,
+    bearer,
+    client_refused,
+    grant_refused,
+    refused,
+    sign_in,
+    token_error,
+)
+from tests.tokens import mint_token
 
 
 async def test_password_grant_issues_a_staff_token_the_services_accept(
@@ -152,7 +106,21 @@ async def test_client_credentials_grant_issues_a_partner_token(
     )
     assert with_basic.status_code == 200
     wrong = await client.post("/auth/token", data=form | {"client_secret": "nope-nope-nope"})
-    assert refused(wrong, "invalid_client")
+    assert client_refused(wrong)
+    assert wrong.json()["reason"] == "invalid_client"
+    wrong_basic = base64.b64encode(b"health:nope-nope-nope").decode()
+    with_wrong_basic = await client.post(
+        "/auth/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {wrong_basic}"},
+    )
+    assert client_refused(with_wrong_basic)
+    malformed = await client.post(
+        "/auth/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": "Basic not*base64"},
+    )
+    assert client_refused(malformed)
 
 
 async def test_wrong_password_and_unknown_user_are_refused_alike(
@@ -161,15 +129,17 @@ async def test_wrong_password_and_unknown_user_are_refused_alike(
     _, client = gateway
     wrong = await sign_in(client, "admin", "not-the-password")
     unknown = await sign_in(client, "nobody", "not-the-password")
-    assert refused(wrong, "invalid_credentials")
-    assert refused(unknown, "invalid_credentials")
+    assert grant_refused(wrong, "invalid_credentials")
+    assert grant_refused(unknown, "invalid_credentials")
     assert wrong.json()["detail"] == unknown.json()["detail"]
     missing = await client.post("/auth/token", data={"grant_type": "password", "username": "admin"})
-    assert missing.status_code == 400
+    assert token_error(missing, 400, "invalid_request")
     assert missing.json()["errors"][0]["loc"] == ["body", "password"]
+    no_grant = await client.post("/auth/token", data={"username": "admin"})
+    assert token_error(no_grant, 400, "invalid_request")
+    assert no_grant.json()["errors"][0]["loc"] == ["body", "grant_type"]
     unsupported = await client.post("/auth/token", data={"grant_type": "implicit"})
-    assert unsupported.status_code == 400
-    assert unsupported.json()["error"] == "unsupported_grant_type"
+    assert token_error(unsupported, 400, "unsupported_grant_type")
     metrics = (await client.get("/metrics")).text
     assert (
         'shijian_gateway_login_failures_total{grant="password",reason="invalid_credentials"}'
@@ -183,8 +153,10 @@ async def test_an_account_locks_after_repeated_failures_until_unlocked(
     _, client = gateway
     await add_user(client, "clerk01", ["licensing_clerk"])
     for _ in range(3):
-        assert refused(await sign_in(client, "clerk01", "wrong-Pass-1"), "invalid_credentials")
-    assert refused(await sign_in(client, "clerk01", "Pass-word-9"), "locked")
+        assert grant_refused(
+            await sign_in(client, "clerk01", "wrong-Pass-1"), "invalid_credentials"
+        )
+    assert grant_refused(await sign_in(client, "clerk01", "Pass-word-9"), "locked")
     shown = await client.get("/api/admin/users/clerk01", headers=await admin_token(client))
     assert shown.json()["locked_until"] is not None
     unlocked = await client.post(
@@ -199,7 +171,7 @@ async def test_a_lock_ends_by_itself(gateway_settings: GatewaySettingsFactory) -
     async with running(create_gateway_app(settings)) as client:
         for _ in range(2):
             await sign_in(client, "admin", "wrong-Pass-1")
-        assert refused(await sign_in(client, "admin", ADMIN_PASSWORD), "locked")
+        assert grant_refused(await sign_in(client, "admin", ADMIN_PASSWORD), "locked")
 
         async def unlocked() -> bool:
             return (await sign_in(client, "admin", ADMIN_PASSWORD)).status_code == 200
@@ -217,17 +189,19 @@ async def test_totp_required_per_role_and_checked(
         "/api/admin/role-policies/enforcement_officer", json={"totp_required": True}, headers=admin
     )
     assert policy.json() == {"role": "enforcement_officer", "totp_required": True}
-    assert refused(await sign_in(client, "officer11", "Pass-word-9"), "totp_not_enrolled")
+    assert grant_refused(await sign_in(client, "officer11", "Pass-word-9"), "totp_not_enrolled")
     enrolment = await client.post("/api/admin/users/officer11/totp", headers=admin)
     secret = enrolment.json()["secret"]
     assert enrolment.json()["otpauth_uri"].startswith("otpauth://totp/")
-    assert refused(await sign_in(client, "officer11", "Pass-word-9"), "totp_required")
+    assert grant_refused(await sign_in(client, "officer11", "Pass-word-9"), "totp_required")
     code = pyotp.TOTP(secret).now()
     wrong = str((int(code) + 1) % 1_000_000).zfill(6)
-    assert refused(await sign_in(client, "officer11", "Pass-word-9", totp=wrong), "totp_invalid")
+    assert grant_refused(
+        await sign_in(client, "officer11", "Pass-word-9", totp=wrong), "totp_invalid"
+    )
     assert (await sign_in(client, "officer11", "Pass-word-9", totp=code)).status_code == 200
     replay = await sign_in(client, "officer11", "Pass-word-9", totp=code)
-    assert refused(replay, "totp_invalid")
+    assert grant_refused(replay, "totp_invalid")
     # Other roles are not asked for a code.
     await add_user(client, "clerk02", ["licensing_clerk"])
     assert (await sign_in(client, "clerk02", "Pass-word-9")).status_code == 200
@@ -249,13 +223,13 @@ async def test_refresh_rotates_and_a_reused_refresh_token_revokes_its_family(
     reused = await client.post(
         "/auth/token", data=refresh | {"refresh_token": first["refresh_token"]}
     )
-    assert refused(reused, "reused")
+    assert grant_refused(reused, "reused")
     # The replay could be a thief's: the legitimate holder's newer token is revoked as well.
     newer = await client.post(
         "/auth/token", data=refresh | {"refresh_token": second.json()["refresh_token"]}
     )
-    assert refused(newer, "revoked")
-    assert refused(
+    assert grant_refused(newer, "revoked")
+    assert grant_refused(
         await client.post("/auth/token", data=refresh | {"refresh_token": "made-up"}), "unknown"
     )
 
@@ -278,7 +252,7 @@ async def test_logout_revokes_the_access_and_refresh_tokens(
         "/auth/token",
         data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
     )
-    assert refused(again, "revoked")
+    assert grant_refused(again, "revoked")
 
 
 def forged(app: FastAPI, **changes: Any) -> str:
@@ -357,113 +331,3 @@ async def test_rotated_keys_keep_earlier_tokens_valid_for_gateway_and_services(
         assert (await fresh_service.verify(after)).subject == "admin"
         for token in (before, after):
             assert (await client.get("/auth/me", headers=bearer(token))).status_code == 200
-
-
-async def test_the_admin_api_is_for_admins(gateway: tuple[FastAPI, httpx.AsyncClient]) -> None:
-    _, client = gateway
-    await add_user(client, "auditor01", ["auditor"])
-    auditor = (await sign_in(client, "auditor01", "Pass-word-9")).json()["access_token"]
-    forbidden = await client.get("/api/admin/users", headers=bearer(auditor))
-    assert forbidden.status_code == 403
-    assert forbidden.headers["content-type"] == PROBLEM
-    assert refused(await client.get("/api/admin/users"))
-    admin = await admin_token(client)
-    listed = (await client.get("/api/admin/users", headers=admin)).json()["items"]
-    assert {u["username"] for u in listed} == {"admin", "auditor01"}
-    assert all("password_hash" not in u and "totp_secret" not in u for u in listed)
-    duplicate = await client.post(
-        "/api/admin/users",
-        json={
-            "username": "auditor01",
-            "password": "Pass-word-9",
-            "name": "x",
-            "roles": ["auditor"],
-        },
-        headers=admin,
-    )
-    assert duplicate.status_code == 409
-    weak = await client.post(
-        "/api/admin/users",
-        json={"username": "weak", "password": "abc", "name": "x", "roles": ["auditor"]},
-        headers=admin,
-    )
-    assert weak.status_code == 422
-    assert weak.json()["errors"][0]["loc"] == ["body", "password"]
-    bad_role = await client.post(
-        "/api/admin/users",
-        json={"username": "x1", "password": "Pass-word-9", "name": "x", "roles": ["king"]},
-        headers=admin,
-    )
-    assert bad_role.status_code == 422
-    assert "king" in json.dumps(bad_role.json()["errors"])
-
-
-async def test_first_start_needs_an_admin_password_outside_demo_mode(
-    gateway_settings: GatewaySettingsFactory,
-) -> None:
-    settings = await gateway_settings(admin_password=None)
-    environment = {
-        "PATH": os.environ["PATH"],
-        "DATABASE_URL": settings.database_url,
-        "BUS_URL": settings.bus_url,
-        "BUS_PREFIX": settings.bus_prefix,
-        "SIGNING_KEYS_DIR": str(settings.keys_dir),
-        "PORT": "1",  # never reached
-    }
-    started = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "gateway", env=environment, stderr=asyncio.subprocess.PIPE
-    )
-    _, stderr = await asyncio.wait_for(started.communicate(), 60)
-    assert started.returncode == 2
-    assert stderr.decode().strip().splitlines()[-1] == (
-        "shijian gateway: bad setting ADMIN_PASSWORD: required on first start"
-        " (it becomes the password of the `admin` account)"
-    )
-
-
-async def test_demo_mode_seeds_the_demo_bureau(gateway_settings: GatewaySettingsFactory) -> None:
-    settings = await gateway_settings(admin_password=None, seed_demo=True)
-    async with running(create_gateway_app(settings)) as client:
-        assert (await sign_in(client, "admin", "demo-admin")).status_code == 200
-        inspector = await sign_in(client, "inspector01", "demo-inspector01")
-        assert inspector.status_code == 200
-        claims = jwt.decode(inspector.json()["access_token"], options={"verify_signature": False})
-        assert claims["office"] == "office-01"
-        assert claims["roles"] == ["grid_inspector"]
-        for partner in ("health", "fire"):
-            form = {
-                "grant_type": "client_credentials",
-                "client_id": partner,
-                "client_secret": f"demo-{partner}",
-            }
-            assert (await client.post("/auth/token", data=form)).status_code == 200
-        people = (
-            await client.get(
-                "/api/admin/users",
-                headers=bearer(
-                    (await sign_in(client, "admin", "demo-admin")).json()["access_token"]
-                ),
-            )
-        ).json()["items"]
-        roles = {role for person in people for role in person["roles"]}
-        assert roles == {
-            "admin",
-            "licensing_clerk",
-            "grid_inspector",
-            "office_head",
-            "enforcement_officer",
-            "complaints_handler",
-            "qms_manager",
-            "auditor",
-        }
-    # A second start seeds nothing twice.
-    async with running(create_gateway_app(settings)) as client:
-        admin = bearer((await sign_in(client, "admin", "demo-admin")).json()["access_token"])
-        assert len((await client.get("/api/admin/users", headers=admin)).json()["items"]) == len(
-            people
-        )
-
-
-def test_demo_seed_is_refused_in_production() -> None:
-    with pytest.raises(ValidationError, match="SEED_DEMO"):
-        GatewaySettings(service="gateway", environment="production", seed_demo=True)

@@ -1,10 +1,16 @@
-"""Rate limits at the gateway: the token endpoint per client IP and per name, /api per person."""
+"""Rate limits at the gateway: the token endpoint per client IP and per name, /api per person;
+any app answers a spent budget with 429 problem+json and Retry-After."""
 
 from __future__ import annotations
 
-import httpx
+import uuid
 
+import httpx
+from fastapi import Depends, FastAPI, Request
+
+from chassis.problems import install_problem_handlers
 from gateway.app import create_gateway_app
+from gateway.ratelimit import RateLimits, client_ip
 from tests.conftest import running
 from tests.gateway.conftest import ADMIN_PASSWORD, GatewaySettingsFactory
 
@@ -22,7 +28,7 @@ async def test_the_token_endpoint_is_limited(gateway_settings: GatewaySettingsFa
     form = {"grant_type": "password", "username": "admin", "password": "guess-1"}
     async with running(create_gateway_app(settings)) as client:
         for _ in range(3):
-            assert (await client.post("/auth/token", data=form)).status_code == 401
+            assert (await client.post("/auth/token", data=form)).status_code == 400
         refused = await client.post("/auth/token", data=form | {"password": ADMIN_PASSWORD})
         assert too_many(refused)
         assert "token" in refused.json()["detail"]
@@ -40,3 +46,44 @@ async def test_api_calls_are_limited_per_person(gateway_settings: GatewaySetting
         assert too_many(await client.get("/api/licensing/licences", headers=headers))
         # Without a token nothing is forwarded and no budget is spent.
         assert (await client.get("/api/licensing/licences")).status_code == 401
+
+
+def limited_app(limits: RateLimits) -> FastAPI:
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    async def per_ip(request: Request) -> None:
+        await limits.hit("api", f"ip:{client_ip(request)}")
+
+    @app.get("/things", dependencies=[Depends(per_ip)])
+    async def things() -> dict[str, str]:
+        return {"status": "ok"}
+
+    async def per_subject(request: Request) -> None:
+        await limits.hit("token", f"sub:{request.headers['x-subject']}")
+
+    @app.post("/token", dependencies=[Depends(per_subject)])
+    async def token() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+async def test_an_app_answers_429_problem_json_with_retry_after() -> None:
+    limits = RateLimits({"api": "2/minute", "token": "1/minute"})
+    async with running(limited_app(limits)) as client:
+        assert (await client.get("/things")).status_code == 200
+        assert (await client.get("/things")).status_code == 200
+        response = await client.get("/things")
+        assert response.status_code == 429
+        assert response.headers["content-type"] == "application/problem+json"
+        assert int(response.headers["retry-after"]) >= 1
+        body = response.json()
+        assert body["type"] == "/problems/rate-limited"
+        assert body["status"] == 429
+        assert "2/minute" in body["detail"]
+
+        alice, bob = f"alice-{uuid.uuid4().hex[:6]}", f"bob-{uuid.uuid4().hex[:6]}"
+        assert (await client.post("/token", headers={"x-subject": alice})).status_code == 200
+        assert (await client.post("/token", headers={"x-subject": alice})).status_code == 429
+        assert (await client.post("/token", headers={"x-subject": bob})).status_code == 200

@@ -17,7 +17,7 @@ from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 from openapi_spec_validator import validate
 from pydantic import BaseModel, Field
 
-from gateway.openapi import MergedOpenAPI, docs_html, merged_openapi
+from gateway.openapi import MergedOpenAPI, merged_openapi
 from tests.conftest import serving
 
 TOKEN = "service-token"
@@ -415,11 +415,3 @@ async def test_every_kind_of_component_is_namespaced() -> None:
     assert document["paths"]["/api/qms/samples/{id}"]["get"]["security"] == []
     assert {"name": "qms/samples", "description": "Test samples"} in document["tags"]
     validate(document)
-
-
-def test_docs_page_loads_the_merged_document_with_the_password_flow() -> None:
-    page = bytes(docs_html("/openapi.json").body).decode()
-    assert "<title>shijian API</title>" in page
-    assert "'/openapi.json'" in page
-    assert '"persistAuthorization": true' in page
-    assert "ui.initOAuth(" in page

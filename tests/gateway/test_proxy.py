@@ -81,6 +81,21 @@ async def gateway(settings: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]
         yield client
 
 
+@asynccontextmanager
+async def behind_the_gateway(
+    upstream_app: FastAPI, gateway_settings: GatewaySettingsFactory
+) -> AsyncIterator[httpx.AsyncClient]:
+    """`upstream_app` as licensing behind the gateway, both over real HTTP; a signed-in client."""
+    async with serving(upstream_app) as upstream:
+        settings = await gateway_settings(licensing_url=upstream)
+        async with (
+            serving(create_gateway_app(settings)) as gateway_url,
+            httpx.AsyncClient(base_url=gateway_url, timeout=20) as client,
+        ):
+            client.headers["Authorization"] = f"Bearer {await access_token(client)}"
+            yield client
+
+
 @pytest.fixture
 async def upstream() -> AsyncIterator[str]:
     async with serving(echo_app()) as url:
@@ -252,21 +267,15 @@ async def test_bodies_stream_both_ways(gateway_settings: GatewaySettingsFactory)
         await asyncio.wait_for(request_started.wait(), 10)
         yield b"y" * 1000
 
-    async with serving(app) as upstream:
-        settings = await gateway_settings(licensing_url=upstream)
-        async with (
-            serving(create_gateway_app(settings)) as gateway_url,
-            httpx.AsyncClient(base_url=gateway_url, timeout=20) as client,
-        ):
-            client.headers["Authorization"] = f"Bearer {await access_token(client)}"
-            uploaded = await client.post("/api/licensing/upload", content=body())
-            assert uploaded.json() == {"size": 2000}
-            async with client.stream("GET", "/api/licensing/download") as response:
-                assert len(response.headers.get_list("date")) == 1  # the gateway's alone
-                parts = response.aiter_raw()
-                first = await asyncio.wait_for(anext(parts), 10)
-                response_released.set()
-                rest = b"".join([chunk async for chunk in parts])
+    async with behind_the_gateway(app, gateway_settings) as client:
+        uploaded = await client.post("/api/licensing/upload", content=body())
+        assert uploaded.json() == {"size": 2000}
+        async with client.stream("GET", "/api/licensing/download") as response:
+            assert len(response.headers.get_list("date")) == 1  # the gateway's alone
+            parts = response.aiter_raw()
+            first = await asyncio.wait_for(anext(parts), 10)
+            response_released.set()
+            rest = b"".join([chunk async for chunk in parts])
     assert first == b"first;"
     assert rest == b"second"
 
@@ -367,14 +376,8 @@ async def test_a_caller_going_away_frees_the_upstream(
 
         return StreamingResponse(parts(), media_type="text/plain")
 
-    async with serving(app) as upstream:
-        settings = await gateway_settings(licensing_url=upstream)
-        async with (
-            serving(create_gateway_app(settings)) as gateway_url,
-            httpx.AsyncClient(base_url=gateway_url, timeout=20) as client,
-        ):
-            client.headers["Authorization"] = f"Bearer {await access_token(client)}"
-            async with client.stream("GET", "/api/licensing/endless") as response:
-                assert await anext(response.aiter_raw()) == b"part;"
-            # The caller hung up: the gateway closes its upstream connection too.
-            await asyncio.wait_for(upstream_stopped.wait(), 10)
+    async with behind_the_gateway(app, gateway_settings) as client:
+        async with client.stream("GET", "/api/licensing/endless") as response:
+            assert await anext(response.aiter_raw()) == b"part;"
+        # The caller hung up: the gateway closes its upstream connection too.
+        await asyncio.wait_for(upstream_stopped.wait(), 10)

@@ -16,15 +16,14 @@ from chassis.legalclock import (
     CALENDAR_ENV,
     CalendarError,
     Interval,
-    add_workdays,
     compute_deadline,
     default_calendar,
     load_default_calendar,
     read_rules_file,
     rule,
-    workdays_between,
 )
 from chassis.legalclock.seed import build_calendar
+from tests.workdays import add_workdays, workdays_between
 
 
 @pytest.fixture

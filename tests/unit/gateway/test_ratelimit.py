@@ -1,18 +1,17 @@
-"""Rate limits: a budget per scope and key, 429 problem+json with Retry-After when spent."""
+"""Rate limits: a budget per scope and key, 429 Problem with Retry-After when spent; the
+client's address behind trusted proxies."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 
 import pytest
-from fastapi import Depends, FastAPI, Request
 from starlette.datastructures import Headers
+from starlette.requests import Request
 
-from chassis.problems import Problem, install_problem_handlers
+from chassis.problems import Problem
 from gateway.ratelimit import RateLimits, client_ip
-from tests.conftest import running
 
 
 def key() -> str:
@@ -22,6 +21,14 @@ def key() -> str:
 async def spend(limits: RateLimits, scope: str, key: str, times: int) -> None:
     for _ in range(times):
         await limits.hit(scope, key)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The time the limiter reads, moved by the test (`clock[0] += seconds`)."""
+    now = [1_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    return now
 
 
 async def test_over_the_limit_is_a_429_problem_with_retry_after() -> None:
@@ -38,14 +45,12 @@ async def test_over_the_limit_is_a_429_problem_with_retry_after() -> None:
 
 
 async def test_retry_after_is_at_least_one_second_even_at_the_end_of_the_window(
-    monkeypatch: pytest.MonkeyPatch,
+    clock: list[float],
 ) -> None:
-    now = [1_000_000.0]
-    monkeypatch.setattr(time, "time", lambda: now[0])
     limits = RateLimits({"burst": "1/second"})
     who = key()
     await limits.hit("burst", who)
-    now[0] += 1.0  # the boundary: still refused, and the window stats say "now"
+    clock[0] += 1.0  # the boundary: still refused, and the window stats say "now"
     with pytest.raises(Problem) as raised:
         await limits.hit("burst", who)
     assert raised.value.headers["Retry-After"] == "1"
@@ -69,13 +74,13 @@ async def test_scopes_do_not_share_a_budget() -> None:
     await spend(limits, "api", who, 2)
 
 
-async def test_requests_pass_again_once_the_window_has_moved() -> None:
+async def test_requests_pass_again_once_the_window_has_moved(clock: list[float]) -> None:
     limits = RateLimits({"api": "2/second"})
     who = key()
     await spend(limits, "api", who, 2)
     with pytest.raises(Problem):
         await limits.hit("api", who)
-    await asyncio.sleep(1.1)  # the window itself is what is under test
+    clock[0] += 1.1  # the window itself is what is under test
     await spend(limits, "api", who, 2)
 
 
@@ -90,8 +95,6 @@ async def test_unknown_scope_is_a_programming_error() -> None:
     limits = RateLimits({"api": "2/minute"})
     with pytest.raises(KeyError):
         await limits.hit("apii", key())
-    with pytest.raises(KeyError):
-        limits.per_ip("apii")
 
 
 def request_from(peer: str, forwarded_for: list[str] | None = None) -> Request:
@@ -122,41 +125,3 @@ def test_client_ip_ignores_what_the_client_wrote_before_the_proxies() -> None:
     assert client_ip(garbage, trusted) == "10.0.0.5"
     with_port = request_from("::ffff:10.0.0.5", ["[2001:db8::1]:4711"])
     assert client_ip(with_port, trusted) == "2001:db8::1"
-
-
-def limited_app(limits: RateLimits) -> FastAPI:
-    app = FastAPI()
-    install_problem_handlers(app)
-
-    @app.get("/things", dependencies=[Depends(limits.per_ip("api"))])
-    async def things() -> dict[str, str]:
-        return {"status": "ok"}
-
-    async def per_subject(request: Request) -> None:
-        await limits.hit("token", f"sub:{request.headers['x-subject']}")
-
-    @app.post("/token", dependencies=[Depends(per_subject)])
-    async def token() -> dict[str, str]:
-        return {"status": "ok"}
-
-    return app
-
-
-async def test_an_app_answers_429_problem_json_with_retry_after() -> None:
-    limits = RateLimits({"api": "2/minute", "token": "1/minute"})
-    async with running(limited_app(limits)) as client:
-        assert (await client.get("/things")).status_code == 200
-        assert (await client.get("/things")).status_code == 200
-        response = await client.get("/things")
-        assert response.status_code == 429
-        assert response.headers["content-type"] == "application/problem+json"
-        assert int(response.headers["retry-after"]) >= 1
-        body = response.json()
-        assert body["type"] == "/problems/rate-limited"
-        assert body["status"] == 429
-        assert "2/minute" in body["detail"]
-
-        alice, bob = f"alice-{uuid.uuid4().hex[:6]}", f"bob-{uuid.uuid4().hex[:6]}"
-        assert (await client.post("/token", headers={"x-subject": alice})).status_code == 200
-        assert (await client.post("/token", headers={"x-subject": alice})).status_code == 429
-        assert (await client.post("/token", headers={"x-subject": bob})).status_code == 200

@@ -1,0 +1,268 @@
+"""Administration use cases: staff members, partner clients, second-factor policies, first start."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from chassis.errors import Conflict, NotFound, RuleViolated
+from gateway.identity import domain
+from gateway.identity.passwords import hash_secret
+from gateway.identity.tables import clients, role_policies, users
+from gateway.identity.usecases import Identity, first_admin_password
+
+log = logging.getLogger("shijian.gateway.identity")
+
+
+@dataclass(frozen=True)
+class NewStaffMember:
+    """A staff member to add; `check_password` is off only for the first start's accounts."""
+
+    username: str
+    password: str
+    name: str
+    roles: list[str]
+    office: str | None = None
+    check_password: bool = True
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A staff member as the admin API shows them (never a hash or a secret)."""
+
+    username: str
+    name: str
+    roles: list[str]
+    office: str | None
+    active: bool
+    totp_enrolled: bool
+    locked_until: datetime | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: sa.RowMapping) -> StaffMember:
+        """The member a `users` row holds."""
+        return cls(
+            username=row["username"],
+            name=row["name"],
+            roles=list(row["roles"]),
+            office=row["office"],
+            active=bool(row["active"]),
+            totp_enrolled=bool(row["totp_secret"]),
+            locked_until=row["locked_until"],
+            created_at=row["created_at"],
+        )
+
+
+@dataclass(frozen=True)
+class NewPartnerClient:
+    """A partner agency's system to admit."""
+
+    client_id: str
+    client_secret: str
+    name: str
+    agency: str
+
+
+@dataclass(frozen=True)
+class PartnerClient:
+    """A partner client (never its secret)."""
+
+    client_id: str
+    name: str
+    agency: str
+    active: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SecondFactorPolicy:
+    """Whether everyone holding `role` must sign in with a second factor."""
+
+    role: str
+    totp_required: bool
+
+
+@dataclass(frozen=True)
+class TotpEnrolment:
+    """A new authenticator secret, shown once."""
+
+    username: str
+    secret: str
+    otpauth_uri: str
+
+
+async def create_user(identity: Identity, new: NewStaffMember) -> StaffMember:
+    """Add a staff member; Conflict if the username is taken, RuleViolated for a weak password."""
+    if new.check_password and (problems := domain.password_problems(new.username, new.password)):
+        raise RuleViolated("password", f"needs {'; '.join(problems)}", code="weak_password")
+    member = StaffMember(
+        username=new.username,
+        name=new.name,
+        roles=sorted(set(new.roles)),
+        office=new.office,
+        active=True,
+        totp_enrolled=False,
+        locked_until=None,
+        created_at=identity.clock.now(),
+    )
+    row = {
+        "username": member.username,
+        "name": member.name,
+        "password_hash": await hash_secret(new.password),
+        "roles": member.roles,
+        "office": member.office,
+        "created_at": member.created_at,
+    }
+    try:
+        async with identity.uow() as uow:
+            await uow.connection.execute(sa.insert(users).values(**row))
+            await uow.commit()
+    except IntegrityError:
+        raise Conflict(f"The username {new.username!r} is taken.") from None
+    return member
+
+
+async def create_client(identity: Identity, new: NewPartnerClient) -> PartnerClient:
+    """Register a partner agency's system; Conflict if the client id is taken."""
+    client = PartnerClient(new.client_id, new.name, new.agency, True, identity.clock.now())
+    try:
+        async with identity.uow() as uow:
+            await uow.connection.execute(
+                sa.insert(clients).values(
+                    client_id=client.client_id,
+                    name=client.name,
+                    agency=client.agency,
+                    secret_hash=await hash_secret(new.client_secret),
+                    created_at=client.created_at,
+                )
+            )
+            await uow.commit()
+    except IntegrityError:
+        raise Conflict(f"The client id {new.client_id!r} is taken.") from None
+    return client
+
+
+async def list_users(identity: Identity) -> list[StaffMember]:
+    """Every staff member."""
+    async with identity.uow() as uow:
+        rows = (await uow.connection.execute(sa.select(users).order_by(users.c.username))).all()
+    return [StaffMember.of(row._mapping) for row in rows]
+
+
+async def get_user(identity: Identity, username: str) -> StaffMember:
+    """One staff member; NotFound if unknown."""
+    async with identity.uow() as uow:
+        row = (
+            await uow.connection.execute(sa.select(users).where(users.c.username == username))
+        ).first()
+    if row is None:
+        raise NotFound(f"user {username!r}")
+    return StaffMember.of(row._mapping)
+
+
+async def list_clients(identity: Identity) -> list[PartnerClient]:
+    """Every partner client."""
+    async with identity.uow() as uow:
+        rows = (
+            await uow.connection.execute(sa.select(clients).order_by(clients.c.client_id))
+        ).all()
+    return [
+        PartnerClient(row.client_id, row.name, row.agency, row.active, row.created_at)
+        for row in rows
+    ]
+
+
+async def _update_user(identity: Identity, username: str, **values: Any) -> None:
+    async with identity.uow() as uow:
+        result = await uow.connection.execute(
+            sa.update(users).where(users.c.username == username).values(**values)
+        )
+        if result.rowcount == 0:
+            raise NotFound(f"user {username!r}")
+        await uow.commit()
+
+
+async def unlock(identity: Identity, username: str) -> StaffMember:
+    """Lift a lockout now."""
+    await _update_user(identity, username, failed_logins=0, locked_until=None)
+    return await get_user(identity, username)
+
+
+async def enrol_totp(identity: Identity, username: str) -> TotpEnrolment:
+    """Give `username` a new authenticator secret (shown once, as a secret and a URI)."""
+    secret = domain.new_totp_secret()
+    await _update_user(identity, username, totp_secret=secret, totp_last_step=None)
+    return TotpEnrolment(username, secret, domain.totp_uri(secret, username))
+
+
+async def set_role_policy(identity: Identity, policy: SecondFactorPolicy) -> SecondFactorPolicy:
+    """Require (or not) a second factor of everyone holding the policy's role."""
+    if domain.unknown_roles([policy.role]):
+        raise NotFound(f"role {policy.role!r}")
+    async with identity.uow() as uow:
+        await uow.connection.execute(
+            sa.delete(role_policies).where(role_policies.c.role == policy.role)
+        )
+        await uow.connection.execute(
+            sa.insert(role_policies).values(role=policy.role, totp_required=policy.totp_required)
+        )
+        await uow.commit()
+    return policy
+
+
+async def list_role_policies(identity: Identity) -> list[SecondFactorPolicy]:
+    """The roles' second-factor requirements."""
+    async with identity.uow() as uow:
+        rows = (await uow.connection.execute(sa.select(role_policies))).all()
+    return [SecondFactorPolicy(row.role, row.totp_required) for row in rows]
+
+
+# --- first start ------------------------------------------------------------------------------
+
+
+async def prepare(identity: Identity) -> None:
+    """On first start: the `admin` account; with SEED_DEMO the demo bureau's people."""
+    settings = identity.settings
+    password = await first_admin_password(identity.database, settings)
+    if password is not None:
+        admin = NewStaffMember("admin", password, "系统管理员", ["admin"], check_password=False)
+        await _add_if_absent(identity, admin)
+    if settings.seed_demo:
+        await seed_demo(identity, settings.demo_district_file)
+    await identity.revoked.reload(identity.database)
+
+
+async def _add_if_absent(identity: Identity, new: NewStaffMember) -> None:
+    with contextlib.suppress(Conflict):
+        await create_user(identity, new)
+
+
+async def seed_demo(identity: Identity, district_file: Path) -> None:
+    """The demo bureau's people (password `demo-<username>`) and partner clients."""
+    district = json.loads(await asyncio.to_thread(district_file.read_text, encoding="utf-8"))
+    async with identity.uow() as uow:
+        present = set(await uow.connection.scalars(sa.select(users.c.username)))
+    # Hashing is slow by design (~0.25 s each here): a restart hashes nobody twice.
+    for person in district["people"]:
+        if person["username"] in present | {"admin"}:
+            continue
+        password = f"demo-{person['username']}"
+        await _add_if_absent(
+            identity, NewStaffMember(password=password, check_password=False, **person)
+        )
+    for partner in district["partners"]:
+        with contextlib.suppress(Conflict):
+            await create_client(
+                identity, NewPartnerClient(client_secret=f"demo-{partner['client_id']}", **partner)
+            )
+    log.info("demo bureau seeded", extra={"people": len(district["people"])})

@@ -10,7 +10,6 @@ import httpx
 from fastapi import FastAPI
 
 from chassis.app import create_service_app
-from chassis.auth import mint_token
 from gateway.app import create_gateway_app
 from gateway.identity.usecases import Identity
 from gateway.settings import GatewaySettings
@@ -34,6 +33,7 @@ from tests.access.samples import (
 )
 from tests.conftest import CreateDatabase, service_settings, wait_until
 from tests.gateway.conftest import SERVICE_SPECS, running_platform
+from tests.tokens import mint_token
 
 _serial = itertools.count()
 

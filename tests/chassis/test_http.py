@@ -9,9 +9,9 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from chassis.app import create_service_app
-from chassis.auth import mint_token
 from services.licensing.app import spec as licensing
 from tests.conftest import running, service_settings
+from tests.tokens import mint_token
 
 CLERK = {"Authorization": "Bearer " + mint_token(subject="clerk-7", roles=["licensing_clerk"])}
 VALID = {

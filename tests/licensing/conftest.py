@@ -11,11 +11,11 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from chassis.auth import mint_token
 from chassis.db import Database, outbox
 from services.licensing.app import spec
 from services.licensing.settings import LicensingSettings
 from tests.conftest import BUS_URL, BusTap, CreateDatabase, running_service, tapping, wait_until
+from tests.tokens import mint_token
 
 
 def bearer(token: str) -> dict[str, str]:

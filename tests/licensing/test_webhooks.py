@@ -26,7 +26,6 @@ from multidict import CIMultiDict
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from chassis.app import ServiceSpec, create_service_app
-from chassis.auth import mint_token
 from services.licensing.api.webhooks import router
 from services.licensing.app import spec
 from services.licensing.context import LicensingContext
@@ -36,6 +35,7 @@ from services.licensing.settings import LicensingSettings
 from services.licensing.tables import applications, partner_requests, webhook_deliveries, webhooks
 from services.licensing.usecases.webhooks import schedule_push
 from tests.conftest import BUS_URL, CreateDatabase, free_port, migrate, running, wait_until
+from tests.tokens import mint_token
 
 
 def bearer(token: str) -> dict[str, str]:

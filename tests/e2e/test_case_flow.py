@@ -10,19 +10,20 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import CreateDatabase, wait_until
+from tests.conftest import wait_until
+from tests.e2e.conftest import Databases
 from tests.e2e.test_household_flow import shop
 from tests.e2e.test_licensing_flow import signed_in
 from tests.gateway.conftest import running_platform
 
 
 async def test_a_case_from_the_street_ends_in_the_households_file(
-    create_database: CreateDatabase, bus_prefix: str, tmp_path: Path
+    databases: Databases, bus_prefix: str, tmp_path: Path
 ) -> None:
     async with (
         running_platform(
-            create_database,
-            f"{bus_prefix}-e2e-cases",
+            databases.create,
+            f"{bus_prefix}-e2e-cases-{databases.kind}",
             tmp_path / "keys",
             services={
                 "supervision": {"seed_demo": True, "relay_poll_seconds": 0.2},

@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 
 from chassis.legalclock.deadlines import shanghai_today
-from tests.conftest import CreateDatabase, wait_until
+from tests.conftest import wait_until
+from tests.e2e.conftest import Databases
 from tests.e2e.test_licensing_flow import signed_in
 from tests.gateway.conftest import running_platform
 
@@ -33,12 +34,12 @@ def shop(name: str) -> dict[str, Any]:
 
 
 async def test_a_licence_reaches_its_grid_owner_and_their_agent(
-    create_database: CreateDatabase, bus_prefix: str, tmp_path: Path
+    databases: Databases, bus_prefix: str, tmp_path: Path
 ) -> None:
     async with (
         running_platform(
-            create_database,
-            f"{bus_prefix}-e2e-households",
+            databases.create,
+            f"{bus_prefix}-e2e-households-{databases.kind}",
             tmp_path / "keys",
             services={"supervision": {"seed_demo": True, "relay_poll_seconds": 0.2}},
             seed_demo=True,

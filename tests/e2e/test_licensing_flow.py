@@ -10,7 +10,8 @@ import httpx
 from contracts.values import CreditCode
 from services.licensing.domain import OfficeHours
 from services.licensing.settings import LicensingSettings
-from tests.conftest import CreateDatabase, tapping
+from tests.conftest import tapping
+from tests.e2e.conftest import Databases
 from tests.gateway.conftest import running_platform
 from tests.licensing.conftest import relayed
 
@@ -23,14 +24,14 @@ async def signed_in(client: httpx.AsyncClient, **form: str) -> dict[str, str]:
 
 
 async def test_a_food_business_is_licensed_the_same_day_with_the_health_partner(
-    create_database: CreateDatabase, bus_prefix: str, tmp_path: Path
+    databases: Databases, bus_prefix: str, tmp_path: Path
 ) -> None:
-    prefix = f"{bus_prefix}-e2e-licensing"
-    databases: dict[str, str] = {}
+    prefix = f"{bus_prefix}-e2e-licensing-{databases.kind}"
+    urls: dict[str, str] = {}
 
     async def recorded(label: str) -> str:
-        databases[label] = await create_database(label)
-        return databases[label]
+        urls[label] = await databases.create(label)
+        return urls[label]
 
     async with (
         tapping(prefix, "licensing.licence.issued.v1") as bus,
@@ -100,7 +101,7 @@ async def test_a_food_business_is_licensed_the_same_day_with_the_health_partner(
 
         await bus.wait_for("licensing.licence.issued")
         # Until every issue licensing wrote is on the bus: a duplicate would show.
-        await relayed(databases["licensing"], bus, "licensing.licence.issued")
+        await relayed(urls["licensing"], bus, "licensing.licence.issued")
         published = [
             e for e in bus.of_type("licensing.licence.issued") if e["subject"] == credit_code
         ]

@@ -1,0 +1,32 @@
+"""The flows through the gateway run on PostgreSQL and on the embedded default (SQLite)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CreateDatabase
+
+
+@dataclass(frozen=True)
+class Databases:
+    """Where a platform under test keeps its databases, and a label for its bus prefix."""
+
+    kind: str
+    create: CreateDatabase
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def databases(
+    request: pytest.FixtureRequest, create_database: CreateDatabase, tmp_path: Path
+) -> Databases:
+    """Fresh PostgreSQL databases, or SQLite files as `make run` keeps them."""
+    if request.param == "postgresql":
+        return Databases("postgresql", create_database)
+
+    async def sqlite_file(label: str) -> str:
+        return f"sqlite+aiosqlite:///{tmp_path / 'var' / label}.db"
+
+    return Databases("sqlite", sqlite_file)

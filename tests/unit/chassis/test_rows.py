@@ -1,0 +1,44 @@
+"""Rows and dataclasses meet by name; a None in a JSON column is SQL NULL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from chassis.rows import load, values_for
+
+metadata = sa.MetaData()
+licences = sa.Table(
+    "licences",
+    metadata,
+    sa.Column("credit_code", sa.String, primary_key=True),
+    sa.Column("name", sa.String),
+    sa.Column("scope", sa.JSON, nullable=True),
+    sa.Column("stored_only", sa.String),
+)
+
+
+@dataclass(frozen=True)
+class Licence:
+    credit_code: str
+    name: str
+    scope: list[str] | None
+    derived: int = 0
+
+
+def test_a_row_loads_into_the_fields_of_the_same_names() -> None:
+    row = {
+        "credit_code": "91510106000033179T",
+        "name": "老王面馆",
+        "scope": None,
+        "stored_only": "x",
+    }
+    assert load(Licence, row, derived=3) == Licence("91510106000033179T", "老王面馆", None, 3)
+
+
+def test_values_take_the_columns_the_dataclass_has_and_json_none_is_sql_null() -> None:
+    values = values_for(licences, Licence("91510106000033179T", "老王面馆", None), name="新名")
+    assert set(values) == {"credit_code", "name", "scope"}
+    assert values["name"] == "新名"
+    assert isinstance(values["scope"], sa.Null)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from chassis.legalclock.deadlines import shanghai_today
 from tests.conftest import wait_until
@@ -202,6 +203,8 @@ def unmet_operations(openapi: dict[str, Any], har: dict[str, Any]) -> list[str]:
     return sorted(f"{method} {template}" for method, template in set(templates) - met)
 
 
+# The fuzzer's own run takes minutes; the suite's 120 s limit is for ordinary tests.
+@pytest.mark.timeout(900)
 async def test_no_server_errors_and_no_schema_violations_on_a_platform_with_data(
     databases: Databases, bus_prefix: str, tmp_path: Path
 ) -> None:

@@ -81,6 +81,7 @@ class Seeder:
         created = await self.call("clerk01", "POST", path, food)
         self.keep("application_id", created["id"])
         await self.call("clerk01", "POST", f"{path}/{created['id']}/accept")
+        await self.call("clerk01", "POST", f"{path}/{created['id']}/approve")
         requests = await self.call("health", "GET", "/api/licensing/partner/requests")
         self.keep("request_id", *(request["id"] for request in requests["requests"]))
         return str(code)
@@ -108,7 +109,7 @@ class Seeder:
         recorded = await self.call(
             "inspector02", "POST", "/api/supervision/inspections", inspection
         )
-        self.keep("inspection_id", recorded["inspection_id"])
+        self.keep("inspection_id", recorded["id"])
         grid = grids["grids"][0]
         finding = {
             "address": {

@@ -19,7 +19,7 @@ from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWork, UnitOfWorkDep
 from contracts.values import CreditCode
 from services.supervision.context import SupervisionContext
-from services.supervision.domain import Office
+from services.supervision.domain import InspectionReport, Office
 from services.supervision.schemas import (
     Assignment,
     AttachmentOut,
@@ -265,9 +265,9 @@ async def recorded(
     key: str | None,
 ) -> JSONResponse:
     """201 with the record (or correction) the body asks for, once per Idempotency-Key."""
-    fields = body.model_dump(exclude={"reason"})
+    report = InspectionReport(**body.model_dump(exclude={"reason"}))
     why = body.reason if isinstance(body, InspectionCorrection) else None
-    command = inspections.RecordInspection(principal, **fields, correcting=correcting, reason=why)
+    command = inspections.RecordInspection(principal, report, correcting, why)
 
     async def create() -> InspectionOut:
         return InspectionOut.model_validate(await inspections.record(ctx, uow, command))

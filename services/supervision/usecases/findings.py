@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.errors import Forbidden, RuleViolated
+from chassis.rows import load
 from chassis.uow import UnitOfWork, Work
 from services.supervision.context import SupervisionContext
 from services.supervision.domain import CaseTransfer, UnlicensedFinding, may_see, visible
@@ -33,12 +34,13 @@ async def unlicensed_found(
     ctx: SupervisionContext, uow: UnitOfWork, command: ReportUnlicensed
 ) -> UnlicensedFinding:
     """Record a trader without a licence; licensing puts the place on the van's list."""
-    finding = UnlicensedFinding(
+    by = command.by
+    finding = load(
+        UnlicensedFinding,
+        vars(command),
         id=uuid.uuid4(),
-        address=command.address,
-        description=command.description,
-        office_id=command.by.office,
-        found_by=command.by.subject,
+        office_id=by.office,
+        found_by=by.subject,
         found_at=ctx.clock.now(),
         credit_code=None,
     )
@@ -92,12 +94,11 @@ async def transfer(
     await check_uploaded(connection, "evidence", command.evidence)
     if by.office is None:
         raise Forbidden("A case source is transferred by an office's staff")
-    transferred = CaseTransfer(
+    # What the command names is kept as named; the rest is who and when.
+    transferred = load(
+        CaseTransfer,
+        vars(command),
         case_source_id=uuid.uuid4(),
-        credit_code=command.credit_code,
-        finding_id=command.finding_id,
-        allegation=command.allegation,
-        evidence=command.evidence,
         office_id=by.office,
         transferred_by=by.subject,
         transferred_at=ctx.clock.now(),

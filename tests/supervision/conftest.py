@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -97,6 +97,29 @@ class Supervision:
 
         await wait_until(exists, within=10)
         return found
+
+    async def published(
+        self, event_type: str, subject: str, count: int = 1
+    ) -> list[dict[str, Any]]:
+        """The events of the type about `subject` the service published, once there are
+        `count` of them (waits for the bus)."""
+
+        def about() -> list[dict[str, Any]]:
+            return [e for e in self.bus.of_type(event_type) if e["subject"] == subject]
+
+        async def arrived() -> bool:
+            return len(about()) >= count
+
+        await wait_until(arrived, within=10)
+        return about()
+
+    async def delegate(
+        self, officer: str, agent: str, span: tuple[date, date], who: dict[str, str]
+    ) -> httpx.Response:
+        """`who` names `agent` to act for `officer` from the first day of `span` to its last."""
+        start, end = span
+        body = {"officer": officer, "agent": agent, "start": str(start), "end": str(end)}
+        return await self.client.post("/delegations", json=body, headers=who)
 
 
 async def supervision_settings(

@@ -53,10 +53,7 @@ async def test_a_new_licence_becomes_a_household_of_the_grid_owner(
     claimed = await supervision.client.post(f"/households/{code}/claim", headers=inspector(1))
     assert claimed.status_code == 200, claimed.text
     assert claimed.json()["status"] == "claimed"
-    await supervision.bus.wait_for("supervision.household.assigned")
-    assigned = [
-        e for e in supervision.bus.of_type("supervision.household.assigned") if e["subject"] == code
-    ]
+    assigned = await supervision.published("supervision.household.assigned", code)
     assert [e["data"]["owner"] for e in assigned] == ["inspector01"]
 
 
@@ -69,13 +66,8 @@ def assignments(supervision: Supervision, code: str) -> list[dict[str, Any]]:
 
 
 async def assigned_times(supervision: Supervision, code: str, count: int) -> list[dict[str, Any]]:
-    """Wait until `count` assignments of the household were published; give them."""
-
-    async def published() -> bool:
-        return len(assignments(supervision, code)) >= count
-
-    await wait_until(published, within=10)
-    return assignments(supervision, code)
+    """Wait until `count` assignments of the household were published; give their data."""
+    return [e["data"] for e in await supervision.published(ASSIGNED, code, count)]
 
 
 async def household_where(supervision: Supervision, code: str, **expected: Any) -> dict[str, Any]:
@@ -322,16 +314,8 @@ async def test_the_agent_sees_and_claims_the_officers_new_household(
     supervision: Supervision,
 ) -> None:
     today = shanghai_today()
-    named = await supervision.client.post(
-        "/delegations",
-        json={
-            "officer": "inspector03",
-            "agent": "inspector02",
-            "start": today.isoformat(),
-            "end": (today + timedelta(days=2)).isoformat(),
-        },
-        headers=head(3),
-    )
+    span = (today, today + timedelta(days=2))
+    named = await supervision.delegate("inspector03", "inspector02", span, head(3))
     assert named.status_code == 201, named.text
 
     code = await issued(supervision, 3, point=(104.075, 30.735))
@@ -351,16 +335,8 @@ async def test_a_delegation_ending_before_it_starts_is_refused_naming_the_field(
     supervision: Supervision,
 ) -> None:
     today = shanghai_today()
-    answer = await supervision.client.post(
-        "/delegations",
-        json={
-            "officer": "inspector03",
-            "agent": "inspector02",
-            "start": today.isoformat(),
-            "end": (today - timedelta(days=1)).isoformat(),
-        },
-        headers=head(3),
-    )
+    span = (today, today - timedelta(days=1))
+    answer = await supervision.delegate("inspector03", "inspector02", span, head(3))
     assert answer.status_code == 422
     assert answer.headers["content-type"] == "application/problem+json"
     assert [error["field"] for error in answer.json()["errors"]] == ["body.end"]
@@ -368,13 +344,11 @@ async def test_a_delegation_ending_before_it_starts_is_refused_naming_the_field(
 
 async def test_each_finds_the_delegations_they_are_part_of(supervision: Supervision) -> None:
     today = shanghai_today()
-    running = {"officer": "inspector11", "agent": "inspector12", "start": str(today)}
-    later = {"officer": "inspector11", "agent": "inspector13"}
-    for body in (
-        running | {"end": str(today)},
-        later | {"start": str(today + timedelta(days=7)), "end": str(today + timedelta(days=9))},
+    for agent, span in (
+        ("inspector12", (today, today)),
+        ("inspector13", (today + timedelta(days=7), today + timedelta(days=9))),
     ):
-        answer = await supervision.client.post("/delegations", json=body, headers=ADMIN)
+        answer = await supervision.delegate("inspector11", agent, span, ADMIN)
         assert answer.status_code == 201, answer.text
 
     def pairs(answer: httpx.Response) -> set[tuple[str, str]]:
@@ -399,16 +373,7 @@ async def test_a_former_agent_no_longer_sees_the_officers_households(
     supervision: Supervision,
 ) -> None:
     today = shanghai_today()
-    named = await supervision.client.post(
-        "/delegations",
-        json={
-            "officer": "inspector07",
-            "agent": "inspector08",
-            "start": str(today),
-            "end": str(today),
-        },
-        headers=ADMIN,
-    )
+    named = await supervision.delegate("inspector07", "inspector08", (today, today), ADMIN)
     assert named.status_code == 201, named.text
     code = await issued(supervision, 7, point=(104.005, 30.665))
     [assigned] = await assigned_times(supervision, code, 1)

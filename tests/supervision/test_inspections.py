@@ -112,12 +112,9 @@ async def test_an_inspection_record_is_immutable_and_corrected_by_versions(
     assert versions[1]["findings"] == "证照齐全"  # the first version stands as it was
     assert versions[0]["correction_reason"] == "漏记健康证"
 
-    await supervision.bus.wait_for("supervision.inspection.recorded", count=2)
-    recorded = [
-        e
-        for e in supervision.bus.of_type("supervision.inspection.recorded")
-        if e["subject"] == inspection["id"]
-    ]
+    recorded = await supervision.published(
+        "supervision.inspection.recorded", inspection["id"], count=2
+    )
     assert [e["data"]["version"] for e in recorded] == [1, 2]
     assert recorded[0]["data"]["evidence_refs"] == [photo]
 
@@ -154,12 +151,7 @@ async def test_unlicensed_trading_is_published_and_linked_once_licensed(
     )
     assert found.status_code == 201, found.text
     finding_id = found.json()["finding_id"]
-    await supervision.bus.wait_for("supervision.unlicensed.found")
-    [event] = [
-        e
-        for e in supervision.bus.of_type("supervision.unlicensed.found")
-        if e["subject"] == finding_id
-    ]
+    [event] = await supervision.published("supervision.unlicensed.found", finding_id)
     assert event["data"]["address"]["community_code"] == grid["community_codes"][0]
 
     code = new_credit_code()
@@ -181,12 +173,7 @@ async def test_case_sources_go_to_enforcement_with_their_evidence(
     sent = await supervision.client.post("/case-transfers", json=transfer, headers=inspector(4))
     assert sent.status_code == 201, sent.text
     case_source_id = sent.json()["case_source_id"]
-    await supervision.bus.wait_for("supervision.case_source.transferred")
-    [event] = [
-        e
-        for e in supervision.bus.of_type("supervision.case_source.transferred")
-        if e["subject"] == case_source_id
-    ]
+    [event] = await supervision.published("supervision.case_source.transferred", case_source_id)
     assert event["data"]["evidence_refs"] == [photo]
     assert event["data"]["office_code"] == "office-04"
     missing = transfer | {"evidence": ["sha256:" + "1" * 64]}

@@ -80,20 +80,14 @@ class Inspection(InspectionReport):
         return self.inspector
 
     def event(self) -> InspectionRecorded:
-        """What the bus is told of this version."""
-        return InspectionRecorded(
-            inspection_id=self.id,
-            version=self.version,
-            inspector=self.inspector,
-            office_code=self.office_id,
-            households=tuple(self.households),
-            findings=self.findings,
-            actions=tuple(self.actions),
-            evidence_refs=tuple(self.attachments),
-            started_at=self.started_at,
-            ended_at=self.ended_at,
-            recorded_at=self.recorded_at,
-        )
+        """What the bus is told of this version (the fields of the same names, and these under
+        theirs)."""
+        named = {
+            "inspection_id": self.id,
+            "office_code": self.office_id,
+            "evidence_refs": self.attachments,
+        }
+        return InspectionRecorded.model_validate(vars(self) | named)
 
 
 def check_times(started_at: datetime, ended_at: datetime) -> None:

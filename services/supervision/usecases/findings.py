@@ -34,13 +34,12 @@ async def unlicensed_found(
     ctx: SupervisionContext, uow: UnitOfWork, command: ReportUnlicensed
 ) -> UnlicensedFinding:
     """Record a trader without a licence; licensing puts the place on the van's list."""
-    by = command.by
-    finding = load(
-        UnlicensedFinding,
-        vars(command),
+    finding = UnlicensedFinding(
         id=uuid.uuid4(),
-        office_id=by.office,
-        found_by=by.subject,
+        address=command.address,
+        description=command.description,
+        office_id=command.by.office,
+        found_by=command.by.subject,
         found_at=ctx.clock.now(),
         credit_code=None,
     )

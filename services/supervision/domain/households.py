@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -65,7 +65,7 @@ def fold_licence(facts: Iterable[LicenceFact]) -> LicenceState:
     Facts are applied in sequence order, each sequence once, so duplicates and reordering on
     the bus leave the same state.
     """
-    values: dict[str, Any] = {}
+    state = LicenceState()
     seen: set[int] = set()
     for fact in sorted(facts, key=lambda f: f.sequence):
         if fact.sequence in seen:
@@ -73,25 +73,25 @@ def fold_licence(facts: Iterable[LicenceFact]) -> LicenceState:
         seen.add(fact.sequence)
         data = fact.data
         if fact.kind == "issued":
-            values |= {
-                "issued": True,
-                "name": data["name"],
-                "entity_type": data["entity_type"],
-                "operator_name": data["operator_name"],
-                "address": data["address"],
-                "business_scope": tuple(data["business_scope"]),
-                "office_code": data.get("office_code"),
-                "issued_at": data["issued_at"],
-            }
+            state = replace(
+                state,
+                issued=True,
+                name=data["name"],
+                entity_type=data["entity_type"],
+                operator_name=data["operator_name"],
+                address=data["address"],
+                business_scope=tuple(data["business_scope"]),
+                office_code=data.get("office_code"),
+                issued_at=data["issued_at"],
+            )
         elif fact.kind == "changed":
-            for key in ("name", "address"):
-                if data.get(key) is not None:
-                    values[key] = data[key]
+            changed = {key: data[key] for key in ("name", "address") if data.get(key) is not None}
             if data.get("business_scope") is not None:
-                values["business_scope"] = tuple(data["business_scope"])
+                changed["business_scope"] = tuple(data["business_scope"])
+            state = replace(state, **changed)
         elif fact.kind == "cancelled":
-            values["cancelled"] = True
-    return LicenceState(**values)
+            state = replace(state, cancelled=True)
+    return state
 
 
 @dataclass(frozen=True)

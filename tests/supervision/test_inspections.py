@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 from contracts.complaints import ReportTransferred
 from contracts.enforcement import PenaltyDecided
@@ -14,49 +13,16 @@ from tests.conftest import wait_until
 from tests.supervision.conftest import (
     AUDITOR,
     GRIDS,
+    PNG,
     Supervision,
     bearer,
+    claimed_household,
     inspector,
     licence_issued,
     new_credit_code,
+    record,
+    upload,
 )
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-async def claimed_household(supervision: Supervision, owner: int = 4) -> str:
-    """A household of inspector0N's grid, claimed by them."""
-    grid = GRIDS[f"inspector{owner:02d}"]
-    code = new_credit_code()
-    await supervision.licensing_publishes(
-        licence_issued(code, lon=None, lat=None, community=grid["community_codes"][1]), 1
-    )
-    await supervision.household(code)
-    claimed = await supervision.client.post(f"/households/{code}/claim", headers=inspector(owner))
-    assert claimed.status_code == 200, claimed.text
-    return code
-
-
-async def upload(supervision: Supervision, content: bytes, who: dict[str, str]) -> Any:
-    """Upload a file as an attachment."""
-    files = {"file": ("photo.png", content, "image/png")}
-    return await supervision.client.post("/attachments", files=files, headers=who)
-
-
-def record(
-    households: list[str], attachments: list[str], findings: str = "证照齐全"
-) -> dict[str, Any]:
-    """An inspection record of the last hour."""
-    ended = datetime.now(UTC)
-    return {
-        "started_at": (ended - timedelta(hours=1)).isoformat(),
-        "ended_at": ended.isoformat(),
-        "route": [[104.05, 30.70], [104.055, 30.705]],
-        "households": households,
-        "findings": findings,
-        "actions": ["现场告知"],
-        "attachments": attachments,
-    }
 
 
 async def test_attachments_are_kept_by_content_and_checked(supervision: Supervision) -> None:

@@ -124,7 +124,7 @@ async def list_offices(_: Staff, uow: UnitOfWorkDep) -> OfficeList:
 async def create_grid(body: GridIn, _: Admin, ctx: Context, uow: UnitOfWorkDep) -> GridOut:
     """Draw a grid; unrouted households inside it go to its owner."""
     command = grid_map.DrawGrid(**body.model_dump(mode="json"))
-    return GridOut.of(await grid_map.create_grid(ctx, uow, command))
+    return GridOut.model_validate(await grid_map.create_grid(ctx, uow, command))
 
 
 @router.put("/grids/{grid_id}", response_model=GridOut, responses={404: PROBLEM, 409: PROBLEM})
@@ -134,7 +134,7 @@ async def update_grid(
     """Re-draw or re-assign a grid; the households it touches are re-routed."""
     changes = body.model_dump(mode="json", exclude_unset=True)
     command = grid_map.RedrawGrid(id=grid_id, **changes)
-    return GridOut.of(await grid_map.update_grid(ctx, uow, command))
+    return GridOut.model_validate(await grid_map.update_grid(ctx, uow, command))
 
 
 @router.get("/grids", response_model=GridList)
@@ -144,13 +144,13 @@ async def list_grids(
     office_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> GridList:
     """The grids (of one office if asked)."""
-    return GridList(grids=[GridOut.of(g) for g in await grid_map.grids(uow.connection, office_id)])
+    return GridList.model_validate({"grids": await grid_map.grids(uow.connection, office_id)})
 
 
 @router.get("/grids/{grid_id}", response_model=GridOut, responses={404: PROBLEM})
 async def get_grid(grid_id: GridPath, _: Staff, uow: UnitOfWorkDep) -> GridOut:
     """One grid."""
-    return GridOut.of(await grid_map.grid(uow.connection, grid_id))
+    return GridOut.model_validate(await grid_map.grid(uow.connection, grid_id))
 
 
 @router.get("/households", response_model=HouseholdList)

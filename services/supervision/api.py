@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
+from fastapi.types import DecoratedCallable
 from pydantic import BaseModel
 
 from chassis.auth import Principal, require_roles
@@ -19,7 +21,7 @@ from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWork, UnitOfWorkDep
 from contracts.values import CreditCode
 from services.supervision.context import SupervisionContext
-from services.supervision.domain import Office
+from services.supervision.domain import InspectionReport, Office
 from services.supervision.schemas import (
     Assignment,
     AttachmentOut,
@@ -63,24 +65,49 @@ Context = Annotated[SupervisionContext, Depends(context_of)]
 router = APIRouter(tags=["supervision"], responses={403: PROBLEM})
 
 
-async def created(
-    request: Request,
-    uow: UnitOfWork,
-    body: BaseModel,
-    claim: tuple[str, Principal, str | None],
-    create: Callable[[], Awaitable[BaseModel]],
-) -> JSONResponse:
-    """201 with what `create` made, once per caller and Idempotency-Key (`claim`: what is
-    created, by whom, the key): a retry with the key gets the first answer."""
-    what, principal, key = claim
-    scope = f"{what}:{principal.subject}"
-    fingerprint = request_fingerprint(request, body)
-    return await idempotent_create(
-        uow, key=key, scope=scope, fingerprint=fingerprint, create=create
+def creates(
+    path: str, answer: type[BaseModel], *problems: int
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """A POST route that answers 201 with `answer`, or a problem with one of these statuses."""
+    return router.post(
+        path, status_code=201, response_model=answer, responses=dict.fromkeys(problems, PROBLEM)
     )
 
 
-@router.post("/offices", status_code=201, response_model=OfficeOut, responses={409: PROBLEM})
+@dataclass(frozen=True)
+class Creation:
+    """A creating request: itself, its unit of work and the caller's Idempotency-Key."""
+
+    request: Request
+    uow: UnitOfWork
+    key: str | None
+
+    async def answer(
+        self, what: str, by: Principal, body: BaseModel, create: Callable[[], Awaitable[BaseModel]]
+    ) -> JSONResponse:
+        """201 with the `what` that `create` made, once per caller (`by`) and key: a retry with
+        the key gets the first answer."""
+        fingerprint = request_fingerprint(self.request, body)
+        return await idempotent_create(
+            self.uow,
+            key=self.key,
+            scope=f"{what}:{by.subject}",
+            fingerprint=fingerprint,
+            create=create,
+        )
+
+
+async def creation(
+    request: Request, uow: UnitOfWorkDep, key: IdempotencyKeyHeader = None
+) -> Creation:
+    """The request as a creation."""
+    return Creation(request, uow, key)
+
+
+Creating = Annotated[Creation, Depends(creation)]
+
+
+@creates("/offices", OfficeOut, 409)
 async def create_office(body: OfficeIn, _: Admin, ctx: Context, uow: UnitOfWorkDep) -> OfficeOut:
     """A new office in area 1 or 2."""
     office = Office(**body.model_dump())
@@ -93,13 +120,11 @@ async def list_offices(_: Staff, uow: UnitOfWorkDep) -> OfficeList:
     return OfficeList.model_validate({"offices": await grid_map.offices(uow.connection)})
 
 
-@router.post(
-    "/grids", status_code=201, response_model=GridOut, responses={409: PROBLEM, 422: PROBLEM}
-)
+@creates("/grids", GridOut, 409, 422)
 async def create_grid(body: GridIn, _: Admin, ctx: Context, uow: UnitOfWorkDep) -> GridOut:
     """Draw a grid; unrouted households inside it go to its owner."""
     command = grid_map.DrawGrid(**body.model_dump(mode="json"))
-    return GridOut.of(await grid_map.create_grid(ctx, uow, command))
+    return GridOut.model_validate(await grid_map.create_grid(ctx, uow, command))
 
 
 @router.put("/grids/{grid_id}", response_model=GridOut, responses={404: PROBLEM, 409: PROBLEM})
@@ -109,7 +134,7 @@ async def update_grid(
     """Re-draw or re-assign a grid; the households it touches are re-routed."""
     changes = body.model_dump(mode="json", exclude_unset=True)
     command = grid_map.RedrawGrid(id=grid_id, **changes)
-    return GridOut.of(await grid_map.update_grid(ctx, uow, command))
+    return GridOut.model_validate(await grid_map.update_grid(ctx, uow, command))
 
 
 @router.get("/grids", response_model=GridList)
@@ -119,13 +144,13 @@ async def list_grids(
     office_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> GridList:
     """The grids (of one office if asked)."""
-    return GridList(grids=[GridOut.of(g) for g in await grid_map.grids(uow.connection, office_id)])
+    return GridList.model_validate({"grids": await grid_map.grids(uow.connection, office_id)})
 
 
 @router.get("/grids/{grid_id}", response_model=GridOut, responses={404: PROBLEM})
 async def get_grid(grid_id: GridPath, _: Staff, uow: UnitOfWorkDep) -> GridOut:
     """One grid."""
-    return GridOut.of(await grid_map.grid(uow.connection, grid_id))
+    return GridOut.model_validate(await grid_map.grid(uow.connection, grid_id))
 
 
 @router.get("/households", response_model=HouseholdList)
@@ -181,23 +206,17 @@ async def assign(
     return HouseholdOut.model_validate(await households.assign_by_hand(ctx, uow, command))
 
 
-@router.post("/delegations", status_code=201, response_model=DelegationOut)
+@creates("/delegations", DelegationOut)
 async def delegate(
-    *,
-    request: Request,
-    body: DelegationIn,
-    principal: Staff,
-    ctx: Context,
-    uow: UnitOfWorkDep,
-    key: IdempotencyKeyHeader = None,
+    body: DelegationIn, principal: Staff, ctx: Context, creating: Creating
 ) -> JSONResponse:
     """Name a position agent for an officer for a date range."""
     command = agents.NameDelegation(principal, body.officer, body.agent, body.start, body.end)
 
     async def create() -> DelegationOut:
-        return DelegationOut.model_validate(await agents.delegate(ctx, uow, command))
+        return DelegationOut.model_validate(await agents.delegate(ctx, creating.uow, command))
 
-    return await created(request, uow, body, ("delegations", principal, key), create)
+    return await creating.answer("delegations", principal, body, create)
 
 
 @router.get("/delegations", response_model=DelegationList)
@@ -222,12 +241,7 @@ async def household_file(
     return HouseholdFile.of(credit_code, entries)
 
 
-@router.post(
-    "/attachments",
-    status_code=201,
-    response_model=AttachmentOut,
-    responses={413: PROBLEM, 415: PROBLEM},
-)
+@creates("/attachments", AttachmentOut, 413, 415)
 async def upload_attachment(
     file: UploadFile, principal: StreetStaff, ctx: Context, uow: UnitOfWorkDep
 ) -> AttachmentOut:
@@ -255,71 +269,41 @@ async def download_attachment(
 
 
 async def recorded(
-    request: Request,
     ctx: SupervisionContext,
-    uow: UnitOfWork,
-    *,
+    creating: Creation,
     principal: Principal,
     body: InspectionIn,
     correcting: uuid.UUID | None = None,
-    key: str | None,
 ) -> JSONResponse:
     """201 with the record (or correction) the body asks for, once per Idempotency-Key."""
-    fields = body.model_dump(exclude={"reason"})
+    report = InspectionReport(**body.model_dump(exclude={"reason"}))
     why = body.reason if isinstance(body, InspectionCorrection) else None
-    command = inspections.RecordInspection(principal, **fields, correcting=correcting, reason=why)
+    command = inspections.RecordInspection(principal, report, correcting, why)
 
     async def create() -> InspectionOut:
-        return InspectionOut.model_validate(await inspections.record(ctx, uow, command))
+        return InspectionOut.model_validate(await inspections.record(ctx, creating.uow, command))
 
-    return await created(request, uow, body, ("inspections", principal, key), create)
+    return await creating.answer("inspections", principal, body, create)
 
 
-@router.post(
-    "/inspections",
-    status_code=201,
-    response_model=InspectionOut,
-    responses={403: PROBLEM, 422: PROBLEM},
-)
+@creates("/inspections", InspectionOut, 403, 422)
 async def record_inspection(
-    *,
-    request: Request,
-    body: InspectionIn,
-    principal: Inspector,
-    ctx: Context,
-    uow: UnitOfWorkDep,
-    key: IdempotencyKeyHeader = None,
+    body: InspectionIn, principal: Inspector, ctx: Context, creating: Creating
 ) -> JSONResponse:
     """Submit an inspection record; it never changes afterwards."""
-    return await recorded(request, ctx, uow, principal=principal, body=body, key=key)
+    return await recorded(ctx, creating, principal, body)
 
 
-@router.post(
-    "/inspections/{inspection_id}/corrections",
-    status_code=201,
-    response_model=InspectionOut,
-    responses={403: PROBLEM, 404: PROBLEM, 422: PROBLEM},
-)
+@creates("/inspections/{inspection_id}/corrections", InspectionOut, 403, 404, 422)
 async def correct_inspection(
-    *,
-    request: Request,
     inspection_id: uuid.UUID,
     body: InspectionCorrection,
     principal: Inspector,
     ctx: Context,
-    uow: UnitOfWorkDep,
-    key: IdempotencyKeyHeader = None,
+    creating: Creating,
 ) -> JSONResponse:
     """A correction: the record as it should read, kept as its next version beside the old."""
-    return await recorded(
-        request,
-        ctx,
-        uow,
-        principal=principal,
-        body=body,
-        correcting=inspection_id,
-        key=key,
-    )
+    return await recorded(ctx, creating, principal, body, inspection_id)
 
 
 @router.get("/inspections/{inspection_id}", response_model=InspectionOut, responses={404: PROBLEM})
@@ -338,24 +322,20 @@ async def inspection_plan(principal: Inspector, ctx: Context, uow: UnitOfWorkDep
     return InspectionPlan.model_validate({"households": due})
 
 
-@router.post("/unlicensed-findings", status_code=201, response_model=FindingOut)
+@creates("/unlicensed-findings", FindingOut)
 async def unlicensed_found(
-    *,
-    request: Request,
-    body: UnlicensedIn,
-    principal: Inspector,
-    ctx: Context,
-    uow: UnitOfWorkDep,
-    key: IdempotencyKeyHeader = None,
+    body: UnlicensedIn, principal: Inspector, ctx: Context, creating: Creating
 ) -> JSONResponse:
     """A trader without a licence: the mobile licensing van is told where to call."""
     address = body.address.model_dump(mode="json")
     command = findings.ReportUnlicensed(principal, address, body.description)
 
     async def create() -> FindingOut:
-        return FindingOut.model_validate(await findings.unlicensed_found(ctx, uow, command))
+        return FindingOut.model_validate(
+            await findings.unlicensed_found(ctx, creating.uow, command)
+        )
 
-    return await created(request, uow, body, ("unlicensed-findings", principal, key), create)
+    return await creating.answer("unlicensed-findings", principal, body, create)
 
 
 @router.get(
@@ -369,17 +349,9 @@ async def get_finding(
     return FindingOut.model_validate(found)
 
 
-@router.post(
-    "/case-transfers", status_code=201, response_model=CaseTransferOut, responses={422: PROBLEM}
-)
+@creates("/case-transfers", CaseTransferOut, 422)
 async def transfer_case_source(
-    *,
-    request: Request,
-    body: CaseTransferIn,
-    principal: StreetStaff,
-    ctx: Context,
-    uow: UnitOfWorkDep,
-    key: IdempotencyKeyHeader = None,
+    body: CaseTransferIn, principal: StreetStaff, ctx: Context, creating: Creating
 ) -> JSONResponse:
     """案源移送: a case source with its evidence to enforcement."""
     command = findings.TransferCaseSource(
@@ -387,6 +359,6 @@ async def transfer_case_source(
     )
 
     async def create() -> CaseTransferOut:
-        return CaseTransferOut.model_validate(await findings.transfer(ctx, uow, command))
+        return CaseTransferOut.model_validate(await findings.transfer(ctx, creating.uow, command))
 
-    return await created(request, uow, body, ("case-transfers", principal, key), create)
+    return await creating.answer("case-transfers", principal, body, create)

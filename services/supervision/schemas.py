@@ -20,7 +20,6 @@ from pydantic import (
 from chassis.schemas import DateSpan, RequestModel
 from contracts.values import CommunityCode, GeoPoint, GridCode
 from services.supervision import domain
-from services.supervision.domain import Grid
 
 Username = Annotated[str, Field(pattern=r"^[a-z][a-z0-9._-]{1,63}$", examples=["inspector01"])]
 OfficeId = Annotated[str, Field(min_length=1, max_length=64, examples=["office-01"])]
@@ -104,26 +103,16 @@ class GridChange(RequestModel):
 class GridOut(BaseModel):
     """A grid."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     office_id: str
     name: str
-    polygon: dict[str, Any]
+    # The polygon as drawn: the aggregate's GeoJSON, not the shape routing uses.
+    polygon: dict[str, Any] = Field(validation_alias="geojson")
     community_codes: list[str]
     owner: str
     updated_at: datetime
-
-    @classmethod
-    def of(cls, grid: Grid) -> GridOut:
-        """A grid as answered: its polygon as drawn."""
-        return cls(
-            id=grid.id,
-            office_id=grid.office_id,
-            name=grid.name,
-            polygon=dict(grid.geojson),
-            community_codes=list(grid.community_codes),
-            owner=grid.owner,
-            updated_at=grid.updated_at,
-        )
 
 
 class GridList(BaseModel):

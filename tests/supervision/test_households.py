@@ -5,32 +5,34 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import httpx
 import sqlalchemy as sa
 
-from chassis.db import Database
 from chassis.legalclock import shanghai_today
 from contracts import Envelope
 from contracts.licensing import LicenceCancelled, LicenceChanged
 from contracts.values import Address, CreditCode, GeoPoint
 from services.supervision.tables import delegations
-from tests.conftest import handled, publish, wait_until
+from tests.conftest import handled, publish
 from tests.supervision.conftest import (
     ADMIN,
     AUDITOR,
     GRIDS,
+    UNKNOWN_COMMUNITY,
     Supervision,
-    bearer,
+    assigned_times,
+    assignments,
+    file_of,
+    head,
+    household_where,
     inspector,
+    issued,
     licence_issued,
     new_credit_code,
 )
 
-ASSIGNED = "supervision.household.assigned"
 NOWHERE = (103.5, 30.0)  # a point in no grid
-UNKNOWN_COMMUNITY = "510106009001"  # a community no grid covers
 
 
 async def test_a_new_licence_becomes_a_household_of_the_grid_owner(
@@ -53,59 +55,11 @@ async def test_a_new_licence_becomes_a_household_of_the_grid_owner(
     claimed = await supervision.client.post(f"/households/{code}/claim", headers=inspector(1))
     assert claimed.status_code == 200, claimed.text
     assert claimed.json()["status"] == "claimed"
-    await supervision.bus.wait_for("supervision.household.assigned")
-    assigned = [
-        e for e in supervision.bus.of_type("supervision.household.assigned") if e["subject"] == code
-    ]
+    assigned = await supervision.published("supervision.household.assigned", code)
     assert [e["data"]["owner"] for e in assigned] == ["inspector01"]
 
 
 # -- helpers -------------------------------------------------------------------------------
-
-
-def assignments(supervision: Supervision, code: str) -> list[dict[str, Any]]:
-    """The data of every `supervision.household.assigned` published for a household."""
-    return [e["data"] for e in supervision.bus.of_type(ASSIGNED) if e["subject"] == code]
-
-
-async def assigned_times(supervision: Supervision, code: str, count: int) -> list[dict[str, Any]]:
-    """Wait until `count` assignments of the household were published; give them."""
-
-    async def published() -> bool:
-        return len(assignments(supervision, code)) >= count
-
-    await wait_until(published, within=10)
-    return assignments(supervision, code)
-
-
-async def household_where(supervision: Supervision, code: str, **expected: Any) -> dict[str, Any]:
-    """Wait until the household (as an auditor sees it) has the expected fields."""
-    found: dict[str, Any] = {}
-
-    async def matches() -> bool:
-        answer = await supervision.client.get(f"/households/{code}", headers=AUDITOR)
-        found.update(answer.json())
-        return answer.status_code == 200 and all(found.get(k) == v for k, v in expected.items())
-
-    await wait_until(matches, within=10)
-    return found
-
-
-async def issued(
-    supervision: Supervision,
-    owner: int,
-    *,
-    point: tuple[float, float] | None,
-    community: int = 0,
-) -> str:
-    """A licence issued in inspector0N's grid (at a point, or only by community); its code."""
-    code = new_credit_code()
-    lon, lat = point if point is not None else (None, None)
-    community_code = GRIDS[f"inspector{owner:02d}"]["community_codes"][community]
-    await supervision.licensing_publishes(
-        licence_issued(code, lon=lon, lat=lat, community=community_code), 1
-    )
-    return code
 
 
 async def unrouted(supervision: Supervision, office: str) -> str:
@@ -117,10 +71,6 @@ async def unrouted(supervision: Supervision, office: str) -> str:
     return code
 
 
-def head(office: int) -> dict[str, str]:
-    return bearer(f"head{office:02d}", "office_head", office=f"office-{office:02d}")
-
-
 def address_in(owner: int, lon: float, lat: float) -> Address:
     community = GRIDS[f"inspector{owner:02d}"]["community_codes"][0]
     return Address(
@@ -128,25 +78,14 @@ def address_in(owner: int, lon: float, lat: float) -> Address:
     )
 
 
-async def file_of(supervision: Supervision, code: str) -> list[dict[str, Any]]:
-    answer = await supervision.client.get(f"/households/{code}/file", headers=AUDITOR)
-    assert answer.status_code == 200, answer.text
-    entries: list[dict[str, Any]] = answer.json()["entries"]
-    return entries
-
-
 async def set_delegation_dates(supervision: Supervision, delegation_id: str, day: date) -> None:
     """Make a delegation run on `day` only, directly in the database."""
-    database = Database(supervision.settings.database_url)
-    try:
-        async with database.engine.begin() as connection:
-            await connection.execute(
-                sa.update(delegations)
-                .where(delegations.c.id == uuid.UUID(delegation_id))
-                .values(start=day, end=day)
-            )
-    finally:
-        await database.dispose()
+    async with supervision.transaction() as connection:
+        await connection.execute(
+            sa.update(delegations)
+            .where(delegations.c.id == uuid.UUID(delegation_id))
+            .values(start=day, end=day)
+        )
 
 
 # -- routing through the bus ---------------------------------------------------------------
@@ -322,16 +261,8 @@ async def test_the_agent_sees_and_claims_the_officers_new_household(
     supervision: Supervision,
 ) -> None:
     today = shanghai_today()
-    named = await supervision.client.post(
-        "/delegations",
-        json={
-            "officer": "inspector03",
-            "agent": "inspector02",
-            "start": today.isoformat(),
-            "end": (today + timedelta(days=2)).isoformat(),
-        },
-        headers=head(3),
-    )
+    span = (today, today + timedelta(days=2))
+    named = await supervision.delegate("inspector03", "inspector02", span, head(3))
     assert named.status_code == 201, named.text
 
     code = await issued(supervision, 3, point=(104.075, 30.735))
@@ -351,16 +282,8 @@ async def test_a_delegation_ending_before_it_starts_is_refused_naming_the_field(
     supervision: Supervision,
 ) -> None:
     today = shanghai_today()
-    answer = await supervision.client.post(
-        "/delegations",
-        json={
-            "officer": "inspector03",
-            "agent": "inspector02",
-            "start": today.isoformat(),
-            "end": (today - timedelta(days=1)).isoformat(),
-        },
-        headers=head(3),
-    )
+    span = (today, today - timedelta(days=1))
+    answer = await supervision.delegate("inspector03", "inspector02", span, head(3))
     assert answer.status_code == 422
     assert answer.headers["content-type"] == "application/problem+json"
     assert [error["field"] for error in answer.json()["errors"]] == ["body.end"]
@@ -368,13 +291,11 @@ async def test_a_delegation_ending_before_it_starts_is_refused_naming_the_field(
 
 async def test_each_finds_the_delegations_they_are_part_of(supervision: Supervision) -> None:
     today = shanghai_today()
-    running = {"officer": "inspector11", "agent": "inspector12", "start": str(today)}
-    later = {"officer": "inspector11", "agent": "inspector13"}
-    for body in (
-        running | {"end": str(today)},
-        later | {"start": str(today + timedelta(days=7)), "end": str(today + timedelta(days=9))},
+    for agent, span in (
+        ("inspector12", (today, today)),
+        ("inspector13", (today + timedelta(days=7), today + timedelta(days=9))),
     ):
-        answer = await supervision.client.post("/delegations", json=body, headers=ADMIN)
+        answer = await supervision.delegate("inspector11", agent, span, ADMIN)
         assert answer.status_code == 201, answer.text
 
     def pairs(answer: httpx.Response) -> set[tuple[str, str]]:
@@ -399,16 +320,7 @@ async def test_a_former_agent_no_longer_sees_the_officers_households(
     supervision: Supervision,
 ) -> None:
     today = shanghai_today()
-    named = await supervision.client.post(
-        "/delegations",
-        json={
-            "officer": "inspector07",
-            "agent": "inspector08",
-            "start": str(today),
-            "end": str(today),
-        },
-        headers=ADMIN,
-    )
+    named = await supervision.delegate("inspector07", "inspector08", (today, today), ADMIN)
     assert named.status_code == 201, named.text
     code = await issued(supervision, 7, point=(104.005, 30.665))
     [assigned] = await assigned_times(supervision, code, 1)

@@ -9,12 +9,18 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from chassis.db import Database
 from chassis.legalclock import shanghai_today
 from services.supervision.tables import case_transfers, inspections, unlicensed_findings
-from tests.supervision.conftest import GRIDS, Supervision, inspector
-from tests.supervision.test_households import head
-from tests.supervision.test_inspections import PNG, claimed_household, record, upload
+from tests.supervision.conftest import (
+    GRIDS,
+    PNG,
+    Supervision,
+    claimed_household,
+    head,
+    inspector,
+    record,
+    upload,
+)
 
 
 async def twice(
@@ -32,14 +38,8 @@ async def twice(
 
 
 async def rows(supervision: Supervision, table: sa.Table, where: Any) -> int:
-    database = Database(supervision.settings.database_url)
-    try:
-        async with database.engine.connect() as connection:
-            count = await connection.scalar(
-                sa.select(sa.func.count()).select_from(table).where(where)
-            )
-    finally:
-        await database.dispose()
+    async with supervision.transaction() as connection:
+        count = await connection.scalar(sa.select(sa.func.count()).select_from(table).where(where))
     return int(count or 0)
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 from contracts.complaints import ReportTransferred
 from contracts.enforcement import PenaltyDecided
@@ -14,49 +13,16 @@ from tests.conftest import wait_until
 from tests.supervision.conftest import (
     AUDITOR,
     GRIDS,
+    PNG,
     Supervision,
     bearer,
+    claimed_household,
     inspector,
     licence_issued,
     new_credit_code,
+    record,
+    upload,
 )
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-async def claimed_household(supervision: Supervision, owner: int = 4) -> str:
-    """A household of inspector0N's grid, claimed by them."""
-    grid = GRIDS[f"inspector{owner:02d}"]
-    code = new_credit_code()
-    await supervision.licensing_publishes(
-        licence_issued(code, lon=None, lat=None, community=grid["community_codes"][1]), 1
-    )
-    await supervision.household(code)
-    claimed = await supervision.client.post(f"/households/{code}/claim", headers=inspector(owner))
-    assert claimed.status_code == 200, claimed.text
-    return code
-
-
-async def upload(supervision: Supervision, content: bytes, who: dict[str, str]) -> Any:
-    """Upload a file as an attachment."""
-    files = {"file": ("photo.png", content, "image/png")}
-    return await supervision.client.post("/attachments", files=files, headers=who)
-
-
-def record(
-    households: list[str], attachments: list[str], findings: str = "证照齐全"
-) -> dict[str, Any]:
-    """An inspection record of the last hour."""
-    ended = datetime.now(UTC)
-    return {
-        "started_at": (ended - timedelta(hours=1)).isoformat(),
-        "ended_at": ended.isoformat(),
-        "route": [[104.05, 30.70], [104.055, 30.705]],
-        "households": households,
-        "findings": findings,
-        "actions": ["现场告知"],
-        "attachments": attachments,
-    }
 
 
 async def test_attachments_are_kept_by_content_and_checked(supervision: Supervision) -> None:
@@ -112,12 +78,9 @@ async def test_an_inspection_record_is_immutable_and_corrected_by_versions(
     assert versions[1]["findings"] == "证照齐全"  # the first version stands as it was
     assert versions[0]["correction_reason"] == "漏记健康证"
 
-    await supervision.bus.wait_for("supervision.inspection.recorded", count=2)
-    recorded = [
-        e
-        for e in supervision.bus.of_type("supervision.inspection.recorded")
-        if e["subject"] == inspection["id"]
-    ]
+    recorded = await supervision.published(
+        "supervision.inspection.recorded", inspection["id"], count=2
+    )
     assert [e["data"]["version"] for e in recorded] == [1, 2]
     assert recorded[0]["data"]["evidence_refs"] == [photo]
 
@@ -154,12 +117,7 @@ async def test_unlicensed_trading_is_published_and_linked_once_licensed(
     )
     assert found.status_code == 201, found.text
     finding_id = found.json()["finding_id"]
-    await supervision.bus.wait_for("supervision.unlicensed.found")
-    [event] = [
-        e
-        for e in supervision.bus.of_type("supervision.unlicensed.found")
-        if e["subject"] == finding_id
-    ]
+    [event] = await supervision.published("supervision.unlicensed.found", finding_id)
     assert event["data"]["address"]["community_code"] == grid["community_codes"][0]
 
     code = new_credit_code()
@@ -181,12 +139,7 @@ async def test_case_sources_go_to_enforcement_with_their_evidence(
     sent = await supervision.client.post("/case-transfers", json=transfer, headers=inspector(4))
     assert sent.status_code == 201, sent.text
     case_source_id = sent.json()["case_source_id"]
-    await supervision.bus.wait_for("supervision.case_source.transferred")
-    [event] = [
-        e
-        for e in supervision.bus.of_type("supervision.case_source.transferred")
-        if e["subject"] == case_source_id
-    ]
+    [event] = await supervision.published("supervision.case_source.transferred", case_source_id)
     assert event["data"]["evidence_refs"] == [photo]
     assert event["data"]["office_code"] == "office-04"
     missing = transfer | {"evidence": ["sha256:" + "1" * 64]}

@@ -10,19 +10,17 @@ from tests.supervision.conftest import (
     ADMIN,
     AUDITOR,
     GRIDS,
-    Supervision,
-    inspector,
-    licence_issued,
-    new_credit_code,
-)
-from tests.supervision.test_households import (
     UNKNOWN_COMMUNITY,
+    Supervision,
     assigned_times,
     assignments,
     file_of,
     head,
     household_where,
+    inspector,
     issued,
+    licence_issued,
+    new_credit_code,
 )
 
 

@@ -26,13 +26,13 @@ from contracts.values import Address, CreditCode, GeoPoint
 from services.supervision import domain
 from services.supervision.app import spec
 from services.supervision.context import SupervisionContext
-from services.supervision.domain import LicenceFact, Office
+from services.supervision.domain import Delegation, LicenceFact, Office
 from services.supervision.register import COLUMNS, ImportRefusedError
+from services.supervision.repositories.delegations import Delegations
 from services.supervision.repositories.map import GridIndex
 from services.supervision.settings import SupervisionSettings
 from services.supervision.tables import (
     claim_overdue,
-    delegations,
     household_history,
     households,
     licence_facts,
@@ -71,6 +71,14 @@ class Register:
     settings: SupervisionSettings
     database: Database
 
+    async def count(self, table: sa.Table, *where: sa.ColumnElement[bool]) -> int:
+        """How many rows of `table` match `where`."""
+        async with self.database.engine.connect() as connection:
+            found = await connection.scalar(
+                sa.select(sa.func.count()).select_from(table).where(*where)
+            )
+        return int(found or 0)
+
 
 @pytest.fixture(scope="module")
 async def register(create_database: CreateDatabase, bus_prefix: str) -> AsyncIterator[Register]:
@@ -90,32 +98,16 @@ async def register(create_database: CreateDatabase, bus_prefix: str) -> AsyncIte
         (WEST, 104.00, "510106001001", "insp-west"),
         (EAST, 104.01, "510106001002", "insp-east"),
     ):
-        async with UnitOfWork(database, "supervision") as uow:
-            await grid_map.create_grid(
-                ctx,
-                uow,
-                grid_map.DrawGrid(
-                    id=grid_id,
-                    office_id="office-01",
-                    name=f"grid {grid_id[-3:]}",
-                    polygon=rectangle(west, 30.70, west + 0.01, 30.71),
-                    community_codes=[community],
-                    owner=owner,
-                ),
-            )
-    async with database.engine.begin() as connection:
-        today = shanghai_today()
-        await connection.execute(
-            sa.insert(delegations).values(
-                id=uuid.uuid4(),
-                officer="insp-east",
-                agent="agent-east",
-                start=today,
-                end=today,
-                created_by="admin",
-                created_at=datetime.now(UTC),
-            )
+        shape = rectangle(west, 30.70, west + 0.01, 30.71)
+        drawn = grid_map.DrawGrid(
+            grid_id, "office-01", f"grid {grid_id[-3:]}", shape, [community], owner
         )
+        async with UnitOfWork(database, "supervision") as uow:
+            await grid_map.create_grid(ctx, uow, drawn)
+    today, now = shanghai_today(), datetime.now(UTC)
+    agent = Delegation("insp-east", "agent-east", today, today, uuid.uuid4(), "admin", now)
+    async with database.engine.begin() as connection:
+        await Delegations(connection).add(agent)
     try:
         yield Register(settings, database)
     finally:
@@ -256,7 +248,6 @@ async def test_a_register_is_routed_as_live_households_and_a_rerun_adds_nothing(
                 )
             )
         ).all()
-        pending_events = await connection.scalar(sa.select(sa.func.count()).select_from(outbox))
     assert sorted((h.credit_code, h.kind) for h in history) == sorted(
         (code, "import") for code in codes.values()
     )
@@ -272,20 +263,15 @@ async def test_a_register_is_routed_as_live_households_and_a_rerun_adds_nothing(
         "claim_deadline": None,
     }
     assert entry.detail["claim_deadline"] == deadline.isoformat()
-    assert pending_events == 0  # no event per household
+    assert await register.count(outbox) == 0  # no event per household
 
     again = await onboard(register.settings, path, batch=100)
 
     assert (again.read, again.stored, again.already_there) == (9, 0, 4)
     assert_rejections(again, first_line + 4)
     assert await stored(register, list(codes.values())) == rows
-    async with register.database.engine.connect() as connection:
-        entries = await connection.scalar(
-            sa.select(sa.func.count())
-            .select_from(household_history)
-            .where(household_history.c.credit_code.in_(list(codes.values())))
-        )
-    assert entries == 4
+    in_register = household_history.c.credit_code.in_(list(codes.values()))
+    assert await register.count(household_history, in_register) == 4
 
 
 async def test_a_licence_change_after_the_import_applies_on_top_of_the_register(
@@ -330,13 +316,7 @@ async def test_by_default_an_imported_household_owes_no_claim_and_is_never_overd
     async with UnitOfWork(register.database, "supervision") as uow:
         far_future = shanghai_today() + timedelta(days=3650)
         await raise_overdue_claims(ctx, uow, far_future)
-    async with register.database.engine.connect() as connection:
-        overdue = await connection.scalar(
-            sa.select(sa.func.count())
-            .select_from(claim_overdue)
-            .where(claim_overdue.c.credit_code == code)
-        )
-    assert overdue == 0
+    assert await register.count(claim_overdue, claim_overdue.c.credit_code == code) == 0
 
 
 async def test_what_cannot_be_imported_is_refused_with_one_line(

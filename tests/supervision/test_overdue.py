@@ -18,8 +18,13 @@ from services.supervision.app import spec
 from services.supervision.settings import SupervisionSettings
 from services.supervision.tables import households
 from tests.conftest import BusTap, CreateDatabase, running_service, tapping, wait_until
-from tests.supervision.conftest import Supervision, inspector, supervision_settings
-from tests.supervision.test_households import assigned_times, issued
+from tests.supervision.conftest import (
+    Supervision,
+    assigned_times,
+    inspector,
+    issued,
+    supervision_settings,
+)
 
 OVERDUE = "supervision.claim.overdue"
 

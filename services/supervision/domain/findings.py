@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from contracts.supervision import SupervisionCaseSourceTransferred, UnlicensedTradingFound
-from contracts.values import Address
 
 
 @dataclass(frozen=True)
@@ -31,13 +30,7 @@ class UnlicensedFinding:
 
     def event(self) -> UnlicensedTradingFound:
         """What licensing's mobile van is told."""
-        return UnlicensedTradingFound(
-            finding_id=self.id,
-            address=Address.model_validate(self.address),
-            description=self.description,
-            found_at=self.found_at,
-            found_by=self.found_by,
-        )
+        return UnlicensedTradingFound.model_validate(vars(self) | {"finding_id": self.id})
 
 
 @dataclass(frozen=True)
@@ -54,13 +47,6 @@ class CaseTransfer:
     transferred_at: datetime
 
     def event(self) -> SupervisionCaseSourceTransferred:
-        """What enforcement is told."""
-        return SupervisionCaseSourceTransferred(
-            case_source_id=self.case_source_id,
-            credit_code=self.credit_code,
-            allegation=self.allegation,
-            evidence_refs=tuple(self.evidence),
-            transferred_at=self.transferred_at,
-            transferred_by=self.transferred_by,
-            office_code=self.office_id,
-        )
+        """What enforcement is told (the fields of the same names, and these under theirs)."""
+        named = {"evidence_refs": self.evidence, "office_code": self.office_id}
+        return SupervisionCaseSourceTransferred.model_validate(vars(self) | named)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -65,7 +65,7 @@ def fold_licence(facts: Iterable[LicenceFact]) -> LicenceState:
     Facts are applied in sequence order, each sequence once, so duplicates and reordering on
     the bus leave the same state.
     """
-    values: dict[str, Any] = {}
+    state = LicenceState()
     seen: set[int] = set()
     for fact in sorted(facts, key=lambda f: f.sequence):
         if fact.sequence in seen:
@@ -73,25 +73,25 @@ def fold_licence(facts: Iterable[LicenceFact]) -> LicenceState:
         seen.add(fact.sequence)
         data = fact.data
         if fact.kind == "issued":
-            values |= {
-                "issued": True,
-                "name": data["name"],
-                "entity_type": data["entity_type"],
-                "operator_name": data["operator_name"],
-                "address": data["address"],
-                "business_scope": tuple(data["business_scope"]),
-                "office_code": data.get("office_code"),
-                "issued_at": data["issued_at"],
-            }
+            state = replace(
+                state,
+                issued=True,
+                name=data["name"],
+                entity_type=data["entity_type"],
+                operator_name=data["operator_name"],
+                address=data["address"],
+                business_scope=tuple(data["business_scope"]),
+                office_code=data.get("office_code"),
+                issued_at=data["issued_at"],
+            )
         elif fact.kind == "changed":
-            for key in ("name", "address"):
-                if data.get(key) is not None:
-                    values[key] = data[key]
+            changed = {key: data[key] for key in ("name", "address") if data.get(key) is not None}
             if data.get("business_scope") is not None:
-                values["business_scope"] = tuple(data["business_scope"])
+                changed["business_scope"] = tuple(data["business_scope"])
+            state = replace(state, **changed)
         elif fact.kind == "cancelled":
-            values["cancelled"] = True
-    return LicenceState(**values)
+            state = replace(state, cancelled=True)
+    return state
 
 
 @dataclass(frozen=True)
@@ -194,15 +194,7 @@ class Household:
             "claim_deadline": deadline.isoformat(),
         }
         self._record("assignment", now, detail, actor)
-        return HouseholdAssigned(
-            credit_code=self.credit_code,
-            grid_code=grid.id,
-            office_code=grid.office_id,
-            owner=grid.owner,
-            agent=agent,
-            claim_deadline=deadline,
-            assigned_at=now,
-        )
+        return HouseholdAssigned.model_validate(self._as_routed())
 
     def unroute(self, office: str | None, now: datetime) -> None:
         """Put the household in its office's queue for the head to assign by hand."""
@@ -231,21 +223,12 @@ class Household:
 
     def overdue(self, now: datetime) -> ClaimOverdue:
         """Its claim deadline passed unclaimed: the event, and the entry in its file."""
-        grid_id, office_id, owner, deadline = (
-            self.grid_id,
-            self.office_id,
-            self.owner,
-            self.claim_deadline,
-        )
-        if grid_id is None or office_id is None or owner is None or deadline is None:
+        deadline = self.claim_deadline
+        if deadline is None or None in (self.grid_id, self.office_id, self.owner):
             raise Conflict("Only an assigned household with a claim deadline is overdue")
         self._record("overdue", now, {"claim_deadline": deadline.isoformat()}, None)
-        return ClaimOverdue(
-            credit_code=self.credit_code,
-            grid_code=grid_id,
-            office_code=office_id,
-            owner=owner,
-            agent=self.agent,
-            claim_deadline=deadline,
-            detected_at=now,
-        )
+        return ClaimOverdue.model_validate(self._as_routed(detected_at=now))
+
+    def _as_routed(self, **more: object) -> Mapping[str, object]:
+        """Its fields, with its grid and office under the names the events give them."""
+        return vars(self) | {"grid_code": self.grid_id, "office_code": self.office_id} | more

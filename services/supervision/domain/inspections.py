@@ -46,14 +46,11 @@ class Attachment:
         return f"sha256:{self.sha256}"
 
 
-@dataclass(frozen=True)
-class Inspection:
-    """One version of an inspection record."""
+@dataclass(frozen=True, kw_only=True)
+class InspectionReport:
+    """What the inspector writes: when, the route walked, the households visited, what was
+    found and done, and the attachments cited."""
 
-    id: uuid.UUID
-    version: int
-    inspector: str
-    office_id: str | None
     started_at: datetime
     ended_at: datetime
     route: list[list[float]]
@@ -61,6 +58,16 @@ class Inspection:
     findings: str
     actions: list[str]
     attachments: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Inspection(InspectionReport):
+    """One version of an inspection record: the report, whose it is and when it was recorded."""
+
+    id: uuid.UUID
+    version: int
+    inspector: str
+    office_id: str | None
     correction_reason: str | None
     recorded_by: str
     recorded_at: datetime
@@ -73,20 +80,14 @@ class Inspection:
         return self.inspector
 
     def event(self) -> InspectionRecorded:
-        """What the bus is told of this version."""
-        return InspectionRecorded(
-            inspection_id=self.id,
-            version=self.version,
-            inspector=self.inspector,
-            office_code=self.office_id,
-            households=tuple(self.households),
-            findings=self.findings,
-            actions=tuple(self.actions),
-            evidence_refs=tuple(self.attachments),
-            started_at=self.started_at,
-            ended_at=self.ended_at,
-            recorded_at=self.recorded_at,
-        )
+        """What the bus is told of this version (the fields of the same names, and these under
+        theirs)."""
+        named = {
+            "inspection_id": self.id,
+            "office_code": self.office_id,
+            "evidence_refs": self.attachments,
+        }
+        return InspectionRecorded.model_validate(vars(self) | named)
 
 
 def check_times(started_at: datetime, ended_at: datetime) -> None:

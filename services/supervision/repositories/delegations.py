@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
+from chassis.rows import load, values_for
 from services.supervision.domain import Delegation, Viewer, represented
 from services.supervision.tables import delegations
-
-
-def delegation_of(row: Any) -> Delegation:
-    """A stored delegation."""
-    return Delegation(**row._asdict())
 
 
 @dataclass
@@ -30,11 +25,13 @@ class Delegations:
         rows = await self.connection.execute(
             sa.select(delegations).where(delegations.c.start <= day, delegations.c.end >= day)
         )
-        return [delegation_of(row) for row in rows]
+        return [load(Delegation, row) for row in rows]
 
     async def add(self, delegation: Delegation) -> None:
         """Store a new delegation."""
-        await self.connection.execute(sa.insert(delegations).values(asdict(delegation)))
+        await self.connection.execute(
+            sa.insert(delegations).values(values_for(delegations, delegation))
+        )
 
     async def known_to(self, subject: str, *, everyone: bool, on: date | None) -> list[Delegation]:
         """The delegations `subject` is part of (all of them if `everyone`), latest first."""
@@ -47,7 +44,7 @@ class Delegations:
             )
         if on is not None:
             statement = statement.where(delegations.c.start <= on, delegations.c.end >= on)
-        return [delegation_of(row) for row in await self.connection.execute(statement)]
+        return [load(Delegation, row) for row in await self.connection.execute(statement)]
 
     async def viewer(self, principal: Principal, today: date) -> Viewer:
         """The caller with the officers they act for today."""

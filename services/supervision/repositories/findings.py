@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chassis.rows import load, values_for
 from services.supervision.domain import CaseTransfer, UnlicensedFinding
 from services.supervision.tables import case_transfers, unlicensed_findings
 
@@ -25,11 +26,11 @@ class Findings:
                 sa.select(unlicensed_findings).where(unlicensed_findings.c.id == finding_id)
             )
         ).first()
-        return UnlicensedFinding(**row._asdict()) if row is not None else None
+        return load(UnlicensedFinding, row) if row is not None else None
 
     async def add(self, finding: UnlicensedFinding) -> None:
         """Store a new finding."""
-        values = asdict(finding) | {"address": dict(finding.address)}
+        values = values_for(unlicensed_findings, finding, address=dict(finding.address))
         await self.connection.execute(sa.insert(unlicensed_findings).values(values))
 
     async def link(self, finding_id: uuid.UUID, credit_code: str) -> None:
@@ -42,4 +43,6 @@ class Findings:
 
     async def add_transfer(self, transfer: CaseTransfer) -> None:
         """Store a transferred case source."""
-        await self.connection.execute(sa.insert(case_transfers).values(asdict(transfer)))
+        await self.connection.execute(
+            sa.insert(case_transfers).values(values_for(case_transfers, transfer))
+        )

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.db import dialect_of
+from chassis.rows import load, values_for
 from services.supervision.domain import (
     FileEntry,
     Household,
@@ -20,18 +21,10 @@ from services.supervision.domain import (
 )
 from services.supervision.tables import claim_overdue, household_history, households, licence_facts
 
-# What a household's save writes: all but when it was last inspected (inspections write that).
-_SAVED = [
-    column.name
-    for column in households.columns
-    if column.name not in {"credit_code", "last_inspected_at"}
-]
 
-
-def household_of(row: Any) -> Household:
+def household_of(row: sa.Row[Any]) -> Household:
     """A stored household."""
-    values = row._asdict()
-    return Household(**values | {"status": HouseholdStatus(values["status"])})
+    return load(Household, row, status=HouseholdStatus(row.status))
 
 
 @dataclass
@@ -55,17 +48,17 @@ class Households:
 
     async def save(self, household: Household, *, new: bool = False) -> None:
         """Store the household and the entries its steps added to its file."""
-        values = {name: getattr(household, name) for name in _SAVED}
-        values["address"] = dict(household.address) if household.address is not None else None
+        address = dict(household.address) if household.address is not None else None
+        values = values_for(households, household, address=address)
+        del values["last_inspected_at"]  # inspections write when it was last inspected
         if new:
-            statement: sa.Insert | sa.Update = sa.insert(households).values(
-                credit_code=household.credit_code, **values
-            )
+            statement: sa.Insert | sa.Update = sa.insert(households).values(values)
         else:
+            del values["credit_code"]
             statement = (
                 sa.update(households)
                 .where(households.c.credit_code == household.credit_code)
-                .values(**values)
+                .values(values)
             )
         await self.connection.execute(statement)
         await self.add_entries(household.news)
@@ -76,11 +69,7 @@ class Households:
         for entry in entries:
             await self.connection.execute(
                 sa.insert(household_history).values(
-                    credit_code=entry.credit_code,
-                    kind=entry.kind,
-                    at=entry.at,
-                    actor=entry.actor,
-                    detail=dict(entry.detail),
+                    values_for(household_history, entry, detail=dict(entry.detail))
                 )
             )
 
@@ -99,11 +88,9 @@ class Households:
             dialect_of(self.connection)
             .insert(licence_facts)
             .values(
-                credit_code=credit_code,
-                sequence=fact.sequence,
-                kind=fact.kind,
-                data=dict(fact.data),
-                at=at,
+                values_for(
+                    licence_facts, fact, credit_code=credit_code, data=dict(fact.data), at=at
+                )
             )
             .on_conflict_do_nothing()
             .returning(licence_facts.c.sequence)
@@ -115,7 +102,7 @@ class Households:
         rows = await self.connection.execute(
             sa.select(licence_facts).where(licence_facts.c.credit_code == credit_code)
         )
-        return [LicenceFact(row.sequence, row.kind, row.data) for row in rows]
+        return [load(LicenceFact, row) for row in rows]
 
     async def page(
         self,
@@ -178,7 +165,7 @@ class Households:
             .where(household_history.c.credit_code == credit_code)
             .order_by(household_history.c.id)
         )
-        return [FileEntry(r.credit_code, r.kind, r.at, r.actor, r.detail) for r in rows]
+        return [load(FileEntry, row) for row in rows]
 
     async def missed_claims(self, day: date, limit: int = 500) -> list[Household]:
         """Assigned households whose claim deadline passed before `day`, not raised yet."""
@@ -206,11 +193,7 @@ class Households:
         inserted = await self.connection.execute(
             dialect_of(self.connection)
             .insert(claim_overdue)
-            .values(
-                credit_code=household.credit_code,
-                claim_deadline=household.claim_deadline,
-                raised_at=at,
-            )
+            .values(values_for(claim_overdue, household, raised_at=at))
             .on_conflict_do_nothing()
             .returning(claim_overdue.c.credit_code)
         )

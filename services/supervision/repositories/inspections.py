@@ -5,21 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.db import dialect_of
+from chassis.rows import load, values_for
 from services.supervision.domain import Attachment, Inspection
 from services.supervision.tables import attachments, inspection_visits, inspections
-
-_COLUMNS = [column.name for column in inspections.columns]
-
-
-def inspection_of(row: Any) -> Inspection:
-    """A stored version of an inspection record."""
-    return Inspection(**{name: getattr(row, name) for name in _COLUMNS})
 
 
 @dataclass
@@ -39,7 +32,7 @@ class Inspections:
         if lock:
             statement = statement.with_for_update()
         row = (await self.connection.execute(statement)).first()
-        return inspection_of(row) if row is not None else None
+        return load(Inspection, row) if row is not None else None
 
     async def record(self, inspection_id: uuid.UUID) -> Inspection | None:
         """The latest version with every version (newest first), if the record exists."""
@@ -48,13 +41,14 @@ class Inspections:
             .where(inspections.c.id == inspection_id)
             .order_by(inspections.c.version.desc())
         )
-        versions = [inspection_of(row) for row in rows]
+        versions = [load(Inspection, row) for row in rows]
         return replace(versions[0], versions=versions) if versions else None
 
     async def add(self, inspection: Inspection) -> None:
         """Store a version and the visits it records."""
-        values = {name: getattr(inspection, name) for name in _COLUMNS}
-        await self.connection.execute(sa.insert(inspections).values(values))
+        await self.connection.execute(
+            sa.insert(inspections).values(values_for(inspections, inspection))
+        )
         key = {"inspection_id": inspection.id, "version": inspection.version}
         if inspection.households:
             await self.connection.execute(
@@ -75,7 +69,7 @@ class Inspections:
             )
             .where(inspection_visits.c.credit_code == credit_code)
         )
-        return [inspection_of(row) for row in rows]
+        return [load(Inspection, row) for row in rows]
 
     async def attachment(self, sha256: str) -> Attachment | None:
         """An attachment's record, if stored."""
@@ -84,21 +78,13 @@ class Inspections:
                 sa.select(attachments).where(attachments.c.sha256 == sha256)
             )
         ).first()
-        if row is None:
-            return None
-        return Attachment(row.sha256, row.media_type, row.size, row.stored_by, row.stored_at)
+        return load(Attachment, row) if row is not None else None
 
     async def add_attachment(self, attachment: Attachment) -> None:
         """Store an attachment's record (the same content stored again adds nothing)."""
-        values = {
-            "sha256": attachment.sha256,
-            "media_type": attachment.media_type,
-            "size": attachment.size,
-            "stored_by": attachment.stored_by,
-            "stored_at": attachment.stored_at,
-        }
+        insert = dialect_of(self.connection).insert(attachments)
         await self.connection.execute(
-            dialect_of(self.connection).insert(attachments).values(values).on_conflict_do_nothing()
+            insert.values(values_for(attachments, attachment)).on_conflict_do_nothing()
         )
 
     async def missing(self, refs: Iterable[str]) -> list[str]:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.db import dialect_of
+from chassis.rows import load, values_for
 from services.supervision.domain import Grid, GridMap, HouseholdStatus, Office
 from services.supervision.tables import grid_map_version, grids, households, offices
 
 
-def grid_of(row: Any) -> Grid:
+def grid_of(row: sa.Row[Any]) -> Grid:
     """A stored grid."""
     return Grid.drawn(**row._asdict())
 
@@ -51,16 +52,16 @@ class Map:
         row = (
             await self.connection.execute(sa.select(offices).where(offices.c.id == office_id))
         ).first()
-        return Office(**row._asdict()) if row is not None else None
+        return load(Office, row) if row is not None else None
 
     async def offices(self) -> list[Office]:
         """Every office, by id."""
         rows = await self.connection.execute(sa.select(offices).order_by(offices.c.id))
-        return [Office(**row._asdict()) for row in rows]
+        return [load(Office, row) for row in rows]
 
     async def add_office(self, office: Office) -> None:
         """Store a new office."""
-        await self.connection.execute(sa.insert(offices).values(asdict(office)))
+        await self.connection.execute(sa.insert(offices).values(values_for(offices, office)))
 
     async def grid(self, grid_id: str, *, lock: bool = False) -> Grid | None:
         """One grid, if it exists (locked for the transaction if asked)."""
@@ -79,19 +80,15 @@ class Map:
 
     async def save_grid(self, grid: Grid, *, new: bool) -> None:
         """Store a grid as drawn, and stamp the map as changed."""
-        values = {
-            "office_id": grid.office_id,
-            "name": grid.name,
-            "polygon": dict(grid.geojson),
-            "community_codes": list(grid.community_codes),
-            "owner": grid.owner,
-            "updated_at": grid.updated_at,
-        }
+        # The polygon is stored as drawn (GeoJSON), not as the shape routing uses.
+        drawn = {"polygon": dict(grid.geojson), "community_codes": list(grid.community_codes)}
+        values = values_for(grids, grid, **drawn)
         if new:
-            await self.connection.execute(sa.insert(grids).values(id=grid.id, **values))
+            await self.connection.execute(sa.insert(grids).values(values))
         else:
+            del values["id"]
             await self.connection.execute(
-                sa.update(grids).where(grids.c.id == grid.id).values(**values)
+                sa.update(grids).where(grids.c.id == grid.id).values(values)
             )
         stamp = secrets.randbits(62)
         statement = dialect_of(self.connection).insert(grid_map_version).values(id=1, version=stamp)

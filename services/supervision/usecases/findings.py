@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.errors import Forbidden, RuleViolated
+from chassis.rows import load
 from chassis.uow import UnitOfWork, Work
 from services.supervision.context import SupervisionContext
 from services.supervision.domain import CaseTransfer, UnlicensedFinding, may_see, visible
@@ -92,12 +93,11 @@ async def transfer(
     await check_uploaded(connection, "evidence", command.evidence)
     if by.office is None:
         raise Forbidden("A case source is transferred by an office's staff")
-    transferred = CaseTransfer(
+    # What the command names is kept as named; the rest is who and when.
+    transferred = load(
+        CaseTransfer,
+        vars(command),
         case_source_id=uuid.uuid4(),
-        credit_code=command.credit_code,
-        finding_id=command.finding_id,
-        allegation=command.allegation,
-        evidence=command.evidence,
         office_id=by.office,
         transferred_by=by.subject,
         transferred_at=ctx.clock.now(),

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -17,6 +16,7 @@ from services.supervision.context import SupervisionContext
 from services.supervision.domain import (
     Household,
     Inspection,
+    InspectionReport,
     check_correction,
     check_times,
     check_visited,
@@ -37,56 +37,43 @@ async def check_uploaded(connection: AsyncConnection, field: str, refs: Sequence
 
 @dataclass(frozen=True)
 class RecordInspection:
-    """An inspection record as `by` submits it; with `correcting`, the next version of that
+    """An inspection report as `by` submits it; with `correcting`, the next version of that
     record, and `reason` why."""
 
     by: Principal
-    started_at: datetime
-    ended_at: datetime
-    route: list[list[float]]
-    households: list[str]
-    findings: str
-    actions: list[str]
-    attachments: list[str]
+    report: InspectionReport
     correcting: uuid.UUID | None = None
     reason: str | None = None
 
 
 async def record(ctx: SupervisionContext, uow: UnitOfWork, command: RecordInspection) -> Inspection:
     """Submit an inspection record, or a correction of one (its next version)."""
-    connection, by = uow.connection, command.by
+    connection, by, report = uow.connection, command.by, command.report
     viewer = await viewer_of(ctx, connection, by)
-    check_times(command.started_at, command.ended_at)
+    check_times(report.started_at, report.ended_at)
     inspection_id, version = uuid.uuid4(), 1
     if command.correcting is not None:
         latest = await Inspections(connection).latest(command.correcting, lock=True)
         latest = check_correction(viewer, latest)
         inspection_id, version = command.correcting, latest.version + 1
-    visited = list(dict.fromkeys(command.households))
+    visited = list(dict.fromkeys(report.households))
     found = await Households(connection).of(visited)
     check_visited(viewer, visited, {h.credit_code: h.owner for h in found})
-    refs = list(dict.fromkeys(command.attachments))
+    refs = list(dict.fromkeys(report.attachments))
     await check_uploaded(connection, "attachments", refs)
-    now = ctx.clock.now()
     inspection = Inspection(
+        **vars(replace(report, households=visited, attachments=refs)),
         id=inspection_id,
         version=version,
         inspector=by.subject,
         office_id=next((h.office_id for h in found), by.office),
-        started_at=command.started_at,
-        ended_at=command.ended_at,
-        route=command.route,
-        households=visited,
-        findings=command.findings,
-        actions=command.actions,
-        attachments=refs,
         correction_reason=command.reason,
         recorded_by=by.subject,
-        recorded_at=now,
+        recorded_at=ctx.clock.now(),
     )
     await Inspections(connection).add(inspection)
     if visited:
-        await Households(connection).mark_inspected(visited, command.ended_at)
+        await Households(connection).mark_inspected(visited, report.ended_at)
     uow.emit(inspection.event())
     await uow.commit()
     return await inspection_record(ctx, connection, by, inspection_id)

@@ -187,8 +187,9 @@ def test_a_record_covers_only_ones_households_and_is_corrected_by_its_inspector(
         check_visited(me, [CODE], {CODE: "inspector02"})
     check_visited(me, [CODE], {CODE: "inspector01"})
     record = Inspection(
-        uuid.uuid4(), 1, "inspector02", "office-02", NOW, NOW, [], [], "ok", [], [], None,
-        "inspector02", NOW,
+        id=uuid.uuid4(), version=1, inspector="inspector02", office_id="office-02",
+        started_at=NOW, ended_at=NOW, route=[], households=[], findings="ok", actions=[],
+        attachments=[], correction_reason=None, recorded_by="inspector02", recorded_at=NOW,
     )  # fmt: skip
     with pytest.raises(NotFound):
         check_correction(me, record)

@@ -7,12 +7,22 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict
 
 from chassis.errors import RuleViolated
 from chassis.legalclock import Deadline
-from services.enforcement.domain.history import document, json_instant
+from services.enforcement.domain.history import json_instant
 from services.enforcement.domain.rules import DecisionKind
+
+
+class NoticeDocument(TypedDict):
+    """A notice as stored and shown (the delivery instant as the request wrote it)."""
+
+    delivered_to: str
+    delivered_at: str
+    method: str
+    recorded_by: str
+    recorded_at: str
 
 
 @dataclass(frozen=True)
@@ -25,10 +35,15 @@ class Notice:
     recorded_by: str
     recorded_at: datetime
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> NoticeDocument:
         """As stored and shown (the delivery instant as the request wrote it)."""
-        shown: dict[str, Any] = document(self)
-        return shown | {"delivered_at": json_instant(self.delivered_at)}
+        return NoticeDocument(
+            delivered_to=self.delivered_to,
+            delivered_at=json_instant(self.delivered_at),
+            method=self.method,
+            recorded_by=self.recorded_by,
+            recorded_at=self.recorded_at.isoformat(),
+        )
 
 
 @dataclass(frozen=True)
@@ -89,11 +104,6 @@ class Stop:
     recorded_by: str
     recorded_at: datetime
 
-    def as_detail(self) -> dict[str, Any]:
-        """What the case history says of it."""
-        told = ("start", "end", "reason", "kind")
-        return {k: v for k, v in document(self).items() if k in told}
-
 
 @dataclass(frozen=True)
 class Extension:
@@ -140,11 +150,3 @@ class Publication:
     published_at: datetime
     withdrawal: Withdrawal | None = None
     withdrawn_at: datetime | None = None
-
-    def documents(self) -> dict[str, Any]:
-        """Its JSON documents, as stored and shown."""
-        return {
-            "penalty": document(self.penalty),
-            "publish_deadline": document(self.publish_deadline),
-            "withdrawal": document(self.withdrawal),
-        }

@@ -7,11 +7,20 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from chassis.errors import RuleViolated
 from contracts.enforcement import PenaltyDecided
 from services.enforcement.domain.rules import OnTheSpotLimits, PartyKind, on_the_spot_refusal
+
+
+class PartyDocument(TypedDict):
+    """A party as stored and shown: a citizen's id number or an organisation's credit code."""
+
+    kind: PartyKind
+    name: str
+    id_number: NotRequired[str | None]
+    credit_code: NotRequired[str | None]
 
 
 @dataclass(frozen=True)
@@ -23,11 +32,11 @@ class Party:
     id_number: str | None = None
     credit_code: str | None = None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> PartyDocument:
         """As stored and shown."""
         if self.kind == "citizen":
-            return {"kind": self.kind, "name": self.name, "id_number": self.id_number}
-        return {"kind": self.kind, "name": self.name, "credit_code": self.credit_code}
+            return PartyDocument(kind=self.kind, name=self.name, id_number=self.id_number)
+        return PartyDocument(kind=self.kind, name=self.name, credit_code=self.credit_code)
 
 
 @dataclass(frozen=True)
@@ -50,10 +59,6 @@ class OnTheSpotPenalty:
     def credit_code(self) -> str | None:
         """The party's, when it is a registered market entity."""
         return self.party.credit_code
-
-    def documents(self) -> dict[str, Any]:
-        """Its JSON document and what is kept beside it, as stored and shown."""
-        return {"party": self.party.as_json(), "credit_code": self.credit_code}
 
     @classmethod
     def impose(

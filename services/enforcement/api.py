@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.types import DecoratedCallable
+from pydantic import BaseModel
 
 from chassis.auth import CurrentPrincipal, Principal, require_roles
 from chassis.context import context_of
 from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
 from chassis.problems import PROBLEM
-from chassis.uow import UnitOfWorkDep
+from chassis.uow import UnitOfWork, UnitOfWorkDep
 from services.enforcement import presenters as out
 from services.enforcement.schemas import (
     CaseFiledOut,
@@ -62,6 +63,22 @@ def _post(
     )
 
 
+async def _once(
+    request: Request,
+    body: BaseModel,
+    uow: UnitOfWork,
+    *,
+    scope: str,
+    key: str | None,
+    create: Callable[[], Awaitable[BaseModel]],
+) -> JSONResponse:
+    """Create once per Idempotency-Key in `scope`: a retry gets the first answer."""
+    fingerprint = request_fingerprint(request, body)
+    return await idempotent_create(
+        uow, key=key, scope=scope, fingerprint=fingerprint, create=create
+    )
+
+
 # The sub-bureau's officers act within their section (their token's office); auditors read.
 Officer = Annotated[Principal, require_roles("enforcement_officer", "admin")]
 Reader = Annotated[Principal, require_roles("enforcement_officer", "auditor", "admin")]
@@ -93,13 +110,8 @@ async def hand_in_case_source(
     async def create() -> CaseSourceOut:
         return out.case_source_out(await intake.receive_by_hand(uow, ctx.clock, command))
 
-    return await idempotent_create(
-        uow,
-        key=idempotency_key,
-        scope=f"case-sources:{principal.subject}",
-        fingerprint=request_fingerprint(request, body),
-        create=create,
-    )
+    scope = f"case-sources:{principal.subject}"
+    return await _once(request, body, uow, scope=scope, key=idempotency_key, create=create)
 
 
 @router.get("/case-sources", response_model=CaseSourceList)
@@ -211,13 +223,8 @@ async def impose_on_the_spot(
     async def create() -> OnTheSpotPenaltyOut:
         return out.penalty_out(await on_the_spot.impose(ctx, uow, command))
 
-    return await idempotent_create(
-        uow,
-        key=idempotency_key,
-        scope=f"on-the-spot-penalties:{principal.subject}",
-        fingerprint=request_fingerprint(request, body),
-        create=create,
-    )
+    scope = f"on-the-spot-penalties:{principal.subject}"
+    return await _once(request, body, uow, scope=scope, key=idempotency_key, create=create)
 
 
 @router.get("/on-the-spot-penalties", response_model=OnTheSpotPenaltyList)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -33,6 +34,8 @@ from services.enforcement.tables import (
     investigation_records,
     publicity,
 )
+
+T = TypeVar("T")
 
 # Where each thing a step adds is kept.
 _TABLE_OF: dict[type, sa.Table] = {
@@ -75,25 +78,20 @@ class CaseRepository:
             cases,
             found,
             status=CaseStatus(found.status),
-            records=await self._records(case_id),
+            records=await self._of_case(
+                InvestigationRecord, case_id, investigation_records.c.recorded_at
+            ),
             history=await self._history(found.case_source_id),
-            stops=await self._stops(case_id),
-            extensions=await self._extensions(case_id),
-            publication=await self._publication(case_id),
+            stops=await self._of_case(Stop, case_id),
+            extensions=await self._of_case(Extension, case_id, case_extensions.c.number),
+            publication=next(iter(await self._of_case(Publication, case_id)), None),
         )
 
-    async def _publication(self, case_id: uuid.UUID) -> Publication | None:
-        statement = sa.select(publicity).where(publicity.c.case_id == case_id)
-        found = (await self.connection.execute(statement)).first()
-        return None if found is None else revived(Publication, publicity, found)
-
-    async def _records(self, case_id: uuid.UUID) -> list[InvestigationRecord]:
-        rows = await self.connection.execute(
-            sa.select(investigation_records)
-            .where(investigation_records.c.case_id == case_id)
-            .order_by(investigation_records.c.recorded_at)
-        )
-        return [revived(InvestigationRecord, investigation_records, r) for r in rows]
+    async def _of_case(self, cls: type[T], case_id: uuid.UUID, *order: sa.Column[Any]) -> list[T]:
+        """The case's records, stops, extensions or publication, in `order`."""
+        table = _TABLE_OF[cls]
+        statement = sa.select(table).where(table.c.case_id == case_id).order_by(*order)
+        return [revived(cls, table, found) for found in await self.connection.execute(statement)]
 
     async def _history(self, case_source_id: uuid.UUID) -> list[HistoryEntry]:
         rows = await self.connection.execute(
@@ -102,20 +100,6 @@ class CaseRepository:
             .order_by(case_history.c.id)
         )
         return [load(HistoryEntry, r) for r in rows]
-
-    async def _stops(self, case_id: uuid.UUID) -> list[Stop]:
-        rows = await self.connection.execute(
-            sa.select(case_stops).where(case_stops.c.case_id == case_id)
-        )
-        return [load(Stop, r) for r in rows]
-
-    async def _extensions(self, case_id: uuid.UUID) -> list[Extension]:
-        rows = await self.connection.execute(
-            sa.select(case_extensions)
-            .where(case_extensions.c.case_id == case_id)
-            .order_by(case_extensions.c.number)
-        )
-        return [load(Extension, r) for r in rows]
 
     async def add(self, case: Case) -> None:
         """Store a newly filed case."""

@@ -7,22 +7,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TypedDict
+from typing import Any
 
 from chassis.errors import RuleViolated
 from chassis.legalclock import Deadline
-from services.enforcement.domain.history import json_instant
+from services.enforcement.domain.history import fields_document, json_instant
 from services.enforcement.domain.rules import DecisionKind
-
-
-class NoticeDocument(TypedDict):
-    """A notice as stored and shown (the delivery instant as the request wrote it)."""
-
-    delivered_to: str
-    delivered_at: str
-    method: str
-    recorded_by: str
-    recorded_at: str
 
 
 @dataclass(frozen=True)
@@ -35,15 +25,9 @@ class Notice:
     recorded_by: str
     recorded_at: datetime
 
-    def as_json(self) -> NoticeDocument:
+    def as_json(self) -> dict[str, Any]:
         """As stored and shown (the delivery instant as the request wrote it)."""
-        return NoticeDocument(
-            delivered_to=self.delivered_to,
-            delivered_at=json_instant(self.delivered_at),
-            method=self.method,
-            recorded_by=self.recorded_by,
-            recorded_at=self.recorded_at.isoformat(),
-        )
+        return fields_document(self) | {"delivered_at": json_instant(self.delivered_at)}
 
 
 @dataclass(frozen=True)

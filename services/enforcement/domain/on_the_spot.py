@@ -7,20 +7,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import NotRequired, TypedDict
+from typing import Any
 
 from chassis.errors import RuleViolated
 from contracts.enforcement import PenaltyDecided
+from services.enforcement.domain.history import fields_document
 from services.enforcement.domain.rules import OnTheSpotLimits, PartyKind, on_the_spot_refusal
-
-
-class PartyDocument(TypedDict):
-    """A party as stored and shown: a citizen's id number or an organisation's credit code."""
-
-    kind: PartyKind
-    name: str
-    id_number: NotRequired[str | None]
-    credit_code: NotRequired[str | None]
 
 
 @dataclass(frozen=True)
@@ -32,11 +24,10 @@ class Party:
     id_number: str | None = None
     credit_code: str | None = None
 
-    def as_json(self) -> PartyDocument:
-        """As stored and shown."""
-        if self.kind == "citizen":
-            return PartyDocument(kind=self.kind, name=self.name, id_number=self.id_number)
-        return PartyDocument(kind=self.kind, name=self.name, credit_code=self.credit_code)
+    def as_json(self) -> dict[str, Any]:
+        """As stored and shown: a citizen with their id number, an organisation with its
+        credit code."""
+        return {k: v for k, v in fields_document(self).items() if v is not None}
 
 
 @dataclass(frozen=True)

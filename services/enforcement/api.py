@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from fastapi.types import DecoratedCallable
+from pydantic import BaseModel
 
 from chassis.auth import CurrentPrincipal, Principal, require_roles
 from chassis.context import context_of
 from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
 from chassis.problems import PROBLEM
-from chassis.uow import UnitOfWorkDep
+from chassis.uow import UnitOfWork, UnitOfWorkDep
 from services.enforcement import presenters as out
 from services.enforcement.schemas import (
     CaseFiledOut,
@@ -49,6 +52,33 @@ Uow = UnitOfWorkDep
 
 router = APIRouter(tags=["enforcement"], responses={403: PROBLEM})
 
+
+def _post(
+    path: str, response_model: type, *problems: int | str, status_code: int | None = None
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """A POST route answering `response_model`, or problem+json with the statuses named."""
+    responses = dict.fromkeys(problems, PROBLEM)
+    return router.post(
+        path, status_code=status_code, response_model=response_model, responses=responses
+    )
+
+
+async def _once(
+    request: Request,
+    body: BaseModel,
+    uow: UnitOfWork,
+    *,
+    scope: str,
+    key: str | None,
+    create: Callable[[], Awaitable[BaseModel]],
+) -> JSONResponse:
+    """Create once per Idempotency-Key in `scope`: a retry gets the first answer."""
+    fingerprint = request_fingerprint(request, body)
+    return await idempotent_create(
+        uow, key=key, scope=scope, fingerprint=fingerprint, create=create
+    )
+
+
 # The sub-bureau's officers act within their section (their token's office); auditors read.
 Officer = Annotated[Principal, require_roles("enforcement_officer", "admin")]
 Reader = Annotated[Principal, require_roles("enforcement_officer", "auditor", "admin")]
@@ -56,9 +86,7 @@ Reader = Annotated[Principal, require_roles("enforcement_officer", "auditor", "a
 SectionOfficer = Annotated[Principal, require_roles("enforcement_officer")]
 
 
-@router.post(
-    "/case-sources", status_code=201, response_model=CaseSourceOut, responses={422: PROBLEM}
-)
+@_post("/case-sources", CaseSourceOut, 422, status_code=201)
 async def hand_in_case_source(
     *,
     request: Request,
@@ -82,13 +110,8 @@ async def hand_in_case_source(
     async def create() -> CaseSourceOut:
         return out.case_source_out(await intake.receive_by_hand(uow, ctx.clock, command))
 
-    return await idempotent_create(
-        uow,
-        key=idempotency_key,
-        scope=f"case-sources:{principal.subject}",
-        fingerprint=request_fingerprint(request, body),
-        create=create,
-    )
+    scope = f"case-sources:{principal.subject}"
+    return await _once(request, body, uow, scope=scope, key=idempotency_key, create=create)
 
 
 @router.get("/case-sources", response_model=CaseSourceList)
@@ -113,12 +136,7 @@ async def get_case_source(case_source_id: uuid.UUID, principal: Reader, uow: Uow
     return out.case_source_out(await intake.case_source(uow, principal, case_source_id))
 
 
-@router.post(
-    "/case-sources/{case_source_id}/file",
-    status_code=201,
-    response_model=CaseFiledOut,
-    responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
-)
+@_post("/case-sources/{case_source_id}/file", CaseFiledOut, 404, 409, 422, status_code=201)
 async def file_case(
     case_source_id: uuid.UUID, body: FileIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseFiledOut:
@@ -127,11 +145,7 @@ async def file_case(
     return out.case_filed_out(await filing.file_case(uow, ctx.clock, command))
 
 
-@router.post(
-    "/case-sources/{case_source_id}/decline",
-    response_model=CaseSourceOut,
-    responses={404: PROBLEM, 409: PROBLEM},
-)
+@_post("/case-sources/{case_source_id}/decline", CaseSourceOut, 404, 409)
 async def decline(
     case_source_id: uuid.UUID, body: DeclineIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseSourceOut:
@@ -140,11 +154,7 @@ async def decline(
     return out.case_source_out(await filing.decline(uow, ctx.clock, command))
 
 
-@router.post(
-    "/case-sources/{case_source_id}/extension",
-    response_model=CaseSourceOut,
-    responses={404: PROBLEM, 409: PROBLEM},
-)
+@_post("/case-sources/{case_source_id}/extension", CaseSourceOut, 404, 409)
 async def extend_verification(
     case_source_id: uuid.UUID, body: ExtensionIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseSourceOut:
@@ -159,9 +169,7 @@ async def get_case(case_id: uuid.UUID, principal: Reader, ctx: Ctx, uow: Uow) ->
     return out.case_out(await cases.case_file(ctx, uow, principal, case_id))
 
 
-@router.post(
-    "/cases/{case_id}/notice", response_model=CaseOut, responses={404: PROBLEM, 409: PROBLEM}
-)
+@_post("/cases/{case_id}/notice", CaseOut, 404, 409)
 async def deliver_notice(
     case_id: uuid.UUID, body: NoticeIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
@@ -172,12 +180,7 @@ async def deliver_notice(
     return out.case_out(await cases.deliver_notice(ctx, uow, command))
 
 
-@router.post(
-    "/cases/{case_id}/investigation-records",
-    status_code=201,
-    response_model=InvestigationRecordOut,
-    responses={404: PROBLEM, 409: PROBLEM},
-)
+@_post("/cases/{case_id}/investigation-records", InvestigationRecordOut, 404, 409, status_code=201)
 async def add_investigation_record(
     case_id: uuid.UUID, body: InvestigationRecordIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> InvestigationRecordOut:
@@ -194,12 +197,7 @@ PenaltyReader = Annotated[
 ]
 
 
-@router.post(
-    "/on-the-spot-penalties",
-    status_code=201,
-    response_model=OnTheSpotPenaltyOut,
-    responses={422: PROBLEM},
-)
+@_post("/on-the-spot-penalties", OnTheSpotPenaltyOut, 422, status_code=201)
 async def impose_on_the_spot(
     *,
     request: Request,
@@ -225,13 +223,8 @@ async def impose_on_the_spot(
     async def create() -> OnTheSpotPenaltyOut:
         return out.penalty_out(await on_the_spot.impose(ctx, uow, command))
 
-    return await idempotent_create(
-        uow,
-        key=idempotency_key,
-        scope=f"on-the-spot-penalties:{principal.subject}",
-        fingerprint=request_fingerprint(request, body),
-        create=create,
-    )
+    scope = f"on-the-spot-penalties:{principal.subject}"
+    return await _once(request, body, uow, scope=scope, key=idempotency_key, create=create)
 
 
 @router.get("/on-the-spot-penalties", response_model=OnTheSpotPenaltyList)
@@ -245,11 +238,7 @@ async def list_on_the_spot(
     return OnTheSpotPenaltyList(penalties=[out.penalty_out(penalty) for penalty in found])
 
 
-@router.post(
-    "/cases/{case_id}/decision",
-    response_model=CaseOut,
-    responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
-)
+@_post("/cases/{case_id}/decision", CaseOut, 404, 409, 422)
 async def decide(
     case_id: uuid.UUID, body: DecisionIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
@@ -260,9 +249,7 @@ async def decide(
     return out.case_out(await cases.decide(ctx, uow, command))
 
 
-@router.post(
-    "/cases/{case_id}/return-visit", response_model=CaseOut, responses={404: PROBLEM, 409: PROBLEM}
-)
+@_post("/cases/{case_id}/return-visit", CaseOut, 404, 409)
 async def return_visit(
     case_id: uuid.UUID, body: ReturnVisitIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
@@ -282,11 +269,7 @@ async def publicity_feed(
     return PublicityFeed(entries=[out.publicity_entry(entry) for entry in found])
 
 
-@router.post(
-    "/cases/{case_id}/stops",
-    response_model=CaseOut,
-    responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
-)
+@_post("/cases/{case_id}/stops", CaseOut, 404, 409, 422)
 async def stop_clock(
     case_id: uuid.UUID, body: StopIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
@@ -295,11 +278,7 @@ async def stop_clock(
     return out.case_out(await cases.stop_clock(ctx, uow, command))
 
 
-@router.post(
-    "/cases/{case_id}/extensions",
-    response_model=CaseOut,
-    responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
-)
+@_post("/cases/{case_id}/extensions", CaseOut, 404, 409, 422)
 async def extend_decision(
     case_id: uuid.UUID, body: DecisionExtensionIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
@@ -337,11 +316,7 @@ async def office_report(
 FaultReviewer = Annotated[Principal, require_roles("admin")]
 
 
-@router.post(
-    "/cases/{case_id}/fault-findings",
-    response_model=CaseOut,
-    responses={404: PROBLEM, 422: PROBLEM},
-)
+@_post("/cases/{case_id}/fault-findings", CaseOut, 404, 422)
 async def find_fault(
     case_id: uuid.UUID, body: FaultFindingIn, principal: FaultReviewer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
@@ -350,11 +325,7 @@ async def find_fault(
     return out.case_out(await cases.find_fault(ctx, uow, command))
 
 
-@router.post(
-    "/case-sources/{case_source_id}/testing",
-    response_model=CaseSourceOut,
-    responses={404: PROBLEM, 409: PROBLEM, 422: PROBLEM},
-)
+@_post("/case-sources/{case_source_id}/testing", CaseSourceOut, 404, 409, 422)
 async def exclude_testing(
     case_source_id: uuid.UUID, body: TestingIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseSourceOut:
@@ -363,9 +334,7 @@ async def exclude_testing(
     return out.case_source_out(await filing.exclude_testing(uow, ctx.clock, command))
 
 
-@router.post(
-    "/cases/{case_id}/payment", response_model=CaseOut, responses={404: PROBLEM, 409: PROBLEM}
-)
+@_post("/cases/{case_id}/payment", CaseOut, 404, 409)
 async def record_payment(
     case_id: uuid.UUID, body: PaymentIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
@@ -374,11 +343,7 @@ async def record_payment(
     return out.case_out(await cases.record_payment(ctx, uow, command))
 
 
-@router.post(
-    "/cases/{case_id}/publicity-withdrawal",
-    response_model=CaseOut,
-    responses={404: PROBLEM, 409: PROBLEM},
-)
+@_post("/cases/{case_id}/publicity-withdrawal", CaseOut, 404, 409)
 async def withdraw_publicity(
     case_id: uuid.UUID, body: PublicityWithdrawalIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:

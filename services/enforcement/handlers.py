@@ -1,7 +1,10 @@
 """Events the enforcement service reacts to (registered with `@handlers.on(Contract)`): each
 becomes a command for an intake use case, on the batch's Work (the consumer commits)."""
 
+from typing import Any
+
 from chassis.bus import HandlerRegistry
+from chassis.rows import load
 from chassis.uow import Work
 from contracts import Envelope
 from contracts.complaints import ReportTransferred
@@ -15,16 +18,21 @@ from services.enforcement.usecases import intake
 handlers = HandlerRegistry("enforcement")
 
 
-def _transfer(event: CaseSourceTransfer, department: str, office: str | None) -> Transfer:
-    return Transfer(
+def _transfer(
+    event: CaseSourceTransfer | ReportTransferred,
+    department: str,
+    office: str | None,
+    **given: Any,
+) -> Transfer:
+    """The case source as the event hands it over: its fields of the same names, and the rest
+    given."""
+    return load(
+        Transfer,
+        dict(event),
         id=event.case_source_id,
         source_department=department,
-        credit_code=event.credit_code,
-        allegation=event.allegation,
-        evidence=event.evidence_refs,
         office_id=office,
-        transferred_by=event.transferred_by,
-        transferred_at=event.transferred_at,
+        **given,
     )
 
 
@@ -36,7 +44,8 @@ async def supervision_case_source(
     envelope: Envelope,
 ) -> None:
     """An office transferred what its inspectors found: to the section of its area."""
-    await intake.receive(work, ctx.clock, _transfer(event, "supervision", event.office_code))
+    transfer = _transfer(event, "supervision", event.office_code, evidence=event.evidence_refs)
+    await intake.receive(work, ctx.clock, transfer)
 
 
 @handlers.on(LicensingCaseSourceTransferred)
@@ -47,7 +56,8 @@ async def licensing_case_source(
     envelope: Envelope,
 ) -> None:
     """The registration window transferred a case source: to the business's office's section."""
-    await intake.receive(work, ctx.clock, _transfer(event, "licensing", None))
+    transfer = _transfer(event, "licensing", None, evidence=event.evidence_refs)
+    await intake.receive(work, ctx.clock, transfer)
 
 
 @handlers.on(ReportTransferred)
@@ -55,16 +65,13 @@ async def complaints_case_source(
     ctx: EnforcementContext, work: Work, event: ReportTransferred, envelope: Envelope
 ) -> None:
     """A 12315 report became a case source (never with the reporter's identity)."""
-    transfer = Transfer(
-        id=event.case_source_id,
-        source_department="complaints",
+    transfer = _transfer(
+        event,
+        "complaints",
+        event.office_code,
         source_ref=str(event.report_id),
-        credit_code=event.credit_code,
-        allegation=event.allegation,
         evidence=(),
-        office_id=event.office_code,
         transferred_by="complaints",
-        transferred_at=event.transferred_at,
     )
     await intake.receive(work, ctx.clock, transfer)
 

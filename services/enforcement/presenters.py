@@ -1,5 +1,5 @@
 """The response bodies of the enforcement routes, from the use cases' typed results: each
-aggregate's fields and JSON documents, as the response model names them."""
+aggregate as its JSON document, read by the response model of the same field names."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from services.enforcement.domain import (
     OnTheSpotPenalty,
     Publication,
 )
-from services.enforcement.domain.history import fields_and_documents as shown
+from services.enforcement.domain.history import document as shown
 from services.enforcement.schemas import (
     CaseFiledOut,
     CaseOut,

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Literal
 
 from chassis.errors import Conflict
 from chassis.legalclock import Deadline, Interval
@@ -165,17 +165,6 @@ class CaseSource:
         detail = {k: v for k, v in document(period).items() if k != "recorded_by"}
         detail["verify_due"] = self.verify_due.isoformat()
         return taken(self.id, "verification_testing", period.recorded_by, now, detail)
-
-    def documents(self) -> dict[str, Any]:
-        """Its JSON documents, as stored and shown."""
-        extension, reasons = self.verify_extension, self.decline_reasons
-        return {
-            "evidence": list(self.evidence),
-            "verify_deadline": document(self.verify_deadline),
-            "verify_extension": document(extension),
-            "verify_testing": document(self.verify_testing),
-            "decline_reasons": None if reasons is None else list(reasons),
-        }
 
     def _undecided(self) -> None:
         if self.status != CaseSourceStatus.RECEIVED:

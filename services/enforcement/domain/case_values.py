@@ -11,7 +11,7 @@ from typing import Any
 
 from chassis.errors import RuleViolated
 from chassis.legalclock import Deadline
-from services.enforcement.domain.history import document, json_instant
+from services.enforcement.domain.history import fields_document, json_instant
 from services.enforcement.domain.rules import DecisionKind
 
 
@@ -27,8 +27,7 @@ class Notice:
 
     def as_json(self) -> dict[str, Any]:
         """As stored and shown (the delivery instant as the request wrote it)."""
-        shown: dict[str, Any] = document(self)
-        return shown | {"delivered_at": json_instant(self.delivered_at)}
+        return fields_document(self) | {"delivered_at": json_instant(self.delivered_at)}
 
 
 @dataclass(frozen=True)
@@ -89,11 +88,6 @@ class Stop:
     recorded_by: str
     recorded_at: datetime
 
-    def as_detail(self) -> dict[str, Any]:
-        """What the case history says of it."""
-        told = ("start", "end", "reason", "kind")
-        return {k: v for k, v in document(self).items() if k in told}
-
 
 @dataclass(frozen=True)
 class Extension:
@@ -140,11 +134,3 @@ class Publication:
     published_at: datetime
     withdrawal: Withdrawal | None = None
     withdrawn_at: datetime | None = None
-
-    def documents(self) -> dict[str, Any]:
-        """Its JSON documents, as stored and shown."""
-        return {
-            "penalty": document(self.penalty),
-            "publish_deadline": document(self.publish_deadline),
-            "withdrawal": document(self.withdrawal),
-        }

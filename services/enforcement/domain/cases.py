@@ -139,23 +139,12 @@ class Case:
         fine = self.decision.penalty.amount or Decimal(0)
         return late_payment_surcharge(fine, self.payment_due, self.paid_on or today)
 
-    def documents(self) -> dict[str, Any]:
-        """Its JSON documents, as stored and shown."""
-        notice, decision, visit = self.notice, self.decision, self.return_visit
-        return {
-            "handlers": list(self.handlers),
-            "decision_deadline": document(self.decision_deadline),
-            "notice": None if notice is None else notice.as_json(),
-            "decision": document(decision),
-            "return_visit": document(visit),
-        }
-
     def deliver_notice(self, notice: Notice) -> Step:
         """执法监督告知书 delivered to the party: the investigation may begin."""
         self.status = next_status(self.status, "notice")
         self.notice = notice
         return self._step(
-            "notice_delivered", notice.recorded_by, notice.recorded_at, notice.as_json()
+            "notice_delivered", notice.recorded_by, notice.recorded_at, document(notice)
         )
 
     def add_record(self, record: InvestigationRecord) -> Step:
@@ -233,7 +222,9 @@ class Case:
             raise Conflict(f"The case is {self.status}: its clock has stopped")
         self.stops.append(stop)
         self._recompute_decision_due()
-        detail = stop.as_detail() | {"decision_due": self.decision_deadline.due.isoformat()}
+        told = ("start", "end", "reason", "kind")
+        detail = {k: v for k, v in document(stop).items() if k in told}
+        detail["decision_due"] = self.decision_deadline.due.isoformat()
         return self._step(
             "clock_stopped", stop.recorded_by, stop.recorded_at, detail, added=(stop,)
         )

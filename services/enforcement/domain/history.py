@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from chassis.legalclock import Deadline
 from contracts import Contract
@@ -54,23 +54,32 @@ def json_instant(value: datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+@runtime_checkable
+class Documented(Protocol):
+    """A value that writes its own JSON document (a notice, a party)."""
+
+    def as_json(self) -> object:
+        """As stored and shown."""
+        ...
+
+
 def document(value: object) -> Any:
     """A value as a JSON document keeps it: a record's fields in order, days and instants in
-    ISO 8601, amounts as text, sequences as lists, a deadline as the legal clock writes it."""
+    ISO 8601, amounts as text, sequences as lists, a deadline as the legal clock writes it
+    (and a value that writes its own, as it writes it)."""
+    if isinstance(value, Documented):
+        return value.as_json()
     if isinstance(value, Deadline):
         return value.model_dump(mode="json")
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: document(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
+        return fields_document(value)
+    if isinstance(value, date | datetime | Decimal):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
     if isinstance(value, tuple | list):
         return [document(item) for item in value]
     return value
 
 
-def fields_and_documents(aggregate: Any) -> dict[str, Any]:
-    """An aggregate's fields with its JSON documents, as stored and as shown."""
-    values: dict[str, Any] = vars(aggregate) | aggregate.documents()
-    return values
+def fields_document(value: object) -> dict[str, Any]:
+    """A record's fields in order, each as its JSON document."""
+    return {f.name: document(getattr(value, f.name)) for f in fields(value)}  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from typing import Any
 
 from chassis.errors import RuleViolated
 from contracts.enforcement import PenaltyDecided
+from services.enforcement.domain.history import fields_document
 from services.enforcement.domain.rules import OnTheSpotLimits, PartyKind, on_the_spot_refusal
 
 
@@ -24,10 +25,9 @@ class Party:
     credit_code: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        """As stored and shown."""
-        if self.kind == "citizen":
-            return {"kind": self.kind, "name": self.name, "id_number": self.id_number}
-        return {"kind": self.kind, "name": self.name, "credit_code": self.credit_code}
+        """As stored and shown: a citizen with their id number, an organisation with its
+        credit code."""
+        return {k: v for k, v in fields_document(self).items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,6 @@ class OnTheSpotPenalty:
     def credit_code(self) -> str | None:
         """The party's, when it is a registered market entity."""
         return self.party.credit_code
-
-    def documents(self) -> dict[str, Any]:
-        """Its JSON document and what is kept beside it, as stored and shown."""
-        return {"party": self.party.as_json(), "credit_code": self.credit_code}
 
     @classmethod
     def impose(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,43 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from chassis.auth import Principal
 from chassis.db import dialect_of
 from chassis.errors import NotFound
-from chassis.legalclock import Deadline
-from services.enforcement.domain import (
-    Case,
-    CaseSource,
-    Step,
-    TestingPeriod,
-    VerifyExtension,
-)
-from services.enforcement.domain.history import fields_and_documents as stored
+from services.enforcement.domain import Case, CaseSource, Step
 from services.enforcement.repositories.cases import CaseRepository
-from services.enforcement.repositories.rows import columns
+from services.enforcement.repositories.documents import revived, row
 from services.enforcement.repositories.scope import in_section
 from services.enforcement.tables import business_offices, case_sources, offices
-
-
-def _source(row: Any) -> CaseSource:
-    values = dict(row._mapping)
-    extension = values["verify_extension"]
-    if extension is not None:
-        extension = VerifyExtension(**extension | {"at": datetime.fromisoformat(extension["at"])})
-    testing = tuple(
-        TestingPeriod(
-            **t | {"start": date.fromisoformat(t["start"]), "end": date.fromisoformat(t["end"])}
-        )
-        for t in values["verify_testing"]
-    )
-    reasons = values["decline_reasons"]
-    return CaseSource(
-        **values
-        | {
-            "evidence": tuple(values["evidence"]),
-            "verify_deadline": Deadline.model_validate(values["verify_deadline"]),
-            "verify_extension": extension,
-            "verify_testing": testing,
-            "decline_reasons": None if reasons is None else tuple(reasons),
-        }
-    )
 
 
 class CaseSourceRepository:
@@ -75,10 +43,10 @@ class CaseSourceRepository:
         return await self._one(statement)
 
     async def _one(self, statement: sa.Select[Any]) -> CaseSource:
-        row = (await self.connection.execute(statement)).first()
-        if row is None:
+        found = (await self.connection.execute(statement)).first()
+        if found is None:
             raise NotFound("case source")
-        return _source(row)
+        return revived(CaseSource, case_sources, found)
 
     async def listed(self, *, status: str | None, unrouted: bool, limit: int) -> list[CaseSource]:
         """In scope, the soonest verification deadline first."""
@@ -91,14 +59,15 @@ class CaseSourceRepository:
             statement = statement.where(case_sources.c.status == status)
         if unrouted:
             statement = statement.where(case_sources.c.section.is_(None))
-        return [_source(row) for row in await self.connection.execute(statement)]
+        rows = await self.connection.execute(statement)
+        return [revived(CaseSource, case_sources, found) for found in rows]
 
     async def add(self, source: CaseSource) -> bool:
         """Store a new case source once; whether it is new (a repeated id changes nothing)."""
         inserted = await self.connection.execute(
             dialect_of(self.connection)
             .insert(case_sources)
-            .values(columns(case_sources, stored(source)))
+            .values(row(case_sources, source))
             .on_conflict_do_nothing()
             .returning(case_sources.c.id)
         )
@@ -109,7 +78,7 @@ class CaseSourceRepository:
         await self.connection.execute(
             sa.update(case_sources)
             .where(case_sources.c.id == source.id)
-            .values(columns(case_sources, stored(source)))
+            .values(row(case_sources, source))
         )
         for added in step.added:
             if isinstance(added, Case):
@@ -126,8 +95,8 @@ class Offices:
         """Keep these (id, name, area): new ones added, names and areas brought up to date."""
         if not seeded:
             return
-        rows = [{"id": id_, "name": name, "area": area} for id_, name, area in seeded]
-        statement = dialect_of(self.connection).insert(offices).values(rows)
+        kept = [{"id": id_, "name": name, "area": area} for id_, name, area in seeded]
+        statement = dialect_of(self.connection).insert(offices).values(kept)
         await self.connection.execute(
             statement.on_conflict_do_update(
                 index_elements=[offices.c.id],

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
-from services.enforcement.domain import OnTheSpotPenalty, Party
-from services.enforcement.domain.history import fields_and_documents as stored
-from services.enforcement.repositories.rows import columns
+from services.enforcement.domain import OnTheSpotPenalty
+from services.enforcement.repositories.documents import revived, row
 from services.enforcement.repositories.scope import in_section, sees_every_section
 from services.enforcement.tables import on_the_spot_penalties
-
-
-def _penalty(row: Any) -> OnTheSpotPenalty:
-    values = dict(row._mapping)
-    del values["credit_code"]  # the party's, kept beside it to be found by
-    return OnTheSpotPenalty(**values | {"party": Party(**values["party"])})
 
 
 class PenaltyRepository:
@@ -29,8 +20,9 @@ class PenaltyRepository:
 
     async def add(self, penalty: OnTheSpotPenalty) -> None:
         """Store a new penalty."""
-        table = on_the_spot_penalties
-        await self.connection.execute(sa.insert(table).values(columns(table, stored(penalty))))
+        # The party's credit code is kept beside its document, to be found by.
+        values = row(on_the_spot_penalties, penalty, credit_code=penalty.credit_code)
+        await self.connection.execute(sa.insert(on_the_spot_penalties).values(values))
 
     async def seen_by(self, principal: Principal, *, limit: int) -> list[OnTheSpotPenalty]:
         """An inspector's own; a section's, for its officers; all, for auditors and admins.
@@ -41,4 +33,5 @@ class PenaltyRepository:
             statement = statement.where(in_section(principal, table.c.section))
         else:
             statement = statement.where(table.c.decided_by == principal.subject)
-        return [_penalty(row) for row in await self.connection.execute(statement)]
+        rows = await self.connection.execute(statement)
+        return [revived(OnTheSpotPenalty, table, found) for found in rows]

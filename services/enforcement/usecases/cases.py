@@ -9,13 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from chassis.auth import Principal
+from chassis.rows import load
 from chassis.uow import UnitOfWork
 from services.enforcement import domain
 from services.enforcement.repositories.cases import CaseRepository
 from services.enforcement.settings import EnforcementContext
 from services.enforcement.usecases.steps import advance
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,16 @@ async def case_file(
     return _file(ctx, await CaseRepository(uow.connection, by).get(case_id))
 
 
+def _made(cls: type[T], command: CaseCommand, **given: Any) -> T:
+    """A `cls` of the fields of the command of the same names (`given` supplies the rest)."""
+    return load(cls, vars(command), **given)
+
+
+def _recorded(cls: type[T], command: CaseCommand, now: datetime, **given: Any) -> T:
+    """A `cls` made of the command, recorded by its officer `now`."""
+    return _made(cls, command, recorded_by=command.by.subject, recorded_at=now, **given)
+
+
 async def _step(
     ctx: EnforcementContext,
     uow: UnitOfWork,
@@ -70,13 +84,7 @@ async def deliver_notice(
     ctx: EnforcementContext, uow: UnitOfWork, command: DeliverNotice
 ) -> CaseFile:
     """The notice delivered: the investigation may begin."""
-    notice = domain.Notice(
-        command.delivered_to,
-        command.delivered_at,
-        command.method,
-        recorded_by=command.by.subject,
-        recorded_at=ctx.clock.now(),
-    )
+    notice = _recorded(domain.Notice, command, ctx.clock.now())
     return await _step(ctx, uow, command, lambda c: c.deliver_notice(notice))
 
 
@@ -93,15 +101,7 @@ async def add_record(
     ctx: EnforcementContext, uow: UnitOfWork, command: AddRecord
 ) -> domain.InvestigationRecord:
     """An investigation record (询问笔录, 现场检查笔录…), appended, never changed."""
-    record = domain.InvestigationRecord(
-        id=uuid.uuid4(),
-        case_id=command.case_id,
-        kind=command.kind,
-        summary=command.summary,
-        evidence=command.evidence,
-        recorded_by=command.by.subject,
-        recorded_at=ctx.clock.now(),
-    )
+    record = _recorded(domain.InvestigationRecord, command, ctx.clock.now(), id=uuid.uuid4())
     await _step(ctx, uow, command, lambda c: c.add_record(record))
     return record
 
@@ -135,9 +135,7 @@ async def return_visit(
     ctx: EnforcementContext, uow: UnitOfWork, command: RecordReturnVisit
 ) -> CaseFile:
     """The party's view heard, the case closes."""
-    visit = domain.ReturnVisit(
-        command.party_view, command.satisfaction, visited_by=command.by.subject
-    )
+    visit = _made(domain.ReturnVisit, command, visited_by=command.by.subject)
     now = ctx.clock.now()
     return await _step(ctx, uow, command, lambda c: c.close(visit, now))
 
@@ -154,16 +152,7 @@ class StopClock(CaseCommand):
 
 async def stop_clock(ctx: EnforcementContext, uow: UnitOfWork, command: StopClock) -> CaseFile:
     """A suspension, a hearing, testing: the decision deadline moves by its days."""
-    stop = domain.Stop(
-        id=uuid.uuid4(),
-        case_id=command.case_id,
-        kind=command.kind,
-        start=command.start,
-        end=command.end,
-        reason=command.reason,
-        recorded_by=command.by.subject,
-        recorded_at=ctx.clock.now(),
-    )
+    stop = _recorded(domain.Stop, command, ctx.clock.now(), id=uuid.uuid4())
     return await _step(ctx, uow, command, lambda c: c.stop_clock(stop))
 
 
@@ -201,7 +190,7 @@ class FindFault(CaseCommand):
 
 async def find_fault(ctx: EnforcementContext, uow: UnitOfWork, command: FindFault) -> CaseFile:
     """Kept in the case history."""
-    finding = domain.FaultFinding(command.step, command.finding, command.responsible)
+    finding = _made(domain.FaultFinding, command)
     subject, now = command.by.subject, ctx.clock.now()
     return await _step(ctx, uow, command, lambda c: c.find_fault(finding, subject, now))
 

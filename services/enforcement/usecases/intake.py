@@ -13,6 +13,7 @@ from pathlib import Path
 from chassis.auth import Principal
 from chassis.clock import Clock
 from chassis.errors import RuleViolated
+from chassis.rows import load
 from chassis.uow import UnitOfWork, Work
 from services.enforcement.domain import CaseSource, Transfer
 from services.enforcement.repositories.case_sources import CaseSourceRepository, Offices
@@ -69,13 +70,10 @@ class HandIn:
 async def receive_by_hand(uow: UnitOfWork, clock: Clock, command: HandIn) -> CaseSource:
     """Trademark, advertising or market hands a case source to the sub-bureau's desk."""
     by = command.by
-    transfer = Transfer(
+    transfer = load(
+        Transfer,
+        vars(command),
         id=uuid.uuid4(),
-        source_department=command.source_department,
-        credit_code=command.credit_code,
-        allegation=command.allegation,
-        evidence=command.evidence,
-        office_id=command.office_id,
         transferred_by=by.subject,
         transferred_at=clock.now(),
         fallback_section=by.office if by.has_any("enforcement_officer") else None,

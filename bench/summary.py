@@ -6,7 +6,7 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 @dataclass
@@ -51,3 +51,14 @@ class Summary:
         for leftover in self.leftovers:
             print(f"!! not cleaned up: {leftover}")
         print(self.json_line(), flush=True)
+
+
+class Figures:
+    """A load generator's JSON result (`result`), read figure by figure."""
+
+    result: dict[str, Any]
+
+    def get(self, key: str) -> float:
+        """A figure of the load generator's result (NaN when missing)."""
+        value = self.result.get(key, math.nan)
+        return float(value) if isinstance(value, int | float) else math.nan

@@ -77,7 +77,6 @@ from bench.bus import (
     BUS_URL,
     Resources,
     busy_percent,
-    cpu_ms_per_item,
     cpu_seconds,
     machine_ticks,
     percentile,
@@ -87,6 +86,8 @@ from bench.gateway import (
     Server,
     child_env,
     free_port,
+    load_cpu_ms,
+    reap,
     run_child,
     start_server,
     wait_for,
@@ -570,15 +571,9 @@ async def load(
         line = await expect(process, b"", options.grace + 120)
         await asyncio.wait_for(process.wait(), 30)
     finally:
-        if process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
+        await reap(process)
     result = json.loads(line)
-    count = max(int(result["in_window"]), 1)
-    cpu = {"loadgen": result["loadgen_cpu_s"] * 1000 / count} | cpu_ms_per_item(
-        before, after, count
-    )
+    cpu = load_cpu_ms(result["loadgen_cpu_s"], int(result["in_window"]), before, after)
     return Phase(label, result, cpu, busy)
 
 

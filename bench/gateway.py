@@ -133,7 +133,7 @@ async def generate(
     }
 
 
-def run_child(load: Callable[[str], Coroutine[Any, Any, dict[str, Any]]]) -> None:
+def run_child(load: Callable[[str], Coroutine[Any, Any, object]]) -> None:
     """A load child's entry: run `load(token)` on uvloop, print its JSON result as the last line."""
     import uvloop
 
@@ -328,16 +328,29 @@ async def load(
         busy = busy_percent(ticks, machine_ticks())
         await asyncio.wait_for(process.wait(), 30)
     finally:
-        if process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
+        await reap(process)
     result = json.loads(line)
-    count = max(int(result["requests"]), 1)
-    cpu = {"loadgen": result["loadgen_cpu_s"] * 1000 / count} | cpu_ms_per_item(
-        before, after, count
-    )
+    cpu = load_cpu_ms(result["loadgen_cpu_s"], int(result["requests"]), before, after)
     return Phase(label, connections, result, cpu, busy)
+
+
+async def reap(process: asyncio.subprocess.Process) -> None:
+    """Kill a load child still running (its phase was cut short) and wait for its end."""
+    if process.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await process.wait()
+
+
+def load_cpu_ms(
+    loadgen_cpu_s: float,
+    items: int,
+    before: dict[str, float | None],
+    after: dict[str, float | None],
+) -> dict[str, float]:
+    """CPU milliseconds per item of the load generator and of each server over the window."""
+    count = max(items, 1)
+    return {"loadgen": loadgen_cpu_s * 1000 / count} | cpu_ms_per_item(before, after, count)
 
 
 def child_env(folder: Path, prefix: str, port: int, **settings: str) -> dict[str, str]:

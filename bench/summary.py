@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 
 @dataclass
@@ -56,7 +56,7 @@ class Summary:
 class Figures:
     """A load generator's JSON result (`result`), read figure by figure."""
 
-    result: dict[str, Any]
+    result: Mapping[str, object]
 
     def get(self, key: str) -> float:
         """A figure of the load generator's result (NaN when missing)."""

@@ -91,26 +91,24 @@ class BenchSample(Contract):
 
 
 metadata = new_metadata()
-# The chassis handler's effect: one row per event (the inbox row is the chassis' own).
-effects = sa.Table(
-    "bench_effects",
-    metadata,
-    sa.Column("id", sa.BigInteger, primary_key=True),
-    sa.Column("event_id", sa.Uuid, nullable=False),
-    sa.Column("subject", sa.String(100), nullable=False),
-    sa.Column("n", sa.Integer, nullable=False),
-    sa.Column("handled_at", sa.Double, nullable=False),
-)
-# The raw consumer's effect, the same shape.
-raw_effects = sa.Table(
-    "bench_raw_effects",
-    metadata,
-    sa.Column("id", sa.BigInteger, primary_key=True),
-    sa.Column("event_id", sa.Uuid, nullable=False),
-    sa.Column("subject", sa.String(100), nullable=False),
-    sa.Column("n", sa.Integer, nullable=False),
-    sa.Column("handled_at", sa.Double, nullable=False),
-)
+
+
+def effect_table(name: str) -> sa.Table:
+    """A consumer's effect: one row per event handled, stamped when it was handled."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", sa.BigInteger, primary_key=True),
+        sa.Column("event_id", sa.Uuid, nullable=False),
+        sa.Column("subject", sa.String(100), nullable=False),
+        sa.Column("n", sa.Integer, nullable=False),
+        sa.Column("handled_at", sa.Double, nullable=False),
+    )
+
+
+# The chassis handler's effect (the inbox row is the chassis' own), and the raw consumer's.
+effects = effect_table("bench_effects")
+raw_effects = effect_table("bench_raw_effects")
 
 
 async def record_sample(

@@ -77,12 +77,22 @@ from bench.bus import (
     BUS_URL,
     Resources,
     busy_percent,
-    cpu_ms_per_item,
     cpu_seconds,
     machine_ticks,
     percentile,
 )
-from bench.gateway import ROOT, Server, child_env, free_port, start_server, wait_for
+from bench.gateway import (
+    ROOT,
+    Server,
+    child_env,
+    free_port,
+    load_cpu_ms,
+    reap,
+    run_child,
+    start_server,
+    wait_for,
+)
+from bench.summary import Figures
 from bench.summary import Summary as BenchSummary
 from chassis.bus import Topology
 from chassis.bus.topology import declare_exchanges
@@ -461,13 +471,8 @@ async def broker_floor(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_load(args: argparse.Namespace) -> None:
-    """The child's entry: run the phase, print the JSON result as the last line."""
-    import uvloop
-
-    token = sys.stdin.readline().strip()  # not on the command line, where `ps` shows it
-    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        result = runner.run(broker_floor(args) if args.load == "broker" else flow(args, token))
-    print(json.dumps(result), flush=True)
+    """The child's entry: run the phase."""
+    run_child(lambda token: broker_floor(args) if args.load == "broker" else flow(args, token))
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -485,18 +490,13 @@ class Options:
 
 
 @dataclass
-class Phase:
+class Phase(Figures):
     """One load generator run, with the CPU the processes spent per licence in its window."""
 
     label: str
     result: dict[str, Any]
     cpu_ms_per_item: dict[str, float]
     machine_busy_pct: float
-
-    def get(self, key: str) -> float:
-        """A figure of the load generator's result (NaN when missing)."""
-        value = self.result.get(key, math.nan)
-        return float(value) if isinstance(value, int | float) else math.nan
 
     def failures(self) -> int:
         """Failed calls, and issued licences whose household was not assigned in time."""
@@ -571,15 +571,9 @@ async def load(
         line = await expect(process, b"", options.grace + 120)
         await asyncio.wait_for(process.wait(), 30)
     finally:
-        if process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
+        await reap(process)
     result = json.loads(line)
-    count = max(int(result["in_window"]), 1)
-    cpu = {"loadgen": result["loadgen_cpu_s"] * 1000 / count} | cpu_ms_per_item(
-        before, after, count
-    )
+    cpu = load_cpu_ms(result["loadgen_cpu_s"], int(result["in_window"]), before, after)
     return Phase(label, result, cpu, busy)
 
 

@@ -45,6 +45,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -60,6 +61,7 @@ from bench.bus import (
     machine_ticks,
     percentile,
 )
+from bench.summary import Figures
 from bench.summary import Summary as BenchSummary
 from chassis.bus import Topology
 
@@ -131,14 +133,19 @@ async def generate(
     }
 
 
-def run_load(args: argparse.Namespace) -> None:
-    """The child's entry: generate load, print the JSON result as the last line."""
+def run_child(load: Callable[[str], Coroutine[Any, Any, object]]) -> None:
+    """A load child's entry: run `load(token)` on uvloop, print its JSON result as the last line."""
     import uvloop
 
     token = sys.stdin.readline().strip()  # not on the command line, where `ps` shows it
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        result = runner.run(generate(args.load, token, args.connections, args.seconds, args.warmup))
+        result = runner.run(load(token))
     print(json.dumps(result), flush=True)
+
+
+def run_load(args: argparse.Namespace) -> None:
+    """The child's entry: generate load."""
+    run_child(lambda token: generate(args.load, token, args.connections, args.seconds, args.warmup))
 
 
 # --- the servers ----------------------------------------------------------------------------
@@ -235,7 +242,7 @@ async def wait_for(server: Server, path: str, client: httpx.AsyncClient) -> None
 
 
 @dataclass
-class Phase:
+class Phase(Figures):
     """One load run against one URL, with the CPU the processes spent in its window."""
 
     label: str
@@ -243,11 +250,6 @@ class Phase:
     result: dict[str, Any]
     cpu_ms_per_request: dict[str, float]
     machine_busy_pct: float
-
-    def get(self, key: str) -> float:
-        """A figure of the load generator's result (NaN when missing)."""
-        value = self.result.get(key, math.nan)
-        return float(value) if isinstance(value, int | float) else math.nan
 
     def failures(self) -> int:
         """Requests not answered 200 inside the window, and transport errors."""
@@ -326,16 +328,29 @@ async def load(
         busy = busy_percent(ticks, machine_ticks())
         await asyncio.wait_for(process.wait(), 30)
     finally:
-        if process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
+        await reap(process)
     result = json.loads(line)
-    count = max(int(result["requests"]), 1)
-    cpu = {"loadgen": result["loadgen_cpu_s"] * 1000 / count} | cpu_ms_per_item(
-        before, after, count
-    )
+    cpu = load_cpu_ms(result["loadgen_cpu_s"], int(result["requests"]), before, after)
     return Phase(label, connections, result, cpu, busy)
+
+
+async def reap(process: asyncio.subprocess.Process) -> None:
+    """Kill a load child still running (its phase was cut short) and wait for its end."""
+    if process.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await process.wait()
+
+
+def load_cpu_ms(
+    loadgen_cpu_s: float,
+    items: int,
+    before: dict[str, float | None],
+    after: dict[str, float | None],
+) -> dict[str, float]:
+    """CPU milliseconds per item of the load generator and of each server over the window."""
+    count = max(items, 1)
+    return {"loadgen": loadgen_cpu_s * 1000 / count} | cpu_ms_per_item(before, after, count)
 
 
 def child_env(folder: Path, prefix: str, port: int, **settings: str) -> dict[str, str]:

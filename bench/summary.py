@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -51,3 +51,14 @@ class Summary:
         for leftover in self.leftovers:
             print(f"!! not cleaned up: {leftover}")
         print(self.json_line(), flush=True)
+
+
+class Figures:
+    """A load generator's JSON result (`result`), read figure by figure."""
+
+    result: Mapping[str, object]
+
+    def get(self, key: str) -> float:
+        """A figure of the load generator's result (NaN when missing)."""
+        value = self.result.get(key, math.nan)
+        return float(value) if isinstance(value, int | float) else math.nan

@@ -21,7 +21,7 @@ from chassis.auth import CurrentPrincipal, TokenVerifier, authenticated
 from chassis.bodies import RequestBodyPolicy
 from chassis.bus import Bus, HandlerRegistry
 from chassis.context import ServiceContext
-from chassis.db import Database
+from chassis.db import Database, new_metadata
 from chassis.observability import RequestContextMiddleware, metrics_response
 from chassis.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 from chassis.settings import Settings
@@ -67,6 +67,17 @@ class ServiceSpec:
     background: Sequence[Callable[[Any], Coroutine[Any, Any, None]]] = ()
     # Commands beside serve, migrate and the others (e.g. a bulk import).
     commands: Sequence[Command] = ()
+
+    @classmethod
+    def empty(cls, name: str, package_dir: Path) -> ServiceSpec:
+        """A service with its place in the platform but no routes, tables or handlers yet."""
+        return cls(
+            name=name,
+            title=f"shijian {name}",
+            package_dir=package_dir,
+            metadata=new_metadata(),
+            handlers=HandlerRegistry(name),
+        )
 
     @property
     def versions_dir(self) -> Path:

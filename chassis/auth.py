@@ -27,19 +27,19 @@ TOKEN_TYPES: dict[str, Literal["staff", "partner"]] = {
     "staff-at+jwt": "staff",
     "partner-at+jwt": "partner",
 }
-ROLES = frozenset(
-    {
-        "licensing_clerk",
-        "grid_inspector",
-        "office_head",
-        "enforcement_officer",
-        "complaints_handler",
-        "qms_manager",
-        "partner_agency",
-        "auditor",
-        "admin",
-    }
+# Every role, in the order the access matrix (docs/access.md) shows them.
+ROLE_ORDER = (
+    "licensing_clerk",
+    "grid_inspector",
+    "office_head",
+    "enforcement_officer",
+    "complaints_handler",
+    "qms_manager",
+    "auditor",
+    "admin",
+    "partner_agency",
 )
+ROLES = frozenset(ROLE_ORDER)
 DEV_KEY_ID = "dev"
 DEV_KEY_PATH = Path(__file__).parent / "devkey" / "ed25519-dev.pem"
 _JWKS_REFRESH_SECONDS = 30.0

@@ -41,15 +41,22 @@ PenaltyKind = Literal[
 ]
 
 
-class CaseFiled(Contract):
-    """A case was filed (立案) for investigation under the general procedure."""
+class _CaseFact(Contract):
+    """A fact about a case: the case, the case source it came from and the party's credit code
+    (when it is a registered market entity). Not a contract itself: it has no event type."""
 
-    event_type = "enforcement.case.filed"
     subject_field = "case_id"
 
     case_id: uuid.UUID
     case_source_id: uuid.UUID | None = None
     credit_code: CreditCode | None = None
+
+
+class CaseFiled(_CaseFact):
+    """A case was filed (立案) for investigation under the general procedure."""
+
+    event_type = "enforcement.case.filed"
+
     filed_at: UtcDateTime
 
 
@@ -85,15 +92,11 @@ class PenaltyDecided(Contract):
     decided_at: UtcDateTime
 
 
-class CaseClosed(Contract):
+class CaseClosed(_CaseFact):
     """A general-procedure case closed after its return visit (案件回访) heard the party."""
 
     event_type = "enforcement.case.closed"
-    subject_field = "case_id"
 
-    case_id: uuid.UUID
-    case_source_id: uuid.UUID | None = None
-    credit_code: CreditCode | None = None
     satisfaction: Literal["satisfied", "neutral", "dissatisfied"] = Field(
         description="The party's view of how the case was handled, at the return visit"
     )

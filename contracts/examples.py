@@ -3,39 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from contracts import complaints, enforcement, licensing, qms, supervision
 from contracts.base import Contract
-from contracts.complaints import ReportTransferred
-from contracts.enforcement import (
-    CaseClosed,
-    CaseFiled,
-    CaseNotFiled,
-    DeadlineMissed,
-    PenaltyDecided,
-)
-from contracts.licensing import (
-    ApplicationAccepted,
-    ApplicationRejected,
-    ApplicationReturned,
-    ApplicationSubmitted,
-    JointApprovalDecided,
-    JointApprovalRequested,
-    LicenceCancelled,
-    LicenceChanged,
-    LicenceIssued,
-    LicensingCaseSourceTransferred,
-)
-from contracts.qms import NonconformityRaised
-from contracts.supervision import (
-    ClaimOverdue,
-    HouseholdAssigned,
-    InspectionRecorded,
-    SupervisionCaseSourceTransferred,
-    UnlicensedTradingFound,
-)
 from contracts.values import Address, CreditCode, GeoPoint
 
 __all__ = ["example"]
@@ -54,184 +26,187 @@ _APPLICATION = uuid.UUID("5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
 _PARTNER_REQUEST = uuid.UUID("7c8d9e0f-1a2b-4c3d-9e4f-5a6b7c8d9e0f")
 _EVIDENCE = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
-_EXAMPLES: dict[type[Contract], Callable[[], Contract]] = {
-    LicenceIssued: lambda: LicenceIssued(
-        credit_code=_NOODLE_SHOP,
-        name="成都市金牛区老王面馆",
-        entity_type="individual_business",
-        operator_name="王某",
-        address=_ADDRESS,
-        business_scope=("餐饮服务", "预包装食品销售"),
-        issued_at=_STAMP,
-        office_code="ymk",
-        channel="window",
-        same_day=True,
-        after_hours=False,
-        business_scope_codes=("catering", "retail_food"),
-    ),
-    ApplicationSubmitted: lambda: ApplicationSubmitted(
-        application_id=_APPLICATION,
-        kind="establishment",
-        entity_type="individual_business",
-        name="成都市金牛区老王面馆",
-        channel="window",
-        missing_materials=("premises_proof",),
-        submitted_at=_STAMP,
-        submitted_by="clerk-0007",
-    ),
-    ApplicationAccepted: lambda: ApplicationAccepted(
-        application_id=_APPLICATION,
-        accepted_at=_STAMP,
-        accepted_by="clerk-0007",
-        deadline=date(2025, 3, 17),
-    ),
-    ApplicationReturned: lambda: ApplicationReturned(
-        application_id=_APPLICATION,
-        missing_materials=("premises_proof",),
-        reasons=("经营场所证明未提交",),
-        returned_at=_STAMP,
-        returned_by="clerk-0007",
-    ),
-    ApplicationRejected: lambda: ApplicationRejected(
-        application_id=_APPLICATION,
-        reasons=("health: 后厨布局不符合食品安全要求",),
-        rejected_at=_STAMP,
-        rejected_by="health",
-        partner_agency="health",
-    ),
-    JointApprovalRequested: lambda: JointApprovalRequested(
-        application_id=_APPLICATION,
-        request_id=_PARTNER_REQUEST,
-        agency="health",
-        name="成都市金牛区老王面馆",
-        business_scope=("餐饮服务 Catering",),
-        requested_at=_STAMP,
-        deadline=date(2025, 5, 19),
-    ),
-    JointApprovalDecided: lambda: JointApprovalDecided(
-        application_id=_APPLICATION,
-        request_id=_PARTNER_REQUEST,
-        agency="health",
-        decision="approved",
-        permit_number="JY25101060012345",
-        decided_at=_STAMP,
-    ),
-    LicenceChanged: lambda: LicenceChanged(
-        credit_code=_NOODLE_SHOP,
-        business_scope=("餐饮服务", "预包装食品销售", "食品互联网销售"),
-        changed_at=_STAMP,
-    ),
-    LicenceCancelled: lambda: LicenceCancelled(
-        credit_code=_NOODLE_SHOP, cancelled_at=_STAMP, reason="经营者申请注销"
-    ),
-    LicensingCaseSourceTransferred: lambda: LicensingCaseSourceTransferred(
-        case_source_id=_CASE_SOURCE,
-        credit_code=_TRADING_CO,
-        allegation="股东签名涉嫌伪造",
-        evidence_refs=(_EVIDENCE,),
-        transferred_at=_STAMP,
-        transferred_by="clerk-0007",
-    ),
-    HouseholdAssigned: lambda: HouseholdAssigned(
-        credit_code=_NOODLE_SHOP,
-        grid_code="510106005003002",
-        office_code="ymk",
-        owner="inspector-0012",
-        agent="inspector-0019",
-        claim_deadline=date(2025, 3, 17),
-        assigned_at=_STAMP,
-    ),
-    ClaimOverdue: lambda: ClaimOverdue(
-        credit_code=_NOODLE_SHOP,
-        grid_code="510106005003002",
-        office_code="ymk",
-        owner="inspector-0012",
-        claim_deadline=date(2025, 3, 17),
-        detected_at=datetime(2025, 3, 18, 1, 0, tzinfo=UTC),
-    ),
-    InspectionRecorded: lambda: InspectionRecorded(
-        inspection_id=uuid.UUID("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"),
-        version=1,
-        inspector="inspector-0012",
-        office_code="ymk",
-        households=(_NOODLE_SHOP,),
-        findings="后厨卫生良好，健康证在有效期内",
-        actions=("告知定期检查灭蝇设施",),
-        evidence_refs=(_EVIDENCE,),
-        started_at=_STAMP,
-        ended_at=datetime(2025, 3, 12, 3, 10, tzinfo=UTC),
-        recorded_at=datetime(2025, 3, 12, 3, 15, tzinfo=UTC),
-    ),
-    SupervisionCaseSourceTransferred: lambda: SupervisionCaseSourceTransferred(
-        case_source_id=_CASE_SOURCE,
-        credit_code=_NOODLE_SHOP,
-        allegation="超范围经营",
-        evidence_refs=(_EVIDENCE,),
-        transferred_at=_STAMP,
-        transferred_by="inspector-0012",
-        office_code="ymk",
-    ),
-    UnlicensedTradingFound: lambda: UnlicensedTradingFound(
-        finding_id=uuid.UUID("c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b"),
-        address=_ADDRESS,
-        description="路边无照烧烤摊，已告知可到流动办照车办理",
-        found_at=_STAMP,
-        found_by="inspector-0012",
-    ),
-    CaseFiled: lambda: CaseFiled(
-        case_id=_CASE, case_source_id=_CASE_SOURCE, credit_code=_TRADING_CO, filed_at=_STAMP
-    ),
-    CaseNotFiled: lambda: CaseNotFiled(
-        case_source_id=_CASE_SOURCE,
-        reasons=("违法事实不能成立",),
-        decided_at=_STAMP,
-    ),
-    PenaltyDecided: lambda: PenaltyDecided(
-        case_id=_CASE,
-        credit_code=_TRADING_CO,
-        procedure="general",
-        penalty_kinds=("warning", "fine"),
-        fine_amount=Decimal("5000.00"),
-        legal_basis="《市场主体登记管理条例》第四十五条",
-        source_department="licensing",
-        case_source_id=_CASE_SOURCE,
-        decided_at=_STAMP,
-    ),
-    CaseClosed: lambda: CaseClosed(
-        case_id=_CASE,
-        case_source_id=_CASE_SOURCE,
-        credit_code=_TRADING_CO,
-        satisfaction="satisfied",
-        closed_at=_STAMP,
-    ),
-    DeadlineMissed: lambda: DeadlineMissed(
-        subject_id=_CASE,
-        deadline="decide",
-        rule_code="enforcement.decide",
-        basis="Administrative Penalty Law art. 60; SAMR provisions",
-        due=date(2026, 10, 30),
-        section="section-1",
-        credit_code=_TRADING_CO,
-        detected_at=_STAMP,
-    ),
-    ReportTransferred: lambda: ReportTransferred(
-        report_id=uuid.UUID("8e9f0a1b-2c3d-4e5f-8a7b-9c0d1e2f3a4b"),
-        case_source_id=_CASE_SOURCE,
-        credit_code=_NOODLE_SHOP,
-        allegation="销售过期食品",
-        office_code="ymk",
-        transferred_at=_STAMP,
-    ),
-    NonconformityRaised: lambda: NonconformityRaised(
-        nonconformity_id=uuid.UUID("0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"),
-        basis="time_limit_rule",
-        basis_code="household.claim",
-        description="户口认领超过 3 个工作日时限",
-        raised_at=_STAMP,
-    ),
-}
+
+def _examples() -> tuple[Contract, ...]:
+    """One new instance of every contract that has an example."""
+    return (
+        licensing.LicenceIssued(
+            credit_code=_NOODLE_SHOP,
+            name="成都市金牛区老王面馆",
+            entity_type="individual_business",
+            operator_name="王某",
+            address=_ADDRESS,
+            business_scope=("餐饮服务", "预包装食品销售"),
+            issued_at=_STAMP,
+            office_code="ymk",
+            channel="window",
+            same_day=True,
+            after_hours=False,
+            business_scope_codes=("catering", "retail_food"),
+        ),
+        licensing.ApplicationSubmitted(
+            application_id=_APPLICATION,
+            kind="establishment",
+            entity_type="individual_business",
+            name="成都市金牛区老王面馆",
+            channel="window",
+            missing_materials=("premises_proof",),
+            submitted_at=_STAMP,
+            submitted_by="clerk-0007",
+        ),
+        licensing.ApplicationAccepted(
+            application_id=_APPLICATION,
+            accepted_at=_STAMP,
+            accepted_by="clerk-0007",
+            deadline=date(2025, 3, 17),
+        ),
+        licensing.ApplicationReturned(
+            application_id=_APPLICATION,
+            missing_materials=("premises_proof",),
+            reasons=("经营场所证明未提交",),
+            returned_at=_STAMP,
+            returned_by="clerk-0007",
+        ),
+        licensing.ApplicationRejected(
+            application_id=_APPLICATION,
+            reasons=("health: 后厨布局不符合食品安全要求",),
+            rejected_at=_STAMP,
+            rejected_by="health",
+            partner_agency="health",
+        ),
+        licensing.JointApprovalRequested(
+            application_id=_APPLICATION,
+            request_id=_PARTNER_REQUEST,
+            agency="health",
+            name="成都市金牛区老王面馆",
+            business_scope=("餐饮服务 Catering",),
+            requested_at=_STAMP,
+            deadline=date(2025, 5, 19),
+        ),
+        licensing.JointApprovalDecided(
+            application_id=_APPLICATION,
+            request_id=_PARTNER_REQUEST,
+            agency="health",
+            decision="approved",
+            permit_number="JY25101060012345",
+            decided_at=_STAMP,
+        ),
+        licensing.LicenceChanged(
+            credit_code=_NOODLE_SHOP,
+            business_scope=("餐饮服务", "预包装食品销售", "食品互联网销售"),
+            changed_at=_STAMP,
+        ),
+        licensing.LicenceCancelled(
+            credit_code=_NOODLE_SHOP, cancelled_at=_STAMP, reason="经营者申请注销"
+        ),
+        licensing.LicensingCaseSourceTransferred(
+            case_source_id=_CASE_SOURCE,
+            credit_code=_TRADING_CO,
+            allegation="股东签名涉嫌伪造",
+            evidence_refs=(_EVIDENCE,),
+            transferred_at=_STAMP,
+            transferred_by="clerk-0007",
+        ),
+        supervision.HouseholdAssigned(
+            credit_code=_NOODLE_SHOP,
+            grid_code="510106005003002",
+            office_code="ymk",
+            owner="inspector-0012",
+            agent="inspector-0019",
+            claim_deadline=date(2025, 3, 17),
+            assigned_at=_STAMP,
+        ),
+        supervision.ClaimOverdue(
+            credit_code=_NOODLE_SHOP,
+            grid_code="510106005003002",
+            office_code="ymk",
+            owner="inspector-0012",
+            claim_deadline=date(2025, 3, 17),
+            detected_at=datetime(2025, 3, 18, 1, 0, tzinfo=UTC),
+        ),
+        supervision.InspectionRecorded(
+            inspection_id=uuid.UUID("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"),
+            version=1,
+            inspector="inspector-0012",
+            office_code="ymk",
+            households=(_NOODLE_SHOP,),
+            findings="后厨卫生良好，健康证在有效期内",
+            actions=("告知定期检查灭蝇设施",),
+            evidence_refs=(_EVIDENCE,),
+            started_at=_STAMP,
+            ended_at=datetime(2025, 3, 12, 3, 10, tzinfo=UTC),
+            recorded_at=datetime(2025, 3, 12, 3, 15, tzinfo=UTC),
+        ),
+        supervision.SupervisionCaseSourceTransferred(
+            case_source_id=_CASE_SOURCE,
+            credit_code=_NOODLE_SHOP,
+            allegation="超范围经营",
+            evidence_refs=(_EVIDENCE,),
+            transferred_at=_STAMP,
+            transferred_by="inspector-0012",
+            office_code="ymk",
+        ),
+        supervision.UnlicensedTradingFound(
+            finding_id=uuid.UUID("c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b"),
+            address=_ADDRESS,
+            description="路边无照烧烤摊，已告知可到流动办照车办理",
+            found_at=_STAMP,
+            found_by="inspector-0012",
+        ),
+        enforcement.CaseFiled(
+            case_id=_CASE, case_source_id=_CASE_SOURCE, credit_code=_TRADING_CO, filed_at=_STAMP
+        ),
+        enforcement.CaseNotFiled(
+            case_source_id=_CASE_SOURCE,
+            reasons=("违法事实不能成立",),
+            decided_at=_STAMP,
+        ),
+        enforcement.PenaltyDecided(
+            case_id=_CASE,
+            credit_code=_TRADING_CO,
+            procedure="general",
+            penalty_kinds=("warning", "fine"),
+            fine_amount=Decimal("5000.00"),
+            legal_basis="《市场主体登记管理条例》第四十五条",
+            source_department="licensing",
+            case_source_id=_CASE_SOURCE,
+            decided_at=_STAMP,
+        ),
+        enforcement.CaseClosed(
+            case_id=_CASE,
+            case_source_id=_CASE_SOURCE,
+            credit_code=_TRADING_CO,
+            satisfaction="satisfied",
+            closed_at=_STAMP,
+        ),
+        enforcement.DeadlineMissed(
+            subject_id=_CASE,
+            deadline="decide",
+            rule_code="enforcement.decide",
+            basis="Administrative Penalty Law art. 60; SAMR provisions",
+            due=date(2026, 10, 30),
+            section="section-1",
+            credit_code=_TRADING_CO,
+            detected_at=_STAMP,
+        ),
+        complaints.ReportTransferred(
+            report_id=uuid.UUID("8e9f0a1b-2c3d-4e5f-8a7b-9c0d1e2f3a4b"),
+            case_source_id=_CASE_SOURCE,
+            credit_code=_NOODLE_SHOP,
+            allegation="销售过期食品",
+            office_code="ymk",
+            transferred_at=_STAMP,
+        ),
+        qms.NonconformityRaised(
+            nonconformity_id=uuid.UUID("0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"),
+            basis="time_limit_rule",
+            basis_code="household.claim",
+            description="户口认领超过 3 个工作日时限",
+            raised_at=_STAMP,
+        ),
+    )
 
 
 def example(contract: type[Contract]) -> Contract:
     """A new example instance of a contract class (KeyError if it has none yet)."""
-    return _EXAMPLES[contract]()
+    return {type(instance): instance for instance in _examples()}[contract]

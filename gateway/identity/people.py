@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from chassis.errors import Conflict, NotFound, RuleViolated
+from chassis.rows import load, values_for
 from gateway.identity import domain
 from gateway.identity.passwords import hash_secret
 from gateway.identity.tables import clients, role_policies, users
@@ -49,17 +50,14 @@ class StaffMember:
     created_at: datetime
 
     @classmethod
-    def of(cls, row: sa.RowMapping) -> StaffMember:
+    def of(cls, row: sa.Row[Any]) -> StaffMember:
         """The member a `users` row holds."""
-        return cls(
-            username=row["username"],
-            name=row["name"],
-            roles=list(row["roles"]),
-            office=row["office"],
-            active=bool(row["active"]),
-            totp_enrolled=bool(row["totp_secret"]),
-            locked_until=row["locked_until"],
-            created_at=row["created_at"],
+        return load(
+            cls,
+            row,
+            roles=list(row.roles),
+            active=bool(row.active),
+            totp_enrolled=bool(row.totp_secret),
         )
 
 
@@ -115,14 +113,7 @@ async def create_user(identity: Identity, new: NewStaffMember) -> StaffMember:
         locked_until=None,
         created_at=identity.clock.now(),
     )
-    row = {
-        "username": member.username,
-        "name": member.name,
-        "password_hash": await hash_secret(new.password),
-        "roles": member.roles,
-        "office": member.office,
-        "created_at": member.created_at,
-    }
+    row = values_for(users, member, password_hash=await hash_secret(new.password))
     try:
         async with identity.uow() as uow:
             await uow.connection.execute(sa.insert(users).values(**row))
@@ -139,11 +130,7 @@ async def create_client(identity: Identity, new: NewPartnerClient) -> PartnerCli
         async with identity.uow() as uow:
             await uow.connection.execute(
                 sa.insert(clients).values(
-                    client_id=client.client_id,
-                    name=client.name,
-                    agency=client.agency,
-                    secret_hash=await hash_secret(new.client_secret),
-                    created_at=client.created_at,
+                    values_for(clients, client, secret_hash=await hash_secret(new.client_secret))
                 )
             )
             await uow.commit()
@@ -156,7 +143,7 @@ async def list_users(identity: Identity) -> list[StaffMember]:
     """Every staff member."""
     async with identity.uow() as uow:
         rows = (await uow.connection.execute(sa.select(users).order_by(users.c.username))).all()
-    return [StaffMember.of(row._mapping) for row in rows]
+    return [StaffMember.of(row) for row in rows]
 
 
 async def get_user(identity: Identity, username: str) -> StaffMember:
@@ -167,7 +154,7 @@ async def get_user(identity: Identity, username: str) -> StaffMember:
         ).first()
     if row is None:
         raise NotFound(f"user {username!r}")
-    return StaffMember.of(row._mapping)
+    return StaffMember.of(row)
 
 
 async def list_clients(identity: Identity) -> list[PartnerClient]:
@@ -176,10 +163,7 @@ async def list_clients(identity: Identity) -> list[PartnerClient]:
         rows = (
             await uow.connection.execute(sa.select(clients).order_by(clients.c.client_id))
         ).all()
-    return [
-        PartnerClient(row.client_id, row.name, row.agency, row.active, row.created_at)
-        for row in rows
-    ]
+    return [load(PartnerClient, row) for row in rows]
 
 
 async def _update_user(identity: Identity, username: str, **values: Any) -> None:
@@ -214,7 +198,7 @@ async def set_role_policy(identity: Identity, policy: SecondFactorPolicy) -> Sec
             sa.delete(role_policies).where(role_policies.c.role == policy.role)
         )
         await uow.connection.execute(
-            sa.insert(role_policies).values(role=policy.role, totp_required=policy.totp_required)
+            sa.insert(role_policies).values(values_for(role_policies, policy))
         )
         await uow.commit()
     return policy
@@ -224,7 +208,7 @@ async def list_role_policies(identity: Identity) -> list[SecondFactorPolicy]:
     """The roles' second-factor requirements."""
     async with identity.uow() as uow:
         rows = (await uow.connection.execute(sa.select(role_policies))).all()
-    return [SecondFactorPolicy(row.role, row.totp_required) for row in rows]
+    return [load(SecondFactorPolicy, row) for row in rows]
 
 
 # --- first start ------------------------------------------------------------------------------

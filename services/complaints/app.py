@@ -1,15 +1,7 @@
-"""Wiring of the complaints service through the chassis."""
+"""Wiring of the complaints service through the chassis (nothing to wire yet)."""
 
 from pathlib import Path
 
 from chassis.app import ServiceSpec
-from services.complaints.handlers import handlers
-from services.complaints.tables import metadata
 
-spec = ServiceSpec(
-    name="complaints",
-    title="shijian complaints",
-    package_dir=Path(__file__).parent,
-    metadata=metadata,
-    handlers=handlers,
-)
+spec = ServiceSpec.empty("complaints", Path(__file__).parent)

@@ -1,15 +1,7 @@
-"""Wiring of the qms service through the chassis."""
+"""Wiring of the qms service through the chassis (nothing to wire yet)."""
 
 from pathlib import Path
 
 from chassis.app import ServiceSpec
-from services.qms.handlers import handlers
-from services.qms.tables import metadata
 
-spec = ServiceSpec(
-    name="qms",
-    title="shijian qms",
-    package_dir=Path(__file__).parent,
-    metadata=metadata,
-    handlers=handlers,
-)
+spec = ServiceSpec.empty("qms", Path(__file__).parent)

@@ -11,22 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chassis.auth import ROLES
+from chassis.auth import ROLE_ORDER
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
-ROLE_ORDER = (
-    "licensing_clerk",
-    "grid_inspector",
-    "office_head",
-    "enforcement_officer",
-    "complaints_handler",
-    "qms_manager",
-    "auditor",
-    "admin",
-    "partner_agency",
-)
-assert set(ROLE_ORDER) == ROLES
 SERVICES = ("licensing", "supervision", "enforcement", "complaints", "qms")
 
 
@@ -75,6 +63,7 @@ STAFF = frozenset({"grid_inspector", "office_head", "auditor", "admin"})
 SAMPLE_OFFICE = "office-01"  # of every staff token but the enforcement officer's
 SAMPLE_GRID = "510106001001001"
 INSPECTOR = frozenset({"grid_inspector"})
+OFFICER = frozenset({"enforcement_officer"})
 STREET = frozenset({"grid_inspector", "office_head"})
 SUB_BUREAU_READERS = frozenset({"enforcement_officer", "auditor", "admin"})
 SAMPLE_SECTION = "section-1"  # the matrix's enforcement officer's section (area 1's)
@@ -336,7 +325,7 @@ MATRIX: tuple[Rule, ...] = (
         "supervision",
         "POST",
         "/households/{credit_code}/claim",
-        frozenset({"grid_inspector"}),
+        INSPECTOR,
         "/households/{credit_code}/claim",
     ),
     Rule(
@@ -445,7 +434,7 @@ MATRIX: tuple[Rule, ...] = (
         "enforcement",
         "POST",
         "/case-sources/{case_source_id}/extension",
-        frozenset({"enforcement_officer"}),
+        OFFICER,
         "/case-sources/{to_extend}/extension",
         body={"approved_by": "head.subbureau", "reason": "需检测鉴定"},
     ),
@@ -453,7 +442,7 @@ MATRIX: tuple[Rule, ...] = (
         "enforcement",
         "POST",
         "/case-sources/{case_source_id}/file",
-        frozenset({"enforcement_officer"}),
+        OFFICER,
         "/case-sources/{to_file}/file",
         body={"handlers": ["zhao", "qian"]},
     ),
@@ -461,7 +450,7 @@ MATRIX: tuple[Rule, ...] = (
         "enforcement",
         "POST",
         "/case-sources/{case_source_id}/decline",
-        frozenset({"enforcement_officer"}),
+        OFFICER,
         "/case-sources/{to_decline}/decline",
         body={"reasons": ["违法事实不成立"]},
     ),
@@ -470,7 +459,7 @@ MATRIX: tuple[Rule, ...] = (
         "enforcement",
         "POST",
         "/cases/{case_id}/notice",
-        frozenset({"enforcement_officer"}),
+        OFFICER,
         "/cases/{filed}/notice",
         body={
             "delivered_to": "王某",
@@ -482,7 +471,7 @@ MATRIX: tuple[Rule, ...] = (
         "enforcement",
         "POST",
         "/cases/{case_id}/investigation-records",
-        frozenset({"enforcement_officer"}),
+        OFFICER,
         "/cases/{investigated}/investigation-records",
         body={"kind": "inquiry", "summary": "询问笔录：当事人承认销售过期食品"},
     ),
@@ -512,7 +501,7 @@ MATRIX: tuple[Rule, ...] = (
         "enforcement",
         "POST",
         "/cases/{case_id}/decision",
-        frozenset({"enforcement_officer"}),
+        OFFICER,
         "/cases/{to_decide}/decision",
         body={"penalty": {"kind": "fine", "amount": "2000"}, "legal_basis": "《价格法》第四十二条"},
     ),
@@ -520,7 +509,7 @@ MATRIX: tuple[Rule, ...] = (
         "enforcement",
         "POST",
         "/cases/{case_id}/return-visit",
-        frozenset({"enforcement_officer"}),
+        OFFICER,
         "/cases/{decided}/return-visit",
         body={"party_view": "无异议", "satisfaction": "satisfied"},
     ),
@@ -529,7 +518,7 @@ MATRIX: tuple[Rule, ...] = (
         "enforcement",
         "POST",
         "/cases/{case_id}/stops",
-        frozenset({"enforcement_officer"}),
+        OFFICER,
         "/cases/{investigated}/stops",
         body={"kind": "testing", "start": "2026-12-01", "end": "2026-12-05", "reason": "送检"},
     ),
@@ -537,7 +526,7 @@ MATRIX: tuple[Rule, ...] = (
         "enforcement",
         "POST",
         "/cases/{case_id}/extensions",
-        frozenset({"enforcement_officer"}),
+        OFFICER,
         "/cases/{investigated}/extensions",
         body={"approved_by": "head.subbureau", "reason": "案情复杂"},
     ),
@@ -561,7 +550,7 @@ MATRIX: tuple[Rule, ...] = (
         "enforcement",
         "POST",
         "/case-sources/{case_source_id}/testing",
-        frozenset({"enforcement_officer"}),
+        OFFICER,
         "/case-sources/{case_source}/testing",
         body={"start": "2026-12-01", "end": "2026-12-03", "reason": "送检"},
     ),
@@ -569,7 +558,7 @@ MATRIX: tuple[Rule, ...] = (
         "enforcement",
         "POST",
         "/cases/{case_id}/payment",
-        frozenset({"enforcement_officer"}),
+        OFFICER,
         "/cases/{fined}/payment",
         body={"paid_on": "2030-01-01"},
     ),
@@ -577,7 +566,7 @@ MATRIX: tuple[Rule, ...] = (
         "enforcement",
         "POST",
         "/cases/{case_id}/publicity-withdrawal",
-        frozenset({"enforcement_officer"}),
+        OFFICER,
         "/cases/{fined}/publicity-withdrawal",
         body={"change": "changed", "reason": "复议变更"},
     ),

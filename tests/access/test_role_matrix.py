@@ -10,13 +10,13 @@ import httpx
 from fastapi import FastAPI
 
 from chassis.app import create_service_app
+from chassis.auth import ROLE_ORDER
 from gateway.app import create_gateway_app
 from gateway.identity.usecases import Identity
 from gateway.settings import GatewaySettings
 from tests.access.matrix import (
     ACCESS_PAGE,
     MATRIX,
-    ROLE_ORDER,
     SAMPLE_OFFICE,
     SAMPLE_SECTION,
     SAMPLE_USER,

@@ -33,6 +33,18 @@ def b64(data: dict[str, object]) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
+def claims_of(role: str) -> dict[str, object]:
+    """Claims the gateway would sign for subject `c` holding `role` (valid until 2096)."""
+    return {
+        "sub": "c",
+        "roles": [role],
+        "iss": "shijian-gateway",
+        "aud": "shijian",
+        "iat": 1,
+        "exp": 4_000_000_000,
+    }
+
+
 async def assert_unauthenticated(response: httpx.Response, detail: str) -> None:
     assert response.status_code == 401, response.text
     assert response.headers["content-type"] == "application/problem+json"
@@ -85,16 +97,7 @@ async def test_bad_signature_is_401(probe: httpx.AsyncClient) -> None:
     )
     # A genuine token whose payload was edited after signing.
     header, _, signature = mint_token(subject="c", roles=["licensing_clerk"]).split(".")
-    payload = b64(
-        {
-            "sub": "c",
-            "roles": ["admin"],
-            "iss": "shijian-gateway",
-            "aud": "shijian",
-            "iat": 1,
-            "exp": 4_000_000_000,
-        }
-    )
+    payload = b64(claims_of("admin"))
     await assert_unauthenticated(
         await probe.get("/protected", headers=bearer(f"{header}.{payload}.{signature}")),
         "invalid token",
@@ -102,14 +105,7 @@ async def test_bad_signature_is_401(probe: httpx.AsyncClient) -> None:
 
 
 async def test_alg_none_is_401(probe: httpx.AsyncClient) -> None:
-    claims = {
-        "sub": "c",
-        "roles": ["licensing_clerk"],
-        "iss": "shijian-gateway",
-        "aud": "shijian",
-        "iat": 1,
-        "exp": 4_000_000_000,
-    }
+    claims = claims_of("licensing_clerk")
     for alg in ("none", "None", "NONE"):
         token = f"{b64({'alg': alg, 'typ': 'staff-at+jwt'})}.{b64(claims)}."
         await assert_unauthenticated(
@@ -120,14 +116,7 @@ async def test_alg_none_is_401(probe: httpx.AsyncClient) -> None:
 async def test_hmac_with_the_public_key_is_401(probe: httpx.AsyncClient) -> None:
     # Algorithm confusion: an HS256 token keyed with the (public) verification key.
     public = dev_private_key().public_key().public_bytes_raw()
-    claims = {
-        "sub": "c",
-        "roles": ["admin"],
-        "iss": "shijian-gateway",
-        "aud": "shijian",
-        "iat": 1,
-        "exp": 4_000_000_000,
-    }
+    claims = claims_of("admin")
     token = jwt.encode(claims, public, algorithm="HS256", headers={"typ": "staff-at+jwt"})
     await assert_unauthenticated(await probe.get("/protected", headers=bearer(token)), "algorithm")
 

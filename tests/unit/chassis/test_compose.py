@@ -59,33 +59,28 @@ def depends_on(name: str) -> dict[str, str]:
     return {dep: str(spec.get("condition", "service_started")) for dep, spec in raw.items()}
 
 
-def bind_mounts(name: str) -> dict[str, Path]:
-    """Container path → host path of each file or folder bound into the service."""
-    mounts: dict[str, Path] = {}
+def volumes(name: str) -> list[tuple[str, str, str]]:
+    """(type, source, target) of each volume of the service; in the short syntax a source
+    starting with . or / is a bind mount, any other a named volume."""
+    found = []
     for volume in service(name).get("volumes") or []:
         if isinstance(volume, str):
             source, target = volume.split(":")[:2]
-            if not source.startswith((".", "/")):
-                continue  # a named volume
-        elif volume.get("type") == "bind":
-            source, target = volume["source"], volume["target"]
+            found.append(("bind" if source.startswith((".", "/")) else "volume", source, target))
         else:
-            continue
-        mounts[target] = (ROOT / source).resolve()
-    return mounts
+            found.append((volume.get("type"), volume.get("source"), volume["target"]))
+    return found
+
+
+def bind_mounts(name: str) -> dict[str, Path]:
+    """Container path → host path of each file or folder bound into the service."""
+    found = volumes(name)
+    return {target: (ROOT / source).resolve() for kind, source, target in found if kind == "bind"}
 
 
 def named_volumes(name: str) -> dict[str, str]:
     """Container path → volume name of each named volume of the service."""
-    volumes: dict[str, str] = {}
-    for volume in service(name).get("volumes") or []:
-        if isinstance(volume, str):
-            source, target = volume.split(":")[:2]
-            if not source.startswith((".", "/")):
-                volumes[target] = source
-        elif volume.get("type") == "volume":
-            volumes[volume["target"]] = volume["source"]
-    return volumes
+    return {target: source for kind, source, target in volumes(name) if kind == "volume"}
 
 
 def healthcheck(name: str) -> str:

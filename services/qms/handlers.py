@@ -1,5 +1,0 @@
-"""Events the qms service reacts to (registered with `@handlers.on(Contract)`)."""
-
-from chassis.bus import HandlerRegistry
-
-handlers = HandlerRegistry("qms")

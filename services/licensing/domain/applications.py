@@ -21,6 +21,7 @@ from contracts.licensing import (
     ApplicationSubmitted,
 )
 from services.licensing.domain import rules
+from services.licensing.domain.copying import made_from
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import SHANGHAI, InvalidApplication, Status
 
@@ -145,38 +146,27 @@ class Application:
     ) -> tuple[Application, ApplicationSubmitted]:
         """Take in a (checked and completed) draft; the event names every missing material."""
         assert draft.name is not None and draft.address is not None
-        application = cls(
+        application = made_from(
+            cls,
+            draft,
             id=uuid.uuid4(),
-            kind=draft.kind,
-            entity_type=draft.entity_type,
-            name=draft.name,
-            operator_name=draft.operator_name,
-            operator_id_number=draft.operator_id_number,
-            address=draft.address,
             business_scope=list(dict.fromkeys(draft.business_scope)),
-            registered_capital=draft.registered_capital,
-            channel=draft.channel,
             materials=list(dict.fromkeys(draft.materials)),
             status=Status.SUBMITTED,
             submitted_by=actor,
             submitted_at=now,
             updated_at=now,
-            credit_code=draft.credit_code,
             client_ref=client_ref,
-            finding_id=draft.finding_id,
             office_code=office,
         )
         application.new_steps.append(Step("submit", None, Status.SUBMITTED, actor, now))
         return application, application._submitted(actor, now)
 
     def _submitted(self, actor: str, now: datetime) -> ApplicationSubmitted:
-        return ApplicationSubmitted(
+        return made_from(
+            ApplicationSubmitted,
+            self,
             application_id=self.id,
-            kind=self.kind,
-            entity_type=self.entity_type,
-            name=self.name,
-            channel=self.channel,
-            credit_code=self.credit_code,
             missing_materials=tuple(self.missing_materials),
             submitted_at=now,
             submitted_by=actor,
@@ -212,9 +202,7 @@ class Application:
         self._move("accept", status, actor=actor, now=now)
         self.accepted_at = now
         self._deadline_runs(ON_THE_SPOT, deadline.start, deadline.due)
-        return ApplicationAccepted(
-            application_id=self.id, accepted_at=now, accepted_by=actor, deadline=deadline.due
-        )
+        return made_from(ApplicationAccepted, self, application_id=self.id, accepted_by=actor)
 
     def _deadline_runs(self, rule: str, start: date, due: date) -> None:
         self.deadline, self.deadline_rule = due, rule

@@ -34,7 +34,8 @@ from services.licensing.push import backoff, push_webhooks
 from services.licensing.settings import LicensingSettings
 from services.licensing.tables import applications, partner_requests, webhook_deliveries, webhooks
 from services.licensing.usecases.webhooks import schedule_push
-from tests.conftest import BUS_URL, CreateDatabase, free_port, migrate, running, wait_until
+from tests.conftest import CreateDatabase, free_port, migrate, running, wait_until
+from tests.licensing.conftest import licensing_settings
 from tests.tokens import mint_token
 
 
@@ -78,16 +79,8 @@ class Service:
 @pytest.fixture(scope="module")
 async def service(create_database: CreateDatabase, bus_prefix: str) -> AsyncIterator[Service]:
     """A licensing service on its own database whose pushes give up after three attempts."""
-    settings = LicensingSettings(
-        service="licensing",
-        environment="test",
-        database_url=await create_database("webhooks"),
-        bus_url=BUS_URL,
-        bus_prefix=f"{bus_prefix}-hooks-{uuid.uuid4().hex[:4]}",
-        webhook_backoff_seconds=0.05,
-        webhook_poll_seconds=0.05,
-        webhook_max_attempts=3,
-        webhook_timeout_seconds=1.0,
+    settings = await licensing_settings(
+        create_database, bus_prefix, webhook_max_attempts=3, webhook_timeout_seconds=1.0
     )
     webhook_spec = dataclasses.replace(spec, routers=[router], background=[push_webhooks])
     await migrate(webhook_spec, settings)

@@ -29,6 +29,8 @@ from chassis.app import ServiceSpec, create_service_app
 from services.licensing.api.webhooks import router
 from services.licensing.app import spec
 from services.licensing.context import LicensingContext
+from services.licensing.domain.joint import PartnerRequestView
+from services.licensing.domain.places import Place
 from services.licensing.domain.webhooks import sign
 from services.licensing.push import backoff, push_webhooks
 from services.licensing.settings import LicensingSettings
@@ -173,22 +175,40 @@ async def write_request(
     now = datetime.now(UTC)
     application_id, request_id = uuid.uuid4(), uuid.uuid4()
     address = {"text": "示范区营门口路 18 号", "community_code": "510106001001"}
+    request = PartnerRequestView(
+        id=request_id,
+        application_id=application_id,
+        agency=agency,
+        status="pending",
+        requested_at=now,
+        deadline=date(2099, 1, 1),
+        name=f"示范区小吃店{request_id.hex[:6]}",
+        entity_type="individual_business",
+        address=Place(address["text"], address["community_code"]),
+        business_scope=["catering"],
+    )
+    # The request as the agency reads it at GET /partner/requests/{id}.
     payload = {
         "id": str(request_id),
         "application_id": str(application_id),
         "agency": agency,
         "status": "pending",
-        "name": f"示范区小吃店{request_id.hex[:6]}",
+        "name": request.name,
+        "entity_type": "individual_business",
+        "address": address | {"lon": None, "lat": None},
         "business_scope": ["catering"],
-        "address": address,
-        "requested_at": now.isoformat(),
+        "requested_at": now.isoformat().replace("+00:00", "Z"),
+        "deadline": "2099-01-01",
+        "permit_number": None,
+        "reason": None,
+        "decided_at": None,
     }
     await connection.execute(
         sa.insert(applications).values(
             id=application_id,
             kind="establishment",
             entity_type="individual_business",
-            name=payload["name"],
+            name=request.name,
             operator_name="王某",
             operator_id_number="11010519491231002X",
             address=address,
@@ -211,9 +231,7 @@ async def write_request(
             deadline=date(2099, 1, 1),
         )
     )
-    scheduled = await schedule_push(
-        connection, request_id=request_id, agency=agency, payload=payload, now=now
-    )
+    scheduled = await schedule_push(connection, request, now)
     return request_id, payload, scheduled
 
 

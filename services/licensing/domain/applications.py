@@ -12,6 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from typing_extensions import TypedDict
+
 from chassis.errors import Conflict
 from chassis.legalclock import compute_deadline
 from contracts.licensing import (
@@ -77,6 +79,21 @@ class Draft:
         )
 
 
+class StepDetail(TypedDict, total=False):
+    """What a step records besides who took it and when (each step fills its own keys)."""
+
+    # return: what was missing and why it came back
+    missing_materials: list[str]
+    # return, reject
+    reasons: list[str]
+    # extend: who approved the extension, why, and the new due day (ISO date)
+    approved_by: str
+    reason: str
+    due: str
+    # approve: the partner agencies asked for their permits
+    partner_agencies: list[str]
+
+
 @dataclass(frozen=True)
 class Step:
     """One recorded step of an application."""
@@ -86,7 +103,7 @@ class Step:
     to_status: str
     actor: str
     at: datetime
-    detail: dict[str, object] | None = None
+    detail: StepDetail | None = None
 
 
 @dataclass
@@ -179,7 +196,7 @@ class Application:
         *,
         actor: str,
         now: datetime,
-        detail: dict[str, object] | None = None,
+        detail: StepDetail | None = None,
     ) -> None:
         self.new_steps.append(Step(step, self.status, status, actor, now, detail))
         self.status = status
@@ -214,7 +231,7 @@ class Application:
         """补正: returned with every missing material and reason in one notice."""
         missing = self.missing_materials
         status = rules.return_for_correction(self.status, missing, reasons)
-        detail: dict[str, object] = {"missing_materials": missing, "reasons": reasons}
+        detail: StepDetail = {"missing_materials": missing, "reasons": reasons}
         self._move("return", status, actor=actor, now=now, detail=detail)
         return ApplicationReturned(
             application_id=self.id,
@@ -249,7 +266,7 @@ class Application:
             )
         except ValueError as error:
             raise Conflict(str(error)) from None
-        detail: dict[str, object] = {
+        detail: StepDetail = {
             "approved_by": approved_by,
             "reason": reason,
             "due": deadline.due.isoformat(),
@@ -264,7 +281,7 @@ class Application:
         if status is Status.AWAITING_PARTNERS:
             accepted = self.accepted_at or now
             deadline = compute_deadline(JOINT_DECISION, accepted.astimezone(SHANGHAI).date())
-            detail: dict[str, object] = {"partner_agencies": partner_agencies}
+            detail: StepDetail = {"partner_agencies": partner_agencies}
             self._move("approve", status, actor=actor, now=now, detail=detail)
             self._deadline_runs(JOINT_DECISION, deadline.start, deadline.due)
         return status

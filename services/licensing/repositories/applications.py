@@ -94,5 +94,5 @@ class Applications:
             await self.connection.execute(sa.insert(application_steps).values(values))
 
 
-def _row(application: Application) -> dict[str, Any]:
+def _row(application: Application) -> dict[str, object]:
     return values_for(applications, application, address=application.address.to_json())

@@ -17,7 +17,7 @@ from services.licensing.repositories.applications import application_of
 from services.licensing.tables import applications, partner_requests
 
 
-def _columns(row: sa.Row[Any], table: sa.Table) -> dict[str, Any]:
+def _columns(row: sa.Row[Any], table: sa.Table) -> dict[str, object]:
     """The values of `table`'s columns in a (joined) row."""
     return {column.name: row._mapping[column] for column in table.c}
 

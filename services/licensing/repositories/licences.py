@@ -114,5 +114,5 @@ class Licences:
         await self.connection.execute(sa.insert(case_transfers).values(values))
 
 
-def _row(licence: Licence) -> dict[str, Any]:
+def _row(licence: Licence) -> dict[str, object]:
     return values_for(licences, licence, address=licence.address.to_json())

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from chassis.schemas import RequestModel
 from contracts.licensing import ApplicationKind, Channel, EntityType
 from contracts.values import CommunityCode, CreditCode, ResidentId
+from services.licensing.domain.applications import StepDetail
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -141,7 +142,7 @@ class Step(BaseModel):
     to_status: str
     actor: str
     at: datetime
-    detail: dict[str, Any] | None = None
+    detail: StepDetail | None = None
 
 
 class Address(BaseModel):

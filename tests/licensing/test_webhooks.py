@@ -33,8 +33,9 @@ from services.licensing.domain.joint import PartnerRequestView
 from services.licensing.domain.places import Place
 from services.licensing.domain.webhooks import sign
 from services.licensing.push import backoff, push_webhooks
+from services.licensing.repositories.joint import PartnerRequests
 from services.licensing.settings import LicensingSettings
-from services.licensing.tables import applications, partner_requests, webhook_deliveries, webhooks
+from services.licensing.tables import applications, webhook_deliveries, webhooks
 from services.licensing.usecases.webhooks import schedule_push
 from tests.conftest import CreateDatabase, free_port, migrate, running, wait_until
 from tests.licensing.conftest import licensing_settings
@@ -221,16 +222,7 @@ async def write_request(
             updated_at=now,
         )
     )
-    await connection.execute(
-        sa.insert(partner_requests).values(
-            id=request_id,
-            application_id=application_id,
-            agency=agency,
-            status="pending",
-            requested_at=now,
-            deadline=date(2099, 1, 1),
-        )
-    )
+    await PartnerRequests(connection).add(request)
     scheduled = await schedule_push(connection, request, now)
     return request_id, payload, scheduled
 

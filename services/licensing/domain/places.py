@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,16 +22,11 @@ class Place:
     @classmethod
     def from_json(cls, stored: Mapping[str, Any]) -> Place:
         """A place from its stored JSON."""
-        return cls(stored["text"], stored["community_code"], stored.get("lon"), stored.get("lat"))
+        return cls(**stored)
 
     def to_json(self) -> dict[str, object]:
         """The stored JSON of the place."""
-        return {
-            "text": self.text,
-            "community_code": self.community_code,
-            "lon": self.lon,
-            "lat": self.lat,
-        }
+        return dataclasses.asdict(self)
 
     def contract(self) -> Address:
         """The place in the published language."""

@@ -14,6 +14,7 @@ from chassis.problems import PROBLEM, Problem
 from chassis.uow import UnitOfWorkDep
 from services.licensing.api.deps import ApplicationId, Clerk, Ctx, Reader, created
 from services.licensing.domain.applications import Application, Draft
+from services.licensing.domain.copying import made_from
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import Status
 from services.licensing.schemas.applications import (
@@ -52,19 +53,15 @@ def out(application: Application) -> ApplicationOut:
 def draft_of(body: ApplicationIn) -> Draft:
     """The application as handed in, in the domain's terms."""
     address = body.address
-    return Draft(
-        kind=body.kind,
-        entity_type=body.entity_type,
-        name=body.name,
+    return made_from(
+        Draft,
+        body,
         operator_name=body.operator.name,
         operator_id_number=str(body.operator.id_number),
         address=None if address is None else Place(**address.model_dump()),
         business_scope=tuple(body.business_scope),
-        registered_capital=body.registered_capital,
-        channel=body.channel,
         materials=tuple(body.materials),
         credit_code=None if body.credit_code is None else str(body.credit_code),
-        finding_id=body.finding_id,
     )
 
 

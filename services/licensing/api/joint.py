@@ -14,6 +14,7 @@ from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
 from services.licensing.api.applications import out
 from services.licensing.api.deps import ApplicationId, Clerk, Ctx, created
+from services.licensing.domain.copying import made_from
 from services.licensing.schemas.applications import (
     ApplicationOut,
     PartnerDecisionIn,
@@ -81,13 +82,8 @@ async def decide(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """The agency's decision; a retry with the same Idempotency-Key gets the first answer."""
-    command = joint.Decide(
-        request_id=request_id,
-        agency=actor.agency or "",
-        actor=actor.subject,
-        decision=body.decision,
-        permit_number=body.permit_number,
-        reason=body.reason,
+    command = made_from(
+        joint.Decide, body, request_id=request_id, agency=actor.agency or "", actor=actor.subject
     )
 
     async def create() -> PartnerRequestOut:

@@ -13,6 +13,7 @@ from chassis.uow import UnitOfWorkDep
 from contracts.licensing import ApplicationKind, EntityType
 from contracts.values import CreditCode
 from services.licensing.api.deps import Clerk, Ctx, Reader, created
+from services.licensing.domain.copying import made_from
 from services.licensing.schemas.licences import (
     CaseTransferIn,
     CaseTransferOut,
@@ -81,10 +82,10 @@ async def transfer_case_source(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """案源移送: hand what the window found to enforcement."""
-    command = licences.TransferCaseSource(
+    command = made_from(
+        licences.TransferCaseSource,
+        body,
         credit_code=None if body.credit_code is None else str(body.credit_code),
-        application_id=body.application_id,
-        allegation=body.allegation,
         evidence=tuple(body.evidence),
         actor=actor.subject,
     )

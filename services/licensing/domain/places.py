@@ -28,6 +28,17 @@ class Place:
         """The stored JSON of the place."""
         return dataclasses.asdict(self)
 
+    @classmethod
+    def of(cls, address: Address) -> Place:
+        """A place from the published language."""
+        point = address.location
+        return cls(
+            address.text,
+            address.community_code,
+            point.lon if point else None,
+            point.lat if point else None,
+        )
+
     def contract(self) -> Address:
         """The place in the published language."""
         point = None

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from chassis.idempotency import IdempotencyKeyHeader
 from chassis.problems import PROBLEM, Problem
 from chassis.uow import UnitOfWorkDep
-from services.licensing.api.deps import ApplicationId, Clerk, Ctx, Reader, created
+from services.licensing.api.deps import ApplicationId, Clerk, Ctx, Once, Reader
 from services.licensing.domain.applications import Application, Draft
 from services.licensing.domain.copying import made_from
 from services.licensing.domain.places import Place
@@ -71,23 +70,14 @@ def draft_of(body: ApplicationIn) -> Draft:
     response_model=ApplicationOut,
     responses={409: PROBLEM, 422: PROBLEM},
 )
-async def submit(
-    *,
-    request: Request,
-    body: ApplicationIn,
-    actor: Clerk,
-    ctx: Ctx,
-    uow: UnitOfWorkDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> JSONResponse:
+async def submit(body: ApplicationIn, actor: Clerk, ctx: Ctx, creation: Once) -> JSONResponse:
     """Take in an application; `missing_materials` lists at once everything still missing."""
     command = use.Submit(draft_of(body), actor.subject, actor.office)
 
     async def create() -> ApplicationOut:
-        return out(await use.submit(ctx, uow, command))
+        return out(await use.submit(ctx, creation.uow, command))
 
-    scope = f"applications:{actor.subject}"
-    return await created(request, uow, body, key=idempotency_key, scope=scope, create=create)
+    return await creation.once(body, scope=f"applications:{actor.subject}", create=create)
 
 
 def _batch_item(raw: dict[str, object], actor: Clerk) -> use.Submit | mobile.Uploaded:

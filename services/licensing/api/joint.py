@@ -5,15 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from chassis.auth import PartnerPrincipal
-from chassis.idempotency import IdempotencyKeyHeader
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
 from services.licensing.api.applications import out
-from services.licensing.api.deps import ApplicationId, Clerk, Ctx, created
+from services.licensing.api.deps import ApplicationId, Clerk, Ctx, Once
 from services.licensing.domain.copying import made_from
 from services.licensing.schemas.applications import (
     ApplicationOut,
@@ -72,14 +71,11 @@ async def partner_request(
     responses={404: PROBLEM, 409: PROBLEM},
 )
 async def decide(
-    *,
-    request: Request,
     request_id: uuid.UUID,
     body: PartnerDecisionIn,
     actor: PartnerPrincipal,
     ctx: Ctx,
-    uow: UnitOfWorkDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    creation: Once,
 ) -> JSONResponse:
     """The agency's decision; a retry with the same Idempotency-Key gets the first answer."""
     command = made_from(
@@ -87,10 +83,8 @@ async def decide(
     )
 
     async def create() -> PartnerRequestOut:
-        decided = await joint.decide(ctx, uow, command)
+        decided = await joint.decide(ctx, creation.uow, command)
         return PartnerRequestOut.model_validate(decided, from_attributes=True)
 
     scope = f"partner-decisions:{actor.agency}"
-    return await created(
-        request, uow, body, key=idempotency_key, scope=scope, create=create, status_code=200
-    )
+    return await creation.once(body, scope=scope, create=create, status_code=200)

@@ -18,5 +18,7 @@ def made_from(cls: type[T], source: object, **given: Any) -> T:
         names = list(cls.model_fields)
     else:
         names = [field.name for field in dataclasses.fields(cls) if field.init]  # type: ignore[arg-type]
-    taken = {name: getattr(source, name) for name in names if hasattr(source, name)}
-    return cls(**(taken | given))
+    taken = {
+        name: getattr(source, name) for name in names if name not in given and hasattr(source, name)
+    }
+    return cls(**taken, **given)

@@ -8,7 +8,7 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -173,7 +173,7 @@ class Pusher:
     async def _record(self, delivery: sa.Row[Any], outcome: _Outcome) -> None:
         now = self.clock.now()
         attempts = delivery.attempts + (0 if outcome.final else 1)
-        values: dict[str, Any] = {"attempts": attempts}
+        values: dict[str, int | datetime | str] = {"attempts": attempts}
         if outcome.delivered:
             values["delivered_at"] = now
             result = "delivered"

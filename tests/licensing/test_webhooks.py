@@ -29,12 +29,16 @@ from chassis.app import ServiceSpec, create_service_app
 from services.licensing.api.webhooks import router
 from services.licensing.app import spec
 from services.licensing.context import LicensingContext
+from services.licensing.domain.joint import PartnerRequestView
+from services.licensing.domain.places import Place
 from services.licensing.domain.webhooks import sign
 from services.licensing.push import backoff, push_webhooks
+from services.licensing.repositories.joint import PartnerRequests
 from services.licensing.settings import LicensingSettings
-from services.licensing.tables import applications, partner_requests, webhook_deliveries, webhooks
+from services.licensing.tables import applications, webhook_deliveries, webhooks
 from services.licensing.usecases.webhooks import schedule_push
-from tests.conftest import BUS_URL, CreateDatabase, free_port, migrate, running, wait_until
+from tests.conftest import CreateDatabase, free_port, migrate, running, wait_until
+from tests.licensing.conftest import licensing_settings
 from tests.tokens import mint_token
 
 
@@ -78,16 +82,8 @@ class Service:
 @pytest.fixture(scope="module")
 async def service(create_database: CreateDatabase, bus_prefix: str) -> AsyncIterator[Service]:
     """A licensing service on its own database whose pushes give up after three attempts."""
-    settings = LicensingSettings(
-        service="licensing",
-        environment="test",
-        database_url=await create_database("webhooks"),
-        bus_url=BUS_URL,
-        bus_prefix=f"{bus_prefix}-hooks-{uuid.uuid4().hex[:4]}",
-        webhook_backoff_seconds=0.05,
-        webhook_poll_seconds=0.05,
-        webhook_max_attempts=3,
-        webhook_timeout_seconds=1.0,
+    settings = await licensing_settings(
+        create_database, bus_prefix, webhook_max_attempts=3, webhook_timeout_seconds=1.0
     )
     webhook_spec = dataclasses.replace(spec, routers=[router], background=[push_webhooks])
     await migrate(webhook_spec, settings)
@@ -180,22 +176,40 @@ async def write_request(
     now = datetime.now(UTC)
     application_id, request_id = uuid.uuid4(), uuid.uuid4()
     address = {"text": "示范区营门口路 18 号", "community_code": "510106001001"}
+    request = PartnerRequestView(
+        id=request_id,
+        application_id=application_id,
+        agency=agency,
+        status="pending",
+        requested_at=now,
+        deadline=date(2099, 1, 1),
+        name=f"示范区小吃店{request_id.hex[:6]}",
+        entity_type="individual_business",
+        address=Place(address["text"], address["community_code"]),
+        business_scope=["catering"],
+    )
+    # The request as the agency reads it at GET /partner/requests/{id}.
     payload = {
         "id": str(request_id),
         "application_id": str(application_id),
         "agency": agency,
         "status": "pending",
-        "name": f"示范区小吃店{request_id.hex[:6]}",
+        "name": request.name,
+        "entity_type": "individual_business",
+        "address": address | {"lon": None, "lat": None},
         "business_scope": ["catering"],
-        "address": address,
-        "requested_at": now.isoformat(),
+        "requested_at": now.isoformat().replace("+00:00", "Z"),
+        "deadline": "2099-01-01",
+        "permit_number": None,
+        "reason": None,
+        "decided_at": None,
     }
     await connection.execute(
         sa.insert(applications).values(
             id=application_id,
             kind="establishment",
             entity_type="individual_business",
-            name=payload["name"],
+            name=request.name,
             operator_name="王某",
             operator_id_number="11010519491231002X",
             address=address,
@@ -208,19 +222,8 @@ async def write_request(
             updated_at=now,
         )
     )
-    await connection.execute(
-        sa.insert(partner_requests).values(
-            id=request_id,
-            application_id=application_id,
-            agency=agency,
-            status="pending",
-            requested_at=now,
-            deadline=date(2099, 1, 1),
-        )
-    )
-    scheduled = await schedule_push(
-        connection, request_id=request_id, agency=agency, payload=payload, now=now
-    )
+    await PartnerRequests(connection).add(request)
+    scheduled = await schedule_push(connection, request, now)
     return request_id, payload, scheduled
 
 

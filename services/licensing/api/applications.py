@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from chassis.idempotency import IdempotencyKeyHeader
 from chassis.problems import PROBLEM, Problem
 from chassis.uow import UnitOfWorkDep
-from services.licensing.api.deps import ApplicationId, Clerk, Ctx, Reader, created
+from services.licensing.api.deps import ApplicationId, Clerk, Ctx, Once, Reader
 from services.licensing.domain.applications import Application, Draft
+from services.licensing.domain.copying import made_from
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import Status
 from services.licensing.schemas.applications import (
@@ -52,19 +52,15 @@ def out(application: Application) -> ApplicationOut:
 def draft_of(body: ApplicationIn) -> Draft:
     """The application as handed in, in the domain's terms."""
     address = body.address
-    return Draft(
-        kind=body.kind,
-        entity_type=body.entity_type,
-        name=body.name,
+    return made_from(
+        Draft,
+        body,
         operator_name=body.operator.name,
         operator_id_number=str(body.operator.id_number),
         address=None if address is None else Place(**address.model_dump()),
         business_scope=tuple(body.business_scope),
-        registered_capital=body.registered_capital,
-        channel=body.channel,
         materials=tuple(body.materials),
         credit_code=None if body.credit_code is None else str(body.credit_code),
-        finding_id=body.finding_id,
     )
 
 
@@ -74,23 +70,14 @@ def draft_of(body: ApplicationIn) -> Draft:
     response_model=ApplicationOut,
     responses={409: PROBLEM, 422: PROBLEM},
 )
-async def submit(
-    *,
-    request: Request,
-    body: ApplicationIn,
-    actor: Clerk,
-    ctx: Ctx,
-    uow: UnitOfWorkDep,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> JSONResponse:
+async def submit(body: ApplicationIn, actor: Clerk, ctx: Ctx, creation: Once) -> JSONResponse:
     """Take in an application; `missing_materials` lists at once everything still missing."""
     command = use.Submit(draft_of(body), actor.subject, actor.office)
 
     async def create() -> ApplicationOut:
-        return out(await use.submit(ctx, uow, command))
+        return out(await use.submit(ctx, creation.uow, command))
 
-    scope = f"applications:{actor.subject}"
-    return await created(request, uow, body, key=idempotency_key, scope=scope, create=create)
+    return await creation.once(body, scope=f"applications:{actor.subject}", create=create)
 
 
 def _batch_item(raw: dict[str, object], actor: Clerk) -> use.Submit | mobile.Uploaded:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -12,8 +13,8 @@ from pydantic import BaseModel
 
 from chassis.auth import Principal, require_roles
 from chassis.context import context_of
-from chassis.idempotency import idempotent_create, request_fingerprint
-from chassis.uow import UnitOfWork
+from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
+from chassis.uow import UnitOfWork, UnitOfWorkDep
 from services.licensing.context import LicensingContext
 
 Ctx = Annotated[LicensingContext, Depends(context_of)]
@@ -22,23 +23,38 @@ Reader = Annotated[Principal, require_roles("licensing_clerk", "auditor")]
 ApplicationId = Annotated[uuid.UUID, Path(description="The application's id")]
 
 
-async def created(
-    request: Request,
-    uow: UnitOfWork,
-    body: BaseModel,
-    *,
-    key: str | None,
-    scope: str,
-    create: Callable[[], Awaitable[BaseModel]],
-    status_code: int = 201,
-) -> JSONResponse:
-    """Run a creating use case once per Idempotency-Key and scope: a retry of the same
-    request gets the first answer."""
-    return await idempotent_create(
-        uow,
-        key=key,
-        scope=scope,
-        fingerprint=request_fingerprint(request, body),
-        create=create,
-        status_code=status_code,
-    )
+@dataclass(frozen=True)
+class Creation:
+    """What a creating route needs to run once per Idempotency-Key and scope: the request
+    (whose fingerprint tells a retry from a different request), its unit of work, the key."""
+
+    request: Request
+    uow: UnitOfWork
+    key: str | None
+
+    async def once(
+        self,
+        body: BaseModel,
+        *,
+        scope: str,
+        create: Callable[[], Awaitable[BaseModel]],
+        status_code: int = 201,
+    ) -> JSONResponse:
+        """Run the creating use case; a retry of the same request gets the first answer."""
+        return await idempotent_create(
+            self.uow,
+            key=self.key,
+            scope=scope,
+            fingerprint=request_fingerprint(self.request, body),
+            create=create,
+            status_code=status_code,
+        )
+
+
+async def _creation(
+    request: Request, uow: UnitOfWorkDep, idempotency_key: IdempotencyKeyHeader = None
+) -> Creation:
+    return Creation(request, uow, idempotency_key)
+
+
+Once = Annotated[Creation, Depends(_creation)]

@@ -5,15 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from chassis.auth import PartnerPrincipal
-from chassis.idempotency import IdempotencyKeyHeader
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
 from services.licensing.api.applications import out
-from services.licensing.api.deps import ApplicationId, Clerk, Ctx, created
+from services.licensing.api.deps import ApplicationId, Clerk, Ctx, Once
+from services.licensing.domain.copying import made_from
 from services.licensing.schemas.applications import (
     ApplicationOut,
     PartnerDecisionIn,
@@ -71,30 +71,20 @@ async def partner_request(
     responses={404: PROBLEM, 409: PROBLEM},
 )
 async def decide(
-    *,
-    request: Request,
     request_id: uuid.UUID,
     body: PartnerDecisionIn,
     actor: PartnerPrincipal,
     ctx: Ctx,
-    uow: UnitOfWorkDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    creation: Once,
 ) -> JSONResponse:
     """The agency's decision; a retry with the same Idempotency-Key gets the first answer."""
-    command = joint.Decide(
-        request_id=request_id,
-        agency=actor.agency or "",
-        actor=actor.subject,
-        decision=body.decision,
-        permit_number=body.permit_number,
-        reason=body.reason,
+    command = made_from(
+        joint.Decide, body, request_id=request_id, agency=actor.agency or "", actor=actor.subject
     )
 
     async def create() -> PartnerRequestOut:
-        decided = await joint.decide(ctx, uow, command)
+        decided = await joint.decide(ctx, creation.uow, command)
         return PartnerRequestOut.model_validate(decided, from_attributes=True)
 
     scope = f"partner-decisions:{actor.agency}"
-    return await created(
-        request, uow, body, key=idempotency_key, scope=scope, create=create, status_code=200
-    )
+    return await creation.once(body, scope=scope, create=create, status_code=200)

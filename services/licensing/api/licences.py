@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
-from chassis.idempotency import IdempotencyKeyHeader
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
 from contracts.licensing import ApplicationKind, EntityType
 from contracts.values import CreditCode
-from services.licensing.api.deps import Clerk, Ctx, Reader, created
+from services.licensing.api.deps import Clerk, Ctx, Once, Reader
+from services.licensing.domain.copying import made_from
 from services.licensing.schemas.licences import (
     CaseTransferIn,
     CaseTransferOut,
@@ -72,26 +72,19 @@ async def get_licence(credit_code: CreditCodePath, _: Reader, uow: UnitOfWorkDep
 
 @router.post("/case-transfers", status_code=201, response_model=CaseTransferOut)
 async def transfer_case_source(
-    *,
-    request: Request,
-    body: CaseTransferIn,
-    actor: Clerk,
-    ctx: Ctx,
-    uow: UnitOfWorkDep,
-    idempotency_key: IdempotencyKeyHeader = None,
+    body: CaseTransferIn, actor: Clerk, ctx: Ctx, creation: Once
 ) -> JSONResponse:
     """案源移送: hand what the window found to enforcement."""
-    command = licences.TransferCaseSource(
+    command = made_from(
+        licences.TransferCaseSource,
+        body,
         credit_code=None if body.credit_code is None else str(body.credit_code),
-        application_id=body.application_id,
-        allegation=body.allegation,
         evidence=tuple(body.evidence),
         actor=actor.subject,
     )
 
     async def create() -> CaseTransferOut:
-        transferred = await licences.transfer_case_source(ctx, uow, command)
+        transferred = await licences.transfer_case_source(ctx, creation.uow, command)
         return CaseTransferOut.model_validate(transferred, from_attributes=True)
 
-    scope = f"case-transfers:{actor.subject}"
-    return await created(request, uow, body, key=idempotency_key, scope=scope, create=create)
+    return await creation.once(body, scope=f"case-transfers:{actor.subject}", create=create)

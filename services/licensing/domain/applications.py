@@ -12,6 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from typing_extensions import TypedDict
+
 from chassis.errors import Conflict
 from chassis.legalclock import compute_deadline
 from contracts.licensing import (
@@ -21,6 +23,7 @@ from contracts.licensing import (
     ApplicationSubmitted,
 )
 from services.licensing.domain import rules
+from services.licensing.domain.copying import made_from
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import SHANGHAI, InvalidApplication, Status
 
@@ -76,6 +79,21 @@ class Draft:
         )
 
 
+class StepDetail(TypedDict, total=False):
+    """What a step records besides who took it and when (each step fills its own keys)."""
+
+    # return: what was missing and why it came back
+    missing_materials: list[str]
+    # return, reject
+    reasons: list[str]
+    # extend: who approved the extension, why, and the new due day (ISO date)
+    approved_by: str
+    reason: str
+    due: str
+    # approve: the partner agencies asked for their permits
+    partner_agencies: list[str]
+
+
 @dataclass(frozen=True)
 class Step:
     """One recorded step of an application."""
@@ -85,7 +103,7 @@ class Step:
     to_status: str
     actor: str
     at: datetime
-    detail: dict[str, object] | None = None
+    detail: StepDetail | None = None
 
 
 @dataclass
@@ -145,38 +163,27 @@ class Application:
     ) -> tuple[Application, ApplicationSubmitted]:
         """Take in a (checked and completed) draft; the event names every missing material."""
         assert draft.name is not None and draft.address is not None
-        application = cls(
+        application = made_from(
+            cls,
+            draft,
             id=uuid.uuid4(),
-            kind=draft.kind,
-            entity_type=draft.entity_type,
-            name=draft.name,
-            operator_name=draft.operator_name,
-            operator_id_number=draft.operator_id_number,
-            address=draft.address,
             business_scope=list(dict.fromkeys(draft.business_scope)),
-            registered_capital=draft.registered_capital,
-            channel=draft.channel,
             materials=list(dict.fromkeys(draft.materials)),
             status=Status.SUBMITTED,
             submitted_by=actor,
             submitted_at=now,
             updated_at=now,
-            credit_code=draft.credit_code,
             client_ref=client_ref,
-            finding_id=draft.finding_id,
             office_code=office,
         )
         application.new_steps.append(Step("submit", None, Status.SUBMITTED, actor, now))
         return application, application._submitted(actor, now)
 
     def _submitted(self, actor: str, now: datetime) -> ApplicationSubmitted:
-        return ApplicationSubmitted(
+        return made_from(
+            ApplicationSubmitted,
+            self,
             application_id=self.id,
-            kind=self.kind,
-            entity_type=self.entity_type,
-            name=self.name,
-            channel=self.channel,
-            credit_code=self.credit_code,
             missing_materials=tuple(self.missing_materials),
             submitted_at=now,
             submitted_by=actor,
@@ -189,7 +196,7 @@ class Application:
         *,
         actor: str,
         now: datetime,
-        detail: dict[str, object] | None = None,
+        detail: StepDetail | None = None,
     ) -> None:
         self.new_steps.append(Step(step, self.status, status, actor, now, detail))
         self.status = status
@@ -212,9 +219,7 @@ class Application:
         self._move("accept", status, actor=actor, now=now)
         self.accepted_at = now
         self._deadline_runs(ON_THE_SPOT, deadline.start, deadline.due)
-        return ApplicationAccepted(
-            application_id=self.id, accepted_at=now, accepted_by=actor, deadline=deadline.due
-        )
+        return made_from(ApplicationAccepted, self, application_id=self.id, accepted_by=actor)
 
     def _deadline_runs(self, rule: str, start: date, due: date) -> None:
         self.deadline, self.deadline_rule = due, rule
@@ -226,7 +231,7 @@ class Application:
         """补正: returned with every missing material and reason in one notice."""
         missing = self.missing_materials
         status = rules.return_for_correction(self.status, missing, reasons)
-        detail: dict[str, object] = {"missing_materials": missing, "reasons": reasons}
+        detail: StepDetail = {"missing_materials": missing, "reasons": reasons}
         self._move("return", status, actor=actor, now=now, detail=detail)
         return ApplicationReturned(
             application_id=self.id,
@@ -261,7 +266,7 @@ class Application:
             )
         except ValueError as error:
             raise Conflict(str(error)) from None
-        detail: dict[str, object] = {
+        detail: StepDetail = {
             "approved_by": approved_by,
             "reason": reason,
             "due": deadline.due.isoformat(),
@@ -276,7 +281,7 @@ class Application:
         if status is Status.AWAITING_PARTNERS:
             accepted = self.accepted_at or now
             deadline = compute_deadline(JOINT_DECISION, accepted.astimezone(SHANGHAI).date())
-            detail: dict[str, object] = {"partner_agencies": partner_agencies}
+            detail: StepDetail = {"partner_agencies": partner_agencies}
             self._move("approve", status, actor=actor, now=now, detail=detail)
             self._deadline_runs(JOINT_DECISION, deadline.start, deadline.due)
         return status

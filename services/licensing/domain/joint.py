@@ -9,28 +9,9 @@ from datetime import date, datetime
 from chassis.errors import Conflict
 from contracts.licensing import JointApprovalDecided, JointApprovalRequested
 from services.licensing.domain.applications import Application
+from services.licensing.domain.copying import made_from
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import scope_catalogue
-
-
-@dataclass(frozen=True)
-class PartnerRequestView:
-    """A joint-licensing request as its partner agency sees it."""
-
-    id: uuid.UUID
-    application_id: uuid.UUID
-    agency: str
-    status: str
-    name: str
-    entity_type: str
-    address: Place
-    # The scope items that need this agency.
-    business_scope: list[str]
-    requested_at: datetime
-    deadline: date
-    permit_number: str | None
-    reason: str | None
-    decided_at: datetime | None
 
 
 @dataclass
@@ -56,16 +37,13 @@ class PartnerRequest:
         """Ask `agency` for its permit; the event names the scope items it decides on."""
         request = cls(uuid.uuid4(), application.id, agency, "pending", now, deadline)
         catalogue = scope_catalogue()
-        asked = JointApprovalRequested(
-            application_id=application.id,
+        scope = request.view(application).business_scope
+        asked = made_from(
+            JointApprovalRequested,
+            request,
             request_id=request.id,
-            agency=agency,
             name=application.name,
-            business_scope=tuple(
-                catalogue.items[code].name for code in request.view(application).business_scope
-            ),
-            requested_at=now,
-            deadline=deadline,
+            business_scope=tuple(catalogue.items[code].name for code in scope),
         )
         return request, asked
 
@@ -82,15 +60,7 @@ class PartnerRequest:
         self.status = decision
         self.permit_number, self.reason = permit_number, reason
         self.decided_at, self.decided_by = now, actor
-        return JointApprovalDecided(
-            application_id=self.application_id,
-            request_id=self.id,
-            agency=self.agency,
-            decision=decision,
-            permit_number=permit_number,
-            reason=reason,
-            decided_at=now,
-        )
+        return made_from(JointApprovalDecided, self, request_id=self.id, decision=decision)
 
     def expect_pending(self) -> None:
         """Raise Conflict unless the request still waits for the agency's decision."""
@@ -105,18 +75,23 @@ class PartnerRequest:
             for code in application.business_scope
             if catalogue.items[code].partner_agency == self.agency
         ]
-        return PartnerRequestView(
-            id=self.id,
-            application_id=self.application_id,
-            agency=self.agency,
-            status=self.status,
+        return made_from(
+            PartnerRequestView,
+            self,
             name=application.name,
             entity_type=application.entity_type,
             address=application.address,
             business_scope=scope,
-            requested_at=self.requested_at,
-            deadline=self.deadline,
-            permit_number=self.permit_number,
-            reason=self.reason,
-            decided_at=self.decided_at,
         )
+
+
+@dataclass(kw_only=True)
+class PartnerRequestView(PartnerRequest):
+    """A joint-licensing request as its partner agency sees it: with what it needs of the
+    application."""
+
+    name: str
+    entity_type: str
+    address: Place
+    # The scope items that need this agency.
+    business_scope: list[str]

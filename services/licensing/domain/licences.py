@@ -15,6 +15,7 @@ from contracts.licensing import (
     LicensingCaseSourceTransferred,
 )
 from services.licensing.domain.applications import Application
+from services.licensing.domain.copying import made_from
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import OfficeHours, same_day, scope_catalogue
 
@@ -66,34 +67,23 @@ class Licence:
         cls, application: Application, credit_code: str, now: datetime, hours: OfficeHours
     ) -> tuple[Licence, LicenceIssued]:
         """The licence an establishment is issued, and the event that says so."""
-        licence = cls(
+        licence = made_from(
+            cls,
+            application,
             credit_code=credit_code,
             application_id=application.id,
-            name=application.name,
-            entity_type=application.entity_type,
-            operator_name=application.operator_name,
-            address=application.address,
             business_scope=list(application.business_scope),
             status="active",
             issued_at=now,
             same_day=same_day(application.accepted_at or now, now),
             after_hours=hours.after_hours(now),
-            channel=application.channel,
-            office_code=application.office_code,
         )
-        issued = LicenceIssued(
-            credit_code=credit_code,
-            name=licence.name,
-            entity_type=licence.entity_type,
-            operator_name=licence.operator_name,
+        issued = made_from(
+            LicenceIssued,
+            licence,
             address=licence.address.contract(),
             business_scope=scope_names(licence.business_scope),
             business_scope_codes=tuple(licence.business_scope),
-            issued_at=now,
-            office_code=licence.office_code,
-            channel=licence.channel,
-            same_day=licence.same_day,
-            after_hours=licence.after_hours,
             finding_id=application.finding_id,
         )
         return licence, issued
@@ -119,10 +109,8 @@ class Licence:
     def cancel(self, now: datetime) -> LicenceCancelled:
         """Cancelled on the holder's application."""
         self.status, self.cancelled_at = "cancelled", now
-        return LicenceCancelled(
-            credit_code=self.credit_code,
-            cancelled_at=now,
-            reason="申请注销: cancelled on the applicant's application",
+        return made_from(
+            LicenceCancelled, self, reason="申请注销: cancelled on the applicant's application"
         )
 
 
@@ -134,17 +122,10 @@ class CaseTransfer:
     credit_code: str | None
     application_id: uuid.UUID | None
     allegation: str
-    evidence: list[str]
+    evidence_refs: list[str]
     transferred_by: str
     transferred_at: datetime
 
     def event(self) -> LicensingCaseSourceTransferred:
         """The transfer in the published language."""
-        return LicensingCaseSourceTransferred(
-            case_source_id=self.case_source_id,
-            credit_code=self.credit_code,
-            allegation=self.allegation,
-            evidence_refs=tuple(self.evidence),
-            transferred_at=self.transferred_at,
-            transferred_by=self.transferred_by,
-        )
+        return LicensingCaseSourceTransferred.model_validate(self, from_attributes=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,16 +22,22 @@ class Place:
     @classmethod
     def from_json(cls, stored: Mapping[str, Any]) -> Place:
         """A place from its stored JSON."""
-        return cls(stored["text"], stored["community_code"], stored.get("lon"), stored.get("lat"))
+        return cls(**stored)
 
     def to_json(self) -> dict[str, object]:
         """The stored JSON of the place."""
-        return {
-            "text": self.text,
-            "community_code": self.community_code,
-            "lon": self.lon,
-            "lat": self.lat,
-        }
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def of(cls, address: Address) -> Place:
+        """A place from the published language."""
+        point = address.location
+        return cls(
+            address.text,
+            address.community_code,
+            point.lon if point else None,
+            point.lat if point else None,
+        )
 
     def contract(self) -> Address:
         """The place in the published language."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,35 +11,17 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.errors import NotFound
+from chassis.rows import load, values_for
 from services.licensing.domain.applications import Application, Step
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import Status
-from services.licensing.repositories import row_of
 from services.licensing.tables import application_steps, applications
 
-# The columns a step may change (the rest is fixed when the application is handed in).
-_MOVING = (
-    "status",
-    "materials",
-    "credit_code",
-    "accepted_at",
-    "updated_at",
-    "deadline",
-    "deadline_rule",
-    "deadline_start",
-    "deadline_extensions",
-)
 
-# A step's columns but its number (the database gives it).
-_STEP = [column.name for column in application_steps.c if column.name != "id"]
-
-
-def application_of(mapping: Any) -> Application:
-    """An application from its row (a row's mapping, or a joined row's by column)."""
-    values = {column.name: mapping[column] for column in applications.c}
-    values["address"] = Place.from_json(values["address"])
-    values["status"] = Status(values["status"])
-    return Application(**values)
+def application_of(row: Mapping[str, Any]) -> Application:
+    """An application from its row's mapping."""
+    address, status = Place.from_json(row["address"]), Status(row["status"])
+    return load(Application, row, address=address, status=status)
 
 
 @dataclass
@@ -56,7 +38,7 @@ class Applications:
         row = (await self.connection.execute(statement)).first()
         if row is None:
             raise NotFound("application")
-        return application_of(row._mapping)
+        return application_of(row._asdict())
 
     async def by_client_ref(self, client_ref: str) -> Application | None:
         """The application the van uploaded under its own id, if any."""
@@ -65,7 +47,7 @@ class Applications:
                 sa.select(applications).where(applications.c.client_ref == client_ref)
             )
         ).first()
-        return None if row is None else application_of(row._mapping)
+        return None if row is None else application_of(row._asdict())
 
     async def exists(self, application_id: uuid.UUID) -> bool:
         """Whether an application has this id."""
@@ -79,7 +61,7 @@ class Applications:
         statement = sa.select(applications).order_by(applications.c.submitted_at).limit(limit)
         if status is not None:
             statement = statement.where(applications.c.status == status)
-        return [application_of(row._mapping) for row in await self.connection.execute(statement)]
+        return [application_of(row._asdict()) for row in await self.connection.execute(statement)]
 
     async def steps(self, application_id: uuid.UUID) -> list[Step]:
         """The recorded steps of an application, in order."""
@@ -88,16 +70,11 @@ class Applications:
             .where(application_steps.c.application_id == application_id)
             .order_by(application_steps.c.id)
         )
-        return [
-            Step(row.step, row.from_status, row.to_status, row.actor, row.at, row.detail)
-            for row in rows
-        ]
+        return [load(Step, row) for row in rows]
 
     async def add(self, application: Application) -> None:
         """Store a new application and its first step."""
-        await self.connection.execute(
-            sa.insert(applications).values(row_of(applications, application))
-        )
+        await self.connection.execute(sa.insert(applications).values(_row(application)))
         await self._record(application.id, application.new_steps)
         application.new_steps.clear()
 
@@ -106,12 +83,16 @@ class Applications:
         await self.connection.execute(
             sa.update(applications)
             .where(applications.c.id == application.id)
-            .values(row_of(applications, application, only=_MOVING))
+            .values(_row(application))
         )
         await self._record(application.id, application.new_steps)
         application.new_steps.clear()
 
     async def _record(self, application_id: uuid.UUID, steps: Sequence[Step]) -> None:
         for step in steps:
-            values = row_of(application_steps, step, only=_STEP, application_id=application_id)
+            values = values_for(application_steps, step, application_id=application_id)
             await self.connection.execute(sa.insert(application_steps).values(values))
+
+
+def _row(application: Application) -> dict[str, object]:
+    return values_for(applications, application, address=application.address.to_json())

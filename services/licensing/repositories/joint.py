@@ -11,17 +11,15 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.errors import NotFound
+from chassis.rows import load, values_for
 from services.licensing.domain.joint import PartnerRequest, PartnerRequestView
-from services.licensing.repositories import row_of
 from services.licensing.repositories.applications import application_of
 from services.licensing.tables import applications, partner_requests
 
-# The columns a decision changes.
-_DECISION = ("status", "permit_number", "reason", "decided_at", "decided_by")
 
-
-def _request_of(mapping: Any) -> PartnerRequest:
-    return PartnerRequest(**{column.name: mapping[column] for column in partner_requests.c})
+def _columns(row: sa.Row[Any], table: sa.Table) -> dict[str, object]:
+    """The values of `table`'s columns in a (joined) row."""
+    return {column.name: row._mapping[column] for column in table.c}
 
 
 @dataclass
@@ -33,7 +31,7 @@ class PartnerRequests:
     async def add(self, request: PartnerRequest) -> None:
         """Store a new request."""
         await self.connection.execute(
-            sa.insert(partner_requests).values(row_of(partner_requests, request))
+            sa.insert(partner_requests).values(values_for(partner_requests, request))
         )
 
     async def save(self, request: PartnerRequest) -> None:
@@ -41,7 +39,7 @@ class PartnerRequests:
         await self.connection.execute(
             sa.update(partner_requests)
             .where(partner_requests.c.id == request.id)
-            .values(row_of(partner_requests, request, only=_DECISION))
+            .values(values_for(partner_requests, request))
         )
 
     async def locked(self, agency: str, request_id: uuid.UUID) -> PartnerRequest:
@@ -56,7 +54,7 @@ class PartnerRequests:
         ).first()
         if row is None:
             raise NotFound("partner request")
-        return _request_of(row._mapping)
+        return load(PartnerRequest, row)
 
     async def of_application(self, application_id: uuid.UUID) -> list[PartnerRequest]:
         """The requests of one application, by agency."""
@@ -65,7 +63,7 @@ class PartnerRequests:
             .where(partner_requests.c.application_id == application_id)
             .order_by(partner_requests.c.agency)
         )
-        return [_request_of(row._mapping) for row in rows]
+        return [load(PartnerRequest, row) for row in rows]
 
     async def withdraw_pending(self, application_id: uuid.UUID, now: datetime) -> None:
         """Withdraw the requests still waiting at partners (the application was refused)."""
@@ -93,4 +91,9 @@ class PartnerRequests:
         if status is not None:
             statement = statement.where(partner_requests.c.status == status)
         rows = await self.connection.execute(statement)
-        return [_request_of(row._mapping).view(application_of(row._mapping)) for row in rows.all()]
+        return [
+            load(PartnerRequest, _columns(row, partner_requests)).view(
+                application_of(_columns(row, applications))
+            )
+            for row in rows.all()
+        ]

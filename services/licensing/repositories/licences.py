@@ -11,10 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.errors import Conflict, NotFound
+from chassis.rows import load, values_for
 from contracts.values import CreditCode
 from services.licensing.domain.licences import CaseTransfer, Licence
 from services.licensing.domain.places import Place
-from services.licensing.repositories import row_of
 from services.licensing.tables import case_transfers, credit_code_sequences, licences
 
 
@@ -35,14 +35,8 @@ _NEXT_SEQUENCE = {
 }
 
 
-# The columns a change or cancellation changes.
-_CHANGING = ("name", "address", "business_scope", "status", "changed_at", "cancelled_at")
-
-
 def _licence_of(row: sa.Row[Any]) -> Licence:
-    values = row._asdict()
-    values["address"] = Place.from_json(values["address"])
-    return Licence(**values)
+    return load(Licence, row, address=Place.from_json(row.address))
 
 
 @dataclass
@@ -101,7 +95,7 @@ class Licences:
         """Store a newly issued licence."""
         try:
             async with self.connection.begin_nested():
-                await self.connection.execute(sa.insert(licences).values(row_of(licences, licence)))
+                await self.connection.execute(sa.insert(licences).values(_row(licence)))
         except IntegrityError:
             # Another licence took the name between the check and the insert.
             raise Conflict("The name was taken by a licence issued meanwhile") from None
@@ -111,10 +105,14 @@ class Licences:
         await self.connection.execute(
             sa.update(licences)
             .where(licences.c.credit_code == licence.credit_code)
-            .values(row_of(licences, licence, only=_CHANGING))
+            .values(_row(licence))
         )
 
     async def add_transfer(self, transfer: CaseTransfer) -> None:
         """Keep a transferred case source for the licensing file."""
-        values = row_of(case_transfers, transfer, evidence_refs=transfer.evidence)
+        values = values_for(case_transfers, transfer)
         await self.connection.execute(sa.insert(case_transfers).values(values))
+
+
+def _row(licence: Licence) -> dict[str, object]:
+    return values_for(licences, licence, address=licence.address.to_json())

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chassis.rows import load, values_for
 from services.licensing.domain.mobile import Visit
 from services.licensing.domain.places import Place
-from services.licensing.repositories import row_of
 from services.licensing.tables import mobile_visits
 
 
@@ -27,7 +27,7 @@ class Visits:
         await self.connection.execute(
             dialect.insert(mobile_visits)
             .on_conflict_do_nothing(index_elements=[mobile_visits.c.finding_id])
-            .values(row_of(mobile_visits, visit))
+            .values(values_for(mobile_visits, visit, address=visit.address.to_json()))
         )
 
     async def mark_applied(self, finding_id: uuid.UUID, application_id: uuid.UUID) -> None:
@@ -54,9 +54,7 @@ class Visits:
             statement = statement.where(mobile_visits.c.street_code == street_code)
         if status is not None:
             statement = statement.where(mobile_visits.c.status == status)
-        visits = []
-        for row in await self.connection.execute(statement):
-            values = row._asdict()
-            values["address"] = Place.from_json(values["address"])
-            visits.append(Visit(**values))
-        return visits
+        return [
+            load(Visit, row, address=Place.from_json(row.address))
+            for row in await self.connection.execute(statement)
+        ]

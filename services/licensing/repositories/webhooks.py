@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chassis.rows import load, values_for
 from services.licensing.domain.webhooks import AllowedHost, Webhook
 from services.licensing.tables import webhook_deliveries, webhook_hosts, webhooks
 
@@ -65,7 +66,7 @@ class Webhooks:
 
     async def register(self, webhook: Webhook) -> None:
         """Store (or replace) an agency's webhook."""
-        values = asdict(webhook)
+        values = values_for(webhooks, webhook)
         insert = self._insert(webhooks).values(values)
         await self.connection.execute(
             insert.on_conflict_do_update(
@@ -79,7 +80,7 @@ class Webhooks:
         row = (
             await self.connection.execute(sa.select(webhooks).where(webhooks.c.agency == agency))
         ).first()
-        return None if row is None else Webhook(**row._asdict())
+        return None if row is None else load(Webhook, row)
 
     async def delete(self, agency: str) -> bool:
         """Remove the agency's webhook; whether it had one."""

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from chassis.schemas import RequestModel
 from contracts.licensing import ApplicationKind, Channel, EntityType
 from contracts.values import CommunityCode, CreditCode, ResidentId
+from services.licensing.domain.applications import Step
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -131,17 +132,6 @@ class Extension(RequestModel):
 
     approved_by: Text = Field(description="Who approved it (the head of the authority)")
     reason: Reason
-
-
-class Step(BaseModel):
-    """One recorded step of an application."""
-
-    step: str
-    from_status: str | None
-    to_status: str
-    actor: str
-    at: datetime
-    detail: dict[str, Any] | None = None
 
 
 class Address(BaseModel):

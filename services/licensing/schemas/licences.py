@@ -92,6 +92,6 @@ class CaseTransferOut(BaseModel):
     credit_code: str | None
     application_id: uuid.UUID | None
     allegation: str
-    evidence: list[str]
+    evidence: list[str] = Field(validation_alias="evidence_refs")
     transferred_by: str
     transferred_at: datetime

@@ -16,7 +16,6 @@ from services.licensing.domain.rules import PartnerDecision, Status, joint_outco
 from services.licensing.repositories.applications import Applications
 from services.licensing.repositories.joint import PartnerRequests
 from services.licensing.repositories.licences import Licences
-from services.licensing.schemas.applications import PartnerRequestOut
 from services.licensing.usecases.applications import StepCommand, refuse_in, view
 from services.licensing.usecases.licences import settle_licence
 from services.licensing.usecases.webhooks import schedule_push
@@ -70,16 +69,7 @@ async def approve(ctx: LicensingContext, uow: UnitOfWork, command: Approve) -> A
             request, asked = PartnerRequest.ask(application, agency, application.deadline, now)
             await PartnerRequests(connection).add(request)
             uow.emit(asked)
-            payload = PartnerRequestOut.model_validate(
-                request.view(application), from_attributes=True
-            )
-            await schedule_push(
-                connection,
-                request_id=request.id,
-                agency=agency,
-                payload=payload.model_dump(mode="json"),
-                now=now,
-            )
+            await schedule_push(connection, request.view(application), now)
     await applications.save(application)
     await uow.commit()
     if agencies and status is Status.AWAITING_PARTNERS:

@@ -12,6 +12,7 @@ from chassis.uow import UnitOfWork, Work
 from contracts import Contract
 from services.licensing.context import LicensingContext
 from services.licensing.domain.applications import Application
+from services.licensing.domain.copying import made_from
 from services.licensing.domain.licences import CaseTransfer, Licence, check_name_free
 from services.licensing.domain.rules import CREDIT_CODE_CATEGORIES
 from services.licensing.repositories.applications import Applications
@@ -113,12 +114,11 @@ async def transfer_case_source(
         command.application_id
     ):
         raise RuleViolated("application_id", "no application has this id")
-    transfer = CaseTransfer(
+    transfer = made_from(
+        CaseTransfer,
+        command,
         case_source_id=uuid.uuid4(),
-        credit_code=command.credit_code,
-        application_id=command.application_id,
-        allegation=command.allegation,
-        evidence=list(command.evidence),
+        evidence_refs=list(command.evidence),
         transferred_by=command.actor,
         transferred_at=ctx.clock.now(),
     )

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.errors import NotFound
 from chassis.uow import UnitOfWork
 from services.licensing.context import LicensingContext
+from services.licensing.domain.joint import PartnerRequestView
 from services.licensing.domain.webhooks import AllowedHost, HostNotAllowed, Webhook, url_host
 from services.licensing.repositories.webhooks import Webhooks
+from services.licensing.schemas.applications import PartnerRequestOut
 
 
 @dataclass(frozen=True)
@@ -87,21 +87,22 @@ async def delete_webhook(uow: UnitOfWork, agency: str) -> None:
 
 
 async def schedule_push(
-    connection: AsyncConnection,
-    *,
-    request_id: uuid.UUID,
-    agency: str,
-    payload: dict[str, Any],
-    now: datetime,
+    connection: AsyncConnection, request: PartnerRequestView, now: datetime
 ) -> bool:
-    """Queue a push of `payload` (the partner's JSON) to the agency's webhook if it has one;
-    whether it did.
+    """Queue a push of the request, as the agency reads it at GET /partner/requests/{id}, to
+    the agency's webhook if it has one; whether it did.
 
     Call it in the transaction that creates the partner request: the push is then written
     if and only if the request is, and sent later, never holding up the licensing flow.
     """
     repository = Webhooks(connection)
-    if await repository.get(agency) is None:
+    if await repository.get(request.agency) is None:
         return False
-    await repository.schedule(request_id=request_id, agency=agency, payload=payload, now=now)
+    payload = PartnerRequestOut.model_validate(request, from_attributes=True)
+    await repository.schedule(
+        request_id=request.id,
+        agency=request.agency,
+        payload=payload.model_dump(mode="json"),
+        now=now,
+    )
     return True

@@ -50,6 +50,7 @@ import sqlalchemy as sa
 from aio_pika.abc import AbstractIncomingMessage
 
 from bench.summary import Summary as BenchSummary
+from bench.summary import cleaning_up
 from chassis.bus import Bus, HandlerRegistry, Topology
 from chassis.bus.consumer import Delivery
 from chassis.db import Database, new_metadata
@@ -920,10 +921,7 @@ async def main_async(options: Options) -> Summary:
     """Measure, always clean up, and say what could not be cleaned."""
     resources = Resources(uuid.uuid4().hex[:8])
     summary = Summary()
-    try:
-        await measure(options, resources, summary)
-    finally:
-        summary.leftovers = await resources.remove()
+    await cleaning_up(measure(options, resources, summary), resources, summary)
     return summary
 
 

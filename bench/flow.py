@@ -55,7 +55,6 @@ import json
 import math
 import os
 import random
-import signal
 import sys
 import tempfile
 import time
@@ -92,7 +91,7 @@ from bench.gateway import (
     start_server,
     wait_for,
 )
-from bench.summary import Figures
+from bench.summary import Figures, cleaning_up
 from bench.summary import Summary as BenchSummary
 from chassis.bus import Topology
 from chassis.bus.topology import declare_exchanges
@@ -821,15 +820,7 @@ async def main_async(options: Options) -> tuple[Summary, list[Phase]]:
     run_id = uuid.uuid4().hex[:8]
     resources = Resources(f"flow-{run_id}")  # bus prefix bench-flow-<run id>
     summary = Summary()
-    phases: list[Phase] = []
-    # SIGTERM stops the run like Ctrl-C does: through the clean-up below.
-    task = asyncio.current_task()
-    assert task is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-    try:
-        phases = await measure(options, resources, run_id, summary)
-    finally:
-        summary.leftovers = await resources.remove()  # the temporary folder too
+    phases = await cleaning_up(measure(options, resources, run_id, summary), resources, summary)
     return summary, phases
 
 

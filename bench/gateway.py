@@ -38,7 +38,6 @@ import json
 import math
 import os
 import secrets
-import signal
 import socket
 import sys
 import tempfile
@@ -61,7 +60,7 @@ from bench.bus import (
     machine_ticks,
     percentile,
 )
-from bench.summary import Figures
+from bench.summary import Figures, cleaning_up
 from bench.summary import Summary as BenchSummary
 from chassis.bus import Topology
 
@@ -502,15 +501,7 @@ async def main_async(options: Options) -> tuple[Summary, list[Phase]]:
     """Measure, always clean up, and say what could not be cleaned."""
     resources = Resources(f"gw{uuid.uuid4().hex[:8]}")
     summary = Summary()
-    phases: list[Phase] = []
-    # SIGTERM stops the run like Ctrl-C does: through the clean-up below.
-    task = asyncio.current_task()
-    assert task is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-    try:
-        phases = await measure(options, resources, summary)
-    finally:
-        summary.leftovers = await resources.remove()  # the temporary folder too
+    phases = await cleaning_up(measure(options, resources, summary), resources, summary)
     return summary, phases
 
 

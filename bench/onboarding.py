@@ -63,6 +63,7 @@ from bench.bus import (
     run,
 )
 from bench.summary import Summary as BenchSummary
+from bench.summary import cleaning_up
 from chassis.app import create_service_app
 from chassis.auth import DEV_KEY_ID, dev_private_key, sign_token
 from chassis.bus import Topology
@@ -472,10 +473,7 @@ async def main_async(options: argparse.Namespace) -> Summary:
     """Measure, always clean up, and say what could not be cleaned."""
     resources = Resources(f"onb{uuid.uuid4().hex[:8]}")
     summary = Summary()
-    try:
-        await measure(options, resources, summary)
-    finally:
-        summary.leftovers = await resources.remove()
+    await cleaning_up(measure(options, resources, summary), resources, summary)
     return summary
 
 

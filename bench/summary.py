@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
-from collections.abc import Iterable, Mapping
+import signal
+from collections.abc import Awaitable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Protocol, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -62,3 +66,25 @@ class Figures:
         """A figure of the load generator's result (NaN when missing)."""
         value = self.result.get(key, math.nan)
         return float(value) if isinstance(value, int | float) else math.nan
+
+
+class Removable(Protocol):
+    """What a benchmark made (queues, databases, folders) and removes at the end."""
+
+    async def remove(self) -> list[str]:
+        """Remove everything; what could not be removed."""
+        ...
+
+
+async def cleaning_up(measurement: Awaitable[T], resources: Removable, summary: Summary) -> T:
+    """Await the measurement; whatever happens, remove what it made and note what stayed.
+
+    SIGTERM stops the run as Ctrl-C does: through this clean-up.
+    """
+    task = asyncio.current_task()
+    assert task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    try:
+        return await measurement
+    finally:
+        summary.leftovers = await resources.remove()

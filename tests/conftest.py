@@ -160,6 +160,22 @@ async def wait_until(
         await asyncio.sleep(interval)
 
 
+async def appeared(
+    client: httpx.AsyncClient, path: str, headers: dict[str, str], within: float = 10.0
+) -> dict[str, Any]:
+    """The JSON of `path` once it answers 200: what the bus brings, once it has arrived."""
+    found: dict[str, Any] = {}
+
+    async def there() -> bool:
+        answer = await client.get(path, headers=headers)
+        if answer.status_code == 200:
+            found.update(answer.json())
+        return answer.status_code == 200
+
+    await wait_until(there, within=within)
+    return found
+
+
 @asynccontextmanager
 async def running_service(
     spec: ServiceSpec, settings: Settings

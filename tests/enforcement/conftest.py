@@ -18,10 +18,10 @@ from services.enforcement.settings import EnforcementSettings
 from tests.conftest import (
     BUS_URL,
     CreateDatabase,
+    appeared,
     publish,
     running_service,
     staff_bearer,
-    wait_until,
 )
 
 bearer = staff_bearer
@@ -58,16 +58,7 @@ class Enforcement:
 
     async def case_source(self, case_source_id: uuid.UUID) -> dict[str, Any]:
         """The case source once it has arrived (waits for the bus), as an auditor sees it."""
-        found: dict[str, Any] = {}
-
-        async def arrived() -> bool:
-            answer = await self.client.get(f"/case-sources/{case_source_id}", headers=AUDITOR)
-            if answer.status_code == 200:
-                found.update(answer.json())
-            return answer.status_code == 200
-
-        await wait_until(arrived, within=10)
-        return found
+        return await appeared(self.client, f"/case-sources/{case_source_id}", AUDITOR)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,14 @@ import sqlalchemy as sa
 from chassis.db import Database, outbox
 from services.licensing.app import spec
 from services.licensing.settings import LicensingSettings
-from tests.conftest import BUS_URL, BusTap, CreateDatabase, running_service, tapping, wait_until
+from tests.conftest import (
+    BusTap,
+    CreateDatabase,
+    running_service,
+    service_settings,
+    tapping,
+    wait_until,
+)
 from tests.tokens import mint_token
 
 
@@ -135,17 +142,18 @@ async def licensing_settings(
     create_database: CreateDatabase, bus_prefix: str, **extra: object
 ) -> LicensingSettings:
     """Settings of a licensing service under test: a fresh database and a bus prefix of its own."""
-    values: dict[str, object] = {
-        "service": "licensing",
-        "environment": "test",
-        "database_url": await create_database("licensing"),
-        "bus_url": BUS_URL,
-        "bus_prefix": f"{bus_prefix}-lic-{uuid.uuid4().hex[:4]}",
+    quick = {
         "relay_poll_seconds": 0.2,
         "webhook_poll_seconds": 0.05,
         "webhook_backoff_seconds": 0.05,
     }
-    return LicensingSettings(**(values | extra))  # type: ignore[arg-type]
+    database_url = await create_database("licensing")
+    prefix = f"{bus_prefix}-lic-{uuid.uuid4().hex[:4]}"
+    settings = service_settings(
+        "licensing", database_url, prefix, LicensingSettings, **(quick | extra)
+    )
+    assert isinstance(settings, LicensingSettings)
+    return settings
 
 
 @pytest.fixture(scope="module")

@@ -21,11 +21,12 @@ from contracts.values import Address, CreditCode, GeoPoint
 from services.supervision.app import spec
 from services.supervision.settings import DEMO_DISTRICT, SupervisionSettings
 from tests.conftest import (
-    BUS_URL,
     BusTap,
     CreateDatabase,
+    appeared,
     publish,
     running_service,
+    service_settings,
     staff_bearer,
     tapping,
     wait_until,
@@ -98,16 +99,7 @@ class Supervision:
 
     async def household(self, credit_code: str, who: dict[str, str] = AUDITOR) -> dict[str, Any]:
         """The household once it exists (waits for the bus)."""
-        found: dict[str, Any] = {}
-
-        async def exists() -> bool:
-            answer = await self.client.get(f"/households/{credit_code}", headers=who)
-            if answer.status_code == 200:
-                found.update(answer.json())
-            return answer.status_code == 200
-
-        await wait_until(exists, within=10)
-        return found
+        return await appeared(self.client, f"/households/{credit_code}", who)
 
     async def published(
         self, event_type: str, subject: str, count: int = 1
@@ -148,17 +140,14 @@ async def supervision_settings(
     create_database: CreateDatabase, bus_prefix: str, **extra: object
 ) -> SupervisionSettings:
     """Settings of a supervision service under test, with the demo map drawn on start."""
-    values: dict[str, object] = {
-        "service": "supervision",
-        "environment": "test",
-        "database_url": await create_database("supervision"),
-        "bus_url": BUS_URL,
-        "bus_prefix": f"{bus_prefix}-sup-{uuid.uuid4().hex[:4]}",
-        "relay_poll_seconds": 0.2,
-        "seed_demo": True,
-        "overdue_check_seconds": 0.2,
-    }
-    return SupervisionSettings(**(values | extra))  # type: ignore[arg-type]
+    quick = {"relay_poll_seconds": 0.2, "seed_demo": True, "overdue_check_seconds": 0.2}
+    database_url = await create_database("supervision")
+    prefix = f"{bus_prefix}-sup-{uuid.uuid4().hex[:4]}"
+    settings = service_settings(
+        "supervision", database_url, prefix, SupervisionSettings, **(quick | extra)
+    )
+    assert isinstance(settings, SupervisionSettings)
+    return settings
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ DEMO_DISTRICT = Path(__file__).resolve().parents[2] / "deploy" / "demo" / "distr
 class SupervisionSettings(Settings):
     """How long an owner has to claim a household, and how often missed claims are looked for."""
 
-    # The local rule (DOMAIN.md: "within the set time limit"); working days from assignment.
+    # The local rule ("within the set time limit", docs/domain.md); working days from assignment.
     claim_workdays: int = Field(default=3, ge=1, le=60)
     # A register imported in bulk was under supervision already: by default its households
     # carry no claim deadline (a million deadlines would come due together as overdue events);

@@ -1,28 +1,17 @@
 """Between a dataclass and a table row: one mapping by name, instead of columns listed by hand.
 
-A repository reads `load(Household, row)` and writes `values_for(households, household)`; only
-the fields whose names differ from their columns (or need converting) are written out.
+A repository reads `made_from(Household, row)` (chassis/copying.py) and writes
+`values_for(households, household)`; only the fields whose names differ from their columns (or
+need converting) are written out.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
-
-T = TypeVar("T")
-
-
-def load(cls: type[T], row: sa.Row[Any] | Mapping[str, Any], **given: Any) -> T:
-    """An instance of the dataclass `cls` from the row's columns of the same names.
-
-    `given` supplies or replaces fields (those without a column, or converted ones).
-    """
-    mapping = row._mapping if isinstance(row, sa.Row) else row
-    names = {field.name for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    return cls(**{name: mapping[name] for name in names if name in mapping} | given)
 
 
 def values_for(table: sa.Table, source: object, **given: Any) -> dict[str, Any]:

@@ -14,8 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from chassis.copying import made_from
 from chassis.errors import Conflict, NotFound, RuleViolated
-from chassis.rows import load, values_for
+from chassis.rows import values_for
 from gateway.identity import domain
 from gateway.identity.passwords import hash_secret
 from gateway.identity.tables import clients, role_policies, users
@@ -52,7 +53,7 @@ class StaffMember:
     @classmethod
     def of(cls, row: sa.Row[Any]) -> StaffMember:
         """The member a `users` row holds."""
-        return load(
+        return made_from(
             cls,
             row,
             roles=list(row.roles),
@@ -163,7 +164,7 @@ async def list_clients(identity: Identity) -> list[PartnerClient]:
         rows = (
             await uow.connection.execute(sa.select(clients).order_by(clients.c.client_id))
         ).all()
-    return [load(PartnerClient, row) for row in rows]
+    return [made_from(PartnerClient, row) for row in rows]
 
 
 async def _update_user(identity: Identity, username: str, **values: Any) -> None:
@@ -208,7 +209,7 @@ async def list_role_policies(identity: Identity) -> list[SecondFactorPolicy]:
     """The roles' second-factor requirements."""
     async with identity.uow() as uow:
         rows = (await uow.connection.execute(sa.select(role_policies))).all()
-    return [load(SecondFactorPolicy, row) for row in rows]
+    return [made_from(SecondFactorPolicy, row) for row in rows]
 
 
 # --- first start ------------------------------------------------------------------------------

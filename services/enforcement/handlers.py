@@ -4,7 +4,7 @@ becomes a command for an intake use case, on the batch's Work (the consumer comm
 from typing import Any
 
 from chassis.bus import HandlerRegistry
-from chassis.rows import load
+from chassis.copying import made_from
 from chassis.uow import Work
 from contracts import Envelope
 from contracts.complaints import ReportTransferred
@@ -26,9 +26,9 @@ def _transfer(
 ) -> Transfer:
     """The case source as the event hands it over: its fields of the same names, and the rest
     given."""
-    return load(
+    return made_from(
         Transfer,
-        dict(event),
+        event,
         id=event.case_source_id,
         source_department=department,
         office_id=office,

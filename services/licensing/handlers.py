@@ -1,11 +1,11 @@
 """Events the licensing service reacts to: event → command → use case."""
 
 from chassis.bus import HandlerRegistry
+from chassis.copying import made_from
 from chassis.uow import Work
 from contracts import Envelope
 from contracts.supervision import UnlicensedTradingFound
 from services.licensing.context import LicensingContext
-from services.licensing.domain.copying import made_from
 from services.licensing.domain.mobile import Visit
 from services.licensing.domain.places import Place
 from services.licensing.usecases import mobile

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
+from chassis.copying import made_from
 from chassis.errors import NotFound
-from chassis.rows import load
 from services.enforcement.domain import (
     Case,
     CaseStatus,
@@ -99,7 +99,7 @@ class CaseRepository:
             .where(case_history.c.case_source_id == case_source_id)
             .order_by(case_history.c.id)
         )
-        return [load(HistoryEntry, r) for r in rows]
+        return [made_from(HistoryEntry, r) for r in rows]
 
     async def add(self, case: Case) -> None:
         """Store a newly filed case."""

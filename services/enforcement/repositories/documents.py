@@ -9,7 +9,8 @@ from typing import Any, TypeVar, get_type_hints
 import sqlalchemy as sa
 from pydantic import TypeAdapter
 
-from chassis.rows import load, values_for
+from chassis.copying import made_from
+from chassis.rows import values_for
 from services.enforcement.domain.history import document
 
 T = TypeVar("T")
@@ -34,7 +35,7 @@ def revived(cls: type[T], table: sa.Table, found: sa.Row[Any], **given: Any) -> 
         for column in _json_columns(table)
         if column.name not in given and (adapter := _adapter(kind, column.name)) is not None
     }
-    return load(cls, found, **documents | given)
+    return made_from(cls, found, **documents | given)
 
 
 def _json_columns(table: sa.Table) -> list[sa.Column[Any]]:

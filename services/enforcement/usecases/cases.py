@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from chassis.auth import Principal
-from chassis.rows import load
+from chassis.copying import made_from
 from chassis.uow import UnitOfWork
 from services.enforcement import domain
 from services.enforcement.repositories.cases import CaseRepository
@@ -51,7 +51,7 @@ async def case_file(
 
 def _made(cls: type[T], command: CaseCommand, **given: Any) -> T:
     """A `cls` of the fields of the command of the same names (`given` supplies the rest)."""
-    return load(cls, vars(command), **given)
+    return made_from(cls, command, **given)
 
 
 def _recorded(cls: type[T], command: CaseCommand, now: datetime, **given: Any) -> T:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from chassis.auth import Principal
 from chassis.clock import Clock
+from chassis.copying import made_from
 from chassis.errors import RuleViolated
-from chassis.rows import load
 from chassis.uow import UnitOfWork, Work
 from services.enforcement.domain import CaseSource, Transfer
 from services.enforcement.repositories.case_sources import CaseSourceRepository, Offices
@@ -70,9 +70,9 @@ class HandIn:
 async def receive_by_hand(uow: UnitOfWork, clock: Clock, command: HandIn) -> CaseSource:
     """Trademark, advertising or market hands a case source to the sub-bureau's desk."""
     by = command.by
-    transfer = load(
+    transfer = made_from(
         Transfer,
-        vars(command),
+        command,
         id=uuid.uuid4(),
         transferred_by=by.subject,
         transferred_at=clock.now(),

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from chassis.copying import made_from
 from chassis.problems import PROBLEM, Problem
 from chassis.uow import UnitOfWorkDep
 from services.licensing.api.deps import ApplicationId, Clerk, Ctx, Once, Reader
 from services.licensing.domain.applications import Application, Draft
-from services.licensing.domain.copying import made_from
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import Status
 from services.licensing.schemas.applications import (

@@ -9,11 +9,11 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from chassis.auth import PartnerPrincipal
+from chassis.copying import made_from
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
 from services.licensing.api.applications import out
 from services.licensing.api.deps import ApplicationId, Clerk, Ctx, Once
-from services.licensing.domain.copying import made_from
 from services.licensing.schemas.applications import (
     ApplicationOut,
     PartnerDecisionIn,

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
+from chassis.copying import made_from
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
 from contracts.licensing import ApplicationKind, EntityType
 from contracts.values import CreditCode
 from services.licensing.api.deps import Clerk, Ctx, Once, Reader
-from services.licensing.domain.copying import made_from
 from services.licensing.schemas.licences import (
     CaseTransferIn,
     CaseTransferOut,

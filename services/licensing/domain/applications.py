@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from typing_extensions import TypedDict
 
+from chassis.copying import made_from
 from chassis.errors import Conflict
 from chassis.legalclock import compute_deadline
 from contracts.licensing import (
@@ -23,7 +24,6 @@ from contracts.licensing import (
     ApplicationSubmitted,
 )
 from services.licensing.domain import rules
-from services.licensing.domain.copying import made_from
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import SHANGHAI, InvalidApplication, Status
 

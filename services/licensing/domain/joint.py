@@ -6,10 +6,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from chassis.copying import made_from
 from chassis.errors import Conflict
 from contracts.licensing import JointApprovalDecided, JointApprovalRequested
 from services.licensing.domain.applications import Application
-from services.licensing.domain.copying import made_from
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import scope_catalogue
 

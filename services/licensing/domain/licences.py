@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from chassis.copying import made_from
 from chassis.errors import Conflict
 from contracts.licensing import (
     LicenceCancelled,
@@ -15,7 +16,6 @@ from contracts.licensing import (
     LicensingCaseSourceTransferred,
 )
 from services.licensing.domain.applications import Application
-from services.licensing.domain.copying import made_from
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import OfficeHours, same_day, scope_catalogue
 

@@ -10,8 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chassis.copying import made_from
 from chassis.errors import NotFound
-from chassis.rows import load, values_for
+from chassis.rows import values_for
 from services.licensing.domain.applications import Application, Step
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import Status
@@ -21,7 +22,7 @@ from services.licensing.tables import application_steps, applications
 def application_of(row: Mapping[str, Any]) -> Application:
     """An application from its row's mapping."""
     address, status = Place.from_json(row["address"]), Status(row["status"])
-    return load(Application, row, address=address, status=status)
+    return made_from(Application, row, address=address, status=status)
 
 
 @dataclass
@@ -70,7 +71,7 @@ class Applications:
             .where(application_steps.c.application_id == application_id)
             .order_by(application_steps.c.id)
         )
-        return [load(Step, row) for row in rows]
+        return [made_from(Step, row) for row in rows]
 
     async def add(self, application: Application) -> None:
         """Store a new application and its first step."""

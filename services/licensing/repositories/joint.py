@@ -10,8 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chassis.copying import made_from
 from chassis.errors import NotFound
-from chassis.rows import load, values_for
+from chassis.rows import values_for
 from services.licensing.domain.joint import PartnerRequest, PartnerRequestView
 from services.licensing.repositories.applications import application_of
 from services.licensing.tables import applications, partner_requests
@@ -54,7 +55,7 @@ class PartnerRequests:
         ).first()
         if row is None:
             raise NotFound("partner request")
-        return load(PartnerRequest, row)
+        return made_from(PartnerRequest, row)
 
     async def of_application(self, application_id: uuid.UUID) -> list[PartnerRequest]:
         """The requests of one application, by agency."""
@@ -63,7 +64,7 @@ class PartnerRequests:
             .where(partner_requests.c.application_id == application_id)
             .order_by(partner_requests.c.agency)
         )
-        return [load(PartnerRequest, row) for row in rows]
+        return [made_from(PartnerRequest, row) for row in rows]
 
     async def withdraw_pending(self, application_id: uuid.UUID, now: datetime) -> None:
         """Withdraw the requests still waiting at partners (the application was refused)."""
@@ -92,7 +93,7 @@ class PartnerRequests:
             statement = statement.where(partner_requests.c.status == status)
         rows = await self.connection.execute(statement)
         return [
-            load(PartnerRequest, _columns(row, partner_requests)).view(
+            made_from(PartnerRequest, _columns(row, partner_requests)).view(
                 application_of(_columns(row, applications))
             )
             for row in rows.all()

@@ -10,8 +10,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chassis.copying import made_from
 from chassis.errors import Conflict, NotFound
-from chassis.rows import load, values_for
+from chassis.rows import values_for
 from contracts.values import CreditCode
 from services.licensing.domain.licences import CaseTransfer, Licence
 from services.licensing.domain.places import Place
@@ -36,7 +37,7 @@ _NEXT_SEQUENCE = {
 
 
 def _licence_of(row: sa.Row[Any]) -> Licence:
-    return load(Licence, row, address=Place.from_json(row.address))
+    return made_from(Licence, row, address=Place.from_json(row.address))
 
 
 @dataclass

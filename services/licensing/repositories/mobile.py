@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chassis.rows import load, values_for
+from chassis.copying import made_from
+from chassis.rows import values_for
 from services.licensing.domain.mobile import Visit
 from services.licensing.domain.places import Place
 from services.licensing.tables import mobile_visits
@@ -55,6 +56,6 @@ class Visits:
         if status is not None:
             statement = statement.where(mobile_visits.c.status == status)
         return [
-            load(Visit, row, address=Place.from_json(row.address))
+            made_from(Visit, row, address=Place.from_json(row.address))
             for row in await self.connection.execute(statement)
         ]

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chassis.rows import load, values_for
+from chassis.copying import made_from
+from chassis.rows import values_for
 from services.licensing.domain.webhooks import AllowedHost, Webhook
 from services.licensing.tables import webhook_deliveries, webhook_hosts, webhooks
 
@@ -80,7 +81,7 @@ class Webhooks:
         row = (
             await self.connection.execute(sa.select(webhooks).where(webhooks.c.agency == agency))
         ).first()
-        return None if row is None else load(Webhook, row)
+        return None if row is None else made_from(Webhook, row)
 
     async def delete(self, agency: str) -> bool:
         """Remove the agency's webhook; whether it had one."""

@@ -7,12 +7,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from chassis.copying import made_from
 from chassis.errors import RuleViolated
 from chassis.uow import UnitOfWork, Work
 from contracts import Contract
 from services.licensing.context import LicensingContext
 from services.licensing.domain.applications import Application
-from services.licensing.domain.copying import made_from
 from services.licensing.domain.licences import CaseTransfer, Licence, check_name_free
 from services.licensing.domain.rules import CREDIT_CODE_CATEGORIES
 from services.licensing.repositories.applications import Applications

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
-from chassis.rows import load, values_for
+from chassis.copying import made_from
+from chassis.rows import values_for
 from services.supervision.domain import Delegation, Viewer, represented
 from services.supervision.tables import delegations
 
@@ -25,7 +26,7 @@ class Delegations:
         rows = await self.connection.execute(
             sa.select(delegations).where(delegations.c.start <= day, delegations.c.end >= day)
         )
-        return [load(Delegation, row) for row in rows]
+        return [made_from(Delegation, row) for row in rows]
 
     async def add(self, delegation: Delegation) -> None:
         """Store a new delegation."""
@@ -44,7 +45,7 @@ class Delegations:
             )
         if on is not None:
             statement = statement.where(delegations.c.start <= on, delegations.c.end >= on)
-        return [load(Delegation, row) for row in await self.connection.execute(statement)]
+        return [made_from(Delegation, row) for row in await self.connection.execute(statement)]
 
     async def viewer(self, principal: Principal, today: date) -> Viewer:
         """The caller with the officers they act for today."""

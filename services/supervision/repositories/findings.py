@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chassis.rows import load, values_for
+from chassis.copying import made_from
+from chassis.rows import values_for
 from services.supervision.domain import CaseTransfer, UnlicensedFinding
 from services.supervision.tables import case_transfers, unlicensed_findings
 
@@ -26,7 +27,7 @@ class Findings:
                 sa.select(unlicensed_findings).where(unlicensed_findings.c.id == finding_id)
             )
         ).first()
-        return load(UnlicensedFinding, row) if row is not None else None
+        return made_from(UnlicensedFinding, row) if row is not None else None
 
     async def add(self, finding: UnlicensedFinding) -> None:
         """Store a new finding."""

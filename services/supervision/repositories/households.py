@@ -10,8 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chassis.copying import made_from
 from chassis.db import dialect_of
-from chassis.rows import load, values_for
+from chassis.rows import values_for
 from services.supervision.domain import (
     FileEntry,
     Household,
@@ -24,7 +25,7 @@ from services.supervision.tables import claim_overdue, household_history, househ
 
 def household_of(row: sa.Row[Any]) -> Household:
     """A stored household."""
-    return load(Household, row, status=HouseholdStatus(row.status))
+    return made_from(Household, row, status=HouseholdStatus(row.status))
 
 
 @dataclass
@@ -102,7 +103,7 @@ class Households:
         rows = await self.connection.execute(
             sa.select(licence_facts).where(licence_facts.c.credit_code == credit_code)
         )
-        return [load(LicenceFact, row) for row in rows]
+        return [made_from(LicenceFact, row) for row in rows]
 
     async def page(
         self,
@@ -165,7 +166,7 @@ class Households:
             .where(household_history.c.credit_code == credit_code)
             .order_by(household_history.c.id)
         )
-        return [load(FileEntry, row) for row in rows]
+        return [made_from(FileEntry, row) for row in rows]
 
     async def missed_claims(self, day: date, limit: int = 500) -> list[Household]:
         """Assigned households whose claim deadline passed before `day`, not raised yet."""

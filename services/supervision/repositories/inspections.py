@@ -9,8 +9,9 @@ from dataclasses import dataclass, replace
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chassis.copying import made_from
 from chassis.db import dialect_of
-from chassis.rows import load, values_for
+from chassis.rows import values_for
 from services.supervision.domain import Attachment, Inspection
 from services.supervision.tables import attachments, inspection_visits, inspections
 
@@ -32,7 +33,7 @@ class Inspections:
         if lock:
             statement = statement.with_for_update()
         row = (await self.connection.execute(statement)).first()
-        return load(Inspection, row) if row is not None else None
+        return made_from(Inspection, row) if row is not None else None
 
     async def record(self, inspection_id: uuid.UUID) -> Inspection | None:
         """The latest version with every version (newest first), if the record exists."""
@@ -41,7 +42,7 @@ class Inspections:
             .where(inspections.c.id == inspection_id)
             .order_by(inspections.c.version.desc())
         )
-        versions = [load(Inspection, row) for row in rows]
+        versions = [made_from(Inspection, row) for row in rows]
         return replace(versions[0], versions=versions) if versions else None
 
     async def add(self, inspection: Inspection) -> None:
@@ -69,7 +70,7 @@ class Inspections:
             )
             .where(inspection_visits.c.credit_code == credit_code)
         )
-        return [load(Inspection, row) for row in rows]
+        return [made_from(Inspection, row) for row in rows]
 
     async def attachment(self, sha256: str) -> Attachment | None:
         """An attachment's record, if stored."""
@@ -78,7 +79,7 @@ class Inspections:
                 sa.select(attachments).where(attachments.c.sha256 == sha256)
             )
         ).first()
-        return load(Attachment, row) if row is not None else None
+        return made_from(Attachment, row) if row is not None else None
 
     async def add_attachment(self, attachment: Attachment) -> None:
         """Store an attachment's record (the same content stored again adds nothing)."""

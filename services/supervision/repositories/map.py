@@ -10,8 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chassis.copying import made_from
 from chassis.db import dialect_of
-from chassis.rows import load, values_for
+from chassis.rows import values_for
 from services.supervision.domain import Grid, GridMap, HouseholdStatus, Office
 from services.supervision.tables import grid_map_version, grids, households, offices
 
@@ -52,12 +53,12 @@ class Map:
         row = (
             await self.connection.execute(sa.select(offices).where(offices.c.id == office_id))
         ).first()
-        return load(Office, row) if row is not None else None
+        return made_from(Office, row) if row is not None else None
 
     async def offices(self) -> list[Office]:
         """Every office, by id."""
         rows = await self.connection.execute(sa.select(offices).order_by(offices.c.id))
-        return [load(Office, row) for row in rows]
+        return [made_from(Office, row) for row in rows]
 
     async def add_office(self, office: Office) -> None:
         """Store a new office."""

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
+from chassis.copying import made_from
 from chassis.errors import Forbidden, RuleViolated
-from chassis.rows import load
 from chassis.uow import UnitOfWork, Work
 from services.supervision.context import SupervisionContext
 from services.supervision.domain import CaseTransfer, UnlicensedFinding, may_see, visible
@@ -94,7 +94,7 @@ async def transfer(
     if by.office is None:
         raise Forbidden("A case source is transferred by an office's staff")
     # What the command names is kept as named; the rest is who and when.
-    transferred = load(
+    transferred = made_from(
         CaseTransfer,
         vars(command),
         case_source_id=uuid.uuid4(),

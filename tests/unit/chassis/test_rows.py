@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from chassis.rows import load, values_for
+from chassis.copying import made_from
+from chassis.rows import values_for
 
 metadata = sa.MetaData()
 licences = sa.Table(
@@ -34,7 +35,7 @@ def test_a_row_loads_into_the_fields_of_the_same_names() -> None:
         "scope": None,
         "stored_only": "x",
     }
-    assert load(Licence, row, derived=3) == Licence("91510106000033179T", "老王面馆", None, 3)
+    assert made_from(Licence, row, derived=3) == Licence("91510106000033179T", "老王面馆", None, 3)
 
 
 def test_values_take_the_columns_the_dataclass_has_and_json_none_is_sql_null() -> None:
@@ -42,3 +43,16 @@ def test_values_take_the_columns_the_dataclass_has_and_json_none_is_sql_null() -
     assert set(values) == {"credit_code", "name", "scope"}
     assert values["name"] == "新名"
     assert isinstance(values["scope"], sa.Null)
+
+
+@dataclass(frozen=True)
+class Tally:
+    name: str
+    count: int = 0
+
+
+def test_a_row_is_read_by_its_columns_not_its_tuple_methods() -> None:
+    engine = sa.create_engine("sqlite://")
+    with engine.connect() as connection:
+        row = connection.execute(sa.select(sa.literal("老王面馆").label("name"))).one()
+    assert made_from(Tally, row) == Tally("老王面馆")

@@ -6,8 +6,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from chassis.copying import made_from
 from contracts.licensing import LicenceCancelled
-from services.licensing.domain.copying import made_from
 
 
 @dataclass

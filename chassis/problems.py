@@ -75,21 +75,6 @@ class Problem(Exception):  # noqa: N818 - RFC 9457 calls it a problem
         return body
 
 
-def not_found(what: str) -> Problem:
-    """The 404 of an absent object, or of one outside the caller's scope (never said apart)."""
-    return Problem("not-found", 404, f"No such {what}")
-
-
-def invalid_field(field_name: str, message: str, code: str = "rule") -> Problem:
-    """A 422 naming the body field at fault, for rules a schema cannot check (stored data)."""
-    return Problem(
-        "validation",
-        422,
-        f"Invalid fields: body.{field_name}",
-        errors=[{"field": f"body.{field_name}", "message": message, "code": code}],
-    )
-
-
 def problem_of(error: DomainError) -> Problem:
     """The problem+json answer of a domain error: the one place the mapping is written."""
     if isinstance(error, RuleViolated):

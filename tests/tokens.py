@@ -18,7 +18,9 @@ def mint_token(
     agency: str | None = None,
     issuer: str = "shijian-gateway",
     audience: str = "shijian",
-    ttl: timedelta = timedelta(minutes=15),
+    # Modules mint their people's tokens at import: they must outlive the slowest whole run
+    # (one took 25 min on this shared machine and its late modules met "Token expired").
+    ttl: timedelta = timedelta(hours=3),
     key: Any = None,
     key_id: str = DEV_KEY_ID,
     algorithm: str = "EdDSA",

@@ -272,7 +272,7 @@ async def test_expired_tampered_and_foreign_tokens_are_refused(
 ) -> None:
     app, client = gateway
     assert (await client.get("/auth/me", headers=bearer(forged(app)))).status_code == 200
-    expired = forged(app, now=datetime.now(UTC) - timedelta(hours=1))
+    expired = forged(app, now=datetime.now(UTC) - timedelta(hours=1), ttl=timedelta(minutes=15))
     assert refused(await client.get("/auth/me", headers=bearer(expired)))
     other_audience = forged(app, audience="another-system")
     assert refused(await client.get("/auth/me", headers=bearer(other_audience)))

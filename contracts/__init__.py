@@ -5,7 +5,15 @@ Importing the package imports every producer's module, so the registry is comple
 
 from contracts import complaints, enforcement, licensing, qms, supervision
 from contracts.base import Contract
-from contracts.complaints import ReportTransferred
+from contracts.complaints import (
+    ReportTransferred,
+    TicketAccepted,
+    TicketClosed,
+    TicketDeadlineMissed,
+    TicketReceived,
+    TicketRejected,
+    TicketRouted,
+)
 from contracts.enforcement import (
     CaseClosed,
     CaseFiled,
@@ -100,6 +108,12 @@ __all__ = [
     "ReportTransferred",
     "ResidentId",
     "SupervisionCaseSourceTransferred",
+    "TicketAccepted",
+    "TicketClosed",
+    "TicketDeadlineMissed",
+    "TicketReceived",
+    "TicketRejected",
+    "TicketRouted",
     "UnknownContract",
     "UnlicensedTradingFound",
     "UtcDateTime",

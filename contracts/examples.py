@@ -21,6 +21,7 @@ _ADDRESS = Address(
 )
 _CASE = uuid.UUID("6f0a1c2e-7d43-4b8e-9a51-0c3d2e1f4a55")
 _CASE_SOURCE = uuid.UUID("2b7e5c10-93f4-4d2a-8c61-5e0f1a2b3c4d")
+_TICKET = uuid.UUID("3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f")
 _STAMP = datetime(2025, 3, 12, 2, 30, tzinfo=UTC)
 _APPLICATION = uuid.UUID("5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
 _PARTNER_REQUEST = uuid.UUID("7c8d9e0f-1a2b-4c3d-9e4f-5a6b7c8d9e0f")
@@ -196,6 +197,51 @@ def _examples() -> tuple[Contract, ...]:
             allegation="销售过期食品",
             office_code="ymk",
             transferred_at=_STAMP,
+        ),
+        complaints.TicketReceived(
+            ticket_id=_TICKET,
+            kind="complaint",
+            credit_code=_NOODLE_SHOP,
+            channel="phone",
+            business_name="成都市金牛区老王面馆",
+            received_at=_STAMP,
+        ),
+        complaints.TicketRouted(
+            ticket_id=_TICKET,
+            kind="complaint",
+            credit_code=_NOODLE_SHOP,
+            unit_level="office",
+            unit_id="ymk",
+            rule="business_grid",
+            routed_at=_STAMP,
+        ),
+        complaints.TicketAccepted(
+            ticket_id=_TICKET, kind="complaint", credit_code=_NOODLE_SHOP, accepted_at=_STAMP
+        ),
+        complaints.TicketRejected(
+            ticket_id=_TICKET,
+            kind="complaint",
+            credit_code=_NOODLE_SHOP,
+            competent_body="区卫生健康局",
+            rejected_at=_STAMP,
+        ),
+        complaints.TicketClosed(
+            ticket_id=_TICKET,
+            kind="complaint",
+            credit_code=_NOODLE_SHOP,
+            outcome="settled",
+            closed_at=_STAMP,
+        ),
+        complaints.TicketDeadlineMissed(
+            ticket_id=_TICKET,
+            kind="complaint",
+            credit_code=_NOODLE_SHOP,
+            rule="complaints.accept",
+            basis="Interim Measures for Handling Complaints and Reports (2022) art. 14",
+            due=date(2025, 3, 21),
+            unit_level="office",
+            unit_id="ymk",
+            detected_at=_STAMP,
         ),
         qms.NonconformityRaised(
             nonconformity_id=uuid.UUID("0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"),

@@ -107,6 +107,24 @@ class Routing:
 
 
 @dataclass(frozen=True)
+class Bounds:
+    """The district's extent (west, south, east, north in degrees): places outside are refused."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    def check(self, lon: float | None, lat: float | None) -> None:
+        if lon is None or lat is None:
+            return
+        if not (self.west <= lon <= self.east and self.south <= lat <= self.north):
+            raise RuleViolated(
+                "location", "the place is outside the district", "outside_district"
+            )
+
+
+@dataclass(frozen=True)
 class Network:
     """The units as routing sees them: the grid's offices by credit code, stations, offices."""
 
@@ -114,9 +132,14 @@ class Network:
     stations: Sequence[Station] = ()
     offices: Sequence[OfficeArea] = ()
     intake: Unit = INTAKE
+    bounds: Bounds | None = None
 
     def route(self, where: Where) -> Routing:
-        """The first rule that matches: business grid, station area, office area, fallback."""
+        """The first rule that matches: business grid, station area, office area, fallback.
+
+        A place outside the district is refused, whatever the business."""
+        if self.bounds is not None:
+            self.bounds.check(where.lon, where.lat)
         if where.credit_code is not None and where.credit_code in self.business_office:
             return Routing(Unit("office", self.business_office[where.credit_code]), "business_grid")
         place = (where.lon, where.lat, where.community_code)

@@ -106,7 +106,7 @@ class TicketDraft:
 
 
 def _new_id() -> str:
-    return uuid.uuid4().hex
+    return str(uuid.uuid4())
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 Complaints: received → accepted | rejected → in_mediation → settled | terminated → replied →
 closed → followed_up (a dissatisfied party may ask to reopen; a handler decides). Reports:
-received → accepted | rejected → replied → closed → followed_up. Consultations and
-suggestions: received → replied → closed. Every step appends to the history; an illegal step
+received → accepted (transferred to enforcement) | rejected → replied → closed → followed_up.
+Consultations and suggestions: received → replied → closed. A duplicate is merged into
+another ticket, keeping its own history. Every step appends to the history; an illegal step
 raises Conflict, a bad value RuleViolated.
 """
 
@@ -15,8 +16,8 @@ from typing import Literal
 
 from chassis.errors import Conflict, RuleViolated
 from services.complaints.domain.clocks import LegalDeadline, Step, deadline_for, shanghai_day
-from services.complaints.domain.routing import INTAKE, Unit
-from services.complaints.domain.submissions import Kind, TicketDraft
+from services.complaints.domain.routing import INTAKE, Rule, Routing, Unit
+from services.complaints.domain.submissions import Business, Kind, TicketDraft
 
 Status = Literal[
     "received",
@@ -28,6 +29,7 @@ Status = Literal[
     "replied",
     "closed",
     "followed_up",
+    "merged",
 ]
 DISSATISFIED_BELOW = 3  # satisfaction 1 or 2 may ask to reopen
 _ANSWERED_ONLY: frozenset[str] = frozenset({"consultation", "suggestion"})
@@ -49,6 +51,11 @@ class Entry:
     details: tuple[tuple[str, str], ...] = ()
 
 
+def desk_of(unit: Unit) -> str:
+    """The owner of a ticket no handler has taken yet: its unit's desk."""
+    return f"{unit.level}:{unit.id}"
+
+
 def _text(field_name: str, value: str, limit: int = 4000) -> str:
     if not value or not value.strip() or len(value) > limit:
         raise RuleViolated(field_name, f"{field_name} has 1..{limit} characters")
@@ -66,18 +73,38 @@ class Ticket:
     owner: str
     received_at: datetime
     linked: tuple[str, ...] = ()
+    business: Business = field(default_factory=Business)
+    routing_rule: Rule = "fallback"
+    merged_into: str | None = None
     deadlines: list[LegalDeadline] = field(default_factory=list)
     history: list[Entry] = field(default_factory=list)
     satisfaction: int | None = None
     reopen_requested: bool = False
 
     @classmethod
-    def open(cls, draft: TicketDraft, unit: Unit, owner: str, by: str) -> Ticket:
-        """A received ticket from a draft, in its routed unit; a complaint's accept clock runs."""
-        received_at = draft.submission.received_at
-        ticket = cls(draft.id, draft.kind, "received", unit, owner, received_at, draft.linked)
-        ticket._clock("received", received_at)
-        ticket._record("received", by, received_at, unit=f"{unit.level}:{unit.id}", owner=owner)
+    def open(cls, draft: TicketDraft, routing: Routing, by: str) -> Ticket:
+        """A received ticket from a draft, owned by the desk of its routed unit; a complaint's
+        accept clock runs from the receipt."""
+        submission, unit = draft.submission, routing.unit
+        ticket = cls(
+            draft.id,
+            draft.kind,
+            "received",
+            unit,
+            desk_of(unit),
+            submission.received_at,
+            draft.linked,
+            submission.business,
+            routing.rule,
+        )
+        ticket._clock("received", submission.received_at)
+        ticket._record(
+            "received",
+            by,
+            submission.received_at,
+            unit=desk_of(unit),
+            rule=routing.rule,
+        )
         return ticket
 
     # -- bookkeeping ------------------------------------------------------------------------
@@ -95,6 +122,13 @@ class Ticket:
     def _meet(self, rule: str, at: datetime) -> None:
         day = shanghai_day(at)
         self.deadlines = [d.met(day) if d.rule == rule else d for d in self.deadlines]
+
+    @property
+    def open_deadlines(self) -> list[LegalDeadline]:
+        """Deadlines still running (none once merged: the other ticket carries the matter)."""
+        if self.status == "merged":
+            return []
+        return [item for item in self.deadlines if item.met_on is None]
 
     def _require(self, action: str, *allowed: Status) -> None:
         if self.status not in allowed:
@@ -123,10 +157,33 @@ class Ticket:
         _text("reason", reason)
         if self.unit == INTAKE:
             raise Conflict("the ticket is already at the bureau's intake desk")
-        previous, self.unit, self.owner = self.unit, INTAKE, INTAKE.id
-        return self._record(
-            "returned", by, at, unit=f"{previous.level}:{previous.id}", reason=reason
-        )
+        previous, self.unit, self.owner = self.unit, INTAKE, desk_of(INTAKE)
+        return self._record("returned", by, at, unit=desk_of(previous), reason=reason)
+
+    def reassign(self, unit: Unit, reason: str, by: str, at: datetime) -> Entry:
+        """The intake desk sends a returned or unrouted ticket to a unit (only intake may:
+        a unit cannot pass a ticket sideways)."""
+        self._require("reassign", "received")
+        _text("reason", reason)
+        if self.unit != INTAKE:
+            raise Conflict("only a ticket at the bureau's intake desk is reassigned")
+        if unit == INTAKE:
+            raise Conflict("the ticket is already at the bureau's intake desk")
+        self.unit, self.owner = unit, desk_of(unit)
+        return self._record("reassigned", by, at, unit=desk_of(unit), reason=reason)
+
+    def merge_into(self, other: Ticket, by: str, at: datetime) -> Entry:
+        """A duplicate joins `other`: each keeps its history; this one stops being handled."""
+        if other.id == self.id:
+            raise Conflict("a ticket is not merged into itself")
+        if other.kind != self.kind:
+            raise Conflict(f"a {self.kind} is merged only into another {self.kind}")
+        for ticket in (self, other):
+            if ticket.status in ("merged", "closed", "followed_up"):
+                raise Conflict(f"ticket {ticket.id} is {ticket.status}: nothing to merge")
+        self.status, self.merged_into = "merged", other.id
+        other._record("merged_in", by, at, ticket=self.id)
+        return self._record("merged", by, at, into=other.id)
 
     # -- complaints and reports -------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from chassis.errors import RuleViolated
 from services.complaints.domain.routing import (
     INTAKE,
     Area,
+    Bounds,
     Network,
     OfficeArea,
     Routing,
@@ -91,3 +92,18 @@ def test_bad_stations_and_shapes_refused_by_field(make: Any, field: str) -> None
     with pytest.raises(RuleViolated) as refused:
         make()
     assert refused.value.field == field
+
+
+def test_a_place_outside_the_district_is_refused_even_for_a_known_business() -> None:
+    bounded = Network(
+        business_office={"CREDIT-1": "office-2"},
+        offices=NETWORK.offices,
+        bounds=Bounds(116.3, 39.8, 116.5, 40.0),
+    )
+    inside = Where(credit_code="CREDIT-1", lon=116.4, lat=39.9)
+    assert bounded.route(inside) == Routing(Unit("office", "office-2"), "business_grid")
+    for lon, lat in [(117.0, 39.9), (116.4, 41.0)]:
+        with pytest.raises(RuleViolated) as refused:
+            bounded.route(Where(credit_code="CREDIT-1", lon=lon, lat=lat))
+        assert (refused.value.field, refused.value.code) == ("location", "outside_district")
+    assert bounded.route(Where(community_code="110105200")).rule == "office_area"

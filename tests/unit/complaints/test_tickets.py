@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from chassis.errors import Conflict, RuleViolated
-from services.complaints.domain.routing import INTAKE, Unit
+from services.complaints.domain.routing import INTAKE, Routing, Unit
 from services.complaints.domain.submissions import Submission, Submitter
 from services.complaints.domain.tickets import Ticket
 
@@ -20,7 +20,7 @@ def ticket(kind: str = "complaint", anonymous: bool = False) -> Ticket:
     who = Submitter(anonymous=True) if anonymous else Submitter(name="王芳", phone="13800138000")
     submission = Submission("phone", (kind,), who, "Sold expired milk", AT)
     (draft,) = submission.split(lambda: "t1")
-    return Ticket.open(draft, OFFICE, "handler-a", by="intake-1")
+    return Ticket.open(draft, Routing(OFFICE, "office_area"), by="intake-1")
 
 
 def later(days: int) -> datetime:
@@ -29,7 +29,8 @@ def later(days: int) -> datetime:
 
 def test_a_complaint_through_every_step() -> None:
     t = ticket()
-    assert (t.status, t.owner, t.unit) == ("received", "handler-a", OFFICE)
+    assert (t.status, t.owner, t.unit) == ("received", "office:office-1", OFFICE)
+    assert dict(t.history[0].details) == {"unit": "office:office-1", "rule": "office_area"}
     assert [(d.rule, d.due) for d in t.deadlines] == [("complaints.accept", date(2026, 10, 14))]
     t.accept("handler-a", later(1))
     assert t.deadlines[0].met_on == date(2026, 9, 30)
@@ -200,7 +201,7 @@ def test_one_owner_across_handovers() -> None:
     assert (entry.by, entry.at) == ("lead", later(3))
     handed = [dict(e.details) for e in t.history if e.action == "handed_over"]
     assert [(h["from"], h["to"]) for h in handed] == [
-        ("handler-a", "handler-b"),
+        ("office:office-1", "handler-b"),
         ("handler-b", "handler-c"),
     ]
     with pytest.raises(Conflict):
@@ -224,7 +225,38 @@ def test_return_to_intake_with_its_reason() -> None:
     with pytest.raises(RuleViolated):
         t.return_to_intake(" ", "handler-a", AT)
     entry = t.return_to_intake("not our area", "handler-a", AT)
-    assert (t.unit, t.owner) == (INTAKE, INTAKE.id)
+    assert (t.unit, t.owner) == (INTAKE, "bureau:intake")
     assert dict(entry.details) == {"unit": "office:office-1", "reason": "not our area"}
     with pytest.raises(Conflict):
         t.return_to_intake("again", "intake", AT)
+
+
+def test_only_the_intake_desk_reassigns_a_ticket_to_a_unit() -> None:
+    t = ticket()
+    station = Unit("station", "market-1")
+    with pytest.raises(Conflict):  # an office cannot pass it sideways
+        t.reassign(station, "closer to the market", "handler-a", AT)
+    t.return_to_intake("not our area", "handler-a", AT)
+    with pytest.raises(Conflict):
+        t.reassign(INTAKE, "stay", "intake-1", AT)
+    entry = t.reassign(station, "the market's station", "intake-1", later(1))
+    assert (t.unit, t.owner) == (station, "station:market-1")
+    assert dict(entry.details) == {"unit": "station:market-1", "reason": "the market's station"}
+
+
+def test_a_duplicate_merges_keeping_both_histories_and_stops_its_clocks() -> None:
+    first, second = ticket(), ticket()
+    second.id = "t2"
+    assert second.open_deadlines
+    second.merge_into(first, "handler-a", later(1))
+    assert (second.status, second.merged_into) == ("merged", "t1")
+    assert second.open_deadlines == []
+    assert [e.action for e in second.history] == ["received", "merged"]
+    assert [e.action for e in first.history] == ["received", "merged_in"]
+    assert dict(first.history[-1].details) == {"ticket": "t2"}
+    with pytest.raises(Conflict):
+        second.merge_into(first, "handler-a", later(1))
+    with pytest.raises(Conflict):
+        first.merge_into(first, "handler-a", later(1))
+    with pytest.raises(Conflict):
+        first.merge_into(ticket("report"), "handler-a", later(1))

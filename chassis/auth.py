@@ -34,10 +34,12 @@ ROLE_ORDER = (
     "office_head",
     "enforcement_officer",
     "complaints_handler",
+    "station_staff",
     "qms_manager",
     "auditor",
     "admin",
     "partner_agency",
+    "open311_client",
 )
 ROLES = frozenset(ROLE_ORDER)
 DEV_KEY_ID = "dev"

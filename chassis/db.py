@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -160,3 +161,25 @@ class Database:
 def dialect_of(connection: AsyncConnection) -> Any:
     """The SQLAlchemy dialect module of the connection, for its `insert … on conflict`."""
     return postgresql if connection.dialect.name == "postgresql" else sqlite
+
+
+async def upsert(
+    connection: AsyncConnection,
+    table: sa.Table,
+    rows: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    key: Sequence[str],
+    *,
+    where: Any = None,
+) -> None:
+    """Insert `rows`, or bring the row with the same `key` columns up to date with their other
+    values (only where `where` holds, e.g. an older timestamp: the newest fact wins)."""
+    values = [rows] if isinstance(rows, Mapping) else list(rows)
+    if not values:
+        return
+    statement = dialect_of(connection).insert(table).values(values)
+    changed = {name: statement.excluded[name] for name in values[0] if name not in key}
+    await connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c[name] for name in key], set_=changed, where=where
+        )
+    )

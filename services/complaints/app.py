@@ -1,7 +1,40 @@
-"""Wiring of the complaints service through the chassis (nothing to wire yet)."""
+"""Wiring of the complaints (12315) service through the chassis."""
 
 from pathlib import Path
 
 from chassis.app import ServiceSpec
+from chassis.periodic import periodic
+from services.complaints.api import router
+from services.complaints.context import ComplaintsContext
+from services.complaints.handlers import handlers
+from services.complaints.settings import ComplaintsSettings
+from services.complaints.tables import metadata
+from services.complaints.usecases.deadlines import raise_missed
+from services.complaints.usecases.network import load_offices
 
-spec = ServiceSpec.empty("complaints", Path(__file__).parent)
+
+async def prepare(ctx: ComplaintsContext) -> None:
+    """The bureau's offices and the areas of their grids, from the shared seed."""
+    async with ctx.unit_of_work() as uow:
+        await load_offices(ctx, uow)
+
+
+async def watch_deadlines(ctx: ComplaintsContext) -> None:
+    """Raise each missed deadline once, checking every DEADLINE_CHECK_SECONDS."""
+
+    every = ctx.settings.deadline_check_seconds
+    await periodic("complaints.deadlines", every, lambda: raise_missed(ctx))
+
+
+spec = ServiceSpec(
+    name="complaints",
+    title="shijian complaints (12315)",
+    package_dir=Path(__file__).parent,
+    metadata=metadata,
+    handlers=handlers,
+    routers=[router],
+    settings_class=ComplaintsSettings,
+    context_class=ComplaintsContext,
+    on_startup=[prepare],
+    background=[watch_deadlines],
+)

@@ -119,9 +119,7 @@ class Bounds:
         if lon is None or lat is None:
             return
         if not (self.west <= lon <= self.east and self.south <= lat <= self.north):
-            raise RuleViolated(
-                "location", "the place is outside the district", "outside_district"
-            )
+            raise RuleViolated("location", "the place is outside the district", "outside_district")
 
 
 @dataclass(frozen=True)

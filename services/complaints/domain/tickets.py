@@ -11,12 +11,18 @@ raises Conflict, a bad value RuleViolated.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from chassis.errors import Conflict, RuleViolated
-from services.complaints.domain.clocks import LegalDeadline, Step, deadline_for, shanghai_day
-from services.complaints.domain.routing import INTAKE, Rule, Routing, Unit
+from services.complaints.domain.clocks import (
+    LegalDeadline,
+    Step,
+    deadline_for,
+    missed,
+    shanghai_day,
+)
+from services.complaints.domain.routing import INTAKE, Routing, Rule, Unit
 from services.complaints.domain.submissions import Business, Kind, TicketDraft
 
 Status = Literal[
@@ -80,6 +86,8 @@ class Ticket:
     history: list[Entry] = field(default_factory=list)
     satisfaction: int | None = None
     reopen_requested: bool = False
+    # Rules whose miss was raised (complaints.deadline.missed goes out once per rule).
+    missed_raised: tuple[str, ...] = ()
 
     @classmethod
     def open(cls, draft: TicketDraft, routing: Routing, by: str) -> Ticket:
@@ -129,6 +137,20 @@ class Ticket:
         if self.status == "merged":
             return []
         return [item for item in self.deadlines if item.met_on is None]
+
+    @property
+    def next_due(self) -> date | None:
+        """The soonest due day of a running deadline whose miss is not raised yet."""
+        waiting = [d.due for d in self.open_deadlines if d.rule not in self.missed_raised]
+        return min(waiting, default=None)
+
+    def newly_missed(self, today: date) -> list[LegalDeadline]:
+        """Deadlines missed by `today` (open past due, or kept late) and not raised before;
+        they count as raised from now on."""
+        candidates = self.open_deadlines + [d for d in self.deadlines if d.met_on is not None]
+        fresh = [d for d in missed(candidates, today) if d.rule not in self.missed_raised]
+        self.missed_raised += tuple(d.rule for d in fresh)
+        return fresh
 
     def _require(self, action: str, *allowed: Status) -> None:
         if self.status not in allowed:

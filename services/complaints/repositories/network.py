@@ -1,0 +1,110 @@
+"""The 12315 network as routing sees it: offices and their grids' areas, community stations,
+and which office supervises each business."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from shapely.ops import unary_union
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from chassis.copying import made_from
+from chassis.db import upsert
+from chassis.rows import values_for
+from services.complaints.domain.routing import (
+    Area,
+    Bounds,
+    Network,
+    OfficeArea,
+    Station,
+    area_shape,
+)
+from services.complaints.tables import business_offices, offices, stations
+
+
+def _area(community_codes: Sequence[str], polygons: Sequence[dict[str, Any]]) -> Area:
+    shapes = [area_shape(polygon) for polygon in polygons]
+    return Area(frozenset(community_codes), unary_union(shapes) if shapes else None)
+
+
+class NetworkRepository:
+    """Offices, stations and business offices of the complaints database."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def keep_offices(self, seeded: Sequence[dict[str, Any]]) -> None:
+        """The offices of the seed, added or brought up to date."""
+        for office in seeded:
+            await upsert(self.connection, offices, office, ["id"])
+
+    async def office_ids(self) -> set[str]:
+        rows = await self.connection.execute(sa.select(offices.c.id))
+        return {found.id for found in rows}
+
+    async def assign_business(self, credit_code: str, office_id: str, at: datetime) -> None:
+        """The latest assignment wins (an older one delivered late changes nothing)."""
+        values = {"credit_code": credit_code, "office_id": office_id, "updated_at": at}
+        await upsert(
+            self.connection,
+            business_offices,
+            values,
+            ["credit_code"],
+            where=business_offices.c.updated_at <= at,
+        )
+
+    async def add_station(
+        self, station: Station, polygon: dict[str, Any] | None, **given: Any
+    ) -> None:
+        values = values_for(
+            stations,
+            station,
+            community_codes=sorted(station.area.community_codes),
+            polygon=polygon,
+            **given,
+        )
+        await self.connection.execute(sa.insert(stations).values(values))
+
+    async def stations(self) -> list[Station]:
+        rows = await self.connection.execute(sa.select(stations).order_by(stations.c.created_at))
+        return [
+            made_from(
+                Station,
+                found,
+                area=_area(found.community_codes, [found.polygon] if found.polygon else []),
+            )
+            for found in rows
+        ]
+
+    async def station_rows(self) -> list[Any]:
+        """The stations as stored (for listing, with their polygons as given)."""
+        return list(
+            await self.connection.execute(sa.select(stations).order_by(stations.c.created_at))
+        )
+
+    async def network(self, credit_code: str | None, bounds: Bounds | None) -> Network:
+        """What routing needs for one submission: its business's office, stations, offices."""
+        business_office: dict[str, str] = {}
+        if credit_code is not None:
+            found = (
+                await self.connection.execute(
+                    sa.select(business_offices.c.office_id).where(
+                        business_offices.c.credit_code == credit_code
+                    )
+                )
+            ).first()
+            if found is not None:
+                business_office[credit_code] = found.office_id
+        office_rows = await self.connection.execute(sa.select(offices).order_by(offices.c.id))
+        return Network(
+            business_office=business_office,
+            stations=await self.stations(),
+            offices=[
+                OfficeArea(found.id, _area(found.community_codes, found.polygons))
+                for found in office_rows
+            ],
+            bounds=bounds,
+        )

@@ -1,0 +1,132 @@
+"""Intake: a submission becomes routed tickets on their clocks, their events go out without
+the submitter, and bad input is refused with nothing stored."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from chassis.db import Database
+from contracts.supervision import HouseholdAssigned
+from services.complaints.tables import submissions, tickets
+from tests.complaints.conftest import (
+    AUDITOR,
+    DESK,
+    OFFICE_01,
+    OFFICE_01_COMMUNITY,
+    OFFICE_02,
+    Complaints,
+    new_credit_code,
+    submission,
+)
+from tests.conftest import handled, tapping
+
+
+async def counts(complaints: Complaints) -> tuple[int, int]:
+    """How many submissions and tickets are stored."""
+    database = Database(complaints.settings.database_url)
+    try:
+        async with database.engine.connect() as connection:
+            return (
+                await connection.scalar(sa.select(sa.func.count()).select_from(submissions)) or 0,
+                await connection.scalar(sa.select(sa.func.count()).select_from(tickets)) or 0,
+            )
+    finally:
+        await database.dispose()
+
+
+async def test_a_phone_complaint_is_routed_by_place_and_announced_without_its_submitter(
+    complaints: Complaints,
+) -> None:
+    async with tapping(complaints.settings.bus_prefix, "complaints.#") as tap:
+        received = await complaints.submit()
+        (ticket,) = received["tickets"]
+        assert ticket["kind"] == "complaint" and ticket["status"] == "received"
+        assert ticket["unit"] == {"level": "office", "id": "office-01"}
+        assert ticket["routing_rule"] == "office_area"
+        assert ticket["owner"] == "office:office-01"
+        assert [d["rule"] for d in ticket["deadlines"]] == ["complaints.accept"]
+        assert "art. 14" in ticket["deadlines"][0]["basis"]
+        await tap.wait_for("complaints.ticket.routed")
+        await tap.wait_for("complaints.ticket.received")
+    published = str(tap.envelopes)
+    for secret in ("王芳", "13800138000", "11010519491231002X"):
+        assert secret not in published
+    assert "submitter" not in str(ticket)
+
+
+async def test_a_known_business_goes_to_its_grid_office(complaints: Complaints) -> None:
+    code = new_credit_code()
+    assigned = HouseholdAssigned(
+        credit_code=code,
+        grid_code="510106002001001",
+        office_code="office-02",
+        owner="inspector02",
+        claim_deadline=datetime(2026, 12, 9).date(),
+        assigned_at=datetime.now(UTC),
+    )
+    await handled(
+        complaints.settings.database_url,
+        await complaints.receives(assigned, "/services/supervision"),
+    )
+    received = await complaints.submit(business={"credit_code": str(code), "name": "老王面馆"})
+    (ticket,) = received["tickets"]
+    assert ticket["unit"] == {"level": "office", "id": "office-02"}
+    assert ticket["routing_rule"] == "business_grid"
+    # office-01 does not see it; office-02 and the auditor do.
+    path = f"/tickets/{ticket['id']}"
+    assert (await complaints.client.get(path, headers=OFFICE_01)).status_code == 404
+    assert (await complaints.client.get(path, headers=OFFICE_02)).status_code == 200
+    assert (await complaints.client.get(path, headers=AUDITOR)).status_code == 200
+    refused = await complaints.client.post(f"{path}/accept", headers=OFFICE_01)
+    assert refused.status_code == 403
+
+
+async def test_a_mixed_submission_splits_into_two_linked_tickets(complaints: Complaints) -> None:
+    received = await complaints.submit(kinds=["complaint", "report"])
+    complaint, report = received["tickets"]
+    assert (complaint["kind"], report["kind"]) == ("complaint", "report")
+    assert complaint["linked"] == [report["id"]] and report["linked"] == [complaint["id"]]
+    assert complaint["deadlines"] and not report["deadlines"]
+
+
+async def test_bad_input_is_refused_by_name_and_nothing_is_stored(
+    complaints: Complaints,
+) -> None:
+    before = await counts(complaints)
+    bad = {
+        "no description": (submission(description=""), "description"),
+        "5 MB description": (submission(description="x" * 5_000_000), "description"),
+        "credit code": (submission(business={"credit_code": "91510106MA6CXXXX0X"}), "credit_code"),
+        "ID number": (
+            submission(submitter={"name": "王芳", "id_number": "110105194912310021"}),
+            "id_number",
+        ),
+        "channel": (submission(channel="fax"), "channel"),
+        "kind": (submission(kinds=["praise"]), "kinds"),
+        "outside the district": (submission(location={"lon": 116.4, "lat": 39.9}), "location"),
+        "anonymous complaint": (
+            submission(submitter={"anonymous": True}),
+            "submitter.anonymous",
+        ),
+    }
+    for name, (body, field) in bad.items():
+        answer = await complaints.client.post("/submissions", json=body, headers=DESK)
+        assert answer.status_code == 422, (name, answer.status_code)
+        assert answer.headers["content-type"].startswith("application/problem+json"), name
+        assert field in answer.text, (name, answer.text[:300])
+    assert await counts(complaints) == before
+
+
+async def test_routing_preview_answers_without_storing(complaints: Complaints) -> None:
+    before = await counts(complaints)
+    place = {"address": "营门口路 18 号", "community_code": OFFICE_01_COMMUNITY}
+    body = submission(location=place)
+    answer = await complaints.client.post("/routing:preview", json=body, headers=DESK)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"unit": {"level": "office", "id": "office-01"}, "rule": "office_area"}
+    nowhere = submission(location={"address": "某路 1 号", "community_code": "999999001001"})
+    answer = await complaints.client.post("/routing:preview", json=nowhere, headers=DESK)
+    assert answer.json() == {"unit": {"level": "bureau", "id": "intake"}, "rule": "fallback"}
+    assert await counts(complaints) == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chassis.bus import HandlerRegistry
 from chassis.uow import Work
 from contracts import Envelope
-from contracts.complaints import ReportTransferred
+from contracts.complaints import ReportTransferred, TicketClosed, TicketReceived
 from contracts.enforcement import PenaltyDecided
 from contracts.licensing import LicenceCancelled, LicenceChanged, LicenceIssued
 from services.supervision.context import SupervisionContext
@@ -46,22 +46,33 @@ for contract in LICENCE_FACTS:
 async def news_of_the_business(
     ctx: SupervisionContext,
     work: Work,
-    event: PenaltyDecided | ReportTransferred,
+    event: PenaltyDecided | ReportTransferred | TicketReceived | TicketClosed,
     envelope: Envelope,
 ) -> None:
     """Another department's news goes into the business's file: enforcement's decision
-    (通报), or a report about the business that reached enforcement."""
+    (通报), and 12315 tickets about the business: received, closed, or a report transferred
+    to enforcement (the events never name the submitter, so neither does the file)."""
     if event.credit_code is None:
         return
     if isinstance(event, PenaltyDecided):
         kind, detail = "penalty", event.model_dump(mode="json", exclude={"credit_code"})
-    else:
+    elif isinstance(event, ReportTransferred):
         kind, detail = (
             "complaint",
-            {"report_id": str(event.report_id), "allegation": event.allegation},
+            {
+                "step": "transferred",
+                "report_id": str(event.report_id),
+                "allegation": event.allegation,
+            },
         )
+    else:
+        shown = event.model_dump(mode="json", exclude={"credit_code", "kind"})
+        step = "received" if isinstance(event, TicketReceived) else "closed"
+        kind, detail = "complaint", {"step": step, "ticket_kind": event.kind, **shown}
     await note(ctx, work, Note(str(event.credit_code), kind, detail))
 
 
 handlers.on(PenaltyDecided)(news_of_the_business)
 handlers.on(ReportTransferred)(news_of_the_business)
+handlers.on(TicketReceived)(news_of_the_business)
+handlers.on(TicketClosed)(news_of_the_business)

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from contracts.complaints import ReportTransferred
+from contracts.complaints import ReportTransferred, TicketReceived
 from contracts.enforcement import PenaltyDecided
 from tests.conftest import wait_until
 from tests.supervision.conftest import (
@@ -172,13 +172,21 @@ async def test_the_file_tells_the_households_story(supervision: Supervision) -> 
         allegation="销售过期食品",
         transferred_at=datetime.now(UTC),
     )
+    ticket = TicketReceived(
+        ticket_id=uuid.uuid4(),
+        kind="complaint",
+        credit_code=code,
+        channel="phone",
+        received_at=datetime.now(UTC),
+    )
     await supervision.other_service_publishes(penalty, "enforcement")
     await supervision.other_service_publishes(report, "complaints")
+    await supervision.other_service_publishes(ticket, "complaints")
 
     async def complete() -> bool:
         answer = await supervision.client.get(f"/households/{code}/file", headers=inspector(4))
-        kinds = {entry["kind"] for entry in answer.json()["entries"]}
-        return {"penalty", "complaint"} <= kinds
+        kinds = [entry["kind"] for entry in answer.json()["entries"]]
+        return "penalty" in kinds and kinds.count("complaint") == 2
 
     await wait_until(complete, within=10)
     entries = (await supervision.client.get(f"/households/{code}/file", headers=AUDITOR)).json()[
@@ -187,6 +195,10 @@ async def test_the_file_tells_the_households_story(supervision: Supervision) -> 
     kinds = [entry["kind"] for entry in entries]
     assert kinds[:3] == ["licence", "assignment", "claim"]
     assert {"inspection", "penalty", "complaint"} <= set(kinds)
+    complaints = [e for e in entries if e["kind"] == "complaint"]
+    assert {e["step"] for e in complaints} == {"transferred", "received"}
+    received = next(e for e in complaints if e["step"] == "received")
+    assert (received["ticket_id"], received["ticket_kind"]) == (str(ticket.ticket_id), "complaint")
     penalty_entry = next(e for e in entries if e["kind"] == "penalty")
     assert penalty_entry["fine_amount"] == "2000.00"
     hidden = await supervision.client.get(f"/households/{code}/file", headers=inspector(5))

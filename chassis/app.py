@@ -67,6 +67,8 @@ class ServiceSpec:
     background: Sequence[Callable[[Any], Coroutine[Any, Any, None]]] = ()
     # Commands beside serve, migrate and the others (e.g. a bulk import).
     commands: Sequence[Command] = ()
+    # Paths that take url-encoded forms because a standard says so (else JSON only).
+    form_prefixes: Sequence[str] = ()
 
     @classmethod
     def empty(cls, name: str, package_dir: Path) -> ServiceSpec:
@@ -154,7 +156,9 @@ def create_service_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
     app.state.verifier = TokenVerifier.from_settings(settings)
     app.state.spec = spec
     install_problem_handlers(app)
-    app.add_middleware(RequestBodyPolicy, limit=settings.max_request_bytes)
+    app.add_middleware(
+        RequestBodyPolicy, limit=settings.max_request_bytes, form_prefixes=spec.form_prefixes
+    )
     app.add_middleware(RequestContextMiddleware, service=spec.name)
     for router in spec.routers:
         app.include_router(router, dependencies=[Depends(authenticated)])

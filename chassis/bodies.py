@@ -1,6 +1,9 @@
-"""What a request body may be: JSON (or a multipart upload), and not larger than the limit."""
+"""What a request body may be: JSON (or a multipart upload; or a form under the paths a
+standard posts forms to), and not larger than the limit."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -9,11 +12,12 @@ from chassis.problems import Problem, problem_response
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
 
-def _accepted(media_type: str) -> bool:
+def _accepted(media_type: str, form: bool) -> bool:
     return (
         media_type == "application/json"
         or media_type.endswith("+json")
         or media_type == "multipart/form-data"
+        or (form and media_type == "application/x-www-form-urlencoded")
     )
 
 
@@ -28,9 +32,11 @@ class RequestBodyPolicy:
     validation error, and nothing bounds what a caller makes the process hold.
     """
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, form_prefixes: Sequence[str] = ()) -> None:
         self.app = app
         self.limit = limit
+        # Paths of a standard that posts url-encoded forms (Open311's requests).
+        self.form_prefixes = tuple(form_prefixes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Check the declared media type and length, then count what actually arrives."""
@@ -41,8 +47,8 @@ class RequestBodyPolicy:
         declared = headers.get("content-length")
         has_body = "transfer-encoding" in headers or (declared not in (None, "0"))
         media_type = headers.get("content-type", "").split(";")[0].strip().lower()
-        path = scope.get("path")
-        if has_body and not _accepted(media_type):
+        path = scope.get("path") or ""
+        if has_body and not _accepted(media_type, path.startswith(self.form_prefixes)):
             problem = Problem(
                 "unsupported-media-type",
                 415,

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from chassis.app import ServiceSpec
 from chassis.periodic import periodic
+from services.complaints import open311
 from services.complaints.api import router
 from services.complaints.context import ComplaintsContext
 from services.complaints.handlers import handlers
@@ -32,9 +33,10 @@ spec = ServiceSpec(
     package_dir=Path(__file__).parent,
     metadata=metadata,
     handlers=handlers,
-    routers=[router],
+    routers=[router, open311.router],
     settings_class=ComplaintsSettings,
     context_class=ComplaintsContext,
     on_startup=[prepare],
     background=[watch_deadlines],
+    form_prefixes=["/open311/"],
 )

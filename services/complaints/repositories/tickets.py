@@ -22,7 +22,7 @@ from services.complaints.domain.routing import Unit
 from services.complaints.domain.submissions import Business
 from services.complaints.domain.tickets import Entry, Ticket
 from services.complaints.repositories.scope import in_scope
-from services.complaints.tables import ticket_history, tickets
+from services.complaints.tables import submissions, ticket_history, tickets
 
 
 def _deadline_of(stored: dict[str, Any]) -> LegalDeadline:
@@ -262,3 +262,36 @@ class TicketRepository:
         found = list(await self.connection.execute(statement))
         history = await self._history([row.id for row in found])
         return [self._revived(row, history.get(row.id, [])) for row in found]
+
+    async def open311(
+        self,
+        *,
+        ids: Sequence[uuid.UUID],
+        kind: str | None,
+        since: datetime | None,
+        until: datetime | None,
+        closed: bool | None,
+        closed_statuses: frozenset[str],
+        limit: int,
+    ) -> list[tuple[Ticket, Any]]:
+        """Tickets received on the open311 channel with their submissions, newest first."""
+        statement = (
+            sa.select(tickets, submissions.c.description, submissions.c.location)
+            .join(submissions, submissions.c.id == tickets.c.submission_id)
+            .where(submissions.c.channel == "open311")
+        )
+        if ids:
+            statement = statement.where(tickets.c.id.in_(ids))
+        if kind is not None:
+            statement = statement.where(tickets.c.kind == kind)
+        if since is not None:
+            statement = statement.where(tickets.c.received_at >= since)
+        if until is not None:
+            statement = statement.where(tickets.c.received_at <= until)
+        if closed is not None:
+            in_closed = tickets.c.status.in_(closed_statuses)
+            statement = statement.where(in_closed if closed else sa.not_(in_closed))
+        statement = statement.order_by(tickets.c.received_at.desc()).limit(limit)
+        found = list(await self.connection.execute(statement))
+        history = await self._history([row.id for row in found])
+        return [(self._revived(row, history.get(row.id, [])).ticket, row) for row in found]

@@ -260,3 +260,23 @@ def test_a_duplicate_merges_keeping_both_histories_and_stops_its_clocks() -> Non
         first.merge_into(first, "handler-a", later(1))
     with pytest.raises(Conflict):
         first.merge_into(ticket("report"), "handler-a", later(1))
+
+
+def test_a_missed_deadline_is_raised_once_whether_open_or_kept_late() -> None:
+    t = ticket()  # accept due Wed 14 Oct 2026
+    assert t.next_due == date(2026, 10, 14)
+    assert t.newly_missed(date(2026, 10, 14)) == []
+    (late,) = t.newly_missed(date(2026, 10, 15))
+    assert late.rule == "complaints.accept"
+    assert t.newly_missed(date(2026, 10, 20)) == []
+    assert t.next_due is None  # the watch no longer looks at it
+    t.accept("handler-a", datetime(2026, 10, 16, 2, 0, tzinfo=UTC))
+    assert t.newly_missed(date(2026, 10, 16)) == []  # kept late, but raised already
+    assert t.next_due is not None and t.next_due > date(2026, 10, 16)
+
+
+def test_a_deadline_kept_late_before_the_watch_saw_it_is_raised_by_the_step() -> None:
+    t = ticket()
+    t.accept("handler-a", datetime(2026, 10, 15, 2, 0, tzinfo=UTC))
+    (late,) = t.newly_missed(date(2026, 10, 15))
+    assert (late.rule, late.met_on) == ("complaints.accept", date(2026, 10, 15))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
-from chassis.auth import DEV_KEY_ID, ROLES, dev_private_key, sign_token
+from chassis.auth import DEV_KEY_ID, PARTNER_ROLES, ROLES, dev_private_key, sign_token
 from chassis.settings import Settings
 
 
@@ -21,7 +21,7 @@ def main() -> None:
     token.add_argument("--agency")
     token.add_argument("--minutes", type=int, default=60)
     args = parser.parse_args()
-    partner = args.role == ["partner_agency"]
+    partner = not PARTNER_ROLES.isdisjoint(args.role)
     print(
         sign_token(
             subject=args.sub,

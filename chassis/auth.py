@@ -42,6 +42,8 @@ ROLE_ORDER = (
     "open311_client",
 )
 ROLES = frozenset(ROLE_ORDER)
+# The roles of systems, never of people: a partner agency's client, an Open311 API key's holder.
+PARTNER_ROLES = frozenset({"partner_agency", "open311_client"})
 DEV_KEY_ID = "dev"
 DEV_KEY_PATH = Path(__file__).parent / "devkey" / "ed25519-dev.pem"
 _JWKS_REFRESH_SECONDS = 30.0
@@ -220,8 +222,11 @@ def _principal(claims: dict[str, Any], kind: Literal["staff", "partner"]) -> Pri
     roles = claims.get("roles") or []
     if not isinstance(roles, list) or not set(roles) <= ROLES:
         raise _unauthenticated("Token carries unknown roles")
-    # Only partner tokens may carry the partner role, and they carry nothing else.
-    if (kind == "partner") != ("partner_agency" in roles) or (kind == "partner" and len(roles) > 1):
+    # A partner token carries one partner role and nothing else; a staff token carries none.
+    partner_roles = PARTNER_ROLES.intersection(roles)
+    if (kind == "partner" and (len(roles) != 1 or not partner_roles)) or (
+        kind == "staff" and partner_roles
+    ):
         raise _unauthenticated("Token roles do not match its type")
     return Principal(
         subject=str(claims["sub"]),

@@ -1,9 +1,11 @@
-"""Forwarding `/api/<service>/<path>` to the configured upstream, streaming both ways."""
+"""Forwarding `/api/<service>/<path>` (and Open311's paths) to the configured upstream,
+streaming both ways."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 import aiohttp
@@ -92,11 +94,20 @@ def _end_to_end(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]
     return kept
 
 
-def _upstream_target(request: Request, service: str, path: str) -> tuple[str, str]:
+@dataclass(frozen=True)
+class Mount:
+    """Where callers reach a service: the path segments before the service's own path, and
+    whether the service's path begins with them too (else it starts after them)."""
+
+    segments: tuple[str, ...]
+    kept: bool = False
+
+
+def _upstream_target(request: Request, mount: Mount, path: str) -> tuple[str, str]:
     """The path and query to send upstream: the caller's raw bytes, re-checked and quoted.
 
     The raw path keeps `%2F` and other escapes as the caller sent them; it must decode to
-    exactly what the router matched, so a service segment that hides a slash is refused.
+    exactly what the router matched, so a mount segment that hides a slash is refused.
     """
     raw: bytes | None = request.scope.get("raw_path")
     if raw is None:  # a server that gives none: the decoded path, escaped again
@@ -105,18 +116,19 @@ def _upstream_target(request: Request, service: str, path: str) -> tuple[str, st
     root = str(request.scope.get("root_path", "")).encode()
     if root and raw.startswith(root):
         raw = raw[len(root) :]
-    parts = raw.decode("ascii", "replace").split("/", 3)
+    depth = len(mount.segments)
+    parts = raw.decode("ascii", "replace").split("/", depth + 1)
     if (
-        len(parts) != 4
-        or unquote(parts[1]) != "api"
-        or unquote(parts[2]) != service
-        or unquote(parts[3]) != path
+        len(parts) != depth + 2
+        or tuple(unquote(part) for part in parts[1:-1]) != mount.segments
+        or unquote(parts[-1]) != path
     ):
         raise Problem("not-found", 404, "No such path behind the gateway")
+    kept = "".join(f"/{part}" for part in parts[1:-1]) if mount.kept else ""
     query = request.scope.get("query_string", b"").decode("ascii", "replace")
     # Quoting leaves valid bytes alone and escapes the rest (spaces, backslashes, controls),
     # so the request line sent upstream is always well-formed.
-    return "/" + quote(parts[3], safe=PATH_SAFE), quote(query, safe=QUERY_SAFE)
+    return quote(f"{kept}/{parts[-1]}", safe=PATH_SAFE), quote(query, safe=QUERY_SAFE)
 
 
 async def _body(request: Request) -> AsyncIterator[bytes]:
@@ -182,13 +194,16 @@ class Forwarder:
             await self._session.close()
             self._session = None
 
-    def _headers(self, request: Request) -> list[tuple[str, str]]:
+    def _headers(self, request: Request, authorization: str | None) -> list[tuple[str, str]]:
+        dropped = NOT_FORWARDED | ({b"authorization"} if authorization else set())
         headers = [
             # aiohttp writes header values as UTF-8: decoding them so keeps their bytes.
             (name.decode("latin-1"), value.decode("utf-8", "replace"))
             for name, value in _end_to_end(request.headers.raw)
-            if name not in NOT_FORWARDED
+            if name not in dropped
         ]
+        if authorization:
+            headers.append(("authorization", authorization))
         framing = request.headers.get("content-length")
         if framing is not None:
             headers.append(("content-length", framing))
@@ -206,15 +221,29 @@ class Forwarder:
             headers.append(("x-forwarded-for", ", ".join(forwarded)))
         return headers
 
-    async def forward(self, request: Request, service: str, path: str) -> Response:
-        """Send `request` to `service`'s base URL + `/path` and stream the answer back."""
+    async def forward(
+        self,
+        request: Request,
+        service: str,
+        path: str,
+        *,
+        mount: Mount | None = None,
+        authorization: str | None = None,
+        body: bytes | None = None,
+    ) -> Response:
+        """Send `request` to `service`'s base URL + `/path` and stream the answer back.
+
+        `mount` is where the caller reached the service (default `/api/<service>`);
+        `authorization` replaces the caller's Authorization header; `body` is the request's
+        body when the gateway has already read it (else it streams through).
+        """
         base = self._bases.get(service)
         if base is None:
             raise Problem("not-found", 404, f"No service named {service!r}")
         session = self._session
         if session is None:
             raise RuntimeError("Forwarder used before start()")
-        target_path, query = _upstream_target(request, service, path)
+        target_path, query = _upstream_target(request, mount or Mount(("api", service)), path)
         url = URL.build(
             scheme=base.scheme,
             authority=base.raw_authority,
@@ -223,13 +252,14 @@ class Forwarder:
             encoded=True,
         )
         has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
+        data = body if body is not None else _body(request) if has_body else None
         started = time.perf_counter()
         try:
             upstream = await session.request(
                 request.method,
                 url,
-                headers=self._headers(request),
-                data=_body(request) if has_body else None,
+                headers=self._headers(request, authorization),
+                data=data,
                 allow_redirects=False,
             )
         except (TimeoutError, aiohttp.ClientError) as error:

@@ -38,9 +38,10 @@ class GatewaySettings(Settings):
     seed_demo: bool = False
     demo_district_file: Path = DEMO_DISTRICT
 
-    # Rate limits (`limits` notation), per client IP and per principal.
+    # Rate limits (`limits` notation), per client IP and per principal; Open311 per client IP.
     login_rate_limit: str = "20/minute"
     api_rate_limit: str = "600/minute"
+    open311_rate_limit: str = "60/minute"
     trusted_proxies: list[str] = Field(default_factory=list)
 
     @field_validator(

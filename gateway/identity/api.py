@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Request, Response
@@ -11,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from chassis.auth import CurrentPrincipal, require_roles
 from chassis.problems import PROBLEM
-from gateway.identity import people
+from gateway.identity import apikeys, people
 from gateway.identity.oauth import (
     NO_STORE,
     SignInRefused,
@@ -26,6 +27,9 @@ from gateway.identity.schemas import (
     ClientList,
     ClientOut,
     Me,
+    Open311KeyCreate,
+    Open311KeyIssued,
+    Open311KeyList,
     RolePolicy,
     RolePolicyChange,
     SigningKeyOut,
@@ -210,6 +214,28 @@ async def create_client(body: ClientCreate, identity: IdentityDep) -> ClientOut:
 async def list_clients(identity: IdentityDep) -> ClientList:
     """Every partner client."""
     return ClientList.model_validate({"items": await people.list_clients(identity)})
+
+
+@admin.post(
+    "/open311-keys", status_code=201, response_model=Open311KeyIssued, responses={422: PROBLEM}
+)
+async def issue_open311_key(body: Open311KeyCreate, identity: IdentityDep) -> JSONResponse:
+    """A new API key for an Open311 client (shown once: only its hash is kept)."""
+    issued = Open311KeyIssued.model_validate(await apikeys.issue(identity, body.name))
+    return JSONResponse(issued.model_dump(mode="json"), status_code=201, headers=NO_STORE)
+
+
+@admin.get("/open311-keys", response_model=Open311KeyList)
+async def list_open311_keys(identity: IdentityDep) -> Open311KeyList:
+    """Every Open311 key issued, revoked ones included (never the keys themselves)."""
+    return Open311KeyList.model_validate({"items": await apikeys.list_keys(identity)})
+
+
+@admin.delete("/open311-keys/{key_id}", status_code=204, responses={404: PROBLEM})
+async def revoke_open311_key(key_id: uuid.UUID, identity: IdentityDep) -> Response:
+    """Revoke a key: it stops working at once."""
+    await apikeys.revoke(identity, key_id)
+    return Response(status_code=204)
 
 
 @admin.get("/role-policies", response_model=list[RolePolicy])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -81,8 +82,41 @@ def totp_uri(secret: str, username: str) -> str:
 
 
 def token_digest(token: str) -> str:
-    """How a refresh token is stored: never the token itself."""
+    """How a refresh token or an Open311 API key is stored: never the token itself."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# GeoReport v2 lets anyone read; a caller without an API key reads as this client.
+OPEN311_PUBLIC = "public"
+
+
+def new_api_key() -> str:
+    """A fresh Open311 API key: 256 random bits.
+
+    It is stored as its plain SHA-256 (token_digest), not a slow salted password hash: a slow
+    hash only protects guessable secrets, and nobody guesses or tries a dictionary on 2^256
+    values, so a fast hash is as safe here. It also finds the key with one indexed lookup on
+    every request, where salted hashes would have to be tried one stored key at a time.
+    """
+    return secrets.token_urlsafe(32)
+
+
+def open311_subject(client: str) -> str:
+    """The token subject of an Open311 client."""
+    return f"open311:{client}"
+
+
+def api_key_refusal(method: str, given: bool, valid: bool) -> str | None:
+    """Why an Open311 request is refused for its api_key; None when it may go on.
+
+    GeoReport v2 requires an api_key to post a service request; reading needs none, but a key
+    that is given must be a valid one (a client told nothing would think its key works).
+    """
+    if not given:
+        return "api_key is required to post a service request" if method == "POST" else None
+    if not valid:
+        return "api_key is not valid: unknown or revoked"
+    return None
 
 
 @dataclass(frozen=True)

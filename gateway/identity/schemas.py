@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from chassis.auth import ROLES
+from chassis.auth import PARTNER_ROLES, ROLES
 from chassis.schemas import RequestModel
 
 USERNAME_PATTERN = r"^[a-z][a-z0-9._-]{1,63}$"
 Username = Annotated[str, Field(pattern=USERNAME_PATTERN, examples=["inspector01"])]
 ClientId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9._-]{1,63}$", examples=["health"])]
 Office = Annotated[str, Field(min_length=1, max_length=64, examples=["office-01"])]
-STAFF_ROLES = sorted(ROLES - {"partner_agency"})
+STAFF_ROLES = sorted(ROLES - PARTNER_ROLES)
+# Where each role of systems is given instead, to tell an admin who tries to give it a person.
+GIVEN_TO_SYSTEMS = {
+    "partner_agency": "partner clients (POST /api/admin/clients)",
+    "open311_client": "Open311 API keys (POST /api/admin/open311-keys)",
+}
 
 
 class TokenRequest(RequestModel):
@@ -67,6 +73,11 @@ class UserCreate(RequestModel):
     @field_validator("roles")
     @classmethod
     def _staff_roles(cls, roles: list[str]) -> list[str]:
+        for role in roles:
+            if role in GIVEN_TO_SYSTEMS:
+                raise ValueError(
+                    f"{role} is never a person's role: it belongs to {GIVEN_TO_SYSTEMS[role]}"
+                )
         unknown = sorted(set(roles) - set(STAFF_ROLES))
         if unknown:
             raise ValueError(f"unknown staff roles {unknown}; one of {STAFF_ROLES}")
@@ -155,3 +166,37 @@ class SigningKeyOut(BaseModel):
     created_at: datetime
     signs_from: datetime
     active: bool
+
+
+class Open311KeyCreate(RequestModel):
+    """An Open311 client to give an API key: its name becomes the subject `open311:<name>`."""
+
+    name: ClientId
+
+
+class Open311KeyOut(BaseModel):
+    """An Open311 API key as listed (never the key itself)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class Open311KeyIssued(BaseModel):
+    """A new Open311 API key: `api_key` is shown this once and never stored."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    api_key: str
+    id: UUID
+    name: str
+    created_at: datetime
+
+
+class Open311KeyList(BaseModel):
+    """Open311 API keys, revoked ones included."""
+
+    items: list[Open311KeyOut]

@@ -1,4 +1,5 @@
-"""The gateway's own tables: people, partner clients, tokens, policies, notifications."""
+"""The gateway's own tables: people, partner clients, Open311 keys, tokens, policies,
+notifications."""
 
 import sqlalchemy as sa
 
@@ -45,6 +46,17 @@ refresh_tokens = sa.Table(
     sa.Column("issued_at", UtcDateTime, nullable=False),
     sa.Column("expires_at", UtcDateTime, nullable=False),
     sa.Column("used_at", UtcDateTime, nullable=True),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+# API keys of Open311 clients, stored by SHA-256 only (the key is shown once, when issued).
+open311_keys = sa.Table(
+    "open311_keys",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("revoked_at", UtcDateTime, nullable=True),
 )
 

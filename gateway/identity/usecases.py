@@ -110,7 +110,7 @@ class Identity:
         """A unit of work on the gateway's database."""
         return UnitOfWork(self.database, "gateway")
 
-    def _access_token(
+    def access_token(
         self,
         now: datetime,
         *,
@@ -120,7 +120,9 @@ class Identity:
         kind: Literal["staff", "partner"],
         office: str | None = None,
         agency: str | None = None,
+        ttl: timedelta | None = None,
     ) -> str:
+        """An access token signed by the active key, living `ttl` (default: the setting)."""
         key = self.keys.active
         return sign_token(
             subject=subject,
@@ -131,7 +133,7 @@ class Identity:
             agency=agency,
             issuer=self.settings.jwt_issuer,
             audience=self.settings.jwt_audience,
-            ttl=self.access_lifetime,
+            ttl=ttl or self.access_lifetime,
             key=key.private_key,
             key_id=key.kid,
             now=now,
@@ -140,7 +142,7 @@ class Identity:
     async def _issue_staff(
         self, uow: UnitOfWork, user: sa.Row[Any], now: datetime, family: uuid.UUID | None = None
     ) -> TokenSet:
-        access = self._access_token(
+        access = self.access_token(
             now,
             subject=user.username,
             name=user.name,
@@ -250,7 +252,7 @@ class Identity:
         good = await verify_secret(client.secret_hash if client else None, client_secret)
         if client is None or not good or not client.active:
             raise refused_client("Wrong client id or secret.")
-        access = self._access_token(
+        access = self.access_token(
             now,
             subject=client.client_id,
             name=client.name,

@@ -162,6 +162,15 @@ MATRIX: tuple[Rule, ...] = (
         per_call=frozenset({"client_id"}),
     ),
     Rule("gateway", "GET", "/api/admin/clients", ADMIN),
+    Rule("gateway", "POST", "/api/admin/open311-keys", ADMIN, body={"name": "matrix-app"}),
+    Rule("gateway", "GET", "/api/admin/open311-keys", ADMIN),
+    Rule(
+        "gateway",
+        "DELETE",
+        "/api/admin/open311-keys/{key_id}",
+        ADMIN,
+        "/api/admin/open311-keys/{open311_key}",
+    ),
     Rule("gateway", "GET", "/api/admin/role-policies", ADMIN),
     Rule(
         "gateway",
@@ -626,9 +635,12 @@ they are reached through the gateway (a service's under `/api/<service>`); `/hea
 The role decides whether a route answers at all. Inside it, each service narrows what one sees
 and acts on: an inspector the grids they own or stand in for today, an office head their
 office, an enforcement officer their section (`office` in the token: `section-1` or
-`section-2`), a partner agency its own requests; auditors and admins read everything. What is
-out of one's scope is 404 to read and 403 to act on. Roles and people are described in
-[domain.md](domain.md#the-people), tokens in [architecture.md](architecture.md#identity-and-access).
+`section-2`), a community complaint station's staff their station (`office`: the station's
+id), a partner agency its own requests; auditors and admins read everything. What is out of
+one's scope is 404 to read and 403 to act on. Nobody signs in as `open311_client`: the gateway
+mints that role's tokens for the callers of `/open311/v2/...` (with an API key or without).
+Roles and people are described in [domain.md](domain.md#the-people), tokens in
+[architecture.md](architecture.md#identity-and-access).
 
 """
 

@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 
 from chassis.app import create_service_app
-from chassis.auth import ROLE_ORDER
+from chassis.auth import PARTNER_ROLES, ROLE_ORDER
 from gateway.app import create_gateway_app
 from gateway.identity.usecases import Identity
 from gateway.settings import GatewaySettings
@@ -71,14 +71,15 @@ def test_docs_access_shows_the_current_matrix() -> None:
 def token_for(identity: Identity, role: str) -> str:
     """A token of the matrix's person holding `role` (the same person at every call)."""
     key = identity.keys.active
-    partner = role == "partner_agency"
+    partner = role in PARTNER_ROLES
     office = SAMPLE_SECTION if role == "enforcement_officer" else SAMPLE_OFFICE
+    agency = "health" if role == "partner_agency" else person_of(role)
     return mint_token(
         subject=person_of(role),
         roles=[role],
         kind="partner" if partner else "staff",
         office=None if partner else office,
-        agency="health" if partner else None,
+        agency=agency if partner else None,
         key=key.private_key,
         key_id=key.kid,
     )
@@ -148,15 +149,17 @@ async def test_each_role_gets_what_the_matrix_says(
                 },
                 headers=admin,
             ),
+            await client.post("/api/admin/open311-keys", json={"name": "sample"}, headers=admin),
         ]
-        assert [answer.status_code for answer in prepared] == [201, 201]
+        assert [answer.status_code for answer in prepared] == [201, 201, 201]
 
         async def ready() -> bool:
             return (await client.get("/readyz")).status_code == 200
 
         await wait_until(ready)
         clerk = {"Authorization": f"Bearer {token_for(identity, 'licensing_clerk')}"}
-        samples = await supervision_samples(client, admin)
+        samples = {"open311_key": prepared[2].json()["id"]}
+        samples |= await supervision_samples(client, admin)
         samples |= await licensing_samples(client, clerk)
         officer = {"Authorization": f"Bearer {token_for(identity, 'enforcement_officer')}"}
         samples |= await enforcement_samples(client, admin, officer)

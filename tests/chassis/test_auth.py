@@ -158,6 +158,20 @@ async def test_partner_token_never_passes_for_staff(probe: httpx.AsyncClient) ->
     )
 
 
+async def test_an_open311_token_is_a_partner_token_of_one_role(probe: httpx.AsyncClient) -> None:
+    open311 = mint_token(
+        subject="open311:app", roles=["open311_client"], kind="partner", agency="app"
+    )
+    assert (await probe.get("/protected", headers=bearer(open311))).status_code == 403
+    forged = [
+        mint_token(subject="x", roles=["open311_client"], kind="staff"),
+        mint_token(subject="x", roles=["licensing_clerk", "open311_client"], kind="staff"),
+        mint_token(subject="x", roles=["partner_agency", "open311_client"], kind="partner"),
+    ]
+    for token in forged:
+        await assert_unauthenticated(await probe.get("/protected", headers=bearer(token)), "type")
+
+
 async def test_es256_tokens_verify_against_a_jwks() -> None:
     key = ec.generate_private_key(ec.SECP256R1())
     jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(key.public_key()))

@@ -11,7 +11,7 @@ import httpx
 import jwt
 from fastapi import FastAPI
 
-from chassis.auth import ROLES
+from chassis.auth import PARTNER_ROLES, ROLES
 from gateway.app import create_gateway_app
 from tests.conftest import running
 from tests.gateway.conftest import GatewaySettingsFactory
@@ -106,7 +106,7 @@ async def test_demo_mode_seeds_the_demo_bureau(gateway_settings: GatewaySettings
             )
         ).json()["items"]
         roles = {role for person in people for role in person["roles"]}
-        assert roles == ROLES - {"partner_agency"}  # a demo person for every staff role
+        assert roles == ROLES - PARTNER_ROLES  # a demo person for every staff role
     # A second start seeds nothing twice.
     async with running(create_gateway_app(settings)) as client:
         admin = bearer((await sign_in(client, "admin", "demo-admin")).json()["access_token"])

@@ -78,3 +78,22 @@ def test_a_rotated_key_is_published_before_it_signs_and_after_its_tokens_expire(
     reread.load()
     assert reread.active.kid == second.kid
     assert {k["kid"] for k in reread.jwks(rotated_at)["keys"]} == {first.kid, second.kid}
+
+
+def test_an_open311_key_is_needed_to_post_and_must_be_valid_when_given() -> None:
+    assert domain.api_key_refusal("GET", given=False, valid=False) is None
+    assert domain.api_key_refusal("GET", given=True, valid=True) is None
+    assert domain.api_key_refusal("POST", given=True, valid=True) is None
+    assert domain.api_key_refusal("POST", given=False, valid=False) == (
+        "api_key is required to post a service request"
+    )
+    for method in ("GET", "POST"):
+        assert "unknown or revoked" in (domain.api_key_refusal(method, True, False) or "")
+
+
+def test_an_open311_key_is_256_random_bits_stored_by_its_digest() -> None:
+    key, other = domain.new_api_key(), domain.new_api_key()
+    assert key != other
+    assert len(key) == 43  # 32 bytes, URL-safe base64 without padding
+    assert domain.token_digest(key) != key
+    assert domain.open311_subject("kiosk") == "open311:kiosk"

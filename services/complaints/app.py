@@ -11,13 +11,17 @@ from services.complaints.handlers import handlers
 from services.complaints.settings import ComplaintsSettings
 from services.complaints.tables import metadata
 from services.complaints.usecases.deadlines import raise_missed
-from services.complaints.usecases.network import load_offices
+from services.complaints.usecases.network import load_offices, seed_demo_stations
 
 
 async def prepare(ctx: ComplaintsContext) -> None:
-    """The bureau's offices and the areas of their grids, from the shared seed."""
+    """The bureau's offices and the areas of their grids, from the shared seed; with
+    SEED_DEMO, its demo stations."""
     async with ctx.unit_of_work() as uow:
         await load_offices(ctx, uow)
+    if ctx.settings.seed_demo:
+        async with ctx.unit_of_work() as uow:
+            await seed_demo_stations(ctx, uow)
 
 
 async def watch_deadlines(ctx: ComplaintsContext) -> None:

@@ -153,15 +153,15 @@ async def list_requests(
     return await answered(fmt, answer)
 
 
-@router.get("/requests/{request_id}.{fmt}", response_model=None)
+@router.get("/requests/{service_request_id}.{fmt}", response_model=None)
 async def get_request(
-    request_id: str, fmt: str, client: Client, ctx: Ctx, uow: UnitOfWorkDep
+    service_request_id: str, fmt: str, client: Client, ctx: Ctx, uow: UnitOfWorkDep
 ) -> Response:
     """One request (as a list of one, as GeoReport has it)."""
 
     async def answer() -> Response:
         try:
-            wanted = uuid.UUID(request_id)
+            wanted = uuid.UUID(service_request_id)
         except ValueError:
             raise Open311Error(404, "no such service_request_id") from None
         rows = await open311.requests(uow, open311.RequestQuery(ids=(wanted,)))

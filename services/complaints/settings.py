@@ -38,6 +38,8 @@ class ComplaintsSettings(Settings):
     # Offices, their grids' areas and the district's bounds (the shared seed every service
     # reads). Empty: only stations and the intake desk route, and no bounds are checked.
     district_file: Path | None = DEMO_DISTRICT
+    # With SEED_DEMO, the demo stations of the district file are registered on start.
+    seed_demo: bool = False
     deadline_check_seconds: float = Field(default=60.0, gt=0, le=86400)
     # Tickets about the same business and kind within this many days are proposed as
     # duplicates; a submitter with this many tickets in the window is flagged as serial.
@@ -51,6 +53,8 @@ class ComplaintsSettings(Settings):
 
     @model_validator(mode="after")
     def _keys(self) -> ComplaintsSettings:
+        if self.environment == "production" and self.seed_demo:
+            raise ValueError("SEED_DEMO: the demo stations are not for production")
         if self.environment == "production" and (
             self.identity_keys == _DEV_KEYS or self.identity_hash_key == _DEV_HASH_KEY
         ):

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from chassis.db import Database
 from contracts.supervision import HouseholdAssigned
+from services.complaints.app import spec
 from services.complaints.tables import submissions, tickets
 from tests.complaints.conftest import (
     AUDITOR,
@@ -17,10 +18,12 @@ from tests.complaints.conftest import (
     OFFICE_01_COMMUNITY,
     OFFICE_02,
     Complaints,
+    bearer,
+    complaints_settings,
     new_credit_code,
     submission,
 )
-from tests.conftest import handled, tapping
+from tests.conftest import CreateDatabase, handled, running_service, tapping
 
 
 async def counts(complaints: Complaints) -> tuple[int, int]:
@@ -130,3 +133,24 @@ async def test_routing_preview_answers_without_storing(complaints: Complaints) -
     answer = await complaints.client.post("/routing:preview", json=nowhere, headers=DESK)
     assert answer.json() == {"unit": {"level": "bureau", "id": "intake"}, "rule": "fallback"}
     assert await counts(complaints) == before
+
+
+async def test_the_demo_seed_registers_its_station_once(
+    create_database: CreateDatabase, bus_prefix: str
+) -> None:
+    settings = complaints_settings(
+        await create_database("complaints"), f"{bus_prefix}-cmp-demo", seed_demo=True
+    )
+    for _ in range(2):  # a restart registers nothing twice
+        async with running_service(spec, settings) as client:
+            answer = await client.get("/stations", headers=DESK)
+            assert [(s["id"], s["office"]) for s in answer.json()["stations"]] == [
+                ("station-01", "office-01")
+            ]
+    staff = bearer("station01", "station_staff", office="station-01")
+    place = {"address": "营门口商场 2 楼", "community_code": "510106001002"}
+    async with running_service(spec, settings) as client:
+        answer = await client.post("/submissions", json=submission(location=place), headers=staff)
+        (ticket,) = answer.json()["tickets"]
+        assert ticket["unit"] == {"level": "station", "id": "station-01"}
+        assert (await client.get(f"/tickets/{ticket['id']}", headers=staff)).status_code == 200

@@ -35,7 +35,7 @@ MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
 EXCLUDED_PATHS = ("/auth/logout", "/api/notifications/stream")
 # How often a path parameter is an existing id rather than whatever the fuzzer makes up.
 EXISTING_ID_PROBABILITY = 0.9
-PEOPLE = ("clerk01", "inspector02", "head02", "officer11")
+PEOPLE = ("clerk01", "inspector02", "head02", "officer11", "handler01")
 
 
 class Seeder:
@@ -162,6 +162,30 @@ class Seeder:
         received = await self.call("officer11", "POST", "/api/enforcement/case-sources", by_hand)
         self.keep("case_source_id", case_source_id, received["id"])
 
+    async def complaints(self, code: str) -> None:
+        """A complaint that is also a report about the licensed shop, one accepted; a station."""
+        submission = {
+            "channel": "phone",
+            "kinds": ["complaint", "report"],
+            "submitter": {"name": "王芳", "phone": "13800138000"},
+            "description": "销售过期食品",
+            "business": {"credit_code": code},
+        }
+        received = await self.call("handler01", "POST", "/api/complaints/submissions", submission)
+        ids = [ticket["id"] for ticket in received["tickets"]]
+        self.keep("ticket_id", *ids)
+        self.keep("service_request_id", *ids)
+        await self.call("handler01", "POST", f"/api/complaints/tickets/{ids[0]}/accept")
+        station = {
+            "name": "西华路农贸市场投诉站",
+            "kind": "market",
+            "office": "office-02",
+            "community_codes": ["510106001003"],
+        }
+        await self.call("handler01", "POST", "/api/complaints/stations", station)
+        self.keep("code", "complaint", "report")
+        self.keep("fmt", "json", "xml")
+
     async def administration(self) -> None:
         """An allowed webhook host; the people and roles the identity routes name."""
         await self.call("admin", "PUT", "/api/licensing/admin/webhook-hosts/health/health.example")
@@ -218,6 +242,7 @@ async def test_no_server_errors_and_no_schema_violations_on_a_platform_with_data
                 "licensing": {"seed_demo": True, "relay_poll_seconds": 0.2},
                 "supervision": {"seed_demo": True, "relay_poll_seconds": 0.2},
                 "enforcement": {"relay_poll_seconds": 0.2},
+                "complaints": {"relay_poll_seconds": 0.2},
             },
             seed_demo=True,
             login_rate_limit="100000/minute",
@@ -226,10 +251,11 @@ async def test_no_server_errors_and_no_schema_violations_on_a_platform_with_data
         httpx.AsyncClient(base_url=platform.gateway_url, timeout=30) as client,
     ):
         key = platform.gateway.state.identity.keys.active
-        # A clerk as well as the admin, so that licensing is exercised past its role checks.
+        # A clerk and a 12315 handler as well as the admin, so that licensing and complaints
+        # are exercised past their role checks.
         token = mint_token(
             subject="admin",
-            roles=["admin", "licensing_clerk"],
+            roles=["admin", "licensing_clerk", "complaints_handler"],
             office="office-02",
             key=key.private_key,
             key_id=key.kid,
@@ -239,6 +265,7 @@ async def test_no_server_errors_and_no_schema_violations_on_a_platform_with_data
         seeder.people["admin"] = {"Authorization": f"Bearer {token}"}
         code = await seeder.licensing()
         await seeder.enforcement(await seeder.supervision(code))
+        await seeder.complaints(code)
         await seeder.administration()
         (tmp_path / "schemathesis.toml").write_text(config(seeder.ids), encoding="utf-8")
         command = [

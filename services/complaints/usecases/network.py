@@ -61,6 +61,31 @@ async def load_offices(ctx: ComplaintsContext, uow: UnitOfWork) -> int:
     return len(seeded)
 
 
+async def seed_demo_stations(ctx: ComplaintsContext, uow: UnitOfWork) -> int:
+    """Register the district file's demo stations that are not registered yet."""
+    path = ctx.settings.district_file
+    if path is None:
+        return 0
+    district = await asyncio.to_thread(_district, path)
+    repository = NetworkRepository(uow.connection)
+    known = {found.id for found in await repository.station_rows()}
+    added = 0
+    for seeded in district.get("stations", []):
+        if seeded["id"] in known:
+            continue
+        station = Station(
+            id=seeded["id"],
+            name=seeded["name"],
+            kind=seeded["kind"],
+            office=seeded["office"],
+            area=Area(frozenset(seeded["community_codes"])),
+        )
+        await repository.add_station(station, None, created_by="demo", created_at=ctx.clock.now())
+        added += 1
+    await uow.commit()
+    return added
+
+
 @dataclass(frozen=True)
 class BusinessAssigned:
     """Supervision assigned a business to an office: where tickets about it go."""

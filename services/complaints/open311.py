@@ -29,7 +29,9 @@ Client = Annotated[Principal, require_roles("open311_client")]
 PUBLIC_CLIENT = "open311:public"
 FORMATS = ("json", "xml")
 
-router = APIRouter(prefix="/open311/v2", tags=["open311"])
+# Left out of the service's OpenAPI: the gateway serves these at /open311/v2/, not under
+# /api/complaints/ where its merged document would show them; GeoReport is their document.
+router = APIRouter(prefix="/open311/v2", tags=["open311"], include_in_schema=False)
 
 
 class Open311Error(Exception):

@@ -137,8 +137,11 @@ class RejectIn(RequestModel):
     competent_body: ShortText = Field(description="The body competent to handle the matter")
 
 
+Username = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
+
+
 class HandoverIn(RequestModel):
-    to: ShortText = Field(description="The handler who owns the ticket from now on")
+    to: Username = Field(description="The handler (username) who owns the ticket from now on")
     reason: Text
 
 
@@ -193,6 +196,11 @@ class SubmitterOut(BaseModel):
 class StationIn(RequestModel):
     """A community complaint station and its area: community codes and/or a polygon."""
 
+    id: Annotated[str | None, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")] = Field(
+        default=None,
+        description="The station's id, which its staff's accounts name as their office;"
+        " made up when not given",
+    )
     name: ShortText
     kind: Literal["mall", "market", "township", "village"]
     office: Annotated[str, Field(min_length=1, max_length=64)]

@@ -67,6 +67,21 @@ OFFICER = frozenset({"enforcement_officer"})
 STREET = frozenset({"grid_inspector", "office_head"})
 SUB_BUREAU_READERS = frozenset({"enforcement_officer", "auditor", "admin"})
 SAMPLE_SECTION = "section-1"  # the matrix's enforcement officer's section (area 1's)
+# 12315: the matrix's complaints handler works at the bureau's desk (every ticket), its
+# station staff at the sample station, whose community routes the sample submissions there.
+SAMPLE_DESK = "complaints"
+SAMPLE_STATION = "station-sample"
+SAMPLE_STATION_COMMUNITY = "510106001099"
+INTAKE = frozenset({"complaints_handler", "station_staff", "partner_agency"})
+TICKET_HANDLERS = frozenset({"complaints_handler", "station_staff"})
+TICKET_READERS = frozenset({"complaints_handler", "station_staff", "auditor"})
+SUBMISSION_SAMPLE: dict[str, Any] = {
+    "channel": "phone",
+    "kinds": ["complaint"],
+    "submitter": {"name": "王芳", "phone": "13800138000"},
+    "description": "买到过期牛奶",
+    "location": {"address": "示范区样例商场", "community_code": SAMPLE_STATION_COMMUNITY},
+}
 # The smallest thing that passes for a PNG: attachments are recognised by their first bytes.
 PNG_SAMPLE = b"\x89PNG\r\n\x1a\n" + bytes(32)
 INSPECTION_SAMPLE: dict[str, Any] = {
@@ -578,6 +593,126 @@ MATRIX: tuple[Rule, ...] = (
         OFFICER,
         "/cases/{fined}/publicity-withdrawal",
         body={"change": "changed", "reason": "复议变更"},
+    ),
+    # 12315: a step a role may take needs its own ticket in the right state for each such
+    # role (samples named `<sample>@<role>`).
+    Rule("complaints", "POST", "/submissions", INTAKE, body=SUBMISSION_SAMPLE),
+    Rule("complaints", "POST", "/routing:preview", INTAKE, body=SUBMISSION_SAMPLE),
+    Rule("complaints", "GET", "/tickets", TICKET_READERS),
+    Rule("complaints", "GET", "/tickets/{ticket_id}", TICKET_READERS, "/tickets/{ticket}"),
+    Rule(
+        "complaints",
+        "GET",
+        "/tickets/{ticket_id}/submitter",
+        frozenset({"complaints_handler"}),
+        "/tickets/{ticket}/submitter",
+    ),
+    Rule(
+        "complaints",
+        "POST",
+        "/tickets/{ticket_id}/accept",
+        TICKET_HANDLERS,
+        "/tickets/{ticket_to_accept}/accept",
+    ),
+    Rule(
+        "complaints",
+        "POST",
+        "/tickets/{ticket_id}/reject",
+        TICKET_HANDLERS,
+        "/tickets/{ticket_to_reject}/reject",
+        body={"reasons": "不属于本局管辖", "competent_body": "区卫生健康局"},
+    ),
+    Rule(
+        "complaints",
+        "POST",
+        "/tickets/{ticket_id}/handover",
+        TICKET_HANDLERS,
+        "/tickets/{ticket}/handover",
+        body={"to": "handler", "reason": "轮班"},
+        per_call=frozenset({"to"}),
+    ),
+    Rule(
+        "complaints",
+        "POST",
+        "/tickets/{ticket_id}/return",
+        TICKET_HANDLERS,
+        "/tickets/{ticket_to_return}/return",
+        body={"reason": "不属本站受理范围"},
+    ),
+    Rule(
+        "complaints",
+        "POST",
+        "/tickets/{ticket_id}/reassign",
+        frozenset({"complaints_handler"}),
+        "/tickets/{ticket_to_reassign}/reassign",
+        body={"unit": {"level": "office", "id": SAMPLE_OFFICE}, "reason": "属地管辖"},
+    ),
+    Rule(
+        "complaints",
+        "POST",
+        "/tickets/{ticket_id}/mediation",
+        TICKET_HANDLERS,
+        "/tickets/{ticket_to_mediate}/mediation",
+        body={"outcome": "settled", "summary": "退款"},
+    ),
+    Rule(
+        "complaints",
+        "POST",
+        "/tickets/{ticket_id}/reply",
+        TICKET_HANDLERS,
+        "/tickets/{ticket_to_reply}/reply",
+        body={"text": "已答复"},
+    ),
+    Rule(
+        "complaints",
+        "POST",
+        "/tickets/{ticket_id}/close",
+        TICKET_HANDLERS,
+        "/tickets/{ticket_to_close}/close",
+    ),
+    Rule(
+        "complaints",
+        "POST",
+        "/tickets/{ticket_id}/follow-up",
+        TICKET_HANDLERS,
+        "/tickets/{ticket_to_follow_up}/follow-up",
+        body={"satisfaction": 2, "remarks": "不满意", "reopen_reason": "未退款"},
+    ),
+    Rule(
+        "complaints",
+        "POST",
+        "/tickets/{ticket_id}/reopen",
+        TICKET_HANDLERS,
+        "/tickets/{ticket_to_reopen}/reopen",
+        body={"reopen": True, "reason": "核实未退款"},
+    ),
+    Rule(
+        "complaints",
+        "POST",
+        "/tickets/{ticket_id}/merge",
+        TICKET_HANDLERS,
+        "/tickets/{ticket_to_merge}/merge",
+        body={"into": "{ticket_merge_into}"},
+    ),
+    Rule(
+        "complaints",
+        "POST",
+        "/stations",
+        frozenset({"complaints_handler", "admin"}),
+        body={
+            "id": "station-x",
+            "name": "样例市场投诉站",
+            "kind": "market",
+            "office": SAMPLE_OFFICE,
+            "community_codes": ["510106001098"],
+        },
+        per_call=frozenset({"id", "name"}),
+    ),
+    Rule(
+        "complaints",
+        "GET",
+        "/stations",
+        frozenset({"complaints_handler", "station_staff", "auditor", "admin"}),
     ),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(

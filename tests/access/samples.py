@@ -12,6 +12,9 @@ from tests.access.matrix import (
     PNG_SAMPLE,
     SAMPLE_GRID,
     SAMPLE_OFFICE,
+    SAMPLE_STATION,
+    SAMPLE_STATION_COMMUNITY,
+    SUBMISSION_SAMPLE,
     person_of,
     square,
 )
@@ -146,3 +149,63 @@ async def licensing_samples(client: httpx.AsyncClient, clerk: dict[str, str]) ->
         "credit_code": issued["credit_code"],
         "health_request": waiting["partner_requests"][0]["id"],
     }
+
+
+async def complaints_samples(client: httpx.AsyncClient, tokens: dict[str, str]) -> dict[str, str]:
+    """The sample station, and for each role that handles tickets, a ticket at the station in
+    the state each step needs (`<step sample>@<role>`); a ticket at intake to reassign."""
+    desk = {"Authorization": f"Bearer {tokens['complaints_handler']}"}
+    station = {
+        "id": SAMPLE_STATION,
+        "name": "样例商场投诉站",
+        "kind": "mall",
+        "office": SAMPLE_OFFICE,
+        "community_codes": [SAMPLE_STATION_COMMUNITY],
+    }
+    answer = await client.post("/api/complaints/stations", json=station, headers=desk)
+    assert answer.status_code == 201, answer.text
+
+    async def ticket(kind: str = "complaint", **changes: Any) -> str:
+        body = SUBMISSION_SAMPLE | {"kinds": [kind]} | changes
+        answer = await client.post("/api/complaints/submissions", json=body, headers=desk)
+        assert answer.status_code == 201, answer.text
+        ticket_id: str = answer.json()["tickets"][0]["id"]
+        return ticket_id
+
+    async def step(ticket_id: str, name: str, body: dict[str, Any] | None = None) -> None:
+        path = f"/api/complaints/tickets/{ticket_id}/{name}"
+        answer = await client.post(path, json=body, headers=desk)
+        assert answer.status_code == 200, answer.text
+
+    async def closed_complaint() -> str:
+        made = await ticket()
+        await step(made, "accept")
+        await step(made, "mediation", {"outcome": "settled", "summary": "退款"})
+        await step(made, "reply", {"text": "已调解"})
+        await step(made, "close")
+        return made
+
+    elsewhere = {"address": "示范区外", "community_code": "999999001001"}
+    samples = {"ticket": await ticket(), "ticket_to_reassign": await ticket(location=elsewhere)}
+    for role in tokens:
+        accepted = await ticket()
+        await step(accepted, "accept")
+        replied = await ticket("consultation")
+        await step(replied, "reply", {"text": "已答复"})
+        followed = await closed_complaint()
+        await step(followed, "follow-up", {"satisfaction": 1, "reopen_reason": "未退款"})
+        made = {
+            "ticket_to_accept": await ticket(),
+            "ticket_to_reject": await ticket(),
+            "ticket_to_return": await ticket(),
+            "ticket_to_mediate": accepted,
+            "ticket_to_reply": await ticket("consultation"),
+            "ticket_to_close": replied,
+            "ticket_to_follow_up": await closed_complaint(),
+            "ticket_to_reopen": followed,
+            "ticket_to_merge": await ticket(),
+            "ticket_merge_into": await ticket(),
+        }
+        samples |= {f"{name}@{role}": value for name, value in made.items()}
+    # The roles refused a step meet some ticket: the first role's.
+    return made | samples

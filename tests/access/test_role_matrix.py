@@ -17,14 +17,18 @@ from gateway.settings import GatewaySettings
 from tests.access.matrix import (
     ACCESS_PAGE,
     MATRIX,
+    SAMPLE_DESK,
     SAMPLE_OFFICE,
     SAMPLE_SECTION,
+    SAMPLE_STATION,
     SAMPLE_USER,
+    TICKET_HANDLERS,
     Rule,
     person_of,
     render_page,
 )
 from tests.access.samples import (
+    complaints_samples,
     enforcement_samples,
     household_samples,
     licensing_samples,
@@ -72,7 +76,11 @@ def token_for(identity: Identity, role: str) -> str:
     """A token of the matrix's person holding `role` (the same person at every call)."""
     key = identity.keys.active
     partner = role in PARTNER_ROLES
-    office = SAMPLE_SECTION if role == "enforcement_officer" else SAMPLE_OFFICE
+    office = {
+        "enforcement_officer": SAMPLE_SECTION,
+        "complaints_handler": SAMPLE_DESK,
+        "station_staff": SAMPLE_STATION,
+    }.get(role, SAMPLE_OFFICE)
     agency = "health" if role == "partner_agency" else person_of(role)
     return mint_token(
         subject=person_of(role),
@@ -94,6 +102,17 @@ def filled(value: Any, samples: dict[str, str]) -> Any:
     if isinstance(value, list):
         return [filled(item, samples) for item in value]
     return value
+
+
+def for_role(samples: dict[str, str], role: str | None) -> dict[str, str]:
+    """The samples, with those made for `role` (named `<sample>@<role>`) in their place: a
+    step each role may take once needs an object of its own."""
+    own = {
+        name.partition("@")[0]: value
+        for name, value in samples.items()
+        if role is not None and name.endswith(f"@{role}")
+    }
+    return samples | own
 
 
 async def call(
@@ -166,11 +185,14 @@ async def test_each_role_gets_what_the_matrix_says(
         await household_samples(client, admin, samples["credit_code"])
         inspector = {"Authorization": f"Bearer {token_for(identity, 'grid_inspector')}"}
         samples |= await street_samples(client, inspector, samples["credit_code"])
+        samples |= await complaints_samples(
+            client, {role: token_for(identity, role) for role in TICKET_HANDLERS}
+        )
         wrong = []
         for rule in MATRIX:
             for role in (None, *ROLE_ORDER):
                 token = token_for(identity, role) if role else None
-                status = await call(client, rule, token, samples)
+                status = await call(client, rule, token, for_role(samples, role))
                 expected = "2xx" if rule.allows(role) else ("401" if role is None else "403")
                 got = "2xx" if 200 <= status < 300 else str(status)
                 if got != expected:

@@ -166,7 +166,7 @@ class Ticket:
         """Hand the ticket to another handler: who, to whom, why and when; one owner after."""
         self._require("hand over", "received", "accepted", "in_mediation", "settled",
                       "terminated", "rejected", "replied")  # fmt: skip
-        _text("to", to, 200)
+        _text("to", to, 100)
         _text("reason", reason)
         if to == self.owner:
             raise Conflict("the ticket already belongs to that handler")

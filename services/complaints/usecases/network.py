@@ -107,6 +107,7 @@ class NewStation:
     """A community complaint station to register."""
 
     by: Principal
+    id: str | None
     name: str
     kind: str
     office: str
@@ -122,14 +123,15 @@ async def register_station(ctx: ComplaintsContext, uow: UnitOfWork, command: New
         raise RuleViolated("office", "no such office of the bureau", "unknown")
     polygon = None if command.polygon is None else area_shape(command.polygon)
     station = Station(
-        id=str(uuid.uuid4()),
+        id=command.id or str(uuid.uuid4()),
         name=command.name,
         kind=command.kind,
         office=command.office,
         area=Area(frozenset(command.community_codes), polygon),
     )
-    if any(found.name == station.name for found in await repository.station_rows()):
-        raise Conflict(f"a station named {station.name!r} exists already")
+    for found in await repository.station_rows():
+        if found.name == station.name or found.id == station.id:
+            raise Conflict(f"a station {station.id!r} or named {station.name!r} exists already")
     await repository.add_station(
         station, command.polygon, created_by=command.by.subject, created_at=ctx.clock.now()
     )

@@ -7,10 +7,20 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.complaints.conftest import DESK, Complaints, bearer
+from tests.complaints.conftest import DESK, Complaints
+from tests.tokens import mint_token
 
-CLIENT = bearer("open311:city-app", "open311_client")
-PUBLIC = bearer("open311:public", "open311_client")
+
+def client_bearer(name: str) -> dict[str, str]:
+    """The token the gateway mints for an Open311 caller (an API key's name, or public)."""
+    token = mint_token(
+        subject=f"open311:{name}", roles=["open311_client"], kind="partner", agency=name
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+CLIENT = client_bearer("city-app")
+PUBLIC = client_bearer("public")
 BASE = "/open311/v2"
 REQUEST_FIELDS = {
     "service_request_id": str,

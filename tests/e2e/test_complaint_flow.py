@@ -7,7 +7,8 @@ plain text in the complaints database either."""
 from __future__ import annotations
 
 import time
-from datetime import date
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from tests.e2e.conftest import Databases
 from tests.e2e.test_household_flow import shop
 from tests.e2e.test_licensing_flow import signed_in
 from tests.gateway.conftest import running_platform
+from tests.tokens import mint_token
 
 NAME, PHONE, ID_NUMBER = "欧阳明月", "13712345678", "510106198506153873"
 SECRETS = (NAME, PHONE, ID_NUMBER)
@@ -199,3 +201,105 @@ async def test_complaints_and_reports_through_the_network_without_the_submitter(
             assert secret not in dumped, (label, secret)
     for secret in SECRETS:
         assert secret not in published
+
+
+async def test_an_open311_client_session_through_the_gateway(
+    databases: Databases, bus_prefix: str, tmp_path: Path
+) -> None:
+    async with (
+        running_platform(
+            databases.create,
+            f"{bus_prefix}-e2e-open311-{databases.kind}",
+            tmp_path / "keys",
+            seed_demo=True,
+        ) as platform,
+        httpx.AsyncClient(base_url=platform.gateway_url, timeout=30) as client,
+    ):
+        key = platform.gateway.state.identity.keys.active
+        token = mint_token(subject="admin", roles=["admin"], key=key.private_key, key_id=key.kid)
+        admin = {"Authorization": f"Bearer {token}"}
+        issued = await client.post(
+            "/api/admin/open311-keys", json={"name": "city-app"}, headers=admin
+        )
+        assert issued.status_code == 201, issued.text
+        api_key = issued.json()["api_key"]
+
+        services = (await client.get("/open311/v2/services.json")).json()
+        assert {s["service_code"] for s in services} == {
+            "complaint",
+            "report",
+            "suggestion",
+            "consultation",
+        }
+        for service in services:
+            assert set(service) >= {
+                "service_code",
+                "service_name",
+                "description",
+                "metadata",
+                "type",
+                "keywords",
+                "group",
+            }
+            assert isinstance(service["metadata"], bool)
+        form = {
+            "api_key": api_key,
+            "service_code": "complaint",
+            "lat": "30.73",
+            "long": "104.01",
+            "address_string": "营门口路 18 号",
+            "first_name": "明月",
+            "last_name": "欧阳",
+            "phone": PHONE,
+            "description": "商场电梯长期停运",
+        }
+        posted = await client.post("/open311/v2/requests.json", data=form)
+        assert posted.status_code == 201, posted.text
+        ((created),) = posted.json()
+        request_id = created["service_request_id"]
+        assert set(created) == {"service_request_id", "service_notice", "account_id"}
+
+        (found,) = (await client.get(f"/open311/v2/requests/{request_id}.json")).json()
+        types = {
+            "service_request_id": str,
+            "status": str,
+            "service_name": str,
+            "service_code": str,
+            "description": str,
+            "agency_responsible": str,
+            "requested_datetime": str,
+            "updated_datetime": str,
+            "expected_datetime": str,
+            "address": str,
+            "lat": float,
+            "long": float,
+        }
+        for name, kind in types.items():
+            assert isinstance(found[name], kind), name
+        assert found["status"] == "open"
+        for name in ("requested_datetime", "updated_datetime", "expected_datetime"):
+            assert datetime.fromisoformat(found[name]).tzinfo is not None
+        window = {
+            "start_date": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+            "end_date": (datetime.now(UTC) + timedelta(hours=1)).isoformat(),
+            "status": "open",
+        }
+        listed = (await client.get("/open311/v2/requests.json", params=window)).json()
+        assert request_id in {r["service_request_id"] for r in listed}
+        closed = (
+            await client.get("/open311/v2/requests.json", params=window | {"status": "closed"})
+        ).json()
+        assert closed == []
+        as_xml = await client.get("/open311/v2/requests.xml", params=window)
+        root = ET.fromstring(as_xml.content)
+        assert root.tag == "service_requests"
+        assert request_id in [r.findtext("service_request_id") for r in root.findall("request")]
+        assert NAME[:2] not in as_xml.text and PHONE not in as_xml.text and PHONE not in str(listed)
+
+        refused = await client.post("/open311/v2/requests.xml", data=form | {"api_key": "wrong"})
+        assert refused.status_code == 403
+        assert ET.fromstring(refused.content).findtext("error/code") == "403"
+        bad = await client.post(
+            "/open311/v2/requests.json", data=form | {"lat": "39.9", "long": "116.4"}
+        )
+        assert bad.status_code == 400 and bad.json()[0]["code"] == 400

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.types import DecoratedCallable
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chassis.errors import DomainError, RuleViolated
@@ -16,6 +18,22 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
 # A route's `responses` entry for an error answered as problem+json (for the OpenAPI).
 PROBLEM: dict[str, Any] = {"content": {PROBLEM_MEDIA_TYPE: {}}}
+
+
+def post_route(
+    router: APIRouter,
+    path: str,
+    response_model: type,
+    *problems: int | str,
+    status_code: int | None = None,
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """A POST route of `router` answering `response_model`, or problem+json with the statuses
+    named (so the OpenAPI document lists them)."""
+    responses = dict.fromkeys(problems, PROBLEM)
+    return router.post(
+        path, status_code=status_code, response_model=response_model, responses=responses
+    )
+
 
 # Every kind of error has a stable type URI, documented in docs/problems.md.
 PROBLEM_TITLES: dict[str, str] = {

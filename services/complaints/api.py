@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from fastapi.types import DecoratedCallable
 
 from chassis.auth import Principal, require_roles
 from chassis.context import context_of
 from chassis.copying import made_from
 from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
-from chassis.problems import PROBLEM
+from chassis.problems import PROBLEM, post_route
 from chassis.uow import UnitOfWorkDep
 from services.complaints import presenters as out
 from services.complaints.context import ComplaintsContext
@@ -65,14 +64,8 @@ NetworkReader = Annotated[
 ]
 
 
-def _post(
-    path: str, response_model: type, *problems: int | str, status_code: int | None = None
-) -> Callable[[DecoratedCallable], DecoratedCallable]:
-    """A POST route answering `response_model`, or problem+json with the statuses named."""
-    responses = dict.fromkeys(problems, PROBLEM)
-    return router.post(
-        path, status_code=status_code, response_model=response_model, responses=responses
-    )
+# A POST route answering its model, or problem+json with the statuses named.
+_post = partial(post_route, router)
 
 
 def submission_of(body: SubmissionIn, now: datetime) -> Submission:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from fastapi.types import DecoratedCallable
 from pydantic import BaseModel
 
 from chassis.auth import CurrentPrincipal, Principal, require_roles
 from chassis.context import context_of
 from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
-from chassis.problems import PROBLEM
+from chassis.problems import PROBLEM, post_route
 from chassis.uow import UnitOfWork, UnitOfWorkDep
 from services.enforcement import presenters as out
 from services.enforcement.schemas import (
@@ -53,14 +53,8 @@ Uow = UnitOfWorkDep
 router = APIRouter(tags=["enforcement"], responses={403: PROBLEM})
 
 
-def _post(
-    path: str, response_model: type, *problems: int | str, status_code: int | None = None
-) -> Callable[[DecoratedCallable], DecoratedCallable]:
-    """A POST route answering `response_model`, or problem+json with the statuses named."""
-    responses = dict.fromkeys(problems, PROBLEM)
-    return router.post(
-        path, status_code=status_code, response_model=response_model, responses=responses
-    )
+# A POST route answering its model, or problem+json with the statuses named.
+_post = partial(post_route, router)
 
 
 async def _once(

@@ -262,6 +262,9 @@ class Ticket:
         """The closing reply to the submitter."""
         allowed = _REPLY_FROM.get(self.kind, ("received",))
         self._require("reply to", *allowed)
+        if self.kind == "report" and not any(e.action == "filing_decided" for e in self.history):
+            # The reply tells the reporter whether a case was filed (art. 31).
+            raise Conflict("a report is replied to once enforcement decided whether to file it")
         _text("text", text)
         self.status = "replied"
         self._meet("complaints.mediation_notice", at)

@@ -165,6 +165,7 @@ def test_bad_values_on_steps() -> None:
 def test_dissatisfied_party_asks_to_reopen_and_a_handler_decides() -> None:
     t = ticket("report")
     t.accept("a", AT)
+    t.filing_decided(False, True, "enforcement", AT)
     t.reply("r", "a", AT)
     t.close("a", AT)
     t.follow_up(1, "nothing happened", "a", AT)
@@ -184,6 +185,7 @@ def test_dissatisfied_party_asks_to_reopen_and_a_handler_decides() -> None:
 def test_a_satisfied_party_cannot_ask_to_reopen() -> None:
     t = ticket("report")
     t.accept("a", AT)
+    t.filing_decided(False, True, "enforcement", AT)
     t.reply("r", "a", AT)
     t.close("a", AT)
     t.follow_up(3, "", "a", AT)
@@ -280,3 +282,13 @@ def test_a_deadline_kept_late_before_the_watch_saw_it_is_raised_by_the_step() ->
     t.accept("handler-a", datetime(2026, 10, 15, 2, 0, tzinfo=UTC))
     (late,) = t.newly_missed(date(2026, 10, 15))
     assert (late.rule, late.met_on) == ("complaints.accept", date(2026, 10, 15))
+
+
+def test_a_report_is_replied_to_only_after_the_filing_decision() -> None:
+    t = ticket("report")
+    t.accept("a", AT)
+    with pytest.raises(Conflict):
+        t.reply("transferred to enforcement", "a", later(1))
+    t.filing_decided(True, True, "enforcement", later(3))
+    t.reply("a case was filed", "a", later(4))
+    assert t.deadlines[-1].met_on is not None

@@ -208,8 +208,10 @@ async def reassign(
     ticket_id: uuid.UUID, body: ReassignIn, principal: Handler, ctx: Ctx, uow: Uow
 ) -> TicketOut:
     """The bureau's desk sends a ticket at intake to a unit of the network."""
-    act = tickets.reassign(principal, Unit(body.unit.level, body.unit.id), body.reason)
-    return await _step(ctx, uow, principal, ticket_id, act)
+    unit = Unit(body.unit.level, body.unit.id)
+    return out.ticket_out(
+        await tickets.reassign(ctx, uow, principal, ticket_id, unit=unit, reason=body.reason)
+    )
 
 
 @_post("/tickets/{ticket_id}/mediation", TicketOut, 404, 409, 422)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -32,6 +33,24 @@ _sequence = iter(range(1, 10**9))
 def new_credit_code() -> CreditCode:
     """A credit code no other test uses."""
     return CreditCode.generate(category="2", region="510106", sequence=next(_sequence) + 8_000_000)
+
+
+def days_ago(days: int) -> str:
+    """An instant `days` ago, as a submission's `received_at`."""
+    return (datetime.now(UTC) - timedelta(days=days)).isoformat()
+
+
+def refused(answer: httpx.Response, status: int) -> dict[str, Any]:
+    """The problem+json body of an answer refused with `status`."""
+    assert answer.status_code == status, (answer.status_code, answer.text)
+    assert answer.headers["content-type"].startswith("application/problem+json"), answer.headers
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def fields_of(problem: dict[str, Any]) -> list[str]:
+    """The fields a 422 problem names."""
+    return [error["field"] for error in problem.get("errors", [])]
 
 
 def submission(**changes: Any) -> dict[str, Any]:
@@ -62,6 +81,13 @@ class Complaints:
     async def submit(self, headers: dict[str, str] = DESK, **changes: Any) -> dict[str, Any]:
         answer = await self.client.post("/submissions", json=submission(**changes), headers=headers)
         assert answer.status_code == 201, answer.text
+        body: dict[str, Any] = answer.json()
+        return body
+
+    async def ticket(self, ticket_id: str, headers: dict[str, str] = DESK) -> dict[str, Any]:
+        """The ticket as `headers`' caller sees it (asserting they may)."""
+        answer = await self.client.get(f"/tickets/{ticket_id}", headers=headers)
+        assert answer.status_code == 200, answer.text
         body: dict[str, Any] = answer.json()
         return body
 

@@ -39,7 +39,7 @@ def area_shape(polygon: Mapping[str, Any], field_name: str = "polygon") -> BaseG
         raise RuleViolated(field_name, "polygon must be a GeoJSON Polygon")
     try:
         geometry = shape(dict(polygon))
-    except (ValueError, TypeError, IndexError, AttributeError):
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError):
         raise RuleViolated(field_name, "polygon is not valid GeoJSON") from None
     if geometry.is_empty or not geometry.is_valid or geometry.area <= 0:
         raise RuleViolated(field_name, "polygon must be a valid, non-empty ring")

@@ -15,11 +15,13 @@ from chassis.copying import made_from
 from chassis.db import upsert
 from chassis.rows import values_for
 from services.complaints.domain.routing import (
+    INTAKE,
     Area,
     Bounds,
     Network,
     OfficeArea,
     Station,
+    Unit,
     area_shape,
 )
 from services.complaints.tables import business_offices, offices, stations
@@ -44,6 +46,19 @@ class NetworkRepository:
     async def office_ids(self) -> set[str]:
         rows = await self.connection.execute(sa.select(offices.c.id))
         return {found.id for found in rows}
+
+    async def has_unit(self, unit: Unit) -> bool:
+        """Whether a unit is in the network: the intake desk, a registered station, or an
+        office of the seed (any office when no map is loaded, as stations are registered)."""
+        if unit.level == "station":
+            found = await self.connection.scalar(
+                sa.select(stations.c.id).where(stations.c.id == unit.id)
+            )
+            return found is not None
+        if unit.level == "office":
+            known = await self.office_ids()
+            return not known or unit.id in known
+        return unit == INTAKE
 
     async def assign_business(self, credit_code: str, office_id: str, at: datetime) -> None:
         """The latest assignment wins (an older one delivered late changes nothing)."""

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from chassis.auth import Principal
-from chassis.errors import Conflict, Forbidden
+from chassis.errors import Conflict, Forbidden, RuleViolated
 from chassis.uow import UnitOfWork, Work
 from contracts import Contract
 from contracts.complaints import (
@@ -27,6 +27,7 @@ from services.complaints.domain.confidentiality import open_submitter
 from services.complaints.domain.routing import Unit
 from services.complaints.domain.submissions import Submitter
 from services.complaints.domain.tickets import Ticket
+from services.complaints.repositories.network import NetworkRepository
 from services.complaints.repositories.scope import at_bureau
 from services.complaints.repositories.submissions import SubmissionRepository
 from services.complaints.repositories.tickets import StoredTicket, TicketFilter, TicketRepository
@@ -137,12 +138,23 @@ def return_to_intake(by: str, reason: str) -> Act:
     return act
 
 
-def reassign(by: Principal, unit: Unit, reason: str) -> Act:
-    """Only the bureau's desk sends a ticket from intake to a unit."""
+async def reassign(
+    ctx: ComplaintsContext,
+    uow: UnitOfWork,
+    by: Principal,
+    ticket_id: uuid.UUID,
+    *,
+    unit: Unit,
+    reason: str,
+) -> Ticket:
+    """Only the bureau's desk sends a ticket from intake, and only to a unit of the network
+    (a ticket sent to no unit would be nobody's to see or answer)."""
+    if not at_bureau(by):
+        raise Forbidden("only the bureau's 12315 desk reassigns tickets")
+    if not await NetworkRepository(uow.connection).has_unit(unit):
+        raise RuleViolated("unit.id", f"no {unit.level} {unit.id!r} in the network", "unknown")
 
     def act(ticket: Ticket, now: datetime) -> list[Contract]:
-        if not at_bureau(by):
-            raise Forbidden("only the bureau's 12315 desk reassigns tickets")
         ticket.reassign(unit, reason, by.subject, now)
         routed = TicketRouted(
             **_about(ticket),
@@ -153,7 +165,7 @@ def reassign(by: Principal, unit: Unit, reason: str) -> Act:
         )
         return [routed]
 
-    return act
+    return await step(ctx, uow, by, ticket_id, act)
 
 
 def mediation(by: str, outcome: Literal["settled", "terminated"], summary: str) -> Act:

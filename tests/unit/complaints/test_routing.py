@@ -85,6 +85,7 @@ def test_else_the_bureaus_intake_desk() -> None:
         (lambda: Station("s", "S", "mall", "o", Area()), "community_codes"),
         (lambda: area_shape({"type": "Point", "coordinates": [1, 2]}), "polygon"),
         (lambda: area_shape({"type": "Polygon", "coordinates": "nonsense"}), "polygon"),
+        (lambda: area_shape({"type": "Polygon"}), "polygon"),
         (lambda: area_shape(square(1, 1, 1, 1)), "polygon"),
     ],
 )

@@ -43,9 +43,11 @@ class RuleViolated(DomainError):  # noqa: N818
     kind = "validation"
     status = 422
 
-    def __init__(self, field: str, message: str, code: str = "rule") -> None:
-        super().__init__(f"Invalid fields: body.{field}")
+    def __init__(self, field: str, message: str, code: str = "rule", where: str = "body") -> None:
+        super().__init__(f"Invalid fields: {where}.{field}")
         self.field = field
+        # Where the value came from, as request validation names it: body, query or path.
+        self.where = where
         self.message = message
         self.code = code
 

@@ -96,7 +96,11 @@ class Problem(Exception):  # noqa: N818 - RFC 9457 calls it a problem
 def problem_of(error: DomainError) -> Problem:
     """The problem+json answer of a domain error: the one place the mapping is written."""
     if isinstance(error, RuleViolated):
-        detail = {"field": f"body.{error.field}", "message": error.message, "code": error.code}
+        detail = {
+            "field": f"{error.where}.{error.field}",
+            "message": error.message,
+            "code": error.code,
+        }
         return Problem(error.kind, error.status, error.detail, errors=[detail], **error.extensions)
     return Problem(error.kind, error.status, error.detail, **error.extensions)
 

@@ -279,3 +279,7 @@ async def test_stations_are_registered_with_their_area_and_listed(complaints: Co
     assert after == before
     inspector = bearer("inspector01", "grid_inspector", office="office-01")
     refused(await complaints.client.post("/stations", json=good, headers=inspector), 403)
+    # An office's handler does not draw the network: a station over another office's area
+    # would take that office's tickets.
+    refused(await complaints.client.post("/stations", json=good, headers=OFFICE_01), 403)
+    assert (await complaints.client.get("/stations", headers=AUDITOR)).json()["stations"] == before

@@ -55,10 +55,14 @@ class Sealed:
 
 
 def normalise(field: Field, value: str) -> str:
-    """The form hashed for lookups: a phone's digits (no +86), an ID number upper-cased."""
+    """The form hashed for lookups: a phone's digits (no +86 or 0086), an ID number
+    upper-cased."""
     if field == "phone":
         digits = "".join(char for char in value if char.isdigit())
-        return digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
+        for prefix in ("0086", "86"):  # China's country code, dialled either way
+            if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+                return digits[len(prefix) :]
+        return digits
     if field == "id_number":
         return "".join(value.split()).upper()
     return " ".join(value.split())

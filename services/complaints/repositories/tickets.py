@@ -92,7 +92,7 @@ def _after(cursor: str) -> tuple[datetime, uuid.UUID]:
         at, ticket_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         return datetime.fromisoformat(at), uuid.UUID(ticket_id)
     except (ValueError, TypeError):
-        raise RuleViolated("cursor", "not a cursor this service gave", "cursor") from None
+        raise RuleViolated("cursor", "not a cursor this service gave", "cursor", "query") from None
 
 
 class TicketRepository:

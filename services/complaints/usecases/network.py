@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from chassis.auth import Principal
-from chassis.errors import Conflict, RuleViolated
+from chassis.errors import Conflict, Forbidden, RuleViolated
 from chassis.uow import UnitOfWork, Work
 from services.complaints.context import ComplaintsContext
 from services.complaints.domain.routing import Area, Bounds, Station, area_shape
 from services.complaints.repositories.network import NetworkRepository
+from services.complaints.repositories.scope import at_bureau
 
 
 @cache
@@ -116,7 +117,11 @@ class NewStation:
 
 
 async def register_station(ctx: ComplaintsContext, uow: UnitOfWork, command: NewStation) -> Any:
-    """Register a station under an office of the bureau; its area routes tickets from now on."""
+    """Register a station under an office of the bureau; its area routes tickets from now on.
+    Only the bureau's desk (or an admin) draws the network: an office's handler could
+    otherwise take another office's tickets by drawing a station over its area."""
+    if not at_bureau(command.by):
+        raise Forbidden("only the bureau's 12315 desk registers stations")
     repository = NetworkRepository(uow.connection)
     known = await repository.office_ids()
     if known and command.office not in known:

@@ -253,6 +253,8 @@ async def filing_decided(
     ticket = stored.ticket
     if any(e.action == "filing_decided" for e in ticket.history):
         return False  # told once: a second decision event changes nothing
+    if ticket.status != "accepted":
+        return False  # merged meanwhile: the ticket it joined carries the matter
     submission = await SubmissionRepository(work.connection).get(stored.submission_id)
     before = len(ticket.history)
     ticket.filing_decided(filed, not submission.anonymous, "enforcement", at)

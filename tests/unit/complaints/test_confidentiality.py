@@ -67,6 +67,7 @@ def test_tampered_values_are_refused() -> None:
 def test_keyed_hash_is_stable_normalised_and_keyed() -> None:
     first = OLD.lookup_hash("phone", "138 0013 8000")
     assert first == ROTATED.lookup_hash("phone", "+86 138-0013-8000")  # same hash key
+    assert first == ROTATED.lookup_hash("phone", "0086 138 0013 8000")
     assert first == OLD.lookup_hash("phone", "13800138000")
     assert len(first) == 64
     assert OLD.lookup_hash("id_number", "11010519491231002x") == OLD.lookup_hash(

@@ -39,7 +39,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -343,6 +343,15 @@ class Resources:
     def prefix(self) -> str:
         """The bus prefix of this run alone."""
         return f"bench-{self.run_id}"
+
+    def note_bus(self, services: Iterable[str]) -> None:
+        """Note the prefix's exchanges, its unrouted queue and the queues of the services that
+        consume events (with their dead letters), to be removed at the end."""
+        topology = Topology(self.prefix)
+        self.exchanges += [topology.exchange, topology.unrouted, topology.dead_letter_exchange]
+        self.queues += [topology.unrouted]
+        for name in services:
+            self.queues += [topology.queue(name), topology.dead_letter_queue(name)]
 
     async def empty_database(self, label: str) -> str:
         """A fresh, empty PostgreSQL database of this run (dropped at the end); its URL."""

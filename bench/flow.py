@@ -60,7 +60,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -263,20 +263,30 @@ class Tap:
 
 
 @contextlib.asynccontextmanager
-async def tapping(prefix: str) -> AsyncIterator[Tap]:
-    """A tap on the prefix's events exchange, with its own queue, gone when done."""
-    tap = Tap()
+async def listening(
+    prefix: str, keys: Iterable[str], arrive: Callable[[AbstractIncomingMessage], Awaitable[None]]
+) -> AsyncIterator[None]:
+    """Every event of `keys` on the prefix's events exchange to `arrive`, through a private
+    queue of our own, gone when done."""
     connection = await aio_pika.connect(BUS_URL)
     try:
         channel = await connection.channel()
         exchange = await declare_exchanges(channel, Topology(prefix))
         queue = await channel.declare_queue(exclusive=True, auto_delete=True)
-        for key in Tap.keys:
+        for key in keys:
             await queue.bind(exchange, key)
-        await queue.consume(tap.arrive, no_ack=True)
-        yield tap
+        await queue.consume(arrive, no_ack=True)
+        yield
     finally:
         await connection.close()
+
+
+@contextlib.asynccontextmanager
+async def tapping(prefix: str) -> AsyncIterator[Tap]:
+    """A tap on the prefix's events exchange, with its own queue, gone when done."""
+    tap = Tap()
+    async with listening(prefix, Tap.keys, tap.arrive):
+        yield tap
 
 
 async def announce(start: float, end: float) -> float:
@@ -656,17 +666,10 @@ async def measure(
     options: Options, resources: Resources, run_id: str, summary: Summary
 ) -> list[Phase]:
     """Start the platform, run every phase, put the figures into `summary`."""
-    topology = Topology(resources.prefix)
+    resources.note_bus(SERVICES)
     floor = f"{resources.prefix}.floor"
-    resources.exchanges += [
-        topology.exchange,
-        topology.unrouted,
-        topology.dead_letter_exchange,
-        floor,
-    ]
-    resources.queues += [topology.unrouted, floor]
-    for name in SERVICES:
-        resources.queues += [topology.queue(name), topology.dead_letter_queue(name)]
+    resources.exchanges.append(floor)
+    resources.queues.append(floor)
     folder = resources.temp_dir = Path(tempfile.mkdtemp(prefix="bench-flow-"))
     urls = {name: await resources.empty_database(name) for name in SERVICES}
     servers: list[Server] = []

@@ -44,7 +44,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -62,7 +62,6 @@ from bench.bus import (
 )
 from bench.summary import Figures, cleaning_up
 from bench.summary import Summary as BenchSummary
-from chassis.bus import Topology
 
 ROOT = Path(__file__).resolve().parent.parent
 BUS_URL = os.environ.get("BENCH_BUS_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -81,9 +80,16 @@ STOP_SECONDS = 10.0
 
 
 async def generate(
-    url: str, token: str, connections: int, seconds: float, warmup: float
+    url: str,
+    token: str,
+    connections: int,
+    seconds: float,
+    warmup: float,
+    *,
+    body: Callable[[], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Keep `connections` requests in flight; time those that end inside the measured window."""
+    """Keep `connections` requests in flight (GETs, or POSTs of a fresh `body()` each); time
+    those that end inside the measured window."""
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
     errors: Counter[str] = Counter()
@@ -99,7 +105,12 @@ async def generate(
             while (sent := time.perf_counter()) < window_end:
                 status = 0
                 try:
-                    async with session.get(url, headers=headers) as response:
+                    request = (
+                        session.get(url, headers=headers)
+                        if body is None
+                        else session.post(url, json=body(), headers=headers)
+                    )
+                    async with request as response:
                         await response.read()
                         status = response.status
                 except (aiohttp.ClientError, TimeoutError) as error:
@@ -251,9 +262,9 @@ class Phase(Figures):
     machine_busy_pct: float
 
     def failures(self) -> int:
-        """Requests not answered 200 inside the window, and transport errors."""
+        """Requests not answered 2xx inside the window, and transport and other errors."""
         statuses = self.result.get("statuses", {})
-        bad = sum(count for status, count in statuses.items() if status != "200")
+        bad = sum(count for status, count in statuses.items() if not status.startswith("2"))
         return int(bad + sum(self.result.get("errors", {}).values()))
 
 
@@ -301,12 +312,16 @@ async def load(
     connections: int,
     options: Options,
     servers: list[Server],
+    module: str = "bench.gateway",
+    extra: Sequence[str] = (),
 ) -> Phase:
-    """Run the load generator against `url`; read the servers' CPU time over its window."""
+    """Run `module`'s load generator against `url` (with `extra` arguments); read the servers'
+    CPU time from its `window` line to its result line."""
     process = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "bench.gateway", "--load", url),
+        *(sys.executable, "-m", module, "--load", url),
         *("--connections", str(connections)),
         *("--seconds", str(options.seconds), "--warmup", str(options.warmup)),
+        *extra,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         cwd=ROOT,
@@ -373,11 +388,7 @@ def child_env(folder: Path, prefix: str, port: int, **settings: str) -> dict[str
 
 async def measure(options: Options, resources: Resources, summary: Summary) -> list[Phase]:
     """Start the service and the gateway, load each, and put the figures into `summary`."""
-    topology = Topology(resources.prefix)
-    resources.exchanges += [topology.exchange, topology.unrouted, topology.dead_letter_exchange]
-    resources.queues += [topology.unrouted]
-    for name in ("gateway", SERVICE):  # a service's queues, if it consumes events
-        resources.queues += [topology.queue(name), topology.dead_letter_queue(name)]
+    resources.note_bus(["gateway", SERVICE])  # a service's queues, if it consumes events
     folder = resources.temp_dir = Path(tempfile.mkdtemp(prefix="bench-gateway-"))
     service_port, gateway_port = free_port(), free_port()
     password = f"Bench-{secrets.token_hex(8)}"

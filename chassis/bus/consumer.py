@@ -91,12 +91,13 @@ def _event_context(envelope: Envelope) -> Iterator[None]:
 
 @dataclass
 class Delivery:
-    """A valid delivery, opened: the message, its envelope and event, and their handler."""
+    """A valid delivery, opened: the message, its envelope and event, and their handler (none
+    for an event only the service's journal keeps)."""
 
     message: IncomingMessage
     envelope: Envelope
-    event: Contract
-    registration: Registration
+    event: Contract | None
+    registration: Registration | None
 
     @property
     def stale(self) -> bool:
@@ -241,7 +242,9 @@ class Consumer:
             raise InvalidMessage(f"not a valid CloudEvents envelope: {error}") from None
         registration = self.registry.get(envelope.routing_key)
         if registration is None:
-            raise InvalidMessage(f"no handler for {envelope.routing_key} in {self.service}")
+            if self.registry.journal is None:
+                raise InvalidMessage(f"no handler for {envelope.routing_key} in {self.service}")
+            return Delivery(message, envelope, None, None)
         try:
             event = envelope.open_as(registration.contract)
         except (ValidationError, UnknownContract, TypeError) as error:
@@ -287,7 +290,7 @@ class Consumer:
         if self.after_handled is not None and "processed" in outcomes:
             self.after_handled()
         for delivery, outcome in zip(batch, outcomes, strict=True):
-            event_type = delivery.event.event_type
+            event_type = delivery.envelope.type
             HANDLER_LATENCY.labels(self.service, event_type).observe(elapsed)
             EVENTS_CONSUMED.labels(self.service, event_type, outcome).inc()
             if outcome == "duplicate":
@@ -314,9 +317,13 @@ class Consumer:
                     if first_time is None:
                         outcomes.append("duplicate")
                         continue
-                    await delivery.registration.handler(
-                        self.context, uow.work, delivery.event, envelope
-                    )
+                    journal = self.registry.journal
+                    if journal is not None:
+                        await journal(self.context, uow.work, envelope, delivery.message.body)
+                    if delivery.registration is not None:
+                        await delivery.registration.handler(
+                            self.context, uow.work, delivery.event, envelope
+                        )
                     outcomes.append("processed")
             self.crash.reached("consumer.before_commit")
             await uow.commit()

@@ -13,6 +13,11 @@ C = TypeVar("C", bound=Contract)
 # (the service's context, the batch's work, the validated event, its envelope): a handler turns
 # the event into a use case's command; it cannot commit, the consumer commits the batch.
 Handler = Callable[[Any, Work, C, Envelope], Awaitable[None]]
+# (the service's context, the batch's work, the envelope, the message's exact bytes): a journal
+# sees every event on the bus, of a known contract or not, in the batch's transaction.
+Journal = Callable[[Any, Work, Envelope, bytes], Awaitable[None]]
+# What a service's queue binds to receive everything.
+EVERY_EVENT = "#"
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class HandlerRegistry:
     def __init__(self, service: str) -> None:
         self.service = service
         self._registrations: dict[str, Registration] = {}
+        self.journal: Journal | None = None
 
     def on(self, contract: type[C]) -> Callable[[Handler[C]], Handler[C]]:
         """Register the decorated coroutine as this service's handler of `contract`."""
@@ -47,8 +53,18 @@ class HandlerRegistry:
 
         return register
 
+    def every(self, journal: Journal) -> Journal:
+        """Register the decorated coroutine as the service's journal: it is given every event
+        published on the bus, before the event's own handler if there is one."""
+        if self.journal is not None:
+            raise ValueError(f"{self.service} already keeps a journal")
+        self.journal = journal
+        return journal
+
     def routing_keys(self) -> list[str]:
         """Every routing key the service's queue must be bound to."""
+        if self.journal is not None:
+            return [EVERY_EVENT]
         return sorted(self._registrations)
 
     def get(self, routing_key: str) -> Registration | None:
@@ -57,4 +73,5 @@ class HandlerRegistry:
 
     def table(self) -> list[tuple[str, str]]:
         """(routing key, handler name) rows: every reaction of the service at a glance."""
-        return [(key, reg.handler.__name__) for key, reg in sorted(self._registrations.items())]
+        rows = [(key, reg.handler.__name__) for key, reg in sorted(self._registrations.items())]
+        return rows if self.journal is None else [(EVERY_EVENT, self.journal.__name__), *rows]

@@ -50,6 +50,17 @@ effects = sa.Table(
 )
 
 
+# What a journal keeps: every event's exact bytes, whatever its type.
+journal = sa.Table(
+    "probe_journal",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("event_id", sa.Uuid, nullable=False),
+    sa.Column("event_type", sa.String(100), nullable=False),
+    sa.Column("entry", sa.LargeBinary, nullable=False),
+)
+
+
 # Set by a test once "the fix is deployed": poison samples are then handled like any other.
 CURED = False
 
@@ -73,10 +84,20 @@ async def record_sample(
         work.emit(SampleEchoed(key=event.key, n=event.n))
 
 
-def probe_spec(name: str = "probe") -> ServiceSpec:
-    """The probe as a service (its own name, so several can share a broker prefix)."""
+async def keep_in_journal(context: object, work: Work, envelope: Envelope, entry: bytes) -> None:
+    """Keep every event as it arrived."""
+    await work.connection.execute(
+        sa.insert(journal).values(event_id=envelope.id, event_type=envelope.type, entry=entry)
+    )
+
+
+def probe_spec(name: str = "probe", *, with_journal: bool = False) -> ServiceSpec:
+    """The probe as a service (its own name, so several can share a broker prefix); with a
+    journal, it also keeps every event on the bus."""
     registry = HandlerRegistry(name)
     registry.on(SampleRecorded)(record_sample)
+    if with_journal:
+        registry.every(keep_in_journal)
     return ServiceSpec(
         name=name,
         title="bus probe",

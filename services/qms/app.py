@@ -1,7 +1,17 @@
-"""Wiring of the qms service through the chassis (nothing to wire yet)."""
+"""Wiring of the qms service through the chassis."""
 
 from pathlib import Path
 
 from chassis.app import ServiceSpec
+from chassis.bus import HandlerRegistry
+from services.qms.settings import QmsSettings
+from services.qms.tables import metadata
 
-spec = ServiceSpec.empty("qms", Path(__file__).parent)
+spec = ServiceSpec(
+    name="qms",
+    title="shijian qms (ISO 9001)",
+    package_dir=Path(__file__).parent,
+    metadata=metadata,
+    handlers=HandlerRegistry("qms"),
+    settings_class=QmsSettings,
+)

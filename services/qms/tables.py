@@ -1,0 +1,70 @@
+"""Tables of the qms service (its own database; an auditor may read `audit_log` directly).
+
+The record of everything is append-only: the code never updates or deletes a row of
+`audit_log`, and the migration takes those rights away where the database has them.
+"""
+
+import sqlalchemy as sa
+
+from chassis.db import UtcDateTime, new_metadata
+
+metadata = new_metadata()
+_BIG = sa.BigInteger().with_variant(sa.Integer, "sqlite")
+
+# One row per leaf of the Merkle tree: `entry` is the exact bytes hashed into leaf
+# `leaf_index` (an event's envelope as it was published).
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("leaf_index", _BIG, primary_key=True, autoincrement=False),
+    sa.Column("entry", sa.LargeBinary, nullable=False),
+    # The tree's root once this leaf was appended: a verifier names the first row whose bytes
+    # or place no longer give it (a signed checkpoint covers rewriting these too).
+    sa.Column("tree_root", sa.LargeBinary, nullable=False),
+    sa.Column("event_id", sa.Uuid, nullable=False, unique=True),
+    sa.Column("event_type", sa.String(100), nullable=False),
+    sa.Column("appended_at", UtcDateTime, nullable=False),
+)
+
+# What each entry is about (its subject, and the credit codes, cases and tickets its data
+# names): the trail of one business, case or ticket.
+audit_refs = sa.Table(
+    "audit_refs",
+    metadata,
+    sa.Column("ref", sa.String(100), primary_key=True),
+    sa.Column("leaf_index", _BIG, primary_key=True, autoincrement=False),
+)
+
+# The tree as the appender keeps it: its size, the roots of its perfect subtrees (the
+# frontier, one 32-byte hash after another) and its root. One row; every append locks it.
+log_state = sa.Table(
+    "log_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("size", _BIG, nullable=False),
+    sa.Column("frontier", sa.LargeBinary, nullable=False),
+    sa.Column("root", sa.LargeBinary, nullable=False),
+)
+
+# Checkpoints the log signed: the note as signed, then with the witnesses' cosignatures;
+# published once the quorum has cosigned.
+checkpoints = sa.Table(
+    "checkpoints",
+    metadata,
+    sa.Column("size", _BIG, primary_key=True, autoincrement=False),
+    sa.Column("root", sa.LargeBinary, nullable=False),
+    # The tree's frontier at this size: a consistency proof from here needs only it and the
+    # entries appended since (never the whole log again).
+    sa.Column("frontier", sa.LargeBinary, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("signed_at", UtcDateTime, nullable=False),
+    sa.Column("published_at", UtcDateTime, nullable=True),
+)
+
+# The size each witness last cosigned: the old size of the next request to it.
+witness_sizes = sa.Table(
+    "witness_sizes",
+    metadata,
+    sa.Column("witness", sa.String(200), primary_key=True),
+    sa.Column("size", _BIG, nullable=False),
+)

@@ -28,7 +28,7 @@ SERVICES: tuple[Process, ...] = (
     Process("licensing", "services.licensing", 8001, seeds_demo=True),
     Process("supervision", "services.supervision", 8002, seeds_demo=True),
     Process("enforcement", "services.enforcement", 8003),
-    Process("complaints", "services.complaints", 8004),
+    Process("complaints", "services.complaints", 8004, seeds_demo=True),
     Process("qms", "services.qms", 8005),
 )
 PROCESSES: tuple[Process, ...] = (GATEWAY, *SERVICES)

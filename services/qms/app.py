@@ -1,17 +1,54 @@
 """Wiring of the qms service through the chassis."""
 
+import logging
+import sys
 from pathlib import Path
 
 from chassis.app import ServiceSpec
 from chassis.bus import HandlerRegistry
+from chassis.periodic import periodic
+from chassis.settings import Settings
+from services.qms.api import router
+from services.qms.context import QmsContext
 from services.qms.settings import QmsSettings
 from services.qms.tables import metadata
+from services.qms.usecases.checkpoints import sign_if_due
+from services.qms.usecases.journal import keep
+
+log = logging.getLogger("shijian.qms")
+handlers = HandlerRegistry("qms")
+handlers.every(keep)
+
+
+async def sign_checkpoints(ctx: QmsContext) -> None:
+    """Sign the tree head when it is due (looked at every second, or more often)."""
+    every = min(1.0, ctx.settings.audit_checkpoint_seconds)
+    await periodic("qms.checkpoints", every, lambda: sign_if_due(ctx))
+
+
+def check_witnesses(settings: Settings) -> None:
+    """Refuse a quorum larger than the witnesses configured; warn when there is none."""
+    assert isinstance(settings, QmsSettings)
+    quorum, witnesses = settings.audit_witness_quorum, len(settings.witnesses)
+    if quorum > witnesses:
+        print(
+            f"qms: AUDIT_WITNESS_QUORUM is {quorum} but AUDIT_WITNESSES names {witnesses}",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    if quorum == 0:
+        log.warning("AUDIT_WITNESS_QUORUM=0: checkpoints are published without any witness")
+
 
 spec = ServiceSpec(
     name="qms",
     title="shijian qms (ISO 9001)",
     package_dir=Path(__file__).parent,
     metadata=metadata,
-    handlers=HandlerRegistry("qms"),
+    handlers=handlers,
+    routers=[router],
     settings_class=QmsSettings,
+    context_class=QmsContext,
+    background=[sign_checkpoints],
+    before_serve=check_witnesses,
 )

@@ -100,6 +100,8 @@ async def running_platform(
                 bus_prefix,
                 service_spec.settings_class,
                 jwks_url=jwks_url,
+                # What a service keeps on disk (qms: its key and checkpoints) stays the test's.
+                data_dir=keys_dir.parent / "data" / service_spec.name,
                 **(services or {}).get(service_spec.name, {}),
             )
             await migrate(service_spec, settings)

@@ -8,7 +8,7 @@ million leaves within seconds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from hashlib import sha256
 
 HASH_SIZE = 32
@@ -143,13 +143,47 @@ def consistency_proof(old_size: int, new_size: int, leaf_hashes: Sequence[bytes]
     """PROOF(old_size, D[0:new_size]) = SUBPROOF(old_size, D[0:new_size], true) of RFC 9162
     §2.1.4.1; empty when the sizes are equal.
     """
+    if new_size > len(leaf_hashes):
+        raise ValueError(f"a tree of {new_size} leaves needs {new_size} leaf hashes")
+    return _consistency_path(
+        old_size, new_size, lambda start, end: _range_root(leaf_hashes, start, end)
+    )
+
+
+def consistency_proof_after(old: Frontier, new_leaf_hashes: Sequence[bytes]) -> list[bytes]:
+    """The same proof, from the old tree's frontier and only the leaves appended since.
+
+    Every subtree a consistency proof names lies wholly inside the old tree, where it is one
+    of the old frontier's perfect subtrees, or wholly among the new leaves: so a log proves a
+    new checkpoint against an old one without reading its history again.
+    """
+    old_size, new_size = old.size, old.size + len(new_leaf_hashes)
+    subtrees: dict[tuple[int, int], bytes] = {}
+    start = 0
+    for height in reversed(range(old_size.bit_length())):
+        if old_size >> height & 1:
+            subtrees[start, start + (1 << height)] = old.hashes[len(subtrees)]
+            start += 1 << height
+
+    def range_root(start: int, end: int) -> bytes:
+        if start >= old_size:
+            return _range_root(new_leaf_hashes, start - old_size, end - old_size)
+        found = subtrees.get((start, end))
+        if found is None:
+            raise ValueError(f"[{start}, {end}) is not a subtree of the old frontier")
+        return found
+
+    return _consistency_path(old_size, new_size, range_root)
+
+
+def _consistency_path(
+    old_size: int, new_size: int, range_root: Callable[[int, int], bytes]
+) -> list[bytes]:
     if not 0 < old_size <= new_size:
         raise ValueError(
             f"a consistency proof goes from a non-empty tree to one at least as large, "
             f"got {old_size} -> {new_size}"
         )
-    if new_size > len(leaf_hashes):
-        raise ValueError(f"a tree of {new_size} leaves needs {new_size} leaf hashes")
     # SUBPROOF(m, D[start:end], whole): `whole` stays true while the old tree is the left
     # edge of the subtree, whose hash the verifier already holds as the old root.
     hashes = []
@@ -157,15 +191,15 @@ def consistency_proof(old_size: int, new_size: int, leaf_hashes: Sequence[bytes]
     while m != end - start:
         middle = start + _largest_power_of_two_below(end - start)
         if m <= middle - start:
-            hashes.append(_range_root(leaf_hashes, middle, end))
+            hashes.append(range_root(middle, end))
             end = middle
         else:
-            hashes.append(_range_root(leaf_hashes, start, middle))
+            hashes.append(range_root(start, middle))
             m -= middle - start
             start = middle
             whole = False
     if not whole:
-        hashes.append(_range_root(leaf_hashes, start, end))
+        hashes.append(range_root(start, end))
     hashes.reverse()
     return hashes
 

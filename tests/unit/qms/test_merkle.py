@@ -15,6 +15,7 @@ from services.qms.domain.merkle import (
     Frontier,
     ProofError,
     consistency_proof,
+    consistency_proof_after,
     inclusion_proof,
     leaf_hash,
     node_hash,
@@ -168,3 +169,15 @@ def test_verification_names_what_is_wrong() -> None:
         verify_consistency(3, 8, root, root, step)
     with pytest.raises(ProofError, match="root for the tree of 8"):
         verify_consistency(3, 8, old, old, step)
+
+
+def test_a_consistency_proof_from_the_old_frontier_and_the_new_leaves_alone() -> None:
+    leaves = [leaf_hash(str(n).encode()) for n in range(140)]
+    for old_size in (1, 2, 3, 5, 8, 13, 64, 100, 127):
+        old = Frontier()
+        old.extend(leaves[:old_size])
+        for new_size in (old_size, old_size + 1, old_size + 7, 128, 140):
+            if new_size < old_size:
+                continue
+            proof = consistency_proof_after(old, leaves[old_size:new_size])
+            assert proof == consistency_proof(old_size, new_size, leaves)

@@ -10,6 +10,7 @@ from chassis.periodic import periodic
 from chassis.settings import Settings
 from services.qms.api import router
 from services.qms.context import QmsContext
+from services.qms.export import AUDIT
 from services.qms.settings import QmsSettings
 from services.qms.tables import metadata
 from services.qms.usecases.checkpoints import sign_if_due
@@ -51,4 +52,5 @@ spec = ServiceSpec(
     context_class=QmsContext,
     background=[sign_checkpoints],
     before_serve=check_witnesses,
+    commands=[AUDIT],
 )

@@ -1,0 +1,133 @@
+"""qms killed with SIGKILL twice while it appends under load: the log it leaves verifies, and
+holds every published event exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import aio_pika
+import pytest
+import sqlalchemy as sa
+
+from chassis.bus import Topology
+from chassis.db import Database
+from contracts import Envelope
+from services.qms.context import load_or_make_key
+from services.qms.domain.verification import Verifier
+from services.qms.repositories.log import AuditLog
+from services.qms.tables import audit_log
+from services.qms.usecases.checkpoints import checkpoint_files
+from tests.conftest import BUS_URL, CreateDatabase, free_port, wait_until
+from tests.qms.conftest import qms_settings
+from tests.qms.test_record import received
+
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS = 2000
+
+
+@contextlib.contextmanager
+def qms_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`python -m services.qms serve`, killed at the end if still running."""
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "services.qms", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=output,
+        )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
+
+
+async def publish_events(prefix: str, envelopes: list[Envelope]) -> None:
+    connection = await aio_pika.connect(BUS_URL)
+    try:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.get_exchange(Topology(prefix).exchange)
+        for envelope in envelopes:
+            await exchange.publish(
+                aio_pika.Message(
+                    envelope.to_json(),
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                    message_id=str(envelope.id),
+                ),
+                routing_key=envelope.routing_key,
+            )
+    finally:
+        await connection.close()
+
+
+async def rows(database: Database) -> int:
+    async with database.engine.connect() as connection:
+        return int(await connection.scalar(sa.select(sa.func.count()).select_from(audit_log)) or 0)
+
+
+@pytest.mark.timeout(300)
+async def test_killed_twice_while_appending_the_log_verifies_and_holds_each_event_once(
+    create_database: CreateDatabase, bus_prefix: str, tmp_path: Path
+) -> None:
+    prefix = f"{bus_prefix}-qms-crash"
+    settings = qms_settings(await create_database("qms"), prefix, tmp_path)
+    env = dict(os.environ) | {
+        "ENVIRONMENT": "test",
+        "DATABASE_URL": settings.database_url,
+        "BUS_URL": BUS_URL,
+        "BUS_PREFIX": prefix,
+        "PORT": str(free_port()),
+        "DATA_DIR": str(tmp_path),
+        "AUDIT_WITNESS_QUORUM": "0",
+        "AUDIT_CHECKPOINT_EVERY": "100",
+        "AUDIT_CHECKPOINT_SECONDS": "0.5",
+    }
+    migrated = subprocess.run(
+        [sys.executable, "-m", "services.qms", "migrate"], cwd=ROOT, env=env, check=False
+    )
+    assert migrated.returncode == 0
+    database = Database(settings.database_url)
+    log = tmp_path / "qms.log"
+    envelopes = [received(uuid.uuid4()) for _ in range(EVENTS)]
+    try:
+        for threshold in (400, 1200):
+            with qms_process(env, log) as process:
+                if threshold == 400:
+                    publishing = asyncio.create_task(publish_events(prefix, envelopes))
+
+                async def reached(threshold: int = threshold) -> bool:
+                    return await rows(database) >= threshold
+
+                await wait_until(reached, within=120)
+                os.kill(process.pid, signal.SIGKILL)
+        await publishing
+        with qms_process(env, log):
+
+            async def all_in() -> bool:
+                return await rows(database) >= EVENTS
+
+            await wait_until(all_in, within=120)
+        async with database.engine.connect() as connection:
+            kept = [
+                row.event_id for row in await connection.execute(sa.select(audit_log.c.event_id))
+            ]
+            notes = await AuditLog(connection).checkpoint_notes()
+            key = load_or_make_key(settings.key_file, settings.audit_origin).verifier_key()
+            verifier = Verifier(notes + checkpoint_files(settings.checkpoint_dir), key)
+            async for leaf in AuditLog(connection).leaves():
+                assert verifier.feed(leaf), verifier.verdict()
+        verdict = verifier.verdict()
+        assert verdict.verified and verdict.size == EVENTS, verdict
+        assert sorted(kept) == sorted(envelope.id for envelope in envelopes)
+    finally:
+        await database.dispose()

@@ -6,6 +6,7 @@ from chassis.app import ServiceSpec
 from chassis.bus import HandlerRegistry
 from services.qms.settings import QmsSettings
 from services.qms.tables import metadata
+from services.qms.witness import WITNESS, WITNESS_KEY
 
 spec = ServiceSpec(
     name="qms",
@@ -14,4 +15,5 @@ spec = ServiceSpec(
     metadata=metadata,
     handlers=HandlerRegistry("qms"),
     settings_class=QmsSettings,
+    commands=[WITNESS, WITNESS_KEY],
 )

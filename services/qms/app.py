@@ -15,6 +15,7 @@ from services.qms.settings import QmsSettings
 from services.qms.tables import metadata
 from services.qms.usecases.checkpoints import sign_if_due
 from services.qms.usecases.journal import keep
+from services.qms.witness import WITNESS, WITNESS_KEY
 
 log = logging.getLogger("shijian.qms")
 handlers = HandlerRegistry("qms")
@@ -52,5 +53,5 @@ spec = ServiceSpec(
     context_class=QmsContext,
     background=[sign_checkpoints],
     before_serve=check_witnesses,
-    commands=[AUDIT],
+    commands=[AUDIT, WITNESS, WITNESS_KEY],
 )

@@ -18,9 +18,9 @@ from pathlib import Path
 from chassis.app import Command
 from chassis.db import Database
 from chassis.settings import Settings
-from services.qms.context import load_or_make_key
-from services.qms.domain.notes import NoteError, parse_verifier_key
+from services.qms.domain.notes import ED25519, NoteError, parse_verifier_key
 from services.qms.domain.verification import StoredLeaf, Verifier
+from services.qms.keys import signer_key_from_file
 from services.qms.repositories.log import AuditLog
 from services.qms.settings import QmsSettings
 from services.qms.usecases.checkpoints import checkpoint_files, write_checkpoint_file
@@ -50,7 +50,7 @@ async def export(settings: QmsSettings, folder: Path) -> int:
     notes += checkpoint_files(settings.checkpoint_dir)
     for number, note in enumerate(notes):
         write_checkpoint_file(folder / CHECKPOINTS, number, note)
-    key = load_or_make_key(settings.key_file, settings.audit_origin).verifier_key()
+    key = signer_key_from_file(settings.key_file, settings.audit_origin, ED25519).verifier_key()
     (folder / KEY).write_text(key.text() + "\n", encoding="utf-8")
     return count
 

@@ -14,14 +14,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import aio_pika
+import httpx
 import pytest
 import sqlalchemy as sa
 
 from chassis.bus import Topology
 from chassis.db import Database
 from contracts import Envelope
-from services.qms.context import load_or_make_key
+from services.qms.domain.notes import ED25519
 from services.qms.domain.verification import Verifier
+from services.qms.keys import signer_key_from_file
 from services.qms.repositories.log import AuditLog
 from services.qms.tables import audit_log
 from services.qms.usecases.checkpoints import checkpoint_files
@@ -70,6 +72,19 @@ async def publish_events(prefix: str, envelopes: list[Envelope]) -> None:
         await connection.close()
 
 
+async def ready(port: str) -> None:
+    """Until the process answers /readyz: its queue and bindings exist."""
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+
+        async def answers() -> bool:
+            try:
+                return (await client.get("/readyz")).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        await wait_until(answers, within=60, interval=0.2)
+
+
 async def rows(database: Database) -> int:
     async with database.engine.connect() as connection:
         return int(await connection.scalar(sa.select(sa.func.count()).select_from(audit_log)) or 0)
@@ -92,8 +107,12 @@ async def test_killed_twice_while_appending_the_log_verifies_and_holds_each_even
         "AUDIT_CHECKPOINT_EVERY": "100",
         "AUDIT_CHECKPOINT_SECONDS": "0.5",
     }
-    migrated = subprocess.run(
-        [sys.executable, "-m", "services.qms", "migrate"], cwd=ROOT, env=env, check=False
+    migrated = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "services.qms", "migrate"],
+        cwd=ROOT,
+        env=env,
+        check=False,
     )
     assert migrated.returncode == 0
     database = Database(settings.database_url)
@@ -102,6 +121,7 @@ async def test_killed_twice_while_appending_the_log_verifies_and_holds_each_even
     try:
         for threshold in (400, 1200):
             with qms_process(env, log) as process:
+                await ready(env["PORT"])
                 if threshold == 400:
                     publishing = asyncio.create_task(publish_events(prefix, envelopes))
 
@@ -122,7 +142,9 @@ async def test_killed_twice_while_appending_the_log_verifies_and_holds_each_even
                 row.event_id for row in await connection.execute(sa.select(audit_log.c.event_id))
             ]
             notes = await AuditLog(connection).checkpoint_notes()
-            key = load_or_make_key(settings.key_file, settings.audit_origin).verifier_key()
+            key = signer_key_from_file(
+                settings.key_file, settings.audit_origin, ED25519
+            ).verifier_key()
             verifier = Verifier(notes + checkpoint_files(settings.checkpoint_dir), key)
             async for leaf in AuditLog(connection).leaves():
                 assert verifier.feed(leaf), verifier.verdict()

@@ -4,6 +4,8 @@ import logging
 import sys
 from pathlib import Path
 
+import httpx
+
 from chassis.app import ServiceSpec
 from chassis.bus import HandlerRegistry
 from chassis.periodic import periodic
@@ -13,19 +15,27 @@ from services.qms.context import QmsContext
 from services.qms.export import AUDIT
 from services.qms.settings import QmsSettings
 from services.qms.tables import metadata
-from services.qms.usecases.checkpoints import sign_if_due
+from services.qms.usecases.checkpoints import publish_when_cosigned, sign_if_due
 from services.qms.usecases.journal import keep
 from services.qms.witness import WITNESS, WITNESS_KEY
 
 log = logging.getLogger("shijian.qms")
+WITNESS_TIMEOUT_SECONDS = 10.0
 handlers = HandlerRegistry("qms")
 handlers.every(keep)
 
 
 async def sign_checkpoints(ctx: QmsContext) -> None:
-    """Sign the tree head when it is due (looked at every second, or more often)."""
+    """Sign the tree head when it is due, and have the witnesses cosign it (looked at every
+    second, or more often)."""
     every = min(1.0, ctx.settings.audit_checkpoint_seconds)
-    await periodic("qms.checkpoints", every, lambda: sign_if_due(ctx))
+    async with httpx.AsyncClient(timeout=WITNESS_TIMEOUT_SECONDS) as http:
+
+        async def step() -> None:
+            await sign_if_due(ctx)
+            await publish_when_cosigned(ctx, http)
+
+        await periodic("qms.checkpoints", every, step)
 
 
 def check_witnesses(settings: Settings) -> None:

@@ -10,9 +10,14 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
+
 from services.qms.context import QmsContext
-from services.qms.domain.notes import Checkpoint, Note
+from services.qms.domain.merkle import Frontier, consistency_proof_after, leaf_hash
+from services.qms.domain.notes import Checkpoint, Note, Signature, parse_note
 from services.qms.repositories.log import AuditLog, StoredCheckpoint
+from services.qms.settings import Witness
+from services.qms.usecases.witnessing import Cosigned, Refused, ask_witness
 
 log = logging.getLogger("shijian.qms.checkpoints")
 SUFFIX = ".checkpoint"
@@ -59,3 +64,70 @@ async def sign_if_due(ctx: QmsContext) -> StoredCheckpoint | None:
     return StoredCheckpoint(
         frontier.size, frontier.root(), frontier, note, now, now if published else None
     )
+
+
+async def _proof_for(log_: AuditLog, old_size: int, new: StoredCheckpoint) -> list[bytes]:
+    """The consistency proof from the tree a witness holds to the checkpoint."""
+    if old_size in (0, new.size):
+        return []
+    stored = await log_.checkpoint(old_size)
+    if stored is not None:
+        old = stored.frontier
+    else:  # a size the witness reported that is no checkpoint of ours: from the leaves
+        old = Frontier()
+        old.extend([leaf_hash(leaf.entry) async for leaf in log_.leaves(0, old_size)])
+    new_leaves = [leaf_hash(leaf.entry) async for leaf in log_.leaves(old_size, new.size)]
+    return consistency_proof_after(old, new_leaves)
+
+
+async def _cosignatures(
+    log_: AuditLog, http: httpx.AsyncClient, witness: Witness, checkpoint: StoredCheckpoint
+) -> tuple[Signature, ...]:
+    """The witness's cosignatures, asking again once from the size it says it holds."""
+    name = witness.key.name
+    old_size = await log_.witness_size(name)
+    for _ in range(2):
+        if old_size > checkpoint.size:
+            break
+        proof = await _proof_for(log_, old_size, checkpoint)
+        try:
+            answer = await ask_witness(http, witness, old_size, proof, checkpoint.note)
+        except httpx.HTTPError as error:
+            log.warning("witness %s unreachable: %s", witness.url, error)
+            return ()
+        if isinstance(answer, Cosigned):
+            await log_.set_witness_size(name, checkpoint.size)
+            return answer.signatures
+        if isinstance(answer, Refused):
+            log.warning("witness %s refused size %d: %s", witness.url, checkpoint.size, answer)
+            return ()
+        old_size = answer.size
+        await log_.set_witness_size(name, old_size)
+    return ()
+
+
+async def publish_when_cosigned(ctx: QmsContext, http: httpx.AsyncClient) -> bool:
+    """Ask every witness to cosign the newest checkpoint; publish it, with their cosignatures,
+    once the quorum has. Whether a checkpoint was published."""
+    settings = ctx.settings
+    async with ctx.unit_of_work() as uow:
+        log_ = AuditLog(uow.connection)
+        latest = await log_.latest_checkpoint(published=False)
+        if latest is None or latest.published_at is not None:
+            return False
+        signatures: list[Signature] = []
+        cosigned = 0
+        for witness in settings.witnesses:
+            found = await _cosignatures(log_, http, witness, latest)
+            cosigned += bool(found)
+            signatures += found
+        published = cosigned >= settings.audit_witness_quorum
+        if published:
+            note = parse_note(latest.note)
+            full = Note(note.text, (*note.signatures, *signatures)).format()
+            await log_.publish(latest.size, full, ctx.clock.now())
+            await asyncio.to_thread(
+                write_checkpoint_file, settings.checkpoint_dir, latest.size, full
+            )
+        await uow.commit()
+    return published

@@ -13,7 +13,7 @@ import sys
 
 from honcho.manager import Manager
 
-from chassis.platform import GATEWAY, PROCESSES, Process
+from chassis.platform import GATEWAY, PROCESSES, WITNESS, Process
 
 
 def environment(process: Process, base: dict[str, str]) -> dict[str, str]:
@@ -38,15 +38,40 @@ def migrate() -> int:
     return 1 if any(migration.wait() != 0 for migration in running) else 0
 
 
+def _printed(command: list[str], env: dict[str, str]) -> str:
+    """What one of our own commands prints (a key)."""
+    done = subprocess.run(  # noqa: S603 - our own module, our own interpreter
+        [sys.executable, "-m", *command], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def witnessed(base: dict[str, str]) -> dict[str, str]:
+    """`base` with qms and its local witness knowing each other's keys (made on first start),
+    unless the caller configured witnesses of its own."""
+    if "AUDIT_WITNESSES" in base:
+        return base
+    log_key = _printed(["services.qms", "audit", "key"], base)
+    witness_env = base | {"WITNESS_NAME": "witness.local", "WITNESS_LOGS": log_key}
+    witness_key = _printed(["services.qms", "witness-key"], witness_env)
+    url = f"http://127.0.0.1:{base.get('WITNESS_PORT', WITNESS.port)}"
+    return witness_env | {"AUDIT_WITNESSES": f"{url} {witness_key}"}
+
+
 def serve() -> int:
     """Run every process until one stops or Ctrl-C; the exit status of the first to fail."""
     manager = Manager()
-    base = {key: value for key, value in os.environ.items() if key != "PORT"}
+    base = witnessed({key: value for key, value in os.environ.items() if key != "PORT"})
     for process in PROCESSES:
         manager.add_process(
             process.name,
             f"exec {sys.executable} -m {process.module}",
             env=environment(process, base),
+        )
+    if "WITNESS_LOGS" in base:
+        env = base | {"PORT": base.get("WITNESS_PORT", str(WITNESS.port))}
+        manager.add_process(
+            WITNESS.name, f"exec {sys.executable} -m {WITNESS.module} witness", env=env
         )
     manager.loop()
     return manager.returncode or 0

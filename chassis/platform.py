@@ -32,4 +32,7 @@ SERVICES: tuple[Process, ...] = (
     Process("qms", "services.qms", 8005),
 )
 PROCESSES: tuple[Process, ...] = (GATEWAY, *SERVICES)
+# The witness of qms's record, which `make run` starts beside the platform (a deployment runs
+# it at another office): `python -m services.qms witness`, no database of the platform's.
+WITNESS = Process("witness", "services.qms", 8007)
 PORTS: dict[str, int] = {process.name: process.port for process in PROCESSES}

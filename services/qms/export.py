@@ -1,4 +1,4 @@
-"""`python -m services.qms audit export DIR` and `python -m services.qms audit verify DIR`.
+"""`python -m services.qms audit export DIR`, `... audit verify DIR` and `... audit key`.
 
 The export is what an auditor takes away: every stored row (index, the exact bytes, the root
 stored with it), every checkpoint note (from the database and from the checkpoint folder), and
@@ -88,6 +88,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     out.add_argument("folder", type=Path, metavar="DIR")
     check = actions.add_parser("verify", help="verify an export, without database or network")
     check.add_argument("folder", type=Path, metavar="DIR")
+    actions.add_parser("key", help="print the log's verifier key (made on first use)")
     check.add_argument(
         "--key",
         help="the log's verifier key (name+id+key), got from the bureau out of band; "
@@ -97,9 +98,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """The exit status: 0 when the export is written or verifies, 1 when it does not verify."""
+    if args.action in ("export", "key") and not isinstance(settings, QmsSettings):
+        raise TypeError("the export needs the qms settings")
+    if args.action == "key":
+        assert isinstance(settings, QmsSettings)
+        print(
+            signer_key_from_file(settings.key_file, settings.audit_origin, ED25519)
+            .verifier_key()
+            .text()
+        )
+        return 0
     if args.action == "export":
-        if not isinstance(settings, QmsSettings):
-            raise TypeError("the export needs the qms settings")
+        assert isinstance(settings, QmsSettings)
         count = asyncio.run(export(settings, args.folder))
         print(f"qms audit: exported {count} entries to {args.folder}")
         return 0

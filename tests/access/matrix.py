@@ -75,6 +75,7 @@ SAMPLE_STATION_COMMUNITY = "510106001099"
 INTAKE = frozenset({"complaints_handler", "station_staff", "partner_agency"})
 TICKET_HANDLERS = frozenset({"complaints_handler", "station_staff"})
 TICKET_READERS = frozenset({"complaints_handler", "station_staff", "auditor"})
+QUALITY_READERS = frozenset({"qms_manager", "auditor"})
 SUBMISSION_SAMPLE: dict[str, Any] = {
     "channel": "phone",
     "kinds": ["complaint"],
@@ -714,6 +715,25 @@ MATRIX: tuple[Rule, ...] = (
         "/stations",
         frozenset({"complaints_handler", "station_staff", "auditor", "admin"}),
     ),
+    # The quality system's record of everything (every event the samples caused is in it).
+    Rule("qms", "GET", "/audit/checkpoint", QUALITY_READERS),
+    Rule("qms", "GET", "/audit/entries", QUALITY_READERS, "/audit/entries?start=0&end=2"),
+    Rule(
+        "qms",
+        "GET",
+        "/audit/proofs/inclusion",
+        QUALITY_READERS,
+        "/audit/proofs/inclusion?index=0&size=2",
+    ),
+    Rule(
+        "qms",
+        "GET",
+        "/audit/proofs/consistency",
+        QUALITY_READERS,
+        "/audit/proofs/consistency?from=1&to=2",
+    ),
+    Rule("qms", "GET", "/audit/verify", QUALITY_READERS),
+    Rule("qms", "GET", "/audit/trail", QUALITY_READERS, "/audit/trail?subject={credit_code}"),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(
         "licensing",

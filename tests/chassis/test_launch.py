@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from chassis.platform import PORTS
+from chassis.platform import PORTS, WITNESS
 
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 90
@@ -31,7 +31,7 @@ def ready(port: int) -> bool:
 
 
 def test_make_run_serves_everything_and_ctrl_c_stops_it(tmp_path: Path, bus_prefix: str) -> None:
-    assert not any(listening(port) for port in PORTS.values()), "ports 8000-8005 already taken"
+    assert not any(listening(port) for port in [*PORTS.values(), WITNESS.port]), "ports taken"
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PORT", "MAKEFLAGS"}}
     env |= {"DATA_DIR": str(tmp_path / "var"), "BUS_PREFIX": f"{bus_prefix}-make-run"}
     log = (tmp_path / "make-run.log").open("w")
@@ -71,13 +71,32 @@ def test_make_run_serves_everything_and_ctrl_c_stops_it(tmp_path: Path, bus_pref
             timeout=10,
         )
         assert through.status_code == 200, through.text
+        # qms journals the demo seed's events and its local witness cosigns the checkpoint.
+        assert httpx.get(f"http://127.0.0.1:{WITNESS.port}/healthz", timeout=2).status_code == 200
+        auditor = httpx.post(
+            "http://127.0.0.1:8000/auth/token",
+            data={"grant_type": "password", "username": "auditor01", "password": "demo-auditor01"},
+            timeout=10,
+        ).json()["access_token"]
+        witnessed = ""
+        deadline = time.monotonic() + 60
+        while "— witness.local " not in witnessed and time.monotonic() < deadline:
+            answer = httpx.get(
+                "http://127.0.0.1:8000/api/qms/audit/checkpoint",
+                headers={"Authorization": f"Bearer {auditor}"},
+                timeout=10,
+            )
+            witnessed = answer.text if answer.status_code == 200 else ""
+            time.sleep(0.5)
+        assert "— witness.local " in witnessed, witnessed
     finally:
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=30)
     deadline = time.monotonic() + 15
-    while any(listening(port) for port in PORTS.values()) and time.monotonic() < deadline:
+    ports = [*PORTS.values(), WITNESS.port]
+    while any(listening(port) for port in ports) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not any(listening(port) for port in PORTS.values())
+    assert not any(listening(port) for port in ports)
     try:
         os.killpg(process.pid, 0)
         survivors = True

@@ -77,6 +77,12 @@ class Platform:
     gateway: FastAPI
 
 
+# A platform under test has no witness: qms publishes its checkpoints unwitnessed, and soon.
+PLATFORM_DEFAULTS: dict[str, dict[str, object]] = {
+    "qms": {"audit_witness_quorum": 0, "audit_checkpoint_seconds": 0.5},
+}
+
+
 @asynccontextmanager
 async def running_platform(
     create_database: CreateDatabase,
@@ -102,7 +108,10 @@ async def running_platform(
                 jwks_url=jwks_url,
                 # What a service keeps on disk (qms: its key and checkpoints) stays the test's.
                 data_dir=keys_dir.parent / "data" / service_spec.name,
-                **(services or {}).get(service_spec.name, {}),
+                **(
+                    PLATFORM_DEFAULTS.get(service_spec.name, {})
+                    | (services or {}).get(service_spec.name, {})
+                ),
             )
             await migrate(service_spec, settings)
             app = create_service_app(service_spec, settings)

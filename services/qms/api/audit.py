@@ -1,4 +1,4 @@
-"""QMS routes: the record of everything (checkpoint, entries, proofs, verification, trails)."""
+"""The record of everything: checkpoint, entries, proofs, verification, trails."""
 
 from __future__ import annotations
 

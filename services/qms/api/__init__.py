@@ -1,0 +1,1 @@
+"""QMS routes, one module per part of the quality system."""

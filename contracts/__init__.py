@@ -3,7 +3,7 @@
 Importing the package imports every producer's module, so the registry is complete.
 """
 
-from contracts import complaints, enforcement, licensing, qms, supervision
+from contracts import complaints, enforcement, identity, licensing, qms, supervision
 from contracts.base import Contract
 from contracts.complaints import (
     ReportTransferred,
@@ -22,6 +22,15 @@ from contracts.enforcement import (
     PenaltyDecided,
 )
 from contracts.envelope import MEDIA_TYPE, Envelope, service_source
+from contracts.identity import (
+    AccountLocked,
+    ClientCreated,
+    RolePolicyChanged,
+    SigningKeyRotated,
+    UserChanged,
+    UserCreated,
+    UserDeactivated,
+)
 from contracts.licensing import (
     ApplicationAccepted,
     ApplicationRejected,
@@ -65,6 +74,7 @@ from contracts.values import (
 PRODUCERS = {
     "complaints": complaints,
     "enforcement": enforcement,
+    "identity": identity,
     "licensing": licensing,
     "qms": qms,
     "supervision": supervision,
@@ -74,6 +84,7 @@ PRODUCERS = {
 __all__ = [
     "MEDIA_TYPE",
     "PRODUCERS",
+    "AccountLocked",
     "Address",
     "ApplicationAccepted",
     "ApplicationRejected",
@@ -83,6 +94,7 @@ __all__ = [
     "CaseFiled",
     "CaseNotFiled",
     "ClaimOverdue",
+    "ClientCreated",
     "CommunityCode",
     "Contract",
     "ContractDefinitionError",
@@ -107,6 +119,8 @@ __all__ = [
     "PenaltyDecided",
     "ReportTransferred",
     "ResidentId",
+    "RolePolicyChanged",
+    "SigningKeyRotated",
     "SupervisionCaseSourceTransferred",
     "TicketAccepted",
     "TicketClosed",
@@ -116,6 +130,9 @@ __all__ = [
     "TicketRouted",
     "UnknownContract",
     "UnlicensedTradingFound",
+    "UserChanged",
+    "UserCreated",
+    "UserDeactivated",
     "UtcDateTime",
     "all_contracts",
     "lookup",

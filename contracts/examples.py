@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from contracts import complaints, enforcement, licensing, qms, supervision
+from contracts import complaints, enforcement, identity, licensing, qms, supervision
 from contracts.base import Contract
 from contracts.values import Address, CreditCode, GeoPoint
 
@@ -249,6 +249,41 @@ def _examples() -> tuple[Contract, ...]:
             basis_code="household.claim",
             description="户口认领超过 3 个工作日时限",
             raised_at=_STAMP,
+        ),
+        identity.UserCreated(
+            username="inspector01",
+            roles=("grid_inspector",),
+            office="office-01",
+            by="admin",
+            at=_STAMP,
+        ),
+        identity.UserChanged(
+            username="inspector01",
+            roles=("grid_inspector", "office_head"),
+            office="office-01",
+            changes=("roles",),
+            by="admin",
+            at=_STAMP,
+        ),
+        identity.UserDeactivated(username="inspector01", by="admin", at=_STAMP),
+        identity.AccountLocked(
+            username="inspector01",
+            failed_sign_ins=5,
+            locked_until=datetime(2025, 3, 12, 2, 45, tzinfo=UTC),
+            by="system:lockout",
+            at=_STAMP,
+        ),
+        identity.RolePolicyChanged(
+            role="enforcement_officer", totp_required=True, by="admin", at=_STAMP
+        ),
+        identity.SigningKeyRotated(
+            kid="20250312T023000Z-3f9a1c",
+            signs_from=datetime(2025, 3, 12, 2, 31, tzinfo=UTC),
+            by="admin",
+            at=_STAMP,
+        ),
+        identity.ClientCreated(
+            client_id="health", name="区卫生健康局", agency="health", by="admin", at=_STAMP
         ),
     )
 

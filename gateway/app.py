@@ -76,6 +76,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database=database,
         handlers=notifications.handlers,
         after_handled=hub.wake.set,
+        outbox_written=identity.outbox_written,
     )
     bus.start()
     app.state.bus = bus

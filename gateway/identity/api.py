@@ -36,6 +36,7 @@ from gateway.identity.schemas import (
     TokenRequest,
     TokenResponse,
     TotpEnrolment,
+    UserChange,
     UserCreate,
     UserList,
     UserOut,
@@ -172,10 +173,12 @@ async def jwks(identity: IdentityDep) -> JSONResponse:
 @admin.post(
     "/users", status_code=201, response_model=UserOut, responses={409: PROBLEM, 422: PROBLEM}
 )
-async def create_user(body: UserCreate, identity: IdentityDep) -> UserOut:
+async def create_user(
+    body: UserCreate, identity: IdentityDep, principal: CurrentPrincipal
+) -> UserOut:
     """Add a staff member."""
     new = people.NewStaffMember(body.username, body.password, body.name, body.roles, body.office)
-    return UserOut.model_validate(await people.create_user(identity, new))
+    return UserOut.model_validate(await people.create_user(identity, new, by=principal.subject))
 
 
 @admin.get("/users", response_model=UserList)
@@ -190,24 +193,55 @@ async def get_user(username: UsernamePath, identity: IdentityDep) -> UserOut:
     return UserOut.model_validate(await people.get_user(identity, username))
 
 
+@admin.patch("/users/{username}", response_model=UserOut, responses={404: PROBLEM, 422: PROBLEM})
+async def change_user(
+    username: UsernamePath, body: UserChange, identity: IdentityDep, principal: CurrentPrincipal
+) -> UserOut:
+    """Change a staff member's name, roles or office (the fields given); their tokens carry
+    the change from their next sign-in or refresh."""
+    change = people.StaffChange(**{field: getattr(body, field) for field in body.model_fields_set})
+    member = await people.change_user(identity, username, change, by=principal.subject)
+    return UserOut.model_validate(member)
+
+
+@admin.post(
+    "/users/{username}/deactivate",
+    response_model=UserOut,
+    responses={404: PROBLEM, 422: PROBLEM},
+)
+async def deactivate_user(
+    username: UsernamePath, identity: IdentityDep, principal: CurrentPrincipal
+) -> UserOut:
+    """Stop a staff member signing in or refreshing (not yourself); a token in hand lives on
+    until it expires."""
+    member = await people.deactivate_user(identity, username, by=principal.subject)
+    return UserOut.model_validate(member)
+
+
 @admin.post("/users/{username}/unlock", response_model=UserOut, responses={404: PROBLEM})
-async def unlock_user(username: UsernamePath, identity: IdentityDep) -> UserOut:
+async def unlock_user(
+    username: UsernamePath, identity: IdentityDep, principal: CurrentPrincipal
+) -> UserOut:
     """Lift a lockout after failed sign-ins."""
-    return UserOut.model_validate(await people.unlock(identity, username))
+    return UserOut.model_validate(await people.unlock(identity, username, by=principal.subject))
 
 
 @admin.post("/users/{username}/totp", response_model=TotpEnrolment, responses={404: PROBLEM})
-async def enrol_totp(username: UsernamePath, identity: IdentityDep) -> JSONResponse:
+async def enrol_totp(
+    username: UsernamePath, identity: IdentityDep, principal: CurrentPrincipal
+) -> JSONResponse:
     """A new authenticator secret for the user (shown once; replaces any earlier one)."""
-    enrolment = TotpEnrolment.model_validate(await people.enrol_totp(identity, username))
-    return JSONResponse(enrolment.model_dump(), headers=NO_STORE)
+    enrolment = await people.enrol_totp(identity, username, by=principal.subject)
+    return JSONResponse(TotpEnrolment.model_validate(enrolment).model_dump(), headers=NO_STORE)
 
 
 @admin.post("/clients", status_code=201, response_model=ClientOut, responses={409: PROBLEM})
-async def create_client(body: ClientCreate, identity: IdentityDep) -> ClientOut:
+async def create_client(
+    body: ClientCreate, identity: IdentityDep, principal: CurrentPrincipal
+) -> ClientOut:
     """Admit a partner agency's system."""
     new = people.NewPartnerClient(body.client_id, body.client_secret, body.name, body.agency)
-    return ClientOut.model_validate(await people.create_client(identity, new))
+    return ClientOut.model_validate(await people.create_client(identity, new, by=principal.subject))
 
 
 @admin.get("/clients", response_model=ClientList)
@@ -246,11 +280,12 @@ async def list_role_policies(identity: IdentityDep) -> list[RolePolicy]:
 
 @admin.put("/role-policies/{role}", response_model=RolePolicy, responses={404: PROBLEM})
 async def set_role_policy(
-    role: RolePath, body: RolePolicyChange, identity: IdentityDep
+    role: RolePath, body: RolePolicyChange, identity: IdentityDep, principal: CurrentPrincipal
 ) -> RolePolicy:
     """Require, or stop requiring, a second factor of a role."""
     policy = people.SecondFactorPolicy(role, body.totp_required)
-    return RolePolicy.model_validate(await people.set_role_policy(identity, policy))
+    changed = await people.set_role_policy(identity, policy, by=principal.subject)
+    return RolePolicy.model_validate(changed)
 
 
 @admin.get("/signing-keys", response_model=list[SigningKeyOut])
@@ -269,11 +304,13 @@ async def list_signing_keys(request: Request, identity: IdentityDep) -> list[Sig
 
 
 @admin.post("/signing-keys", status_code=201, response_model=SigningKeyOut)
-async def rotate_signing_key(request: Request, identity: IdentityDep) -> SigningKeyOut:
+async def rotate_signing_key(
+    request: Request, identity: IdentityDep, principal: CurrentPrincipal
+) -> SigningKeyOut:
     """Rotate: a new key, published now, signs after the activation delay; the old one stays
     published until the tokens it signed have expired."""
     keys = identity.keys
-    key = keys.rotate()
+    key = await people.rotate_signing_key(identity, by=principal.subject)
     request.app.state.verifier.replace_keys(keys.public_keys())
     return SigningKeyOut(
         kid=key.kid,

@@ -13,6 +13,10 @@ import pyotp
 from chassis.auth import ROLES
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
+# Who did an administrative act the gateway did by itself (the `by` of its events): a colon is
+# never in a username, so no account can pass for these.
+BY_START = "system:start"
+BY_LOCKOUT = "system:lockout"
 MIN_PASSWORD_LENGTH = 8
 # A code of the time step before or after the current one is accepted (clock drift, RFC 6238 §5.2).
 TOTP_DRIFT_STEPS = 1

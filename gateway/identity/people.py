@@ -1,4 +1,5 @@
-"""Administration use cases: staff members, partner clients, second-factor policies, first start."""
+"""Administration use cases: staff members, partner clients, second-factor policies, signing
+keys, first start. Each act publishes its identity event in its own transaction."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +19,18 @@ from sqlalchemy.exc import IntegrityError
 from chassis.copying import made_from
 from chassis.errors import Conflict, NotFound, RuleViolated
 from chassis.rows import values_for
+from chassis.uow import UnitOfWork
+from contracts import (
+    ClientCreated,
+    RolePolicyChanged,
+    SigningKeyRotated,
+    UserChanged,
+    UserCreated,
+    UserDeactivated,
+)
+from contracts.identity import UserChange
 from gateway.identity import domain
+from gateway.identity.keys import SigningKey
 from gateway.identity.passwords import hash_secret
 from gateway.identity.tables import clients, role_policies, users
 from gateway.identity.usecases import Identity, first_admin_password
@@ -62,6 +75,25 @@ class StaffMember:
         )
 
 
+class Keep(Enum):
+    """A field of a change left as it is."""
+
+    KEEP = "keep"
+
+
+KEEP: Final = Keep.KEEP
+
+
+@dataclass(frozen=True)
+class StaffChange:
+    """What to change of a staff member: each field not left at KEEP replaces theirs (an office
+    of None: they have none)."""
+
+    name: str | Keep = KEEP
+    roles: list[str] | Keep = KEEP
+    office: str | Keep | None = KEEP
+
+
 @dataclass(frozen=True)
 class NewPartnerClient:
     """A partner agency's system to admit."""
@@ -100,8 +132,9 @@ class TotpEnrolment:
     otpauth_uri: str
 
 
-async def create_user(identity: Identity, new: NewStaffMember) -> StaffMember:
-    """Add a staff member; Conflict if the username is taken, RuleViolated for a weak password."""
+async def create_user(identity: Identity, new: NewStaffMember, *, by: str) -> StaffMember:
+    """Add a staff member (`by`: who does it); Conflict if the username is taken, RuleViolated
+    for a weak password."""
     if new.check_password and (problems := domain.password_problems(new.username, new.password)):
         raise RuleViolated("password", f"needs {'; '.join(problems)}", code="weak_password")
     member = StaffMember(
@@ -118,20 +151,38 @@ async def create_user(identity: Identity, new: NewStaffMember) -> StaffMember:
     try:
         async with identity.uow() as uow:
             await uow.connection.execute(sa.insert(users).values(**row))
+            uow.emit(
+                UserCreated(
+                    username=member.username,
+                    roles=tuple(member.roles),
+                    office=member.office,
+                    by=by,
+                    at=member.created_at,
+                )
+            )
             await uow.commit()
     except IntegrityError:
         raise Conflict(f"The username {new.username!r} is taken.") from None
     return member
 
 
-async def create_client(identity: Identity, new: NewPartnerClient) -> PartnerClient:
-    """Register a partner agency's system; Conflict if the client id is taken."""
+async def create_client(identity: Identity, new: NewPartnerClient, *, by: str) -> PartnerClient:
+    """Register a partner agency's system (`by`: who does it); Conflict if the client id is
+    taken."""
     client = PartnerClient(new.client_id, new.name, new.agency, True, identity.clock.now())
+    secret_hash = await hash_secret(new.client_secret)
     try:
         async with identity.uow() as uow:
             await uow.connection.execute(
-                sa.insert(clients).values(
-                    values_for(clients, client, secret_hash=await hash_secret(new.client_secret))
+                sa.insert(clients).values(values_for(clients, client, secret_hash=secret_hash))
+            )
+            uow.emit(
+                ClientCreated(
+                    client_id=client.client_id,
+                    name=client.name,
+                    agency=client.agency,
+                    by=by,
+                    at=client.created_at,
                 )
             )
             await uow.commit()
@@ -167,40 +218,161 @@ async def list_clients(identity: Identity) -> list[PartnerClient]:
     return [made_from(PartnerClient, row) for row in rows]
 
 
-async def _update_user(identity: Identity, username: str, **values: Any) -> None:
-    async with identity.uow() as uow:
-        result = await uow.connection.execute(
-            sa.update(users).where(users.c.username == username).values(**values)
+async def _member_to_change(uow: UnitOfWork, username: str) -> sa.Row[Any]:
+    row = (
+        await uow.connection.execute(
+            sa.select(users).where(users.c.username == username).with_for_update()
         )
-        if result.rowcount == 0:
-            raise NotFound(f"user {username!r}")
+    ).first()
+    if row is None:
+        raise NotFound(f"user {username!r}")
+    return row
+
+
+async def _record_change(
+    identity: Identity,
+    uow: UnitOfWork,
+    username: str,
+    changes: tuple[UserChange, ...],
+    by: str,
+    **values: Any,
+) -> StaffMember:
+    """Store the new values and publish what changed, if anything; the member as they are now."""
+    changed = (
+        await uow.connection.execute(
+            sa.update(users).where(users.c.username == username).values(**values).returning(users)
+        )
+    ).one()
+    if changes:
+        uow.emit(
+            UserChanged(
+                username=username,
+                roles=tuple(changed.roles),
+                office=changed.office,
+                changes=changes,
+                by=by,
+                at=identity.clock.now(),
+            )
+        )
+    return StaffMember.of(changed)
+
+
+async def change_user(
+    identity: Identity, username: str, change: StaffChange, *, by: str
+) -> StaffMember:
+    """Change a staff member's name, roles or office; NotFound if unknown. Nothing is published
+    when nothing changes."""
+    wanted: dict[UserChange, Any] = {}
+    if change.name is not KEEP:
+        wanted["name"] = change.name
+    if change.roles is not KEEP:
+        wanted["roles"] = sorted(set(change.roles))
+    if change.office is not KEEP:
+        wanted["office"] = change.office
+    async with identity.uow() as uow:
+        current = await _member_to_change(uow, username)
+        changes = tuple(
+            field for field, value in wanted.items() if current._mapping[field] != value
+        )
+        if not changes:
+            return StaffMember.of(current)
+        member = await _record_change(
+            identity, uow, username, changes, by, **{field: wanted[field] for field in changes}
+        )
         await uow.commit()
+    return member
 
 
-async def unlock(identity: Identity, username: str) -> StaffMember:
-    """Lift a lockout now."""
-    await _update_user(identity, username, failed_logins=0, locked_until=None)
-    return await get_user(identity, username)
+async def deactivate_user(identity: Identity, username: str, *, by: str) -> StaffMember:
+    """Stop a staff member signing in or refreshing; deactivating them again changes nothing.
+
+    NotFound if unknown; an admin cannot deactivate themselves (nobody might be left to undo it).
+    """
+    if username == by:
+        raise RuleViolated(
+            "username", "You cannot deactivate your own account.", code="self", where="path"
+        )
+    async with identity.uow() as uow:
+        current = await _member_to_change(uow, username)
+        if not current.active:
+            return StaffMember.of(current)
+        changed = (
+            await uow.connection.execute(
+                sa.update(users)
+                .where(users.c.username == username)
+                .values(active=False)
+                .returning(users)
+            )
+        ).one()
+        uow.emit(UserDeactivated(username=username, by=by, at=identity.clock.now()))
+        await uow.commit()
+    return StaffMember.of(changed)
 
 
-async def enrol_totp(identity: Identity, username: str) -> TotpEnrolment:
+async def unlock(identity: Identity, username: str, *, by: str) -> StaffMember:
+    """Lift a lockout now and forget the failed sign-ins; published only if it was locked."""
+    async with identity.uow() as uow:
+        current = await _member_to_change(uow, username)
+        locked = identity.lockout.locked(current.locked_until, identity.clock.now())
+        member = await _record_change(
+            identity,
+            uow,
+            username,
+            ("unlocked",) if locked else (),
+            by,
+            failed_logins=0,
+            locked_until=None,
+        )
+        await uow.commit()
+    return member
+
+
+async def enrol_totp(identity: Identity, username: str, *, by: str) -> TotpEnrolment:
     """Give `username` a new authenticator secret (shown once, as a secret and a URI)."""
     secret = domain.new_totp_secret()
-    await _update_user(identity, username, totp_secret=secret, totp_last_step=None)
+    async with identity.uow() as uow:
+        await _member_to_change(uow, username)
+        await _record_change(
+            identity,
+            uow,
+            username,
+            ("second_factor_enrolled",),
+            by,
+            totp_secret=secret,
+            totp_last_step=None,
+        )
+        await uow.commit()
     return TotpEnrolment(username, secret, domain.totp_uri(secret, username))
 
 
-async def set_role_policy(identity: Identity, policy: SecondFactorPolicy) -> SecondFactorPolicy:
-    """Require (or not) a second factor of everyone holding the policy's role."""
+async def set_role_policy(
+    identity: Identity, policy: SecondFactorPolicy, *, by: str
+) -> SecondFactorPolicy:
+    """Require (or not) a second factor of everyone holding the policy's role; published only
+    when it changes (a role without a policy requires none)."""
     if domain.unknown_roles([policy.role]):
         raise NotFound(f"role {policy.role!r}")
     async with identity.uow() as uow:
+        required = await uow.connection.scalar(
+            sa.select(role_policies.c.totp_required)
+            .where(role_policies.c.role == policy.role)
+            .with_for_update()
+        )
         await uow.connection.execute(
             sa.delete(role_policies).where(role_policies.c.role == policy.role)
         )
         await uow.connection.execute(
             sa.insert(role_policies).values(values_for(role_policies, policy))
         )
+        if bool(required) != policy.totp_required:
+            uow.emit(
+                RolePolicyChanged(
+                    role=policy.role,
+                    totp_required=policy.totp_required,
+                    by=by,
+                    at=identity.clock.now(),
+                )
+            )
         await uow.commit()
     return policy
 
@@ -210,6 +382,21 @@ async def list_role_policies(identity: Identity) -> list[SecondFactorPolicy]:
     async with identity.uow() as uow:
         rows = (await uow.connection.execute(sa.select(role_policies))).all()
     return [made_from(SecondFactorPolicy, row) for row in rows]
+
+
+async def rotate_signing_key(identity: Identity, *, by: str) -> SigningKey:
+    """A new signing key, published now, signing after the activation delay."""
+    async with identity.uow() as uow:
+        # The key is a file, outside the transaction: made first, so that a key that could not
+        # be written is never published as rotated.
+        key = identity.keys.rotate()
+        uow.emit(
+            SigningKeyRotated(
+                kid=key.kid, signs_from=identity.keys.signs_from(key), by=by, at=key.created_at
+            )
+        )
+        await uow.commit()
+    return key
 
 
 # --- first start ------------------------------------------------------------------------------
@@ -229,7 +416,7 @@ async def prepare(identity: Identity) -> None:
 
 async def _add_if_absent(identity: Identity, new: NewStaffMember) -> None:
     with contextlib.suppress(Conflict):
-        await create_user(identity, new)
+        await create_user(identity, new, by=domain.BY_START)
 
 
 async def seed_demo(identity: Identity, district_file: Path) -> None:
@@ -248,6 +435,8 @@ async def seed_demo(identity: Identity, district_file: Path) -> None:
     for partner in district["partners"]:
         with contextlib.suppress(Conflict):
             await create_client(
-                identity, NewPartnerClient(client_secret=f"demo-{partner['client_id']}", **partner)
+                identity,
+                NewPartnerClient(client_secret=f"demo-{partner['client_id']}", **partner),
+                by=domain.BY_START,
             )
     log.info("demo bureau seeded", extra={"people": len(district["people"])})

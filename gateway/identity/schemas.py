@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from chassis.auth import PARTNER_ROLES, ROLES
 from chassis.schemas import RequestModel
@@ -21,6 +21,22 @@ GIVEN_TO_SYSTEMS = {
     "partner_agency": "partner clients (POST /api/admin/clients)",
     "open311_client": "Open311 API keys (POST /api/admin/open311-keys)",
 }
+
+
+def _staff_roles(roles: list[str]) -> list[str]:
+    for role in roles:
+        if role in GIVEN_TO_SYSTEMS:
+            raise ValueError(
+                f"{role} is never a person's role: it belongs to {GIVEN_TO_SYSTEMS[role]}"
+            )
+    unknown = sorted(set(roles) - set(STAFF_ROLES))
+    if unknown:
+        raise ValueError(f"unknown staff roles {unknown}; one of {STAFF_ROLES}")
+    return roles
+
+
+StaffRoles = Annotated[list[str], Field(min_length=1), AfterValidator(_staff_roles)]
+PersonName = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class TokenRequest(RequestModel):
@@ -66,22 +82,26 @@ class UserCreate(RequestModel):
 
     username: Username
     password: str = Field(min_length=1, max_length=200)
-    name: str = Field(min_length=1, max_length=200)
-    roles: list[str] = Field(min_length=1)
+    name: PersonName
+    roles: StaffRoles
     office: Office | None = None
 
-    @field_validator("roles")
+
+class UserChange(RequestModel):
+    """What to change of a staff member: the fields given replace theirs, the others stay;
+    `"office": null` leaves them without an office."""
+
+    name: PersonName | None = None
+    roles: StaffRoles | None = None
+    office: Office | None = None
+
+    @field_validator("name", "roles")
     @classmethod
-    def _staff_roles(cls, roles: list[str]) -> list[str]:
-        for role in roles:
-            if role in GIVEN_TO_SYSTEMS:
-                raise ValueError(
-                    f"{role} is never a person's role: it belongs to {GIVEN_TO_SYSTEMS[role]}"
-                )
-        unknown = sorted(set(roles) - set(STAFF_ROLES))
-        if unknown:
-            raise ValueError(f"unknown staff roles {unknown}; one of {STAFF_ROLES}")
-        return roles
+    def _not_null(cls, value: object) -> object:
+        # Only a value given is checked: a field left out keeps its value.
+        if value is None:
+            raise ValueError("cannot be null: leave it out to keep the current value")
+        return value
 
 
 class UserOut(BaseModel):

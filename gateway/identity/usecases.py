@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import uuid
@@ -15,6 +16,7 @@ from chassis.auth import Principal, sign_token
 from chassis.clock import Clock, SystemClock
 from chassis.db import Database
 from chassis.uow import UnitOfWork
+from contracts import AccountLocked
 from gateway.identity import domain
 from gateway.identity.keys import KeyRing
 from gateway.identity.oauth import refused_client, refused_grant
@@ -23,6 +25,9 @@ from gateway.identity.tables import clients, refresh_tokens, revoked_tokens, rol
 from gateway.settings import GatewaySettings
 
 log = logging.getLogger("shijian.gateway.identity")
+# The producer of the identity events (`/services/identity`, contracts/identity.py): the
+# gateway's administration of people, clients and keys.
+IDENTITY = "identity"
 
 
 class FirstStartRefused(Exception):  # noqa: N818 - a refusal, said to the operator
@@ -93,6 +98,8 @@ class Identity:
     settings: GatewaySettings
     revoked: RevocationList = field(default_factory=RevocationList)
     clock: Clock = field(default_factory=SystemClock)
+    # Set by a commit that wrote events: wakes the bus' outbox relay.
+    outbox_written: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def lockout(self) -> domain.Lockout:
@@ -107,8 +114,8 @@ class Identity:
         return timedelta(minutes=self.settings.access_token_minutes)
 
     def uow(self) -> UnitOfWork:
-        """A unit of work on the gateway's database."""
-        return UnitOfWork(self.database, "gateway")
+        """A unit of work on the gateway's database; its events are identity's."""
+        return UnitOfWork(self.database, IDENTITY, after_commit=self.outbox_written.set)
 
     def access_token(
         self,
@@ -235,6 +242,16 @@ class Identity:
             .where(users.c.username == user.username)
             .values(failed_logins=failures, locked_until=locked_until)
         )
+        if locked_until is not None:
+            uow.emit(
+                AccountLocked(
+                    username=user.username,
+                    failed_sign_ins=user.failed_logins + 1,
+                    locked_until=locked_until,
+                    by=domain.BY_LOCKOUT,
+                    at=now,
+                )
+            )
         # The failure is kept although the sign-in is refused.
         await uow.commit()
         if locked_until is not None:

@@ -152,6 +152,14 @@ MATRIX: tuple[Rule, ...] = (
     Rule("gateway", "GET", "/api/admin/users/{username}", ADMIN, f"/api/admin/users/{SAMPLE_USER}"),
     Rule(
         "gateway",
+        "PATCH",
+        "/api/admin/users/{username}",
+        ADMIN,
+        f"/api/admin/users/{SAMPLE_USER}",
+        body={"office": "office-02"},
+    ),
+    Rule(
+        "gateway",
         "POST",
         "/api/admin/users/{username}/unlock",
         ADMIN,
@@ -163,6 +171,13 @@ MATRIX: tuple[Rule, ...] = (
         "/api/admin/users/{username}/totp",
         ADMIN,
         f"/api/admin/users/{SAMPLE_USER}/totp",
+    ),
+    Rule(
+        "gateway",
+        "POST",
+        "/api/admin/users/{username}/deactivate",
+        ADMIN,
+        f"/api/admin/users/{SAMPLE_USER}/deactivate",
     ),
     Rule(
         "gateway",

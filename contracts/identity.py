@@ -1,0 +1,115 @@
+"""Facts published by the gateway's identity administration: who gave whom which access, when.
+
+They carry no password, hash, second-factor secret, client secret or private key: every event
+is kept for good in the quality system's journal. A staff member is named by username alone.
+`by` is the admin's username, or `system:<why>` when the gateway acted by itself (a username
+never holds a colon, so no account can pass for it).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from contracts.base import Contract
+from contracts.values import NonEmptyStr, UtcDateTime
+
+__all__ = [
+    "AccountLocked",
+    "ClientCreated",
+    "RolePolicyChanged",
+    "SigningKeyRotated",
+    "UserChange",
+    "UserChanged",
+    "UserCreated",
+    "UserDeactivated",
+]
+
+UserChange = Literal["name", "roles", "office", "unlocked", "second_factor_enrolled"]
+
+
+class _AdministrativeAct(Contract):
+    """Who did it and when. Not a contract itself: it has no event type."""
+
+    by: NonEmptyStr = Field(
+        description="Username of the admin who did it, or `system:<why>` (e.g. `system:lockout`)"
+    )
+    at: UtcDateTime
+
+
+class _StaffAccess(_AdministrativeAct):
+    """A staff member's access as it stands after the act."""
+
+    subject_field = "username"
+
+    username: NonEmptyStr
+    roles: tuple[NonEmptyStr, ...]
+    office: NonEmptyStr | None = Field(default=None, description="The member's unit, if any")
+
+
+class UserCreated(_StaffAccess):
+    """A staff member's account was created with these roles."""
+
+    event_type = "identity.user.created"
+
+
+class UserChanged(_StaffAccess):
+    """A staff member's account was changed: `changes` says what; roles and office as now."""
+
+    event_type = "identity.user.changed"
+
+    changes: tuple[UserChange, ...] = Field(
+        description="What changed: name, roles, office, a lockout lifted, a second factor enrolled"
+    )
+
+
+class UserDeactivated(_AdministrativeAct):
+    """A staff member's account was deactivated: it can no longer sign in or refresh."""
+
+    event_type = "identity.user.deactivated"
+    subject_field = "username"
+
+    username: NonEmptyStr
+
+
+class AccountLocked(_AdministrativeAct):
+    """A staff member's account was locked after repeated failed sign-ins (`by` the lockout)."""
+
+    event_type = "identity.account.locked"
+    subject_field = "username"
+
+    username: NonEmptyStr
+    failed_sign_ins: int = Field(ge=1, description="Failed sign-ins in a row that locked it")
+    locked_until: UtcDateTime
+
+
+class RolePolicyChanged(_AdministrativeAct):
+    """Whether a role must sign in with a second factor (TOTP) was changed."""
+
+    event_type = "identity.role_policy.changed"
+    subject_field = "role"
+
+    role: NonEmptyStr
+    totp_required: bool = Field(description="The new policy")
+
+
+class SigningKeyRotated(_AdministrativeAct):
+    """A new token signing key was made: published now, it signs from `signs_from`."""
+
+    event_type = "identity.signing_key.rotated"
+    subject_field = "kid"
+
+    kid: NonEmptyStr = Field(description="The new key's id (JWK `kid`)")
+    signs_from: UtcDateTime = Field(description="When it starts signing new tokens")
+
+
+class ClientCreated(_AdministrativeAct):
+    """A partner agency's system was admitted: it may sign in with its client credentials."""
+
+    event_type = "identity.client.created"
+    subject_field = "client_id"
+
+    client_id: NonEmptyStr
+    name: NonEmptyStr
+    agency: NonEmptyStr

@@ -108,10 +108,10 @@ async def running_platform(
                 jwks_url=jwks_url,
                 # What a service keeps on disk (qms: its key and checkpoints) stays the test's.
                 data_dir=keys_dir.parent / "data" / service_spec.name,
-                **(
-                    PLATFORM_DEFAULTS.get(service_spec.name, {})
-                    | (services or {}).get(service_spec.name, {})
-                ),
+                **{
+                    **PLATFORM_DEFAULTS.get(service_spec.name, {}),
+                    **(services or {}).get(service_spec.name, {}),
+                },
             )
             await migrate(service_spec, settings)
             app = create_service_app(service_spec, settings)

@@ -250,6 +250,17 @@ def _examples() -> tuple[Contract, ...]:
             description="户口认领超过 3 个工作日时限",
             raised_at=_STAMP,
         ),
+        qms.DocumentApproved(
+            document_id=uuid.UUID("5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d"),
+            version=2,
+            kind="procedure",
+            code="QP-07",
+            title="12315 投诉处理程序",
+            process="complaints-12315",
+            effective_date=date(2025, 4, 1),
+            approved_by="quality-0002",
+            approved_at=_STAMP,
+        ),
     )
 
 

@@ -5,6 +5,7 @@ stored; staff outside the quality office read only what has taken effect."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 from typing import Any
@@ -268,3 +269,25 @@ async def test_staff_read_what_has_taken_effect_and_only_the_quality_office_writ
         ]
         assert [answer.status_code for answer in refused] == [403, 403, 403]
     assert (await document(client, written["id"]))["latest_version"] == 2
+
+
+async def test_concurrent_writers_get_one_procedure_a_process_and_distinct_numbers(
+    qms: Qms,
+) -> None:
+    client = qms.client
+    bodies = [PROCEDURE | {"code": f"QP-0{n}"} for n in range(1, 5)]
+    answers = await asyncio.gather(
+        *(client.post("/documents", json=body, headers=MANAGER) for body in bodies)
+    )
+    assert sorted(answer.status_code for answer in answers) == [201, 409, 409, 409]
+    (written,) = [answer.json() for answer in answers if answer.status_code == 201]
+    versions = f"/documents/{written['id']}/versions"
+    drafted = await asyncio.gather(
+        *(
+            client.post(versions, json={"text": f"第{n}稿", "change_note": "改"}, headers=MANAGER)
+            for n in range(2, 6)
+        )
+    )
+    assert sorted(answer.json()["number"] for answer in drafted) == [2, 3, 4, 5]
+    listed = (await client.get("/documents", headers=AUDITOR)).json()["documents"]
+    assert [(d["code"], d["latest_version"]) for d in listed] == [(written["code"], 5)]

@@ -17,7 +17,7 @@ from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request
 from chassis.problems import PROBLEM, post_route
 from chassis.uow import UnitOfWorkDep
 from services.qms.context import QmsContext
-from services.qms.domain.documents import PROCESS_PATTERN, Document, Version
+from services.qms.domain.documents import PROCESS_PATTERN, Document, Process, Version
 from services.qms.schemas import (
     ApprovalIn,
     DocumentIn,
@@ -98,24 +98,23 @@ def _procedure_out(procedure: Document, day: date) -> ProcedureOut:
     )
 
 
+def _process_out(process: Process, procedure: Document | None, day: date) -> ProcessOut:
+    in_force = procedure is not None and procedure.in_force(day) is not None
+    return ProcessOut(
+        code=process.code,
+        name=process.name,
+        status="in_force" if in_force else "none_in_force",
+        procedure=None if procedure is None else _procedure_out(procedure, day),
+    )
+
+
 @router.get("/processes", response_model=ProcessList)
 async def list_processes(principal: Reader, ctx: Ctx, uow: Uow) -> ProcessList:
     """The bureau's processes, each with the procedure it follows and that procedure's
     version in force today; `none_in_force` marks a process without one."""
     day = ctx.clock.today()
-    return ProcessList(
-        processes=[
-            ProcessOut(
-                code=process.code,
-                name=process.name,
-                status="none_in_force"
-                if procedure is None or procedure.in_force(day) is None
-                else "in_force",
-                procedure=None if procedure is None else _procedure_out(procedure, day),
-            )
-            for process, procedure in await control.process_procedures(uow, principal, day)
-        ]
-    )
+    found = await control.process_procedures(uow, principal, day)
+    return ProcessList(processes=[_process_out(*pair, day) for pair in found])
 
 
 @router.get("/documents", response_model=DocumentList, responses={422: PROBLEM})

@@ -285,6 +285,17 @@ def _examples() -> tuple[Contract, ...]:
         identity.ClientCreated(
             client_id="health", name="区卫生健康局", agency="health", by="admin", at=_STAMP
         ),
+        qms.DocumentApproved(
+            document_id=uuid.UUID("5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d"),
+            version=2,
+            kind="procedure",
+            code="QP-07",
+            title="12315 投诉处理程序",
+            process="complaints-12315",
+            effective_date=date(2025, 4, 1),
+            approved_by="quality-0002",
+            approved_at=_STAMP,
+        ),
     )
 
 

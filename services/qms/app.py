@@ -10,7 +10,7 @@ from chassis.app import ServiceSpec
 from chassis.bus import HandlerRegistry
 from chassis.periodic import periodic
 from chassis.settings import Settings
-from services.qms.api import audit
+from services.qms.api import audit, documents
 from services.qms.context import QmsContext
 from services.qms.export import AUDIT
 from services.qms.settings import QmsSettings
@@ -58,7 +58,7 @@ spec = ServiceSpec(
     package_dir=Path(__file__).parent,
     metadata=metadata,
     handlers=handlers,
-    routers=[audit.router],
+    routers=[audit.router, documents.router],
     settings_class=QmsSettings,
     context_class=QmsContext,
     background=[sign_checkpoints],

@@ -68,3 +68,42 @@ witness_sizes = sa.Table(
     sa.Column("witness", sa.String(200), primary_key=True),
     sa.Column("size", _BIG, nullable=False),
 )
+
+# Document control: procedures and work instructions per process, and their versions. A
+# version is written once and never changed but for its approval, given once; the check keeps
+# the approver apart from the author even for a write that skips the code's rules.
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("code", sa.String(40), nullable=False, unique=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("process", sa.String(60), nullable=False),
+    sa.Column("procedure_id", sa.Uuid, sa.ForeignKey("documents.id"), nullable=True),
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+# Each process follows one procedure: a second one for it is refused by the database too.
+sa.Index(
+    "uq_documents_procedure_process",
+    documents.c.process,
+    unique=True,
+    sqlite_where=documents.c.kind == "procedure",
+    postgresql_where=documents.c.kind == "procedure",
+)
+
+document_versions = sa.Table(
+    "document_versions",
+    metadata,
+    sa.Column("document_id", sa.Uuid, sa.ForeignKey("documents.id"), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("change_note", sa.Text, nullable=True),
+    sa.Column("author", sa.String(100), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("approver", sa.String(100), nullable=True),
+    sa.Column("approved_at", UtcDateTime, nullable=True),
+    sa.Column("effective_date", sa.Date, nullable=True),
+    sa.CheckConstraint("approver IS NULL OR approver <> author", name="separation_of_duties"),
+)

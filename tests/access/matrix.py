@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chassis.auth import ROLE_ORDER
+from chassis.auth import PARTNER_ROLES, ROLE_ORDER
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
@@ -76,6 +76,16 @@ INTAKE = frozenset({"complaints_handler", "station_staff", "partner_agency"})
 TICKET_HANDLERS = frozenset({"complaints_handler", "station_staff"})
 TICKET_READERS = frozenset({"complaints_handler", "station_staff", "auditor"})
 QUALITY_READERS = frozenset({"qms_manager", "auditor"})
+QUALITY_OFFICE = frozenset({"qms_manager"})
+STAFF_ROLES = frozenset(ROLE_ORDER) - PARTNER_ROLES
+# The quality system's sample procedure (its process's one), made and approved before the calls.
+DOCUMENT_SAMPLE: dict[str, Any] = {
+    "kind": "procedure",
+    "code": "QP-S1",
+    "title": "质量管理程序",
+    "process": "quality-management",
+    "text": "文件控制：编写、审批、发布、修订。",
+}
 SUBMISSION_SAMPLE: dict[str, Any] = {
     "channel": "phone",
     "kinds": ["complaint"],
@@ -749,6 +759,42 @@ MATRIX: tuple[Rule, ...] = (
     ),
     Rule("qms", "GET", "/audit/verify", QUALITY_READERS),
     Rule("qms", "GET", "/audit/trail", QUALITY_READERS, "/audit/trail?subject={credit_code}"),
+    # Document control: the quality office writes, and approves what another member of it
+    # wrote; every member of the staff reads what is in force.
+    Rule("qms", "GET", "/processes", STAFF_ROLES),
+    Rule("qms", "GET", "/documents", STAFF_ROLES),
+    Rule(
+        "qms",
+        "POST",
+        "/documents",
+        QUALITY_OFFICE,
+        body=DOCUMENT_SAMPLE
+        | {"kind": "work_instruction", "code": "WI-S", "procedure_id": "{document}"},
+        per_call=frozenset({"code"}),
+    ),
+    Rule("qms", "GET", "/documents/{id}", STAFF_ROLES, "/documents/{document}"),
+    Rule(
+        "qms",
+        "POST",
+        "/documents/{id}/versions",
+        QUALITY_OFFICE,
+        "/documents/{document}/versions",
+        body={"text": "文件控制：编写、审批、发布、修订、作废。", "change_note": "加作废"},
+    ),
+    Rule(
+        "qms",
+        "GET",
+        "/documents/{id}/versions/{n}",
+        STAFF_ROLES,
+        "/documents/{document}/versions/1",
+    ),
+    Rule(
+        "qms",
+        "POST",
+        "/documents/{id}/versions/{n}/approve",
+        QUALITY_OFFICE,
+        "/documents/{document_to_approve}/versions/1/approve",
+    ),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(
         "licensing",
@@ -806,9 +852,12 @@ The role decides whether a route answers at all. Inside it, each service narrows
 and acts on: an inspector the grids they own or stand in for today, an office head their
 office, an enforcement officer their section (`office` in the token: `section-1` or
 `section-2`), a community complaint station's staff their station (`office`: the station's
-id), a partner agency its own requests; auditors and admins read everything. What is out of
-one's scope is 404 to read and 403 to act on. Nobody signs in as `open311_client`: the gateway
-mints that role's tokens for the callers of `/open311/v2/...` (with an API key or without).
+id), a partner agency its own requests; auditors and admins read everything. The quality
+system's documents are read by all the staff, but only the versions that have taken effect;
+the quality office and auditors read every version, and a version's author never approves it.
+What is out of one's scope is 404 to read and 403 to act on. Nobody signs in as
+`open311_client`: the gateway mints that role's tokens for the callers of `/open311/v2/...`
+(with an API key or without).
 Roles and people are described in [domain.md](domain.md#the-people), tokens in
 [architecture.md](architecture.md#identity-and-access).
 

@@ -8,6 +8,7 @@ import httpx
 
 from tests.access.matrix import (
     APPLICATION_SAMPLE,
+    DOCUMENT_SAMPLE,
     INSPECTION_SAMPLE,
     PNG_SAMPLE,
     SAMPLE_GRID,
@@ -209,3 +210,23 @@ async def complaints_samples(client: httpx.AsyncClient, tokens: dict[str, str]) 
         samples |= {f"{name}@{role}": value for name, value in made.items()}
     # The roles refused a step meet some ticket: the first role's.
     return made | samples
+
+
+async def qms_samples(
+    client: httpx.AsyncClient, author: dict[str, str], manager: dict[str, str]
+) -> dict[str, str]:
+    """Two procedures written by another member of the quality office than the matrix's: one
+    the matrix's approved (in force, for everyone to read), one left for it to approve."""
+
+    async def written(body: dict[str, Any]) -> str:
+        answer = await client.post("/api/qms/documents", json=body, headers=author)
+        assert answer.status_code == 201, answer.text
+        document_id: str = answer.json()["id"]
+        return document_id
+
+    in_force = await written(DOCUMENT_SAMPLE)
+    path = f"/api/qms/documents/{in_force}/versions/1/approve"
+    answer = await client.post(path, headers=manager)
+    assert answer.status_code == 200, answer.text
+    to_approve = await written(DOCUMENT_SAMPLE | {"code": "QP-S2", "process": "registration"})
+    return {"document": in_force, "document_to_approve": to_approve}

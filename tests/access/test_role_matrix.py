@@ -32,6 +32,7 @@ from tests.access.samples import (
     enforcement_samples,
     household_samples,
     licensing_samples,
+    qms_samples,
     street_samples,
     supervision_samples,
 )
@@ -188,6 +189,15 @@ async def test_each_role_gets_what_the_matrix_says(
         samples |= await complaints_samples(
             client, {role: token_for(identity, role) for role in TICKET_HANDLERS}
         )
+        manager = {"Authorization": f"Bearer {token_for(identity, 'qms_manager')}"}
+        author = mint_token(
+            subject="quality-author",
+            roles=["qms_manager"],
+            office="quality",
+            key=identity.keys.active.private_key,
+            key_id=identity.keys.active.kid,
+        )
+        samples |= await qms_samples(client, {"Authorization": f"Bearer {author}"}, manager)
         wrong = []
         for rule in MATRIX:
             for role in (None, *ROLE_ORDER):

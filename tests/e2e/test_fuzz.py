@@ -3,9 +3,10 @@ PostgreSQL and on the embedded default (SQLite), where date-times and token refr
 
 Every service runs behind the gateway with the demo district seeded (people, offices, grids,
 licences and their households), and the run adds applications in several states, a partner
-request, a delegation, an inspection, an unlicensed finding and a filed case. The fuzzer's path
-parameters are drawn, nine times in ten, from the ids that exist, so every operation meets real
-objects past its 404; the checks: no 5xx, no response outside its schema.
+request, a delegation, an inspection, an unlicensed finding, a filed case, and a procedure in
+force with a work instruction under it. The fuzzer's path parameters are drawn, nine times in
+ten, from the ids that exist, so every operation meets real objects past its 404; the checks:
+no 5xx, no response outside its schema.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
 EXCLUDED_PATHS = ("/auth/logout", "/api/notifications/stream")
 # How often a path parameter is an existing id rather than whatever the fuzzer makes up.
 EXISTING_ID_PROBABILITY = 0.9
-PEOPLE = ("clerk01", "inspector02", "head02", "officer11", "handler01")
+PEOPLE = ("clerk01", "inspector02", "head02", "officer11", "handler01", "quality01")
 
 
 class Seeder:
@@ -186,6 +187,30 @@ class Seeder:
         self.keep("code", "complaint", "report")
         self.keep("fmt", "json", "xml")
 
+    async def quality(self) -> None:
+        """A procedure in force and a work instruction under it with a second version, written
+        by the quality office's quality01; the procedure approved by another member of it."""
+        path = "/api/qms/documents"
+        procedure = {
+            "kind": "procedure",
+            "code": "QP-07",
+            "title": "12315 投诉处理程序",
+            "process": "complaints-12315",
+            "text": "受理、调解、答复、回访。",
+        }
+        written = await self.call("quality01", "POST", path, procedure)
+        await self.call("quality02", "POST", f"{path}/{written['id']}/versions/1/approve")
+        instruction = procedure | {
+            "kind": "work_instruction",
+            "code": "WI-07-01",
+            "title": "电话受理作业指导书",
+            "procedure_id": written["id"],
+        }
+        under = await self.call("quality01", "POST", path, instruction)
+        change = {"text": "接听电话时先告知工号。", "change_note": "加工号"}
+        await self.call("quality01", "POST", f"{path}/{under['id']}/versions", change)
+        self.keep("id", written["id"], under["id"])
+
     async def administration(self) -> None:
         """An allowed webhook host; the people and roles the identity routes name."""
         await self.call("admin", "PUT", "/api/licensing/admin/webhook-hosts/health/health.example")
@@ -251,21 +276,31 @@ async def test_no_server_errors_and_no_schema_violations_on_a_platform_with_data
         httpx.AsyncClient(base_url=platform.gateway_url, timeout=30) as client,
     ):
         key = platform.gateway.state.identity.keys.active
-        # A clerk and a 12315 handler as well as the admin, so that licensing and complaints
-        # are exercised past their role checks.
+        # A clerk, a 12315 handler and a member of the quality office as well as the admin, so
+        # that licensing, complaints and qms are exercised past their role checks.
         token = mint_token(
             subject="admin",
-            roles=["admin", "licensing_clerk", "complaints_handler"],
+            roles=["admin", "licensing_clerk", "complaints_handler", "qms_manager"],
             office="office-02",
+            key=key.private_key,
+            key_id=key.kid,
+        )
+        # The quality office's second member, who approves what quality01 writes.
+        reviewer = mint_token(
+            subject="quality02",
+            roles=["qms_manager"],
+            office="quality",
             key=key.private_key,
             key_id=key.kid,
         )
         seeder = Seeder(client)
         await seeder.sign_in()
         seeder.people["admin"] = {"Authorization": f"Bearer {token}"}
+        seeder.people["quality02"] = {"Authorization": f"Bearer {reviewer}"}
         code = await seeder.licensing()
         await seeder.enforcement(await seeder.supervision(code))
         await seeder.complaints(code)
+        await seeder.quality()
         await seeder.administration()
         (tmp_path / "schemathesis.toml").write_text(config(seeder.ids), encoding="utf-8")
         command = [

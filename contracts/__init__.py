@@ -34,7 +34,7 @@ from contracts.licensing import (
     LicenceIssued,
     LicensingCaseSourceTransferred,
 )
-from contracts.qms import NonconformityRaised
+from contracts.qms import NonconformityClosed, NonconformityRaised, ObjectiveBreached
 from contracts.registry import (
     ContractDefinitionError,
     DuplicateContractError,
@@ -103,7 +103,9 @@ __all__ = [
     "LicensingCaseSourceTransferred",
     "Money",
     "NonEmptyStr",
+    "NonconformityClosed",
     "NonconformityRaised",
+    "ObjectiveBreached",
     "PenaltyDecided",
     "ReportTransferred",
     "ResidentId",

@@ -32,6 +32,7 @@ from tests.access.samples import (
     enforcement_samples,
     household_samples,
     licensing_samples,
+    qms_samples,
     street_samples,
     supervision_samples,
 )
@@ -188,6 +189,8 @@ async def test_each_role_gets_what_the_matrix_says(
         samples |= await complaints_samples(
             client, {role: token_for(identity, role) for role in TICKET_HANDLERS}
         )
+        manager = {"Authorization": f"Bearer {token_for(identity, 'qms_manager')}"}
+        samples |= await qms_samples(client, manager)
         wrong = []
         for rule in MATRIX:
             for role in (None, *ROLE_ORDER):

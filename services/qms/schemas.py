@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from chassis.schemas import RequestModel
+from services.qms.domain.audits import Severity
+from services.qms.domain.nonconformities import Source, Stage, Status
 
 
 class EntryOut(BaseModel):
@@ -47,8 +49,6 @@ class VerifyOut(BaseModel):
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Code = Annotated[str, Field(min_length=1, max_length=100)]
 Office = Annotated[str, Field(min_length=1, max_length=64)]
-Source = Literal["time_limit_rule", "quality_objective", "person", "audit_finding"]
-Status = Literal["open", "in_progress", "awaiting_check", "closed"]
 
 
 class NonconformityIn(RequestModel):
@@ -121,7 +121,7 @@ class NonconformityOut(BaseModel):
     description: str
     evidence: EvidenceOut
     status: Status
-    stage: Literal["plan", "do", "check", "act"] = Field(
+    stage: Stage = Field(
         description="PDCA: plan while open, do while an action runs, check once all are done, "
         "act once closed"
     )
@@ -162,7 +162,7 @@ class FindingIn(RequestModel):
 
     checklist_item: int | None = Field(default=None, ge=1, description="Its checklist number")
     description: Text
-    severity: Literal["major", "minor", "observation"]
+    severity: Severity
 
 
 class ChecklistItemOut(BaseModel):
@@ -174,7 +174,7 @@ class ChecklistItemOut(BaseModel):
 class FindingOut(BaseModel):
     number: int
     description: str
-    severity: Literal["major", "minor", "observation"]
+    severity: Severity
     checklist_item: int | None
     nonconformity_id: uuid.UUID | None
     recorded_by: str

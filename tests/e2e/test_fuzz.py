@@ -3,9 +3,10 @@ PostgreSQL and on the embedded default (SQLite), where date-times and token refr
 
 Every service runs behind the gateway with the demo district seeded (people, offices, grids,
 licences and their households), and the run adds applications in several states, a partner
-request, a delegation, an inspection, an unlicensed finding and a filed case. The fuzzer's path
-parameters are drawn, nine times in ten, from the ids that exist, so every operation meets real
-objects past its 404; the checks: no 5xx, no response outside its schema.
+request, a delegation, an inspection, an unlicensed finding, a filed case, a nonconformity with
+a corrective action and an internal audit. The fuzzer's path parameters are drawn, nine times
+in ten, from the ids that exist, so every operation meets real objects past its 404; the
+checks: no 5xx, no response outside its schema.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
 EXCLUDED_PATHS = ("/auth/logout", "/api/notifications/stream")
 # How often a path parameter is an existing id rather than whatever the fuzzer makes up.
 EXISTING_ID_PROBABILITY = 0.9
-PEOPLE = ("clerk01", "inspector02", "head02", "officer11", "handler01")
+PEOPLE = ("clerk01", "inspector02", "head02", "officer11", "handler01", "quality01")
 
 
 class Seeder:
@@ -186,6 +187,31 @@ class Seeder:
         self.keep("code", "complaint", "report")
         self.keep("fmt", "json", "xml")
 
+    async def quality(self, code: str) -> None:
+        """A nonconformity about the licensed shop with a corrective action, and an audit."""
+        raised = await self.call(
+            "quality01",
+            "POST",
+            "/api/qms/nonconformities",
+            {"subject": code, "description": "亮照经营不规范", "office": "office-02"},
+        )
+        due = (shanghai_today() + timedelta(days=30)).isoformat()
+        action = {"description": "全所培训", "owner": "head02", "due": due}
+        path = f"/api/qms/nonconformities/{raised['id']}/actions"
+        await self.call("quality01", "POST", path, action)
+        self.keep("nonconformity_id", raised["id"])
+        self.keep("number", 1)
+        audit = {
+            "title": "二所网格监管内审",
+            "process": "supervision",
+            "office": "office-02",
+            "planned_on": due,
+            "auditors": ["auditor01"],
+            "checklist": [{"question": "是否每日跟踪户口认领时限？", "reference": "QP-07"}],
+        }
+        planned = await self.call("quality01", "POST", "/api/qms/audits", audit)
+        self.keep("audit_id", planned["id"])
+
     async def administration(self) -> None:
         """An allowed webhook host; the people and roles the identity routes name."""
         await self.call("admin", "PUT", "/api/licensing/admin/webhook-hosts/health/health.example")
@@ -251,11 +277,11 @@ async def test_no_server_errors_and_no_schema_violations_on_a_platform_with_data
         httpx.AsyncClient(base_url=platform.gateway_url, timeout=30) as client,
     ):
         key = platform.gateway.state.identity.keys.active
-        # A clerk and a 12315 handler as well as the admin, so that licensing and complaints
-        # are exercised past their role checks.
+        # A clerk, a 12315 handler and the quality office as well as the admin, so that
+        # licensing, complaints and qms are exercised past their role checks.
         token = mint_token(
             subject="admin",
-            roles=["admin", "licensing_clerk", "complaints_handler"],
+            roles=["admin", "licensing_clerk", "complaints_handler", "qms_manager"],
             office="office-02",
             key=key.private_key,
             key_id=key.kid,
@@ -266,6 +292,7 @@ async def test_no_server_errors_and_no_schema_violations_on_a_platform_with_data
         code = await seeder.licensing()
         await seeder.enforcement(await seeder.supervision(code))
         await seeder.complaints(code)
+        await seeder.quality(code)
         await seeder.administration()
         (tmp_path / "schemathesis.toml").write_text(config(seeder.ids), encoding="utf-8")
         command = [

@@ -16,7 +16,7 @@ from chassis.context import context_of
 from chassis.problems import PROBLEM, post_route
 from chassis.uow import UnitOfWorkDep
 from services.qms.context import QmsContext
-from services.qms.domain.nonconformities import Nonconformity
+from services.qms.domain.nonconformities import Nonconformity, Source, Status
 from services.qms.repositories.nonconformities import NonconformityFilter
 from services.qms.schemas import (
     ActionIn,
@@ -24,8 +24,6 @@ from services.qms.schemas import (
     NonconformityIn,
     NonconformityList,
     NonconformityOut,
-    Source,
-    Status,
 )
 from services.qms.usecases import nonconformities
 

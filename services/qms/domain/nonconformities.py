@@ -31,7 +31,6 @@ from chassis.errors import Conflict, NotFound, RuleViolated
 Source = Literal["time_limit_rule", "quality_objective", "person", "audit_finding"]
 Status = Literal["open", "in_progress", "awaiting_check", "closed"]
 Stage = Literal["plan", "do", "check", "act"]
-STATUSES: tuple[Status, ...] = ("open", "in_progress", "awaiting_check", "closed")
 STAGE_OF: dict[Status, Stage] = {
     "open": "plan",
     "in_progress": "do",

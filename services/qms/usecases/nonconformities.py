@@ -27,7 +27,8 @@ from services.qms.domain.nonconformities import (
 )
 from services.qms.repositories.nonconformities import Nonconformities, NonconformityFilter
 
-# Who raises what no person raised: the quality system itself.
+# Who raises one from an objective's measurement: the quality system itself (one from a
+# missed deadline names the service that reported it, the envelope's source).
 QMS = "qms"
 CLAIM_RULE = "supervision.claim"
 _CASE_OF_DEADLINE = {"verify": "case source", "decide": "case"}

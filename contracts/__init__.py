@@ -43,7 +43,7 @@ from contracts.licensing import (
     LicenceIssued,
     LicensingCaseSourceTransferred,
 )
-from contracts.qms import NonconformityRaised
+from contracts.qms import NonconformityClosed, NonconformityRaised, ObjectiveBreached
 from contracts.registry import (
     ContractDefinitionError,
     DuplicateContractError,
@@ -115,7 +115,9 @@ __all__ = [
     "LicensingCaseSourceTransferred",
     "Money",
     "NonEmptyStr",
+    "NonconformityClosed",
     "NonconformityRaised",
+    "ObjectiveBreached",
     "PenaltyDecided",
     "ReportTransferred",
     "ResidentId",

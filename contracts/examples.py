@@ -25,6 +25,7 @@ _TICKET = uuid.UUID("3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f")
 _STAMP = datetime(2025, 3, 12, 2, 30, tzinfo=UTC)
 _APPLICATION = uuid.UUID("5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
 _PARTNER_REQUEST = uuid.UUID("7c8d9e0f-1a2b-4c3d-9e4f-5a6b7c8d9e0f")
+_NONCONFORMITY = uuid.UUID("0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6")
 _EVIDENCE = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 
@@ -244,11 +245,33 @@ def _examples() -> tuple[Contract, ...]:
             detected_at=_STAMP,
         ),
         qms.NonconformityRaised(
-            nonconformity_id=uuid.UUID("0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"),
+            nonconformity_id=_NONCONFORMITY,
             basis="time_limit_rule",
-            basis_code="household.claim",
-            description="户口认领超过 3 个工作日时限",
+            basis_code="enforcement.decide",
+            description="案件超过 90 日未作出处罚决定",
             raised_at=_STAMP,
+            subject_id=str(_CASE),
+            office="section-1",
+            evidence_event_id=uuid.UUID("8e9f0a1b-2c3d-4e5f-8a6b-7c8d9e0f1a2b"),
+        ),
+        qms.NonconformityClosed(
+            nonconformity_id=_NONCONFORMITY,
+            basis="time_limit_rule",
+            basis_code="enforcement.decide",
+            subject_id=str(_CASE),
+            office="section-1",
+            raised_at=_STAMP,
+            corrective_actions=2,
+            effectiveness_checks=1,
+            closed_at=datetime(2025, 5, 20, 8, 0, tzinfo=UTC),
+        ),
+        qms.ObjectiveBreached(
+            objective_code="complaints.answered_in_time",
+            period="2025-02",
+            office="office-03",
+            value=0.92,
+            target=0.98,
+            measured_at=_STAMP,
         ),
         identity.UserCreated(
             username="inspector01",

@@ -7,22 +7,19 @@ from pathlib import Path
 import httpx
 
 from chassis.app import ServiceSpec
-from chassis.bus import HandlerRegistry
 from chassis.periodic import periodic
 from chassis.settings import Settings
-from services.qms.api import audit, documents
+from services.qms.api import audit, audits, documents, nonconformities
 from services.qms.context import QmsContext
 from services.qms.export import AUDIT
+from services.qms.handlers import handlers
 from services.qms.settings import QmsSettings
 from services.qms.tables import metadata
 from services.qms.usecases.checkpoints import publish_when_cosigned, sign_if_due
-from services.qms.usecases.journal import keep
 from services.qms.witness import WITNESS, WITNESS_KEY
 
 log = logging.getLogger("shijian.qms")
 WITNESS_TIMEOUT_SECONDS = 10.0
-handlers = HandlerRegistry("qms")
-handlers.every(keep)
 
 
 async def sign_checkpoints(ctx: QmsContext) -> None:
@@ -58,7 +55,7 @@ spec = ServiceSpec(
     package_dir=Path(__file__).parent,
     metadata=metadata,
     handlers=handlers,
-    routers=[audit.router, documents.router],
+    routers=[audit.router, documents.router, nonconformities.router, audits.router],
     settings_class=QmsSettings,
     context_class=QmsContext,
     background=[sign_checkpoints],

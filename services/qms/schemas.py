@@ -1,4 +1,4 @@
-"""Response bodies of the qms routes."""
+"""Request and response bodies of the qms routes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from chassis.schemas import RequestModel
+from services.qms.domain.audits import Severity
 from services.qms.domain.documents import (
     CODE_PATTERN,
     NOTE_MAX,
@@ -16,6 +17,7 @@ from services.qms.domain.documents import (
     TEXT_MAX_BYTES,
     TITLE_MAX,
 )
+from services.qms.domain.nonconformities import Source, Stage, Status
 
 
 class EntryOut(BaseModel):
@@ -164,3 +166,157 @@ class ProcessOut(BaseModel):
 
 class ProcessList(BaseModel):
     processes: list[ProcessOut]
+
+
+# -- nonconformities and corrective action ---------------------------------------------------
+
+Statement = Annotated[str, Field(min_length=1, max_length=4000)]
+Code = Annotated[str, Field(min_length=1, max_length=100)]
+Office = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class NonconformityIn(RequestModel):
+    """A person's nonconformity against a record; an office head's is of their own office."""
+
+    subject: Code = Field(
+        description="The record it is about: a case, case source or ticket id, a credit code…"
+    )
+    description: Statement
+    office: Office | None = Field(
+        default=None, description="The office answerable (an office head's own, by default)"
+    )
+    basis_code: Code | None = Field(
+        default=None, description="The requirement not met: a rule's, procedure's or clause's code"
+    )
+
+
+class ActionIn(RequestModel):
+    """A corrective action: what, who owns it (a user id), due by which day."""
+
+    description: Statement
+    owner: Code
+    due: date = Field(description="Today or later (Asia/Shanghai)")
+
+
+class EffectivenessIn(RequestModel):
+    """Whether the corrective actions removed the cause, and what showed it."""
+
+    effective: bool
+    evidence: Statement
+
+
+class EvidenceOut(BaseModel):
+    """The event that reported the fact, the basis it breaks and its particulars."""
+
+    basis: str | None
+    event_id: uuid.UUID | None
+    event_type: str | None
+    facts: dict[str, str]
+
+
+class ActionOut(BaseModel):
+    number: int
+    description: str
+    owner: str
+    due: date
+    planned_by: str
+    planned_at: datetime
+    done: bool
+    done_by: str | None
+    done_at: datetime | None
+
+
+class CheckOut(BaseModel):
+    number: int
+    effective: bool
+    evidence: str
+    checked_by: str
+    checked_at: datetime
+
+
+class NonconformityOut(BaseModel):
+    """A nonconformity, its PDCA stage, corrective actions and effectiveness checks."""
+
+    id: uuid.UUID
+    source: Source
+    basis_code: str | None
+    subject: str
+    office: str | None
+    description: str
+    evidence: EvidenceOut
+    status: Status
+    stage: Stage = Field(
+        description="PDCA: plan while open, do while an action runs, check once all are done, "
+        "act once closed"
+    )
+    raised_by: str
+    raised_at: datetime
+    closed_at: datetime | None
+    actions: list[ActionOut]
+    checks: list[CheckOut]
+
+
+class NonconformityList(BaseModel):
+    nonconformities: list[NonconformityOut]
+
+
+# -- internal audits -------------------------------------------------------------------------
+
+
+class ChecklistItemIn(RequestModel):
+    question: Annotated[str, Field(min_length=1, max_length=1000)]
+    reference: Code | None = Field(
+        default=None, description="The requirement checked: an ISO 9001 clause, a procedure's code"
+    )
+
+
+class AuditIn(RequestModel):
+    """An audit of the programme: a process, an office or both, its day, auditors, checklist."""
+
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    process: Code | None = None
+    office: Office | None = None
+    planned_on: date
+    auditors: list[Code] = Field(min_length=1, max_length=20, description="User ids")
+    checklist: list[ChecklistItemIn] = Field(min_length=1, max_length=200)
+
+
+class FindingIn(RequestModel):
+    """A finding; major and minor ones raise a nonconformity, an observation does not."""
+
+    checklist_item: int | None = Field(default=None, ge=1, description="Its checklist number")
+    description: Statement
+    severity: Severity
+
+
+class ChecklistItemOut(BaseModel):
+    number: int
+    question: str
+    reference: str | None
+
+
+class FindingOut(BaseModel):
+    number: int
+    description: str
+    severity: Severity
+    checklist_item: int | None
+    nonconformity_id: uuid.UUID | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+class AuditOut(BaseModel):
+    id: uuid.UUID
+    title: str
+    process: str | None
+    office: str | None
+    planned_on: date
+    auditors: list[str]
+    checklist: list[ChecklistItemOut]
+    planned_by: str
+    planned_at: datetime
+    findings: list[FindingOut]
+
+
+class AuditList(BaseModel):
+    audits: list[AuditOut]

@@ -1,4 +1,5 @@
-"""Tables of the qms service (its own database; an auditor may read `audit_log` directly).
+"""Tables of the qms service (its own database; an auditor may read `audit_log` directly):
+the record of everything, nonconformities and their corrective actions, internal audits.
 
 The record of everything is append-only: the code never updates or deletes a row of
 `audit_log`, and the migration takes those rights away where the database has them.
@@ -106,4 +107,83 @@ document_versions = sa.Table(
     sa.Column("approved_at", UtcDateTime, nullable=True),
     sa.Column("effective_date", sa.Date, nullable=True),
     sa.CheckConstraint("approver IS NULL OR approver <> author", name="separation_of_duties"),
+)
+
+# Nonconformities (ISO 9001 10.2): raised from a fact once (`once_key`, unique; none for a
+# person's) or by a person; `evidence` is {basis, event_id, event_type, facts}.
+nonconformities = sa.Table(
+    "nonconformities",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("basis_code", sa.String(100), nullable=True),
+    sa.Column("subject", sa.String(100), nullable=False),
+    sa.Column("office", sa.String(64), nullable=True),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("evidence", sa.JSON, nullable=False),
+    sa.Column("once_key", sa.String(400), nullable=True, unique=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("raised_by", sa.String(100), nullable=False),
+    sa.Column("raised_at", UtcDateTime, nullable=False),
+    sa.Column("closed_at", UtcDateTime, nullable=True),
+    sa.Index("ix_nonconformities_status", "status", "raised_at"),
+    sa.Index("ix_nonconformities_office", "office", "raised_at"),
+)
+
+# Corrective actions, numbered from 1 within their nonconformity.
+corrective_actions = sa.Table(
+    "corrective_actions",
+    metadata,
+    sa.Column("nonconformity_id", sa.Uuid, sa.ForeignKey("nonconformities.id"), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("owner", sa.String(100), nullable=False),
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("planned_by", sa.String(100), nullable=False),
+    sa.Column("planned_at", UtcDateTime, nullable=False),
+    sa.Column("done_by", sa.String(100), nullable=True),
+    sa.Column("done_at", UtcDateTime, nullable=True),
+)
+
+# Effectiveness checks, numbered from 1 within their nonconformity; never changed.
+effectiveness_checks = sa.Table(
+    "effectiveness_checks",
+    metadata,
+    sa.Column("nonconformity_id", sa.Uuid, sa.ForeignKey("nonconformities.id"), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("effective", sa.Boolean, nullable=False),
+    sa.Column("evidence", sa.Text, nullable=False),
+    sa.Column("checked_by", sa.String(100), nullable=False),
+    sa.Column("checked_at", UtcDateTime, nullable=False),
+)
+
+# The internal audit programme (ISO 9001 9.2): `auditors` a list of user ids, `checklist` a list
+# of {number, question, reference}.
+audits = sa.Table(
+    "audits",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("process", sa.String(100), nullable=True),
+    sa.Column("office", sa.String(64), nullable=True),
+    sa.Column("planned_on", sa.Date, nullable=False),
+    sa.Column("auditors", sa.JSON, nullable=False),
+    sa.Column("checklist", sa.JSON, nullable=False),
+    sa.Column("planned_by", sa.String(100), nullable=False),
+    sa.Column("planned_at", UtcDateTime, nullable=False),
+    sa.Index("ix_audits_planned_on", "planned_on"),
+)
+
+# An audit's findings, numbered from 1; a major or minor one names the nonconformity it raised.
+audit_findings = sa.Table(
+    "audit_findings",
+    metadata,
+    sa.Column("audit_id", sa.Uuid, sa.ForeignKey("audits.id"), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("severity", sa.String(12), nullable=False),
+    sa.Column("checklist_item", sa.Integer, nullable=True),
+    sa.Column("nonconformity_id", sa.Uuid, sa.ForeignKey("nonconformities.id"), nullable=True),
+    sa.Column("recorded_by", sa.String(100), nullable=False),
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
 )

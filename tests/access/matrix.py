@@ -86,6 +86,15 @@ DOCUMENT_SAMPLE: dict[str, Any] = {
     "process": "quality-management",
     "text": "文件控制：编写、审批、发布、修订。",
 }
+NC_READERS = frozenset({"qms_manager", "auditor", "office_head"})
+AUDIT_SAMPLE: dict[str, Any] = {
+    "title": "样例所网格监管内审",
+    "process": "supervision",
+    "office": SAMPLE_OFFICE,
+    "planned_on": "2026-12-03",
+    "auditors": ["auditor", "qms-manager"],
+    "checklist": [{"question": "是否每日跟踪户口认领时限？", "reference": "QP-07"}],
+}
 SUBMISSION_SAMPLE: dict[str, Any] = {
     "channel": "phone",
     "kinds": ["complaint"],
@@ -781,6 +790,16 @@ MATRIX: tuple[Rule, ...] = (
         "/documents/{document}/versions",
         body={"text": "文件控制：编写、审批、发布、修订、作废。", "change_note": "加作废"},
     ),
+    # Nonconformities: the quality office follows them up, auditors read them, an office head
+    # reads and raises their office's (the samples are of the matrix's office).
+    Rule("qms", "GET", "/nonconformities", NC_READERS, "/nonconformities?status=open"),
+    Rule(
+        "qms",
+        "POST",
+        "/nonconformities",
+        frozenset({"qms_manager", "office_head"}),
+        body={"subject": "{credit_code}", "description": "亮照经营不规范"},
+    ),
     Rule(
         "qms",
         "GET",
@@ -790,10 +809,52 @@ MATRIX: tuple[Rule, ...] = (
     ),
     Rule(
         "qms",
+        "GET",
+        "/nonconformities/{nonconformity_id}",
+        NC_READERS,
+        "/nonconformities/{nonconformity}",
+    ),
+    Rule(
+        "qms",
         "POST",
         "/documents/{id}/versions/{n}/approve",
         QUALITY_OFFICE,
         "/documents/{document_to_approve}/versions/1/approve",
+    ),
+    Rule(
+        "qms",
+        "POST",
+        "/nonconformities/{nonconformity_id}/actions",
+        QUALITY_OFFICE,
+        "/nonconformities/{nonconformity}/actions",
+        body={"description": "全所培训", "owner": "office-head", "due": "{action_due}"},
+    ),
+    Rule(
+        "qms",
+        "POST",
+        "/nonconformities/{nonconformity_id}/actions/{number}/done",
+        QUALITY_OFFICE,
+        "/nonconformities/{nonconformity_to_complete}/actions/1/done",
+    ),
+    Rule(
+        "qms",
+        "POST",
+        "/nonconformities/{nonconformity_id}/effectiveness",
+        QUALITY_OFFICE,
+        "/nonconformities/{nonconformity_to_check}/effectiveness",
+        body={"effective": True, "evidence": "抽查十户均已规范亮照"},
+    ),
+    # Internal audits: the quality office runs them, auditors read them.
+    Rule("qms", "GET", "/audits", QUALITY_READERS),
+    Rule("qms", "POST", "/audits", QUALITY_OFFICE, body=AUDIT_SAMPLE),
+    Rule("qms", "GET", "/audits/{audit_id}", QUALITY_READERS, "/audits/{audit}"),
+    Rule(
+        "qms",
+        "POST",
+        "/audits/{audit_id}/findings",
+        QUALITY_OFFICE,
+        "/audits/{audit}/findings",
+        body={"checklist_item": 1, "description": "一户认领超时", "severity": "minor"},
     ),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from chassis.legalclock.deadlines import shanghai_today
 from tests.access.matrix import (
     APPLICATION_SAMPLE,
+    AUDIT_SAMPLE,
     DOCUMENT_SAMPLE,
     INSPECTION_SAMPLE,
     PNG_SAMPLE,
@@ -212,7 +215,7 @@ async def complaints_samples(client: httpx.AsyncClient, tokens: dict[str, str]) 
     return made | samples
 
 
-async def qms_samples(
+async def document_samples(
     client: httpx.AsyncClient, author: dict[str, str], manager: dict[str, str]
 ) -> dict[str, str]:
     """Two procedures written by another member of the quality office than the matrix's: one
@@ -230,3 +233,29 @@ async def qms_samples(
     assert answer.status_code == 200, answer.text
     to_approve = await written(DOCUMENT_SAMPLE | {"code": "QP-S2", "process": "registration"})
     return {"document": in_force, "document_to_approve": to_approve}
+
+
+async def nonconformity_samples(
+    client: httpx.AsyncClient, manager: dict[str, str]
+) -> dict[str, str]:
+    """Nonconformities of the sample office, raised by the quality office: one to read and
+    plan actions for, one with an action to complete, one whose action is done (to check);
+    an audit of the office."""
+    made: dict[str, str] = {}
+    for name in ("nonconformity", "nonconformity_to_complete", "nonconformity_to_check"):
+        body = {"subject": name, "description": "样例不合格", "office": SAMPLE_OFFICE}
+        answer = await client.post("/api/qms/nonconformities", json=body, headers=manager)
+        assert answer.status_code == 201, answer.text
+        made[name] = answer.json()["id"]
+    due = (shanghai_today() + timedelta(days=30)).isoformat()
+    for name in ("nonconformity_to_complete", "nonconformity_to_check"):
+        path = f"/api/qms/nonconformities/{made[name]}/actions"
+        action = {"description": "整改", "owner": "office-head", "due": due}
+        answer = await client.post(path, json=action, headers=manager)
+        assert answer.status_code == 201, answer.text
+    path = f"/api/qms/nonconformities/{made['nonconformity_to_check']}/actions/1/done"
+    answer = await client.post(path, headers=manager)
+    assert answer.status_code == 200, answer.text
+    answer = await client.post("/api/qms/audits", json=AUDIT_SAMPLE, headers=manager)
+    assert answer.status_code == 201, answer.text
+    return made | {"audit": answer.json()["id"], "action_due": due}

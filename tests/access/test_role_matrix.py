@@ -29,10 +29,11 @@ from tests.access.matrix import (
 )
 from tests.access.samples import (
     complaints_samples,
+    document_samples,
     enforcement_samples,
     household_samples,
     licensing_samples,
-    qms_samples,
+    nonconformity_samples,
     street_samples,
     supervision_samples,
 )
@@ -197,7 +198,8 @@ async def test_each_role_gets_what_the_matrix_says(
             key=identity.keys.active.private_key,
             key_id=identity.keys.active.kid,
         )
-        samples |= await qms_samples(client, {"Authorization": f"Bearer {author}"}, manager)
+        samples |= await document_samples(client, {"Authorization": f"Bearer {author}"}, manager)
+        samples |= await nonconformity_samples(client, manager)
         wrong = []
         for rule in MATRIX:
             for role in (None, *ROLE_ORDER):

@@ -3,10 +3,11 @@ PostgreSQL and on the embedded default (SQLite), where date-times and token refr
 
 Every service runs behind the gateway with the demo district seeded (people, offices, grids,
 licences and their households), and the run adds applications in several states, a partner
-request, a delegation, an inspection, an unlicensed finding, a filed case, and a procedure in
-force with a work instruction under it. The fuzzer's path parameters are drawn, nine times in
-ten, from the ids that exist, so every operation meets real objects past its 404; the checks:
-no 5xx, no response outside its schema.
+request, a delegation, an inspection, an unlicensed finding, a filed case, a procedure in force
+with a work instruction under it, a nonconformity with a corrective action and an internal
+audit. The fuzzer's path parameters are drawn, nine times in ten, from the ids that exist, so
+every operation meets real objects past its 404; the checks: no 5xx, no response outside its
+schema.
 """
 
 from __future__ import annotations
@@ -187,7 +188,7 @@ class Seeder:
         self.keep("code", "complaint", "report")
         self.keep("fmt", "json", "xml")
 
-    async def quality(self) -> None:
+    async def documents(self) -> None:
         """A procedure in force and a work instruction under it with a second version, written
         by the quality office's quality01; the procedure approved by another member of it."""
         path = "/api/qms/documents"
@@ -210,6 +211,31 @@ class Seeder:
         change = {"text": "接听电话时先告知工号。", "change_note": "加工号"}
         await self.call("quality01", "POST", f"{path}/{under['id']}/versions", change)
         self.keep("id", written["id"], under["id"])
+
+    async def nonconformities(self, code: str) -> None:
+        """A nonconformity about the licensed shop with a corrective action, and an audit."""
+        raised = await self.call(
+            "quality01",
+            "POST",
+            "/api/qms/nonconformities",
+            {"subject": code, "description": "亮照经营不规范", "office": "office-02"},
+        )
+        due = (shanghai_today() + timedelta(days=30)).isoformat()
+        action = {"description": "全所培训", "owner": "head02", "due": due}
+        path = f"/api/qms/nonconformities/{raised['id']}/actions"
+        await self.call("quality01", "POST", path, action)
+        self.keep("nonconformity_id", raised["id"])
+        self.keep("number", 1)
+        audit = {
+            "title": "二所网格监管内审",
+            "process": "supervision",
+            "office": "office-02",
+            "planned_on": due,
+            "auditors": ["auditor01"],
+            "checklist": [{"question": "是否每日跟踪户口认领时限？", "reference": "QP-07"}],
+        }
+        planned = await self.call("quality01", "POST", "/api/qms/audits", audit)
+        self.keep("audit_id", planned["id"])
 
     async def administration(self) -> None:
         """An allowed webhook host; the people and roles the identity routes name."""
@@ -300,7 +326,8 @@ async def test_no_server_errors_and_no_schema_violations_on_a_platform_with_data
         code = await seeder.licensing()
         await seeder.enforcement(await seeder.supervision(code))
         await seeder.complaints(code)
-        await seeder.quality()
+        await seeder.documents()
+        await seeder.nonconformities(code)
         await seeder.administration()
         (tmp_path / "schemathesis.toml").write_text(config(seeder.ids), encoding="utf-8")
         command = [

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "qms_0003"
-down_revision: str | None = "qms_0001"
+down_revision: str | None = "qms_0002"
 
 
 def upgrade() -> None:

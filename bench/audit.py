@@ -18,7 +18,8 @@ Measured:
 1. append: --events `complaints.ticket.received` envelopes (521 bytes, a fresh ticket each)
    published to the run's exchange while qms is stopped (a first start made its queue), then
    qms started: entries/s from the first row's `appended_at` to the last's, qms's CPU ms per
-   entry, how busy the machine was;
+   entry, the entries each of its transactions carried (rows per xmin), how busy the machine
+   was;
 2. baseline, before 1: the same bytes inserted into a copy of `audit_log` by one asyncpg
    connection, 16 rows a transaction (the consumer's BUS_BATCH), each transaction locking and
    updating a state row as the appender does: no Merkle hashing, inbox, broker or parsing;
@@ -98,21 +99,23 @@ APPENDED_PER_S_MIN = 2_000.0
 VERIFY_S_MAX = 60.0
 
 
-def ticket_received(sequence: int) -> Envelope:
-    """A fresh ticket's `complaints.ticket.received`, as the complaints service publishes it."""
-    event = TicketReceived(
-        ticket_id=uuid.uuid4(),
-        kind="complaint",
-        credit_code=None,
-        channel="phone",
-        received_at=datetime.now(UTC),
-    )
-    return Envelope.wrap(event, source="/services/complaints", sequence=sequence)
-
-
 def tickets(count: int, first: int = 0) -> list[tuple[Envelope, bytes]]:
-    """`count` envelopes with the exact bytes published (and appended) for each."""
-    envelopes = (ticket_received(first + n) for n in range(count))
+    """`count` fresh tickets' `complaints.ticket.received` as the complaints service publishes
+    them, each with the exact bytes published (and appended)."""
+    envelopes = (
+        Envelope.wrap(
+            TicketReceived(
+                ticket_id=uuid.uuid4(),
+                kind="complaint",
+                credit_code=None,
+                channel="phone",
+                received_at=datetime.now(UTC),
+            ),
+            source="/services/complaints",
+            sequence=first + n,
+        )
+        for n in range(count)
+    )
     return [(envelope, envelope.to_json()) for envelope in envelopes]
 
 
@@ -182,72 +185,51 @@ async def raw_inserts(dsn: str, events: list[tuple[Envelope, bytes]]) -> tuple[f
     return len(events) / elapsed, cpu * 1000 / len(events)
 
 
-@dataclass
-class Drained:
-    """What qms did with the filled queue."""
-
-    per_s: float
-    cpu_ms_per_entry: float
-    machine_busy_pct: float
-    first: datetime
-    last: datetime
-
-
 async def log_size(connection: asyncpg.Connection) -> int:
     """The log's size (its state row, read without waiting for the appender's lock)."""
     return int(await connection.fetchval("SELECT size FROM log_state WHERE id = 1"))
 
 
-async def drain(dsn: str, qms: Server, expected: int, within: float) -> Drained:
-    """Wait until qms has appended `expected` entries, reading its CPU at the first and last."""
+async def drain(
+    dsn: str, qms: Server, expected: int, within: float, f: dict[str, float]
+) -> tuple[datetime, datetime]:
+    """Wait until qms has appended `expected` entries, reading its CPU at the first and last;
+    its figures into `f`, and when it appended the first and the last."""
     connection = await asyncpg.connect(dsn)
     try:
         deadline = time.monotonic() + within
-        start: tuple[int, float | None, tuple[int, int] | None] | None = None
+        start: tuple[int, float | None, tuple[int, int] | None] = (0, None, None)
         while (size := await log_size(connection)) < expected:
-            if start is None and size > 0:
+            if start[0] == 0 and size > 0:
                 start = (size, cpu_seconds(qms.pid), machine_ticks())
             if qms.process.returncode is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"qms appended {size} of {expected}:\n{qms.tail()}")
             await asyncio.sleep(0.02)
         cpu, ticks = cpu_seconds(qms.pid), machine_ticks()
-        first, last = await connection.fetchrow(
-            "SELECT min(appended_at), max(appended_at) FROM audit_log WHERE leaf_index < $1",
+        # xmin is the appending transaction: how many entries the consumer's commits carried.
+        first, last, transactions = await connection.fetchrow(
+            "SELECT min(appended_at), max(appended_at), count(DISTINCT xmin::text)"
+            " FROM audit_log WHERE leaf_index < $1",
             expected,
         )
     finally:
         await connection.close()
-    started = start or (0, None, None)
-    return Drained(
-        (expected - 1) / max((last - first).total_seconds(), 1e-6),
-        cpu_ms_per(started[1], cpu, expected - started[0]),
-        busy_percent(started[2], ticks),
-        first,
-        last,
-    )
+    f["appended_per_s"] = (expected - 1) / max((last - first).total_seconds(), 1e-6)
+    f["qms_cpu_ms_per_entry"] = cpu_ms_per(start[1], cpu, expected - start[0])
+    f["entries_per_transaction"] = expected / transactions
+    f["machine_busy_pct"] = busy_percent(start[2], ticks)
+    return first, last
 
 
-@dataclass
-class Cosigned:
-    """Signed → published of the checkpoints signed in a window, and those never published."""
-
-    latencies: list[float]
-    unpublished: int
-
-    @classmethod
-    def of(cls, rows: Sequence[asyncpg.Record], start: datetime, end: datetime) -> Cosigned:
-        signed = [row for row in rows if start <= row["signed_at"] <= end]
-        return cls(
-            [
-                (row["published_at"] - row["signed_at"]).total_seconds()
-                for row in signed
-                if row["published_at"] is not None
-            ],
-            sum(row["published_at"] is None for row in signed),
-        )
-
-    def ms(self, q: float) -> float:
-        return percentile(self.latencies, q) * 1000
+def cosigned(
+    rows: Sequence[asyncpg.Record], start: datetime, end: datetime
+) -> tuple[list[float], int]:
+    """Signed → published seconds of the checkpoints signed in [start, end], and how many of
+    them were never published."""
+    signed = [row for row in rows if start <= row["signed_at"] <= end]
+    published = [row for row in signed if row["published_at"] is not None]
+    latencies = [(row["published_at"] - row["signed_at"]).total_seconds() for row in published]
+    return latencies, len(signed) - len(published)
 
 
 async def cosign(
@@ -431,22 +413,17 @@ async def measure(options: Options, resources: Resources, summary: Summary) -> N
             qms = await start_server(SERVICE, "services.qms", env, folder, migrate=False)
             servers.append(qms)
             within = max(DRAIN_SECONDS_MIN, options.events / 50)
-            drained = await drain(dsn, qms, options.events, within)
-            f["appended_per_s"] = drained.per_s
-            f["qms_cpu_ms_per_entry"] = drained.cpu_ms_per_entry
-            f["machine_busy_pct"] = drained.machine_busy_pct
-        start, end, rows = await cosign(
+            flat_out = await drain(dsn, qms, options.events, within, f)
+        *at_rate, rows = await cosign(
             dsn, resources.prefix, qms, options.rate, options.cosign_seconds
         )
-        at_rate = Cosigned.of(rows, start, end)
-        flat_out = Cosigned.of(rows, drained.first, drained.last)
-        f["checkpoints"] = len(at_rate.latencies)
-        f["checkpoints_unpublished"] = at_rate.unpublished + flat_out.unpublished
-        for q in (0.5, 0.99):
-            f[f"cosign_p{round(q * 100)}_ms"] = at_rate.ms(q)
-            f[f"cosign_flat_out_p{round(q * 100)}_ms"] = flat_out.ms(q)
-        f["cosign_max_ms"] = at_rate.ms(1.0)
-        f["checkpoints_flat_out"] = len(flat_out.latencies)
+        f["checkpoints_unpublished"] = 0
+        for label, (since, until) in (("", at_rate), ("_flat_out", flat_out)):
+            latencies, never = cosigned(rows, since, until)
+            f[f"checkpoints{label}"] = len(latencies)
+            f["checkpoints_unpublished"] += never
+            for q, name in ((0.5, "p50"), (0.99, "p99"), (1.0, "max")):
+                f[f"cosign{label}_{name}_ms"] = percentile(latencies, q) * 1000
     finally:
         for server in reversed(servers):
             await server.stop()
@@ -471,7 +448,8 @@ def describe(options: Options, summary: Summary) -> list[str]:
         f"append ({options.events:,} complaints.ticket.received envelopes queued, then qms"
         " started):",
         f"  qms           {f['appended_per_s']:8.0f} entries/s  {f['qms_cpu_ms_per_entry']:.3f}"
-        f" ms CPU/entry  machine {f['machine_busy_pct']:.0f}% busy"
+        f" ms CPU/entry  {f['entries_per_transaction']:.1f} entries/transaction"
+        f"  machine {f['machine_busy_pct']:.0f}% busy"
         f"  (target ≥ {target['appended_per_s_min']:,.0f}/s)",
         f"  raw inserts   {b['per_s']:8.0f} rows/s     {b['cpu_ms_per_entry']:.3f}"
         " ms client CPU/row"
@@ -486,16 +464,15 @@ def describe(options: Options, summary: Summary) -> list[str]:
         f" p99 {f['cosign_flat_out_p99_ms']:.1f} ms; never published:"
         f" {f['checkpoints_unpublished']:.0f}",
         "",
-        f"verification of {f.get('entries', math.nan):,.0f} entries"
-        f" ({f.get('checkpoints_verified', math.nan):.0f} signed checkpoints):",
-        f"  built by AuditLog.append in {f.get('build_s', math.nan):.1f} s"
-        f" ({f.get('build_envelopes_s', math.nan):.1f} s of it making the envelopes)",
-        f"  audit export  {f.get('export_s', math.nan):6.1f} s"
-        f" ({f.get('export_mb', math.nan):,.0f} MB)",
-        f"  audit verify  {f.get('verify_offline_s', math.nan):6.1f} s"
-        f" ({f.get('verify_offline_cpu_s', math.nan):.1f} s CPU){extrapolated}",
-        f"  live verify   {f.get('verify_live_s', math.nan):6.1f} s"
-        f" ({f.get('verify_live_cpu_s', math.nan):.1f} s CPU){extrapolated}"
+        f"verification of {f['entries']:,.0f} entries"
+        f" ({f['checkpoints_verified']:.0f} signed checkpoints):",
+        f"  built by AuditLog.append in {f['build_s']:.1f} s"
+        f" ({f['build_envelopes_s']:.1f} s of it making the envelopes)",
+        f"  audit export  {f['export_s']:6.1f} s ({f['export_mb']:,.0f} MB)",
+        f"  audit verify  {f['verify_offline_s']:6.1f} s"
+        f" ({f['verify_offline_cpu_s']:.1f} s CPU){extrapolated}",
+        f"  live verify   {f['verify_live_s']:6.1f} s"
+        f" ({f['verify_live_cpu_s']:.1f} s CPU){extrapolated}"
         f"  (target < {target['verify_1m_s_max']:g} s for a million)",
         "",
         f"targets: {'met' if summary.met() else 'NOT met'}",

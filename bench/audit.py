@@ -2,7 +2,7 @@
 checkpoint being signed to its witness cosignature, beside raw inserts of the same rows in the
 same run; and the time to verify a log of a million entries, offline and live.
 
-Run it from the project's root: `.venv/bin/python -m bench.audit` (about five minutes; run it
+Run it from the project's root: `.venv/bin/python -m bench.audit` (three to four minutes; run it
 alone; `--help`).
 
 What runs where, each in its own process, as deployed:

@@ -318,10 +318,8 @@ async def verification(resources: Resources, folder: Path, entries: int, summary
             await sign_if_due(ctx)
         f["build_s"], f["build_envelopes_s"] = time.perf_counter() - started, making
         exported = folder / "export"
-        seconds, _, printed = await timed(
-            ["services.qms", "audit", "export", str(exported)], env, log
-        )
-        f["export_s"] = seconds
+        command = ["services.qms", "audit", "export", str(exported)]
+        f["export_s"], _, _ = await timed(command, env, log)
         f["export_mb"] = sum(p.stat().st_size for p in exported.rglob("*")) / 1e6
         key = ctx.signer.verifier_key().text()  # the key the bureau gives out of band
         command = ["services.qms", "audit", "verify", str(exported), "--key", key]
@@ -367,10 +365,10 @@ class Summary(BenchSummary):
         meets)."""
         f, target = self.figures, self.target()
         per_million = ENTRIES / f.get("entries", math.nan)
-        slowest = max(f.get("verify_offline_s", math.nan), f.get("verify_live_s", math.nan))
+        verify = [f.get(k, math.nan) * per_million for k in ("verify_offline_s", "verify_live_s")]
         return (
             f.get("appended_per_s", math.nan) >= target["appended_per_s_min"]
-            and slowest * per_million < target["verify_1m_s_max"]
+            and all(seconds < target["verify_1m_s_max"] for seconds in verify)
             and f.get("checkpoints_unpublished", math.nan) == 0
         )
 

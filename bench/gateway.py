@@ -224,13 +224,23 @@ async def run_command(module: str, command: str, env: dict[str, str], log: Path)
         raise RuntimeError(f"`python -m {module} {command}` failed:\n{tail(log)}")
 
 
-async def start_server(name: str, module: str, env: dict[str, str], folder: Path) -> Server:
-    """Migrate, then serve `python -m <module>`; its output goes to `<name>.log`."""
+async def start_server(
+    name: str,
+    module: str,
+    env: dict[str, str],
+    folder: Path,
+    *,
+    command: str = "serve",
+    migrate: bool = True,
+) -> Server:
+    """Migrate (unless told not to), then run `python -m <module> <command>`; its output goes
+    to `<name>.log`."""
     log = folder / f"{name}.log"
-    await run_command(module, "migrate", env, log)
+    if migrate:
+        await run_command(module, "migrate", env, log)
     with log.open("ab") as output:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", module, "serve", env=env, cwd=ROOT, stdout=output, stderr=output
+            sys.executable, "-m", module, command, env=env, cwd=ROOT, stdout=output, stderr=output
         )
     return Server(name, f"http://127.0.0.1:{env['PORT']}", process, log)
 

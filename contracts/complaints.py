@@ -21,6 +21,7 @@ __all__ = [
     "TicketAccepted",
     "TicketClosed",
     "TicketDeadlineMissed",
+    "TicketFollowedUp",
     "TicketKind",
     "TicketReceived",
     "TicketRejected",
@@ -92,6 +93,16 @@ class TicketClosed(_TicketFact):
         description="How the matter ended: mediation settled or terminated, answered, refused"
     )
     closed_at: UtcDateTime
+
+
+class TicketFollowedUp(_TicketFact):
+    """The party was asked after the ticket was handled how satisfied they were (回访); who
+    they are stays with the complaints service."""
+
+    event_type = "complaints.ticket.followed_up"
+
+    satisfaction: int = Field(ge=1, le=5, description="1 (very dissatisfied) to 5 (very satisfied)")
+    followed_up_at: UtcDateTime
 
 
 class TicketDeadlineMissed(_TicketFact):

@@ -18,6 +18,7 @@ __all__ = [
     "DeadlineMissed",
     "PenaltyDecided",
     "PenaltyKind",
+    "PenaltyPublished",
     "Procedure",
 ]
 
@@ -90,6 +91,20 @@ class PenaltyDecided(Contract):
     )
     case_source_id: uuid.UUID | None = None
     decided_at: UtcDateTime
+
+
+class PenaltyPublished(Contract):
+    """A penalty decision was made public on the credit publicity feed, which the law wants
+    within 20 working days of the decision (SAMR Order 45)."""
+
+    event_type = "enforcement.penalty.published"
+    subject_field = "case_id"
+
+    case_id: uuid.UUID
+    credit_code: CreditCode | None = None
+    published_at: UtcDateTime
+    due: date = Field(description="Last day to publish it, Asia/Shanghai calendar")
+    on_time: bool = Field(description="Published by its due day")
 
 
 class CaseClosed(_CaseFact):

@@ -174,6 +174,13 @@ def _examples() -> tuple[Contract, ...]:
             case_source_id=_CASE_SOURCE,
             decided_at=_STAMP,
         ),
+        enforcement.PenaltyPublished(
+            case_id=_CASE,
+            credit_code=_TRADING_CO,
+            published_at=_STAMP,
+            due=date(2025, 4, 14),
+            on_time=True,
+        ),
         enforcement.CaseClosed(
             case_id=_CASE,
             case_source_id=_CASE_SOURCE,
@@ -232,6 +239,13 @@ def _examples() -> tuple[Contract, ...]:
             credit_code=_NOODLE_SHOP,
             outcome="settled",
             closed_at=_STAMP,
+        ),
+        complaints.TicketFollowedUp(
+            ticket_id=_TICKET,
+            kind="complaint",
+            credit_code=_NOODLE_SHOP,
+            satisfaction=4,
+            followed_up_at=_STAMP,
         ),
         complaints.TicketDeadlineMissed(
             ticket_id=_TICKET,

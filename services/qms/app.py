@@ -9,17 +9,20 @@ import httpx
 from chassis.app import ServiceSpec
 from chassis.periodic import periodic
 from chassis.settings import Settings
-from services.qms.api import audit, audits, documents, nonconformities
+from services.qms.api import audit, audits, documents, nonconformities, objectives
 from services.qms.context import QmsContext
 from services.qms.export import AUDIT
 from services.qms.handlers import handlers
 from services.qms.settings import QmsSettings
 from services.qms.tables import metadata
 from services.qms.usecases.checkpoints import publish_when_cosigned, sign_if_due
+from services.qms.usecases.objectives import evaluate_ended_month
 from services.qms.witness import WITNESS, WITNESS_KEY
 
 log = logging.getLogger("shijian.qms")
 WITNESS_TIMEOUT_SECONDS = 10.0
+# How often the month just ended is looked at for objectives below target (each breach once).
+OBJECTIVES_EVERY_SECONDS = 60.0
 
 
 async def sign_checkpoints(ctx: QmsContext) -> None:
@@ -33,6 +36,16 @@ async def sign_checkpoints(ctx: QmsContext) -> None:
             await publish_when_cosigned(ctx, http)
 
         await periodic("qms.checkpoints", every, step)
+
+
+async def evaluate_objectives(ctx: QmsContext) -> None:
+    """Once a month has ended, its objectives below target open nonconformities."""
+
+    async def step() -> None:
+        async with ctx.unit_of_work() as uow:
+            await evaluate_ended_month(uow, ctx.clock)
+
+    await periodic("qms.objectives", OBJECTIVES_EVERY_SECONDS, step)
 
 
 def check_witnesses(settings: Settings) -> None:
@@ -55,10 +68,16 @@ spec = ServiceSpec(
     package_dir=Path(__file__).parent,
     metadata=metadata,
     handlers=handlers,
-    routers=[audit.router, documents.router, nonconformities.router, audits.router],
+    routers=[
+        audit.router,
+        documents.router,
+        nonconformities.router,
+        audits.router,
+        objectives.router,
+    ],
     settings_class=QmsSettings,
     context_class=QmsContext,
-    background=[sign_checkpoints],
+    background=[sign_checkpoints, evaluate_objectives],
     before_serve=check_witnesses,
     commands=[AUDIT, WITNESS, WITNESS_KEY],
 )

@@ -1,5 +1,6 @@
 """Events the qms service reacts to, on the batch's Work (the consumer commits): every event
-into the record of everything, and each missed legal time limit into one nonconformity."""
+into the record of everything and measured against the quality objectives, and each missed
+legal time limit into one nonconformity."""
 
 from chassis.bus import HandlerRegistry
 from chassis.uow import Work
@@ -8,11 +9,17 @@ from contracts.complaints import TicketDeadlineMissed
 from contracts.enforcement import DeadlineMissed
 from contracts.supervision import ClaimOverdue
 from services.qms.context import QmsContext
-from services.qms.usecases import nonconformities
+from services.qms.usecases import nonconformities, objectives
 from services.qms.usecases.journal import keep
 
 handlers = HandlerRegistry("qms")
-handlers.every(keep)
+
+
+@handlers.every
+async def keep_and_measure(ctx: QmsContext, work: Work, envelope: Envelope, entry: bytes) -> None:
+    """Kept in the record of everything; what it adds to the objectives stored with it."""
+    await keep(ctx, work, envelope, entry)
+    await objectives.measure(work, envelope)
 
 
 @handlers.on(DeadlineMissed)

@@ -320,3 +320,31 @@ class AuditOut(BaseModel):
 
 class AuditList(BaseModel):
     audits: list[AuditOut]
+
+
+class MonthOut(BaseModel):
+    """One month of an objective's trend."""
+
+    period: str
+    value: float | None
+    numerator: int
+    denominator: int
+
+
+class ObjectiveOut(BaseModel):
+    """A quality objective measured over a month: its value (none when nothing was measured),
+    from its numerator and denominator, against its target, and the 12 months up to it."""
+
+    code: str
+    title: str
+    target: float
+    value: float | None
+    numerator: int
+    denominator: int
+    period: str = Field(description="YYYY-MM, Asia/Shanghai")
+    status: Literal["met", "breached"]
+    trend: list[MonthOut] = Field(description="The 12 months up to `period`, oldest first")
+
+
+class ObjectiveList(BaseModel):
+    items: list[ObjectiveOut]

@@ -187,3 +187,31 @@ audit_findings = sa.Table(
     sa.Column("recorded_by", sa.String(100), nullable=False),
     sa.Column("recorded_at", UtcDateTime, nullable=False),
 )
+
+# What each event added to a quality objective's month: written as the event is handled, once
+# per event and objective; the figures are their sums. `office` is null when the objective's
+# events do not all name one.
+objective_observations = sa.Table(
+    "objective_observations",
+    metadata,
+    sa.Column("event_id", sa.Uuid, primary_key=True),
+    sa.Column("objective", sa.String(100), primary_key=True),
+    sa.Column("period", sa.String(7), nullable=False),
+    sa.Column("office", sa.String(64), nullable=True),
+    sa.Column("numerator", sa.Integer, nullable=False),
+    sa.Column("denominator", sa.Integer, nullable=False),
+    sa.Index("ix_objective_observations_period", "period", "objective"),
+)
+
+# A month's objectives evaluated once the month ended: one row per objective found below its
+# target, with the breach event told and the nonconformity it opened (once, by the key).
+objective_breaches = sa.Table(
+    "objective_breaches",
+    metadata,
+    sa.Column("objective", sa.String(100), primary_key=True),
+    sa.Column("period", sa.String(7), primary_key=True),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("target", sa.Float, nullable=False),
+    sa.Column("event_id", sa.Uuid, nullable=False),
+    sa.Column("measured_at", UtcDateTime, nullable=False),
+)

@@ -856,6 +856,10 @@ MATRIX: tuple[Rule, ...] = (
         "/audits/{audit}/findings",
         body={"checklist_item": 1, "description": "一户认领超时", "severity": "minor"},
     ),
+    # Quality objectives: the quality office and auditors read any office's, an office head
+    # their own (by default).
+    Rule("qms", "GET", "/objectives", NC_READERS, "/objectives?period=2026-11"),
+    Rule("qms", "GET", "/objectives/recomputed", NC_READERS),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(
         "licensing",

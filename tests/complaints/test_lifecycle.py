@@ -48,8 +48,11 @@ async def test_a_settled_complaint_from_receipt_to_follow_up(complaints: Complai
         assert replied["status"] == "replied"
         assert (await complaints.act(ticket_id, "close"))["status"] == "closed"
         await tap.wait_for("complaints.ticket.closed")
-    followed = await complaints.act(ticket_id, "follow-up", {"satisfaction": 5, "remarks": "满意"})
-    assert (followed["status"], followed["satisfaction"]) == ("followed_up", 5)
+        followed = await complaints.act(
+            ticket_id, "follow-up", {"satisfaction": 5, "remarks": "满意"}
+        )
+        assert (followed["status"], followed["satisfaction"]) == ("followed_up", 5)
+        await tap.wait_for("complaints.ticket.followed_up")
 
     ticket = await complaints.ticket(ticket_id)
     assert actions(ticket) == [
@@ -82,6 +85,15 @@ async def test_a_settled_complaint_from_receipt_to_follow_up(complaints: Complai
     (closed_event,) = [e for e in mine if e["type"] == "complaints.ticket.closed"]
     assert accepted_event["data"]["kind"] == "complaint"
     assert closed_event["data"]["outcome"] == "settled"
+    # The satisfaction told goes to the quality system; who told it does not.
+    (followed_event,) = [e for e in mine if e["type"] == "complaints.ticket.followed_up"]
+    assert followed_event["data"] == {
+        "ticket_id": ticket_id,
+        "kind": "complaint",
+        "credit_code": None,
+        "satisfaction": 5,
+        "followed_up_at": followed_event["data"]["followed_up_at"],
+    }
 
 
 async def test_a_terminated_mediation_closes_as_terminated(complaints: Complaints) -> None:

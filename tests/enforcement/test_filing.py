@@ -232,6 +232,12 @@ async def test_a_fine_is_decided_notified_published_and_the_case_closes_after_it
         feed = await enforcement.client.get("/publicity", headers=AUDITOR)
         [entry] = [e for e in feed.json()["entries"] if e["case_id"] == case_id]
         assert entry["publish_deadline"]["rule_code"] == "enforcement.publicity"
+        # The quality system hears it was made public, and within its 20 working days.
+        await bus.wait_for("enforcement.penalty.published")
+        [published] = bus.of_type("enforcement.penalty.published")
+        assert published["data"]["case_id"] == case_id
+        assert published["data"]["due"] == entry["publish_deadline"]["due"]
+        assert published["data"]["on_time"] is True
         visit = {"party_view": "执法人员文明规范", "satisfaction": "satisfied"}
         closed = await enforcement.client.post(
             f"/cases/{case_id}/return-visit", json=visit, headers=officer(1)

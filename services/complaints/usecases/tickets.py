@@ -18,6 +18,7 @@ from contracts.complaints import (
     TicketAccepted,
     TicketClosed,
     TicketDeadlineMissed,
+    TicketFollowedUp,
     TicketRejected,
     TicketRouted,
 )
@@ -209,7 +210,7 @@ def follow_up(by: str, satisfaction: int, remarks: str, reopen_reason: str | Non
         ticket.follow_up(satisfaction, remarks, by, now)
         if reopen_reason is not None:
             ticket.ask_reopen(reopen_reason, by, now)
-        return []
+        return [TicketFollowedUp(**_about(ticket), satisfaction=satisfaction, followed_up_at=now)]
 
     return act
 

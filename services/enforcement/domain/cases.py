@@ -16,7 +16,7 @@ from chassis.errors import Conflict, RuleViolated
 from chassis.legalclock import Deadline, Interval
 from chassis.legalclock.deadlines import SHANGHAI
 from contracts import Contract
-from contracts.enforcement import CaseClosed, PenaltyDecided
+from contracts.enforcement import CaseClosed, PenaltyDecided, PenaltyPublished
 from services.enforcement.domain.case_values import (
     Decision,
     Extension,
@@ -194,6 +194,15 @@ class Case:
                 published_at=now,
             )
             added = (self.publication,)
+            events.append(
+                PenaltyPublished(
+                    case_id=self.id,
+                    credit_code=self.credit_code,
+                    published_at=now,
+                    due=deadline.due,
+                    on_time=today <= deadline.due,
+                )
+            )
         return self._step(
             "decided",
             decision.decided_by,

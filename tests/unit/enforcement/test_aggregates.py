@@ -10,7 +10,13 @@ from decimal import Decimal
 import pytest
 
 from chassis.errors import Conflict, RuleViolated
-from contracts.enforcement import CaseClosed, CaseFiled, CaseNotFiled, PenaltyDecided
+from contracts.enforcement import (
+    CaseClosed,
+    CaseFiled,
+    CaseNotFiled,
+    PenaltyDecided,
+    PenaltyPublished,
+)
 from services.enforcement import domain
 from services.enforcement.domain import (
     Case,
@@ -116,9 +122,13 @@ def test_a_case_goes_notice_records_decision_visit_and_keeps_its_history() -> No
     step = case.decide(decision, NOW, payment_days=15)
     assert case.status is CaseStatus.DECIDED and case.decided_on_time
     assert case.payment_due == date(2026, 8, 18)
-    [event] = step.events
+    event, published = step.events
     assert isinstance(event, PenaltyDecided) and event.fine_amount == Decimal(2000)
     assert [type(a) for a in step.added] == [Publication]
+    # Made public as it is decided: within its 20 working days, told to the quality system.
+    assert isinstance(published, PenaltyPublished) and case.publication is not None
+    assert (published.case_id, published.published_at) == (case.id, NOW)
+    assert (published.due, published.on_time) == (case.publication.publish_deadline.due, True)
     closed = case.close(ReturnVisit("满意", "satisfied", "officer1"), NOW)
     assert isinstance(closed.events[0], CaseClosed) and CaseStatus(case.status) is CaseStatus.CLOSED
     steps = [entry.step for entry in case.history]
@@ -130,6 +140,7 @@ def test_a_warning_is_not_published_and_a_fine_needs_its_amount() -> None:
     case.deliver_notice(notice())
     step = case.decide(Decision(Penalty("warning"), "依据", "officer1"), NOW, 15)
     assert step.added == () and case.payment_due is None
+    assert not [e for e in step.events if isinstance(e, PenaltyPublished)]
     with pytest.raises(RuleViolated) as refused:
         Penalty("fine")
     assert refused.value.field == "penalty.amount"

@@ -59,8 +59,6 @@ def run(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
     if args.command == "migrate":
         upgrade(config)
         print(f"{spec.name}: database at the newest revision", file=sys.stderr)
-    elif args.command == "dlq" and not spec.handlers.routing_keys():
-        print(f"{spec.name}: handles no events, so has no queue and no dead letters")
     elif args.command == "dlq":
         asyncio.run(_dead_letters(settings, args.replay, args.replay_all))
     elif args.command == "makemigration":

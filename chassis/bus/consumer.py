@@ -299,36 +299,37 @@ class Consumer:
             await self._settle(delivery.message.ack())
 
     async def _apply(self, batch: list[Delivery]) -> list[str]:
-        outcomes = []
         async with UnitOfWork(self.database, self.service, after_commit=self.after_commit) as uow:
-            for delivery in batch:
-                envelope = delivery.envelope
-                with _event_context(envelope):
-                    first_time = (
-                        await uow.connection.execute(
-                            _INBOX_INSERT[self.database.dialect],
-                            {
-                                "event_id": envelope.id,
-                                "routing_key": envelope.routing_key,
-                                "received_at": datetime.now(UTC),
-                            },
-                        )
-                    ).first()
-                    if first_time is None:
-                        outcomes.append("duplicate")
-                        continue
-                    journal = self.registry.journal
-                    if journal is not None:
-                        await journal(self.context, uow.work, envelope, delivery.message.body)
-                    if delivery.registration is not None:
+            fresh = await self._first_seen(uow, batch)
+            new = [delivery for delivery in batch if id(delivery) in fresh]
+            journal = self.registry.journal
+            if journal is not None and new:
+                entries = [(delivery.envelope, delivery.message.body) for delivery in new]
+                await journal(self.context, uow.work, entries)
+            for delivery in new:
+                if delivery.registration is not None:
+                    with _event_context(delivery.envelope):
                         await delivery.registration.handler(
-                            self.context, uow.work, delivery.event, envelope
+                            self.context, uow.work, delivery.event, delivery.envelope
                         )
-                    outcomes.append("processed")
             self.crash.reached("consumer.before_commit")
             await uow.commit()
             self.crash.reached("consumer.after_commit_before_ack")
-        return outcomes
+        return ["processed" if id(delivery) in fresh else "duplicate" for delivery in batch]
+
+    async def _first_seen(self, uow: UnitOfWork, batch: list[Delivery]) -> set[int]:
+        """Record the batch's event ids in the inbox in one statement; the deliveries seen for
+        the first time (a second copy inside the batch is a duplicate too)."""
+        first: dict[Any, Delivery] = {}
+        for delivery in batch:
+            first.setdefault(delivery.envelope.id, delivery)
+        now = datetime.now(UTC)
+        rows = [
+            {"event_id": event_id, "routing_key": delivery.envelope.routing_key, "received_at": now}
+            for event_id, delivery in first.items()
+        ]
+        inserted = await uow.connection.execute(_INBOX_INSERT[self.database.dialect], rows)
+        return {id(first[row.event_id]) for row in inserted}
 
     async def _database_reachable(self) -> bool:
         try:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from chassis.bus.consumer import ERROR_HEADER
 from chassis.bus.topology import Topology, repost
-from chassis.bus.transport import IncomingMessage, connect
+from chassis.bus.transport import IncomingMessage, NotDeclared, connect
 from chassis.db import Database, delivery_failures
 from chassis.settings import Settings
 
@@ -68,10 +68,14 @@ async def _failures(database: Database, ids: list[str]) -> dict[str, Any]:
 async def _browse(settings: Settings) -> tuple[Any, Any, list[IncomingMessage]]:
     connection = await connect(settings.bus_url)
     channel = await connection.channel()
-    queue = await channel.get_queue(
-        Topology(settings.bus_prefix).dead_letter_queue(settings.service)
-    )
     messages: list[IncomingMessage] = []
+    try:
+        queue = await channel.get_queue(
+            Topology(settings.bus_prefix).dead_letter_queue(settings.service)
+        )
+    except NotDeclared:
+        # The service never started on this bus: it has no dead-letter queue, nor letters.
+        return connection, await connection.channel(), messages
     # Taken without ack: closing the channel puts back whatever is not replayed.
     while len(messages) < BROWSE_LIMIT and (message := await queue.get(fail=False)) is not None:
         messages.append(message)

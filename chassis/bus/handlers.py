@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -13,9 +13,10 @@ C = TypeVar("C", bound=Contract)
 # (the service's context, the batch's work, the validated event, its envelope): a handler turns
 # the event into a use case's command; it cannot commit, the consumer commits the batch.
 Handler = Callable[[Any, Work, C, Envelope], Awaitable[None]]
-# (the service's context, the batch's work, the envelope, the message's exact bytes): a journal
-# sees every event on the bus, of a known contract or not, in the batch's transaction.
-Journal = Callable[[Any, Work, Envelope, bytes], Awaitable[None]]
+# (the service's context, the batch's work, each new event's envelope and exact bytes, in
+# arrival order): a journal sees every event on the bus, of a known contract or not, a whole
+# batch at a time, in the batch's transaction.
+Journal = Callable[[Any, Work, Sequence[tuple[Envelope, bytes]]], Awaitable[None]]
 # What a service's queue binds to receive everything.
 EVERY_EVENT = "#"
 
@@ -55,7 +56,7 @@ class HandlerRegistry:
 
     def every(self, journal: Journal) -> Journal:
         """Register the decorated coroutine as the service's journal: it is given every event
-        published on the bus, before the event's own handler if there is one."""
+        published on the bus (each batch's new ones together), before their own handlers."""
         if self.journal is not None:
             raise ValueError(f"{self.service} already keeps a journal")
         self.journal = journal

@@ -23,7 +23,7 @@ from aio_pika.abc import (
     AbstractIncomingMessage,
     AbstractQueue,
 )
-from aio_pika.exceptions import ChannelInvalidStateError
+from aio_pika.exceptions import ChannelInvalidStateError, ChannelNotFoundEntity
 
 Channel = AbstractChannel
 Connection = AbstractConnection
@@ -33,6 +33,8 @@ Queue = AbstractQueue
 Message = aio_pika.Message
 ExchangeType = aio_pika.ExchangeType
 ChannelClosed = ChannelInvalidStateError
+# A queue or exchange the broker does not have (e.g. never declared on this bus prefix).
+NotDeclared = ChannelNotFoundEntity
 __all__ = [
     "CONNECTION_ERRORS",
     "Channel",
@@ -42,6 +44,7 @@ __all__ = [
     "ExchangeType",
     "IncomingMessage",
     "Message",
+    "NotDeclared",
     "Queue",
     "Transport",
     "connect",

@@ -2,6 +2,8 @@
 into the record of everything and measured against the quality objectives, and each missed
 legal time limit into one nonconformity."""
 
+from collections.abc import Sequence
+
 from chassis.bus import HandlerRegistry
 from chassis.uow import Work
 from contracts import Envelope
@@ -16,10 +18,12 @@ handlers = HandlerRegistry("qms")
 
 
 @handlers.every
-async def keep_and_measure(ctx: QmsContext, work: Work, envelope: Envelope, entry: bytes) -> None:
-    """Kept in the record of everything; what it adds to the objectives stored with it."""
-    await keep(ctx, work, envelope, entry)
-    await objectives.measure(work, envelope)
+async def keep_and_measure(
+    ctx: QmsContext, work: Work, events: Sequence[tuple[Envelope, bytes]]
+) -> None:
+    """Kept in the record of everything; what they add to the objectives stored with them."""
+    await keep(ctx, work, events)
+    await objectives.measure(work, [envelope for envelope, _ in events])
 
 
 @handlers.on(DeadlineMissed)

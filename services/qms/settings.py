@@ -50,6 +50,11 @@ class QmsSettings(Settings):
     audit_checkpoint_seconds: float = Field(default=10.0, gt=0, le=86_400)
     audit_witnesses: str = ""
     audit_witness_quorum: int = Field(default=1, ge=0, le=100)
+    # Appends are serial (each holds the tree's lock): one lane taking big batches keeps up
+    # best, each batch appended under one hold of the lock.
+    bus_concurrency: int = Field(default=1, ge=1, le=100)
+    bus_batch: int = Field(default=64, ge=1, le=500)
+    bus_prefetch: int = Field(default=256, ge=1, le=1000)
 
     @field_validator("audit_witnesses")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -84,10 +85,13 @@ async def record_sample(
         work.emit(SampleEchoed(key=event.key, n=event.n))
 
 
-async def keep_in_journal(context: object, work: Work, envelope: Envelope, entry: bytes) -> None:
+async def keep_in_journal(
+    context: object, work: Work, events: Sequence[tuple[Envelope, bytes]]
+) -> None:
     """Keep every event as it arrived."""
     await work.connection.execute(
-        sa.insert(journal).values(event_id=envelope.id, event_type=envelope.type, entry=entry)
+        sa.insert(journal),
+        [{"event_id": env.id, "event_type": env.type, "entry": entry} for env, entry in events],
     )
 
 

@@ -4,6 +4,7 @@ by itself, once)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from chassis.auth import Principal
@@ -25,9 +26,11 @@ from services.qms.repositories.objectives import Breaches, Observations
 from services.qms.usecases.nonconformities import open_for_objective_breach
 
 
-async def measure(work: Work, envelope: Envelope) -> None:
-    """What the event adds to the objectives, stored in the consumer's transaction."""
-    await Observations(work.connection).add(envelope.id, observe(envelope))
+async def measure(work: Work, envelopes: Sequence[Envelope]) -> None:
+    """What the events add to the objectives, stored in the consumer's transaction."""
+    observations = Observations(work.connection)
+    for envelope in envelopes:
+        await observations.add(envelope.id, observe(envelope))
 
 
 def office_in_scope(by: Principal, office: str | None) -> str | None:

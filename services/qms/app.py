@@ -9,7 +9,7 @@ import httpx
 from chassis.app import ServiceSpec
 from chassis.periodic import periodic
 from chassis.settings import Settings
-from services.qms.api import audit, audits, documents, nonconformities, objectives
+from services.qms.api import audit, audits, documents, nonconformities, objectives, reports
 from services.qms.context import QmsContext
 from services.qms.export import AUDIT
 from services.qms.handlers import handlers
@@ -74,6 +74,7 @@ spec = ServiceSpec(
         nonconformities.router,
         audits.router,
         objectives.router,
+        reports.router,
     ],
     settings_class=QmsSettings,
     context_class=QmsContext,

@@ -348,3 +348,104 @@ class ObjectiveOut(BaseModel):
 
 class ObjectiveList(BaseModel):
     items: list[ObjectiveOut]
+
+
+class ObjectiveLineOut(BaseModel):
+    """An objective in the monthly report: the month against its target and the month before."""
+
+    code: str
+    title: str
+    target: float
+    value: float | None
+    numerator: int
+    denominator: int
+    status: Literal["met", "breached"]
+    previous_value: float | None = Field(description="The month before's value")
+    change: float | None = Field(description="value less previous_value, when both are known")
+    series: list[MonthOut] = Field(description="The 12 months up to the month, oldest first")
+
+
+class NonconformityCountOut(BaseModel):
+    """Nonconformities of one source or office (null: the bureau's own, or the total)."""
+
+    name: str | None
+    raised: int = Field(description="Raised in the period")
+    closed: int = Field(description="Closed in the period")
+    open_at_end: int = Field(description="Not closed at the period's end")
+
+
+class AuditHeldOut(BaseModel):
+    """An audit planned in the period, with its findings by severity."""
+
+    id: uuid.UUID
+    title: str
+    process: str | None
+    office: str | None
+    planned_on: date
+    findings: dict[str, int]
+
+
+class MonthlyReportOut(BaseModel):
+    """The monthly work report of the bureau (office null) or one office."""
+
+    month: str = Field(description="YYYY-MM, Asia/Shanghai")
+    office: str | None
+    objectives: list[ObjectiveLineOut]
+    nonconformities: list[NonconformityCountOut] = Field(description="By source")
+    nonconformities_total: NonconformityCountOut
+    audits: list[AuditHeldOut]
+    findings: dict[str, int] = Field(description="The month's audit findings by severity")
+
+
+class ObjectiveOverPeriodOut(BaseModel):
+    """An objective over the pack's months: each month, and the span's total against target."""
+
+    code: str
+    title: str
+    target: float
+    value: float | None
+    numerator: int
+    denominator: int
+    status: Literal["met", "breached"]
+    months_breached: int
+    series: list[MonthOut]
+
+
+class OverdueActionOut(BaseModel):
+    """A corrective action not done by its due day."""
+
+    nonconformity_id: uuid.UUID
+    office: str | None
+    number: int
+    description: str
+    owner: str
+    due: date
+
+
+class DocumentChangeOut(BaseModel):
+    """A version of a controlled document approved in the period."""
+
+    document_id: uuid.UUID
+    code: str
+    title: str
+    process: str
+    version: int
+    change_note: str | None
+    approver: str
+    approved_at: datetime
+    effective_date: date
+
+
+class ReviewPackOut(BaseModel):
+    """The management review's inputs over the months from `first` to `last`."""
+
+    first: str
+    last: str
+    objectives: list[ObjectiveOverPeriodOut]
+    nonconformities_by_source: list[NonconformityCountOut]
+    nonconformities_by_office: list[NonconformityCountOut]
+    nonconformities_total: NonconformityCountOut
+    overdue_actions: list[OverdueActionOut]
+    audits: list[AuditHeldOut]
+    findings: dict[str, int]
+    documents_changed: list[DocumentChangeOut]

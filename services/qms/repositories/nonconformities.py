@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -192,3 +193,17 @@ class Nonconformities:
                 values_for(effectiveness_checks, check, nonconformity_id=nonconformity.id)
             )
         )
+
+    async def touching(
+        self, start: datetime, end: datetime, office: str | None = None
+    ) -> list[Nonconformity]:
+        """Those in scope (of one office, when given) raised before `end` and not closed before
+        `start`: every one raised, closed or open in the period."""
+        table = nonconformities
+        statement = self._scoped(sa.select(table)).where(
+            table.c.raised_at < end, sa.or_(table.c.closed_at.is_(None), table.c.closed_at >= start)
+        )
+        if office is not None:
+            statement = statement.where(table.c.office == office)
+        statement = statement.order_by(table.c.raised_at, table.c.id)
+        return await self._revived(list(await self.connection.execute(statement)))

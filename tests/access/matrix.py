@@ -860,6 +860,16 @@ MATRIX: tuple[Rule, ...] = (
     # their own (by default).
     Rule("qms", "GET", "/objectives", NC_READERS, "/objectives?period=2026-11"),
     Rule("qms", "GET", "/objectives/recomputed", NC_READERS),
+    # Reports: the monthly report scoped as the objectives; the review pack for the quality
+    # office and auditors.
+    Rule("qms", "GET", "/reports/monthly", NC_READERS, "/reports/monthly?month=2026-11"),
+    Rule(
+        "qms",
+        "GET",
+        "/reviews/pack",
+        QUALITY_READERS,
+        "/reviews/pack?from=2026-01&to=2026-11",
+    ),
     # Partners' webhooks, on hosts an admin allows (in this order: allow, register, remove).
     Rule(
         "licensing",

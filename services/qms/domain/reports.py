@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -54,13 +55,8 @@ CSV_HEADER = (
 def month_given(field: str, text: str) -> str:
     """`text` if it is a month YYYY-MM of the years the bureau reports on; RuleViolated naming
     query.`field` otherwise."""
-    parts = text.split("-")
-    if (
-        len(text) != 7
-        or len(parts) != 2
-        or not all(part.isdigit() for part in parts)
-        or not 1 <= int(parts[1]) <= 12
-        or not YEARS[0] <= int(parts[0]) <= YEARS[1]
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", text) or not (
+        1 <= int(text[5:]) <= 12 and YEARS[0] <= int(text[:4]) <= YEARS[1]
     ):
         message = f"{field} is a month YYYY-MM of the years {YEARS[0]}..{YEARS[1]}"
         raise RuleViolated(field, message, "month", "query")

@@ -277,8 +277,8 @@ class AuditHeld:
     findings: dict[str, int]
 
 
-def audits_held(found: Iterable[Audit], first: date, last: date) -> list[AuditHeld]:
-    """The audits planned between `first` and `last` (both included), by day."""
+def audits_held(found: Iterable[Audit]) -> list[AuditHeld]:
+    """The audits with their findings by severity, by planned day."""
     return [
         AuditHeld(
             str(audit.id),
@@ -289,7 +289,6 @@ def audits_held(found: Iterable[Audit], first: date, last: date) -> list[AuditHe
             findings_by_severity([audit]),
         )
         for audit in sorted(found, key=lambda a: a.planned_on)
-        if first <= audit.planned_on <= last
     ]
 
 
@@ -370,7 +369,7 @@ def monthly_report(
         objective_lines(totals, month),
         sources,
         total(sources),
-        audits_held(within, first, last),
+        audits_held(within),
         findings_by_severity(within),
     )
 
@@ -413,7 +412,7 @@ def review_pack(
         nonconformity_counts(found, start, end, lambda n: n.office),
         total(sources),
         overdue_actions(found, today),
-        audits_held(within, first, last),
+        audits_held(within),
         findings_by_severity(within),
         documents_changed(documents, start, end),
     )

@@ -14,7 +14,13 @@ import pytest
 
 from services.qms.app import spec
 from services.qms.settings import QmsSettings
-from tests.conftest import BUS_URL, CreateDatabase, running_service, staff_bearer
+from tests.conftest import (
+    BUS_URL,
+    CreateDatabase,
+    delete_broker_objects,
+    running_service,
+    staff_bearer,
+)
 
 MANAGER = staff_bearer("quality01", "qms_manager", office="quality")
 AUDITOR = staff_bearer("auditor01", "auditor")
@@ -46,8 +52,10 @@ async def qms(
     create_database: CreateDatabase, bus_prefix: str, tmp_path: Path
 ) -> AsyncIterator[Qms]:
     """The qms service with its own database, bus prefix and data folder."""
-    settings = qms_settings(
-        await create_database("qms"), f"{bus_prefix}-qms-{uuid.uuid4().hex[:4]}", tmp_path
-    )
+    prefix = f"{bus_prefix}-qms-{uuid.uuid4().hex[:4]}"
+    settings = qms_settings(await create_database("qms"), prefix, tmp_path)
     async with running_service(spec, settings) as client:
         yield Qms(client, settings)
+    # Each test's quorum queues go at once: hundreds left until the session ends stall the
+    # machine's broker.
+    await delete_broker_objects(prefix)

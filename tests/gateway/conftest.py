@@ -23,6 +23,7 @@ from services.supervision.app import spec as supervision
 from tests.conftest import (
     BUS_URL,
     CreateDatabase,
+    delete_broker_objects,
     free_port,
     migrate,
     running,
@@ -128,6 +129,9 @@ async def running_platform(
         gateway = create_gateway_app(settings)
         gateway_url = await stack.enter_async_context(serving(gateway, port=gateway_port))
         yield Platform(gateway_url, urls, gateway)
+    # The platform's quorum queues go with it: hundreds left until the session's end stall
+    # the machine's broker.
+    await delete_broker_objects(bus_prefix)
 
 
 @pytest.fixture

@@ -3,13 +3,16 @@ that is away holds publication back, and the log catches it up with one consiste
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from pathlib import Path
 
+import sqlalchemy as sa
+
+from chassis.db import Database
 from services.qms.app import spec
 from services.qms.domain.notes import ED25519, parse_checkpoint, parse_note, verify_note
 from services.qms.keys import signer_key_from_file
+from services.qms.tables import checkpoints
 from services.qms.witness import WitnessSettings, create_witness_app
 from tests.conftest import (
     CreateDatabase,
@@ -68,7 +71,22 @@ async def test_checkpoints_are_published_once_the_witness_cosigned_them(
             await wait_until(first, within=20)
         held = await published_size()
         await grow_to(30)
-        await asyncio.sleep(2)  # several checkpoint rounds, none of them witnessed
+
+        async def signed_unwitnessed() -> bool:
+            """The log signed a checkpoint of the 30 entries, which no witness cosigned."""
+            database = Database(database_url)
+            try:
+                async with database.engine.connect() as connection:
+                    size = await connection.scalar(
+                        sa.select(sa.func.max(checkpoints.c.size)).where(
+                            checkpoints.c.published_at.is_(None)
+                        )
+                    )
+            finally:
+                await database.dispose()
+            return (size or 0) >= 30
+
+        await wait_until(signed_unwitnessed, within=20)
         assert await published_size() == held
         async with serving(create_witness_app(witness_settings), port=port):
 

@@ -1,0 +1,59 @@
+import { approveAsPartner } from "./partner";
+import { expect, test } from "./console";
+
+test("a clerk licenses a catering business with the health partner's approval", async ({ page, console, request }) => {
+  const { text } = console;
+  await console.signIn(page, "clerk01");
+  await expect(page.getByRole("heading", { name: text("licensing.queue.title") })).toBeVisible();
+  await console.accessible(page);
+  await console.screenshot(page, "licensing-queue-1440");
+
+  await page.getByRole("link", { name: text("licensing.menu.new") }).first().click();
+  const name = `示范区面馆 ${console.lang} ${Date.now()}`;
+  await page.getByLabel(text("licensing.field.name"), { exact: true }).fill(name);
+  await page.getByLabel(text("licensing.field.operator"), { exact: true }).fill("王某");
+  await page.getByLabel(text("licensing.field.idNumber"), { exact: true }).fill("11010519491231002X");
+  await page.getByLabel(text("licensing.field.address"), { exact: true }).fill("示范区营门口路 18 号");
+  await page.getByLabel(text("licensing.field.community"), { exact: true }).fill("510106001001");
+  await page.getByLabel(text("licensing.field.scope"), { exact: true }).fill("Catering");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Escape");
+  await expect(page.getByText(text("licensing.new.partners", { agencies: text("licensing.agency.health") }))).toBeVisible();
+  // Nothing ticked yet: the missing materials show before anything is sent.
+  await expect(page.getByText(text("licensing.new.missing"))).toBeVisible();
+  await console.accessible(page);
+  for (const box of await page.getByRole("checkbox").all()) await box.check();
+  await expect(page.getByText(text("licensing.new.complete"))).toBeVisible();
+  await page.getByRole("button", { name: text("licensing.new.submit") }).click();
+
+  await expect(page.getByTestId("application-status")).toHaveText(text("licensing.status.submitted"));
+  await page.getByRole("button", { name: text("licensing.step.accept") }).click();
+  await expect(page.getByTestId("application-status")).toHaveText(text("licensing.status.accepted"));
+  await page.getByRole("button", { name: text("licensing.step.approve") }).click();
+  await expect(page.getByTestId("application-status")).toHaveText(text("licensing.status.awaiting_partners"));
+  await expect(page.getByTestId("partner-status")).toHaveText(text("licensing.partnerStatus.pending"));
+  await console.accessible(page);
+
+  // The health commission decides through its own client, as a partner system does.
+  const applicationId = page.url().split("/").pop();
+  await approveAsPartner(request, "health", applicationId!);
+  await expect(page.getByTestId("application-status")).toHaveText(text("licensing.status.issued"));
+  await expect(page.getByTestId("partner-status")).toHaveText(text("licensing.partnerStatus.approved"));
+  await console.accessible(page);
+
+  await page.getByRole("link", { name: /^[0-9A-Z]{18}$/ }).click();
+  await expect(page.getByTestId("credit-code")).toHaveText(/^[0-9A-Z]{18}$/);
+  await expect(page.getByText(name)).toBeVisible();
+  await console.accessible(page);
+});
+
+test("a wrong password is refused with the gateway's reason, and nothing is stored", async ({ page, console }) => {
+  const { text } = console;
+  await page.goto(`/sign-in?lang=${console.lang}`);
+  await page.getByLabel(text("shell.signIn.username")).fill(`nobody${Date.now()}`);
+  await page.getByLabel(text("shell.signIn.password")).fill("not-the-password");
+  await page.getByRole("button", { name: text("shell.signIn.submit") }).click();
+  await expect(page.getByRole("alert")).toContainText("Wrong username or password");
+  expect(await page.evaluate(() => ({ ...localStorage }))).toEqual({});
+  await console.accessible(page);
+});

@@ -1,0 +1,40 @@
+// Browser tests of the console against a running platform. The pytest harness
+// (tests/console/) starts the platform on real PostgreSQL and RabbitMQ and sets CONSOLE_URL.
+import { defineConfig } from "@playwright/test";
+
+const artefacts = process.env.PLAYWRIGHT_ARTEFACTS ?? "test-results";
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: `${artefacts}/results`,
+  timeout: 120_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"], ["html", { outputFolder: `${artefacts}/report`, open: "never" }]],
+  use: {
+    baseURL: process.env.CONSOLE_URL ?? "http://127.0.0.1:8000",
+    viewport: { width: 1440, height: 900 },
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      // Debian's Chromium: browser downloads are impossible here. The flags keep it off the
+      // network it cannot reach.
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [
+    { name: "zh-CN", use: { locale: "zh-CN" }, metadata: { lang: "zh-CN" } },
+    { name: "en", use: { locale: "en-US" }, metadata: { lang: "en" } },
+  ],
+});

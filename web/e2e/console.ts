@@ -3,12 +3,9 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test as base, type Page } from "@playwright/test";
 
-import { merged, type Language } from "../src/i18n/catalogue";
-import notifications from "../src/notifications/messages";
-import shell from "../src/shell/messages";
-import licensing from "../src/roles/licensing/messages";
+import type { Language } from "../src/i18n/catalogue";
+import { MESSAGES } from "../src/i18n/messages";
 
-const MESSAGES = merged([shell, notifications, licensing]);
 const artefacts = process.env.PLAYWRIGHT_ARTEFACTS ?? "test-results";
 
 export interface Console {

@@ -6,6 +6,7 @@ import { Link } from "react-router-dom";
 
 import { listen, type Notice } from "./stream";
 import { describe } from "./describe";
+import { announce } from "./notices";
 
 /** The bell: a count of unread notices, the list, and a toast for each as it arrives. */
 export function Bell() {
@@ -19,6 +20,7 @@ export function Bell() {
       listen((notice) => {
         setNotices((earlier) => [notice, ...earlier.filter((n) => n.id !== notice.id)].slice(0, 50));
         setUnread((count) => count + 1);
+        announce(notice);
         const text = describe(notice);
         notification.info({ title: intl.formatMessage({ id: text.id }, text.values), placement: "bottomRight" });
       }),

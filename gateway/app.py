@@ -33,6 +33,7 @@ from gateway.identity.tables import metadata
 from gateway.identity.usecases import FirstStartRefused, Identity, first_admin_password
 from gateway.openapi import docs_html, merged_openapi
 from gateway.proxy import Forwarder
+from gateway.public import pages as public_pages
 from gateway.ratelimit import RateLimits, client_ip
 from gateway.settings import GatewaySettings
 
@@ -210,7 +211,15 @@ def create_gateway_app(settings: GatewaySettings) -> FastAPI:
     app.state.client_ip = lambda request: client_ip(request, settings.trusted_proxies)
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, service="gateway")
-    for router in (operations, auth, admin, notifications.router, open311.router, forwarding):
+    for router in (
+        operations,
+        auth,
+        admin,
+        notifications.router,
+        open311.router,
+        public_pages.router,
+        forwarding,
+    ):
         app.include_router(router)  # the catch-all forwarding last
     return app
 

@@ -15,7 +15,6 @@ import { ROLE_MODULES } from "./roles";
 import { Home, Shell } from "./shell/Shell";
 import { NotFound } from "./shell/NotFound";
 import { RequireRole } from "./shell/RequireRole";
-import { PUBLIC_ROUTES } from "./public";
 import { cspNonce } from "./shared/page";
 
 // Secondary texts dark enough for WCAG AA contrast (Ant Design's defaults are lighter).
@@ -64,7 +63,6 @@ export function App() {
               <BrowserRouter>
                 <Routes>
                   <Route path="/sign-in" element={<SignInPage />} />
-                  {PUBLIC_ROUTES}
                   <Route element={<Shell />}>
                     <Route index element={<Home />} />
                     {ROLE_MODULES.map((module) => (

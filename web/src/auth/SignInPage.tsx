@@ -1,12 +1,15 @@
 import { Card, Typography } from "antd";
 import { FormattedMessage } from "react-intl";
-import { Link, useNavigate } from "react-router-dom";
+import { useNavigate } from "react-router-dom";
+
+import { useLanguage } from "../i18n/language";
 
 import { LanguageSwitch } from "../shell/LanguageSwitch";
 import { SignInForm } from "./SignInForm";
 
 export function SignInPage() {
   const navigate = useNavigate();
+  const { language } = useLanguage();
   return (
     <main className="sign-in-page">
       <Card style={{ width: 380, maxWidth: "100%" }}>
@@ -21,9 +24,10 @@ export function SignInPage() {
         </Typography.Title>
         <SignInForm onSignedIn={() => navigate("/", { replace: true })} />
         <Typography.Paragraph style={{ marginTop: 16 }}>
-          <Link to="/public/12315">
+          {/* Served by the gateway itself (they work without JavaScript): a full page load. */}
+          <a href={`/public/12315?lang=${language}`}>
             <FormattedMessage id="shell.signIn.public" />
-          </Link>
+          </a>
         </Typography.Paragraph>
       </Card>
     </main>

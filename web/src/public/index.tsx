@@ -1,2 +1,0 @@
-// The public's pages, open without signing in: added here as they are built.
-export const PUBLIC_ROUTES = <></>;

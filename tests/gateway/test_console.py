@@ -140,6 +140,8 @@ async def test_assets_are_cached_for_good_and_nothing_outside_them_is_served(
         "/assets/outside.js",
         "/assets/missing-9z.js",
         "/assets/",
+        "/assets/app%00.js",
+        f"/assets/{'a' * 5000}.js",
     ):
         refused = await client.get(path)
         assert refused.status_code == 404, path

@@ -88,6 +88,7 @@ async def npx(*command: str, within: float, env: Mapping[str, str] | None = None
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
         start_new_session=True,  # its own process group: the browsers go with it on a timeout
+        limit=16 * 1024 * 1024,  # a line of output, such as a page's snapshot in an error
     )
     lines: list[str] = []
 
@@ -95,7 +96,6 @@ async def npx(*command: str, within: float, env: Mapping[str, str] | None = None
         assert process.stdout is not None
         async for line in process.stdout:
             lines.append(line.decode(errors="replace").rstrip())
-            print(lines[-1], flush=True)  # live with `pytest -s`
         return await process.wait()
 
     try:

@@ -1,5 +1,5 @@
-"""The gateway: identity and tokens, the one OpenAPI, rate limits, notifications, and the
-routes `/api/<service>/...` (and Open311's `/open311/v2/...`) to the services."""
+"""The gateway: identity and tokens, the one OpenAPI, rate limits, notifications, the web
+console, and the routes `/api/<service>/...` (and Open311's `/open311/v2/...`) to the services."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from chassis.observability import RequestContextMiddleware, metrics_response
 from chassis.periodic import periodic
 from chassis.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 from chassis.settings import Settings
-from gateway import notifications, open311
+from gateway import console, notifications, open311
 from gateway.identity import people
 from gateway.identity.api import admin, auth
 from gateway.identity.keys import KeyRing
@@ -211,16 +211,11 @@ def create_gateway_app(settings: GatewaySettings) -> FastAPI:
     app.state.client_ip = lambda request: client_ip(request, settings.trusted_proxies)
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, service="gateway")
-    for router in (
-        operations,
-        auth,
-        admin,
-        notifications.router,
-        open311.router,
-        public_pages.router,
-        forwarding,
-    ):
-        app.include_router(router)  # the catch-all forwarding last
+    routers = (operations, auth, admin, notifications.router, open311.router, public_pages.router)
+    for router in routers:
+        app.include_router(router)
+    console.install(app, settings)  # after the public pages; never under the gateway's prefixes
+    app.include_router(forwarding)  # the catch-all forwarding last
     return app
 
 

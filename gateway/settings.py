@@ -1,16 +1,24 @@
-"""Gateway settings: the chassis settings, the upstream services, identity and rate limits."""
+"""Gateway settings: the chassis settings, the upstream services, identity, rate limits and
+the web console."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
 from chassis.settings import Settings
 
 UPSTREAMS = ("licensing", "supervision", "enforcement", "complaints", "qms")
-DEMO_DISTRICT = Path(__file__).resolve().parent.parent / "deploy" / "demo" / "district.json"
+REPOSITORY = Path(__file__).resolve().parent.parent
+DEMO_DISTRICT = REPOSITORY / "deploy" / "demo" / "district.json"
+CONSOLE_DIST = REPOSITORY / "web" / "dist"
+# A tile server's host; `{s}` is Leaflet's subdomain placeholder. Nothing else: the host goes
+# into the Content-Security-Policy header, where a space or `;` would add a directive.
+_TILE_HOST = re.compile(r"^(\{s\}\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?$")
 
 
 class GatewaySettings(Settings):
@@ -44,6 +52,12 @@ class GatewaySettings(Settings):
     open311_rate_limit: str = "60/minute"
     trusted_proxies: list[str] = Field(default_factory=list)
 
+    # The built web console (`make web`), served at `/`; empty: no console, the API alone.
+    console_dir: Path | None = CONSOLE_DIST
+    # The map's tile URL template, such as https://tiles.example/{z}/{x}/{y}.png; empty: a
+    # plain background, for the bureau's network may have no way out to the internet.
+    console_tile_url: str = ""
+
     @field_validator(
         "licensing_url", "supervision_url", "enforcement_url", "complaints_url", "qms_url"
     )
@@ -52,6 +66,23 @@ class GatewaySettings(Settings):
         if not value.startswith(("http://", "https://")) or "?" in value or "#" in value:
             raise ValueError("expected a base URL like http://host:port")
         return value.rstrip("/")
+
+    @field_validator("console_dir", mode="before")
+    @classmethod
+    def _no_console(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("console_tile_url")
+    @classmethod
+    def _tile_url(cls, value: str) -> str:
+        if not value:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not _TILE_HOST.match(parts.netloc):
+            raise ValueError("expected an http(s) URL template on a plain host name")
+        if any(f"{{{axis}}}" not in value for axis in "zxy"):
+            raise ValueError("expected {z}, {x} and {y} in the template")
+        return value
 
     @model_validator(mode="after")
     def _identity(self) -> GatewaySettings:

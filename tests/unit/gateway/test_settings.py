@@ -1,4 +1,4 @@
-"""Gateway settings refused when read, before anything starts."""
+"""Gateway settings as read: what is refused before anything starts, and what is taken."""
 
 from __future__ import annotations
 
@@ -11,3 +11,28 @@ from gateway.settings import GatewaySettings
 def test_demo_seed_is_refused_in_production() -> None:
     with pytest.raises(ValidationError, match="SEED_DEMO"):
         GatewaySettings(service="gateway", environment="production", seed_demo=True)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://tiles.example/{z}/{x}/{y}.png",
+        "tiles.example/{z}/{x}/{y}.png",
+        "https://tiles.example/{z}/{x}.png",
+        "https://user:secret@tiles.example/{z}/{x}/{y}.png",
+        "https://tiles.example; script-src *;/{z}/{x}/{y}.png",
+        "https://tiles.example:443,https://evil.example/{z}/{x}/{y}.png",
+    ],
+)
+def test_a_tile_url_that_is_no_template_on_a_plain_host_is_refused(url: str) -> None:
+    with pytest.raises(ValidationError, match="console_tile_url"):
+        GatewaySettings(service="gateway", console_tile_url=url)
+
+
+def test_tile_urls_and_the_console_dir() -> None:
+    for url in ("", "https://{s}.tile.example:8443/{z}/{x}/{y}.png?k=a&b=c"):
+        assert GatewaySettings(service="gateway", console_tile_url=url).console_tile_url == url
+    default = GatewaySettings(service="gateway").console_dir
+    assert default is not None
+    assert default.parts[-2:] == ("web", "dist")
+    assert GatewaySettings(service="gateway", console_dir="").console_dir is None

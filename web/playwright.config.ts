@@ -6,7 +6,7 @@ const artefacts = process.env.PLAYWRIGHT_ARTEFACTS ?? "test-results";
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: `${artefacts}/results`,
+  outputDir: `${artefacts}/test-results`,
   timeout: 120_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

@@ -4,6 +4,9 @@ import { expect, test } from "./console";
 test("a clerk licenses a catering business with the health partner's approval", async ({ page, console, request }) => {
   const { text } = console;
   await console.signIn(page, "clerk01");
+  // Signed in: the access token is in memory only, the refresh token in the tab's session.
+  expect(await page.evaluate(() => ({ ...localStorage }))).toEqual({});
+  expect(Object.keys(await page.evaluate(() => ({ ...sessionStorage }))).sort()).toEqual(["shijian.lang", "shijian.refresh"]);
   await expect(page.getByRole("heading", { name: text("licensing.queue.title") })).toBeVisible();
   await console.accessible(page);
   await console.screenshot(page, "licensing-queue-1440");

@@ -45,7 +45,10 @@ export const test = base.extend<{ console: Console }>({
         const results = await new AxeBuilder({ page }).analyze();
         const grave = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
         expect(
-          grave.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+          grave.map(
+            (v) =>
+              `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}; first: ${v.nodes[0]?.failureSummary ?? ""}`,
+          ),
         ).toEqual([]);
       },
       async screenshot(page, name) {

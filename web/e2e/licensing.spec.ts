@@ -60,3 +60,32 @@ test("a wrong password is refused with the gateway's reason, and nothing is stor
   expect(await page.evaluate(() => ({ ...localStorage }))).toEqual({});
   await console.accessible(page);
 });
+
+test("a clerk onboards a market's register in bulk, and a second upload doubles nothing", async ({ page, console }) => {
+  const { text } = console;
+  const stamp = `${console.lang}-${Date.now()}`;
+  const lines = [1, 2, 3].map(
+    (stall) =>
+      `示范市场 ${stamp} ${stall} 号摊,individual_business,摊主${stall},11010519491231002X,示范区农贸市场 ${stall} 号,510106001001,,,retail_general,application_form;operator_id;premises_proof`,
+  );
+  const register = {
+    name: "register.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(
+      ["name,entity_type,operator_name,operator_id_number,address,community_code,lon,lat,business_scope,materials", ...lines, "坏行,individual_business,某,1,地址,1,east,,,"].join("\n"),
+    ),
+  };
+  await console.signIn(page, "clerk02");
+  await page.getByRole("link", { name: text("licensing.menu.register") }).click();
+  await page.getByLabel(text("licensing.register.file")).setInputFiles(register);
+  await expect(page.getByText(text("licensing.register.parsed", { rows: 3, refused: 1 }))).toBeVisible();
+  await page.getByRole("button", { name: text("licensing.register.upload") }).click();
+  await expect(page.getByRole("progressbar")).toContainText("3 / 3");
+  await expect(page.getByText(text("licensing.register.outcome.created"))).toHaveCount(3);
+  await console.accessible(page);
+
+  await page.getByLabel(text("licensing.register.file")).setInputFiles(register);
+  await page.getByRole("button", { name: text("licensing.register.upload") }).click();
+  await expect(page.getByText(text("licensing.register.outcome.existing"))).toHaveCount(3);
+  await expect(page.getByText(text("licensing.register.outcome.created"))).toHaveCount(0);
+});

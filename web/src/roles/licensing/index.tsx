@@ -1,4 +1,4 @@
-import { CarOutlined, FileAddOutlined, OrderedListOutlined } from "@ant-design/icons";
+import { CarOutlined, FileAddOutlined, OrderedListOutlined, UploadOutlined } from "@ant-design/icons";
 import { Route } from "react-router-dom";
 
 import type { RoleModule } from "../role";
@@ -6,6 +6,7 @@ import { ApplicationPage } from "./ApplicationPage";
 import { LicencePage } from "./LicencePage";
 import { NewApplicationPage } from "./NewApplicationPage";
 import { QueuePage } from "./QueuePage";
+import { RegisterPage } from "./RegisterPage";
 import { VisitsPage } from "./VisitsPage";
 
 const licensing: RoleModule = {
@@ -15,6 +16,7 @@ const licensing: RoleModule = {
     { path: "/licensing/queue", label: "licensing.menu.queue", icon: <OrderedListOutlined /> },
     { path: "/licensing/new", label: "licensing.menu.new", icon: <FileAddOutlined /> },
     { path: "/licensing/visits", label: "licensing.menu.visits", icon: <CarOutlined /> },
+    { path: "/licensing/register", label: "licensing.menu.register", icon: <UploadOutlined /> },
   ],
   routes: (
     <Route path="licensing">
@@ -23,6 +25,7 @@ const licensing: RoleModule = {
       <Route path="applications/:id" element={<ApplicationPage />} />
       <Route path="licences/:creditCode" element={<LicencePage />} />
       <Route path="visits" element={<VisitsPage />} />
+      <Route path="register" element={<RegisterPage />} />
     </Route>
   ),
 };

@@ -89,3 +89,22 @@ test("a clerk onboards a market's register in bulk, and a second upload doubles 
   await expect(page.getByText(text("licensing.register.outcome.existing"))).toHaveCount(3);
   await expect(page.getByText(text("licensing.register.outcome.created"))).toHaveCount(0);
 });
+
+test("a clerk saves the queue's filter and comes back to it", async ({ page, console }) => {
+  const { text } = console;
+  await console.signIn(page, "clerk01");
+  await page.getByText(text("licensing.status.awaiting_partners")).click();
+  await expect(page).toHaveURL(/status=awaiting_partners/);
+  const name = `联审 ${Date.now()}`;
+  await page.getByRole("button", { name: text("shell.filters.save") }).click();
+  await page.getByLabel(text("shell.filters.name")).fill(name);
+  await page.getByRole("button", { name: text("shell.save"), exact: true }).click();
+
+  await page.getByText(text("licensing.status.issued")).click();
+  await expect(page).toHaveURL(/status=issued/);
+  await page.getByLabel(text("shell.filters.saved")).click();
+  await page.getByTitle(name).click();
+  await expect(page).toHaveURL(/status=awaiting_partners/);
+  await expect(page.getByRole("button", { name: text("shell.filters.forget", { name }) })).toBeVisible();
+  await console.accessible(page);
+});

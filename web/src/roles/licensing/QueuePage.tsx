@@ -4,6 +4,7 @@ import { Link, useSearchParams } from "react-router-dom";
 
 import { DeadlineTag } from "../../shared/DeadlineTag";
 import { ProblemAlert } from "../../shared/ProblemAlert";
+import { SavedFilters } from "../../shared/SavedFilters";
 import { useApplications, type Application, type Status } from "./api";
 
 const FILTERS = ["submitted", "returned", "accepted", "awaiting_partners", "issued", "rejected"] as const;
@@ -27,12 +28,15 @@ export function QueuePage() {
           <Button type="primary">{t("licensing.menu.new")}</Button>
         </Link>
       </Space>
-      <Segmented
-        aria-label={t("licensing.queue.filter")}
-        value={status}
-        onChange={(value) => setSearch({ status: String(value) })}
-        options={FILTERS.map((value) => ({ value, label: t(`licensing.status.${value}`) }))}
-      />
+      <Space wrap style={{ justifyContent: "space-between", width: "100%" }}>
+        <Segmented
+          aria-label={t("licensing.queue.filter")}
+          value={status}
+          onChange={(value) => setSearch({ status: String(value) })}
+          options={FILTERS.map((value) => ({ value, label: t(`licensing.status.${value}`) }))}
+        />
+        <SavedFilters screen="licensing-queue" />
+      </Space>
       <ProblemAlert error={applications.error} />
       <Table<Application>
         rowKey="id"

@@ -3,7 +3,7 @@ import { bureauToday, caseAsService, decidedCase, handInCaseSource } from "./enf
 
 test("an officer files a case source with two handlers and takes the case to its close", async ({ page, console, request }) => {
   // A long journey (a dozen steps, an axe check on each screen) on a machine shared by several runs.
-  test.setTimeout(300_000);
+  test.setTimeout(420_000);
   const { text } = console;
   const dialog = page.getByRole("dialog");
   const submit = async (name = text("shell.submit")) => {

@@ -1,0 +1,65 @@
+// What the enforcement journey needs from the gateway directly: a staff token, a case source
+// handed in at the sub-bureau's desk, and a case as the service holds it.
+import { expect, type APIRequestContext } from "@playwright/test";
+
+export async function staffHeaders(request: APIRequestContext, username: string): Promise<Record<string, string>> {
+  const token = await request.post("/auth/token", {
+    form: { grant_type: "password", username, password: `demo-${username}` },
+  });
+  expect(token.ok()).toBeTruthy();
+  return { Authorization: `Bearer ${(await token.json()).access_token}` };
+}
+
+export interface HandedIn {
+  id: string;
+  section: string | null;
+  verify_due: string;
+}
+
+/** A case source entered by an officer (trademark, advertising or market hand theirs in at the desk). */
+export async function handInCaseSource(
+  request: APIRequestContext,
+  username: string,
+  body: { source_department: string; allegation: string; office_id?: string; credit_code?: string },
+): Promise<HandedIn> {
+  const headers = await staffHeaders(request, username);
+  const created = await request.post("/api/enforcement/case-sources", {
+    headers: { ...headers, "Idempotency-Key": crypto.randomUUID() },
+    data: body,
+  });
+  expect(created.status()).toBe(201);
+  return (await created.json()) as HandedIn;
+}
+
+export async function caseAsService(request: APIRequestContext, username: string, caseId: string) {
+  const found = await request.get(`/api/enforcement/cases/${caseId}`, { headers: await staffHeaders(request, username) });
+  expect(found.ok()).toBeTruthy();
+  return (await found.json()) as { status: string; paid_on: string | null; handlers: string[]; decision_due: string };
+}
+
+/** Today in the bureau's time zone (the service's calendar day). */
+export const bureauToday = (offsetDays = 0) =>
+  new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date(Date.now() + offsetDays * 86_400_000));
+
+/** A case filed from a new case source, its notice delivered and a fine decided, all by `username`. */
+export async function decidedCase(request: APIRequestContext, username: string, allegation: string): Promise<string> {
+  const headers = await staffHeaders(request, username);
+  const source = await handInCaseSource(request, username, { source_department: "advertising", allegation });
+  const filed = await request.post(`/api/enforcement/case-sources/${source.id}/file`, {
+    headers,
+    data: { handlers: ["officer11", "officer12"] },
+  });
+  expect(filed.status()).toBe(201);
+  const caseId = (await filed.json()).case_id as string;
+  const notice = await request.post(`/api/enforcement/cases/${caseId}/notice`, {
+    headers,
+    data: { delivered_to: "李某", delivered_at: new Date().toISOString(), method: "post" },
+  });
+  expect(notice.ok()).toBeTruthy();
+  const decided = await request.post(`/api/enforcement/cases/${caseId}/decision`, {
+    headers,
+    data: { penalty: { kind: "fine", amount: "2000" }, legal_basis: "《中华人民共和国广告法》第五十八条" },
+  });
+  expect(decided.ok()).toBeTruthy();
+  return caseId;
+}

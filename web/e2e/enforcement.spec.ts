@@ -1,0 +1,212 @@
+import { expect, test } from "./console";
+import { bureauToday, caseAsService, decidedCase, handInCaseSource } from "./enforcement-api";
+
+test("an officer files a case source with two handlers and takes the case to its close", async ({ page, console, request }) => {
+  // A long journey (a dozen steps, an axe check on each screen) on a machine shared by several runs.
+  test.setTimeout(420_000);
+  const { text } = console;
+  const dialog = page.getByRole("dialog");
+  const submit = async (name = text("shell.submit")) => {
+    await dialog.getByRole("button", { name, exact: true }).click();
+    await expect(dialog).toBeHidden();
+  };
+
+  // Market order hands a case source to the desk; office-01 is in area 1, so it goes to section-1.
+  const allegation = `示范区某商贸公司虚假宣传 ${console.lang} ${Date.now()}`;
+  const source = await handInCaseSource(request, "officer11", { source_department: "market", allegation, office_id: "office-01" });
+  expect(source.section).toBe("section-1");
+
+  // officer11 lands on the section's case sources and finds it with its verification deadline.
+  await console.signIn(page, "officer11");
+  await expect(page.getByRole("heading", { name: text("enforcement.sources.title") })).toBeVisible();
+  await expect(page.getByRole("link", { name: allegation })).toBeVisible();
+  await console.accessible(page);
+  await console.screenshot(page, "enforcement-main-1440");
+  await page.getByLabel(text("enforcement.sources.filter.q")).fill(allegation);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/[?&]q=/);
+  const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: allegation }) });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId("verify-due")).toHaveText(text("shell.due.later", { date: source.verify_due }));
+  const listAddress = page.url();
+
+  // The deadlines board lists it among the case sources being verified, with the service's due day.
+  await page.getByRole("link", { name: text("enforcement.menu.deadlines"), exact: true }).click();
+  await expect(page.getByRole("heading", { name: text("enforcement.deadlines.title") })).toBeVisible();
+  const waiting = page.getByTestId("verifying").getByRole("row").filter({ has: page.getByRole("link", { name: allegation }) });
+  await expect(waiting).toContainText(source.verify_due);
+  await console.accessible(page);
+  await console.screenshot(page, "enforcement-deadlines-1440");
+
+  // Back to the list: the search is still in place.
+  await page.goBack();
+  await expect(page).toHaveURL(listAddress);
+  await expect(page.getByLabel(text("enforcement.sources.filter.q"))).toHaveValue(allegation);
+  await page.getByRole("link", { name: allegation }).click();
+  await expect(page.getByRole("heading", { name: text("enforcement.source.title") })).toBeVisible();
+  await expect(page.getByTestId("verify-clock-due")).toHaveText(source.verify_due);
+  await console.accessible(page);
+
+  // The one approved extension of the verification period moves its deadline; it cannot be asked twice.
+  await page.getByRole("button", { name: text("enforcement.source.extension"), exact: true }).click();
+  await dialog.getByLabel(text("enforcement.field.approvedBy")).fill("head01");
+  await dialog.getByLabel(text("enforcement.field.reason")).fill("涉及多地经销商，需延长核查");
+  await console.accessible(page);
+  await submit();
+  await expect(page.getByTestId("verify-clock-due")).not.toHaveText(source.verify_due);
+  await expect(page.getByRole("button", { name: text("enforcement.source.extension"), exact: true })).toBeDisabled();
+
+  // Testing time is recorded against the verification clock.
+  await page.getByRole("button", { name: text("enforcement.source.testing"), exact: true }).click();
+  await dialog.getByLabel(text("enforcement.field.start")).fill(bureauToday(1));
+  await dialog.getByLabel(text("enforcement.field.end")).fill(bureauToday(2));
+  await dialog.getByLabel(text("enforcement.field.reason")).fill("样品送检");
+  await submit();
+  await expect(page.getByRole("cell", { name: "样品送检" })).toBeVisible();
+  await console.screenshot(page, "enforcement-case-source-1440");
+
+  // Filing needs two different handlers: officer11 alone is refused before anything is sent.
+  await page.getByRole("button", { name: text("enforcement.source.file"), exact: true }).click();
+  await dialog.getByRole("button", { name: text("enforcement.source.file"), exact: true }).click();
+  await expect(dialog.getByText(text("enforcement.rule.handlers.tooFew"))).toBeVisible();
+  await console.accessible(page);
+  await dialog.getByLabel(text("enforcement.field.handlers")).fill("officer12");
+  await page.keyboard.press("Enter");
+  await submit(text("enforcement.source.file"));
+
+  // The case: filed, two handlers, the notice comes first.
+  await expect(page).toHaveURL(/\/enforcement\/cases\/[0-9a-f-]{36}$/);
+  const caseId = page.url().split("/").pop()!;
+  await expect(page.getByTestId("case-status")).toHaveText(text("enforcement.caseStatus.filed"));
+  await expect(page.getByTestId("handlers")).toHaveText("officer11、officer12");
+  await expect(page.getByTestId("next-step")).toContainText(text("enforcement.next.notice"));
+  await expect(page.getByRole("button", { name: text("enforcement.action.record"), exact: true })).toHaveCount(0);
+  await console.accessible(page);
+
+  await page.getByRole("button", { name: text("enforcement.action.notice"), exact: true }).click();
+  await dialog.getByLabel(text("enforcement.field.deliveredTo")).fill("王某（法定代表人）");
+  await console.accessible(page);
+  await submit();
+  await expect(page.getByTestId("case-status")).toHaveText(text("enforcement.caseStatus.investigating"));
+  await expect(page.getByTestId("notice")).toContainText("王某（法定代表人）");
+
+  await page.getByRole("button", { name: text("enforcement.action.record"), exact: true }).click();
+  await dialog.getByLabel(text("enforcement.field.summary")).fill("询问当事人：宣传册所称“销量第一”无依据。");
+  await submit();
+  await expect(page.getByTestId("records")).toContainText("销量第一");
+  await expect(page.getByTestId("next-step")).toContainText(text("enforcement.next.decision"));
+
+  // The clock stops for a suspension (its days not counted), then the approved 30 days are added.
+  await page.getByRole("button", { name: text("enforcement.action.stop"), exact: true }).click();
+  await dialog.getByLabel(text("enforcement.field.start")).fill(bureauToday(1));
+  await dialog.getByLabel(text("enforcement.field.end")).fill(bureauToday(4));
+  await dialog.getByLabel(text("enforcement.field.reason")).fill("当事人申请中止");
+  await console.accessible(page);
+  await submit();
+  await expect(page.getByTestId("clock-changes")).toContainText(text("enforcement.stopKind.suspension"));
+  await expect(page.getByTestId("decision-clock")).toContainText(text("enforcement.clock.excluded", { days: 4 }));
+  const stoppedDue = await page.getByTestId("decision-clock-due").textContent();
+
+  await page.getByRole("button", { name: text("enforcement.action.extension"), exact: true }).click();
+  await dialog.getByLabel(text("enforcement.field.approvedBy")).fill("head01");
+  await dialog.getByLabel(text("enforcement.field.reason")).fill("案情复杂");
+  await submit();
+  await expect(page.getByTestId("clock-changes")).toContainText(text("enforcement.case.approvedBy", { by: "head01" }));
+  await expect(page.getByTestId("decision-clock-due")).not.toHaveText(stoppedDue ?? "");
+
+  // The decision: a fine of 5,000 CNY.
+  await page.getByRole("button", { name: text("enforcement.action.decision"), exact: true }).click();
+  await dialog.getByLabel(text("enforcement.penalty.fine"), { exact: true }).check();
+  await dialog.getByLabel(text("enforcement.field.amount"), { exact: true }).fill("5000");
+  await dialog.getByLabel(text("enforcement.field.legalBasis")).fill("《中华人民共和国广告法》第五十五条");
+  await console.accessible(page);
+  await submit();
+  await expect(page.getByTestId("case-status")).toHaveText(text("enforcement.caseStatus.decided"));
+  await expect(page.getByTestId("decision")).toContainText("5,000.00");
+  await expect(page.getByTestId("next-step")).toContainText(text("enforcement.next.payment"));
+
+  await page.getByRole("button", { name: text("enforcement.action.payment"), exact: true }).click();
+  await submit();
+  await expect(page.getByTestId("payment")).toContainText(text("enforcement.case.paidOn", { date: bureauToday() }));
+
+  await page.getByRole("button", { name: text("enforcement.action.returnVisit"), exact: true }).click();
+  await dialog.getByLabel(text("enforcement.field.partyView")).fill("对办案过程无异议");
+  await dialog.getByLabel(text("enforcement.satisfaction.satisfied"), { exact: true }).check();
+  await submit();
+  await expect(page.getByTestId("case-status")).toHaveText(text("enforcement.caseStatus.closed"));
+  await expect(page.getByTestId("next-step")).toContainText(text("enforcement.next.none"));
+  await console.accessible(page);
+  await console.screenshot(page, "enforcement-case-1440");
+
+  // The service agrees: closed, paid, handled by both officers.
+  const closed = await caseAsService(request, "officer11", caseId);
+  expect(closed.status).toBe("closed");
+  expect(closed.paid_on).toBe(bureauToday());
+  expect(closed.handlers).toEqual(["officer11", "officer12"]);
+
+  // The case source now reads filed and leads to its case.
+  await page.getByRole("link", { name: source.id.slice(0, 8) }).click();
+  await expect(page.getByTestId("source-status")).toHaveText(text("enforcement.sourceStatus.filed"));
+  await expect(page.getByRole("link", { name: text("enforcement.source.openCase") })).toBeVisible();
+
+  // The board no longer counts it among the case sources being verified.
+  await page.getByRole("link", { name: text("enforcement.menu.deadlines"), exact: true }).click();
+  await expect(page.getByTestId("verifying")).toBeVisible();
+  await expect(page.getByTestId("verifying").getByRole("link", { name: allegation })).toHaveCount(0);
+
+  // The officer's cases and the publicity feed both show it.
+  await page.getByRole("link", { name: text("enforcement.menu.cases"), exact: true }).click();
+  await expect(page.getByRole("link", { name: caseId })).toBeVisible();
+  await console.accessible(page);
+  await page.getByRole("link", { name: text("enforcement.menu.publicity"), exact: true }).click();
+  await expect(page.getByRole("link", { name: caseId.slice(0, 8) })).toBeVisible();
+  await console.accessible(page);
+});
+
+test("an officer declines two case sources at once and withdraws an annulled decision from publicity", async ({ page, console, request }) => {
+  test.setTimeout(240_000);
+  const { text } = console;
+  const dialog = page.getByRole("dialog");
+  const batch = `重复举报 ${console.lang} ${Date.now()}`;
+  for (const n of [1, 2]) {
+    await handInCaseSource(request, "officer12", { source_department: "trademark", allegation: `${batch} 第${n}件` });
+  }
+  const caseId = await decidedCase(request, "officer12", `广告违法 ${console.lang} ${Date.now()}`);
+
+  await console.signIn(page, "officer11");
+  await page.getByLabel(text("enforcement.sources.filter.q")).fill(batch);
+  await page.keyboard.press("Enter");
+  const rows = page.getByRole("row").filter({ hasText: batch });
+  await expect(rows).toHaveCount(2);
+  for (const row of await rows.all()) await row.getByRole("checkbox").check();
+  await expect(page.getByText(text("enforcement.sources.bulk.selected", { count: 2 }))).toBeVisible();
+  await page.getByRole("button", { name: text("enforcement.sources.bulk.decline"), exact: true }).click();
+  await dialog.getByLabel(text("enforcement.field.declineReasons")).fill("与已立案案件重复");
+  await console.accessible(page);
+  await dialog.getByRole("button", { name: text("enforcement.source.decline"), exact: true }).click();
+  await expect(page.getByText(text("enforcement.sources.bulk.outcome", { done: 2, failed: 0 }))).toBeVisible();
+  await expect(rows).toHaveCount(0);
+  await page.getByLabel(text("enforcement.sources.filter.status")).getByText(text("enforcement.sourceStatus.declined"), { exact: true }).click();
+  await expect(page).toHaveURL(/status=declined/);
+  await expect(rows).toHaveCount(2);
+  await console.accessible(page);
+
+  // A case decided by a colleague, opened by its number; the decision was annulled on review.
+  await page.getByRole("link", { name: text("enforcement.menu.cases"), exact: true }).click();
+  await page.getByLabel(text("enforcement.cases.number")).fill(caseId);
+  await page.getByRole("button", { name: text("enforcement.cases.open"), exact: true }).click();
+  await expect(page.getByTestId("case-status")).toHaveText(text("enforcement.caseStatus.decided"));
+  await expect(page.getByTestId("publicity")).not.toContainText(text("enforcement.case.withdrawn"));
+  await page.getByRole("button", { name: text("enforcement.action.withdrawal"), exact: true }).click();
+  await dialog.getByLabel(text("enforcement.change.annulled"), { exact: true }).check();
+  await dialog.getByLabel(text("enforcement.field.reason")).fill("行政复议决定撤销原处罚决定");
+  await dialog.getByRole("button", { name: text("shell.submit"), exact: true }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("publicity")).toHaveText(text("enforcement.case.withdrawn"));
+  await expect(page.getByRole("button", { name: text("enforcement.action.withdrawal"), exact: true })).toHaveCount(0);
+  await console.accessible(page);
+
+  await page.getByRole("link", { name: text("enforcement.menu.publicity"), exact: true }).click();
+  await expect(page.getByRole("heading", { name: text("enforcement.publicity.title") })).toBeVisible();
+  await expect(page.getByRole("link", { name: caseId.slice(0, 8) })).toHaveCount(0);
+});

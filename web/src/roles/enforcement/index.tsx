@@ -1,0 +1,49 @@
+import { AlertOutlined, FileAddOutlined, FolderOpenOutlined, InboxOutlined, NotificationOutlined } from "@ant-design/icons";
+import { ConfigProvider } from "antd";
+import { Outlet, Route } from "react-router-dom";
+
+import type { RoleModule } from "../role";
+import { CasePage } from "./CasePage";
+import { CasesPage } from "./CasesPage";
+import { CaseSourcePage } from "./CaseSourcePage";
+import { CaseSourcesPage } from "./CaseSourcesPage";
+import { DeadlinesPage } from "./DeadlinesPage";
+import { NewCaseSourcePage } from "./NewCaseSourcePage";
+import { PublicityPage } from "./PublicityPage";
+
+// Ant Design's default red (#ff4d4f) on white is below WCAG AA for the danger buttons (decline,
+// withdraw from publicity) these screens have: a darker red, for this role's screens only.
+const DARKER_RED = { token: { colorError: "#c41d1d" } };
+
+function EnforcementTheme() {
+  return (
+    <ConfigProvider theme={DARKER_RED}>
+      <Outlet />
+    </ConfigProvider>
+  );
+}
+
+const enforcement: RoleModule = {
+  role: "enforcement_officer",
+  home: "/enforcement/case-sources",
+  menu: [
+    { path: "/enforcement/case-sources", label: "enforcement.menu.sources", icon: <InboxOutlined /> },
+    { path: "/enforcement/case-sources/new", label: "enforcement.menu.new", icon: <FileAddOutlined /> },
+    { path: "/enforcement/cases", label: "enforcement.menu.cases", icon: <FolderOpenOutlined /> },
+    { path: "/enforcement/deadlines", label: "enforcement.menu.deadlines", icon: <AlertOutlined /> },
+    { path: "/enforcement/publicity", label: "enforcement.menu.publicity", icon: <NotificationOutlined /> },
+  ],
+  routes: (
+    <Route path="enforcement" element={<EnforcementTheme />}>
+      <Route path="case-sources" element={<CaseSourcesPage />} />
+      <Route path="case-sources/new" element={<NewCaseSourcePage />} />
+      <Route path="case-sources/:id" element={<CaseSourcePage />} />
+      <Route path="cases" element={<CasesPage />} />
+      <Route path="cases/:id" element={<CasePage />} />
+      <Route path="deadlines" element={<DeadlinesPage />} />
+      <Route path="publicity" element={<PublicityPage />} />
+    </Route>
+  ),
+};
+
+export default enforcement;

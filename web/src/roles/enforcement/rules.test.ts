@@ -1,0 +1,250 @@
+import { describe, expect, it } from "vitest";
+
+import type { components } from "../../api/schema";
+import {
+  availableActions,
+  boardGroups,
+  bureauInstant,
+  bureauNowLocal,
+  caseNumber,
+  caseOfSource,
+  clockFacts,
+  distinctHandlers,
+  endsBeforeStart,
+  extensionNeedsCollectiveDays,
+  filterSources,
+  handlersProblem,
+  nextStep,
+  onPublicity,
+  parseEvidence,
+  penaltyProblem,
+  rememberCase,
+  sourceFilters,
+  sourceSearch,
+  type RecentCase,
+} from "./rules";
+
+type CaseOut = components["schemas"]["enforcement__CaseOut"];
+type Deadline = components["schemas"]["enforcement__Deadline"];
+
+const HASH = `sha256:${"ab".repeat(32)}`;
+
+describe("filing: the handlers", () => {
+  it("needs two different officers", () => {
+    expect(handlersProblem([])).toBe("tooFew");
+    expect(handlersProblem(["officer11"])).toBe("tooFew");
+    // The same officer twice is still one handler.
+    expect(handlersProblem(["officer11", "officer11"])).toBe("tooFew");
+    expect(handlersProblem(["officer11", " officer11 "])).toBe("tooFew");
+    expect(handlersProblem(["officer11", "officer12"])).toBeNull();
+  });
+
+  it("refuses what is not a username, and more than ten", () => {
+    expect(handlersProblem(["officer11", "郑执法"])).toBe("invalid");
+    expect(handlersProblem(["officer11", "Officer12"])).toBe("invalid");
+    expect(handlersProblem(Array.from({ length: 11 }, (_, i) => `officer${i + 10}`))).toBe("tooMany");
+  });
+
+  it("sends each handler once, trimmed, in the order chosen", () => {
+    expect(distinctHandlers(["officer12", " officer11", "officer12", ""])).toEqual(["officer12", "officer11"]);
+  });
+});
+
+describe("form values", () => {
+  it("reads evidence references and names the bad ones", () => {
+    expect(parseEvidence(`${HASH}\n${HASH}, sha256:xyz`)).toEqual({ refs: [HASH, "sha256:xyz"], bad: ["sha256:xyz"] });
+    expect(parseEvidence(undefined)).toEqual({ refs: [], bad: [] });
+  });
+
+  it("refuses a span that ends before it starts, both ends included", () => {
+    expect(endsBeforeStart("2026-12-07", "2026-12-06")).toBe(true);
+    expect(endsBeforeStart("2026-12-07", "2026-12-07")).toBe(false);
+    expect(endsBeforeStart("2026-12-07", undefined)).toBe(false);
+  });
+
+  it("asks an amount of a fine only", () => {
+    expect(penaltyProblem("fine", undefined)).toBe("amountRequired");
+    expect(penaltyProblem("fine", "0")).toBe("amountInvalid");
+    expect(penaltyProblem("fine", "12.345")).toBe("amountInvalid");
+    expect(penaltyProblem("fine", "-5")).toBe("amountInvalid");
+    expect(penaltyProblem("fine", "5000.50")).toBeNull();
+    expect(penaltyProblem("warning", "")).toBeNull();
+    expect(penaltyProblem("confiscation", "100")).toBe("noAmount");
+  });
+
+  it("sends a delivery time typed in the bureau's time at +08:00", () => {
+    expect(bureauInstant("2026-12-06T09:30")).toBe("2026-12-06T09:30:00+08:00");
+    expect(bureauInstant("2026-12-06T09:30:15")).toBe("2026-12-06T09:30:15+08:00");
+    // 2026-12-05 17:30 UTC is already 6 December, 01:30, in Beijing.
+    expect(bureauNowLocal(new Date("2026-12-05T17:30:00Z"))).toBe("2026-12-06T01:30");
+  });
+});
+
+const step = (name: string, detail: Record<string, unknown> = {}) => ({ step: name, at: "2026-12-06T01:00:00Z", actor: "officer11", detail });
+
+function aCase(overrides: Partial<CaseOut>): CaseOut {
+  return {
+    id: "349aa3b9-284a-4bd2-8c11-95fe3cfb04c7",
+    case_source_id: "9c0c919f-6ecd-4d32-800b-52a9a08b1f73",
+    credit_code: null,
+    section: "section-1",
+    status: "filed",
+    handlers: ["officer11", "officer12"],
+    filed_by: "officer11",
+    filed_at: "2026-12-06T01:00:00Z",
+    decision_due: "2027-03-08",
+    decision_deadline: {} as Deadline,
+    notice: null,
+    decision: null,
+    decided_at: null,
+    decided_on_time: null,
+    payment_due: null,
+    paid_on: null,
+    late_payment_surcharge: null,
+    return_visit: null,
+    closed_at: null,
+    investigation_records: [],
+    history: [step("filed")],
+    ...overrides,
+  };
+}
+
+const fine = { penalty: { kind: "fine" as const, amount: "5000" }, legal_basis: "广告法第五十五条", decided_by: "officer11" };
+const record = { id: "r", case_id: "c", kind: "inquiry", summary: "询问", evidence: [], recorded_by: "officer11", recorded_at: "" };
+
+describe("a case's next step", () => {
+  it("is the notice first, then a record, then the decision", () => {
+    expect(nextStep(aCase({}))).toBe("notice");
+    expect(availableActions(aCase({}))).toEqual(["notice", "stop", "extension"]);
+    expect(nextStep(aCase({ status: "investigating" }))).toBe("record");
+    expect(nextStep(aCase({ status: "investigating", investigation_records: [record] }))).toBe("decision");
+    expect(availableActions(aCase({ status: "investigating" }))).toEqual(["record", "decision", "stop", "extension"]);
+  });
+
+  it("after a fine, its payment, then the return visit that closes the case", () => {
+    const decided = aCase({ status: "decided", decision: fine, payment_due: "2026-12-21", history: [step("decided")] });
+    expect(nextStep(decided)).toBe("payment");
+    expect(availableActions(decided)).toEqual(["payment", "returnVisit", "withdrawal"]);
+    const paid = { ...decided, paid_on: "2026-12-06" };
+    expect(nextStep(paid)).toBe("returnVisit");
+    expect(nextStep({ ...paid, status: "closed" })).toBe("none");
+    // A closed case whose fine is still unpaid waits for the payment.
+    expect(nextStep({ ...decided, status: "closed" })).toBe("payment");
+  });
+
+  it("keeps a warning off the publicity feed, and a withdrawn decision too", () => {
+    const warning = aCase({ status: "decided", decision: { ...fine, penalty: { kind: "warning", amount: null } } });
+    expect(onPublicity(warning)).toBe(false);
+    expect(availableActions(warning)).toEqual(["returnVisit"]);
+    const decided = aCase({ status: "decided", decision: fine, history: [step("decided")] });
+    expect(onPublicity(decided)).toBe(true);
+    expect(onPublicity({ ...decided, history: [step("decided"), step("publicity_withdrawn")] })).toBe(false);
+  });
+
+  it("asks a collective decision's days for any extension after the first", () => {
+    expect(extensionNeedsCollectiveDays(aCase({}))).toBe(false);
+    expect(extensionNeedsCollectiveDays(aCase({ history: [step("filed"), step("decision_extended", { number: 1 })] }))).toBe(true);
+  });
+});
+
+describe("legal clocks", () => {
+  const deadline: Deadline = {
+    rule_code: "enforcement.decide",
+    basis: "Administrative Penalty Law art. 60; SAMR provisions",
+    unit: "days",
+    start: "2026-12-06",
+    due: "2027-04-09",
+    calendar_version: "2026.1",
+    provisional: true,
+    extensions: 1,
+    extended_by: 30,
+    beyond_extension: null,
+    excluded_days: 4,
+    rolled_to_workday: false,
+  };
+
+  it("explains a deadline by what the service counted", () => {
+    expect(clockFacts(deadline)).toEqual([
+      { key: "unit.days", values: { start: "2026-12-06" } },
+      { key: "extended.days", values: { count: 1, days: 30 } },
+      { key: "excluded", values: { days: 4 } },
+      { key: "provisional", values: { version: "2026.1" } },
+    ]);
+    const verify = { ...deadline, unit: "workdays" as const, extensions: 0, excluded_days: 0, provisional: false };
+    expect(clockFacts(verify)).toEqual([{ key: "unit.workdays", values: { start: "2026-12-06" } }]);
+  });
+
+  it("puts the overdue first on the board, each group soonest first", () => {
+    const entry = (due: string, state: "overdue" | "due_soon", deadline: "verify" | "decide" = "verify") => ({
+      subject_id: due,
+      deadline,
+      due,
+      state,
+      rule_code: "",
+      basis: "",
+      section: "section-1",
+      credit_code: null,
+    });
+    const groups = boardGroups([entry("2026-12-08", "due_soon"), entry("2026-12-01", "overdue"), entry("2026-12-07", "due_soon", "decide"), entry("2026-11-30", "overdue")]);
+    expect(groups.overdue.map((e) => e.due)).toEqual(["2026-11-30", "2026-12-01"]);
+    expect(groups.dueSoon.map((e) => e.due)).toEqual(["2026-12-07", "2026-12-08"]);
+  });
+});
+
+describe("the case-source list's filters", () => {
+  it("live in the address, the defaults left out", () => {
+    const filters = sourceFilters(new URLSearchParams("status=filed&department=market&q=%E5%B9%BF%E5%91%8A&due=bogus"));
+    expect(filters).toEqual({ status: "filed", department: "market", due: null, q: "广告" });
+    expect(sourceSearch(filters)).toEqual({ status: "filed", department: "market", q: "广告" });
+    expect(sourceFilters(new URLSearchParams(""))).toEqual({ status: "received", department: null, due: null, q: "" });
+    expect(sourceSearch(sourceFilters(new URLSearchParams("status=nonsense")))).toEqual({});
+  });
+
+  it("find by department, deadline and words", () => {
+    const row = (allegation: string, verify_due: string, source_department = "market", credit_code: string | null = null) => ({
+      allegation,
+      verify_due,
+      source_department,
+      credit_code,
+      status: "received",
+    });
+    const rows = [
+      row("虚假宣传", "2026-12-01"),
+      row("无照经营", "2026-12-05", "supervision", "91510100MA61234567"),
+      row("商标侵权", "2026-12-25", "trademark"),
+    ];
+    const base = sourceFilters(new URLSearchParams(""));
+    const today = "2026-12-04";
+    expect(filterSources(rows, { ...base, due: "overdue" }, today).map((r) => r.allegation)).toEqual(["虚假宣传"]);
+    expect(filterSources(rows, { ...base, due: "soon" }, today).map((r) => r.allegation)).toEqual(["无照经营"]);
+    expect(filterSources(rows, { ...base, department: "trademark" }, today).map((r) => r.allegation)).toEqual(["商标侵权"]);
+    expect(filterSources(rows, { ...base, q: "ma6123" }, today).map((r) => r.allegation)).toEqual(["无照经营"]);
+  });
+});
+
+describe("cases this browser opened", () => {
+  const seen = (id: string, case_source_id = `source-${id}`): RecentCase => ({
+    id,
+    case_source_id,
+    credit_code: null,
+    status: "filed",
+    decision_due: "2027-03-08",
+    seen_at: "2026-12-06T01:00:00Z",
+  });
+
+  it("keeps each case once, the last opened first, and finds a source's case", () => {
+    const list = rememberCase(rememberCase(rememberCase([], seen("a")), seen("b")), { ...seen("a"), status: "closed" });
+    expect(list.map((c) => `${c.id}:${c.status}`)).toEqual(["a:closed", "b:filed"]);
+    expect(rememberCase(list, seen("c"), 2).map((c) => c.id)).toEqual(["c", "a"]);
+    expect(caseOfSource(list, "source-b")?.id).toBe("b");
+    expect(caseOfSource(list, "source-x")).toBeUndefined();
+  });
+
+  it("reads a case number from what was pasted", () => {
+    expect(caseNumber(" 349AA3B9-284A-4BD2-8C11-95FE3CFB04C7 ")).toBe("349aa3b9-284a-4bd2-8c11-95fe3cfb04c7");
+    expect(caseNumber("http://x/enforcement/cases/349aa3b9-284a-4bd2-8c11-95fe3cfb04c7")).toBe(
+      "349aa3b9-284a-4bd2-8c11-95fe3cfb04c7",
+    );
+    expect(caseNumber("12345")).toBeNull();
+  });
+});

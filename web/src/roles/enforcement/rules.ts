@@ -1,0 +1,276 @@
+// The enforcement officer's rules that run in the browser, before anything is sent, and how a
+// case's state reads: which step is next, which steps it allows. The service decides; these
+// only keep an officer from sending what it would refuse and say what comes next.
+import type { components } from "../../api/schema";
+import { deadlineState } from "../../shared/deadline";
+
+type CaseOut = components["schemas"]["enforcement__CaseOut"];
+type CaseSourceOut = components["schemas"]["enforcement__CaseSourceOut"];
+type Deadline = components["schemas"]["enforcement__Deadline"];
+type WatchedDeadline = components["schemas"]["enforcement__WatchedDeadline"];
+
+export const DEPARTMENTS = ["supervision", "licensing", "complaints", "trademark", "advertising", "market"] as const;
+export const HAND_DEPARTMENTS = ["trademark", "advertising", "market"] as const;
+export const SOURCE_STATUSES = ["received", "filed", "declined"] as const;
+export const RECORD_KINDS = ["inquiry", "site_inspection", "evidence", "other"] as const;
+export const STOP_KINDS = ["suspension", "hearing", "testing"] as const;
+export const PENALTY_KINDS = ["warning", "fine", "confiscation", "order_to_correct"] as const;
+export const NOTICE_METHODS = ["in_person", "post", "electronic"] as const;
+export const SATISFACTIONS = ["satisfied", "neutral", "dissatisfied"] as const;
+export const CHANGES = ["changed", "annulled"] as const;
+
+// -- handlers --------------------------------------------------------------------------------
+
+/** A username as the service accepts it for handlers and approvers. */
+export const USERNAME = /^[a-z][a-z0-9_.-]{1,63}$/;
+/** At least two certified officers handle every case (Administrative Penalty Law art. 42). */
+export const MIN_HANDLERS = 2;
+
+export type HandlersProblem = "tooFew" | "invalid" | "tooMany";
+
+/** The handlers as they will be sent: trimmed, each once, in the order chosen. */
+export function distinctHandlers(handlers: string[]): string[] {
+  return [...new Set(handlers.map((name) => name.trim()).filter(Boolean))];
+}
+
+/** Why these handlers cannot file a case, or null: two different officers, ten at most. */
+export function handlersProblem(handlers: string[]): HandlersProblem | null {
+  const chosen = distinctHandlers(handlers);
+  if (chosen.some((name) => !USERNAME.test(name))) return "invalid";
+  if (chosen.length < MIN_HANDLERS) return "tooFew";
+  if (chosen.length > 10) return "tooMany";
+  return null;
+}
+
+// -- form values -------------------------------------------------------------------------------
+
+const EVIDENCE = /^sha256:[0-9a-f]{64}$/;
+
+/** Evidence references typed one per line (or separated by spaces or commas), and the bad ones. */
+export function parseEvidence(text: string | undefined): { refs: string[]; bad: string[] } {
+  const refs = [...new Set((text ?? "").split(/[\s,，]+/).filter(Boolean))];
+  return { refs, bad: refs.filter((ref) => !EVIDENCE.test(ref)) };
+}
+
+/** Whether a span's end comes before its start (both ends are included, so equal is fine). */
+export function endsBeforeStart(start: string | undefined, end: string | undefined): boolean {
+  return Boolean(start && end && end < start);
+}
+
+export type PenaltyKind = (typeof PENALTY_KINDS)[number];
+export type PenaltyProblem = "amountRequired" | "amountInvalid" | "noAmount";
+
+const AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
+
+/** A fine needs an amount above zero in yuan (two decimals at most); nothing else carries one. */
+export function penaltyProblem(kind: PenaltyKind, amount: string | undefined): PenaltyProblem | null {
+  const given = (amount ?? "").trim();
+  if (kind !== "fine") return given ? "noAmount" : null;
+  if (!given) return "amountRequired";
+  if (!AMOUNT.test(given) || Number(given) <= 0) return "amountInvalid";
+  return null;
+}
+
+/** An instant typed in the bureau's time (datetime-local, no zone) as ISO 8601 at +08:00. */
+export function bureauInstant(local: string): string {
+  const withSeconds = /T\d{2}:\d{2}$/.test(local) ? `${local}:00` : local;
+  return `${withSeconds}+08:00`;
+}
+
+/** Now in the bureau's time zone as a datetime-local value (YYYY-MM-DDTHH:mm). */
+export function bureauNowLocal(now: Date = new Date()): string {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Asia/Shanghai",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(now);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
+  return `${part("year")}-${part("month")}-${part("day")}T${part("hour")}:${part("minute")}`;
+}
+
+// -- the case's steps --------------------------------------------------------------------------
+
+export type CaseAction =
+  | "notice"
+  | "record"
+  | "stop"
+  | "extension"
+  | "decision"
+  | "payment"
+  | "withdrawal"
+  | "returnVisit";
+
+export type NextStep = "notice" | "record" | "decision" | "payment" | "returnVisit" | "none";
+
+const CLOCK_RUNNING = new Set(["filed", "investigating"]);
+
+type CaseState = Pick<CaseOut, "status" | "decision" | "payment_due" | "paid_on" | "investigation_records" | "history">;
+
+function fineUnpaid(found: CaseState): boolean {
+  return found.payment_due !== null && found.paid_on === null;
+}
+
+/** Whether the decision is on the publicity feed: every penalty but a warning, until withdrawn. */
+export function onPublicity(found: CaseState): boolean {
+  if (!found.decision || found.decision.penalty.kind === "warning") return false;
+  return !found.history.some((step) => step.step === "publicity_withdrawn");
+}
+
+/** The steps the service allows the case now, in the order an officer takes them. */
+export function availableActions(found: CaseState): CaseAction[] {
+  const actions: CaseAction[] = [];
+  if (found.status === "filed") actions.push("notice");
+  if (found.status === "investigating") actions.push("record", "decision");
+  if (CLOCK_RUNNING.has(found.status)) actions.push("stop", "extension");
+  if (fineUnpaid(found)) actions.push("payment");
+  if (found.status === "decided") actions.push("returnVisit");
+  if (onPublicity(found)) actions.push("withdrawal");
+  return actions;
+}
+
+/** The one step the case waits for: the notice, a first record, the decision, the fine, the visit. */
+export function nextStep(found: CaseState): NextStep {
+  switch (found.status) {
+    case "filed":
+      return "notice";
+    case "investigating":
+      return found.investigation_records.length === 0 ? "record" : "decision";
+    case "decided":
+      return fineUnpaid(found) ? "payment" : "returnVisit";
+    default:
+      return fineUnpaid(found) ? "payment" : "none";
+  }
+}
+
+/** The first extension is the approved 30 days; any further one needs a collective decision's days. */
+export function extensionNeedsCollectiveDays(found: Pick<CaseOut, "history">): boolean {
+  return found.history.some((step) => step.step === "decision_extended");
+}
+
+/** The case's stops and extensions, as the history keeps them, oldest first. */
+export function clockChanges(found: Pick<CaseOut, "history">) {
+  return found.history.filter((step) => step.step === "clock_stopped" || step.step === "decision_extended");
+}
+
+/** Findings of fault recorded against the case's steps. */
+export function faultFindings(found: Pick<CaseOut, "history">) {
+  return found.history.filter((step) => step.step === "fault_found");
+}
+
+// -- legal clocks ---------------------------------------------------------------------------------
+
+export interface ClockFact {
+  key: string;
+  values?: Record<string, string | number>;
+}
+
+/** What explains a deadline beyond its due day: its unit, extensions, days not counted, and
+ * whether the holiday calendar was known all the way (else the day is provisional). */
+export function clockFacts(deadline: Deadline): ClockFact[] {
+  const facts: ClockFact[] = [{ key: `unit.${deadline.unit}`, values: { start: deadline.start } }];
+  if (deadline.extensions > 0) {
+    facts.push({ key: `extended.${deadline.unit}`, values: { count: deadline.extensions, days: deadline.extended_by } });
+  }
+  if (deadline.beyond_extension) facts.push({ key: "beyond" });
+  if (deadline.excluded_days > 0) facts.push({ key: "excluded", values: { days: deadline.excluded_days } });
+  if (deadline.rolled_to_workday) facts.push({ key: "rolled" });
+  if (deadline.provisional) facts.push({ key: "provisional", values: { version: deadline.calendar_version } });
+  return facts;
+}
+
+// -- lists --------------------------------------------------------------------------------------
+
+export type DueFilter = "overdue" | "soon";
+
+export interface SourceFilters {
+  status: (typeof SOURCE_STATUSES)[number] | "all";
+  department: string | null;
+  due: DueFilter | null;
+  q: string;
+}
+
+/** The case-source list's filters as the address keeps them (received, any department, by default). */
+export function sourceFilters(search: URLSearchParams): SourceFilters {
+  const status = search.get("status");
+  const department = search.get("department");
+  const due = search.get("due");
+  return {
+    status: status === "all" ? "all" : (SOURCE_STATUSES.find((value) => value === status) ?? "received"),
+    department: DEPARTMENTS.find((value) => value === department) ?? null,
+    due: due === "overdue" || due === "soon" ? due : null,
+    q: search.get("q") ?? "",
+  };
+}
+
+/** The filters back into the address, leaving out what is the default. */
+export function sourceSearch(filters: SourceFilters): Record<string, string> {
+  const search: Record<string, string> = {};
+  if (filters.status !== "received") search.status = filters.status;
+  if (filters.department) search.department = filters.department;
+  if (filters.due) search.due = filters.due;
+  if (filters.q.trim()) search.q = filters.q.trim();
+  return search;
+}
+
+/** The case sources the filters the service does not apply let through (department, deadline, text). */
+export function filterSources<T extends Pick<CaseSourceOut, "source_department" | "verify_due" | "status" | "allegation" | "credit_code">>(
+  rows: T[],
+  filters: SourceFilters,
+  today: string,
+): T[] {
+  const words = filters.q.trim().toLowerCase();
+  return rows.filter((row) => {
+    if (filters.department && row.source_department !== filters.department) return false;
+    if (filters.due) {
+      if (row.status !== "received") return false;
+      const { kind } = deadlineState(row.verify_due, today);
+      if (filters.due === "overdue" && kind !== "overdue") return false;
+      if (filters.due === "soon" && kind !== "today" && kind !== "soon") return false;
+    }
+    if (words) {
+      const text = `${row.allegation} ${row.credit_code ?? ""}`.toLowerCase();
+      if (!text.includes(words)) return false;
+    }
+    return true;
+  });
+}
+
+/** The deadline watch split as the board shows it: overdue first, then due soon, each soonest first. */
+export function boardGroups(entries: WatchedDeadline[]): { overdue: WatchedDeadline[]; dueSoon: WatchedDeadline[] } {
+  const sorted = [...entries].sort((a, b) => a.due.localeCompare(b.due) || a.deadline.localeCompare(b.deadline));
+  return {
+    overdue: sorted.filter((entry) => entry.state === "overdue"),
+    dueSoon: sorted.filter((entry) => entry.state === "due_soon"),
+  };
+}
+
+// -- cases this browser has opened ---------------------------------------------------------------
+
+export interface RecentCase {
+  id: string;
+  case_source_id: string;
+  credit_code: string | null;
+  status: string;
+  decision_due: string;
+  seen_at: string;
+}
+
+/** The list with `entry` first and no older copy of it, `max` long at most. */
+export function rememberCase(list: RecentCase[], entry: RecentCase, max = 30): RecentCase[] {
+  return [entry, ...list.filter((known) => known.id !== entry.id)].slice(0, max);
+}
+
+/** The case filed from a case source, if this browser has opened it. */
+export function caseOfSource(list: RecentCase[], caseSourceId: string): RecentCase | undefined {
+  return list.find((known) => known.case_source_id === caseSourceId);
+}
+
+/** A case number as typed or pasted (a full address works too), or null when it is none. */
+export function caseNumber(text: string): string | null {
+  const found = text.trim().match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i);
+  return found ? found[0].toLowerCase() : null;
+}

@@ -1,6 +1,5 @@
 import { AlertOutlined, FileAddOutlined, FolderOpenOutlined, InboxOutlined, NotificationOutlined } from "@ant-design/icons";
-import { ConfigProvider } from "antd";
-import { Outlet, Route } from "react-router-dom";
+import { Route } from "react-router-dom";
 
 import type { RoleModule } from "../role";
 import { CasePage } from "./CasePage";
@@ -10,18 +9,6 @@ import { CaseSourcesPage } from "./CaseSourcesPage";
 import { DeadlinesPage } from "./DeadlinesPage";
 import { NewCaseSourcePage } from "./NewCaseSourcePage";
 import { PublicityPage } from "./PublicityPage";
-
-// Ant Design's default red (#ff4d4f) on white is below WCAG AA for the danger buttons (decline,
-// withdraw from publicity) these screens have: a darker red, for this role's screens only.
-const DARKER_RED = { token: { colorError: "#c41d1d" } };
-
-function EnforcementTheme() {
-  return (
-    <ConfigProvider theme={DARKER_RED}>
-      <Outlet />
-    </ConfigProvider>
-  );
-}
 
 const enforcement: RoleModule = {
   role: "enforcement_officer",
@@ -34,7 +21,7 @@ const enforcement: RoleModule = {
     { path: "/enforcement/publicity", label: "enforcement.menu.publicity", icon: <NotificationOutlined /> },
   ],
   routes: (
-    <Route path="enforcement" element={<EnforcementTheme />}>
+    <Route path="enforcement">
       <Route path="case-sources" element={<CaseSourcesPage />} />
       <Route path="case-sources/new" element={<NewCaseSourcePage />} />
       <Route path="case-sources/:id" element={<CaseSourcePage />} />

@@ -1,7 +1,11 @@
 import * as OTPAuth from "otpauth";
 import type { Page } from "@playwright/test";
 
-import { expect, test, type Console } from "./console";
+import { expect as expectNow, test, type Console } from "./console";
+
+// The machine the journeys run on may be shared and slow: a first render of a long table can
+// take more than the default 10 s there. What is waited for stays what a person sees.
+const expect = expectNow.configure({ timeout: 30_000 });
 
 /** Sign in as someone the admin made (their password is not the demo one); a fresh page load. */
 async function signInWith(page: Page, console: Console, username: string, password: string, code?: () => string) {

@@ -34,7 +34,7 @@ export function ClientsPage() {
   const hostCount = (agency: string) => (hosts.data ?? []).filter((host) => host.agency === agency).length;
 
   return (
-    <Space direction="vertical" style={{ width: "100%" }}>
+    <Space orientation="vertical" style={{ width: "100%" }}>
       <Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>
         <FormattedMessage id="admin.clients.title" />
       </Typography.Title>

@@ -27,7 +27,7 @@ export function OfficesPage() {
   };
 
   return (
-    <Space direction="vertical" style={{ width: "100%" }}>
+    <Space orientation="vertical" style={{ width: "100%" }}>
       <Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>
         <FormattedMessage id="admin.offices.title" />
       </Typography.Title>

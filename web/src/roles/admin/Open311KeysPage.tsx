@@ -59,7 +59,7 @@ export function Open311KeysPage() {
   };
 
   return (
-    <Space direction="vertical" style={{ width: "100%" }}>
+    <Space orientation="vertical" style={{ width: "100%" }}>
       <Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>
         <FormattedMessage id="admin.keys.title" />
       </Typography.Title>

@@ -46,7 +46,7 @@ export function RolesPage() {
   };
 
   return (
-    <Space direction="vertical" style={{ width: "100%" }}>
+    <Space orientation="vertical" style={{ width: "100%" }}>
       <Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>
         <FormattedMessage id="admin.roles.title" />
       </Typography.Title>

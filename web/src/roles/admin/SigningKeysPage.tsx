@@ -30,7 +30,7 @@ export function SigningKeysPage() {
     });
 
   return (
-    <Space direction="vertical" style={{ width: "100%" }}>
+    <Space orientation="vertical" style={{ width: "100%" }}>
       <Space style={{ justifyContent: "space-between", width: "100%" }} wrap>
         <Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>
           <FormattedMessage id="admin.signing.title" />

@@ -71,7 +71,7 @@ function UserScreen({ username }: { username: string }) {
   };
 
   return (
-    <Space direction="vertical" style={{ width: "100%" }}>
+    <Space orientation="vertical" style={{ width: "100%" }}>
       <Link to={from ? `/admin/users?${from}` : "/admin/users"}>{t("admin.users.back")}</Link>
       <Card
         title={
@@ -185,7 +185,7 @@ function EnrolmentShown({ enrolment, user, onDone }: { enrolment: TotpEnrolment;
     };
   }, [enrolment.otpauth_uri]);
   return (
-    <Space direction="vertical">
+    <Space orientation="vertical">
       <Alert type="warning" showIcon title={t("admin.totp.shownOnce", { name: user.name })} />
       <Space align="start" wrap size="large">
         {qr === null ? (
@@ -193,7 +193,7 @@ function EnrolmentShown({ enrolment, user, onDone }: { enrolment: TotpEnrolment;
         ) : (
           qr && <img src={qr} width={200} height={200} alt={t("admin.totp.qrAlt", { username: enrolment.username })} />
         )}
-        <Space direction="vertical">
+        <Space orientation="vertical">
           <Typography.Text>
             <FormattedMessage id="admin.totp.manual" />
           </Typography.Text>

@@ -56,7 +56,7 @@ export function WebhookHostsPage() {
     });
 
   return (
-    <Space direction="vertical" style={{ width: "100%" }}>
+    <Space orientation="vertical" style={{ width: "100%" }}>
       <Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>
         <FormattedMessage id="admin.hosts.title" />
       </Typography.Title>

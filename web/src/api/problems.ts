@@ -34,7 +34,7 @@ export class ApiProblem extends Error {
 /** The form field a problem's `body.a.b` path names, as Ant Design's name path. */
 export function formPath(field: string): (string | number)[] {
   const parts = field.split(".");
-  const start = parts[0] === "body" || parts[0] === "query" ? 1 : 0;
+  const start = ["body", "query", "path"].includes(parts[0] ?? "") ? 1 : 0;
   return parts.slice(start).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 

@@ -1,3 +1,4 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { Card, Typography } from "antd";
 import { FormattedMessage } from "react-intl";
 import { useNavigate } from "react-router-dom";
@@ -10,6 +11,7 @@ import { SignInForm } from "./SignInForm";
 export function SignInPage() {
   const navigate = useNavigate();
   const { language } = useLanguage();
+  const queryClient = useQueryClient();
   return (
     <main className="sign-in-page">
       <Card style={{ width: 380, maxWidth: "100%" }}>
@@ -22,7 +24,12 @@ export function SignInPage() {
         <Typography.Title level={2} style={{ fontSize: 18 }}>
           <FormattedMessage id="shell.signIn.heading" />
         </Typography.Title>
-        <SignInForm onSignedIn={() => navigate("/", { replace: true })} />
+        <SignInForm
+          onSignedIn={() => {
+            queryClient.clear(); // nothing cached for someone else
+            navigate("/", { replace: true });
+          }}
+        />
         <Typography.Paragraph style={{ marginTop: 16 }}>
           {/* Served by the gateway itself (they work without JavaScript): a full page load. */}
           <a href={`/public/12315?lang=${language}`}>

@@ -1,10 +1,11 @@
 // Every feature's catalogue, merged: the one place a new feature's messages are registered.
 // Catalogues only (no components), so the browser tests read them too.
 import notifications from "../notifications/messages";
+import admin from "../roles/admin/messages";
 import enforcement from "../roles/enforcement/messages";
 import licensing from "../roles/licensing/messages";
 import shell from "../shell/messages";
 import { merged, type Catalogue } from "./catalogue";
 
-export const CATALOGUES: Catalogue[] = [shell, notifications, licensing, enforcement];
+export const CATALOGUES: Catalogue[] = [shell, notifications, licensing, enforcement, admin];
 export const MESSAGES = merged(CATALOGUES);

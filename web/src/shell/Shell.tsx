@@ -1,3 +1,4 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { Button, Layout, Menu, Typography } from "antd";
 import { useMemo } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
@@ -16,6 +17,7 @@ export function Shell() {
   const navigate = useNavigate();
   const location = useLocation();
   const me = useMe();
+  const queryClient = useQueryClient();
   const modules = useMemo(
     () => ROLE_MODULES.filter((module) => me.data?.roles.includes(module.role)),
     [me.data],
@@ -55,6 +57,7 @@ export function Shell() {
             type="link"
             onClick={async () => {
               await session.signOut();
+              queryClient.clear(); // the next person must not see this one's cached answers
               navigate("/sign-in", { replace: true });
             }}
           >
@@ -69,9 +72,7 @@ export function Shell() {
           </nav>
         </Layout.Sider>
         <Layout.Content className="shell-content">
-          <main>
-            <Outlet />
-          </main>
+          <Outlet />
         </Layout.Content>
       </Layout>
     </Layout>

@@ -1,0 +1,172 @@
+import { App, Button, Input, Segmented, Select, Space, Table, Tag, Typography } from "antd";
+import { useState } from "react";
+import { FormattedMessage, useIntl } from "react-intl";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
+
+import { useMe } from "../../auth/me";
+import { ProblemAlert } from "../../shared/ProblemAlert";
+import { useOffices, useRolePolicies, useUserAct, useUsers, type User, type UserAct } from "./api";
+import { BulkOutcome } from "./BulkOutcome";
+import { SecondFactorTag, StatusTag } from "./tags";
+import {
+  bureauTime,
+  eachOf,
+  filterUsers,
+  officeOptions,
+  readUserFilters,
+  STAFF_ROLES,
+  STATUS_FILTERS,
+  writeUserFilters,
+  type Outcome,
+  type UserFilters,
+} from "./rules";
+
+/** Every staff member, filtered by the address; unlock or deactivate several at once. */
+export function UsersPage() {
+  const intl = useIntl();
+  const t = (id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values);
+  const { modal } = App.useApp();
+  const navigate = useNavigate();
+  const [search, setSearch] = useSearchParams();
+  const filters = readUserFilters(search);
+  const users = useUsers();
+  const policies = useRolePolicies();
+  const offices = useOffices();
+  const me = useMe();
+  const act = useUserAct();
+  const [selected, setSelected] = useState<string[]>([]);
+  const [outcome, setOutcome] = useState<Outcome<string> | null>(null);
+
+  const all = users.data ?? [];
+  const rows = filterUsers(all, filters, policies.data ?? []);
+  const set = (change: Partial<UserFilters>) => setSearch(writeUserFilters({ ...filters, ...change }), { replace: true });
+  const chosen = selected.filter((username) => rows.some((row) => row.username === username));
+
+  const runBulk = async (chosenAct: UserAct) => {
+    // One's own account is never deactivated (the gateway refuses it too).
+    const targets = chosenAct === "deactivate" ? chosen.filter((username) => username !== me.data?.sub) : chosen;
+    const result = await eachOf(targets, (username) => act.mutateAsync({ act: chosenAct, username }));
+    setOutcome(result);
+    setSelected(result.failed.map((failure) => failure.item));
+  };
+
+  return (
+    <Space orientation="vertical" style={{ width: "100%" }}>
+      <Space style={{ justifyContent: "space-between", width: "100%" }} wrap>
+        <Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>
+          <FormattedMessage id="admin.users.title" />
+        </Typography.Title>
+        <Button type="primary" onClick={() => navigate("/admin/users/new")}>
+          {t("admin.users.new")}
+        </Button>
+      </Space>
+      <Space wrap>
+        <Input
+          aria-label={t("admin.users.search")}
+          placeholder={t("admin.users.search")}
+          allowClear
+          value={filters.q}
+          onChange={(event) => set({ q: event.target.value })}
+          style={{ width: 220 }}
+        />
+        <Select
+          aria-label={t("admin.field.role")}
+          placeholder={t("admin.field.role")}
+          allowClear
+          value={filters.role}
+          onChange={(role?: string) => set({ role })}
+          options={STAFF_ROLES.map((role) => ({ value: role, label: t(`shell.role.${role}`) }))}
+          style={{ width: 180 }}
+        />
+        <Select
+          aria-label={t("admin.field.office")}
+          placeholder={t("admin.field.office")}
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          value={filters.office}
+          onChange={(office?: string) => set({ office })}
+          options={officeOptions(offices.data ?? [], all)}
+          style={{ width: 240 }}
+        />
+        <Segmented
+          aria-label={t("admin.users.filter")}
+          value={filters.status}
+          onChange={(value) => set({ status: value as UserFilters["status"] })}
+          options={STATUS_FILTERS.map((value) => ({ value, label: t(`admin.users.status.${value}`) }))}
+        />
+      </Space>
+      <ProblemAlert error={users.error ?? policies.error} />
+      {outcome && (
+        <BulkOutcome outcome={outcome} onClose={() => setOutcome(null)} />
+      )}
+      {chosen.length > 0 && (
+        <Space wrap role="group" aria-label={t("admin.bulk.label")}>
+          <Typography.Text>{t("admin.bulk.selected", { count: chosen.length })}</Typography.Text>
+          <Button loading={act.isPending && act.variables?.act === "unlock"} onClick={() => void runBulk("unlock")}>
+            {t("admin.user.unlock")}
+          </Button>
+          <Button
+            danger
+            loading={act.isPending && act.variables?.act === "deactivate"}
+            onClick={() =>
+              modal.confirm({
+                title: t("admin.bulk.deactivateConfirm", { count: chosen.length }),
+                content: t("admin.user.deactivateNote"),
+                okText: t("admin.user.deactivate"),
+                okButtonProps: { danger: true },
+                cancelText: t("shell.cancel"),
+                onOk: () => runBulk("deactivate"),
+              })
+            }
+          >
+            {t("admin.user.deactivate")}
+          </Button>
+        </Space>
+      )}
+      <Table<User>
+        rowKey="username"
+        size="small"
+        loading={users.isPending}
+        dataSource={rows}
+        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+        locale={{ emptyText: t("shell.empty") }}
+        rowSelection={{
+          selectedRowKeys: chosen,
+          onChange: (keys) => setSelected(keys.map(String)),
+          getCheckboxProps: (row) => ({ "aria-label": t("admin.bulk.select", { name: row.username }) }),
+          getTitleCheckboxProps: () => ({ "aria-label": t("admin.bulk.selectAll") }),
+        }}
+        columns={[
+          {
+            title: t("admin.field.username"),
+            dataIndex: "username",
+            render: (username: string) => (
+              <Link to={`/admin/users/${username}`} state={{ from: search.toString() }}>
+                {username}
+              </Link>
+            ),
+          },
+          { title: t("admin.field.name"), dataIndex: "name" },
+          {
+            title: t("admin.field.roles"),
+            dataIndex: "roles",
+            render: (roles: string[]) => roles.map((role) => <Tag key={role}>{t(`shell.role.${role}`)}</Tag>),
+          },
+          { title: t("admin.field.office"), dataIndex: "office" },
+          {
+            title: t("admin.field.secondFactor"),
+            key: "second-factor",
+            render: (_, row) => <SecondFactorTag user={row} policies={policies.data ?? []} />,
+          },
+          { title: t("admin.field.status"), key: "status", render: (_, row) => <StatusTag user={row} /> },
+          {
+            title: t("admin.field.createdAt"),
+            dataIndex: "created_at",
+            render: (at: string) => bureauTime(at, intl.locale),
+          },
+        ]}
+      />
+    </Space>
+  );
+}

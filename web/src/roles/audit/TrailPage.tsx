@@ -4,18 +4,20 @@ import { useSearchParams } from "react-router-dom";
 
 import { Loading } from "../../shared/Loading";
 import { ProblemAlert } from "../../shared/ProblemAlert";
+import { BLUE, GOLD, GREEN, GREY, PURPLE, RED } from "../quality/colours";
 import { known } from "../quality/known";
+import { bureauTime } from "../quality/rules";
 import { useTrail } from "./api";
 import { causeIndex, eventKey, factsOf, type TrailEvent } from "./rules";
 import { VerificationCard } from "./VerificationCard";
 
 const SERVICE_COLOURS: Record<string, string> = {
-  licensing: "blue",
-  supervision: "green",
-  enforcement: "red",
-  complaints: "orange",
-  qms: "purple",
-  identity: "default",
+  licensing: BLUE,
+  supervision: GREEN,
+  enforcement: RED,
+  complaints: GOLD,
+  qms: PURPLE,
+  identity: GREY,
 };
 
 /** The record of everything: whether it verifies, and one business's, case's or ticket's whole
@@ -72,7 +74,7 @@ export function TrailPage() {
             <Timeline
               items={trail.data.map((event) => ({
                 key: event.index,
-                color: SERVICE_COLOURS[event.service] ?? "gray",
+                color: SERVICE_COLOURS[event.service] ?? GREY,
                 content: <TrailItem event={event} trail={trail.data} />,
               }))}
             />
@@ -94,8 +96,8 @@ function TrailItem({ event, trail }: { event: TrailEvent; trail: TrailEvent[] })
   return (
     <div data-testid="trail-event" data-type={event.type}>
       <Space size={6} wrap>
-        <Typography.Text type="secondary">{event.time ? new Date(event.time).toLocaleString(intl.locale) : ""}</Typography.Text>
-        <Tag color={SERVICE_COLOURS[event.service]}>{known(intl, `audit.service.${event.service}`, event.service)}</Tag>
+        <Typography.Text type="secondary">{bureauTime(event.time, intl.locale)}</Typography.Text>
+        <Tag color={SERVICE_COLOURS[event.service] ?? GREY}>{known(intl, `audit.service.${event.service}`, event.service)}</Tag>
         <Typography.Text strong>{known(intl, eventKey(event.type), event.type)}</Typography.Text>
         <Typography.Text type="secondary">{t("audit.trail.leaf", { index: event.index })}</Typography.Text>
         {cause !== null && <Typography.Text type="secondary">{t("audit.trail.causedBy", { index: cause })}</Typography.Text>}

@@ -3,6 +3,7 @@ import { FormattedMessage, useIntl } from "react-intl";
 
 import { ProblemAlert } from "../../shared/ProblemAlert";
 import { useCheckpoint, useVerify } from "./api";
+import { GOLD, GREEN, RED } from "../quality/colours";
 
 /** Whether the stored log still gives every signed checkpoint, and the last one the witnesses cosigned. */
 export function VerificationCard() {
@@ -36,7 +37,7 @@ export function VerificationCard() {
       <Descriptions column={{ xs: 1, md: 2 }} size="small" bordered>
         <Descriptions.Item label={t("audit.verify.status")}>
           {verdict ? (
-            <Tag color={verdict.verified ? "green" : "red"} data-testid="verify-status">
+            <Tag color={verdict.verified ? GREEN : RED} data-testid="verify-status">
               {t(verdict.verified ? "audit.verify.ok" : "audit.verify.bad")}
             </Tag>
           ) : (
@@ -62,7 +63,7 @@ export function VerificationCard() {
         <Descriptions.Item label={t("audit.checkpoint.witnessed")}>
           {parsed && (
             <Space size={4} wrap>
-              <Tag color={parsed.witnesses.length ? "green" : "gold"} data-testid="checkpoint-witnessed">
+              <Tag color={parsed.witnesses.length ? GREEN : GOLD} data-testid="checkpoint-witnessed">
                 {t(parsed.witnesses.length ? "audit.checkpoint.yes" : "audit.checkpoint.no")}
               </Tag>
               {parsed.witnesses.map((name) => (

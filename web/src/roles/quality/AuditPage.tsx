@@ -7,8 +7,9 @@ import { Loading } from "../../shared/Loading";
 import { ProblemAlert } from "../../shared/ProblemAlert";
 import { useAudit, useCan, useRecordFinding, type Audit, type FindingIn } from "./api";
 import { SEVERITIES } from "./rules";
+import { GOLD, GREY, RED } from "./colours";
 
-const SEVERITY_COLOURS: Record<string, string> = { major: "red", minor: "gold", observation: "default" };
+const SEVERITY_COLOURS: Record<string, string> = { major: RED, minor: GOLD, observation: GREY };
 
 /** One internal audit: its checklist, the findings recorded (major and minor ones raise a nonconformity). */
 export function AuditPage() {

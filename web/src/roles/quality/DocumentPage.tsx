@@ -9,9 +9,10 @@ import { showFieldErrors } from "../../shared/forms";
 import { Loading } from "../../shared/Loading";
 import { ProblemAlert } from "../../shared/ProblemAlert";
 import { useApprove, useCan, useDocument, useVersionText, useWriteVersion, type Version, type VersionIn } from "./api";
-import { dueNotPast, mayApprove } from "./rules";
+import { bureauTime, dueNotPast, mayApprove } from "./rules";
+import { BLUE, GREEN, GREY } from "./colours";
 
-const VERSION_COLOURS: Record<string, string> = { draft: "default", approved: "blue", in_force: "green", superseded: "default" };
+const VERSION_COLOURS: Record<string, string> = { draft: GREY, approved: BLUE, in_force: GREEN, superseded: GREY };
 
 /** A controlled document: its versions and where each stands, the next version, approval. */
 export function DocumentPage() {
@@ -39,7 +40,7 @@ export function DocumentPage() {
   if (document.isPending) return <Loading />;
   if (!document.data) return <ProblemAlert error={document.error} />;
   const record = document.data;
-  const when = (at: string | null) => (at ? new Date(at).toLocaleString(intl.locale) : "—");
+  const when = (at: string | null) => bureauTime(at, intl.locale) || "—";
 
   return (
     <Space direction="vertical" style={{ width: "100%" }}>

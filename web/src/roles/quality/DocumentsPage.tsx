@@ -6,6 +6,7 @@ import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { showFieldErrors } from "../../shared/forms";
 import { ProblemAlert } from "../../shared/ProblemAlert";
 import { useCan, useDocuments, useProcesses, useWriteDocument, type DocumentIn, type DocumentKind, type DocumentSummary, type Process } from "./api";
+import { GREEN, RED } from "./colours";
 
 const KINDS = ["procedure", "work_instruction"] as const satisfies readonly DocumentKind[];
 
@@ -63,7 +64,7 @@ export function DocumentsPage() {
             {
               title: t("quality.field.status"),
               dataIndex: "status",
-              render: (status: string) => <Tag color={status === "in_force" ? "green" : "red"}>{t(`quality.processStatus.${status}`)}</Tag>,
+              render: (status: string) => <Tag color={status === "in_force" ? GREEN : RED}>{t(`quality.processStatus.${status}`)}</Tag>,
             },
             {
               title: t("quality.docs.procedure"),

@@ -13,6 +13,7 @@ import { Chart } from "./Chart";
 import { barsOption, trendOption } from "./charts";
 import { known } from "./known";
 import { formatFigure, isMonth, measureOf, trendSummary } from "./rules";
+import { GREEN, RED } from "./colours";
 
 type Line = MonthlyReport["objectives"][number];
 type Count = MonthlyReport["nonconformities"][number];
@@ -146,7 +147,7 @@ function ReportBody({ report }: { report: MonthlyReport }) {
           {
             title: t("quality.field.status"),
             dataIndex: "status",
-            render: (status: string) => <Tag color={status === "met" ? "green" : "red"}>{t(`quality.objectiveStatus.${status}`)}</Tag>,
+            render: (status: string) => <Tag color={status === "met" ? GREEN : RED}>{t(`quality.objectiveStatus.${status}`)}</Tag>,
           },
         ]}
       />

@@ -8,13 +8,14 @@ import { showFieldErrors } from "../../shared/forms";
 import { ProblemAlert } from "../../shared/ProblemAlert";
 import { ActionForm } from "./ActionForm";
 import { useCan, useNonconformities, usePlanAction, useRaise, type ActionIn, type Nonconformity, type NonconformityIn } from "./api";
-import { NC_SOURCES, NC_STATUSES, nextDue, type NcStatus } from "./rules";
+import { bureauTime, NC_SOURCES, NC_STATUSES, nextDue, type NcStatus } from "./rules";
+import { BLUE, GOLD, GREEN, RED } from "./colours";
 
 export const STATUS_COLOURS: Record<string, string> = {
-  open: "red",
-  in_progress: "blue",
-  awaiting_check: "gold",
-  closed: "green",
+  open: RED,
+  in_progress: BLUE,
+  awaiting_check: GOLD,
+  closed: GREEN,
 };
 
 /** Nonconformities by status and source, the soonest corrective action due first within a status. */
@@ -121,7 +122,7 @@ export function NonconformitiesPage() {
           {
             title: t("quality.nc.raisedAt"),
             dataIndex: "raised_at",
-            render: (at: string) => new Date(at).toLocaleDateString(intl.locale),
+            render: (at: string) => bureauTime(at, intl.locale, false),
           },
           {
             title: t("quality.field.source"),

@@ -10,7 +10,8 @@ import { ActionForm } from "./ActionForm";
 import { useCan, useCheckEffectiveness, useCompleteAction, useNonconformity, usePlanAction, type EffectivenessIn } from "./api";
 import { STATUS_COLOURS } from "./NonconformitiesPage";
 import { known } from "./known";
-import { nextSteps, PDCA } from "./rules";
+import { bureauTime, nextSteps, PDCA } from "./rules";
+import { GREEN, RED } from "./colours";
 
 /** One nonconformity through its PDCA: evidence, corrective actions, the effectiveness check. */
 export function NonconformityPage() {
@@ -28,7 +29,7 @@ export function NonconformityPage() {
   if (!found.data) return <ProblemAlert error={found.error} />;
   const nc = found.data;
   const steps = acting ? nextSteps(nc) : [];
-  const when = (at: string | null | undefined) => (at ? new Date(at).toLocaleString(intl.locale) : "");
+  const when = (at: string | null | undefined) => bureauTime(at, intl.locale);
 
   return (
     <Space direction="vertical" style={{ width: "100%" }}>
@@ -149,7 +150,7 @@ export function NonconformityPage() {
               title: t("quality.check.effective"),
               dataIndex: "effective",
               render: (effective: boolean) => (
-                <Tag color={effective ? "green" : "red"}>{t(effective ? "quality.check.yes" : "quality.check.no")}</Tag>
+                <Tag color={effective ? GREEN : RED}>{t(effective ? "quality.check.yes" : "quality.check.no")}</Tag>
               ),
             },
             { title: t("quality.check.evidence"), dataIndex: "evidence" },

@@ -9,6 +9,7 @@ import { useObjectives, useRecomputed, type Objective } from "./api";
 import { Chart } from "./Chart";
 import { trendOption } from "./charts";
 import { disagreements, formatFigure, isMonth, measureOf, trendSummary } from "./rules";
+import { GREEN, RED } from "./colours";
 
 /** The bureau's (or an office's) quality objectives for a month, each with its 12-month trend. */
 export function ObjectivesPage() {
@@ -110,7 +111,7 @@ function ObjectiveCard({ objective }: { objective: Objective }) {
         </Typography.Title>
       }
       extra={
-        <Tag color={objective.status === "met" ? "green" : "red"} data-testid={`objective-status-${objective.code}`}>
+        <Tag color={objective.status === "met" ? GREEN : RED} data-testid={`objective-status-${objective.code}`}>
           {t(`quality.objectiveStatus.${objective.status}`)}
         </Tag>
       }

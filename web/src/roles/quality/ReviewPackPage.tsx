@@ -9,6 +9,7 @@ import { ProblemAlert } from "../../shared/ProblemAlert";
 import { useReviewPack, type ReviewPack } from "./api";
 import { known } from "./known";
 import { addMonths, formatFigure, isMonth, measureOf, monthSpan } from "./rules";
+import { GREEN, RED } from "./colours";
 
 type Count = ReviewPack["nonconformities_total"];
 
@@ -85,7 +86,7 @@ export function ReviewPackPage() {
                 {
                   title: t("quality.field.status"),
                   dataIndex: "status",
-                  render: (status: string) => <Tag color={status === "met" ? "green" : "red"}>{t(`quality.objectiveStatus.${status}`)}</Tag>,
+                  render: (status: string) => <Tag color={status === "met" ? GREEN : RED}>{t(`quality.objectiveStatus.${status}`)}</Tag>,
                 },
               ]}
             />

@@ -160,3 +160,12 @@ export function canAct(roles: readonly string[] | undefined, role: string): bool
 export function mayApprove(version: { status: string; author: string }, me: string | undefined): boolean {
   return version.status === "draft" && me !== undefined && version.author !== me;
 }
+
+/** An instant as the bureau reads it: date and time in Asia/Shanghai, whatever the browser's zone. */
+export function bureauTime(at: string | null | undefined, locale: string, withTime = true): string {
+  if (!at) return "";
+  const options: Intl.DateTimeFormatOptions = withTime
+    ? { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }
+    : { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" };
+  return new Intl.DateTimeFormat(locale, options).format(new Date(at));
+}

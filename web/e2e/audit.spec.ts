@@ -2,6 +2,7 @@ import { expect, test } from "./console";
 import { licensedBusiness, staffHeaders } from "./quality-platform";
 
 test("the auditor follows a licensed business's trail across the services, and reads without acting", async ({ page, console, request }) => {
+  test.setTimeout(240_000);
   const { text } = console;
   const creditCode = await licensedBusiness(request, `示范区杂货店 ${console.lang} ${Date.now()}`);
   // A nonconformity about it, raised by the quality office, for the auditor to read.

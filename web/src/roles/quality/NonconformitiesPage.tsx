@@ -66,16 +66,21 @@ export function NonconformitiesPage() {
         <Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>
           <FormattedMessage id="quality.nc.title" />
         </Typography.Title>
-        {acting && (
-          <Space wrap>
+        <Space wrap>
+          <Button className="no-print" loading={found.isFetching} onClick={() => void found.refetch()}>
+            <FormattedMessage id="shell.refresh" />
+          </Button>
+          {acting && (
             <Button disabled={selected.length === 0} onClick={() => setPlanning(true)}>
               {t("quality.nc.bulkPlan", { count: selected.length })}
             </Button>
+          )}
+          {acting && (
             <Button type="primary" onClick={() => setRaising(true)}>
               <FormattedMessage id="quality.nc.raise" />
             </Button>
-          </Space>
-        )}
+          )}
+        </Space>
       </Space>
       <Space wrap>
         <Segmented

@@ -6,7 +6,7 @@ import { showFieldErrors } from "../../shared/forms";
 import { Loading } from "../../shared/Loading";
 import { ProblemAlert } from "../../shared/ProblemAlert";
 import { useAudit, useCan, useRecordFinding, type Audit, type FindingIn } from "./api";
-import { SEVERITIES } from "./rules";
+import { listSeparator, SEVERITIES } from "./rules";
 import { GOLD, GREY, RED } from "./colours";
 
 const SEVERITY_COLOURS: Record<string, string> = { major: RED, minor: GOLD, observation: GREY };
@@ -31,7 +31,7 @@ export function AuditPage() {
           <Descriptions.Item label={t("quality.audits.plannedOn")}>{found.planned_on}</Descriptions.Item>
           <Descriptions.Item label={t("quality.docs.process")}>{found.process ?? "—"}</Descriptions.Item>
           <Descriptions.Item label={t("quality.field.office")}>{found.office ?? "—"}</Descriptions.Item>
-          <Descriptions.Item label={t("quality.audits.auditors")}>{found.auditors.join("、")}</Descriptions.Item>
+          <Descriptions.Item label={t("quality.audits.auditors")}>{found.auditors.join(listSeparator(intl.locale))}</Descriptions.Item>
           <Descriptions.Item label={t("quality.audits.plannedBy")}>{found.planned_by}</Descriptions.Item>
         </Descriptions>
       </Card>

@@ -8,7 +8,7 @@ import { bureauToday } from "../../shared/deadline";
 import { showFieldErrors } from "../../shared/forms";
 import { ProblemAlert } from "../../shared/ProblemAlert";
 import { useAudits, useCan, usePlanAudit, useProcesses, type Audit, type AuditIn } from "./api";
-import { SEVERITIES } from "./rules";
+import { auditCovers, listSeparator, SEVERITIES } from "./rules";
 
 interface PlanValues {
   title: string;
@@ -65,7 +65,7 @@ export function AuditsPage() {
           { title: t("quality.audits.auditTitle"), dataIndex: "title", render: (title: string, row) => <Link to={`/quality/audits/${row.id}`}>{title}</Link> },
           { title: t("quality.docs.process"), dataIndex: "process", render: (value: string | null) => value ?? "—" },
           { title: t("quality.field.office"), dataIndex: "office", render: (value: string | null) => value ?? "—" },
-          { title: t("quality.audits.auditors"), dataIndex: "auditors", render: (names: string[]) => names.join("、") },
+          { title: t("quality.audits.auditors"), dataIndex: "auditors", render: (names: string[]) => names.join(listSeparator(intl.locale)) },
           { title: t("quality.audits.checklist"), dataIndex: "checklist", render: (items: unknown[]) => items.length },
           {
             title: t("quality.audits.findings"),
@@ -121,7 +121,17 @@ export function AuditsPage() {
             <Input />
           </Form.Item>
           <Space wrap>
-            <Form.Item label={t("quality.docs.process")} name="process">
+            <Form.Item
+              label={t("quality.docs.process")}
+              name="process"
+              dependencies={["office"]}
+              rules={[
+                {
+                  validator: async (_, process?: string) =>
+                    auditCovers(process, form.getFieldValue("office")) ? undefined : Promise.reject(new Error(t("quality.rule.covers"))),
+                },
+              ]}
+            >
               <Select allowClear style={{ width: 320 }} options={(processes.data ?? []).map((item) => ({ value: item.code, label: item.name }))} />
             </Form.Item>
             <Form.Item label={t("quality.field.office")} name="office" rules={[{ max: 64 }]}>
@@ -134,7 +144,9 @@ export function AuditsPage() {
           <Form.Item label={t("quality.audits.auditors")} name="auditors" rules={[{ required: true, type: "array", min: 1 }]} extra={t("quality.audits.auditorsHint")}>
             <Select mode="tags" tokenSeparators={[",", " "]} open={false} suffixIcon={null} />
           </Form.Item>
-          <Typography.Text strong>{t("quality.audits.checklist")}</Typography.Text>
+          <Typography.Paragraph strong style={{ marginBottom: 8 }}>
+            {t("quality.audits.checklist")}
+          </Typography.Paragraph>
           <Form.List name="checklist">
             {(fields, { add, remove }) => (
               <>

@@ -163,7 +163,11 @@ export function DocumentsPage() {
           </Form.Item>
           {chosenKind === "work_instruction" && (
             <Form.Item label={t("quality.docs.procedure")} name="procedure_id" rules={[{ required: true }]}>
-              <Select options={(procedures.data ?? []).map((doc) => ({ value: doc.id, label: `${doc.code} ${doc.title}` }))} />
+              <Select
+                disabled={procedures.isFetching}
+                loading={procedures.isFetching}
+                options={(procedures.data ?? []).map((doc) => ({ value: doc.id, label: `${doc.code} ${doc.title}` }))}
+              />
             </Form.Item>
           )}
           <Form.Item label={t("quality.docs.text")} name="text" rules={[{ required: true, whitespace: true }]}>

@@ -12,7 +12,7 @@ import { useMonthlyReport, type MonthlyReport } from "./api";
 import { Chart } from "./Chart";
 import { barsOption, trendOption } from "./charts";
 import { known } from "./known";
-import { formatFigure, isMonth, measureOf, trendSummary } from "./rules";
+import { formatFigure, isMonth, listSeparator, measureOf, trendSummary } from "./rules";
 import { GREEN, RED } from "./colours";
 
 type Line = MonthlyReport["objectives"][number];
@@ -194,7 +194,7 @@ function ReportBody({ report }: { report: MonthlyReport }) {
             render: (findings: Record<string, number>) =>
               Object.entries(findings)
                 .map(([severity, count]) => `${known(intl, `quality.severity.${severity}`, severity)} ${count}`)
-                .join("、") || "—",
+                .join(listSeparator(intl.locale)) || "—",
           },
         ]}
       />
@@ -203,7 +203,7 @@ function ReportBody({ report }: { report: MonthlyReport }) {
           list:
             Object.entries(report.findings)
               .map(([severity, count]) => `${known(intl, `quality.severity.${severity}`, severity)} ${count}`)
-              .join("、") || "—",
+              .join(listSeparator(intl.locale)) || "—",
         })}
       </Typography.Paragraph>
     </>

@@ -8,7 +8,7 @@ import { Loading } from "../../shared/Loading";
 import { ProblemAlert } from "../../shared/ProblemAlert";
 import { useReviewPack, type ReviewPack } from "./api";
 import { known } from "./known";
-import { addMonths, formatFigure, isMonth, measureOf, monthSpan } from "./rules";
+import { addMonths, formatFigure, isMonth, listSeparator, measureOf, monthSpan } from "./rules";
 import { GREEN, RED } from "./colours";
 
 type Count = ReviewPack["nonconformities_total"];
@@ -148,7 +148,7 @@ export function ReviewPackPage() {
                   render: (findings: Record<string, number>) =>
                     Object.entries(findings)
                       .map(([severity, count]) => `${known(intl, `quality.severity.${severity}`, severity)} ${count}`)
-                      .join("、") || "—",
+                      .join(listSeparator(intl.locale)) || "—",
                 },
               ]}
             />

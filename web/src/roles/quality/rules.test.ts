@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 
 import {
   addMonths,
+  auditCovers,
   bureauTime,
   canAct,
   disagreements,
   dueNotPast,
   formatFigure,
   isMonth,
+  listSeparator,
   mayApprove,
   measureOf,
   monthSpan,
@@ -112,6 +114,21 @@ describe("who acts", () => {
     expect(mayApprove({ status: "draft", author: "quality02" }, "quality01")).toBe(true);
     expect(mayApprove({ status: "draft", author: "quality01" }, "quality01")).toBe(false);
     expect(mayApprove({ status: "in_force", author: "quality02" }, "quality01")).toBe(false);
+  });
+});
+
+describe("an audit", () => {
+  it("covers a process, an office or both", () => {
+    expect(auditCovers("registration", undefined)).toBe(true);
+    expect(auditCovers(undefined, "office-01")).toBe(true);
+    expect(auditCovers(undefined, "  ")).toBe(false);
+  });
+});
+
+describe("lists", () => {
+  it("join with 、 in Chinese and commas in English", () => {
+    expect(["a", "b"].join(listSeparator("zh-CN"))).toBe("a、b");
+    expect(["a", "b"].join(listSeparator("en"))).toBe("a, b");
   });
 });
 

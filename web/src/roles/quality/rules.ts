@@ -169,3 +169,13 @@ export function bureauTime(at: string | null | undefined, locale: string, withTi
     : { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" };
   return new Intl.DateTimeFormat(locale, options).format(new Date(at));
 }
+
+/** An audit covers a process, an office or both. */
+export function auditCovers(process: string | null | undefined, office: string | null | undefined): boolean {
+  return Boolean(process?.trim() || office?.trim());
+}
+
+/** How a list reads: 、 between Chinese items, a comma between English ones. */
+export function listSeparator(locale: string): string {
+  return locale.startsWith("zh") ? "、" : ", ";
+}

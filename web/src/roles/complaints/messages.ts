@@ -301,7 +301,7 @@ export default catalogue("complaints", {
     "unit.station": "Station {id}",
     "unit.stationNamed": "{name} ({id})",
     "owner.desk": "{unit} (not taken yet)",
-    "owner.unclaimed": "Not taken yet (the unit's desk)",
+    "owner.unclaimed": "Not taken yet",
     "level.office": "Office",
     "level.station": "Complaint station",
 

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Input, InputNumber, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, InputNumber, Space, Table, Tag, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { FormattedMessage } from "react-intl";
 import { Link, useNavigate } from "react-router-dom";
@@ -47,7 +47,6 @@ function useSettled<T>(value: T, ms = 400): T {
 export function IntakePage({ channel, base }: { channel: Channel; base: string }) {
   const t = useText();
   const navigate = useNavigate();
-  const { message } = App.useApp();
   const [form] = Form.useForm<IntakeValues>();
   const values: IntakeValues = Form.useWatch((all) => all, { form, preserve: true }) ?? {};
   const kinds = values.kinds ?? [];
@@ -81,8 +80,7 @@ export function IntakePage({ channel, base }: { channel: Channel; base: string }
     setLocationError(null);
     try {
       const received = await submit.mutateAsync(submissionOf(filled, channel));
-      message.success(t("complaints.intake.done", { count: received.tickets.length }));
-      navigate(`${base}/tickets/${received.tickets[0]!.id}`);
+      navigate(`${base}/tickets/${received.tickets[0]!.id}`, { state: { taken: received.tickets.length } });
     } catch (error) {
       showFieldErrors(form, error);
       if (error instanceof ApiProblem) {

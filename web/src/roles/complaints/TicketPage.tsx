@@ -1,6 +1,6 @@
 import { Alert, App, Button, Card, Descriptions, Space, Table, Tag, Timeline, Typography } from "antd";
 import { useState } from "react";
-import { Link, useParams } from "react-router-dom";
+import { Link, useLocation, useParams } from "react-router-dom";
 
 import { useMe } from "../../auth/me";
 import { DeadlineTag } from "../../shared/DeadlineTag";
@@ -38,7 +38,9 @@ export function TicketPage({ base }: { base: string }) {
   const at = useDateTime();
   const ownerName = useOwnerName();
   const unitName = useUnitName();
-  const { message, modal } = App.useApp();
+  const { modal } = App.useApp();
+  // Just taken at intake: how many tickets the submission made (one per kind).
+  const taken = (useLocation().state as { taken?: number } | null)?.taken;
   const me = useMe();
   const ticket = useTicket(id);
   const step = useStep(id);
@@ -56,7 +58,6 @@ export function TicketPage({ base }: { base: string }) {
   const run = async (call: StepCall) => {
     await step.mutateAsync(call);
     setAsking(null);
-    message.success(t("complaints.step.done", { step: t(`complaints.step.${call.step}`) }));
   };
   const take = (chosen: Step) => {
     if (chosen === "accept" || chosen === "close") void run({ step: chosen }).catch(() => undefined);
@@ -83,6 +84,9 @@ export function TicketPage({ base }: { base: string }) {
         }
       >
         <ProblemAlert error={step.error} />
+        {taken !== undefined && (
+          <Alert type="success" showIcon closable style={{ marginBottom: 12 }} title={t("complaints.intake.done", { count: taken })} />
+        )}
         {record.serial_submitter && (
           <Alert type="warning" showIcon style={{ marginBottom: 12 }} title={t("complaints.ticket.serial")} />
         )}
@@ -185,12 +189,8 @@ export function TicketPage({ base }: { base: string }) {
             okText: t("complaints.merge.ok"),
             cancelText: t("shell.cancel"),
             onOk: async () => {
-              try {
-                await merge.mutateAsync(call);
-                message.success(t("complaints.merge.done"));
-              } catch {
-                // The problem shows on the duplicates' card.
-              }
+              // A refusal shows on the duplicates' card; the history shows the merge.
+              await merge.mutateAsync(call).catch(() => undefined);
             },
           })
         }

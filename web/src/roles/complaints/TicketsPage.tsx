@@ -1,4 +1,4 @@
-import { Alert, App, AutoComplete, Button, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { Alert, AutoComplete, Button, Input, Select, Space, Table, Tag, Typography } from "antd";
 import { useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 
@@ -33,7 +33,6 @@ export function TicketsPage({ base }: { base: string }) {
   const unitName = useUnitName();
   const ownerName = useOwnerName();
   const me = useMe();
-  const { message } = App.useApp();
   const [search, setSearch] = useSearchParams();
   const filters = filtersFrom(search);
   const tickets = useTickets(filters);
@@ -70,7 +69,6 @@ export function TicketsPage({ base }: { base: string }) {
     const result = await bulk.mutateAsync({ step, ids: apply.map((row) => row.id), handover });
     setOutcome({ step, result, skipped: skip.length });
     setSelected(result.failed.map((failure) => failure.id));
-    if (result.failed.length === 0) message.success(t("complaints.bulk.done", { count: result.done.length }));
   };
 
   return (

@@ -22,7 +22,6 @@ export default catalogue("complaints", {
     "bulk.accept": "批量受理（{count} 件可受理）",
     "bulk.close": "批量办结（{count} 件可办结）",
     "bulk.handover": "批量移交（{count} 件可移交）",
-    "bulk.done": "已办理 {count} 件",
     "bulk.outcome": "{step}：完成 {done} 件，失败 {failed} 件，因状态不符跳过 {skipped} 件",
 
     "intake.title": "12315 电话登记",
@@ -153,7 +152,6 @@ export default catalogue("complaints", {
     "step.return": "退回受理台",
     "step.reassign": "分派",
     "step.merge": "合并",
-    "step.done": "已{step}",
 
     "outcome.settled": "达成调解协议",
     "outcome.terminated": "调解终止（未达成协议）",
@@ -195,7 +193,6 @@ export default catalogue("complaints", {
     "duplicates.thisInto": "将本件并入 {id}",
     "merge.confirm": "将工单 {from} 并入 {into}？合并后 {from} 不再单独办理。",
     "merge.ok": "合并",
-    "merge.done": "已合并",
 
     "action.received": "登记",
     "action.handed_over": "移交",
@@ -252,7 +249,6 @@ export default catalogue("complaints", {
     "bulk.accept": "Accept ({count} can be)",
     "bulk.close": "Close ({count} can be)",
     "bulk.handover": "Hand over ({count} can be)",
-    "bulk.done": "{count} done",
     "bulk.outcome": "{step}: {done} done, {failed} failed, {skipped} skipped (not in a state that allows it)",
 
     "intake.title": "12315 phone intake",
@@ -383,7 +379,6 @@ export default catalogue("complaints", {
     "step.return": "Return to intake",
     "step.reassign": "Route to a unit",
     "step.merge": "Merge",
-    "step.done": "Done: {step}",
 
     "outcome.settled": "Settled (agreement reached)",
     "outcome.terminated": "Ended without agreement",
@@ -425,7 +420,6 @@ export default catalogue("complaints", {
     "duplicates.thisInto": "Merge this one into {id}",
     "merge.confirm": "Merge ticket {from} into {into}? {from} is then no longer handled on its own.",
     "merge.ok": "Merge",
-    "merge.done": "Merged",
 
     "action.received": "Received",
     "action.handed_over": "Handed over",

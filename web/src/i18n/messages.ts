@@ -3,11 +3,12 @@
 import notifications from "../notifications/messages";
 import admin from "../roles/admin/messages";
 import audit from "../roles/audit/messages";
+import complaints from "../roles/complaints/messages";
 import enforcement from "../roles/enforcement/messages";
 import licensing from "../roles/licensing/messages";
 import quality from "../roles/quality/messages";
 import shell from "../shell/messages";
 import { merged, type Catalogue } from "./catalogue";
 
-export const CATALOGUES: Catalogue[] = [shell, notifications, licensing, enforcement, quality, audit, admin];
+export const CATALOGUES: Catalogue[] = [shell, notifications, licensing, enforcement, complaints, quality, audit, admin];
 export const MESSAGES = merged(CATALOGUES);

@@ -1,9 +1,10 @@
 // Each role's screens, in the order their menus appear for a person with several roles.
 import admin from "./admin";
 import audit from "./audit";
+import complaints, { station } from "./complaints";
 import enforcement from "./enforcement";
 import licensing from "./licensing";
 import quality from "./quality";
 import type { RoleModule } from "./role";
 
-export const ROLE_MODULES: RoleModule[] = [licensing, enforcement, quality, audit, admin];
+export const ROLE_MODULES: RoleModule[] = [licensing, enforcement, complaints, station, quality, audit, admin];

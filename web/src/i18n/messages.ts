@@ -6,8 +6,18 @@ import audit from "../roles/audit/messages";
 import enforcement from "../roles/enforcement/messages";
 import licensing from "../roles/licensing/messages";
 import quality from "../roles/quality/messages";
+import districtMap from "../shared/mapMessages";
 import shell from "../shell/messages";
 import { merged, type Catalogue } from "./catalogue";
 
-export const CATALOGUES: Catalogue[] = [shell, notifications, licensing, enforcement, quality, audit, admin];
+export const CATALOGUES: Catalogue[] = [
+  shell,
+  notifications,
+  licensing,
+  enforcement,
+  quality,
+  audit,
+  admin,
+  districtMap,
+];
 export const MESSAGES = merged(CATALOGUES);

@@ -4,6 +4,7 @@ import notifications from "../notifications/messages";
 import admin from "../roles/admin/messages";
 import audit from "../roles/audit/messages";
 import enforcement from "../roles/enforcement/messages";
+import inspector from "../roles/inspector/messages";
 import licensing from "../roles/licensing/messages";
 import quality from "../roles/quality/messages";
 import districtMap from "../shared/mapMessages";
@@ -19,5 +20,6 @@ export const CATALOGUES: Catalogue[] = [
   audit,
   admin,
   districtMap,
+  inspector,
 ];
 export const MESSAGES = merged(CATALOGUES);

@@ -2,8 +2,9 @@
 import admin from "./admin";
 import audit from "./audit";
 import enforcement from "./enforcement";
+import inspector from "./inspector";
 import licensing from "./licensing";
 import quality from "./quality";
 import type { RoleModule } from "./role";
 
-export const ROLE_MODULES: RoleModule[] = [licensing, enforcement, quality, audit, admin];
+export const ROLE_MODULES: RoleModule[] = [licensing, inspector, enforcement, quality, audit, admin];

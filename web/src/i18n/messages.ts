@@ -6,6 +6,7 @@ import audit from "../roles/audit/messages";
 import enforcement from "../roles/enforcement/messages";
 import inspector from "../roles/inspector/messages";
 import licensing from "../roles/licensing/messages";
+import office from "../roles/office/messages";
 import quality from "../roles/quality/messages";
 import districtMap from "../shared/mapMessages";
 import shell from "../shell/messages";
@@ -21,5 +22,6 @@ export const CATALOGUES: Catalogue[] = [
   admin,
   districtMap,
   inspector,
+  office,
 ];
 export const MESSAGES = merged(CATALOGUES);

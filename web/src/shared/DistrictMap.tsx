@@ -103,10 +103,11 @@ export function DistrictMap({ label, areas, points, onSelect }: Props) {
     if (!group) return;
     group.clearLayers();
     for (const point of points) {
+      const pressing = point.tone === "overdue" || point.tone === "due";
       L.circleMarker([point.lat, point.lon], {
-        radius: 7,
+        radius: pressing ? 9 : 7,
         color: "#ffffff",
-        weight: 1.5,
+        weight: pressing ? 2.5 : 1.5,
         fillColor: TONE_COLOURS[point.tone],
         fillOpacity: 0.95,
         className: markerClass(point.id),

@@ -60,7 +60,7 @@ export function Evidence({
         accept={documents ? "image/*,application/pdf" : "image/*"}
         capture={documents ? undefined : "environment"}
         multiple
-        hidden
+        style={{ display: "none" }}
         aria-label={t(documents ? "inspector.evidence.add" : "inspector.evidence.take")}
         data-testid="evidence-input"
         onChange={(event) => void taken(event.target.files)}

@@ -206,7 +206,6 @@ export function PenaltiesPage({ base = "/inspector" }: { base?: string }) {
         dataSource={penalties.data ?? []}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         locale={{ emptyText: t("shell.empty") }}
-        scroll={{ x: "max-content" }}
         columns={[
           { title: t("inspector.penalty.decidedAt"), dataIndex: "decided_at", render: (at: string) => new Date(at).toLocaleString(intl.locale) },
           { title: t("inspector.penalty.partyName"), key: "party", render: (_, row) => row.party.name },

@@ -42,8 +42,13 @@ export async function allHouseholds(status?: HouseholdStatus): Promise<Household
 
 const HOUSEHOLDS = ["supervision", "households"] as const;
 
-export const useHouseholds = (status?: HouseholdStatus) =>
-  useQuery({ queryKey: [...HOUSEHOLDS, status ?? "all"], queryFn: () => allHouseholds(status) });
+/** `refreshEvery` (ms): for lists no notice announces (a head's unrouted queue). */
+export const useHouseholds = (status?: HouseholdStatus, refreshEvery?: number) =>
+  useQuery({
+    queryKey: [...HOUSEHOLDS, status ?? "all"],
+    queryFn: () => allHouseholds(status),
+    refetchInterval: refreshEvery ?? false,
+  });
 
 export const useHousehold = (creditCode: string) =>
   useQuery({

@@ -128,7 +128,6 @@ export function DelegationsPage() {
         dataSource={rows}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         locale={{ emptyText: t("shell.empty") }}
-        scroll={{ x: "max-content" }}
         columns={[
           { title: t("office.delegation.officer"), dataIndex: "officer" },
           { title: t("office.delegation.agent"), dataIndex: "agent" },

@@ -42,7 +42,7 @@ export function OverviewPage() {
   const stat = (key: string, value: number, testId: string) => (
     <Col xs={12} md={8} xl={4}>
       <Card size="small">
-        <Statistic title={t(key)} value={value} valueStyle={{ fontSize: 22 }} data-testid={testId} />
+        <Statistic title={t(key)} value={value} styles={{ content: { fontSize: 22 } }} data-testid={testId} />
       </Card>
     </Col>
   );

@@ -19,7 +19,8 @@ export function UnroutedPage() {
   const navigate = useNavigate();
   const me = useMe();
   const office = me.data?.office ?? null;
-  const queue = useHouseholds("unrouted");
+  // No notice tells a head of a household left unrouted: the queue is looked at every 30 s.
+  const queue = useHouseholds("unrouted", 30_000);
   const grids = useGrids(office);
   const [search, setSearch] = useSearchParams();
   const typed = search.get("q") ?? "";

@@ -17,7 +17,7 @@ import { addressText, claimsPressing, filtered, HOUSEHOLD_FILTERS, type Househol
 
 export const STATUS_COLOURS: Record<string, string> = {
   assigned: "blue",
-  claimed: "#237804",
+  claimed: "green",
   unrouted: "purple",
   cancelled: "default",
 };

@@ -8,7 +8,6 @@ import { InspectionPage } from "./InspectionPage";
 import { PenaltiesPage, PenaltyPage } from "./PenaltyPage";
 import { PlanPage } from "./PlanPage";
 import { TransferPage } from "./TransferPage";
-import { ReadableTheme } from "./ReadableTheme";
 import { UnlicensedPage } from "./UnlicensedPage";
 
 const inspector: RoleModule = {
@@ -21,7 +20,7 @@ const inspector: RoleModule = {
     { path: "/inspector/penalties", label: "inspector.menu.penalties", icon: <StopOutlined /> },
   ],
   routes: (
-    <Route path="inspector" element={<ReadableTheme />}>
+    <Route path="inspector">
       <Route path="households" element={<HouseholdsPage />} />
       <Route path="households/:creditCode" element={<HouseholdPage />} />
       <Route path="households/:creditCode/inspection" element={<InspectionPage />} />

@@ -19,7 +19,7 @@ interface Values {
 }
 
 const STATE_FILTERS = ["all", "running", "upcoming", "ended"] as const;
-const STATE_COLOURS: Record<DelegationState, string> = { running: "#237804", upcoming: "blue", ended: "default" };
+const STATE_COLOURS: Record<DelegationState, string> = { running: "green", upcoming: "blue", ended: "default" };
 
 /** 职位代理: who stands in for an inspector while they are away; while it runs the agent sees
  * and acts on the officer's grids, and new households name them too. */

@@ -4,7 +4,6 @@ import { Route } from "react-router-dom";
 import type { RoleModule } from "../role";
 import { HouseholdPage } from "../inspector/HouseholdPage";
 import { PenaltiesPage, PenaltyPage } from "../inspector/PenaltyPage";
-import { ReadableTheme } from "../inspector/ReadableTheme";
 import { TransferPage } from "../inspector/TransferPage";
 import { DelegationsPage } from "./DelegationsPage";
 import { OverviewPage } from "./OverviewPage";
@@ -19,7 +18,7 @@ const office: RoleModule = {
     { path: "/office/delegations", label: "office.menu.delegations", icon: <TeamOutlined /> },
   ],
   routes: (
-    <Route path="office" element={<ReadableTheme />}>
+    <Route path="office">
       <Route path="unrouted" element={<UnroutedPage />} />
       <Route path="overview" element={<OverviewPage />} />
       <Route path="delegations" element={<DelegationsPage />} />

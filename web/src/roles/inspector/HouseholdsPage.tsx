@@ -140,7 +140,7 @@ export function HouseholdsPage() {
       <OutcomeAlert outcome={claim.data?.failed.length ? claim.data : undefined} doneKey="inspector.claim.done" />
       <div className="split">
         <div style={{ minWidth: 0 }}>
-          <Space style={{ marginBottom: 8 }} wrap>
+          <Space style={{ marginBottom: 8, display: filter === "claimed" ? "none" : undefined }} wrap>
             <Button
               type="primary"
               disabled={selected.length === 0}
@@ -157,14 +157,18 @@ export function HouseholdsPage() {
             dataSource={rows}
             pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
             locale={{ emptyText: t("shell.empty") }}
-            rowSelection={{
-              selectedRowKeys: selected,
-              onChange: (keys) => setSelected(keys.map(String)),
-              getCheckboxProps: (row) => ({
-                disabled: row.status !== "assigned",
-                "aria-label": t("inspector.claim.choose", { name: row.name ?? row.credit_code }),
-              }),
-            }}
+            rowSelection={
+              filter === "claimed"
+                ? undefined
+                : {
+                    selectedRowKeys: selected,
+                    onChange: (keys) => setSelected(keys.map(String)),
+                    getCheckboxProps: (row) => ({
+                      disabled: row.status !== "assigned",
+                      "aria-label": t("inspector.claim.choose", { name: row.name ?? row.credit_code }),
+                    }),
+                  }
+            }
             columns={[
               {
                 title: t("inspector.field.name"),

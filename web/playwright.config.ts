@@ -10,7 +10,8 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
-  workers: 1,
+  // Two browsers at a time: the journeys make their own data, so files may run side by side.
+  workers: Number(process.env.PLAYWRIGHT_WORKERS ?? 2),
   retries: 0,
   reporter: [["list"], ["html", { outputFolder: `${artefacts}/report`, open: "never" }]],
   use: {

@@ -7,7 +7,7 @@ import pytest
 from tests.console.conftest import WEB, npx, require_web
 from tests.gateway.conftest import Platform
 
-PLAYWRIGHT_MINUTES = 15
+PLAYWRIGHT_MINUTES = 25
 # Screenshots, traces, Playwright's report and the run's whole output.
 ARTEFACTS = WEB.parent / "var" / "console-artefacts"
 

@@ -21,6 +21,7 @@ test("a clerk licenses a catering business with the health partner's approval", 
   await page.getByLabel(text("licensing.field.scope"), { exact: true }).fill("Catering");
   await page.keyboard.press("Enter");
   await page.keyboard.press("Escape");
+  await expect(page.getByRole("listbox")).toBeHidden();
   await expect(page.getByText(text("licensing.new.partners", { agencies: text("licensing.agency.health") }))).toBeVisible();
   // Nothing ticked yet: the missing materials show before anything is sent.
   await expect(page.getByText(text("licensing.new.missing"))).toBeVisible();

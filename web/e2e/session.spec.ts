@@ -17,6 +17,7 @@ test("an expired session keeps the form being typed and sends it after signing i
   await page.getByLabel(text("licensing.field.scope"), { exact: true }).fill("General retail");
   await page.keyboard.press("Enter");
   await page.keyboard.press("Escape");
+  await expect(page.getByRole("listbox")).toBeHidden();
   for (const box of await page.getByRole("checkbox").all()) await box.check();
 
   await page.route("**/api/licensing/applications", (route) =>

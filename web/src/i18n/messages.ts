@@ -5,10 +5,25 @@ import admin from "../roles/admin/messages";
 import audit from "../roles/audit/messages";
 import complaints from "../roles/complaints/messages";
 import enforcement from "../roles/enforcement/messages";
+import inspector from "../roles/inspector/messages";
 import licensing from "../roles/licensing/messages";
+import office from "../roles/office/messages";
 import quality from "../roles/quality/messages";
+import districtMap from "../shared/mapMessages";
 import shell from "../shell/messages";
 import { merged, type Catalogue } from "./catalogue";
 
-export const CATALOGUES: Catalogue[] = [shell, notifications, licensing, enforcement, complaints, quality, audit, admin];
+export const CATALOGUES: Catalogue[] = [
+  shell,
+  notifications,
+  districtMap,
+  licensing,
+  inspector,
+  office,
+  enforcement,
+  complaints,
+  quality,
+  audit,
+  admin,
+];
 export const MESSAGES = merged(CATALOGUES);

@@ -4,8 +4,9 @@ import type { Notice } from "./stream";
 export function describe(notice: Notice): { id: string; values: Record<string, string>; link?: string } {
   const data = notice.data;
   const text = (key: string) => String(data[key] ?? "");
-  switch (notice.type) {
-    case "supervision.household.assigned.v1":
+  // The stream names the event type with or without its version suffix.
+  switch (notice.type.replace(/\.v\d+$/, "")) {
+    case "supervision.household.assigned":
       return {
         id: "notifications.householdAssigned",
         values: { code: notice.subject, grid: text("grid_code"), due: text("claim_deadline").slice(0, 10) },

@@ -1,0 +1,251 @@
+// Supervision (and the on-the-spot penalties of enforcement) as TanStack Query hooks. The office
+// head's screens use the same hooks: the service answers each caller within their own scope.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import { api } from "../../api/client";
+import { unwrap } from "../../api/problems";
+import type { components } from "../../api/schema";
+
+type Schemas = components["schemas"];
+export type Household = Schemas["supervision__HouseholdOut"];
+export type HouseholdStatus = Household["status"];
+export type Grid = Schemas["supervision__GridOut"];
+export type FileEntry = Schemas["supervision__FileEntry"];
+export type Delegation = Schemas["supervision__DelegationOut"];
+export type DelegationIn = Schemas["supervision__DelegationIn"];
+export type InspectionIn = Schemas["supervision__InspectionIn"];
+export type Attachment = Schemas["supervision__AttachmentOut"];
+export type UnlicensedIn = Schemas["supervision__UnlicensedIn"];
+export type Finding = Schemas["supervision__FindingOut"];
+export type CaseTransferIn = Schemas["supervision__CaseTransferIn"];
+export type PenaltyIn = Schemas["enforcement__OnTheSpotPenaltyIn"];
+export type Penalty = Schemas["enforcement__OnTheSpotPenaltyOut"];
+export type OfficeYear = Schemas["enforcement__OfficeYear"];
+
+const PAGE = 500;
+const MOST_PAGES = 20;
+
+/** Every household in my scope (the service pages by credit code; the pages are followed). */
+export async function allHouseholds(status?: HouseholdStatus): Promise<Household[]> {
+  const found: Household[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < MOST_PAGES; page += 1) {
+    const answer: Schemas["supervision__HouseholdList"] = unwrap(
+      await api.GET("/api/supervision/households", { params: { query: { status, cursor, limit: PAGE } } }),
+    );
+    found.push(...answer.households);
+    cursor = answer.next_cursor;
+    if (!cursor) break;
+  }
+  return found;
+}
+
+const HOUSEHOLDS = ["supervision", "households"] as const;
+
+/** `refreshEvery` (ms): for lists no notice announces (a head's unrouted queue). */
+export const useHouseholds = (status?: HouseholdStatus, refreshEvery?: number) =>
+  useQuery({
+    queryKey: [...HOUSEHOLDS, status ?? "all"],
+    queryFn: () => allHouseholds(status),
+    refetchInterval: refreshEvery ?? false,
+  });
+
+export const useHousehold = (creditCode: string) =>
+  useQuery({
+    queryKey: ["supervision", "household", creditCode],
+    queryFn: async () =>
+      unwrap(await api.GET("/api/supervision/households/{credit_code}", { params: { path: { credit_code: creditCode } } })),
+  });
+
+export const useHouseholdFile = (creditCode: string) =>
+  useQuery({
+    queryKey: ["supervision", "file", creditCode],
+    queryFn: async () =>
+      unwrap(
+        await api.GET("/api/supervision/households/{credit_code}/file", { params: { path: { credit_code: creditCode } } }),
+      ).entries,
+  });
+
+export const useGrids = (officeId?: string | null) =>
+  useQuery({
+    queryKey: ["supervision", "grids", officeId ?? "all"],
+    queryFn: async () =>
+      unwrap(await api.GET("/api/supervision/grids", { params: { query: { office_id: officeId ?? undefined } } })).grids,
+    staleTime: 5 * 60_000,
+  });
+
+export const useOffices = () =>
+  useQuery({
+    queryKey: ["supervision", "offices"],
+    queryFn: async () => unwrap(await api.GET("/api/supervision/offices")).offices,
+    staleTime: Infinity,
+  });
+
+export const useDelegations = () =>
+  useQuery({
+    queryKey: ["supervision", "delegations"],
+    queryFn: async () => unwrap(await api.GET("/api/supervision/delegations")).delegations,
+  });
+
+export const useInspectionPlan = () =>
+  useQuery({
+    queryKey: ["supervision", "plan"],
+    queryFn: async () => unwrap(await api.GET("/api/supervision/inspection-plan")).households,
+  });
+
+export const usePenalties = () =>
+  useQuery({
+    queryKey: ["enforcement", "on-the-spot"],
+    queryFn: async () => unwrap(await api.GET("/api/enforcement/on-the-spot-penalties", { params: { query: { limit: 200 } } })).penalties,
+  });
+
+export const useOfficeReport = (year: number) =>
+  useQuery({
+    queryKey: ["enforcement", "office-report", year],
+    queryFn: async () => unwrap(await api.GET("/api/enforcement/reports/offices", { params: { query: { year } } })).offices,
+  });
+
+/** An attachment's content, to show a photo (fetched with my token, never by URL). */
+export async function attachmentBlob(ref: string): Promise<Blob> {
+  const sha256 = ref.replace(/^sha256:/, "");
+  return unwrap(
+    await api.GET("/api/supervision/attachments/{sha256}", { params: { path: { sha256 } }, parseAs: "blob" }),
+  ) as Blob;
+}
+
+export interface Outcome {
+  done: Household[];
+  failed: { creditCode: string; error: unknown }[];
+}
+
+/** Run one step on each household in turn; what failed is reported beside what was done. */
+async function each(codes: string[], step: (creditCode: string) => Promise<Household>): Promise<Outcome> {
+  const outcome: Outcome = { done: [], failed: [] };
+  for (const creditCode of codes) {
+    try {
+      outcome.done.push(await step(creditCode));
+    } catch (error) {
+      outcome.failed.push({ creditCode, error });
+    }
+  }
+  return outcome;
+}
+
+function useHouseholdStep(step: (creditCode: string) => Promise<Household>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (codes: string[]) => each(codes, step),
+    onSuccess: (outcome) => {
+      for (const household of outcome.done) client.setQueryData(["supervision", "household", household.credit_code], household);
+    },
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: HOUSEHOLDS }),
+        client.invalidateQueries({ queryKey: ["supervision", "file"] }),
+        client.invalidateQueries({ queryKey: ["supervision", "plan"] }),
+      ]),
+  });
+}
+
+/** 认领, one household or many. */
+export const useClaim = () =>
+  useHouseholdStep(async (creditCode) =>
+    unwrap(await api.POST("/api/supervision/households/{credit_code}/claim", { params: { path: { credit_code: creditCode } } })),
+  );
+
+/** The office head's hand assignment of households to one grid. */
+export function useAssign(gridId: string | undefined) {
+  return useHouseholdStep(async (creditCode) =>
+    unwrap(
+      await api.POST("/api/supervision/households/{credit_code}/assign", {
+        params: { path: { credit_code: creditCode } },
+        body: { grid_id: gridId ?? "" },
+      }),
+    ),
+  );
+}
+
+const once = () => ({ header: { "Idempotency-Key": crypto.randomUUID() } });
+
+/** A record sent with the form's own Idempotency-Key: a retry of the same submission (a double
+ * tap, a lost answer) never records it twice. */
+export interface Keyed<T> {
+  body: T;
+  key: string;
+}
+
+export function useDelegate() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: DelegationIn) => unwrap(await api.POST("/api/supervision/delegations", { body, params: once() })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["supervision", "delegations"] }),
+  });
+}
+
+/** A photo or document, stored once by its SHA-256; its `ref` is what records cite. */
+export function useUpload() {
+  return useMutation({
+    mutationFn: async (file: File) =>
+      unwrap(
+        await api.POST("/api/supervision/attachments", {
+          // The schema types the part as a string; the browser sends the file itself.
+          body: { file: file as unknown as string },
+          bodySerializer: () => {
+            const form = new FormData();
+            form.append("file", file, file.name);
+            return form;
+          },
+        }),
+      ),
+  });
+}
+
+export function useRecordInspection() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ body, key }: Keyed<InspectionIn>) =>
+      unwrap(await api.POST("/api/supervision/inspections", { body, params: { header: { "Idempotency-Key": key } } })),
+    onSuccess: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: ["supervision", "file"] }),
+        client.invalidateQueries({ queryKey: ["supervision", "plan"] }),
+      ]),
+  });
+}
+
+export function useReportUnlicensed() {
+  return useMutation({
+    mutationFn: async ({ body, key }: Keyed<UnlicensedIn>) =>
+      unwrap(await api.POST("/api/supervision/unlicensed-findings", { body, params: { header: { "Idempotency-Key": key } } })),
+  });
+}
+
+export const useFinding = (findingId: string | null) =>
+  useQuery({
+    queryKey: ["supervision", "finding", findingId],
+    enabled: findingId !== null,
+    queryFn: async () =>
+      unwrap(
+        await api.GET("/api/supervision/unlicensed-findings/{finding_id}", { params: { path: { finding_id: findingId ?? "" } } }),
+      ),
+  });
+
+export function useTransferCaseSource() {
+  return useMutation({
+    mutationFn: async ({ body, key }: Keyed<CaseTransferIn>) =>
+      unwrap(await api.POST("/api/supervision/case-transfers", { body, params: { header: { "Idempotency-Key": key } } })),
+  });
+}
+
+export function useImposePenalty() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ body, key }: Keyed<PenaltyIn>) =>
+      unwrap(await api.POST("/api/enforcement/on-the-spot-penalties", { body, params: { header: { "Idempotency-Key": key } } })),
+    onSuccess: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: ["enforcement", "on-the-spot"] }),
+        client.invalidateQueries({ queryKey: ["supervision", "file"] }),
+      ]),
+  });
+}

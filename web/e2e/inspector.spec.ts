@@ -53,7 +53,7 @@ test("a new household reaches its inspector live, is claimed, and gets an inspec
   await page.getByRole("button", { name: text("inspector.claim.selected", { count: 1 }) }).click();
   await expect(page.getByText(text("inspector.claim.done", { count: 1 }))).toBeVisible();
   // Claimed, it leaves those to claim; the latest claimed come first among the claimed.
-  await page.getByText(text("inspector.filter.claimed"), { exact: true }).click();
+  await page.locator(".ant-segmented").getByText(text("inspector.filter.claimed"), { exact: true }).click();
   await expect(page).toHaveURL(/status=claimed/);
   await expect(row.getByText(text("inspector.status.claimed"))).toBeVisible();
   expect((await householdWhen(request, "inspector01", code, (h) => h.status === "claimed")).claimed_by).toBe("inspector01");

@@ -29,11 +29,20 @@ test("an office head assigns an unrouted household by hand, names a position age
   // carries the registration office, which is no supervision office, so a new one outside every
   // grid lands in nobody's queue; a demo business of office-01 (issued by the office) moving
   // to an address outside every grid and community does land in office-01's queue.
-  const demo = (await householdsOf(request, "head01")).filter(
-    (h) => h.entity_type === "individual_business" && h.status === "assigned" && h.routed_by === "point" && /^\S+\d$/.test(h.name ?? ""),
-  );
-  const business = demo.at(-1);
-  expect(business, "a demo business of office-01 to move").toBeDefined();
+  // The demo licences reach supervision by the bus after the platform starts: wait for them.
+  let business: Awaited<ReturnType<typeof householdsOf>>[number] | undefined;
+  await expect
+    .poll(
+      async () => {
+        const demo = (await householdsOf(request, "head01")).filter(
+          (h) => h.entity_type === "individual_business" && h.status === "assigned" && h.routed_by === "point" && /^\S+\d$/.test(h.name ?? ""),
+        );
+        business = demo.at(-1);
+        return business?.credit_code;
+      },
+      { message: "a demo business of office-01 to move", timeout: 90_000 },
+    )
+    .toBeTruthy();
   const code = business!.credit_code;
   const name = business!.name ?? code;
   await moved(request, business!, { text: `示范区外迁临时摊点 ${Date.now()}`, community_code: "510106009009" });

@@ -22,6 +22,7 @@ const THEME = {
   token: {
     colorPrimary: "#b71c1c",
     colorLink: "#0a4fb4",
+    colorLinkHover: "#003a8c",
     colorError: "#c41d1d", // danger buttons: the default red is below AA on white
     colorTextDescription: "rgba(0, 0, 0, 0.65)",
     colorTextTertiary: "rgba(0, 0, 0, 0.62)",

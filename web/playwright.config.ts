@@ -12,7 +12,9 @@ export default defineConfig({
   fullyParallel: false,
   // Two browsers at a time: the journeys make their own data, so files may run side by side.
   workers: Number(process.env.PLAYWRIGHT_WORKERS ?? 2),
-  retries: 0,
+  // One retry on this shared machine; a test that fails twice fails the run, and a retried one is
+  // reported as flaky in the log.
+  retries: 1,
   reporter: [["list"], ["html", { outputFolder: `${artefacts}/report`, open: "never" }]],
   use: {
     baseURL: process.env.CONSOLE_URL ?? "http://127.0.0.1:8000",

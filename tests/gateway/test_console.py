@@ -101,7 +101,13 @@ async def test_every_client_side_route_gets_the_page_with_a_fresh_nonce(
     client: httpx.AsyncClient,
 ) -> None:
     nonces = []
-    for path in ("/", "/licensing/queue", "/public/12315", "/index.html", "/licensing/queue"):
+    for path in (
+        "/",
+        "/licensing/queue",
+        "/inspector/households/91510106MA00000000",
+        "/index.html",
+        "/licensing/queue",
+    ):
         answer = await client.get(path)
         assert answer.status_code == 200, path
         assert answer.headers["content-type"] == "text/html; charset=utf-8"

@@ -349,10 +349,12 @@ def test_grafana_is_provisioned_with_the_prometheus_datasource() -> None:
 # --- the image ---------------------------------------------------------------------------
 
 
-def test_dockerfile_builds_on_python_3_11() -> None:
+def test_dockerfile_builds_on_python_3_11_and_the_console_on_node_20() -> None:
     bases = [args.split()[0] for keyword, args in dockerfile_instructions() if keyword == "FROM"]
     assert bases, "deploy/Dockerfile has no FROM"
-    for base in bases:
+    consoles = [base for base in bases if base.startswith("node:")]
+    assert consoles and all(re.fullmatch(r"node:20([.-][\w.-]*)?", b) for b in consoles), bases
+    for base in set(bases) - set(consoles):
         assert re.fullmatch(r"python:3\.11([.-][\w.-]*)?", base), base
 
 

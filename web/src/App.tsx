@@ -15,7 +15,7 @@ import { ROLE_MODULES } from "./roles";
 import { Home, Shell } from "./shell/Shell";
 import { NotFound } from "./shell/NotFound";
 import { RequireRole } from "./shell/RequireRole";
-import { cspNonce } from "./shared/page";
+import { cspNonce } from "./common/page";
 
 // Secondary texts dark enough for WCAG AA contrast (Ant Design's defaults are lighter).
 const THEME = {

@@ -9,7 +9,7 @@ import inspector from "../roles/inspector/messages";
 import licensing from "../roles/licensing/messages";
 import office from "../roles/office/messages";
 import quality from "../roles/quality/messages";
-import districtMap from "../shared/mapMessages";
+import districtMap from "../common/mapMessages";
 import shell from "../shell/messages";
 import { merged, type Catalogue } from "./catalogue";
 

@@ -9,7 +9,7 @@ import { session } from "../auth/session";
 import { Bell } from "../notifications/Bell";
 import { ROLE_MODULES } from "../roles";
 import { LanguageSwitch } from "./LanguageSwitch";
-import { Loading } from "../shared/Loading";
+import { Loading } from "../common/Loading";
 
 /** The signed-in frame: the roles' menus on the side, the bell, language and sign-out on top. */
 export function Shell() {

@@ -3,8 +3,8 @@ import { useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link } from "react-router-dom";
 
-import { showFieldErrors } from "../../shared/forms";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useClients, useCreateClient, useWebhookHosts, type Client, type ClientCreate } from "./api";
 import { OnceShown } from "./OnceShown";
 import { AGENCY_PATTERN, bureauTime, newClientSecret, USERNAME_PATTERN } from "./rules";

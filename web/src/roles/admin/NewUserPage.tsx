@@ -2,8 +2,8 @@ import { Button, Card, Form, Input, Space, Typography } from "antd";
 import { FormattedMessage, useIntl } from "react-intl";
 import { useNavigate } from "react-router-dom";
 
-import { showFieldErrors } from "../../shared/forms";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useCreateUser } from "./api";
 import { PersonFields } from "./fields";
 import { passwordProblems, USERNAME_PATTERN } from "./rules";

@@ -2,8 +2,8 @@ import { Button, Card, Form, Input, Select, Space, Table, Typography } from "ant
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link } from "react-router-dom";
 
-import { showFieldErrors } from "../../shared/forms";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useCreateOffice, useOffices, useUsers, type Office, type OfficeIn } from "./api";
 import { staffByOffice } from "./rules";
 

@@ -3,8 +3,8 @@ import { useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { useSearchParams } from "react-router-dom";
 
-import { showFieldErrors } from "../../shared/forms";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useIssueOpen311Key, useOpen311Keys, useRevokeOpen311Key, type Open311Key, type Open311KeyIssued } from "./api";
 import { OnceShown } from "./OnceShown";
 import { bureauTime, eachOf, USERNAME_PATTERN, type Outcome } from "./rules";

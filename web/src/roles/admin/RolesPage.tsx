@@ -2,7 +2,7 @@ import { App, Switch, Table, Tag, Typography, Space } from "antd";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link } from "react-router-dom";
 
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useRolePolicies, useSetRolePolicy, useUsers } from "./api";
 import { STAFF_ROLES, unenrolledHolders } from "./rules";
 

@@ -1,7 +1,7 @@
 import { App, Button, Space, Table, Tag, Typography } from "antd";
 import { FormattedMessage, useIntl } from "react-intl";
 
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useRotateSigningKey, useSigningKeys, type SigningKey } from "./api";
 import { bureauTime, keyState } from "./rules";
 

@@ -5,9 +5,9 @@ import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useLocation, useParams } from "react-router-dom";
 
 import { useMe } from "../../auth/me";
-import { showFieldErrors } from "../../shared/forms";
-import { Loading } from "../../shared/Loading";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
+import { Loading } from "../../common/Loading";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import {
   useChangeUser,
   useEnrolTotp,

@@ -4,7 +4,7 @@ import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 
 import { useMe } from "../../auth/me";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useOffices, useRolePolicies, useUserAct, useUsers, type User, type UserAct } from "./api";
 import { BulkOutcome } from "./BulkOutcome";
 import { SecondFactorTag, StatusTag } from "./tags";

@@ -3,8 +3,8 @@ import { useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { useSearchParams } from "react-router-dom";
 
-import { showFieldErrors } from "../../shared/forms";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useAllowHost, useClients, useDisallowHost, useWebhookHosts, type AllowedHost } from "./api";
 import { BulkOutcome } from "./BulkOutcome";
 import { eachOf, isWebhookHost, type Outcome } from "./rules";

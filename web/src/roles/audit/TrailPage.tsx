@@ -2,8 +2,8 @@ import { Button, Card, Empty, Input, Space, Tag, Timeline, Typography } from "an
 import { FormattedMessage, useIntl } from "react-intl";
 import { useSearchParams } from "react-router-dom";
 
-import { Loading } from "../../shared/Loading";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { Loading } from "../../common/Loading";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { BLUE, GOLD, GREEN, GREY, PURPLE, RED } from "../quality/colours";
 import { known } from "../quality/known";
 import { bureauTime } from "../quality/rules";

@@ -1,7 +1,7 @@
 import { Button, Card, Descriptions, Space, Tag, Typography } from "antd";
 import { FormattedMessage, useIntl } from "react-intl";
 
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useCheckpoint, useVerify } from "./api";
 import { GOLD, GREEN, RED } from "../quality/colours";
 

@@ -4,8 +4,8 @@ import { FormattedMessage } from "react-intl";
 import { Link, useNavigate } from "react-router-dom";
 
 import { ApiProblem } from "../../api/problems";
-import { showFieldErrors } from "../../shared/forms";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useLicenceLookup, useRoutingPreview, useSubmit, useTicketsAbout, type Licence } from "./api";
 import {
   anonymityAllowed,

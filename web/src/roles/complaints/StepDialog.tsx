@@ -1,8 +1,8 @@
 import { AutoComplete, Form, Input, Modal, Radio, Select } from "antd";
 import { useEffect, useState } from "react";
 
-import { showFieldErrors } from "../../shared/forms";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useStations, type StepCall } from "./api";
 import { mayAskReopen, type Step } from "./rules";
 import { useText } from "./text";

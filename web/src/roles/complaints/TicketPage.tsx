@@ -3,9 +3,9 @@ import { useState } from "react";
 import { Link, useLocation, useParams } from "react-router-dom";
 
 import { useMe } from "../../auth/me";
-import { DeadlineTag } from "../../shared/DeadlineTag";
-import { Loading } from "../../shared/Loading";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { DeadlineTag } from "../../common/DeadlineTag";
+import { Loading } from "../../common/Loading";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useMerge, useOpenSubmitter, useStep, useTicket, useTicketsById, type StepCall, type TicketDetail } from "./api";
 import {
   allowedSteps,

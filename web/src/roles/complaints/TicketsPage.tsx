@@ -4,8 +4,8 @@ import { Link, useSearchParams } from "react-router-dom";
 
 import { useMe } from "../../auth/me";
 import { useNotices } from "../../notifications/notices";
-import { DeadlineTag } from "../../shared/DeadlineTag";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { DeadlineTag } from "../../common/DeadlineTag";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useBulkStep, useStations, useTickets, type BulkOutcome } from "./api";
 import {
   BULK_STEPS,

@@ -3,10 +3,10 @@ import { useEffect, useState } from "react";
 import { useIntl } from "react-intl";
 import { Link, useParams } from "react-router-dom";
 
-import { DeadlineTag } from "../../shared/DeadlineTag";
-import { bureauToday } from "../../shared/deadline";
-import { Loading } from "../../shared/Loading";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { DeadlineTag } from "../../common/DeadlineTag";
+import { bureauToday } from "../../common/deadline";
+import { Loading } from "../../common/Loading";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useCase, useCaseStep, usePublicity, useRecentCases, type CaseStep, type InvestigationRecord } from "./api";
 import { EvidenceField, SpanFields } from "./CaseSourcePage";
 import { LegalClock } from "./LegalClock";

@@ -4,8 +4,8 @@ import { useIntl } from "react-intl";
 import { Link, useLocation, useNavigate, useParams } from "react-router-dom";
 
 import { useMe } from "../../auth/me";
-import { Loading } from "../../shared/Loading";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { Loading } from "../../common/Loading";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useCaseSource, useRecentCases, useSourceStep, type SourceStep } from "./api";
 import { LegalClock } from "./LegalClock";
 import { OpenCaseForm } from "./OpenCaseForm";

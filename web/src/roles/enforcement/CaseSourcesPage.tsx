@@ -3,9 +3,9 @@ import { useState } from "react";
 import { useIntl } from "react-intl";
 import { Link, useSearchParams } from "react-router-dom";
 
-import { DeadlineTag } from "../../shared/DeadlineTag";
-import { bureauToday } from "../../shared/deadline";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { DeadlineTag } from "../../common/DeadlineTag";
+import { bureauToday } from "../../common/deadline";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useCaseSources, useSourceStep, type CaseSource } from "./api";
 import { DEPARTMENTS, filterSources, SOURCE_STATUSES, sourceFilters, sourceSearch, type SourceFilters } from "./rules";
 import { StepModal } from "./StepModal";

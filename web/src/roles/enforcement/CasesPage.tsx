@@ -2,7 +2,7 @@ import { Alert, Card, Space, Table, Tag } from "antd";
 import { useIntl } from "react-intl";
 import { Link } from "react-router-dom";
 
-import { DeadlineTag } from "../../shared/DeadlineTag";
+import { DeadlineTag } from "../../common/DeadlineTag";
 import { useRecentCases } from "./api";
 import { OpenCaseForm } from "./OpenCaseForm";
 import type { RecentCase } from "./rules";

@@ -2,8 +2,8 @@ import { Alert, Card, Segmented, Space, Table, Tag, Typography } from "antd";
 import { useIntl } from "react-intl";
 import { Link, useSearchParams } from "react-router-dom";
 
-import { DeadlineTag } from "../../shared/DeadlineTag";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { DeadlineTag } from "../../common/DeadlineTag";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useCaseSources, useDeadlines, type CaseSource, type WatchedDeadline } from "./api";
 import { boardGroups, clockFacts } from "./rules";
 import { CardTitle, PageTitle } from "./Titles";

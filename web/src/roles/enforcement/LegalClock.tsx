@@ -1,7 +1,7 @@
 import { Space, Tag, Typography } from "antd";
 import { useIntl } from "react-intl";
 
-import { DeadlineTag } from "../../shared/DeadlineTag";
+import { DeadlineTag } from "../../common/DeadlineTag";
 import type { Deadline } from "./api";
 import { clockFacts } from "./rules";
 

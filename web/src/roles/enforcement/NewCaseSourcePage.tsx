@@ -2,8 +2,8 @@ import { Button, Card, Form, Input, Radio } from "antd";
 import { useIntl } from "react-intl";
 import { useNavigate } from "react-router-dom";
 
-import { showFieldErrors } from "../../shared/forms";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useHandIn, type CaseSourceIn } from "./api";
 import { EvidenceField } from "./CaseSourcePage";
 import { HAND_DEPARTMENTS, parseEvidence } from "./rules";

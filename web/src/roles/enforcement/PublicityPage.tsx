@@ -2,7 +2,7 @@ import { Alert, Space, Table, Typography } from "antd";
 import { useIntl } from "react-intl";
 import { Link } from "react-router-dom";
 
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { usePublicity, type PublicityEntry } from "./api";
 import { PageTitle } from "./Titles";
 

@@ -2,8 +2,8 @@ import { Form, Modal, Typography } from "antd";
 import { useState, type ReactNode } from "react";
 import { useIntl } from "react-intl";
 
-import { showFieldErrors } from "../../shared/forms";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
 
 /** A step taken through a small form: the service's refusal shows in it, each field's beside it. */
 export function StepModal<V extends object>({

@@ -2,7 +2,7 @@
 // case's state reads: which step is next, which steps it allows. The service decides; these
 // only keep an officer from sending what it would refuse and say what comes next.
 import type { components } from "../../api/schema";
-import { deadlineState } from "../../shared/deadline";
+import { deadlineState } from "../../common/deadline";
 
 type CaseOut = components["schemas"]["enforcement__CaseOut"];
 type CaseSourceOut = components["schemas"]["enforcement__CaseSourceOut"];

@@ -3,7 +3,7 @@ import { Button, List, Space, Typography } from "antd";
 import { useEffect, useRef, useState } from "react";
 import { FormattedMessage } from "react-intl";
 
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useUpload, type Attachment } from "./api";
 import { useText } from "./forms";
 

@@ -4,9 +4,9 @@ import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useParams } from "react-router-dom";
 
 import { useMe } from "../../auth/me";
-import { DeadlineTag } from "../../shared/DeadlineTag";
-import { Loading } from "../../shared/Loading";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { DeadlineTag } from "../../common/DeadlineTag";
+import { Loading } from "../../common/Loading";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { attachmentBlob, useAssign, useClaim, useGrids, useHousehold, useHouseholdFile, type FileEntry, type Household } from "./api";
 import { useText } from "./forms";
 import { OutcomeAlert, STATUS_COLOURS } from "./HouseholdsPage";

@@ -6,11 +6,11 @@ import { Link, useNavigate, useSearchParams } from "react-router-dom";
 
 import { useMe } from "../../auth/me";
 import { useNotices } from "../../notifications/notices";
-import { bureauToday } from "../../shared/deadline";
-import { DeadlineTag } from "../../shared/DeadlineTag";
-import { DistrictMap, type MapArea, type MapPoint } from "../../shared/DistrictMap";
-import { addressPoint, householdTone } from "../../shared/districtMap";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { bureauToday } from "../../common/deadline";
+import { DeadlineTag } from "../../common/DeadlineTag";
+import { DistrictMap, type MapArea, type MapPoint } from "../../common/DistrictMap";
+import { addressPoint, householdTone } from "../../common/districtMap";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useClaim, useGrids, useHouseholds, type Household, type Outcome } from "./api";
 import { useText } from "./forms";
 import { addressText, claimsPressing, filtered, HOUSEHOLD_FILTERS, type HouseholdFilter } from "./rules";

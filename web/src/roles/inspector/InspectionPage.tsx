@@ -4,8 +4,8 @@ import { useState } from "react";
 import { FormattedMessage } from "react-intl";
 import { useNavigate, useParams } from "react-router-dom";
 
-import { showFieldErrors } from "../../shared/forms";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useHousehold, useHouseholds, useRecordInspection } from "./api";
 import { Evidence, type Uploaded } from "./Evidence";
 import { useSubmissionKey, useText } from "./forms";

@@ -3,8 +3,8 @@ import { useEffect } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 
-import { ProblemAlert } from "../../shared/ProblemAlert";
-import { showFieldErrors } from "../../shared/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
 import { useHousehold, useImposePenalty, usePenalties, type Penalty, type PenaltyIn } from "./api";
 import { useSubmissionKey, useText } from "./forms";
 import { fineCap, ON_THE_SPOT_LIMITS, onTheSpotRefusal, type PartyKind, type PenaltyKind } from "./rules";

@@ -2,7 +2,7 @@ import { Button, Space, Table, Typography } from "antd";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link } from "react-router-dom";
 
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useInspectionPlan, type Household } from "./api";
 import { useText } from "./forms";
 import { addressText } from "./rules";

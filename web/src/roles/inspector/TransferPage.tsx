@@ -3,8 +3,8 @@ import { useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useSearchParams } from "react-router-dom";
 
-import { ProblemAlert } from "../../shared/ProblemAlert";
-import { showFieldErrors } from "../../shared/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
 import { useFinding, useHousehold, useTransferCaseSource } from "./api";
 import { Evidence, type Uploaded } from "./Evidence";
 import { useSubmissionKey, useText } from "./forms";

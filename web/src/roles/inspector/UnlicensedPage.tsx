@@ -4,8 +4,8 @@ import { useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link } from "react-router-dom";
 
-import { ProblemAlert } from "../../shared/ProblemAlert";
-import { showFieldErrors } from "../../shared/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
 import { useReportUnlicensed } from "./api";
 import { useSubmissionKey, useText } from "./forms";
 

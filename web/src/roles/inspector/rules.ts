@@ -1,7 +1,7 @@
 // The inspector's rules that run in the browser: the on-the-spot penalty's legal limits (the
 // same as enforcement's, so the officer learns before sending), the households' order and
 // search, the inspection's times, and how each entry of a supervision file reads.
-import { deadlineState } from "../../shared/deadline";
+import { deadlineState } from "../../common/deadline";
 
 // -- 当场处罚: Administrative Penalty Law art. 51 and 68 ----------------------------------------
 

@@ -3,9 +3,9 @@ import { useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useParams } from "react-router-dom";
 
-import { DeadlineTag } from "../../shared/DeadlineTag";
-import { Loading } from "../../shared/Loading";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { DeadlineTag } from "../../common/DeadlineTag";
+import { Loading } from "../../common/Loading";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useApplication, useStep, type Step } from "./api";
 
 const STEPS_BY_STATUS: Record<string, Step[]> = {

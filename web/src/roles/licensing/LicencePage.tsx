@@ -2,8 +2,8 @@ import { Button, Card, Descriptions, Typography } from "antd";
 import { FormattedMessage, useIntl } from "react-intl";
 import { useParams } from "react-router-dom";
 
-import { Loading } from "../../shared/Loading";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { Loading } from "../../common/Loading";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useLicence } from "./api";
 
 /** The licence as printed for the business: its credit code large, the record beneath. */

@@ -2,8 +2,8 @@ import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space,
 import { FormattedMessage, useIntl } from "react-intl";
 import { useNavigate, useSearchParams } from "react-router-dom";
 
-import { showFieldErrors } from "../../shared/forms";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useRequirements, useScopeCatalogue, useSubmit, type ApplicationIn, type EntityType, type Kind } from "./api";
 import { ENTITY_TYPES, KINDS, missingMaterials, partnersNeeded } from "./rules";
 

@@ -2,9 +2,9 @@ import { Button, Segmented, Space, Table, Typography } from "antd";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useSearchParams } from "react-router-dom";
 
-import { DeadlineTag } from "../../shared/DeadlineTag";
-import { ProblemAlert } from "../../shared/ProblemAlert";
-import { SavedFilters } from "../../shared/SavedFilters";
+import { DeadlineTag } from "../../common/DeadlineTag";
+import { ProblemAlert } from "../../common/ProblemAlert";
+import { SavedFilters } from "../../common/SavedFilters";
 import { useApplications, type Application, type Status } from "./api";
 
 const FILTERS = ["submitted", "returned", "accepted", "awaiting_partners", "issued", "rejected"] as const;

@@ -6,7 +6,7 @@ import { Link } from "react-router-dom";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import type { components } from "../../api/schema";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { batches, parseRegister, REGISTER_COLUMNS, type ParsedRegister } from "./register";
 
 type Result = components["schemas"]["licensing__BatchResult"];

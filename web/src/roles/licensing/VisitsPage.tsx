@@ -2,7 +2,7 @@ import { Button, Table, Typography } from "antd";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link } from "react-router-dom";
 
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useVisits } from "./api";
 
 /** The mobile van's visit list: unlicensed traders found by inspectors, waiting to be registered. */

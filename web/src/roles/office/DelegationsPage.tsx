@@ -4,9 +4,9 @@ import { FormattedMessage, useIntl } from "react-intl";
 import { useSearchParams } from "react-router-dom";
 
 import { useMe } from "../../auth/me";
-import { bureauToday } from "../../shared/deadline";
-import { ProblemAlert } from "../../shared/ProblemAlert";
-import { showFieldErrors } from "../../shared/forms";
+import { bureauToday } from "../../common/deadline";
+import { ProblemAlert } from "../../common/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
 import { useDelegate, useDelegations, useGrids, type Delegation } from "../inspector/api";
 import { useText } from "../inspector/forms";
 import { delegationProblem, delegationState, type DelegationState } from "./rules";

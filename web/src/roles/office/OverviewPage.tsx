@@ -4,9 +4,9 @@ import { FormattedMessage } from "react-intl";
 import { useNavigate, useSearchParams } from "react-router-dom";
 
 import { useMe } from "../../auth/me";
-import { bureauToday } from "../../shared/deadline";
-import { DistrictMap } from "../../shared/DistrictMap";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { bureauToday } from "../../common/deadline";
+import { DistrictMap } from "../../common/DistrictMap";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useGrids, useHouseholds, useOffices, useOfficeReport } from "../inspector/api";
 import { useText } from "../inspector/forms";
 import { mapPoints } from "../inspector/HouseholdsPage";

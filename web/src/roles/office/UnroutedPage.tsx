@@ -4,9 +4,9 @@ import { FormattedMessage } from "react-intl";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 
 import { useMe } from "../../auth/me";
-import { bureauToday } from "../../shared/deadline";
-import { DistrictMap } from "../../shared/DistrictMap";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { bureauToday } from "../../common/deadline";
+import { DistrictMap } from "../../common/DistrictMap";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useAssign, useGrids, useHouseholds, type Household } from "../inspector/api";
 import { useText } from "../inspector/forms";
 import { mapPoints, OutcomeAlert } from "../inspector/HouseholdsPage";

@@ -1,7 +1,7 @@
 // The office head's figures and rules, computed in the browser: supervision has no report of
 // households by state, so they are counted from the households list the service gives the head
 // (the whole office). Delegations are checked before they are sent.
-import { deadlineState } from "../../shared/deadline";
+import { deadlineState } from "../../common/deadline";
 
 interface Counted {
   status: string;

@@ -1,8 +1,8 @@
 import { Button, Form, Input } from "antd";
 import { useIntl } from "react-intl";
 
-import { showFieldErrors } from "../../shared/forms";
-import { bureauToday } from "../../shared/deadline";
+import { showFieldErrors } from "../../common/forms";
+import { bureauToday } from "../../common/deadline";
 import type { ActionIn } from "./api";
 import { dueNotPast } from "./rules";
 

@@ -2,9 +2,9 @@ import { Button, Card, Descriptions, Form, Input, Select, Space, Table, Tag, Typ
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useParams } from "react-router-dom";
 
-import { showFieldErrors } from "../../shared/forms";
-import { Loading } from "../../shared/Loading";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
+import { Loading } from "../../common/Loading";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useAudit, useCan, useRecordFinding, type Audit, type FindingIn } from "./api";
 import { listSeparator, SEVERITIES } from "./rules";
 import { GOLD, GREY, RED } from "./colours";

@@ -4,9 +4,9 @@ import { useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 
-import { bureauToday } from "../../shared/deadline";
-import { showFieldErrors } from "../../shared/forms";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { bureauToday } from "../../common/deadline";
+import { showFieldErrors } from "../../common/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useAudits, useCan, usePlanAudit, useProcesses, type Audit, type AuditIn } from "./api";
 import { auditCovers, listSeparator, SEVERITIES } from "./rules";
 

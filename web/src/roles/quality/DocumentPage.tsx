@@ -4,10 +4,10 @@ import { FormattedMessage, useIntl } from "react-intl";
 import { useParams } from "react-router-dom";
 
 import { useMe } from "../../auth/me";
-import { bureauToday } from "../../shared/deadline";
-import { showFieldErrors } from "../../shared/forms";
-import { Loading } from "../../shared/Loading";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { bureauToday } from "../../common/deadline";
+import { showFieldErrors } from "../../common/forms";
+import { Loading } from "../../common/Loading";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useApprove, useCan, useDocument, useVersionText, useWriteVersion, type Version, type VersionIn } from "./api";
 import { bureauTime, dueNotPast, mayApprove } from "./rules";
 import { BLUE, GREEN, GREY } from "./colours";

@@ -3,8 +3,8 @@ import { useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 
-import { showFieldErrors } from "../../shared/forms";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { showFieldErrors } from "../../common/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useCan, useDocuments, useProcesses, useWriteDocument, type DocumentIn, type DocumentKind, type DocumentSummary, type Process } from "./api";
 import { GREEN, RED } from "./colours";
 

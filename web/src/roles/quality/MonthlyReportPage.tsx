@@ -5,9 +5,9 @@ import { useSearchParams } from "react-router-dom";
 
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
-import { bureauToday } from "../../shared/deadline";
-import { Loading } from "../../shared/Loading";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { bureauToday } from "../../common/deadline";
+import { Loading } from "../../common/Loading";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useMonthlyReport, type MonthlyReport } from "./api";
 import { Chart } from "./Chart";
 import { barsOption, trendOption } from "./charts";

@@ -3,9 +3,9 @@ import { useState, type HTMLAttributes } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 
-import { DeadlineTag } from "../../shared/DeadlineTag";
-import { showFieldErrors } from "../../shared/forms";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { DeadlineTag } from "../../common/DeadlineTag";
+import { showFieldErrors } from "../../common/forms";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { ActionForm } from "./ActionForm";
 import { useCan, useNonconformities, usePlanAction, useRaise, type ActionIn, type Nonconformity, type NonconformityIn } from "./api";
 import { bureauTime, NC_SOURCES, NC_STATUSES, nextDue, type NcStatus } from "./rules";

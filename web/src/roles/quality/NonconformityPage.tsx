@@ -2,10 +2,10 @@ import { Button, Card, Descriptions, Form, Input, Radio, Space, Steps, Table, Ta
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useParams } from "react-router-dom";
 
-import { DeadlineTag } from "../../shared/DeadlineTag";
-import { showFieldErrors } from "../../shared/forms";
-import { Loading } from "../../shared/Loading";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { DeadlineTag } from "../../common/DeadlineTag";
+import { showFieldErrors } from "../../common/forms";
+import { Loading } from "../../common/Loading";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { ActionForm } from "./ActionForm";
 import { useCan, useCheckEffectiveness, useCompleteAction, useNonconformity, usePlanAction, type EffectivenessIn } from "./api";
 import { STATUS_COLOURS } from "./NonconformitiesPage";

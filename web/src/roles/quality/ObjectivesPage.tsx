@@ -3,8 +3,8 @@ import { useMemo } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { useSearchParams } from "react-router-dom";
 
-import { Loading } from "../../shared/Loading";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { Loading } from "../../common/Loading";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useObjectives, useRecomputed, type Objective } from "./api";
 import { Chart } from "./Chart";
 import { trendOption } from "./charts";

@@ -2,10 +2,10 @@ import { Alert, Button, Form, Input, Space, Table, Tag, Typography } from "antd"
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useSearchParams } from "react-router-dom";
 
-import { bureauToday } from "../../shared/deadline";
-import { DeadlineTag } from "../../shared/DeadlineTag";
-import { Loading } from "../../shared/Loading";
-import { ProblemAlert } from "../../shared/ProblemAlert";
+import { bureauToday } from "../../common/deadline";
+import { DeadlineTag } from "../../common/DeadlineTag";
+import { Loading } from "../../common/Loading";
+import { ProblemAlert } from "../../common/ProblemAlert";
 import { useReviewPack, type ReviewPack } from "./api";
 import { known } from "./known";
 import { addMonths, formatFigure, isMonth, listSeparator, measureOf, monthSpan } from "./rules";

@@ -170,37 +170,22 @@ async def track(request: Request, lang: str | None = None, request_id: str = "")
 async def tracked(request: Request, request_id: str, lang: str | None = None) -> Response:
     """Where one request stands (never who submitted it)."""
     language = language_of(lang)
+
+    def refused(status: int, reason: str) -> HTMLResponse:
+        problem = TEXT[language][reason]
+        return _page(
+            "track.html", language, status, found=None, request_id=request_id, problem=problem
+        )
+
     try:
         uuid.UUID(request_id)
-    except ValueError:
-        return _page(
-            "track.html",
-            language,
-            404,
-            found=None,
-            request_id=request_id,
-            problem=TEXT[language]["track.notFound"],
-        )
-    try:
         answer = await _open311(request, "GET", f"requests/{request_id}.json")
+    except ValueError:
+        return refused(404, "track.notFound")
     except httpx.HTTPError:
-        return _page(
-            "track.html",
-            language,
-            503,
-            found=None,
-            request_id=request_id,
-            problem=TEXT[language]["error.unavailable"],
-        )
+        return refused(503, "error.unavailable")
     if answer.status_code != 200:
-        return _page(
-            "track.html",
-            language,
-            404,
-            found=None,
-            request_id=request_id,
-            problem=TEXT[language]["track.notFound"],
-        )
+        return refused(404, "track.notFound")
     return _page(
         "track.html", language, found=answer.json()[0], request_id=request_id, problem=None
     )

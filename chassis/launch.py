@@ -2,7 +2,8 @@
 
 Each process gets its port and, unless the caller set them, the demo seed and the gateway's key
 set; one stopping stops them all, and Ctrl-C stops every one (honcho does the process work).
-`python -m chassis.launch migrate` migrates every process' database side by side (`make migrate`).
+`python -m chassis.launch migrate` migrates every process' database side by side and declares
+the broker's queues (`make migrate`).
 """
 
 from __future__ import annotations
@@ -29,11 +30,15 @@ def environment(process: Process, base: dict[str, str]) -> dict[str, str]:
 
 
 def migrate() -> int:
-    """Migrate every database at once (each process has its own); 1 if any migration failed."""
+    """Migrate every database at once (each process has its own) and declare the broker's
+    queues (so nothing a process publishes as it starts precedes its consumer's queue); 1 if
+    any of them failed."""
+    commands = [[process.module, "migrate"] for process in PROCESSES]
+    commands.append(["chassis.bus", "declare"])
     running = [
         # Our own modules, run with our own interpreter.
-        subprocess.Popen([sys.executable, "-m", process.module, "migrate"])  # noqa: S603
-        for process in PROCESSES
+        subprocess.Popen([sys.executable, "-m", *command])  # noqa: S603
+        for command in commands
     ]
     return 1 if any(migration.wait() != 0 for migration in running) else 0
 

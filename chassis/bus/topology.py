@@ -112,6 +112,22 @@ async def declare_service_queue(
     return queue
 
 
+async def declare_platform(
+    channel: Channel, topology: Topology, services: dict[str, list[str]]
+) -> None:
+    """Declare every consuming service's queue before any process publishes.
+
+    A queue declared by its consumer at start misses what was published before: events a
+    service seeds as it starts (the demo licences) would go to the unrouted queue when their
+    consumer starts second. A deployment loads definitions.json; `make run` and the tests
+    declare the same shape here.
+    """
+    await declare_exchanges(channel, topology)
+    for service, keys in sorted(services.items()):
+        if keys:
+            await declare_service_queue(channel, topology, service, keys)
+
+
 def definitions(topology: Topology, services: dict[str, list[str]]) -> dict[str, Any]:
     """RabbitMQ definitions (the management import format) for `services` → routing keys."""
     vhost = "/"

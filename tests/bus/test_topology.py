@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable
+
+import aio_pika
 
 from chassis.bus import Topology
-from chassis.bus.__main__ import DEFINITIONS, current_definitions
+from chassis.bus.__main__ import DEFINITIONS, current_definitions, declare
 from chassis.bus.topology import definitions
+from tests.conftest import BUS_URL, wait_until
 
 
 def test_committed_definitions_are_current() -> None:
@@ -41,3 +45,31 @@ def test_every_name_carries_the_prefix_and_queues_are_bounded() -> None:
         bindings
     )
     assert json.loads(json.dumps(document)) == document
+
+
+async def test_declared_platform_keeps_what_is_published_before_any_consumer_starts(
+    bus_prefix: str,
+) -> None:
+    """`make migrate` declares every queue: a licence issued while supervision is still
+    starting waits in supervision's queue, not in the unrouted one."""
+    topology = Topology(f"{bus_prefix}-declared")
+    await declare(BUS_URL, topology)
+    connection = await aio_pika.connect(BUS_URL)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        events = await channel.get_exchange(topology.exchange)
+        message = aio_pika.Message(b"{}", delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
+        await events.publish(message, routing_key="licensing.licence.issued.v1")
+
+        async def held(name: str) -> int:
+            queue = await channel.declare_queue(name, passive=True)
+            return queue.declaration_result.message_count or 0
+
+        await wait_until(lambda: _nonzero(held(topology.queue("supervision"))), within=10)
+        assert await held(topology.queue("qms")) == 1  # qms's journal takes every event
+        assert await held(topology.queue("enforcement")) == 0  # it does not consume licences
+        assert await held(topology.unrouted) == 0
+
+
+async def _nonzero(count: Awaitable[int]) -> bool:
+    return await count > 0

@@ -13,6 +13,8 @@ import pytest
 from fastapi import FastAPI
 
 from chassis.app import create_service_app
+from chassis.bus import Topology
+from chassis.bus.__main__ import declare
 from gateway.app import create_gateway_app, spec
 from gateway.settings import GatewaySettings
 from services.complaints.app import spec as complaints
@@ -100,6 +102,8 @@ async def running_platform(
     `services` gives some services settings of their own, by service name.
     """
     gateway_port = free_port()
+    # As `make run` does: every queue before any service publishes what it seeds at start.
+    await declare(BUS_URL, Topology(bus_prefix))
     jwks_url = f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json"
     async with contextlib.AsyncExitStack() as stack:
         urls: dict[str, str] = {}

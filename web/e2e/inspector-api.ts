@@ -1,6 +1,6 @@
 // What the supervision journeys need other roles to have done, through the gateway's API: a
-// clerk licensing a business, and the household as supervision sees it.
-import { expect, type APIRequestContext } from "@playwright/test";
+// clerk licensing a business (or moving one), and the household as supervision sees it.
+import { expect, type APIRequestContext, type APIResponse } from "@playwright/test";
 
 import type { components } from "../src/api/schema";
 
@@ -54,6 +54,18 @@ export function licenceFor(request: APIRequestContext, name: string, address: Ad
   });
 }
 
+/** A licensed individual business moves: a change of address at the window. */
+export async function moved(request: APIRequestContext, household: Household, address: Address): Promise<void> {
+  await decided(request, {
+    kind: "change",
+    entity_type: "individual_business",
+    credit_code: household.credit_code,
+    operator: { name: household.operator_name ?? "李某", id_number: "11010519491231002X" },
+    address,
+    materials: ["application_form", "operator_id", "original_licence"],
+  });
+}
+
 /** The household as `username` sees it once it reads as `wanted` (the bus brings it). */
 export async function householdWhen(
   request: APIRequestContext,
@@ -74,6 +86,24 @@ export async function householdWhen(
     )
     .toBe(true);
   return found!;
+}
+
+/** Every household `username` sees. */
+export async function householdsOf(request: APIRequestContext, username: string): Promise<Household[]> {
+  const headers = await staff(request, username);
+  const found: Household[] = [];
+  let cursor: string | null = null;
+  do {
+    const answer: APIResponse = await request.get("/api/supervision/households", {
+      headers,
+      params: cursor ? { limit: 500, cursor } : { limit: 500 },
+    });
+    expect(answer.ok()).toBeTruthy();
+    const page = (await answer.json()) as components["schemas"]["supervision__HouseholdList"];
+    found.push(...page.households);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return found;
 }
 
 /** A 1×1 PNG, as a phone's camera would hand the browser a photo (recognised by its bytes). */

@@ -57,7 +57,7 @@ export default catalogue("office", {
     "menu.overview": "Office overview",
     "menu.delegations": "Position agents",
     "unrouted.title": "Unrouted households",
-    "unrouted.hint": "{count} households of the office lie in no grid: assign them by hand",
+    "unrouted.hint": "{count, plural, one {# household of the office lies} other {# households of the office lie}} in no grid: assign them by hand",
     "assign.grid": "Assign to grid",
     "assign.action": "Assign",
     "assign.one": "Assign {name}",

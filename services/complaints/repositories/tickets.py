@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -15,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.copying import made_from
-from chassis.errors import Forbidden, NotFound, RuleViolated
+from chassis.errors import Forbidden, NotFound
+from chassis.paging import cursor_after, resume_after
 from chassis.rows import values_for
 from services.complaints.domain.clocks import LegalDeadline
 from services.complaints.domain.routing import Unit
@@ -80,19 +79,6 @@ class TicketFilter:
     credit_code: str | None = None
     cursor: str | None = None
     limit: int = 50
-
-
-def _cursor_of(ticket: Ticket) -> str:
-    text = json.dumps([ticket.received_at.isoformat(), ticket.id])
-    return base64.urlsafe_b64encode(text.encode()).decode()
-
-
-def _after(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        at, ticket_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(at), uuid.UUID(ticket_id)
-    except (ValueError, TypeError):
-        raise RuleViolated("cursor", "not a cursor this service gave", "cursor", "query") from None
 
 
 class TicketRepository:
@@ -215,7 +201,7 @@ class TicketRepository:
             if wanted is not None:
                 statement = statement.where(column == wanted)
         if query.cursor is not None:
-            at, ticket_id = _after(query.cursor)
+            at, ticket_id = resume_after(query.cursor, datetime, uuid.UUID)
             statement = statement.where(
                 sa.tuple_(tickets.c.received_at, tickets.c.id) < sa.tuple_(at, ticket_id)
             )
@@ -223,8 +209,9 @@ class TicketRepository:
         found = list(await self.connection.execute(statement.limit(query.limit + 1)))
         history = await self._history([row.id for row in found[: query.limit]])
         page = [self._revived(row, history.get(row.id, [])).ticket for row in found[: query.limit]]
-        following = _cursor_of(page[-1]) if len(found) > query.limit else None
-        return page, following
+        if len(found) <= query.limit:
+            return page, None
+        return page, cursor_after(page[-1].received_at, page[-1].id)
 
     async def duplicates_of(self, ticket: Ticket, since: datetime) -> list[Ticket]:
         """Tickets about the same business and of the same kind received since `since`, not

@@ -1,0 +1,46 @@
+"""Keyset cursors: what a page ends at is what the next page resumes after; a made-up cursor
+is refused on the `cursor` query parameter."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from chassis.errors import RuleViolated
+from chassis.paging import cursor_after, resume_after
+
+
+def test_a_cursor_gives_back_the_key_it_was_made_from() -> None:
+    at = datetime(2026, 12, 6, 9, 30, 15, 123456, tzinfo=UTC)
+    ticket = uuid.uuid4()
+    cursor = cursor_after(at, ticket, 7, "91510106MA6C1234X5")
+    assert resume_after(cursor, datetime, uuid.UUID, int, str) == (
+        at,
+        ticket,
+        7,
+        "91510106MA6C1234X5",
+    )
+    assert cursor.isascii() and "/" not in cursor and "+" not in cursor  # safe in a URL
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not base64 at all!",
+        base64.urlsafe_b64encode(b"{}").decode(),  # JSON, not a key
+        base64.urlsafe_b64encode(b'["2026-12-06T09:30:00"]').decode(),  # a part short
+        cursor_after("yesterday", uuid.uuid4()),  # not a time
+        cursor_after(datetime(2026, 12, 6, tzinfo=UTC), "someone"),  # not an id
+    ],
+)
+def test_a_cursor_this_list_did_not_give_is_refused_on_the_cursor_parameter(cursor: str) -> None:
+    with pytest.raises(RuleViolated) as refused:
+        resume_after(cursor, datetime, uuid.UUID)
+    assert (refused.value.where, refused.value.field, refused.value.status) == (
+        "query",
+        "cursor",
+        422,
+    )

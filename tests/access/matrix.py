@@ -57,6 +57,14 @@ class Rule:
 ADMIN = frozenset({"admin"})
 CLERK = frozenset({"licensing_clerk"})
 CLERK_READERS = frozenset({"licensing_clerk", "auditor"})
+# Who looks a business up in the licence register: the clerks and everyone naming a business.
+REGISTER_READERS = CLERK_READERS | {
+    "grid_inspector",
+    "office_head",
+    "enforcement_officer",
+    "complaints_handler",
+    "station_staff",
+}
 PARTNER = frozenset({"partner_agency"})
 SAMPLE_USER = "sample01"
 STAFF = frozenset({"grid_inspector", "office_head", "auditor", "admin"})
@@ -312,12 +320,12 @@ MATRIX: tuple[Rule, ...] = (
         "/applications/{to_reject}/reject",
         body={"reasons": ["样例"]},
     ),
-    Rule("licensing", "GET", "/licences", CLERK_READERS),
+    Rule("licensing", "GET", "/licences", REGISTER_READERS),
     Rule(
         "licensing",
         "GET",
         "/licences/{credit_code}",
-        CLERK_READERS,
+        REGISTER_READERS,
         "/licences/{credit_code}",
     ),
     Rule(

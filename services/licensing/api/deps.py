@@ -20,6 +20,20 @@ from services.licensing.context import LicensingContext
 Ctx = Annotated[LicensingContext, Depends(context_of)]
 Clerk = Annotated[Principal, require_roles("licensing_clerk")]
 Reader = Annotated[Principal, require_roles("licensing_clerk", "auditor")]
+# The register's entries (name, credit code, address, operator: what the licence on the wall
+# shows) for the staff who must tell which business a call, a finding or a case is about.
+RegisterReader = Annotated[
+    Principal,
+    require_roles(
+        "licensing_clerk",
+        "auditor",
+        "grid_inspector",
+        "office_head",
+        "enforcement_officer",
+        "complaints_handler",
+        "station_staff",
+    ),
+]
 ApplicationId = Annotated[uuid.UUID, Path(description="The application's id")]
 
 

@@ -12,7 +12,7 @@ from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
 from contracts.licensing import ApplicationKind, EntityType
 from contracts.values import CreditCode
-from services.licensing.api.deps import Clerk, Ctx, Once, Reader
+from services.licensing.api.deps import Clerk, Ctx, Once, Reader, RegisterReader
 from services.licensing.schemas.licences import (
     CaseTransferIn,
     CaseTransferOut,
@@ -49,7 +49,7 @@ async def scope_catalogue(_: Reader) -> ScopeCatalogueOut:
 @router.get("/licences", response_model=LicenceList)
 async def search_licences(
     *,
-    _: Reader,
+    _: RegisterReader,
     uow: UnitOfWorkDep,
     name: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     credit_code: CreditCode | None = None,
@@ -64,7 +64,9 @@ async def search_licences(
 
 
 @router.get("/licences/{credit_code}", response_model=LicenceOut, responses={404: PROBLEM})
-async def get_licence(credit_code: CreditCodePath, _: Reader, uow: UnitOfWorkDep) -> LicenceOut:
+async def get_licence(
+    credit_code: CreditCodePath, _: RegisterReader, uow: UnitOfWorkDep
+) -> LicenceOut:
     """One licence."""
     found = await licences.get_licence(uow, str(credit_code))
     return LicenceOut.model_validate(found, from_attributes=True)

@@ -63,7 +63,6 @@ export function IntakePage({ channel, base }: { channel: Channel; base: string }
   // The business look-up in the licence register.
   const [lookupText, setLookupText] = useState("");
   const lookup = useLicenceLookup(lookupQuery(lookupText));
-  const lookupRefused = lookup.error instanceof ApiProblem && lookup.error.status === 403;
 
   // Tickets already open about the business: a phone call is often a second one.
   const code = values.business?.credit_code?.trim().toUpperCase() ?? "";
@@ -185,18 +184,7 @@ export function IntakePage({ channel, base }: { channel: Channel; base: string }
                 loading={lookup.isFetching}
               />
             </Form.Item>
-            {lookupRefused ? (
-              <Alert
-                type="warning"
-                showIcon
-                role="status"
-                style={{ marginBottom: 12 }}
-                title={t("complaints.intake.lookupRefused")}
-                description={(lookup.error as ApiProblem).message}
-              />
-            ) : (
-              <ProblemAlert error={lookup.error} />
-            )}
+            <ProblemAlert error={lookup.error} />
             {lookup.data && (
               <Table<Licence>
                 size="small"

@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Button, Layout, Menu, Typography } from "antd";
-import { useMemo } from "react";
+import { Suspense, useMemo } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, Navigate, Outlet, useLocation, useNavigate } from "react-router-dom";
 
@@ -72,7 +72,9 @@ export function Shell() {
           </nav>
         </Layout.Sider>
         <Layout.Content className="shell-content">
-          <Outlet />
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
         </Layout.Content>
       </Layout>
     </Layout>

@@ -10,15 +10,17 @@ import {
 import { Route } from "react-router-dom";
 
 import type { RoleModule } from "../role";
-import { ClientsPage } from "./ClientsPage";
-import { NewUserPage } from "./NewUserPage";
-import { OfficesPage } from "./OfficesPage";
-import { Open311KeysPage } from "./Open311KeysPage";
-import { RolesPage } from "./RolesPage";
-import { SigningKeysPage } from "./SigningKeysPage";
-import { UserPage } from "./UserPage";
-import { UsersPage } from "./UsersPage";
-import { WebhookHostsPage } from "./WebhookHostsPage";
+import { lazyPage } from "../lazyPage";
+
+const ClientsPage = lazyPage(() => import("./ClientsPage"), "ClientsPage");
+const NewUserPage = lazyPage(() => import("./NewUserPage"), "NewUserPage");
+const OfficesPage = lazyPage(() => import("./OfficesPage"), "OfficesPage");
+const Open311KeysPage = lazyPage(() => import("./Open311KeysPage"), "Open311KeysPage");
+const RolesPage = lazyPage(() => import("./RolesPage"), "RolesPage");
+const SigningKeysPage = lazyPage(() => import("./SigningKeysPage"), "SigningKeysPage");
+const UserPage = lazyPage(() => import("./UserPage"), "UserPage");
+const UsersPage = lazyPage(() => import("./UsersPage"), "UsersPage");
+const WebhookHostsPage = lazyPage(() => import("./WebhookHostsPage"), "WebhookHostsPage");
 
 const admin: RoleModule = {
   role: "admin",

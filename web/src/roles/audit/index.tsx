@@ -3,8 +3,10 @@ import { Route } from "react-router-dom";
 
 import { QUALITY_MENU } from "../quality";
 import type { RoleModule } from "../role";
-import { TrailPage } from "./TrailPage";
 import "../quality/quality.css";
+import { lazyPage } from "../lazyPage";
+
+const TrailPage = lazyPage(() => import("./TrailPage"), "TrailPage");
 
 /** The auditor reads: any subject's trail and the log's verification first, then the quality
  * office's screens (RequireRole lets an auditor open them; their action buttons are hidden). */

@@ -2,9 +2,11 @@ import { PhoneOutlined, ShopOutlined, UnorderedListOutlined } from "@ant-design/
 import { Route } from "react-router-dom";
 
 import type { RoleModule } from "../role";
-import { IntakePage } from "./IntakePage";
-import { TicketPage } from "./TicketPage";
-import { TicketsPage } from "./TicketsPage";
+import { lazyPage } from "../lazyPage";
+
+const IntakePage = lazyPage(() => import("./IntakePage"), "IntakePage");
+const TicketPage = lazyPage(() => import("./TicketPage"), "TicketPage");
+const TicketsPage = lazyPage(() => import("./TicketsPage"), "TicketsPage");
 
 // The 12315 handler (bureau desk or an office) takes calls on the phone line; a community
 // station's staff take walk-ins at their station. Both work the same screens over the tickets

@@ -2,13 +2,15 @@ import { AlertOutlined, FileAddOutlined, FolderOpenOutlined, InboxOutlined, Noti
 import { Route } from "react-router-dom";
 
 import type { RoleModule } from "../role";
-import { CasePage } from "./CasePage";
-import { CasesPage } from "./CasesPage";
-import { CaseSourcePage } from "./CaseSourcePage";
-import { CaseSourcesPage } from "./CaseSourcesPage";
-import { DeadlinesPage } from "./DeadlinesPage";
-import { NewCaseSourcePage } from "./NewCaseSourcePage";
-import { PublicityPage } from "./PublicityPage";
+import { lazyPage } from "../lazyPage";
+
+const CasePage = lazyPage(() => import("./CasePage"), "CasePage");
+const CasesPage = lazyPage(() => import("./CasesPage"), "CasesPage");
+const CaseSourcePage = lazyPage(() => import("./CaseSourcePage"), "CaseSourcePage");
+const CaseSourcesPage = lazyPage(() => import("./CaseSourcesPage"), "CaseSourcesPage");
+const DeadlinesPage = lazyPage(() => import("./DeadlinesPage"), "DeadlinesPage");
+const NewCaseSourcePage = lazyPage(() => import("./NewCaseSourcePage"), "NewCaseSourcePage");
+const PublicityPage = lazyPage(() => import("./PublicityPage"), "PublicityPage");
 
 const enforcement: RoleModule = {
   role: "enforcement_officer",

@@ -2,13 +2,16 @@ import { AlertOutlined, CalendarOutlined, ShopOutlined, StopOutlined } from "@an
 import { Route } from "react-router-dom";
 
 import type { RoleModule } from "../role";
-import { HouseholdPage } from "./HouseholdPage";
-import { HouseholdsPage } from "./HouseholdsPage";
-import { InspectionPage } from "./InspectionPage";
-import { PenaltiesPage, PenaltyPage } from "./PenaltyPage";
-import { PlanPage } from "./PlanPage";
-import { TransferPage } from "./TransferPage";
-import { UnlicensedPage } from "./UnlicensedPage";
+import { lazyPage } from "../lazyPage";
+
+const HouseholdPage = lazyPage(() => import("./HouseholdPage"), "HouseholdPage");
+const HouseholdsPage = lazyPage(() => import("./HouseholdsPage"), "HouseholdsPage");
+const InspectionPage = lazyPage(() => import("./InspectionPage"), "InspectionPage");
+const PenaltiesPage = lazyPage(() => import("./PenaltyPage"), "PenaltiesPage");
+const PenaltyPage = lazyPage(() => import("./PenaltyPage"), "PenaltyPage");
+const PlanPage = lazyPage(() => import("./PlanPage"), "PlanPage");
+const TransferPage = lazyPage(() => import("./TransferPage"), "TransferPage");
+const UnlicensedPage = lazyPage(() => import("./UnlicensedPage"), "UnlicensedPage");
 
 const inspector: RoleModule = {
   role: "grid_inspector",

@@ -2,12 +2,14 @@ import { CarOutlined, FileAddOutlined, OrderedListOutlined, UploadOutlined } fro
 import { Route } from "react-router-dom";
 
 import type { RoleModule } from "../role";
-import { ApplicationPage } from "./ApplicationPage";
-import { LicencePage } from "./LicencePage";
-import { NewApplicationPage } from "./NewApplicationPage";
-import { QueuePage } from "./QueuePage";
-import { RegisterPage } from "./RegisterPage";
-import { VisitsPage } from "./VisitsPage";
+import { lazyPage } from "../lazyPage";
+
+const ApplicationPage = lazyPage(() => import("./ApplicationPage"), "ApplicationPage");
+const LicencePage = lazyPage(() => import("./LicencePage"), "LicencePage");
+const NewApplicationPage = lazyPage(() => import("./NewApplicationPage"), "NewApplicationPage");
+const QueuePage = lazyPage(() => import("./QueuePage"), "QueuePage");
+const RegisterPage = lazyPage(() => import("./RegisterPage"), "RegisterPage");
+const VisitsPage = lazyPage(() => import("./VisitsPage"), "VisitsPage");
 
 const licensing: RoleModule = {
   role: "licensing_clerk",

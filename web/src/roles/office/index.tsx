@@ -2,12 +2,15 @@ import { BarChartOutlined, InboxOutlined, TeamOutlined } from "@ant-design/icons
 import { Route } from "react-router-dom";
 
 import type { RoleModule } from "../role";
-import { HouseholdPage } from "../inspector/HouseholdPage";
-import { PenaltiesPage, PenaltyPage } from "../inspector/PenaltyPage";
-import { TransferPage } from "../inspector/TransferPage";
-import { DelegationsPage } from "./DelegationsPage";
-import { OverviewPage } from "./OverviewPage";
-import { UnroutedPage } from "./UnroutedPage";
+import { lazyPage } from "../lazyPage";
+
+const HouseholdPage = lazyPage(() => import("../inspector/HouseholdPage"), "HouseholdPage");
+const PenaltiesPage = lazyPage(() => import("../inspector/PenaltyPage"), "PenaltiesPage");
+const PenaltyPage = lazyPage(() => import("../inspector/PenaltyPage"), "PenaltyPage");
+const TransferPage = lazyPage(() => import("../inspector/TransferPage"), "TransferPage");
+const DelegationsPage = lazyPage(() => import("./DelegationsPage"), "DelegationsPage");
+const OverviewPage = lazyPage(() => import("./OverviewPage"), "OverviewPage");
+const UnroutedPage = lazyPage(() => import("./UnroutedPage"), "UnroutedPage");
 
 const office: RoleModule = {
   role: "office_head",

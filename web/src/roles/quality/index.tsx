@@ -9,18 +9,20 @@ import {
 } from "@ant-design/icons";
 import { Route } from "react-router-dom";
 
-import { TrailPage } from "../audit/TrailPage";
 import type { RoleModule } from "../role";
-import { AuditPage } from "./AuditPage";
-import { AuditsPage } from "./AuditsPage";
-import { DocumentPage } from "./DocumentPage";
-import { DocumentsPage } from "./DocumentsPage";
-import { MonthlyReportPage } from "./MonthlyReportPage";
-import { NonconformitiesPage } from "./NonconformitiesPage";
-import { NonconformityPage } from "./NonconformityPage";
-import { ObjectivesPage } from "./ObjectivesPage";
-import { ReviewPackPage } from "./ReviewPackPage";
 import "./quality.css";
+import { lazyPage } from "../lazyPage";
+
+const TrailPage = lazyPage(() => import("../audit/TrailPage"), "TrailPage");
+const AuditPage = lazyPage(() => import("./AuditPage"), "AuditPage");
+const AuditsPage = lazyPage(() => import("./AuditsPage"), "AuditsPage");
+const DocumentPage = lazyPage(() => import("./DocumentPage"), "DocumentPage");
+const DocumentsPage = lazyPage(() => import("./DocumentsPage"), "DocumentsPage");
+const MonthlyReportPage = lazyPage(() => import("./MonthlyReportPage"), "MonthlyReportPage");
+const NonconformitiesPage = lazyPage(() => import("./NonconformitiesPage"), "NonconformitiesPage");
+const NonconformityPage = lazyPage(() => import("./NonconformityPage"), "NonconformityPage");
+const ObjectivesPage = lazyPage(() => import("./ObjectivesPage"), "ObjectivesPage");
+const ReviewPackPage = lazyPage(() => import("./ReviewPackPage"), "ReviewPackPage");
 
 /** The quality office's menu; the auditor's lists the same screens, read-only. */
 export const QUALITY_MENU = [

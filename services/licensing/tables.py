@@ -20,7 +20,7 @@ applications = sa.Table(
     sa.Column("registered_capital", sa.Numeric(18, 2), nullable=True),
     sa.Column("channel", sa.String(10), nullable=False),
     sa.Column("materials", sa.JSON, nullable=False),
-    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("status", sa.String(20), nullable=False),
     # For changes and cancellations: the licence concerned.
     sa.Column("credit_code", sa.String(18), nullable=True, index=True),
     # The mobile van's own id of an application captured offline: a re-sent batch finds it.
@@ -37,6 +37,9 @@ applications = sa.Table(
     sa.Column("submitted_at", UtcDateTime, nullable=False),
     sa.Column("accepted_at", UtcDateTime, nullable=True),
     sa.Column("updated_at", UtcDateTime, nullable=False),
+    # The lists' keyset, oldest first: the window's queue (one status) and the whole list.
+    sa.Index("ix_applications_status_submitted", "status", "submitted_at", "id"),
+    sa.Index("ix_applications_submitted", "submitted_at", "id"),
 )
 
 # Every step of an application: who, when, from which status to which, and why.

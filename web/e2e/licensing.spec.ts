@@ -49,6 +49,19 @@ test("a clerk licenses a catering business with the health partner's approval", 
   await expect(page.getByTestId("credit-code")).toHaveText(/^[0-9A-Z]{18}$/);
   await expect(page.getByText(name)).toBeVisible();
   await console.accessible(page);
+
+  // Among every issued application (more than a page of them) the service finds it by name.
+  await page.getByRole("link", { name: text("licensing.menu.queue") }).click();
+  await expect(page.getByRole("heading", { name: text("licensing.queue.title") })).toBeVisible();
+  await page.getByText(text("licensing.status.issued"), { exact: true }).click();
+  await expect(page.getByRole("button", { name: text("shell.more") })).toBeVisible();
+  await page.getByLabel(text("licensing.queue.search")).fill(name);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/status=issued&q=/);
+  await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
+  await expect(page.getByRole("row")).toHaveCount(2);
+  await expect(page.getByRole("button", { name: text("shell.more") })).toBeHidden();
+  await console.accessible(page);
 });
 
 test("a wrong password is refused with the gateway's reason, and nothing is stored", async ({ page, console }) => {
@@ -96,6 +109,9 @@ test("a clerk saves the queue's filter and comes back to it", async ({ page, con
   await console.signIn(page, "clerk01");
   await page.getByText(text("licensing.status.awaiting_partners")).click();
   await expect(page).toHaveURL(/status=awaiting_partners/);
+  await page.getByLabel(text("licensing.queue.channel")).click();
+  await page.getByTitle(text("licensing.channel.window"), { exact: true }).click();
+  await expect(page).toHaveURL(/status=awaiting_partners&channel=window/);
   const name = `联审 ${Date.now()}`;
   await page.getByRole("button", { name: text("shell.filters.save") }).click();
   await page.getByLabel(text("shell.filters.name")).fill(name);
@@ -105,7 +121,7 @@ test("a clerk saves the queue's filter and comes back to it", async ({ page, con
   await expect(page).toHaveURL(/status=issued/);
   await page.getByLabel(text("shell.filters.saved")).click();
   await page.getByTitle(name).click();
-  await expect(page).toHaveURL(/status=awaiting_partners/);
+  await expect(page).toHaveURL(/status=awaiting_partners&channel=window/);
   await expect(page.getByRole("button", { name: text("shell.filters.forget", { name }) })).toBeVisible();
   await console.accessible(page);
 });

@@ -12,10 +12,12 @@ from pydantic import ValidationError
 from chassis.copying import made_from
 from chassis.problems import PROBLEM, Problem
 from chassis.uow import UnitOfWorkDep
+from contracts.licensing import ApplicationKind, Channel
 from services.licensing.api.deps import ApplicationId, Clerk, Ctx, Once, Reader
-from services.licensing.domain.applications import Application, Draft
+from services.licensing.domain.applications import Application, Draft, Search
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import Status
+from services.licensing.repositories.applications import ApplicationFilter
 from services.licensing.schemas.applications import (
     ApplicationIn,
     ApplicationList,
@@ -111,16 +113,27 @@ async def upload_batch(body: BatchIn, actor: Clerk, ctx: Ctx) -> BatchOut:
     return BatchOut.model_validate({"results": results}, from_attributes=True)
 
 
-@router.get("/applications", response_model=ApplicationList)
+@router.get("/applications", response_model=ApplicationList, responses={422: PROBLEM})
 async def list_applications(
+    *,
     _: Reader,
     uow: UnitOfWorkDep,
     status: Status | None = None,
+    channel: Channel | None = None,
+    kind: ApplicationKind | None = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=100, description="Part of the business name, or a credit code's start"),
+    ] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ApplicationList:
-    """Applications oldest first; `status=submitted` is the window's queue."""
-    found = await use.list_applications(uow, status, limit)
-    return ApplicationList(applications=[out(application) for application in found])
+    """Applications oldest first, a page at a time; `status=submitted` is the window's queue."""
+    query = ApplicationFilter(status, channel, kind, Search.of(q), cursor, limit)
+    found, following = await use.list_applications(uow, query)
+    return ApplicationList(
+        applications=[out(application) for application in found], next_cursor=following
+    )
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationOut)

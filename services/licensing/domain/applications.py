@@ -23,6 +23,7 @@ from contracts.licensing import (
     ApplicationReturned,
     ApplicationSubmitted,
 )
+from contracts.values import CREDIT_CODE_ALPHABET
 from services.licensing.domain import rules
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import SHANGHAI, InvalidApplication, Status
@@ -32,6 +33,25 @@ if TYPE_CHECKING:
 
 ON_THE_SPOT = "registration.on_the_spot"
 JOINT_DECISION = "licensing.joint_decision"
+
+
+@dataclass(frozen=True)
+class Search:
+    """What a clerk typed in the queue's search box: part of the business name, and also the
+    start of a credit code when it can be one (up to 18 symbols of the code's alphabet)."""
+
+    fragment: str
+    code_prefix: str | None
+
+    @classmethod
+    def of(cls, typed: str | None) -> Search | None:
+        """The search for the typed text; None when nothing but blanks was typed."""
+        fragment = (typed or "").strip()
+        if not fragment:
+            return None
+        code = fragment.upper()
+        is_code = len(code) <= 18 and all(symbol in CREDIT_CODE_ALPHABET for symbol in code)
+        return cls(fragment, code if is_code else None)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.copying import made_from
 from chassis.errors import NotFound
+from chassis.paging import cursor_after, resume_after
 from chassis.rows import values_for
-from services.licensing.domain.applications import Application, Step
+from services.licensing.domain.applications import Application, Search, Step
 from services.licensing.domain.places import Place
 from services.licensing.domain.rules import Status
 from services.licensing.tables import application_steps, applications
@@ -23,6 +25,19 @@ def application_of(row: Mapping[str, Any]) -> Application:
     """An application from its row's mapping."""
     address, status = Place.from_json(row["address"]), Status(row["status"])
     return made_from(Application, row, address=address, status=status)
+
+
+@dataclass(frozen=True)
+class ApplicationFilter:
+    """Which applications to list: of a status, a channel, a kind, matching a search; a page
+    after `cursor`."""
+
+    status: str | None = None
+    channel: str | None = None
+    kind: str | None = None
+    search: Search | None = None
+    cursor: str | None = None
+    limit: int = 100
 
 
 @dataclass
@@ -57,12 +72,37 @@ class Applications:
         )
         return found is not None
 
-    async def listed(self, *, status: str | None, limit: int) -> list[Application]:
-        """Applications, oldest first, of one status if asked."""
-        statement = sa.select(applications).order_by(applications.c.submitted_at).limit(limit)
-        if status is not None:
-            statement = statement.where(applications.c.status == status)
-        return [application_of(row._asdict()) for row in await self.connection.execute(statement)]
+    async def listed(self, query: ApplicationFilter) -> tuple[list[Application], str | None]:
+        """A page of applications, oldest first, and the next page's cursor (None on the last).
+
+        The key is (submitted_at, id), on the index (status, submitted_at, id), or
+        (submitted_at, id) without a status. The search is bound as parameters of LIKE with its
+        wildcards escaped, never spliced into the SQL; a part of the name cannot use a b-tree
+        index, so it filters the rows as that index is walked in order, which stops once a
+        page is full.
+        """
+        statement = sa.select(applications)
+        for column, wanted in (
+            (applications.c.status, query.status),
+            (applications.c.channel, query.channel),
+            (applications.c.kind, query.kind),
+        ):
+            if wanted is not None:
+                statement = statement.where(column == wanted)
+        if query.search is not None:
+            statement = statement.where(_matching(query.search))
+        if query.cursor is not None:
+            at, application_id = resume_after(query.cursor, datetime, uuid.UUID)
+            statement = statement.where(
+                sa.tuple_(applications.c.submitted_at, applications.c.id)
+                > sa.tuple_(at, application_id)
+            )
+        statement = statement.order_by(applications.c.submitted_at, applications.c.id)
+        found = list(await self.connection.execute(statement.limit(query.limit + 1)))
+        page = [application_of(row._asdict()) for row in found[: query.limit]]
+        if len(found) <= query.limit:
+            return page, None
+        return page, cursor_after(page[-1].submitted_at, page[-1].id)
 
     async def steps(self, application_id: uuid.UUID) -> list[Step]:
         """The recorded steps of an application, in order."""
@@ -93,6 +133,14 @@ class Applications:
         for step in steps:
             values = values_for(application_steps, step, application_id=application_id)
             await self.connection.execute(sa.insert(application_steps).values(values))
+
+
+def _matching(search: Search) -> sa.ColumnElement[bool]:
+    """Applications whose name contains the search, or whose credit code starts with it."""
+    named = applications.c.name.icontains(search.fragment, autoescape=True)
+    if search.code_prefix is None:
+        return named
+    return sa.or_(named, applications.c.credit_code.startswith(search.code_prefix, autoescape=True))
 
 
 def _row(application: Application) -> dict[str, object]:

@@ -175,6 +175,7 @@ class ApplicationList(BaseModel):
     """Applications (without their steps and partner requests: fetch one for those)."""
 
     applications: list[ApplicationOut]
+    next_cursor: str | None = Field(description="The next page's `cursor`; null on the last page")
 
 
 class PartnerRequestOut(BaseModel):

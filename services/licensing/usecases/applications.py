@@ -19,7 +19,7 @@ from services.licensing.context import LicensingContext
 from services.licensing.domain.applications import Application, Draft
 from services.licensing.domain.licences import check_name_free
 from services.licensing.domain.rules import Material, ScopeItem, requirements, scope_catalogue
-from services.licensing.repositories.applications import Applications
+from services.licensing.repositories.applications import ApplicationFilter, Applications
 from services.licensing.repositories.joint import PartnerRequests
 from services.licensing.repositories.licences import Licences
 from services.licensing.repositories.mobile import Visits
@@ -135,9 +135,12 @@ async def get_application(uow: UnitOfWork, application_id: uuid.UUID) -> Applica
     return await view(uow.connection, application_id)
 
 
-async def list_applications(uow: UnitOfWork, status: str | None, limit: int) -> list[Application]:
-    """Applications oldest first (without their files); one status is the window's queue."""
-    return await Applications(uow.connection).listed(status=status, limit=limit)
+async def list_applications(
+    uow: UnitOfWork, query: ApplicationFilter
+) -> tuple[list[Application], str | None]:
+    """A page of applications oldest first (without their files) and the next page's cursor;
+    one status is the window's queue."""
+    return await Applications(uow.connection).listed(query)
 
 
 async def submit_in(ctx: LicensingContext, work: Work, command: Submit) -> Application:

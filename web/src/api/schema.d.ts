@@ -398,7 +398,7 @@ export interface paths {
         };
         /**
          * List Applications
-         * @description Applications oldest first; `status=submitted` is the window's queue.
+         * @description Applications oldest first, a page at a time; `status=submitted` is the window's queue.
          */
         get: operations["licensing__list_applications_applications_get"];
         put?: never;
@@ -2850,6 +2850,11 @@ export interface components {
         licensing__ApplicationList: {
             /** Applications */
             applications: components["schemas"]["licensing__ApplicationOut"][];
+            /**
+             * Next Cursor
+             * @description The next page's `cursor`; null on the last page
+             */
+            next_cursor: string | null;
         };
         /**
          * ApplicationOut
@@ -7080,6 +7085,11 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["licensing__Status"] | null;
+                channel?: ("window" | "mobile" | "online" | "partner") | null;
+                kind?: ("establishment" | "change" | "cancellation") | null;
+                /** @description Part of the business name, or a credit code's start */
+                q?: string | null;
+                cursor?: string | null;
                 limit?: number;
             };
             header?: never;
@@ -7115,7 +7125,7 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description Invalid request */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
@@ -10,12 +10,31 @@ export type Licence = components["schemas"]["licensing__LicenceOut"];
 export type EntityType = ApplicationIn["entity_type"];
 export type Kind = ApplicationIn["kind"];
 export type Status = components["schemas"]["licensing__Status"];
+export type Channel = NonNullable<ApplicationIn["channel"]>;
 
-export const useApplications = (status: Status | undefined) =>
-  useQuery({
-    queryKey: ["licensing", "applications", status ?? "all"],
-    queryFn: async () =>
-      unwrap(await api.GET("/api/licensing/applications", { params: { query: { status, limit: 200 } } })).applications,
+/** What the window's queue asks the service for. */
+export interface QueueFilters {
+  status: Status;
+  channel?: Channel;
+  kind?: Kind;
+  /** Part of the business name, or the start of a credit code. */
+  q?: string;
+}
+
+const PAGE = 50;
+
+/** The window's queue, filtered by the service, oldest first, by page. */
+export const useApplications = (filters: QueueFilters) =>
+  useInfiniteQuery({
+    queryKey: ["licensing", "applications", filters],
+    initialPageParam: null as string | null,
+    queryFn: async ({ pageParam }) =>
+      unwrap(
+        await api.GET("/api/licensing/applications", {
+          params: { query: { ...filters, cursor: pageParam, limit: PAGE } },
+        }),
+      ),
+    getNextPageParam: (page) => page.next_cursor,
   });
 
 export const useApplication = (id: string) =>

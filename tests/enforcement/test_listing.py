@@ -70,7 +70,7 @@ async def walked(
     rows: list[dict[str, Any]] = []
     pages, cursor = 0, None
     while True:
-        after = {} if cursor is None else {"cursor": cursor}
+        after: dict[str, str] = {} if cursor is None else {"cursor": cursor}
         page = await listed(enforcement, path, AUDITOR, limit=limit, **query, **after)
         assert len(page[field]) <= limit
         rows += page[field]

@@ -10,17 +10,17 @@ import base64
 import binascii
 import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeAlias
 
 from chassis.errors import RuleViolated
 
-KeyPart: TypeAlias = str | int | datetime | uuid.UUID
+KeyPart: TypeAlias = str | int | date | datetime | uuid.UUID
 
 
 def cursor_after(*key: KeyPart) -> str:
     """The cursor resuming after the row whose sort key is `key`."""
-    parts = [part.isoformat() if isinstance(part, datetime) else str(part) for part in key]
+    parts = [part.isoformat() if isinstance(part, date) else str(part) for part in key]
     return base64.urlsafe_b64encode(json.dumps(parts).encode()).decode()
 
 
@@ -39,7 +39,14 @@ def _read(kind: type[KeyPart], part: object) -> KeyPart:
     if not isinstance(part, str):
         raise TypeError(part)
     if kind is datetime:
-        return datetime.fromisoformat(part)
+        # Every key is read back aware from the database: a bare day or a naive time is another
+        # list's key.
+        instant = datetime.fromisoformat(part)
+        if instant.tzinfo is None:
+            raise ValueError(part)
+        return instant
+    if kind is date:
+        return date.fromisoformat(part)
     if kind is int:
         return int(part)
     return uuid.UUID(part) if kind is uuid.UUID else part

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import date
 from functools import partial
 from typing import Annotated
 
@@ -17,8 +18,12 @@ from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request
 from chassis.problems import PROBLEM, post_route
 from chassis.uow import UnitOfWork, UnitOfWorkDep
 from services.enforcement import presenters as out
+from services.enforcement.domain import CaseStatus, SourceDepartment
+from services.enforcement.repositories.case_sources import CaseSourceFilter
+from services.enforcement.repositories.cases import CaseFilter
 from services.enforcement.schemas import (
     CaseFiledOut,
+    CaseList,
     CaseOut,
     CaseSourceIn,
     CaseSourceList,
@@ -43,6 +48,7 @@ from services.enforcement.schemas import (
     ReturnVisitIn,
     StopIn,
     TestingIn,
+    Username,
 )
 from services.enforcement.settings import EnforcementContext
 from services.enforcement.usecases import cases, deadlines, filing, intake, on_the_spot, reports
@@ -110,16 +116,25 @@ async def hand_in_case_source(
 
 @router.get("/case-sources", response_model=CaseSourceList)
 async def list_case_sources(
+    *,
     principal: Reader,
     uow: Uow,
     status: Annotated[str | None, Query(pattern="^(received|filed|declined)$")] = None,
     unrouted: Annotated[bool, Query(description="only those no section took yet")] = False,
+    department: Annotated[SourceDepartment | None, Query(description="where it came from")] = None,
+    q: Annotated[
+        str | None,
+        Query(min_length=1, max_length=200, description="in the allegation or the credit code"),
+    ] = None,
+    due_from: Annotated[date | None, Query(description="verification due on or after")] = None,
+    due_until: Annotated[date | None, Query(description="verification due on or before")] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> CaseSourceList:
-    """One's section's case sources, the soonest verification deadline first."""
-    query = intake.CaseSourceQuery(principal, status=status, unrouted=unrouted, limit=limit)
-    found = await intake.case_sources(uow, query)
-    return CaseSourceList(case_sources=[out.case_source_out(source) for source in found])
+    """One's section's case sources, the soonest verification deadline first, a page at a
+    time."""
+    query = CaseSourceFilter(status, department, unrouted, q, due_from, due_until, cursor, limit)
+    return out.case_source_list(*await intake.case_sources(uow, principal, query))
 
 
 @router.get(
@@ -155,6 +170,23 @@ async def extend_verification(
     """Record the approved extension of the verification period (once, +15 working days)."""
     command = filing.ExtendVerification(case_source_id, principal, body.approved_by, body.reason)
     return out.case_source_out(await filing.extend_verification(uow, ctx.clock, command))
+
+
+@router.get("/cases", response_model=CaseList)
+async def list_cases(
+    *,
+    principal: Reader,
+    uow: Uow,
+    status: CaseStatus | None = None,
+    handler: Annotated[Username | None, Query(description="one of the case's handlers")] = None,
+    case_source_id: Annotated[uuid.UUID | None, Query(description="the case filed from it")] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> CaseList:
+    """One's section's cases (every section's for auditors), the newest filed first, a page at
+    a time."""
+    query = CaseFilter(status, handler, case_source_id, cursor, limit)
+    return out.case_list(*await cases.case_list(uow, principal, query))
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut, responses={404: PROBLEM})

@@ -11,10 +11,14 @@ from services.enforcement.domain import (
     Publication,
 )
 from services.enforcement.domain.history import document as shown
+from services.enforcement.repositories.cases import ListedCase
 from services.enforcement.schemas import (
     CaseFiledOut,
+    CaseList,
     CaseOut,
+    CaseSourceList,
     CaseSourceOut,
+    CaseSummary,
     InvestigationRecordOut,
     OfficeYear,
     OnTheSpotPenaltyOut,
@@ -28,6 +32,20 @@ from services.enforcement.usecases.cases import CaseFile
 def case_source_out(source: CaseSource) -> CaseSourceOut:
     """A case source as the routes show it."""
     return CaseSourceOut.model_validate(shown(source))
+
+
+def case_source_list(sources: list[CaseSource], next_cursor: str | None) -> CaseSourceList:
+    """A page of case sources and where the next one starts."""
+    return CaseSourceList(
+        case_sources=[case_source_out(source) for source in sources], next_cursor=next_cursor
+    )
+
+
+def case_list(found: list[ListedCase], next_cursor: str | None) -> CaseList:
+    """A page of cases as a list shows them, and where the next one starts."""
+    return CaseList(
+        cases=[CaseSummary.model_validate(shown(case)) for case in found], next_cursor=next_cursor
+    )
 
 
 def case_filed_out(case: Case) -> CaseFiledOut:

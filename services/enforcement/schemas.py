@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from chassis.legalclock import Deadline
 from chassis.schemas import DateSpan, RequestModel
 from contracts.values import CreditCode, ResidentId
-from services.enforcement.domain import Party
+from services.enforcement.domain import CaseStatus, Party
 
 EvidenceRef = Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")]
 
@@ -104,9 +104,10 @@ class CaseSourceOut(BaseModel):
 
 
 class CaseSourceList(BaseModel):
-    """Case sources, the soonest verification deadline first."""
+    """A page of case sources, the soonest verification deadline first."""
 
     case_sources: list[CaseSourceOut]
+    next_cursor: str | None = Field(description="Where the next page starts; null on the last")
 
 
 class NoticeIn(RequestModel):
@@ -180,6 +181,36 @@ class CaseOut(BaseModel):
     closed_at: datetime | None
     investigation_records: list[InvestigationRecordOut]
     history: list[CaseStep]
+
+
+class CaseSummary(BaseModel):
+    """A case as a list shows it: its number (the id), the business, what its source alleged,
+    its state, handlers and clock."""
+
+    id: uuid.UUID
+    case_source_id: uuid.UUID
+    credit_code: str | None
+    allegation: str
+    source_department: str
+    section: str
+    status: CaseStatus
+    handlers: list[str]
+    filed_by: str
+    filed_at: datetime
+    decision_due: date
+    decision_deadline: Deadline
+    decided_at: datetime | None
+    decided_on_time: bool | None
+    payment_due: date | None
+    paid_on: date | None
+    closed_at: datetime | None
+
+
+class CaseList(BaseModel):
+    """A page of cases, the newest filed first."""
+
+    cases: list[CaseSummary]
+    next_cursor: str | None = Field(description="Where the next page starts; null on the last")
 
 
 class OnTheSpotPenalty(RequestModel):

@@ -521,6 +521,7 @@ MATRIX: tuple[Rule, ...] = (
         "/case-sources/{to_decline}/decline",
         body={"reasons": ["违法事实不成立"]},
     ),
+    Rule("enforcement", "GET", "/cases", SUB_BUREAU_READERS),
     Rule("enforcement", "GET", "/cases/{case_id}", SUB_BUREAU_READERS, "/cases/{filed}"),
     Rule(
         "enforcement",

@@ -75,6 +75,12 @@ async def test_a_case_from_the_street_ends_in_the_households_file(
             "officer11", f"{source}/file", {"handlers": ["officer11", "officer12"]}, 201
         )
         path = f"/api/enforcement/cases/{case['case_id']}"
+        # The section lists it among the cases its second handler works on; no other section does.
+        for who, expected in (("officer11", [case["case_id"]]), ("officer21", [])):
+            mine = await client.get(
+                "/api/enforcement/cases", params={"handler": "officer12"}, headers=people[who]
+            )
+            assert [c["id"] for c in mine.json()["cases"]] == expected, mine.text
         record = {"kind": "site_inspection", "summary": "现场检查：销售自制熟食，无许可"}
         early = await client.post(
             f"{path}/investigation-records", json=record, headers=people["officer11"]

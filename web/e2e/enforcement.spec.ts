@@ -154,10 +154,25 @@ test("an officer files a case source with two handlers and takes the case to its
   await expect(page.getByTestId("verifying")).toBeVisible();
   await expect(page.getByTestId("verifying").getByRole("link", { name: allegation })).toHaveCount(0);
 
-  // The officer's cases and the publicity feed both show it.
+  // The section's cases list it among those the officer handles, closed; the publicity feed shows it too.
   await page.getByRole("link", { name: text("enforcement.menu.cases"), exact: true }).click();
-  await expect(page.getByRole("link", { name: caseId })).toBeVisible();
+  await expect(page.getByRole("heading", { name: text("enforcement.cases.list") })).toBeVisible();
+  // The filter lives in the address: the box shows ticked once the address has it.
+  const mine = page.getByLabel(text("enforcement.cases.filter.mine"));
+  await mine.click();
+  await expect(mine).toBeChecked();
+  await page.getByLabel(text("enforcement.cases.filter.status")).getByText(text("enforcement.caseStatus.closed"), { exact: true }).click();
+  await expect(page).toHaveURL(/[?&]mine=1/);
+  await expect(page).toHaveURL(/[?&]status=closed/);
+  const caseRow = page.getByRole("row").filter({ has: page.getByRole("link", { name: caseId.slice(0, 8), exact: true }) });
+  await expect(caseRow).toContainText(allegation);
+  await expect(caseRow).toContainText("officer11、officer12");
+  await expect(caseRow).toContainText(text("enforcement.caseStatus.closed"));
   await console.accessible(page);
+  await console.screenshot(page, "enforcement-cases-1440");
+  await caseRow.getByRole("link", { name: caseId.slice(0, 8), exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/enforcement/cases/${caseId}$`));
+  await expect(page.getByTestId("case-status")).toHaveText(text("enforcement.caseStatus.closed"));
   await page.getByRole("link", { name: text("enforcement.menu.publicity"), exact: true }).click();
   await expect(page.getByRole("link", { name: caseId.slice(0, 8) })).toBeVisible();
   await console.accessible(page);

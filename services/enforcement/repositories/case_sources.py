@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,11 +14,27 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from chassis.auth import Principal
 from chassis.db import dialect_of
 from chassis.errors import NotFound
+from chassis.paging import cursor_after, resume_after
 from services.enforcement.domain import Case, CaseSource, Step
 from services.enforcement.repositories.cases import CaseRepository
 from services.enforcement.repositories.documents import revived, row
 from services.enforcement.repositories.scope import in_section
 from services.enforcement.tables import business_offices, case_sources, offices
+
+
+@dataclass(frozen=True)
+class CaseSourceFilter:
+    """Which case sources to list: of a status, a department, unrouted, whose allegation or
+    credit code holds `text`, due within a span of days; a page after `cursor`."""
+
+    status: str | None = None
+    department: str | None = None
+    unrouted: bool = False
+    text: str | None = None
+    due_from: date | None = None
+    due_until: date | None = None
+    cursor: str | None = None
+    limit: int = 100
 
 
 class CaseSourceRepository:
@@ -48,19 +65,40 @@ class CaseSourceRepository:
             raise NotFound("case source")
         return revived(CaseSource, case_sources, found)
 
-    async def listed(self, *, status: str | None, unrouted: bool, limit: int) -> list[CaseSource]:
-        """In scope, the soonest verification deadline first."""
-        statement = (
-            self._scoped()
-            .order_by(case_sources.c.verify_due, case_sources.c.received_at)
-            .limit(limit)
-        )
-        if status is not None:
-            statement = statement.where(case_sources.c.status == status)
-        if unrouted:
+    async def listed(self, query: CaseSourceFilter) -> tuple[list[CaseSource], str | None]:
+        """A page in scope, the soonest verification deadline first (ties by id), and the next
+        page's cursor."""
+        statement = self._scoped()
+        for column, wanted in (
+            (case_sources.c.status, query.status),
+            (case_sources.c.source_department, query.department),
+        ):
+            if wanted is not None:
+                statement = statement.where(column == wanted)
+        if query.unrouted:
             statement = statement.where(case_sources.c.section.is_(None))
-        rows = await self.connection.execute(statement)
-        return [revived(CaseSource, case_sources, found) for found in rows]
+        if query.text is not None:
+            statement = statement.where(
+                sa.or_(
+                    case_sources.c.allegation.icontains(query.text, autoescape=True),
+                    case_sources.c.credit_code.icontains(query.text, autoescape=True),
+                )
+            )
+        if query.due_from is not None:
+            statement = statement.where(case_sources.c.verify_due >= query.due_from)
+        if query.due_until is not None:
+            statement = statement.where(case_sources.c.verify_due <= query.due_until)
+        if query.cursor is not None:
+            due, source_id = resume_after(query.cursor, date, uuid.UUID)
+            statement = statement.where(
+                sa.tuple_(case_sources.c.verify_due, case_sources.c.id) > sa.tuple_(due, source_id)
+            )
+        statement = statement.order_by(case_sources.c.verify_due, case_sources.c.id)
+        found = list(await self.connection.execute(statement.limit(query.limit + 1)))
+        page = [revived(CaseSource, case_sources, row) for row in found[: query.limit]]
+        if len(found) <= query.limit:
+            return page, None
+        return page, cursor_after(page[-1].verify_due, page[-1].id)
 
     async def add(self, source: CaseSource) -> bool:
         """Store a new case source once; whether it is new (a repeated id changes nothing)."""

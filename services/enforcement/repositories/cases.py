@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.copying import made_from
 from chassis.errors import NotFound
+from chassis.legalclock import Deadline
+from chassis.paging import cursor_after, resume_after
 from services.enforcement.domain import (
     Case,
     CaseStatus,
@@ -44,6 +49,42 @@ _TABLE_OF: dict[type, sa.Table] = {
     Extension: case_extensions,
     Publication: publicity,
 }
+
+
+@dataclass(frozen=True)
+class ListedCase:
+    """What a list of cases shows of each: the case without its parts, and what its source
+    alleged."""
+
+    id: uuid.UUID
+    case_source_id: uuid.UUID
+    credit_code: str | None
+    allegation: str
+    source_department: str
+    section: str
+    status: CaseStatus
+    handlers: tuple[str, ...]
+    filed_by: str
+    filed_at: datetime
+    decision_due: date
+    decision_deadline: Deadline
+    decided_at: datetime | None
+    decided_on_time: bool | None
+    payment_due: date | None
+    paid_on: date | None
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Which cases to list: of a status, handled by someone, filed from a case source; a page
+    after `cursor`."""
+
+    status: CaseStatus | None = None
+    handler: str | None = None
+    case_source_id: uuid.UUID | None = None
+    cursor: str | None = None
+    limit: int = 50
 
 
 class CaseRepository:
@@ -86,6 +127,42 @@ class CaseRepository:
             extensions=await self._of_case(Extension, case_id, case_extensions.c.number),
             publication=next(iter(await self._of_case(Publication, case_id)), None),
         )
+
+    async def listed(self, query: CaseFilter) -> tuple[list[ListedCase], str | None]:
+        """A page of the cases in scope, the newest filed first (ties by id), and the next
+        page's cursor."""
+        statement = sa.select(
+            cases, case_sources.c.allegation, case_sources.c.source_department
+        ).join(case_sources, case_sources.c.id == cases.c.case_source_id)
+        if self.principal is not None:
+            statement = statement.where(in_section(self.principal, cases.c.section))
+        if query.status is not None:
+            statement = statement.where(cases.c.status == query.status)
+        if query.case_source_id is not None:
+            statement = statement.where(cases.c.case_source_id == query.case_source_id)
+        if query.handler is not None:
+            statement = statement.where(self._handled_by(query.handler))
+        if query.cursor is not None:
+            filed_at, case_id = resume_after(query.cursor, datetime, uuid.UUID)
+            statement = statement.where(
+                sa.tuple_(cases.c.filed_at, cases.c.id) < sa.tuple_(filed_at, case_id)
+            )
+        statement = statement.order_by(cases.c.filed_at.desc(), cases.c.id.desc())
+        found = list(await self.connection.execute(statement.limit(query.limit + 1)))
+        page = [
+            revived(ListedCase, cases, row, status=CaseStatus(row.status))
+            for row in found[: query.limit]
+        ]
+        if len(found) <= query.limit:
+            return page, None
+        return page, cursor_after(page[-1].filed_at, page[-1].id)
+
+    def _handled_by(self, handler: str) -> sa.ColumnElement[bool]:
+        """Cases whose handlers (a JSON list) name `handler`."""
+        if self.connection.dialect.name == "postgresql":
+            return sa.cast(cases.c.handlers, JSONB).contains([handler])
+        named = sa.func.json_each(cases.c.handlers).table_valued("value")
+        return sa.exists(sa.select(1).select_from(named).where(named.c.value == handler))
 
     async def _of_case(self, cls: type[T], case_id: uuid.UUID, *order: sa.Column[Any]) -> list[T]:
         """The case's records, stops, extensions or publication, in `order`."""

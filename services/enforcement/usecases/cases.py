@@ -15,7 +15,7 @@ from chassis.auth import Principal
 from chassis.copying import made_from
 from chassis.uow import UnitOfWork
 from services.enforcement import domain
-from services.enforcement.repositories.cases import CaseRepository
+from services.enforcement.repositories.cases import CaseFilter, CaseRepository, ListedCase
 from services.enforcement.settings import EnforcementContext
 from services.enforcement.usecases.steps import advance
 
@@ -47,6 +47,14 @@ async def case_file(
 ) -> CaseFile:
     """A case of the caller's section, with its investigation records and history."""
     return _file(ctx, await CaseRepository(uow.connection, by).get(case_id))
+
+
+async def case_list(
+    uow: UnitOfWork, by: Principal, query: CaseFilter
+) -> tuple[list[ListedCase], str | None]:
+    """A page of the cases of the caller's section (every section's for auditors and admins),
+    the newest filed first, and the next page's cursor."""
+    return await CaseRepository(uow.connection, by).listed(query)
 
 
 def _made(cls: type[T], command: CaseCommand, **given: Any) -> T:

@@ -16,7 +16,11 @@ from chassis.copying import made_from
 from chassis.errors import RuleViolated
 from chassis.uow import UnitOfWork, Work
 from services.enforcement.domain import CaseSource, Transfer
-from services.enforcement.repositories.case_sources import CaseSourceRepository, Offices
+from services.enforcement.repositories.case_sources import (
+    CaseSourceFilter,
+    CaseSourceRepository,
+    Offices,
+)
 
 
 async def load_offices(uow: UnitOfWork, district_file: Path) -> int:
@@ -92,18 +96,9 @@ async def case_source(uow: UnitOfWork, by: Principal, source_id: uuid.UUID) -> C
     return await CaseSourceRepository(uow.connection, by).get(source_id)
 
 
-@dataclass(frozen=True)
-class CaseSourceQuery:
-    """Which case sources to list."""
-
-    by: Principal
-    status: str | None
-    unrouted: bool
-    limit: int
-
-
-async def case_sources(uow: UnitOfWork, query: CaseSourceQuery) -> list[CaseSource]:
-    """The caller's section's case sources (those waiting to be routed, for auditors and
-    admins), the soonest verification deadline first."""
-    repository = CaseSourceRepository(uow.connection, query.by)
-    return await repository.listed(status=query.status, unrouted=query.unrouted, limit=query.limit)
+async def case_sources(
+    uow: UnitOfWork, by: Principal, query: CaseSourceFilter
+) -> tuple[list[CaseSource], str | None]:
+    """A page of the caller's section's case sources (those waiting to be routed, for auditors
+    and admins), the soonest verification deadline first, and the next page's cursor."""
+    return await CaseSourceRepository(uow.connection, by).listed(query)

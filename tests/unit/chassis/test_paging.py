@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -26,6 +26,17 @@ def test_a_cursor_gives_back_the_key_it_was_made_from() -> None:
     assert cursor.isascii() and "/" not in cursor and "+" not in cursor  # safe in a URL
 
 
+def test_a_day_in_the_key_comes_back_a_day_and_an_instant_is_no_day() -> None:
+    source = uuid.uuid4()
+    assert resume_after(cursor_after(date(2026, 12, 31), source), date, uuid.UUID) == (
+        date(2026, 12, 31),
+        source,
+    )
+    instant = cursor_after(datetime(2026, 12, 31, 8, tzinfo=UTC), source)
+    with pytest.raises(RuleViolated):
+        resume_after(instant, date, uuid.UUID)
+
+
 @pytest.mark.parametrize(
     "cursor",
     [
@@ -34,6 +45,8 @@ def test_a_cursor_gives_back_the_key_it_was_made_from() -> None:
         base64.urlsafe_b64encode(b'["2026-12-06T09:30:00"]').decode(),  # a part short
         cursor_after("yesterday", uuid.uuid4()),  # not a time
         cursor_after(datetime(2026, 12, 6, tzinfo=UTC), "someone"),  # not an id
+        cursor_after(date(2026, 12, 6), uuid.uuid4()),  # a day, not an instant
+        cursor_after(datetime(2026, 12, 6, 9, 30), uuid.uuid4()),  # an instant of no zone
     ],
 )
 def test_a_cursor_this_list_did_not_give_is_refused_on_the_cursor_parameter(cursor: str) -> None:

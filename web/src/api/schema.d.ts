@@ -1170,7 +1170,8 @@ export interface paths {
         };
         /**
          * List Case Sources
-         * @description One's section's case sources, the soonest verification deadline first.
+         * @description One's section's case sources, the soonest verification deadline first, a page at a
+         *     time.
          */
         get: operations["enforcement__list_case_sources_case_sources_get"];
         put?: never;
@@ -1260,6 +1261,27 @@ export interface paths {
          * @description Record the approved extension of the verification period (once, +15 working days).
          */
         post: operations["enforcement__extend_verification_case_sources__case_source_id__extension_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enforcement/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Cases
+         * @description One's section's cases (every section's for auditors), the newest filed first, a page at
+         *     a time.
+         */
+        get: operations["enforcement__list_cases_cases_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3962,6 +3984,19 @@ export interface components {
             decision_deadline: components["schemas"]["enforcement__Deadline"];
         };
         /**
+         * CaseList
+         * @description A page of cases, the newest filed first.
+         */
+        enforcement__CaseList: {
+            /** Cases */
+            cases: components["schemas"]["enforcement__CaseSummary"][];
+            /**
+             * Next Cursor
+             * @description Where the next page starts; null on the last
+             */
+            next_cursor: string | null;
+        };
+        /**
          * CaseOut
          * @description A case, its notice, its investigation records and its history.
          */
@@ -4047,11 +4082,16 @@ export interface components {
         };
         /**
          * CaseSourceList
-         * @description Case sources, the soonest verification deadline first.
+         * @description A page of case sources, the soonest verification deadline first.
          */
         enforcement__CaseSourceList: {
             /** Case Sources */
             case_sources: components["schemas"]["enforcement__CaseSourceOut"][];
+            /**
+             * Next Cursor
+             * @description Where the next page starts; null on the last
+             */
+            next_cursor: string | null;
         };
         /**
          * CaseSourceOut
@@ -4109,6 +4149,12 @@ export interface components {
             decline_reasons: string[] | null;
         };
         /**
+         * CaseStatus
+         * @description The steps of a general-procedure case, in order.
+         * @enum {string}
+         */
+        enforcement__CaseStatus: "filed" | "investigating" | "decided" | "closed";
+        /**
          * CaseStep
          * @description A step of the case (and of its source) as the history shows it.
          */
@@ -4126,6 +4172,57 @@ export interface components {
             detail: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * CaseSummary
+         * @description A case as a list shows it: its number (the id), the business, what its source alleged,
+         *     its state, handlers and clock.
+         */
+        enforcement__CaseSummary: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Case Source Id
+             * Format: uuid
+             */
+            case_source_id: string;
+            /** Credit Code */
+            credit_code: string | null;
+            /** Allegation */
+            allegation: string;
+            /** Source Department */
+            source_department: string;
+            /** Section */
+            section: string;
+            status: components["schemas"]["enforcement__CaseStatus"];
+            /** Handlers */
+            handlers: string[];
+            /** Filed By */
+            filed_by: string;
+            /**
+             * Filed At
+             * Format: date-time
+             */
+            filed_at: string;
+            /**
+             * Decision Due
+             * Format: date
+             */
+            decision_due: string;
+            decision_deadline: components["schemas"]["enforcement__Deadline"];
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided On Time */
+            decided_on_time: boolean | null;
+            /** Payment Due */
+            payment_due: string | null;
+            /** Paid On */
+            paid_on: string | null;
+            /** Closed At */
+            closed_at: string | null;
         };
         /**
          * CitizenParty
@@ -9724,6 +9821,15 @@ export interface operations {
                 status?: string | null;
                 /** @description only those no section took yet */
                 unrouted?: boolean;
+                /** @description where it came from */
+                department?: ("supervision" | "licensing" | "complaints" | "trademark" | "advertising" | "market") | null;
+                /** @description in the allegation or the credit code */
+                q?: string | null;
+                /** @description verification due on or after */
+                due_from?: string | null;
+                /** @description verification due on or before */
+                due_until?: string | null;
+                cursor?: string | null;
                 limit?: number;
             };
             header?: never;
@@ -10077,6 +10183,61 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    enforcement__list_cases_cases_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["enforcement__CaseStatus"] | null;
+                /** @description one of the case's handlers */
+                handler?: string | null;
+                /** @description the case filed from it */
+                case_source_id?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["enforcement__CaseList"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

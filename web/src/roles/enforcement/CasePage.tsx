@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Radio, Space, Table, Tag, Timeline, Typography } from "antd";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useIntl } from "react-intl";
 import { Link, useParams } from "react-router-dom";
 
@@ -7,13 +7,14 @@ import { DeadlineTag } from "../../common/DeadlineTag";
 import { bureauToday } from "../../common/deadline";
 import { Loading } from "../../common/Loading";
 import { ProblemAlert } from "../../common/ProblemAlert";
-import { useCase, useCaseStep, usePublicity, useRecentCases, type CaseStep, type InvestigationRecord } from "./api";
+import { useCase, useCaseStep, usePublicity, type CaseStep, type InvestigationRecord } from "./api";
 import { EvidenceField, SpanFields } from "./CaseSourcePage";
 import { LegalClock } from "./LegalClock";
 import {
   availableActions,
   bureauInstant,
   bureauNowLocal,
+  CASE_STATUS_COLOURS,
   CHANGES,
   clockChanges,
   extensionNeedsCollectiveDays,
@@ -34,9 +35,6 @@ import {
 import { StepModal } from "./StepModal";
 import { CardTitle, PageTitle } from "./Titles";
 
-// Tag colours whose text keeps WCAG AA contrast (Ant Design's green and gold do not).
-const STATUS_COLOURS: Record<string, string> = { filed: "blue", investigating: "purple", decided: "magenta", closed: "default" };
-
 /** A case: its legal clocks, the step it waits for, and every step taken, each through its form. */
 export function CasePage() {
   const { id = "" } = useParams();
@@ -45,12 +43,7 @@ export function CasePage() {
   const found = useCase(id);
   const step = useCaseStep(id);
   const publicity = usePublicity();
-  const { remember } = useRecentCases();
   const [asking, setAsking] = useState<CaseAction | null>(null);
-
-  useEffect(() => {
-    if (found.data) remember(found.data);
-  }, [found.data, remember]);
 
   if (found.isPending) return <Loading />;
   if (!found.data) return <ProblemAlert error={found.error} />;
@@ -71,7 +64,7 @@ export function CasePage() {
       <Card
         title={<PageTitle>{t("enforcement.case.title", { number: record.id.slice(0, 8) })}</PageTitle>}
         extra={
-          <Tag color={STATUS_COLOURS[record.status]} data-testid="case-status">
+          <Tag color={CASE_STATUS_COLOURS[record.status]} data-testid="case-status">
             {t(`enforcement.caseStatus.${record.status}`)}
           </Tag>
         }

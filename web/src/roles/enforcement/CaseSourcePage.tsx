@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Descriptions, Form, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { Button, Card, Descriptions, Form, Input, Select, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useIntl } from "react-intl";
 import { Link, useLocation, useNavigate, useParams } from "react-router-dom";
@@ -6,10 +6,9 @@ import { Link, useLocation, useNavigate, useParams } from "react-router-dom";
 import { useMe } from "../../auth/me";
 import { Loading } from "../../common/Loading";
 import { ProblemAlert } from "../../common/ProblemAlert";
-import { useCaseSource, useRecentCases, useSourceStep, type SourceStep } from "./api";
+import { useCaseOfSource, useCaseSource, useSourceStep, type SourceStep } from "./api";
 import { LegalClock } from "./LegalClock";
-import { OpenCaseForm } from "./OpenCaseForm";
-import { caseOfSource, distinctHandlers, endsBeforeStart, handlersProblem, parseEvidence, USERNAME } from "./rules";
+import { distinctHandlers, endsBeforeStart, handlersProblem, parseEvidence, USERNAME } from "./rules";
 import { StepModal } from "./StepModal";
 import { CardTitle, PageTitle } from "./Titles";
 
@@ -25,14 +24,13 @@ export function CaseSourcePage() {
   const me = useMe().data?.sub;
   const source = useCaseSource(id);
   const step = useSourceStep();
-  const recent = useRecentCases();
+  const filedCase = useCaseOfSource(id, source.data?.status === "filed");
   const [asking, setAsking] = useState<Asking>(null);
 
   if (source.isPending) return <Loading />;
   if (!source.data) return <ProblemAlert error={source.error} />;
   const found = source.data;
   const undecided = found.status === "received";
-  const known = caseOfSource(recent.cases, found.id);
   const take = (asked: SourceStep) => step.mutateAsync({ id, asked });
   const date = (at: string | null) => (at ? new Date(at).toLocaleString(intl.locale, { timeZone: "Asia/Shanghai" }) : "");
   const required = { required: true, whitespace: true, message: t("enforcement.rule.required") };
@@ -84,16 +82,10 @@ export function CaseSourcePage() {
             </Button>
           </Space>
         )}
-        {found.status === "filed" && (
+        <ProblemAlert error={filedCase.error} />
+        {filedCase.data && (
           <div style={{ marginTop: 16 }}>
-            {known ? (
-              <Link to={`/enforcement/cases/${known.id}`}>{t("enforcement.source.openCase")}</Link>
-            ) : (
-              <>
-                <Alert type="info" showIcon title={t("enforcement.source.caseUnknown")} style={{ marginBottom: 8 }} />
-                <OpenCaseForm />
-              </>
-            )}
+            <Link to={`/enforcement/cases/${filedCase.data.id}`}>{t("enforcement.source.openCase")}</Link>
           </div>
         )}
       </Card>

@@ -1,5 +1,5 @@
 import { Alert, Button, Form, Input, Segmented, Select, Space, Table, Tag, Typography } from "antd";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useIntl } from "react-intl";
 import { Link, useSearchParams } from "react-router-dom";
 
@@ -7,23 +7,26 @@ import { DeadlineTag } from "../../common/DeadlineTag";
 import { bureauToday } from "../../common/deadline";
 import { ProblemAlert } from "../../common/ProblemAlert";
 import { useCaseSources, useSourceStep, type CaseSource } from "./api";
-import { DEPARTMENTS, filterSources, SOURCE_STATUSES, sourceFilters, sourceSearch, type SourceFilters } from "./rules";
+import { DEPARTMENTS, dueApplies, SOURCE_STATUSES, sourceFilters, sourceQuery, sourceSearch, type Department, type SourceFilters } from "./rules";
 import { StepModal } from "./StepModal";
 import { PageTitle } from "./Titles";
 
 const STATUS_COLOURS: Record<string, string> = { received: "blue", filed: "purple", declined: "default" };
 
-/** The section's case sources, the soonest verification deadline first; several may be declined at once. */
+/** The section's case sources, the soonest verification deadline first, a page at a time; several may be declined at once. */
 export function CaseSourcesPage() {
   const intl = useIntl();
   const t = (id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values);
   // The filters are in the address, so going to a case source and back keeps your place.
   const [search, setSearch] = useSearchParams();
   const filters = sourceFilters(search);
-  const change = (next: Partial<SourceFilters>) => setSearch(sourceSearch({ ...filters, ...next }), { replace: true });
-  const sources = useCaseSources(filters.status);
-  const rows = filterSources(sources.data ?? [], filters, bureauToday());
   const [selected, setSelected] = useState<string[]>([]);
+  const change = (next: Partial<SourceFilters>) => {
+    setSelected([]);
+    setSearch(sourceSearch({ ...filters, ...next }), { replace: true });
+  };
+  const sources = useCaseSources(sourceQuery(filters, bureauToday()));
+  const rows = useMemo(() => (sources.data?.pages ?? []).flatMap((page) => page.case_sources), [sources.data]);
   const [declining, setDeclining] = useState(false);
   const [outcome, setOutcome] = useState<{ done: number; failed: string[] } | null>(null);
   const step = useSourceStep();
@@ -57,8 +60,8 @@ export function CaseSourcesPage() {
           aria-label={t("enforcement.sources.filter.status")}
           value={filters.status}
           onChange={(value) => {
-            setSelected([]);
-            change({ status: value as SourceFilters["status"] });
+            const status = value as SourceFilters["status"];
+            change({ status, due: dueApplies(status) ? filters.due : null });
           }}
           options={[...SOURCE_STATUSES, "all" as const].map((value) => ({ value, label: t(`enforcement.sourceStatus.${value}`) }))}
         />
@@ -68,13 +71,14 @@ export function CaseSourcesPage() {
           allowClear
           style={{ width: 180 }}
           value={filters.department ?? undefined}
-          onChange={(value?: string) => change({ department: value ?? null })}
+          onChange={(value?: Department) => change({ department: value ?? null })}
           options={DEPARTMENTS.map((value) => ({ value, label: t(`enforcement.department.${value}`) }))}
         />
         <Select
           aria-label={t("enforcement.sources.filter.due")}
           placeholder={t("enforcement.sources.filter.due")}
           allowClear
+          disabled={!dueApplies(filters.status)}
           style={{ width: 180 }}
           value={filters.due ?? undefined}
           onChange={(value?: "overdue" | "soon") => change({ due: value ?? null })}
@@ -115,7 +119,7 @@ export function CaseSourcesPage() {
         size="small"
         loading={sources.isPending}
         dataSource={rows}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+        pagination={false}
         locale={{ emptyText: t("shell.empty") }}
         rowSelection={{
           selectedRowKeys: selected,
@@ -170,6 +174,11 @@ export function CaseSourcesPage() {
           },
         ]}
       />
+      {sources.hasNextPage && (
+        <Button onClick={() => void sources.fetchNextPage()} loading={sources.isFetchingNextPage}>
+          {t("shell.more")}
+        </Button>
+      )}
       <StepModal<{ reasons: string }>
         open={declining}
         title={t("enforcement.sources.bulk.declineTitle", { count: selected.length })}

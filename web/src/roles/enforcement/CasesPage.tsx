@@ -1,57 +1,98 @@
-import { Alert, Card, Space, Table, Tag } from "antd";
+import { Button, Card, Checkbox, Segmented, Space, Table, Tag, Typography } from "antd";
+import { useMemo } from "react";
 import { useIntl } from "react-intl";
-import { Link } from "react-router-dom";
+import { Link, useSearchParams } from "react-router-dom";
 
+import { useMe } from "../../auth/me";
 import { DeadlineTag } from "../../common/DeadlineTag";
-import { useRecentCases } from "./api";
+import { ProblemAlert } from "../../common/ProblemAlert";
+import { useCases, type CaseSummary } from "./api";
 import { OpenCaseForm } from "./OpenCaseForm";
-import type { RecentCase } from "./rules";
+import { CASE_STATUS_COLOURS, CASE_STATUSES, caseFilters, caseQuery, caseSearch, type CaseFilters } from "./rules";
 import { CardTitle, PageTitle } from "./Titles";
 
-/** The cases an officer works on: opened by number, or from those this browser has filed or opened. */
+/** The section's cases, the newest filed first, a page at a time; or one opened by its number. */
 export function CasesPage() {
   const intl = useIntl();
   const t = (key: string) => intl.formatMessage({ id: key });
-  const { cases } = useRecentCases();
+  // The filters are in the address, so going to a case and back keeps your place.
+  const [search, setSearch] = useSearchParams();
+  const filters = caseFilters(search);
+  const change = (next: Partial<CaseFilters>) => setSearch(caseSearch({ ...filters, ...next }), { replace: true });
+  const me = useMe().data?.sub;
+  const found = useCases(caseQuery(filters, me));
+  const rows = useMemo(() => (found.data?.pages ?? []).flatMap((page) => page.cases), [found.data]);
+  const day = (at: string) => new Date(at).toLocaleDateString(intl.locale, { timeZone: "Asia/Shanghai" });
+
   return (
     <Space orientation="vertical" style={{ width: "100%" }}>
       <PageTitle>{t("enforcement.cases.title")}</PageTitle>
       <Card title={<CardTitle>{t("enforcement.cases.open")}</CardTitle>}>
         <OpenCaseForm />
       </Card>
-      <Card title={<CardTitle>{t("enforcement.cases.recent")}</CardTitle>}>
-        <Alert type="info" showIcon title={t("enforcement.cases.recentHint")} style={{ marginBottom: 12 }} />
-        <Table<RecentCase>
-          rowKey="id"
-          size="small"
-          dataSource={cases}
-          pagination={false}
-          locale={{ emptyText: t("shell.empty") }}
-          columns={[
-            {
-              title: t("enforcement.field.case"),
-              dataIndex: "id",
-              render: (id: string) => <Link to={`/enforcement/cases/${id}`}>{id}</Link>,
-            },
-            { title: t("enforcement.field.creditCode"), dataIndex: "credit_code" },
-            {
-              title: t("enforcement.cases.lastSeenStatus"),
-              dataIndex: "status",
-              render: (status: string) => <Tag>{t(`enforcement.caseStatus.${status}`)}</Tag>,
-            },
-            {
-              title: t("enforcement.field.decisionDue"),
-              dataIndex: "decision_due",
-              render: (due: string, row) =>
-                row.status === "filed" || row.status === "investigating" ? <DeadlineTag due={due} /> : due,
-            },
-            {
-              title: t("enforcement.cases.seenAt"),
-              dataIndex: "seen_at",
-              render: (at: string) => new Date(at).toLocaleString(intl.locale, { timeZone: "Asia/Shanghai" }),
-            },
-          ]}
-        />
+      <Card title={<CardTitle>{t("enforcement.cases.list")}</CardTitle>}>
+        <Space orientation="vertical" style={{ width: "100%" }}>
+          <Space wrap>
+            <Segmented
+              aria-label={t("enforcement.cases.filter.status")}
+              value={filters.status}
+              onChange={(value) => change({ status: value as CaseFilters["status"] })}
+              options={["all" as const, ...CASE_STATUSES].map((value) => ({ value, label: t(`enforcement.caseStatus.${value}`) }))}
+            />
+            <Checkbox checked={filters.mine} onChange={(event) => change({ mine: event.target.checked })}>
+              {t("enforcement.cases.filter.mine")}
+            </Checkbox>
+          </Space>
+          <ProblemAlert error={found.error} />
+          <Table<CaseSummary>
+            rowKey="id"
+            size="small"
+            loading={found.isPending}
+            dataSource={rows}
+            pagination={false}
+            locale={{ emptyText: t("shell.empty") }}
+            columns={[
+              {
+                title: t("enforcement.field.case"),
+                dataIndex: "id",
+                width: 110,
+                // The short number, as the case's own page is titled; the whole one opens it too.
+                render: (id: string) => (
+                  <Link to={`/enforcement/cases/${id}`} title={id}>
+                    {id.slice(0, 8)}
+                  </Link>
+                ),
+              },
+              { title: t("enforcement.field.allegation"), dataIndex: "allegation", ellipsis: true },
+              { title: t("enforcement.field.creditCode"), dataIndex: "credit_code", width: 180 },
+              {
+                title: t("enforcement.field.handlers"),
+                dataIndex: "handlers",
+                width: 170,
+                render: (handlers: string[]) => handlers.join("、"),
+              },
+              {
+                title: t("enforcement.field.status"),
+                dataIndex: "status",
+                width: 90,
+                render: (status: string) => <Tag color={CASE_STATUS_COLOURS[status]}>{t(`enforcement.caseStatus.${status}`)}</Tag>,
+              },
+              { title: t("enforcement.field.filed"), dataIndex: "filed_at", width: 110, render: day },
+              {
+                title: t("enforcement.field.decisionDue"),
+                dataIndex: "decision_due",
+                width: 170,
+                render: (due: string, row) =>
+                  row.status === "filed" || row.status === "investigating" ? <DeadlineTag due={due} /> : <Typography.Text>{due}</Typography.Text>,
+              },
+            ]}
+          />
+          {found.hasNextPage && (
+            <Button onClick={() => void found.fetchNextPage()} loading={found.isFetchingNextPage}>
+              {t("shell.more")}
+            </Button>
+          )}
+        </Space>
       </Card>
     </Space>
   );

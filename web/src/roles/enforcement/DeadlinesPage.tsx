@@ -1,4 +1,5 @@
-import { Alert, Card, Segmented, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Card, Segmented, Space, Table, Tag, Typography } from "antd";
+import { useMemo } from "react";
 import { useIntl } from "react-intl";
 import { Link, useSearchParams } from "react-router-dom";
 
@@ -19,7 +20,8 @@ export function DeadlinesPage() {
   const [search, setSearch] = useSearchParams();
   const state: StateFilter = STATES.find((value) => value === search.get("state")) ?? "all";
   const watch = useDeadlines();
-  const waiting = useCaseSources("received");
+  const waiting = useCaseSources({ status: "received" });
+  const waitingRows = useMemo(() => (waiting.data?.pages ?? []).flatMap((page) => page.case_sources), [waiting.data]);
   const groups = boardGroups(watch.data ?? []);
   const watched = state === "overdue" ? groups.overdue : state === "due_soon" ? groups.dueSoon : [...groups.overdue, ...groups.dueSoon];
   const rule = (code: string) => (intl.messages[`enforcement.legal.${code}`] ? t(`enforcement.legal.${code}`) : code);
@@ -90,8 +92,8 @@ export function DeadlinesPage() {
           rowKey="id"
           size="small"
           loading={waiting.isPending}
-          dataSource={waiting.data ?? []}
-          pagination={{ pageSize: 50, hideOnSinglePage: true }}
+          dataSource={waitingRows}
+          pagination={false}
           locale={{ emptyText: t("shell.empty") }}
           data-testid="verifying"
           columns={[
@@ -114,6 +116,11 @@ export function DeadlinesPage() {
             },
           ]}
         />
+        {waiting.hasNextPage && (
+          <Button style={{ marginTop: 12 }} onClick={() => void waiting.fetchNextPage()} loading={waiting.isFetchingNextPage}>
+            {t("shell.more")}
+          </Button>
+        )}
       </Card>
     </Space>
   );

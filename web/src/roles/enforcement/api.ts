@@ -1,16 +1,15 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useSyncExternalStore } from "react";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import type { components } from "../../api/schema";
-import { useMe } from "../../auth/me";
-import { rememberCase, type RecentCase } from "./rules";
+import type { CaseQuery, SourceQuery } from "./rules";
 
 type S = components["schemas"];
 export type CaseSource = S["enforcement__CaseSourceOut"];
 export type CaseSourceIn = S["enforcement__CaseSourceIn"];
 export type Case = S["enforcement__CaseOut"];
+export type CaseSummary = S["enforcement__CaseSummary"];
 export type CaseStep = S["enforcement__CaseStep"];
 export type Deadline = S["enforcement__Deadline"];
 export type InvestigationRecord = S["enforcement__InvestigationRecordOut"];
@@ -20,18 +19,50 @@ export type SourceStatus = "received" | "filed" | "declined";
 
 const KEY = "enforcement";
 
-// The service answers at most 500 case sources a call and has no cursor: the list reads them all.
-const LIST_LIMIT = 500;
+const PAGE = 50;
+// The publicity feed has no cursor: its newest 500 entries (the most it answers) are read.
+const PUBLICITY_LIMIT = 500;
 
-export const useCaseSources = (status: SourceStatus | "all") =>
-  useQuery({
-    queryKey: [KEY, "case-sources", status],
-    queryFn: async () =>
+/** The section's case sources (the service filters them), the soonest verification deadline first, by page. */
+export const useCaseSources = (query: SourceQuery) =>
+  useInfiniteQuery({
+    queryKey: [KEY, "case-sources", query],
+    initialPageParam: null as string | null,
+    queryFn: async ({ pageParam }) =>
       unwrap(
         await api.GET("/api/enforcement/case-sources", {
-          params: { query: { status: status === "all" ? undefined : status, limit: LIST_LIMIT } },
+          params: { query: { ...query, cursor: pageParam, limit: PAGE } },
         }),
-      ).case_sources,
+      ),
+    getNextPageParam: (page) => page.next_cursor,
+  });
+
+/** The section's cases, the newest filed first, by page; nothing is asked while `query` is null. */
+export const useCases = (query: CaseQuery | null) =>
+  useInfiniteQuery({
+    queryKey: [KEY, "cases", query],
+    enabled: query !== null,
+    initialPageParam: null as string | null,
+    queryFn: async ({ pageParam }) =>
+      unwrap(
+        await api.GET("/api/enforcement/cases", {
+          params: { query: { ...query, cursor: pageParam, limit: PAGE } },
+        }),
+      ),
+    getNextPageParam: (page) => page.next_cursor,
+  });
+
+/** The case filed from a case source, once it is filed (null when the service knows none). */
+export const useCaseOfSource = (sourceId: string, filed: boolean) =>
+  useQuery({
+    queryKey: [KEY, "cases", "of-source", sourceId],
+    enabled: filed,
+    queryFn: async () =>
+      unwrap(
+        await api.GET("/api/enforcement/cases", {
+          params: { query: { case_source_id: sourceId, limit: 1 } },
+        }),
+      ).cases[0] ?? null,
   });
 
 export const useCaseSource = (id: string) =>
@@ -59,7 +90,7 @@ export const usePublicity = () =>
   useQuery({
     queryKey: [KEY, "publicity"],
     queryFn: async () =>
-      unwrap(await api.GET("/api/enforcement/publicity", { params: { query: { limit: LIST_LIMIT } } })).entries,
+      unwrap(await api.GET("/api/enforcement/publicity", { params: { query: { limit: PUBLICITY_LIMIT } } })).entries,
   });
 
 /** A case source from trademark, advertising or market, entered at the desk. */
@@ -116,6 +147,7 @@ export function useSourceStep() {
       if ("source" in result) client.setQueryData([KEY, "case-source", id], result.source);
       else void client.invalidateQueries({ queryKey: [KEY, "case-source", id] });
       void client.invalidateQueries({ queryKey: [KEY, "case-sources"] });
+      void client.invalidateQueries({ queryKey: [KEY, "cases"] });
       void client.invalidateQueries({ queryKey: [KEY, "deadlines"] });
     },
   });
@@ -162,64 +194,9 @@ export function useCaseStep(id: string) {
     onSuccess: async (found) => {
       if (found) client.setQueryData([KEY, "case", id], found);
       else await client.invalidateQueries({ queryKey: [KEY, "case", id] });
+      void client.invalidateQueries({ queryKey: [KEY, "cases"] });
       void client.invalidateQueries({ queryKey: [KEY, "deadlines"] });
       void client.invalidateQueries({ queryKey: [KEY, "publicity"] });
     },
   });
-}
-
-// -- the cases this browser opened ------------------------------------------------------------
-// The service lists no cases and a case source does not name the case filed from it, so the
-// console remembers, per officer and in this browser only, the cases they filed or opened.
-
-const listeners = new Set<() => void>();
-const storageKey = (user: string) => `shijian.enforcement.cases.${user}`;
-
-function readRecent(user: string): string {
-  try {
-    return localStorage.getItem(storageKey(user)) ?? "[]";
-  } catch {
-    return "[]";
-  }
-}
-
-export function useRecentCases(): { cases: RecentCase[]; remember: (found: Case) => void } {
-  const user = useMe().data?.sub ?? "";
-  const subscribe = useCallback((listener: () => void) => {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  }, []);
-  const raw = useSyncExternalStore(subscribe, () => (user ? readRecent(user) : "[]"));
-  const cases = parseRecent(raw);
-  const remember = useCallback(
-    (found: Case) => {
-      if (!user) return;
-      const entry: RecentCase = {
-        id: found.id,
-        case_source_id: found.case_source_id,
-        credit_code: found.credit_code,
-        status: found.status,
-        decision_due: found.decision_due,
-        seen_at: new Date().toISOString(),
-      };
-      const next = JSON.stringify(rememberCase(parseRecent(readRecent(user)), entry));
-      try {
-        localStorage.setItem(storageKey(user), next);
-      } catch {
-        return; // a browser that keeps nothing simply remembers nothing
-      }
-      listeners.forEach((listener) => listener());
-    },
-    [user],
-  );
-  return { cases, remember };
-}
-
-function parseRecent(raw: string): RecentCase[] {
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return Array.isArray(parsed) ? (parsed as RecentCase[]) : [];
-  } catch {
-    return [];
-  }
 }

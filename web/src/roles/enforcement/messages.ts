@@ -37,7 +37,6 @@ export default catalogue("enforcement", {
     "source.decidedBy": "{by}，{at}",
     "source.extendedBy": "已经 {approver} 批准延长（{by} 于 {at} 登记）：{reason}",
     "source.openCase": "打开由此立案的案件",
-    "source.caseUnknown": "此案源已立案。本浏览器未记录该案件，平台也不提供由案源查询案件的接口：请输入案件编号打开。",
 
     "new.title": "登记案源",
     "new.creditCodeHint": "涉及已登记主体时填写",
@@ -47,10 +46,9 @@ export default catalogue("enforcement", {
     "cases.title": "案件",
     "cases.open": "打开案件",
     "cases.number": "案件编号",
-    "cases.recent": "本浏览器办理过的案件",
-    "cases.recentHint": "平台暂无案件列表接口：这里只列出您在本浏览器中立案或打开过的案件，状态为上次查看时的状态。",
-    "cases.lastSeenStatus": "上次查看时状态",
-    "cases.seenAt": "上次查看",
+    "cases.list": "本科室案件",
+    "cases.filter.status": "按状态筛选",
+    "cases.filter.mine": "只看我承办的",
 
     "case.title": "案件 {number}",
     "case.clocks": "法定期限",
@@ -217,6 +215,7 @@ export default catalogue("enforcement", {
     "caseStatus.investigating": "调查中",
     "caseStatus.decided": "已决定",
     "caseStatus.closed": "已结案",
+    "caseStatus.all": "全部",
     "method.in_person": "直接送达",
     "method.post": "邮寄送达",
     "method.electronic": "电子送达",
@@ -287,8 +286,6 @@ export default catalogue("enforcement", {
     "source.decidedBy": "{by}, {at}",
     "source.extendedBy": "Extended with {approver}'s approval (recorded by {by} at {at}): {reason}",
     "source.openCase": "Open the case filed from it",
-    "source.caseUnknown":
-      "This case source was filed. This browser has not kept its case, and the platform cannot look a case up by its source: enter the case number to open it.",
 
     "new.title": "Enter a case source",
     "new.creditCodeHint": "When the business concerned is registered",
@@ -298,11 +295,9 @@ export default catalogue("enforcement", {
     "cases.title": "Cases",
     "cases.open": "Open a case",
     "cases.number": "Case number",
-    "cases.recent": "Cases handled in this browser",
-    "cases.recentHint":
-      "The platform lists no cases yet: these are the cases you filed or opened in this browser, with the status they had when you last looked.",
-    "cases.lastSeenStatus": "Status when last seen",
-    "cases.seenAt": "Last seen",
+    "cases.list": "My section's cases",
+    "cases.filter.status": "Filter by status",
+    "cases.filter.mine": "Only cases I handle",
 
     "case.title": "Case {number}",
     "case.clocks": "Legal deadlines",
@@ -470,6 +465,7 @@ export default catalogue("enforcement", {
     "caseStatus.investigating": "Investigating",
     "caseStatus.decided": "Decided",
     "caseStatus.closed": "Closed",
+    "caseStatus.all": "All",
     "method.in_person": "In person",
     "method.post": "By post",
     "method.electronic": "Electronically",

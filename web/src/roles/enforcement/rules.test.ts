@@ -6,22 +6,23 @@ import {
   boardGroups,
   bureauInstant,
   bureauNowLocal,
+  caseFilters,
   caseNumber,
-  caseOfSource,
+  caseQuery,
+  caseSearch,
   clockFacts,
   distinctHandlers,
   endsBeforeStart,
   extensionNeedsCollectiveDays,
-  filterSources,
   handlersProblem,
   nextStep,
   onPublicity,
   parseEvidence,
   penaltyProblem,
-  rememberCase,
+  shiftDay,
   sourceFilters,
+  sourceQuery,
   sourceSearch,
-  type RecentCase,
 } from "./rules";
 
 type CaseOut = components["schemas"]["enforcement__CaseOut"];
@@ -193,53 +194,55 @@ describe("legal clocks", () => {
 
 describe("the case-source list's filters", () => {
   it("live in the address, the defaults left out", () => {
-    const filters = sourceFilters(new URLSearchParams("status=filed&department=market&q=%E5%B9%BF%E5%91%8A&due=bogus"));
-    expect(filters).toEqual({ status: "filed", department: "market", due: null, q: "广告" });
-    expect(sourceSearch(filters)).toEqual({ status: "filed", department: "market", q: "广告" });
+    const filters = sourceFilters(new URLSearchParams("status=all&department=market&q=%E5%B9%BF%E5%91%8A&due=bogus"));
+    expect(filters).toEqual({ status: "all", department: "market", due: null, q: "广告" });
+    expect(sourceSearch(filters)).toEqual({ status: "all", department: "market", q: "广告" });
     expect(sourceFilters(new URLSearchParams(""))).toEqual({ status: "received", department: null, due: null, q: "" });
     expect(sourceSearch(sourceFilters(new URLSearchParams("status=nonsense")))).toEqual({});
   });
 
-  it("find by department, deadline and words", () => {
-    const row = (allegation: string, verify_due: string, source_department = "market", credit_code: string | null = null) => ({
-      allegation,
-      verify_due,
-      source_department,
-      credit_code,
-      status: "received",
-    });
-    const rows = [
-      row("虚假宣传", "2026-12-01"),
-      row("无照经营", "2026-12-05", "supervision", "91510100MA61234567"),
-      row("商标侵权", "2026-12-25", "trademark"),
-    ];
+  it("keep a deadline filter only for case sources being verified", () => {
+    expect(sourceFilters(new URLSearchParams("due=overdue")).due).toBe("overdue");
+    expect(sourceFilters(new URLSearchParams("status=all&due=soon")).due).toBe("soon");
+    expect(sourceFilters(new URLSearchParams("status=filed&due=overdue")).due).toBeNull();
+  });
+
+  it("ask the service for the status, department, words and the deadline's days", () => {
     const base = sourceFilters(new URLSearchParams(""));
-    const today = "2026-12-04";
-    expect(filterSources(rows, { ...base, due: "overdue" }, today).map((r) => r.allegation)).toEqual(["虚假宣传"]);
-    expect(filterSources(rows, { ...base, due: "soon" }, today).map((r) => r.allegation)).toEqual(["无照经营"]);
-    expect(filterSources(rows, { ...base, department: "trademark" }, today).map((r) => r.allegation)).toEqual(["商标侵权"]);
-    expect(filterSources(rows, { ...base, q: "ma6123" }, today).map((r) => r.allegation)).toEqual(["无照经营"]);
+    const today = "2026-12-31";
+    expect(sourceQuery(base, today)).toEqual({ status: "received" });
+    expect(sourceQuery({ ...base, status: "all", department: "trademark", q: "  ma6123 " }, today)).toEqual({
+      department: "trademark",
+      q: "ma6123",
+    });
+    expect(sourceQuery({ ...base, status: "all", due: "overdue" }, today)).toEqual({ status: "received", due_until: "2026-12-30" });
+    expect(sourceQuery({ ...base, due: "soon" }, today)).toEqual({ status: "received", due_from: "2026-12-31", due_until: "2027-01-03" });
+  });
+
+  it("count days across months and years", () => {
+    expect(shiftDay("2026-03-01", -1)).toBe("2026-02-28");
+    expect(shiftDay("2028-02-28", 1)).toBe("2028-02-29");
+    expect(shiftDay("2026-12-30", 3)).toBe("2027-01-02");
   });
 });
 
-describe("cases this browser opened", () => {
-  const seen = (id: string, case_source_id = `source-${id}`): RecentCase => ({
-    id,
-    case_source_id,
-    credit_code: null,
-    status: "filed",
-    decision_due: "2027-03-08",
-    seen_at: "2026-12-06T01:00:00Z",
+describe("the case list's filters", () => {
+  it("live in the address, the defaults left out", () => {
+    const filters = caseFilters(new URLSearchParams("status=decided&mine=1"));
+    expect(filters).toEqual({ status: "decided", mine: true });
+    expect(caseSearch(filters)).toEqual({ status: "decided", mine: "1" });
+    expect(caseFilters(new URLSearchParams("status=open&mine=yes"))).toEqual({ status: "all", mine: false });
+    expect(caseSearch(caseFilters(new URLSearchParams("")))).toEqual({});
   });
 
-  it("keeps each case once, the last opened first, and finds a source's case", () => {
-    const list = rememberCase(rememberCase(rememberCase([], seen("a")), seen("b")), { ...seen("a"), status: "closed" });
-    expect(list.map((c) => `${c.id}:${c.status}`)).toEqual(["a:closed", "b:filed"]);
-    expect(rememberCase(list, seen("c"), 2).map((c) => c.id)).toEqual(["c", "a"]);
-    expect(caseOfSource(list, "source-b")?.id).toBe("b");
-    expect(caseOfSource(list, "source-x")).toBeUndefined();
+  it("ask for the signed-in officer's cases as their handler, and wait until who that is is known", () => {
+    expect(caseQuery({ status: "all", mine: false }, undefined)).toEqual({});
+    expect(caseQuery({ status: "filed", mine: true }, "officer11")).toEqual({ status: "filed", handler: "officer11" });
+    expect(caseQuery({ status: "all", mine: true }, undefined)).toBeNull();
   });
+});
 
+describe("case numbers", () => {
   it("reads a case number from what was pasted", () => {
     expect(caseNumber(" 349AA3B9-284A-4BD2-8C11-95FE3CFB04C7 ")).toBe("349aa3b9-284a-4bd2-8c11-95fe3cfb04c7");
     expect(caseNumber("http://x/enforcement/cases/349aa3b9-284a-4bd2-8c11-95fe3cfb04c7")).toBe(

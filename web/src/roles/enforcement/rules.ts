@@ -2,16 +2,17 @@
 // case's state reads: which step is next, which steps it allows. The service decides; these
 // only keep an officer from sending what it would refuse and say what comes next.
 import type { components } from "../../api/schema";
-import { deadlineState } from "../../common/deadline";
 
 type CaseOut = components["schemas"]["enforcement__CaseOut"];
-type CaseSourceOut = components["schemas"]["enforcement__CaseSourceOut"];
 type Deadline = components["schemas"]["enforcement__Deadline"];
 type WatchedDeadline = components["schemas"]["enforcement__WatchedDeadline"];
 
 export const DEPARTMENTS = ["supervision", "licensing", "complaints", "trademark", "advertising", "market"] as const;
 export const HAND_DEPARTMENTS = ["trademark", "advertising", "market"] as const;
 export const SOURCE_STATUSES = ["received", "filed", "declined"] as const;
+export const CASE_STATUSES = ["filed", "investigating", "decided", "closed"] as const;
+// Tag colours of a case's states whose text keeps WCAG AA contrast (Ant Design's green and gold do not).
+export const CASE_STATUS_COLOURS: Record<string, string> = { filed: "blue", investigating: "purple", decided: "magenta", closed: "default" };
 export const RECORD_KINDS = ["inquiry", "site_inspection", "evidence", "other"] as const;
 export const STOP_KINDS = ["suspension", "hearing", "testing"] as const;
 export const PENALTY_KINDS = ["warning", "fine", "confiscation", "order_to_correct"] as const;
@@ -185,23 +186,31 @@ export function clockFacts(deadline: Deadline): ClockFact[] {
 // -- lists --------------------------------------------------------------------------------------
 
 export type DueFilter = "overdue" | "soon";
+export type Department = (typeof DEPARTMENTS)[number];
+
+// "Due soon" is today or within this many days, as the deadline tags colour it.
+const SOON_DAYS = 3;
 
 export interface SourceFilters {
   status: (typeof SOURCE_STATUSES)[number] | "all";
-  department: string | null;
+  department: Department | null;
   due: DueFilter | null;
   q: string;
 }
+
+/** Whether a deadline filter applies: only case sources being verified have a running clock. */
+export const dueApplies = (status: SourceFilters["status"]) => status === "received" || status === "all";
 
 /** The case-source list's filters as the address keeps them (received, any department, by default). */
 export function sourceFilters(search: URLSearchParams): SourceFilters {
   const status = search.get("status");
   const department = search.get("department");
   const due = search.get("due");
+  const chosen = status === "all" ? "all" : (SOURCE_STATUSES.find((value) => value === status) ?? "received");
   return {
-    status: status === "all" ? "all" : (SOURCE_STATUSES.find((value) => value === status) ?? "received"),
+    status: chosen,
     department: DEPARTMENTS.find((value) => value === department) ?? null,
-    due: due === "overdue" || due === "soon" ? due : null,
+    due: dueApplies(chosen) && (due === "overdue" || due === "soon") ? due : null,
     q: search.get("q") ?? "",
   };
 }
@@ -216,27 +225,73 @@ export function sourceSearch(filters: SourceFilters): Record<string, string> {
   return search;
 }
 
-/** The case sources the filters the service does not apply let through (department, deadline, text). */
-export function filterSources<T extends Pick<CaseSourceOut, "source_department" | "verify_due" | "status" | "allegation" | "credit_code">>(
-  rows: T[],
-  filters: SourceFilters,
-  today: string,
-): T[] {
-  const words = filters.q.trim().toLowerCase();
-  return rows.filter((row) => {
-    if (filters.department && row.source_department !== filters.department) return false;
-    if (filters.due) {
-      if (row.status !== "received") return false;
-      const { kind } = deadlineState(row.verify_due, today);
-      if (filters.due === "overdue" && kind !== "overdue") return false;
-      if (filters.due === "soon" && kind !== "today" && kind !== "soon") return false;
-    }
-    if (words) {
-      const text = `${row.allegation} ${row.credit_code ?? ""}`.toLowerCase();
-      if (!text.includes(words)) return false;
-    }
-    return true;
-  });
+export interface SourceQuery {
+  status?: (typeof SOURCE_STATUSES)[number];
+  department?: Department;
+  q?: string;
+  due_from?: string;
+  due_until?: string;
+}
+
+/** The day `days` after (or before) an ISO date. */
+export function shiftDay(day: string, days: number): string {
+  const [year, month, date] = day.split("-").map(Number);
+  return new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, (date ?? 1) + days)).toISOString().slice(0, 10);
+}
+
+/** What the service is asked for the filters: a deadline filter asks for the case sources being
+ * verified whose deadline falls in its days (overdue: before today; soon: today to three days on). */
+export function sourceQuery(filters: SourceFilters, today: string): SourceQuery {
+  const query: SourceQuery = {};
+  if (filters.status !== "all") query.status = filters.status;
+  if (filters.department) query.department = filters.department;
+  if (filters.q.trim()) query.q = filters.q.trim();
+  if (filters.due === "overdue") {
+    query.status = "received";
+    query.due_until = shiftDay(today, -1);
+  }
+  if (filters.due === "soon") {
+    query.status = "received";
+    query.due_from = today;
+    query.due_until = shiftDay(today, SOON_DAYS);
+  }
+  return query;
+}
+
+export interface CaseFilters {
+  status: (typeof CASE_STATUSES)[number] | "all";
+  mine: boolean;
+}
+
+/** The case list's filters as the address keeps them (every case of the section, by default). */
+export function caseFilters(search: URLSearchParams): CaseFilters {
+  return {
+    status: CASE_STATUSES.find((value) => value === search.get("status")) ?? "all",
+    mine: search.get("mine") === "1",
+  };
+}
+
+/** The case list's filters back into the address, leaving out what is the default. */
+export function caseSearch(filters: CaseFilters): Record<string, string> {
+  const search: Record<string, string> = {};
+  if (filters.status !== "all") search.status = filters.status;
+  if (filters.mine) search.mine = "1";
+  return search;
+}
+
+export interface CaseQuery {
+  status?: (typeof CASE_STATUSES)[number];
+  handler?: string;
+}
+
+/** What the service is asked for the filters: "mine" is the cases the signed-in officer handles
+ * (null until who that is is known). */
+export function caseQuery(filters: CaseFilters, me: string | undefined): CaseQuery | null {
+  if (filters.mine && !me) return null;
+  const query: CaseQuery = {};
+  if (filters.status !== "all") query.status = filters.status;
+  if (filters.mine) query.handler = me;
+  return query;
 }
 
 /** The deadline watch split as the board shows it: overdue first, then due soon, each soonest first. */
@@ -248,26 +303,7 @@ export function boardGroups(entries: WatchedDeadline[]): { overdue: WatchedDeadl
   };
 }
 
-// -- cases this browser has opened ---------------------------------------------------------------
-
-export interface RecentCase {
-  id: string;
-  case_source_id: string;
-  credit_code: string | null;
-  status: string;
-  decision_due: string;
-  seen_at: string;
-}
-
-/** The list with `entry` first and no older copy of it, `max` long at most. */
-export function rememberCase(list: RecentCase[], entry: RecentCase, max = 30): RecentCase[] {
-  return [entry, ...list.filter((known) => known.id !== entry.id)].slice(0, max);
-}
-
-/** The case filed from a case source, if this browser has opened it. */
-export function caseOfSource(list: RecentCase[], caseSourceId: string): RecentCase | undefined {
-  return list.find((known) => known.case_source_id === caseSourceId);
-}
+// -- case numbers ------------------------------------------------------------------------------
 
 /** A case number as typed or pasted (a full address works too), or null when it is none. */
 export function caseNumber(text: string): string | null {

@@ -18,7 +18,7 @@ _PROC = Path("/proc/net")
 
 
 class Unresolved(Exception):  # noqa: N818 - reads as what happened
-    """A webhook's host did not resolve (in time)."""
+    """A webhook's host did not resolve."""
 
 
 async def lookup(resolve: Resolver, host: str, port: int) -> list[IPAddress]:

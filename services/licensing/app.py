@@ -1,8 +1,10 @@
 """Wiring of the licensing service through the chassis."""
 
+import asyncio
 from pathlib import Path
 
 from chassis.app import ServiceSpec
+from services.licensing.addresses import interface_addresses
 from services.licensing.api import routers
 from services.licensing.context import LicensingContext
 from services.licensing.demo import seed_demo
@@ -14,8 +16,10 @@ from services.licensing.tables import metadata
 
 
 async def prepare(ctx: LicensingContext) -> None:
-    """The bureau's map, from the settings."""
+    """The bureau's map, from the settings; the addresses that are the platform's own."""
     ctx.area_map = AreaMap.from_file(ctx.settings.district_file)
+    interfaces = await asyncio.to_thread(interface_addresses)
+    ctx.own_addresses = interfaces | frozenset(ctx.settings.platform_addresses)
 
 
 spec = ServiceSpec(

@@ -6,20 +6,27 @@ import asyncio
 from dataclasses import dataclass, field
 
 from chassis.context import ServiceContext
+from services.licensing.addresses import Resolver, resolve_host
 from services.licensing.domain.mobile import AreaMap
 from services.licensing.domain.rules import OfficeHours
+from services.licensing.domain.webhooks import IPAddress
 from services.licensing.settings import LicensingSettings
 
 
 @dataclass
 class LicensingContext(ServiceContext[LicensingSettings]):
-    """The chassis context, the bureau's map and the webhook pusher's wake-up and progress."""
+    """The chassis context, the bureau's map, the webhook pusher's wake-up and progress, and
+    what webhook destinations are checked with."""
 
     area_map: AreaMap = field(default_factory=lambda: AreaMap({}))
     # Set after committing a scheduled push: the pusher pushes at once, not at its next poll.
     webhook_due: asyncio.Event = field(default_factory=asyncio.Event)
     # Rounds the pusher has finished: a round after a moment has seen everything due then.
     webhook_rounds: int = 0
+    # Looks up webhook hosts, once per registration and per push.
+    resolve: Resolver = resolve_host
+    # This host's and the platform's addresses, which no webhook may point at.
+    own_addresses: frozenset[IPAddress] = frozenset()
 
     @property
     def office_hours(self) -> OfficeHours:

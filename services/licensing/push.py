@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import ssl
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,10 +20,21 @@ from tenacity import AsyncRetrying, RetryCallState, wait_random_exponential
 from chassis.clock import Clock, SystemClock
 from chassis.db import Database
 from chassis.periodic import periodic
+from services.licensing.addresses import Resolver, Unresolved, lookup, resolve_host
 from services.licensing.context import LicensingContext
-from services.licensing.domain.webhooks import sign, url_host
+from services.licensing.domain.webhooks import (
+    IPAddress,
+    Webhook,
+    allowed_addresses,
+    choose_destination,
+    scheme_refusal,
+    sign,
+    url_host,
+    url_port,
+)
+from services.licensing.repositories.webhooks import Webhooks
 from services.licensing.settings import LicensingSettings
-from services.licensing.tables import webhook_deliveries, webhook_hosts, webhooks
+from services.licensing.tables import webhook_deliveries
 
 log = logging.getLogger("shijian.licensing.webhooks")
 PUSHES = Counter(
@@ -48,12 +60,57 @@ def backoff(attempts: int, base: float) -> float:
     return float(wait(state))
 
 
+def pinned_request(
+    client: httpx.AsyncClient,
+    url: str,
+    address: IPAddress,
+    content: bytes,
+    headers: dict[str, str],
+) -> httpx.Request:
+    """A POST of `content` to `url` that connects to `address`, the one that was checked, and
+    to nothing the name might resolve to since; the Host header and the TLS server name (the
+    name the certificate must bear) stay the URL's host."""
+    target = httpx.URL(url)
+    return client.build_request(
+        "POST",
+        target.copy_with(host=str(address)),
+        content=content,
+        headers=headers | {"Host": target.netloc.decode("ascii")},
+        extensions={"sni_hostname": target.raw_host.decode("ascii")},
+    )
+
+
+def push_client(timeout: float, verify: ssl.SSLContext | bool = True) -> httpx.AsyncClient:
+    """The client pushes go out with: it sends each pinned request where it says, and follows
+    no redirect (another host, unchecked)."""
+    return httpx.AsyncClient(
+        follow_redirects=False,
+        timeout=timeout,
+        verify=verify,
+        # A proxy from the environment would resolve the host again, past the check.
+        trust_env=False,
+        # Connections are pooled by address: one kept open after a push to one name would
+        # carry the next push to another name at that address, under a certificate verified
+        # for the first name only.
+        limits=httpx.Limits(max_keepalive_connections=0),
+    )
+
+
 @dataclass(frozen=True)
 class _Outcome:
     delivered: bool
     error: str | None = None
     # Not worth retrying: the push was not even attempted.
     final: bool = False
+
+
+def _answered(response: httpx.Response) -> _Outcome:
+    if response.is_success:
+        return _Outcome(True)
+    if response.is_redirect:
+        location = response.headers.get("location", "")
+        return _Outcome(False, f"HTTP {response.status_code} to {location} (not followed)")
+    return _Outcome(False, f"HTTP {response.status_code}")
 
 
 @dataclass
@@ -64,6 +121,9 @@ class Pusher:
     settings: LicensingSettings
     client: httpx.AsyncClient
     clock: Clock = field(default_factory=SystemClock)
+    resolve: Resolver = resolve_host
+    # This host's and the platform's addresses: never pushed to unless allowed exactly.
+    own_addresses: frozenset[IPAddress] = frozenset()
 
     async def push_due(self) -> int:
         """Push every delivery due now, batch after batch; how many were tried."""
@@ -116,31 +176,30 @@ class Pusher:
 
     async def _attempt(self, delivery: sa.Row[Any]) -> _Outcome:
         async with self.database.engine.connect() as connection:
-            webhook = (
-                await connection.execute(
-                    sa.select(webhooks.c.url, webhooks.c.secret).where(
-                        webhooks.c.agency == delivery.agency
-                    )
-                )
-            ).first()
+            repository = Webhooks(connection)
+            webhook = await repository.get(delivery.agency)
             if webhook is None:
                 return _Outcome(False, f"agency {delivery.agency!r} has no webhook", final=True)
-            host = url_host(webhook.url)
-            allowed = await connection.scalar(
-                sa.select(sa.func.count())
-                .select_from(webhook_hosts)
-                .where(webhook_hosts.c.agency == delivery.agency, webhook_hosts.c.host == host)
-            )
-        if not allowed:
+            hosts = await repository.hosts_of(delivery.agency)
+        host = url_host(webhook.url)
+        if host not in hosts:
             return _Outcome(
                 False,
                 f"host {host!r} of the webhook is no longer allowed for {delivery.agency!r}",
                 final=True,
             )
-        return await self._post(delivery.id, webhook.url, webhook.secret, delivery.payload)
+        # Registered under other settings, perhaps: checked again before anything is sent.
+        refusal = scheme_refusal(webhook.url, production=self.settings.environment == "production")
+        if refusal is not None:
+            return _Outcome(False, refusal, final=True)
+        return await self._post(delivery.id, webhook, allowed_addresses(hosts), delivery.payload)
 
     async def _post(
-        self, delivery_id: uuid.UUID, url: str, secret: str, payload: dict[str, Any]
+        self,
+        delivery_id: uuid.UUID,
+        webhook: Webhook,
+        allowed: frozenset[IPAddress],
+        payload: dict[str, Any],
     ) -> _Outcome:
         body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
         timestamp = int(self.clock.now().timestamp())
@@ -148,27 +207,34 @@ class Pusher:
             "Content-Type": "application/json",
             "X-Shijian-Delivery": str(delivery_id),
             "X-Shijian-Timestamp": str(timestamp),
-            "X-Shijian-Signature": sign(secret, timestamp, body),
+            "X-Shijian-Signature": sign(webhook.secret, timestamp, body),
         }
+        host = url_host(webhook.url)
         try:
-            # httpx's timeout bounds each phase; this bounds the whole push within the lease.
-            async with (
-                asyncio.timeout(self.settings.webhook_timeout_seconds),
+            # httpx's timeout bounds each phase; this bounds the look-up and the whole push
+            # together within the lease.
+            async with asyncio.timeout(self.settings.webhook_timeout_seconds):
+                # Looked up once: the address checked is the address connected to.
+                addresses = await lookup(self.resolve, host, url_port(webhook.url))
+                destination = choose_destination(
+                    host, addresses, own=self.own_addresses, allowed=allowed
+                )
+                if destination.address is None:
+                    return _Outcome(False, destination.refusal, final=True)
+                request = pinned_request(
+                    self.client, webhook.url, destination.address, body, headers
+                )
                 # Streamed and never read: only the status counts, and a partner's oversized
                 # answer cannot fill this process' memory.
-                self.client.stream("POST", url, content=body, headers=headers) as response,
-            ):
-                pass
+                response = await self.client.send(request, stream=True)
+                await response.aclose()
         except (TimeoutError, httpx.TimeoutException):
             return _Outcome(False, f"no answer within {self.settings.webhook_timeout_seconds:g} s")
+        except Unresolved as error:
+            return _Outcome(False, str(error))
         except httpx.HTTPError as error:
             return _Outcome(False, f"{type(error).__name__}: {error}")
-        if response.is_success:
-            return _Outcome(True)
-        if response.is_redirect:
-            location = response.headers.get("location", "")
-            return _Outcome(False, f"HTTP {response.status_code} to {location} (not followed)")
-        return _Outcome(False, f"HTTP {response.status_code}")
+        return _answered(response)
 
     async def _record(self, delivery: sa.Row[Any], outcome: _Outcome) -> None:
         now = self.clock.now()
@@ -212,10 +278,15 @@ async def push_webhooks(ctx: LicensingContext) -> None:
     settings = ctx.settings
     due = ctx.webhook_due
     due.set()  # the first round at once: deliveries may be due since before a restart
-    async with httpx.AsyncClient(
-        follow_redirects=False, timeout=settings.webhook_timeout_seconds
-    ) as client:
-        pusher = Pusher(ctx.database, settings, client, ctx.clock)
+    async with push_client(settings.webhook_timeout_seconds) as client:
+        pusher = Pusher(
+            ctx.database,
+            settings,
+            client,
+            ctx.clock,
+            resolve=ctx.resolve,
+            own_addresses=ctx.own_addresses,
+        )
 
         async def round_() -> None:
             with contextlib.suppress(TimeoutError):

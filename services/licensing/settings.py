@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, IPvAnyAddress, field_validator, model_validator
 
 from chassis.settings import Settings
 
@@ -30,6 +30,9 @@ class LicensingSettings(Settings):
     webhook_max_attempts: int = Field(default=8, ge=1, le=50)
     webhook_backoff_seconds: float = Field(default=5.0, gt=0)
     webhook_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    # Addresses the platform is reached at that no interface of this host shows (its load
+    # balancer, its NAT): like the interfaces' own, never a webhook's destination.
+    platform_addresses: list[IPvAnyAddress] = Field(default_factory=list)
 
     @field_validator("district_file", mode="before")
     @classmethod

@@ -9,30 +9,41 @@ import asyncio
 import dataclasses
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
+import ssl
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 import sqlalchemy as sa
 from aiohttp import web
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from fastapi import FastAPI
 from multidict import CIMultiDict
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from chassis.app import ServiceSpec, create_service_app
+from chassis.auth import dev_private_key
+from services.licensing.addresses import resolve_host
 from services.licensing.api.webhooks import router
 from services.licensing.app import spec
 from services.licensing.context import LicensingContext
 from services.licensing.domain.joint import PartnerRequestView
 from services.licensing.domain.places import Place
-from services.licensing.domain.webhooks import sign
-from services.licensing.push import backoff, push_webhooks
+from services.licensing.domain.webhooks import IPAddress, sign, url_host
+from services.licensing.push import backoff, pinned_request, push_client, push_webhooks
 from services.licensing.repositories.joint import PartnerRequests
 from services.licensing.settings import LicensingSettings
 from services.licensing.tables import applications, webhook_deliveries, webhooks
@@ -64,6 +75,30 @@ def partner(agency: str) -> dict[str, str]:
 
 
 @dataclass
+class Dns:
+    """The resolver the service under test looks webhook hosts up with: the names a test
+    scripts resolve as it says, anything else (IP literals, localhost) for real."""
+
+    answers: dict[str, list[list[str]]] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+
+    def script(self, name: str, *answers: list[str]) -> None:
+        """`name` resolves to each answer in turn, then to the last one for good; given no
+        answer, it does not resolve."""
+        self.answers[name] = list(answers)
+
+    async def resolve(self, host: str, port: int) -> list[IPAddress]:
+        self.asked.append(host)
+        script = self.answers.get(host)
+        if script is None:
+            return await resolve_host(host, port)
+        if not script:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        answer = script.pop(0) if len(script) > 1 else script[0]
+        return [ipaddress.ip_address(address) for address in answer]
+
+
+@dataclass
 class Service:
     """The licensing service with only the webhook routes and the push loop."""
 
@@ -71,6 +106,7 @@ class Service:
     app: FastAPI
     spec: ServiceSpec
     settings: LicensingSettings
+    dns: Dns
 
     @property
     def engine(self) -> AsyncEngine:
@@ -85,11 +121,21 @@ async def service(create_database: CreateDatabase, bus_prefix: str) -> AsyncIter
     settings = await licensing_settings(
         create_database, bus_prefix, webhook_max_attempts=3, webhook_timeout_seconds=1.0
     )
-    webhook_spec = dataclasses.replace(spec, routers=[router], background=[push_webhooks])
+    dns = Dns()
+
+    async def scripted_dns(ctx: LicensingContext) -> None:
+        ctx.resolve = dns.resolve
+
+    webhook_spec = dataclasses.replace(
+        spec,
+        routers=[router],
+        background=[push_webhooks],
+        on_startup=[*spec.on_startup, scripted_dns],
+    )
     await migrate(webhook_spec, settings)
     app = create_service_app(webhook_spec, settings)
     async with running(app) as client:
-        yield Service(client, app, webhook_spec, settings)
+        yield Service(client, app, webhook_spec, settings, dns)
 
 
 @dataclass(frozen=True)
@@ -126,17 +172,25 @@ class Receiver:
 
 @asynccontextmanager
 async def receiving(
-    *answers: int, location: str | None = None, hang: bool = False, delay: float = 0.0
+    *answers: int,
+    location: str | None = None,
+    hang: bool = False,
+    delay: float = 0.0,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    tls: ssl.SSLContext | None = None,
 ) -> AsyncIterator[Receiver]:
-    """A receiver on a free loopback port: `answers` first, then 200 to everything."""
+    """A receiver on a loopback address and port (a free one by default): `answers` first,
+    then 200 to everything; over TLS with `tls`."""
     receiver = Receiver(list(answers), location=location, hang=hang, delay=delay)
     app = web.Application()
     app.router.add_post("/hook", receiver.hook)
     runner = web.AppRunner(app, shutdown_timeout=1.0)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, host, port, ssl_context=tls)
     await site.start()
-    receiver.url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+    scheme = "https" if tls else "http"
+    receiver.url = f"{scheme}://{host}:{runner.addresses[0][1]}/hook"
     try:
         yield receiver
     finally:
@@ -322,6 +376,8 @@ async def test_only_allowed_hosts_and_the_right_callers_may_set_webhooks(
     service: Service,
 ) -> None:
     health, fire = agency_named("health"), agency_named("fire")
+    # A public address, looked up only: nothing is pushed to this agency.
+    service.dns.script("hooks.health.example.org", ["93.184.215.14"])
     await allow(service, fire, "hooks.fire.example.org")
 
     refused = await service.client.put(
@@ -500,6 +556,253 @@ async def test_a_push_to_a_host_no_longer_allowed_is_never_sent(service: Service
     assert receiver.pushes == []
     again = await service.client.delete(f"/admin/webhook-hosts/{health}/127.0.0.1", headers=ADMIN)
     assert again.status_code == 404
+
+
+INTERNAL = "an internal address is reached only when an administrator allowed that exact address"
+
+
+def refused_for(answer: httpx.Response, reason: str) -> None:
+    """Whether the answer is the 422 refusing the webhook URL for `reason`."""
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    problem = answer.json()
+    assert problem["type"] == "/problems/rule-violation"
+    assert reason in problem["detail"] and problem["detail"].startswith("url: ")
+    assert [error["field"] for error in problem["errors"]] == ["body.url"]
+
+
+async def test_a_webhook_on_a_name_resolving_to_an_internal_address_is_refused(
+    service: Service,
+) -> None:
+    health, fire = agency_named("health"), agency_named("fire")
+    service.dns.script(f"{health}.ten.test", ["10.20.30.40"])
+    service.dns.script(f"{health}.metadata.test", ["169.254.169.254"])
+    service.dns.script(f"{health}.mapped.test", ["::ffff:127.0.0.1"])
+    service.dns.script(f"{health}.mixed.test", ["93.184.215.14", "192.168.1.20"])
+    service.dns.script(f"{health}.nowhere.test")
+    refusals = {
+        # Resolved for real.
+        "http://localhost:8080/hook": "(loopback)",
+        f"https://{health}.ten.test/hook": f"resolves to 10.20.30.40 (private); {INTERNAL}",
+        f"https://{health}.metadata.test/": "resolves to 169.254.169.254 (link-local)",
+        f"https://{health}.mapped.test/hook": "resolves to ::ffff:7f00:1 (loopback)",
+        f"https://{health}.mixed.test/hook": "resolves to 192.168.1.20 (private)",
+        f"https://{health}.nowhere.test/hook": (
+            f"the host '{health}.nowhere.test' does not resolve ([Errno -2] Name or service"
+        ),
+    }
+    for url, reason in refusals.items():
+        await allow(service, health, url_host(url))
+        answer = await service.client.put(
+            "/partner/webhook", json={"url": url}, headers=partner(health)
+        )
+        refused_for(answer, reason)
+    # An address, literally, is reached only when an administrator allowed that very address
+    # for this agency (another agency's allowance does not count).
+    await allow(service, fire, "10.1.2.3")
+    for url in (
+        "http://127.0.0.1:9/hook",
+        "http://10.1.2.3/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::ffff:127.0.0.1]:9/hook",
+    ):
+        answer = await service.client.put(
+            "/partner/webhook", json={"url": url}, headers=partner(health)
+        )
+        assert answer.status_code == 422, url
+        assert answer.json()["errors"][0]["code"] == "host_not_allowed"
+    absent = await service.client.get("/partner/webhook", headers=partner(health))
+    assert absent.status_code == 404
+
+    # The administrator allows that exact internal address: the name may point there.
+    await allow(service, health, "10.20.30.40")
+    accepted = await service.client.put(
+        "/partner/webhook", json={"url": f"https://{health}.ten.test/hook"}, headers=partner(health)
+    )
+    assert accepted.status_code == 200, accepted.text
+    # Only that one: the metadata service is still out of reach.
+    refused_for(
+        await service.client.put(
+            "/partner/webhook",
+            json={"url": f"https://{health}.metadata.test/"},
+            headers=partner(health),
+        ),
+        "169.254.169.254 (link-local)",
+    )
+    removed = await service.client.delete("/partner/webhook", headers=partner(health))
+    assert removed.status_code == 204
+
+
+async def test_production_takes_webhooks_over_https_on_port_443_only(service: Service) -> None:
+    public_key = (
+        dev_private_key()
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    settings = service.settings.model_copy(
+        update={"environment": "production", "jwt_public_keys": public_key.decode()}
+    )
+    # Registration only: no push loop of its own beside the module's.
+    production = create_service_app(dataclasses.replace(service.spec, background=[]), settings)
+    health = agency_named("health")
+    name = f"{health}.prod.test"
+    service.dns.script(name, ["93.184.215.14"])
+    headers = bearer(
+        mint_token(
+            subject=health,
+            roles=["partner_agency"],
+            kind="partner",
+            agency=health,
+            key_id="configured",
+        )
+    )
+    async with running(production) as client:
+        await allow(service, health, name)
+        await allow(service, health, "127.0.0.1")
+        for url, reason in (
+            (f"http://{name}/hook", "only https is allowed in production"),
+            (f"https://{name}:8443/hook", "only port 443 is allowed in production"),
+            ("http://127.0.0.1/hook", "only https is allowed in production"),
+        ):
+            answer = await client.put("/partner/webhook", json={"url": url}, headers=headers)
+            refused_for(answer, reason)
+        for url in (f"https://{name}/hook", f"https://{name}:443/hook"):
+            accepted = await client.put("/partner/webhook", json={"url": url}, headers=headers)
+            assert accepted.status_code == 200, accepted.text
+        removed = await client.delete("/partner/webhook", headers=headers)
+        assert removed.status_code == 204
+
+
+async def test_a_push_to_a_name_now_resolving_to_an_internal_address_is_never_sent(
+    service: Service,
+) -> None:
+    health = agency_named("health")
+    name = f"{health}.moved.test"
+    # Listening where the name resolves now: a push that went there would be received.
+    async with receiving(host="127.0.0.2") as receiver:
+        port = urlsplit(receiver.url).port
+        service.dns.script(name, ["127.0.0.1"], ["127.0.0.2"])
+        await allow(service, health, name)
+        await allow(service, health, "127.0.0.1")
+        await register(service, health, f"http://{name}:{port}/hook")
+        request_id, _, scheduled = await partner_request(service, health)
+        assert scheduled
+        await wait_until(settled(service, request_id), within=10)
+        await quiet(service.app)
+
+    row = await delivery(service, request_id)
+    assert row.delivered_at is None and row.failed_at is not None and row.attempts == 0
+    assert row.last_error == f"the host {name!r} resolves to 127.0.0.2 (loopback); {INTERNAL}"
+    assert receiver.pushes == []
+
+
+async def test_a_push_goes_to_the_address_that_was_checked(service: Service) -> None:
+    health = agency_named("health")
+    name = f"{health}.pinned.test"
+    async with receiving() as receiver:
+        port = urlsplit(receiver.url).port
+        assert port is not None
+        async with receiving(host="127.0.0.2", port=port) as elsewhere:
+            # Looked up at registration, then for the push; a second look-up for the push
+            # would be answered with an address that was never checked.
+            service.dns.script(name, ["127.0.0.1"], ["127.0.0.1"], ["127.0.0.2"])
+            await allow(service, health, name)
+            await allow(service, health, "127.0.0.1")
+            await allow(service, health, "127.0.0.2")
+            secret = await register(service, health, f"http://{name}:{port}/hook")
+            request_id, payload, _ = await partner_request(service, health)
+            await wait_until(settled(service, request_id), within=10)
+            await quiet(service.app)
+
+    row = await delivery(service, request_id)
+    assert row.delivered_at is not None and row.attempts == 1
+    assert service.dns.asked.count(name) == 2
+    assert elsewhere.pushes == []
+    (push,) = receiver.pushes
+    # The name travels in the Host header; the signature is the one for the body as sent.
+    assert push.headers["Host"] == f"{name}:{port}"
+    assert json.loads(push.body) == payload
+    timestamp = int(push.headers["X-Shijian-Timestamp"])
+    assert push.headers["X-Shijian-Signature"] == sign(secret, timestamp, push.body)
+
+
+def tls_for(directory: Path, name: str) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A server context with a certificate for `name` from a throwaway authority, and a client
+    context that trusts that authority alone."""
+    now = datetime.now(UTC)
+
+    def certificate(
+        subject: str,
+        issuer: x509.Certificate | None,
+        key: ec.EllipticCurvePrivateKey,
+        signer: ec.EllipticCurvePrivateKey,
+    ) -> x509.Certificate:
+        subject_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(subject_name)
+            .issuer_name(issuer.subject if issuer else subject_name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(hours=1))
+            .add_extension(x509.BasicConstraints(ca=issuer is None, path_length=None), True)
+        )
+        if issuer is not None:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False
+            )
+        return builder.sign(signer, hashes.SHA256())
+
+    authority_key, server_key = (
+        ec.generate_private_key(ec.SECP256R1()),
+        ec.generate_private_key(ec.SECP256R1()),
+    )
+    authority = certificate("test authority", None, authority_key, authority_key)
+    server = certificate(name, authority, server_key, authority_key)
+    chain, key = directory / "server.pem", directory / "server.key"
+    chain.write_bytes(server.public_bytes(serialization.Encoding.PEM))
+    key.write_bytes(
+        server_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    serving = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    serving.load_cert_chain(chain, key)
+    trusting = ssl.create_default_context(
+        cadata=authority.public_bytes(serialization.Encoding.PEM).decode()
+    )
+    return serving, trusting
+
+
+async def test_a_pinned_push_over_tls_is_verified_for_the_name(tmp_path: Path) -> None:
+    serving, trusting = tls_for(tmp_path, "hooks.tls.test")
+    # The names clients ask the server for in the TLS handshake (SNI).
+    server_names: list[str | None] = []
+    serving.sni_callback = lambda _socket, name, _context: server_names.append(name)
+    loopback = ipaddress.ip_address("127.0.0.1")
+    headers = {"Content-Type": "application/json"}
+    async with (
+        receiving(tls=serving) as receiver,
+        push_client(5.0, verify=trusting) as client,
+    ):
+        port = urlsplit(receiver.url).port
+        url = f"https://hooks.tls.test:{port}/hook"
+        answered = await client.send(pinned_request(client, url, loopback, b"{}", headers))
+        assert answered.status_code == 200
+        # The certificate is checked for the name, not the address connected to, even when
+        # a connection to that address was just open.
+        other = pinned_request(
+            client, f"https://other.tls.test:{port}/hook", loopback, b"{}", headers
+        )
+        with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+            await client.send(other)
+
+    (push,) = receiver.pushes
+    assert server_names == ["hooks.tls.test", "other.tls.test"]
+    assert push.headers["Host"] == f"hooks.tls.test:{port}"
 
 
 async def test_a_push_for_an_agency_whose_webhook_is_gone_fails_saying_so(

@@ -56,14 +56,12 @@ class Webhooks:
         )
         return [AllowedHost(row.agency, row.host) for row in rows]
 
-    async def allowed(self, host: AllowedHost) -> bool:
-        """Whether an administrator has allowed the host for the agency."""
-        found = await self.connection.scalar(
-            sa.select(sa.func.count())
-            .select_from(webhook_hosts)
-            .where(webhook_hosts.c.agency == host.agency, webhook_hosts.c.host == host.host)
+    async def hosts_of(self, agency: str) -> set[str]:
+        """The hosts an administrator has allowed for the agency."""
+        found = await self.connection.scalars(
+            sa.select(webhook_hosts.c.host).where(webhook_hosts.c.agency == agency)
         )
-        return bool(found)
+        return set(found)
 
     async def register(self, webhook: Webhook) -> None:
         """Store (or replace) an agency's webhook."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,9 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.errors import NotFound
 from chassis.uow import UnitOfWork
+from services.licensing.addresses import Unresolved, lookup
 from services.licensing.context import LicensingContext
 from services.licensing.domain.joint import PartnerRequestView
-from services.licensing.domain.webhooks import AllowedHost, HostNotAllowed, Webhook, url_host
+from services.licensing.domain.webhooks import (
+    AllowedHost,
+    DestinationRefused,
+    HostNotAllowed,
+    Webhook,
+    allowed_addresses,
+    choose_destination,
+    scheme_refusal,
+    url_host,
+    url_port,
+)
 from services.licensing.repositories.webhooks import Webhooks
 from services.licensing.schemas.applications import PartnerRequestOut
 
@@ -53,12 +65,32 @@ async def register_webhook(
 ) -> Webhook:
     """Register (or replace) the agency's webhook with a new secret; the answer shows it once.
 
-    The URL's host must be one an administrator has allowed for this agency.
+    The URL's host must be one an administrator has allowed for this agency, reached over
+    https on port 443 in production, and resolve now to public addresses only, or to internal
+    ones an administrator allowed exactly (each push checks again).
     """
     repository = Webhooks(uow.connection)
     host = url_host(command.url)
-    if not await repository.allowed(AllowedHost(command.agency, host)):
+    hosts = await repository.hosts_of(command.agency)
+    if host not in hosts:
         raise HostNotAllowed(command.agency, host)
+    production = ctx.settings.environment == "production"
+    refusal = scheme_refusal(command.url, production=production)
+    if refusal is not None:
+        raise DestinationRefused(refusal)
+    limit = ctx.settings.webhook_timeout_seconds
+    try:
+        async with asyncio.timeout(limit):
+            addresses = await lookup(ctx.resolve, host, url_port(command.url))
+    except TimeoutError:
+        raise DestinationRefused(f"the host {host!r} did not resolve within {limit:g} s") from None
+    except Unresolved as error:
+        raise DestinationRefused(str(error)) from None
+    destination = choose_destination(
+        host, addresses, own=ctx.own_addresses, allowed=allowed_addresses(hosts)
+    )
+    if destination.refusal is not None:
+        raise DestinationRefused(destination.refusal)
     webhook = Webhook(
         agency=command.agency,
         url=command.url,

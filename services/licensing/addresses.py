@@ -7,14 +7,13 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable
-from pathlib import Path
+
+import psutil
 
 from services.licensing.domain.webhooks import IPAddress
 
 # Given a host and a port, every address to connect to, in the resolver's order.
 Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
-
-_PROC = Path("/proc/net")
 
 
 class Unresolved(Exception):  # noqa: N818 - reads as what happened
@@ -42,32 +41,12 @@ async def resolve_host(host: str, port: int) -> list[IPAddress]:
     return found
 
 
-def interface_addresses(proc: Path = _PROC) -> frozenset[IPAddress]:
-    """The addresses of this host's network interfaces.
-
-    Linux lists them in /proc: the IPv4 ones as the `/32 host LOCAL` entries of the routing
-    trie, the IPv6 ones in if_inet6. Elsewhere, what the host's name resolves to.
-    """
-    trie, inet6 = proc / "fib_trie", proc / "if_inet6"
-    if not trie.exists():
-        return _named_addresses()
+def interface_addresses() -> frozenset[IPAddress]:
+    """The addresses of this host's network interfaces (IPv6 link-local ones without their
+    zone, since an address is compared, not connected to)."""
     found: set[IPAddress] = set()
-    last = ""
-    for line in trie.read_text().splitlines():
-        text = line.strip()
-        if text.startswith("|--"):
-            last = text.removeprefix("|--").strip()
-        elif text == "/32 host LOCAL":
-            found.add(ipaddress.ip_address(last))
-    if inet6.exists():
-        for line in inet6.read_text().splitlines():
-            found.add(ipaddress.IPv6Address(int(line.split()[0], 16)))
+    for addresses in psutil.net_if_addrs().values():
+        for address in addresses:
+            if address.family in (socket.AF_INET, socket.AF_INET6):
+                found.add(ipaddress.ip_address(address.address.partition("%")[0]))
     return frozenset(found)
-
-
-def _named_addresses() -> frozenset[IPAddress]:
-    try:
-        infos = socket.getaddrinfo(socket.gethostname(), None, type=socket.SOCK_STREAM)
-    except OSError:
-        return frozenset()
-    return frozenset(ipaddress.ip_address(info[4][0]) for info in infos)

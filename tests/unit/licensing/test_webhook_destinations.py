@@ -4,7 +4,6 @@ internal address only when an administrator allowed that exact one."""
 from __future__ import annotations
 
 from ipaddress import ip_address
-from pathlib import Path
 
 import pytest
 
@@ -126,37 +125,6 @@ def test_production_pushes_only_over_https_on_port_443() -> None:
     # Development and tests push to receivers of their own, over http, on any port.
     for url in ("http://127.0.0.1:8080/hook", "https://hooks.example.org:8443/x"):
         assert scheme_refusal(url, production=False) is None
-
-
-def test_this_hosts_interface_addresses_are_read_from_proc(tmp_path: Path) -> None:
-    # Abridged from a real /proc/net: LOCAL entries are the host's, the rest are routes.
-    (tmp_path / "fib_trie").write_text(
-        """Main:
-  +-- 0.0.0.0/0 3 0 5
-     |-- 0.0.0.0
-        /0 universe UNICAST
-     +-- 127.0.0.0/8 2 0 2
-           |-- 127.0.0.1
-              /32 host LOCAL
-        |-- 127.255.255.255
-           /32 link BROADCAST
-     +-- 81.70.12.0/24 2 0 2
-           |-- 81.70.12.0
-              /24 link UNICAST
-           |-- 81.70.12.34
-              /32 host LOCAL
-"""
-    )
-    (tmp_path / "if_inet6").write_text(
-        "fd000000000000000000000000000002 04 40 00 82     eth0\n"
-        "00000000000000000000000000000001 01 80 10 80       lo\n"
-    )
-    assert interface_addresses(tmp_path) == {
-        ip_address("127.0.0.1"),
-        OWN,
-        ip_address("fd00::2"),
-        ip_address("::1"),
-    }
 
 
 def test_this_host_has_addresses() -> None:

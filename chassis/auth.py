@@ -47,6 +47,7 @@ PARTNER_ROLES = frozenset({"partner_agency", "open311_client"})
 DEV_KEY_ID = "dev"
 DEV_KEY_PATH = Path(__file__).parent / "devkey" / "ed25519-dev.pem"
 _JWKS_REFRESH_SECONDS = 30.0
+CLOCK_SKEW_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def _static_keys(settings: Settings) -> dict[str, Any]:
         return _keys_from_jwks(json.loads(text))
     if text:
         return {"configured": load_pem_public_key(text.encode())}
-    if settings.jwks_url is None and settings.environment != "production":
+    if settings.trusts_development_key:
         return {DEV_KEY_ID: dev_private_key().public_key()}
     return {}
 
@@ -210,6 +211,8 @@ class TokenVerifier:
                 audience=self.audience,
                 issuer=self.issuer,
                 options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+                # The gateway's and the services' clocks may differ by a few seconds.
+                leeway=CLOCK_SKEW_SECONDS,
             )
         except jwt.ExpiredSignatureError:
             raise _unauthenticated("Token expired") from None

@@ -64,6 +64,9 @@ def run(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
     elif args.command == "makemigration":
         make_migration(config, spec.versions_dir, args.message)
     else:
+        refusal = settings.refusal_to_serve()
+        if refusal is not None:
+            sys.exit(f"shijian {spec.name}: bad setting {refusal}")
         configure_logging(spec.name, settings.log_level)
         if spec.before_serve is not None:
             spec.before_serve(settings)

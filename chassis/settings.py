@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import sys
 from pathlib import Path
@@ -108,6 +109,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:
+        if self.environment == "production" and not self.database_url:
+            # Without it a production process would quietly keep its records in a local file.
+            raise ValueError("DATABASE_URL: required in production (SQLite is for make run)")
         # Defaults that depend on the service's name are filled here, not by the env.
         if not self.database_url:
             path = (self.data_dir / f"{self.service}.db").as_posix()
@@ -123,9 +127,42 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def trusts_development_key(self) -> bool:
+        """Whether tokens signed with the committed development key are accepted: outside
+        production, with no key set configured, and only on a loopback listener (its private
+        half is in the repository: anyone who reaches the port could sign with it)."""
+        return (
+            self.environment != "production"
+            and not self.issues_tokens
+            and not self.jwks_url
+            and not self.jwt_public_keys
+            and _loopback(self.host)
+        )
+
+    def refusal_to_serve(self) -> str | None:
+        """Why this process must not serve as configured, or None."""
+        if self.issues_tokens or self.jwks_url or self.jwt_public_keys:
+            return None
+        if self.trusts_development_key:
+            return None
+        return (
+            f"HOST: {self.host} is reachable from other machines, where the development key "
+            "cannot be trusted: set JWKS_URL or JWT_PUBLIC_KEYS, or listen on 127.0.0.1"
+        )
+
+    @property
     def is_sqlite(self) -> bool:
         """Whether the database is the embedded SQLite file."""
         return self.database_url.startswith("sqlite")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve anywhere
 
 
 def describe_error(service: str, error: ValidationError) -> str:

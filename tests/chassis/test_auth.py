@@ -88,6 +88,22 @@ async def test_expired_token_is_401(probe: httpx.AsyncClient) -> None:
     await assert_unauthenticated(await probe.get("/protected", headers=bearer(token)), "expired")
 
 
+async def test_a_clock_a_few_seconds_behind_the_gateways_is_tolerated(
+    probe: httpx.AsyncClient,
+) -> None:
+    def expired(ago: timedelta) -> str:
+        ttl = timedelta(minutes=15)
+        now = datetime.now(UTC) - ttl - ago
+        return mint_token(subject="clerk-1", roles=["licensing_clerk"], now=now, ttl=ttl)
+
+    assert (
+        await probe.get("/protected", headers=bearer(expired(timedelta(seconds=10))))
+    ).is_success
+    await assert_unauthenticated(
+        await probe.get("/protected", headers=bearer(expired(timedelta(seconds=45)))), "expired"
+    )
+
+
 async def test_bad_signature_is_401(probe: httpx.AsyncClient) -> None:
     forged = mint_token(
         subject="clerk-1", roles=["licensing_clerk"], key=Ed25519PrivateKey.generate()

@@ -66,5 +66,34 @@ def test_production_refuses_the_development_key(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.delenv("JWKS_URL", raising=False)
     monkeypatch.delenv("JWT_PUBLIC_KEYS", raising=False)
     with pytest.raises(ValidationError) as error:
-        Settings(service="qms", environment="production")
+        Settings(service="qms", environment="production", database_url="postgresql://db/qms")
     assert describe_error("qms", error.value).startswith("shijian qms: bad setting JWKS_URL")
+
+
+def test_production_refuses_to_keep_its_records_in_a_local_file() -> None:
+    with pytest.raises(ValidationError) as error:
+        Settings(service="qms", environment="production", jwks_url="http://gateway/jwks")
+    assert describe_error("qms", error.value).startswith("shijian qms: bad setting DATABASE_URL")
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "10.0.0.5", "qms.internal"])
+def test_the_development_key_is_trusted_only_on_loopback(
+    host: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("JWKS_URL", raising=False)
+    monkeypatch.delenv("JWT_PUBLIC_KEYS", raising=False)
+    listening = Settings(service="qms", host=host)
+    assert not listening.trusts_development_key
+    assert (listening.refusal_to_serve() or "").startswith(f"HOST: {host} is reachable")
+    # Listening on every address is fine once the gateway's key set is what is trusted.
+    configured = Settings(service="qms", host=host, jwks_url="http://gateway/jwks")
+    assert configured.refusal_to_serve() is None
+    for loopback in ("127.0.0.1", "::1", "localhost"):
+        assert Settings(service="qms", host=loopback).trusts_development_key
+
+
+def test_a_service_open_to_the_network_with_the_development_key_does_not_start() -> None:
+    env = {"HOST": "0.0.0.0", "JWKS_URL": "", "JWT_PUBLIC_KEYS": ""}
+    finished = start("services.licensing", **env)
+    assert finished.returncode != 0
+    assert "shijian licensing: bad setting HOST: 0.0.0.0" in finished.stderr

@@ -10,7 +10,12 @@ from gateway.settings import GatewaySettings
 
 def test_demo_seed_is_refused_in_production() -> None:
     with pytest.raises(ValidationError, match="SEED_DEMO"):
-        GatewaySettings(service="gateway", environment="production", seed_demo=True)
+        GatewaySettings(
+            service="gateway",
+            environment="production",
+            database_url="postgresql://db.internal/gateway",
+            seed_demo=True,
+        )
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
 
 def _has_nul(value: Any) -> bool:
@@ -19,7 +19,10 @@ def _has_nul(value: Any) -> bool:
 
 
 class RequestModel(BaseModel):
-    """A request body; text containing NUL is refused (PostgreSQL text cannot hold it)."""
+    """A request body; text containing NUL is refused (PostgreSQL text cannot hold it), and so
+    is a field the model does not know (a misspelt `handlres` must not be dropped in silence)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="before")
     @classmethod

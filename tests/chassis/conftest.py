@@ -10,7 +10,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from chassis.app import ServiceSpec
@@ -18,6 +18,7 @@ from chassis.auth import Principal, require_roles
 from chassis.bus import HandlerRegistry
 from chassis.db import new_metadata
 from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
+from chassis.schemas import RequestModel
 from chassis.uow import UnitOfWork, UnitOfWorkDep
 from contracts import CreditCode, ResidentId
 from tests.conftest import CreateDatabase, running_service, service_settings
@@ -31,7 +32,7 @@ registrations = sa.Table(
 )
 
 
-class Registration(BaseModel):
+class Registration(RequestModel):
     name: str = Field(min_length=1, max_length=100)
     operator_id: ResidentId
     credit_code: CreditCode

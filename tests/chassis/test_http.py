@@ -41,6 +41,14 @@ async def test_validation_error_lists_every_bad_field(probe: httpx.AsyncClient) 
     assert "Traceback" not in response.text
 
 
+async def test_a_field_the_request_does_not_know_is_refused_by_name(
+    probe: httpx.AsyncClient,
+) -> None:
+    response = await probe.post("/registrations", json=VALID | {"capitel": 500}, headers=CLERK)
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["body.capitel"]
+
+
 async def test_malformed_json_is_problem_json(probe: httpx.AsyncClient) -> None:
     response = await probe.post(
         "/registrations/check",

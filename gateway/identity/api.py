@@ -7,7 +7,7 @@ import binascii
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Request, Response
+from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from chassis.auth import CurrentPrincipal, require_roles
@@ -22,6 +22,7 @@ from gateway.identity.oauth import (
     unsupported_grant_type,
 )
 from gateway.identity.schemas import (
+    STAFF_ROLES,
     USERNAME_PATTERN,
     ClientCreate,
     ClientList,
@@ -33,6 +34,7 @@ from gateway.identity.schemas import (
     RolePolicy,
     RolePolicyChange,
     SigningKeyOut,
+    StaffRole,
     TokenRequest,
     TokenResponse,
     TotpEnrolment,
@@ -181,10 +183,33 @@ async def create_user(
     return UserOut.model_validate(await people.create_user(identity, new, by=principal.subject))
 
 
-@admin.get("/users", response_model=UserList)
-async def list_users(identity: IdentityDep) -> UserList:
-    """Every staff member."""
-    return UserList.model_validate({"items": await people.list_users(identity)})
+@admin.get("/users", response_model=UserList, responses={422: PROBLEM})
+async def list_users(
+    *,
+    identity: IdentityDep,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="In the username or the name, in any case"),
+    ] = None,
+    role: Annotated[
+        StaffRole | None,
+        Query(max_length=64, description=f"Held by them; one of {', '.join(STAFF_ROLES)}"),
+    ] = None,
+    office: Annotated[str | None, Query(max_length=64, examples=["office-01"])] = None,
+    status: Annotated[
+        people.StaffStatus | None,
+        Query(
+            description="`locked` after failed sign-ins; `no_second_factor`: a role requires"
+            " an authenticator and none is enrolled"
+        ),
+    ] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> UserList:
+    """Staff members in username order, a page at a time, filtered."""
+    wanted = people.StaffFilter(q, role, office, status, cursor, limit)
+    found, following = await people.list_users(identity, wanted)
+    return UserList.model_validate({"items": found, "next_cursor": following})
 
 
 @admin.get("/users/{username}", response_model=UserOut, responses={404: PROBLEM})

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from chassis.copying import made_from
 from chassis.errors import Conflict, NotFound, RuleViolated
+from chassis.paging import cursor_after, resume_after
 from chassis.rows import values_for
 from chassis.uow import UnitOfWork
 from contracts import (
@@ -33,7 +34,12 @@ from gateway.identity import domain
 from gateway.identity.keys import SigningKey
 from gateway.identity.passwords import hash_secret
 from gateway.identity.tables import clients, role_policies, users
-from gateway.identity.usecases import Identity, first_admin_password
+from gateway.identity.usecases import (
+    Identity,
+    a_role_requires_totp,
+    first_admin_password,
+    roles_held,
+)
 
 log = logging.getLogger("shijian.gateway.identity")
 
@@ -73,6 +79,25 @@ class StaffMember:
             active=bool(row.active),
             totp_enrolled=bool(row.totp_secret),
         )
+
+
+# A person's state as the admin's list filters it: `locked` after failed sign-ins (until
+# locked_until), `no_second_factor` when a role requires an authenticator and none is enrolled
+# (they cannot sign in at all).
+StaffStatus = Literal["active", "inactive", "locked", "no_second_factor"]
+
+
+@dataclass(frozen=True)
+class StaffFilter:
+    """Which staff members to list: `q` in the username or name (any case, the spaces around
+    it ignored), holding `role`, of `office`, in `status`; a page of `limit` after `cursor`."""
+
+    q: str | None = None
+    role: str | None = None
+    office: str | None = None
+    status: StaffStatus | None = None
+    cursor: str | None = None
+    limit: int = 50
 
 
 class Keep(Enum):
@@ -191,11 +216,53 @@ async def create_client(identity: Identity, new: NewPartnerClient, *, by: str) -
     return client
 
 
-async def list_users(identity: Identity) -> list[StaffMember]:
-    """Every staff member."""
+async def list_users(
+    identity: Identity, wanted: StaffFilter
+) -> tuple[list[StaffMember], str | None]:
+    """A page of the staff members the filter keeps, by username, and the next page's cursor."""
+    statement = sa.select(users).where(*_kept_by(wanted, identity))
+    if wanted.cursor is not None:
+        (after,) = resume_after(wanted.cursor, str)
+        statement = statement.where(users.c.username > after)
+    statement = statement.order_by(users.c.username).limit(wanted.limit + 1)
     async with identity.uow() as uow:
-        rows = (await uow.connection.execute(sa.select(users).order_by(users.c.username))).all()
-    return [StaffMember.of(row) for row in rows]
+        rows = (await uow.connection.execute(statement)).all()
+    page = [StaffMember.of(row) for row in rows[: wanted.limit]]
+    if len(rows) <= wanted.limit:
+        return page, None
+    return page, cursor_after(page[-1].username)
+
+
+def _kept_by(wanted: StaffFilter, identity: Identity) -> list[sa.ColumnElement[bool]]:
+    dialect = identity.database.dialect
+    kept: list[sa.ColumnElement[bool]] = []
+    if q := (wanted.q or "").strip():
+        kept.append(
+            sa.or_(
+                users.c.username.icontains(q, autoescape=True),
+                users.c.name.icontains(q, autoescape=True),
+            )
+        )
+    if wanted.role is not None:
+        held = roles_held(dialect)
+        kept.append(sa.exists().select_from(held).where(held.c.value == wanted.role))
+    if wanted.office is not None:
+        kept.append(users.c.office == wanted.office)
+    if wanted.status is not None:
+        kept.append(_in_status(wanted.status, identity.clock.now(), dialect))
+    return kept
+
+
+def _in_status(status: StaffStatus, now: datetime, dialect: str) -> sa.ColumnElement[bool]:
+    # As Lockout.locked: locked while `now` is before locked_until.
+    locked = sa.and_(users.c.locked_until.is_not(None), users.c.locked_until > now)
+    if status == "inactive":
+        return sa.not_(users.c.active)
+    if status == "locked":
+        return sa.and_(users.c.active, locked)
+    if status == "active":
+        return sa.and_(users.c.active, sa.not_(locked))
+    return sa.and_(users.c.totp_secret.is_(None), a_role_requires_totp(dialect))
 
 
 async def get_user(identity: Identity, username: str) -> StaffMember:

@@ -35,7 +35,13 @@ def _staff_roles(roles: list[str]) -> list[str]:
     return roles
 
 
+def _staff_role(role: str) -> str:
+    _staff_roles([role])
+    return role
+
+
 StaffRoles = Annotated[list[str], Field(min_length=1), AfterValidator(_staff_roles)]
+StaffRole = Annotated[str, AfterValidator(_staff_role)]
 PersonName = Annotated[str, Field(min_length=1, max_length=200)]
 
 

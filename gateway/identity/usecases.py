@@ -55,6 +55,25 @@ async def first_admin_password(database: Database, settings: GatewaySettings) ->
     )
 
 
+def roles_held(dialect: str) -> sa.TableValuedAlias:
+    """Within a query on `users`: the person's roles as rows, each role in `value`."""
+    # `users.roles` is a JSON array; each database has its own function to read it as rows.
+    elements = sa.func.json_each if dialect == "sqlite" else sa.func.json_array_elements_text
+    return elements(users.c.roles).table_valued("value").alias("held")
+
+
+def a_role_requires_totp(dialect: str) -> sa.Exists:
+    """Within a query on `users`: one of the person's roles requires a second factor by the
+    role policies (the one statement of that rule: sign-in asks for a code, the admin's list
+    finds who has none enrolled)."""
+    held = roles_held(dialect)
+    return (
+        sa.exists()
+        .select_from(held.join(role_policies, role_policies.c.role == held.c.value))
+        .where(role_policies.c.totp_required)
+    )
+
+
 @dataclass(frozen=True)
 class TokenSet:
     """What the token endpoint answers (RFC 6749 §5.1)."""
@@ -173,9 +192,9 @@ class Identity:
         if user.totp_secret:
             return True
         required = await uow.connection.scalar(
-            sa.select(sa.func.count())
-            .select_from(role_policies)
-            .where(role_policies.c.role.in_(list(user.roles)), role_policies.c.totp_required)
+            sa.select(a_role_requires_totp(self.database.dialect)).where(
+                users.c.username == user.username
+            )
         )
         return bool(required)
 

@@ -401,7 +401,7 @@ async def test_an_act_whose_commit_fails_leaves_neither_the_change_nor_its_event
         )
     monkeypatch.undo()
     assert await published_since(app, before) == []
-    listed = await people.list_users(identity)
+    listed, _ = await people.list_users(identity, people.StaffFilter())
     assert {m.username: m.active for m in listed} == {"admin": True, "clerk13": True}
     assert await people.list_role_policies(identity) == []
 

@@ -163,3 +163,40 @@ async def test_date_times_carry_their_zone_on_sqlite(client: httpx.AsyncClient) 
     clients = (await client.get("/api/admin/clients", headers=admin)).json()["items"]
     stamps = [u["created_at"] for u in users] + [c["created_at"] for c in clients]
     assert len(stamps) == 3 and all(aware(stamp) for stamp in stamps)
+
+
+async def test_the_users_list_reads_roles_and_policies_on_sqlite(
+    client: httpx.AsyncClient,
+) -> None:
+    admin = {"Authorization": f"Bearer {(await sign_in(client)).json()['access_token']}"}
+    for username, roles in (
+        ("clerk02", ["licensing_clerk"]),
+        ("officer02", ["auditor", "enforcement_officer"]),
+    ):
+        person = {"username": username, "password": "Pass-word-9", "name": "x", "roles": roles}
+        assert (await client.post("/api/admin/users", json=person, headers=admin)).is_success
+    required = await client.put(
+        "/api/admin/role-policies/enforcement_officer", json={"totp_required": True}, headers=admin
+    )
+    assert required.is_success
+    for _ in range(5):  # locked after the fifth failure
+        await token_request(
+            client, {"grant_type": "password", "username": "clerk02", "password": "wrong-Pass-1"}
+        )
+
+    async def listed(query: str) -> list[str]:
+        answer = await client.get(f"/api/admin/users?{query}", headers=admin)
+        assert answer.status_code == 200, answer.text
+        return [user["username"] for user in answer.json()["items"]]
+
+    assert await listed("role=enforcement_officer") == ["officer02"]
+    assert await listed("role=auditor&status=no_second_factor") == ["officer02"]
+    assert await listed("status=locked") == ["clerk02"]
+    assert await listed("status=active&q=ADM") == ["admin"]
+    first = (await client.get("/api/admin/users?limit=2", headers=admin)).json()
+    rest = await listed(f"limit=2&cursor={first['next_cursor']}")
+    assert [u["username"] for u in first["items"]] + rest == ["admin", "clerk02", "officer02"]
+    # Signing in reads the same rule as the list's `no_second_factor`.
+    officer = {"grant_type": "password", "username": "officer02", "password": "Pass-word-9"}
+    refused = await token_request(client, officer)
+    assert "requires a second factor" in oauth_error(refused, 400, "invalid_grant")

@@ -94,7 +94,7 @@ export interface paths {
         };
         /**
          * List Users
-         * @description Every staff member.
+         * @description Staff members in username order, a page at a time, filtered.
          */
         get: operations["list_users_api_admin_users_get"];
         put?: never;
@@ -6243,7 +6243,17 @@ export interface operations {
     };
     list_users_api_admin_users_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description In the username or the name, in any case */
+                q?: string | null;
+                /** @description Held by them; one of admin, auditor, complaints_handler, enforcement_officer, grid_inspector, licensing_clerk, office_head, qms_manager, station_staff */
+                role?: string | null;
+                office?: string | null;
+                /** @description `locked` after failed sign-ins; `no_second_factor`: a role requires an authenticator and none is enrolled */
+                status?: ("active" | "inactive" | "locked" | "no_second_factor") | null;
+                cursor?: string | null;
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6270,6 +6280,15 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

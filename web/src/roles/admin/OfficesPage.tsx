@@ -4,7 +4,7 @@ import { Link } from "react-router-dom";
 
 import { showFieldErrors } from "../../common/forms";
 import { ProblemAlert } from "../../common/ProblemAlert";
-import { useCreateOffice, useOffices, useUsers, type Office, type OfficeIn } from "./api";
+import { useCreateOffice, useEveryUser, useOffices, type Office, type OfficeIn } from "./api";
 import { staffByOffice } from "./rules";
 
 /** The offices (工商所) and their areas (片区), with how many staff each holds; a new office. */
@@ -12,7 +12,7 @@ export function OfficesPage() {
   const intl = useIntl();
   const t = (id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values);
   const offices = useOffices();
-  const users = useUsers();
+  const users = useEveryUser();
   const create = useCreateOffice();
   const [form] = Form.useForm<OfficeIn>();
   const staff = staffByOffice(users.data ?? []);

@@ -3,7 +3,7 @@ import { FormattedMessage, useIntl } from "react-intl";
 import { Link } from "react-router-dom";
 
 import { ProblemAlert } from "../../common/ProblemAlert";
-import { useRolePolicies, useSetRolePolicy, useUsers } from "./api";
+import { useEveryUser, useRolePolicies, useSetRolePolicy } from "./api";
 import { STAFF_ROLES, unenrolledHolders } from "./rules";
 
 interface Row {
@@ -19,7 +19,7 @@ export function RolesPage() {
   const t = (id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values);
   const { modal } = App.useApp();
   const policies = useRolePolicies();
-  const users = useUsers();
+  const users = useEveryUser();
   const setPolicy = useSetRolePolicy();
   const people = users.data ?? [];
   const rows: Row[] = STAFF_ROLES.map((role) => ({

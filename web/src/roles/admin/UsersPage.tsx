@@ -1,5 +1,5 @@
-import { App, Button, Input, Segmented, Select, Space, Table, Tag, Typography } from "antd";
-import { useState } from "react";
+import { App, AutoComplete, Button, Input, Segmented, Select, Space, Table, Tag, Typography } from "antd";
+import { useMemo, useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 
@@ -11,7 +11,6 @@ import { SecondFactorTag, StatusTag } from "./tags";
 import {
   bureauTime,
   eachOf,
-  filterUsers,
   officeOptions,
   readUserFilters,
   STAFF_ROLES,
@@ -21,7 +20,10 @@ import {
   type UserFilters,
 } from "./rules";
 
-/** Every staff member, filtered by the address; unlock or deactivate several at once. */
+/**
+ * The staff members the address' filters keep (the gateway filters them), a page at a time; unlock or
+ * deactivate several of those loaded at once.
+ */
 export function UsersPage() {
   const intl = useIntl();
   const t = (id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values);
@@ -29,16 +31,16 @@ export function UsersPage() {
   const navigate = useNavigate();
   const [search, setSearch] = useSearchParams();
   const filters = readUserFilters(search);
-  const users = useUsers();
+  const users = useUsers(filters);
   const policies = useRolePolicies();
   const offices = useOffices();
   const me = useMe();
   const act = useUserAct();
   const [selected, setSelected] = useState<string[]>([]);
   const [outcome, setOutcome] = useState<Outcome<string> | null>(null);
+  const [officeText, setOfficeText] = useState(filters.office ?? "");
 
-  const all = users.data ?? [];
-  const rows = filterUsers(all, filters, policies.data ?? []);
+  const rows = useMemo(() => (users.data?.pages ?? []).flatMap((page) => page.items), [users.data]);
   const set = (change: Partial<UserFilters>) => setSearch(writeUserFilters({ ...filters, ...change }), { replace: true });
   const chosen = selected.filter((username) => rows.some((row) => row.username === username));
 
@@ -78,15 +80,20 @@ export function UsersPage() {
           options={STAFF_ROLES.map((role) => ({ value: role, label: t(`shell.role.${role}`) }))}
           style={{ width: 180 }}
         />
-        <Select
+        <AutoComplete
           aria-label={t("admin.field.office")}
           placeholder={t("admin.field.office")}
           allowClear
-          showSearch
-          optionFilterProp="label"
-          value={filters.office}
-          onChange={(office?: string) => set({ office })}
-          options={officeOptions(offices.data ?? [], all)}
+          value={officeText}
+          options={officeOptions(offices.data ?? [], [filters.office, ...rows.map((row) => row.office)])}
+          filterOption={(typed, option) => String(option?.label ?? "").toLowerCase().includes(typed.toLowerCase())}
+          onChange={(value?: string) => {
+            setOfficeText(value ?? "");
+            if (!value) set({ office: undefined });
+          }}
+          onSelect={(office?: string) => set({ office })}
+          // An office typed and not picked (nobody on screen holds it) filters once the field is left.
+          onBlur={() => set({ office: officeText.trim() || undefined })}
           style={{ width: 240 }}
         />
         <Segmented
@@ -127,9 +134,9 @@ export function UsersPage() {
       <Table<User>
         rowKey="username"
         size="small"
-        loading={users.isPending}
+        loading={users.isPending || users.isPlaceholderData}
         dataSource={rows}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+        pagination={false}
         locale={{ emptyText: t("shell.empty") }}
         rowSelection={{
           selectedRowKeys: chosen,
@@ -167,6 +174,14 @@ export function UsersPage() {
           },
         ]}
       />
+      {users.hasNextPage && (
+        <Space>
+          <Button onClick={() => void users.fetchNextPage()} loading={users.isFetchingNextPage}>
+            {t("shell.more")}
+          </Button>
+          <Typography.Text type="secondary">{t("admin.users.loaded", { count: rows.length })}</Typography.Text>
+        </Space>
+      )}
     </Space>
   );
 }

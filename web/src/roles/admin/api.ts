@@ -1,10 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import type { components } from "../../api/schema";
+import type { UserFilters } from "./rules";
 
 export type User = components["schemas"]["UserOut"];
+type UserList = components["schemas"]["UserList"];
 export type UserCreate = components["schemas"]["UserCreate"];
 export type UserChange = components["schemas"]["UserChange"];
 export type TotpEnrolment = components["schemas"]["TotpEnrolment"];
@@ -19,11 +21,49 @@ export type SigningKey = components["schemas"]["SigningKeyOut"];
 export type AllowedHost = components["schemas"]["licensing__AllowedHost"];
 
 const USERS = ["admin", "users"] as const;
+const PAGE = 50;
+/** The most the gateway gives in one page. */
+const LONGEST_PAGE = 200;
 
-export const useUsers = () =>
+/** The staff members the filters keep, as the gateway filters them, a page at a time by username. */
+export const useUsers = (filters: UserFilters) =>
+  useInfiniteQuery({
+    queryKey: [...USERS, "list", filters],
+    initialPageParam: null as string | null,
+    queryFn: async ({ pageParam }) =>
+      unwrap(
+        await api.GET("/api/admin/users", {
+          params: {
+            query: {
+              q: filters.q.trim() || undefined,
+              role: filters.role,
+              office: filters.office,
+              status: filters.status === "all" ? undefined : filters.status,
+              cursor: pageParam,
+              limit: PAGE,
+            },
+          },
+        }),
+      ),
+    getNextPageParam: (page) => page.next_cursor,
+    // While the next filter's answer comes, the rows of the last one stay (no flicker at each key).
+    placeholderData: keepPreviousData,
+  });
+
+/** Every staff member, page after page: the roles' and the offices' screens count them all. */
+export const useEveryUser = () =>
   useQuery({
-    queryKey: USERS,
-    queryFn: async () => unwrap(await api.GET("/api/admin/users")).items,
+    queryKey: [...USERS, "every"],
+    queryFn: async () => {
+      const everyone: User[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: UserList = unwrap(await api.GET("/api/admin/users", { params: { query: { cursor, limit: LONGEST_PAGE } } }));
+        everyone.push(...page.items);
+        cursor = page.next_cursor ?? null;
+      } while (cursor);
+      return everyone;
+    },
   });
 
 export const useUser = (username: string) =>

@@ -1,7 +1,7 @@
 import { AutoComplete, Form, Input, Select } from "antd";
 import { useIntl } from "react-intl";
 
-import { useOffices, useUsers } from "./api";
+import { useOffices } from "./api";
 import { officeOptions, STAFF_ROLES } from "./rules";
 
 /** A person's name, roles and office: the fields both the new-person and the change forms hold. */
@@ -9,7 +9,6 @@ export function PersonFields() {
   const intl = useIntl();
   const t = (id: string) => intl.formatMessage({ id });
   const offices = useOffices();
-  const users = useUsers();
   return (
     <>
       <Form.Item label={t("admin.field.name")} name="name" rules={[{ required: true, whitespace: true, max: 200 }]}>
@@ -26,7 +25,7 @@ export function PersonFields() {
       <Form.Item label={t("admin.field.office")} name="office" extra={t("admin.field.officeHint")} rules={[{ max: 64 }]}>
         <AutoComplete
           allowClear
-          options={officeOptions(offices.data ?? [], users.data ?? [])}
+          options={officeOptions(offices.data ?? [])}
           filterOption={(typed, option) => String(option?.label ?? "").toLowerCase().includes(typed.toLowerCase())}
           style={{ maxWidth: 320 }}
         />

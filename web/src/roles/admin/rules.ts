@@ -1,4 +1,4 @@
-// The administrator's screens' rules that run in the browser: filters, states, form checks.
+// The administrator's screens' rules that run in the browser: the address's filters, states, form checks.
 import type { components } from "../../api/schema";
 
 type User = components["schemas"]["UserOut"];
@@ -94,19 +94,6 @@ export function writeUserFilters(filters: UserFilters): Record<string, string> {
   return params;
 }
 
-/** The people the filters keep: `q` matches the username or the name, case-insensitively. */
-export function filterUsers(users: User[], filters: UserFilters, policies: RolePolicy[], now: Date = new Date()): User[] {
-  const q = filters.q.trim().toLowerCase();
-  return users.filter((user) => {
-    if (q && !user.username.toLowerCase().includes(q) && !user.name.toLowerCase().includes(q)) return false;
-    if (filters.role && !user.roles.includes(filters.role)) return false;
-    if (filters.office && user.office !== filters.office) return false;
-    if (filters.status === "no_second_factor") return secondFactor(user, policies) === "missing";
-    if (filters.status !== "all" && userStatus(user, now) !== filters.status) return false;
-    return true;
-  });
-}
-
 export interface UserValues {
   name: string;
   roles: string[];
@@ -125,13 +112,16 @@ export function userChanges(before: Pick<User, "name" | "roles" | "office">, val
   return change;
 }
 
-/** The offices to suggest: the supervision offices, then any other office a person holds. */
+/**
+ * The offices to suggest: the supervision offices, then any other of `held` (the offices of the
+ * people on screen; an office not suggested can still be typed).
+ */
 export function officeOptions(
   offices: { id: string; name: string }[],
-  users: Pick<User, "office">[],
+  held: (string | null | undefined)[] = [],
 ): { value: string; label: string }[] {
   const known = offices.map((office) => ({ value: office.id, label: `${office.id} · ${office.name}` }));
-  const others = [...new Set(users.map((user) => user.office).filter((office): office is string => !!office))]
+  const others = [...new Set(held.filter((office): office is string => !!office))]
     .filter((office) => !offices.some((known) => known.id === office))
     .sort()
     .map((office) => ({ value: office, label: office }));

@@ -206,7 +206,11 @@ def create_gateway_app(settings: GatewaySettings) -> FastAPI:
             "token": settings.login_rate_limit,
             "api": settings.api_rate_limit,
             "open311": settings.open311_rate_limit,
-        }
+        },
+        storage_url=settings.rate_limit_storage_url,
+        # Under the deployment's prefix: gateways of two deployments sharing a Redis never
+        # count each other's requests.
+        namespace=settings.bus_prefix,
     )
     app.state.client_ip = lambda request: client_ip(request, settings.trusted_proxies)
     install_problem_handlers(app)

@@ -1,4 +1,5 @@
-"""Rate limits per client IP and per principal: a moving window in the gateway's memory."""
+"""Rate limits per client IP and per principal: a moving window, counted in Redis when the
+gateway runs as several replicas, in the process' memory when it runs alone."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from functools import lru_cache
 
 from fastapi import Request
 from limits import RateLimitItem, parse_many
-from limits.aio.storage import MemoryStorage
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 
 from chassis.problems import Problem
 
@@ -21,18 +23,30 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 class RateLimits:
     """Named scopes of limits such as `{"token": "20/minute"}`, each with a budget per key."""
 
-    def __init__(self, scopes: dict[str, str]) -> None:
+    def __init__(self, scopes: dict[str, str], storage_url: str = "", namespace: str = "") -> None:
+        """`storage_url` (redis://host:port/db) is where the replicas share their counts, under
+        keys starting with `namespace`; without it each process counts alone."""
         self._items = {scope: _parse(scope, text) for scope, text in scopes.items()}
         self._texts = dict(scopes)
-        # One process, one memory: several gateway processes would each allow the full budget.
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        storage: Storage = MemoryStorage()
+        if storage_url:
+            storage = RedisStorage(
+                f"async+{storage_url}", key_prefix=f"{namespace}-limits", wrap_exceptions=True
+            )
+        self._limiter = MovingWindowRateLimiter(storage)
 
     async def hit(self, scope: str, key: str) -> None:
-        """Count one request of `key` in `scope`; Problem 429 with Retry-After when over."""
+        """Count one request of `key` in `scope`; Problem 429 with Retry-After when over, 503
+        when the shared counts cannot be reached (no request passes uncounted)."""
         item = self._items[scope]
-        if await self._limiter.hit(item, scope, key):
-            return
-        stats = await self._limiter.get_window_stats(item, scope, key)
+        try:
+            if await self._limiter.hit(item, scope, key):
+                return
+            stats = await self._limiter.get_window_stats(item, scope, key)
+        except StorageError as error:
+            raise Problem(
+                "unavailable", 503, f"The rate limit store is unreachable: {error.storage_error}"
+            ) from None
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         raise Problem(
             "rate-limited",

@@ -51,6 +51,9 @@ class GatewaySettings(Settings):
     api_rate_limit: str = "600/minute"
     open311_rate_limit: str = "60/minute"
     trusted_proxies: list[str] = Field(default_factory=list)
+    # Where the replicas of the gateway share their rate-limit counts (redis://host:port/db);
+    # empty: each process counts alone, right for one gateway process.
+    rate_limit_storage_url: str = Field(default="", pattern=r"^(rediss?://\S+)?$")
 
     # The built web console (`make web`), served at `/`; empty: no console, the API alone.
     console_dir: Path | None = CONSOLE_DIST

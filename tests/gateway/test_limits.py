@@ -87,3 +87,33 @@ async def test_an_app_answers_429_problem_json_with_retry_after() -> None:
         assert (await client.post("/token", headers={"x-subject": alice})).status_code == 200
         assert (await client.post("/token", headers={"x-subject": alice})).status_code == 429
         assert (await client.post("/token", headers={"x-subject": bob})).status_code == 200
+
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+async def test_two_gateway_replicas_share_one_budget(
+    gateway_settings: GatewaySettingsFactory,
+) -> None:
+    # Two processes of one deployment: the same database, the same Redis, the same prefix.
+    settings = await gateway_settings(login_rate_limit="3/minute", rate_limit_storage_url=REDIS_URL)
+    form = {"grant_type": "password", "username": "admin", "password": "guess-1"}
+    async with (
+        running(create_gateway_app(settings)) as first,
+        running(create_gateway_app(settings)) as second,
+    ):
+        assert (await first.post("/auth/token", data=form)).status_code == 400
+        assert (await second.post("/auth/token", data=form)).status_code == 400
+        assert (await first.post("/auth/token", data=form)).status_code == 400
+        # Each replica has seen fewer than three, but the client has spent the budget.
+        assert too_many(await second.post("/auth/token", data=form | {"password": ADMIN_PASSWORD}))
+
+
+async def test_an_unreachable_rate_limit_store_lets_nothing_through_uncounted() -> None:
+    # Port 1: nothing listens there.
+    limits = RateLimits({"api": "2/minute"}, storage_url="redis://127.0.0.1:1/0", namespace="t")
+    async with running(limited_app(limits)) as client:
+        answer = await client.get("/things")
+    assert answer.status_code == 503
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "rate limit store" in answer.json()["detail"]

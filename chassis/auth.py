@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import math
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +23,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from chassis.problems import Problem
 from chassis.settings import Settings
+
+log = logging.getLogger("shijian.auth")
 
 ALLOWED_ALGORITHMS = ("EdDSA", "ES256")
 # Explicit typing (RFC 8725 §3.11): staff and partner tokens can never pass for each other.
@@ -47,6 +52,8 @@ PARTNER_ROLES = frozenset({"partner_agency", "open311_client"})
 DEV_KEY_ID = "dev"
 DEV_KEY_PATH = Path(__file__).parent / "devkey" / "ed25519-dev.pem"
 _JWKS_REFRESH_SECONDS = 30.0
+# A key set older than this is fetched again before it is used.
+_JWKS_MAX_AGE_SECONDS = 300.0
 CLOCK_SKEW_SECONDS = 30
 
 
@@ -142,12 +149,15 @@ class TokenVerifier:
         audience: str,
         keys: dict[str, Any],
         jwks_url: str | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.issuer = issuer
+        self._monotonic = monotonic
         self.audience = audience
+        self._configured = dict(keys)
         self._keys = dict(keys)
         self._jwks_url = jwks_url
-        self._fetched_at = 0.0
+        self._fetched_at: float | None = None  # never yet
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -164,26 +174,37 @@ class TokenVerifier:
         """Verify with exactly `keys` from now on (the gateway, after a key rotation)."""
         self._keys = dict(keys)
 
+    def _age(self) -> float:
+        """Seconds since the key set was last fetched (infinite before the first fetch)."""
+        return math.inf if self._fetched_at is None else self._monotonic() - self._fetched_at
+
+    def _stale(self) -> bool:
+        return self._jwks_url is not None and self._age() > _JWKS_MAX_AGE_SECONDS
+
     async def _refresh(self, kid: str | None) -> None:
         if self._jwks_url is None:
             return
         # Callers wait for a fetch in flight (the first requests after start all need it), and
         # the key set is fetched at most every 30 s, so a forged `kid` cannot hammer the gateway.
         async with self._lock:
-            if kid in self._keys or time.monotonic() - self._fetched_at < _JWKS_REFRESH_SECONDS:
+            if (kid in self._keys and not self._stale()) or self._age() < _JWKS_REFRESH_SECONDS:
                 return
-            self._fetched_at = time.monotonic()
+            self._fetched_at = self._monotonic()
             async with httpx.AsyncClient(timeout=5.0) as client:
                 response = await client.get(self._jwks_url)
                 response.raise_for_status()
-            self._keys.update(_keys_from_jwks(response.json()))
+            # Replaced, not extended: a key the gateway retired stops being trusted here too.
+            self._keys = self._configured | _keys_from_jwks(response.json())
 
     async def _key(self, kid: str | None) -> Any:
-        if kid not in self._keys:
+        if kid not in self._keys or self._stale():
             try:
                 await self._refresh(kid)
             except (httpx.HTTPError, ValueError) as error:
-                raise Problem("unavailable", 503, f"Key set unreachable: {error}") from error
+                if kid not in self._keys:
+                    raise Problem("unavailable", 503, f"Key set unreachable: {error}") from error
+                # The keys in hand stay trusted while the gateway cannot be asked.
+                log.warning("key set unreachable", extra={"error": repr(error)})
         if kid in self._keys:
             return self._keys[kid]
         if kid is None and len(self._keys) == 1:

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 
 from chassis.auth import TokenVerifier, dev_private_key
+from chassis.problems import Problem
 from services.complaints.app import spec as complaints
 from services.enforcement.app import spec as enforcement
 from services.licensing.app import spec as licensing
@@ -222,6 +223,47 @@ async def test_requests_arriving_during_the_first_key_fetch_wait_for_it() -> Non
         principals = await asyncio.gather(*(verifier.verify(token) for _ in range(20)))
     assert [p.subject for p in principals] == ["u"] * 20
     assert fetches == 1
+
+
+async def test_a_key_the_gateway_retired_stops_being_trusted() -> None:
+    old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+
+    def entry(key: Ed25519PrivateKey, kid: str) -> dict[str, Any]:
+        jwk: dict[str, Any] = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(key.public_key()))
+        return jwk | {"kid": kid, "alg": "EdDSA", "use": "sig"}
+
+    published = [entry(old, "old")]
+    jwks = FastAPI()
+
+    @jwks.get("/.well-known/jwks.json")
+    async def key_set() -> dict[str, Any]:
+        return {"keys": published}
+
+    now = [1_000.0]
+    signed_with_old = mint_token(subject="u", roles=["auditor"], key=old, key_id="old")
+    async with serving(jwks) as url:
+        verifier = TokenVerifier(
+            issuer="shijian-gateway",
+            audience="shijian",
+            keys={},
+            jwks_url=f"{url}/.well-known/jwks.json",
+            monotonic=lambda: now[0],
+        )
+        assert (await verifier.verify(signed_with_old)).subject == "u"
+        # The gateway rotates and retires the old key; a token of the new one brings the news.
+        published[:] = [entry(new, "new")]
+        now[0] += 31
+        signed_with_new = mint_token(subject="u", roles=["auditor"], key=new, key_id="new")
+        assert (await verifier.verify(signed_with_new)).subject == "u"
+        with pytest.raises(Problem, match="unknown key"):
+            await verifier.verify(signed_with_old)
+
+        # With no new token to bring the news, an old key set is fetched again after 5 min.
+        published[:] = []
+        assert (await verifier.verify(signed_with_new)).subject == "u"
+        now[0] += 301
+        with pytest.raises(Problem, match="unknown key"):
+            await verifier.verify(signed_with_new)
 
 
 @pytest.mark.parametrize(

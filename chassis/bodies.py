@@ -25,6 +25,76 @@ class _TooLarge(Exception):  # noqa: N818 - raised out of receive() to stop read
     pass
 
 
+class BodyLimit:
+    """Refuses (413, problem+json) a body beyond its path's limit: by its declared length at
+    once, or, sent in chunks, as soon as what arrived passes it (never read whole first)."""
+
+    def __init__(self, app: ASGIApp, limit: int, smaller: Sequence[tuple[str, int]] = ()) -> None:
+        self.app = app
+        self.limit = limit
+        # (path prefix, limit) for the paths whose bodies are small by nature (a sign-in form).
+        self.smaller = tuple(smaller)
+
+    def limit_of(self, path: str) -> int:
+        """The limit for a request to `path`."""
+        return next(
+            (limit for prefix, limit in self.smaller if path.startswith(prefix)), self.limit
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check the declared length, then count what actually arrives."""
+        if scope["type"] != "http" or scope["method"] not in _WITH_BODY:
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path") or ""
+        limit = self.limit_of(path)
+        declared = dict(scope["headers"]).get(b"content-length", b"").decode("latin-1")
+        if declared.isdigit() and int(declared) > limit:
+            await problem_response(_too_large(limit), path)(scope, receive, send)
+            return
+        received = 0
+        # The app may turn the error raised out of receive() into an answer of its own (a
+        # framework's "error parsing the body", 400): once over the limit, the 413 is sent in
+        # its place.
+        exceeded = answered = app_answering = False
+
+        async def counting_receive() -> Message:
+            nonlocal received, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    exceeded = True
+                    raise _TooLarge
+            return message
+
+        async def answer_too_large() -> None:
+            nonlocal answered
+            if not answered:
+                answered = True
+                await problem_response(_too_large(limit), path)(scope, receive, send)
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal answered, app_answering
+            if exceeded and not app_answering:
+                await answer_too_large()
+                return
+            if message["type"] == "http.response.start":
+                answered = app_answering = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except _TooLarge:
+            if app_answering:
+                raise  # the app's own answer has begun: only dropping the connection is left
+            await answer_too_large()
+
+
+def _too_large(limit: int) -> Problem:
+    return Problem("payload-too-large", 413, f"The request body is larger than {limit} bytes")
+
+
 class RequestBodyPolicy:
     """Refuses, as problem+json, a body of another media type (415) or beyond `limit` (413).
 
@@ -34,12 +104,12 @@ class RequestBodyPolicy:
 
     def __init__(self, app: ASGIApp, limit: int, form_prefixes: Sequence[str] = ()) -> None:
         self.app = app
-        self.limit = limit
+        self.bounded = BodyLimit(app, limit)
         # Paths of a standard that posts url-encoded forms (Open311's requests).
         self.form_prefixes = tuple(form_prefixes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Check the declared media type and length, then count what actually arrives."""
+        """Check the declared media type, then the size."""
         if scope["type"] != "http" or scope["method"] not in _WITH_BODY:
             await self.app(scope, receive, send)
             return
@@ -56,34 +126,4 @@ class RequestBodyPolicy:
             )
             await problem_response(problem, path)(scope, receive, send)
             return
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await problem_response(self._too_large(), path)(scope, receive, send)
-            return
-        received = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise _TooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if started:
-                raise
-            await problem_response(self._too_large(), path)(scope, receive, send)
-
-    def _too_large(self) -> Problem:
-        return Problem(
-            "payload-too-large", 413, f"The request body is larger than {self.limit} bytes"
-        )
+        await self.bounded(scope, receive, send)

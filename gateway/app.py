@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from chassis.app import ServiceSpec
 from chassis.auth import TokenVerifier, principal_of, sign_token
+from chassis.bodies import BodyLimit
 from chassis.bus import Bus
 from chassis.db import Database
 from chassis.observability import RequestContextMiddleware, metrics_response
@@ -40,6 +41,9 @@ from gateway.settings import GatewaySettings
 log = logging.getLogger("shijian.gateway")
 READINESS_TIMEOUT = 2.0
 HOUSEKEEPING_SECONDS = 10.0
+# The largest sign-in form and public 12315 form a person could send.
+SIGN_IN_BYTES = 16 * 1024
+PUBLIC_FORM_BYTES = 64 * 1024
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 operations = APIRouter(include_in_schema=False)
@@ -214,6 +218,13 @@ def create_gateway_app(settings: GatewaySettings) -> FastAPI:
     )
     app.state.client_ip = lambda request: client_ip(request, settings.trusted_proxies)
     install_problem_handlers(app)
+    # Bounded before anything parses them: a sign-in form or a public complaint is a few
+    # kilobytes, so an anonymous caller cannot make the gateway parse megabytes of fields.
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_request_bytes,
+        smaller=[("/auth/", SIGN_IN_BYTES), ("/public/", PUBLIC_FORM_BYTES)],
+    )
     app.add_middleware(RequestContextMiddleware, service="gateway")
     routers = (operations, auth, admin, notifications.router, open311.router, public_pages.router)
     for router in routers:

@@ -4,6 +4,7 @@ any app answers a spent budget with 429 problem+json and Retry-After."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 
 import httpx
 from fastapi import Depends, FastAPI, Request
@@ -117,3 +118,31 @@ async def test_an_unreachable_rate_limit_store_lets_nothing_through_uncounted() 
     assert answer.status_code == 503
     assert answer.headers["content-type"] == "application/problem+json"
     assert "rate limit store" in answer.json()["detail"]
+
+
+async def test_a_huge_sign_in_form_is_refused_before_it_is_parsed(
+    gateway_settings: GatewaySettingsFactory,
+) -> None:
+    settings = await gateway_settings(login_rate_limit="1000/minute")
+    fields = {f"field{number}": "x" * 1024 for number in range(1000)}  # a thousand 1 KB fields
+    async with running(create_gateway_app(settings)) as client:
+        declared = await client.post("/auth/token", data=fields | {"grant_type": "password"})
+
+        async def chunks() -> AsyncIterator[bytes]:  # no length told beforehand
+            for _ in range(100):
+                yield b"grant_type=password&padding=" + b"x" * 1024 + b"&"
+
+        streamed = await client.post(
+            "/auth/token",
+            content=chunks(),
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+        signed_in = await client.post(
+            "/auth/token",
+            data={"grant_type": "password", "username": "admin", "password": ADMIN_PASSWORD},
+        )
+    for refused in (declared, streamed):
+        assert refused.status_code == 413, (refused is declared, refused.text)
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert "16384 bytes" in refused.json()["detail"]
+    assert signed_in.status_code == 200

@@ -10,10 +10,12 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
+from async_lru import alru_cache
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
@@ -41,6 +43,8 @@ from gateway.settings import GatewaySettings
 log = logging.getLogger("shijian.gateway")
 READINESS_TIMEOUT = 2.0
 HOUSEKEEPING_SECONDS = 10.0
+READINESS_CACHE_SECONDS = 2.0
+OPENAPI_CACHE_SECONDS = 10.0
 # The largest sign-in form and public 12315 form a person could send.
 SIGN_IN_BYTES = 16 * 1024
 PUBLIC_FORM_BYTES = 64 * 1024
@@ -113,9 +117,19 @@ async def healthz() -> dict[str, str]:
 
 @operations.get("/readyz")
 async def readyz(request: Request) -> Response:
-    """The gateway's database and each upstream service."""
-    settings: GatewaySettings = request.app.state.settings
-    client: httpx.AsyncClient = request.app.state.client
+    """The gateway's database and each upstream service (as checked at most every 2 s)."""
+    checks = dict(await request.app.state.readiness())
+    if all(state == "ok" for state in checks.values()):
+        return JSONResponse({"status": "ready", "service": "gateway", "checks": checks})
+    failing = ", ".join(name for name, state in checks.items() if state != "ok")
+    problem = Problem("unavailable", 503, f"Not ready: {failing}", checks=checks)
+    return JSONResponse(problem.body("/readyz"), status_code=503, media_type=PROBLEM_MEDIA_TYPE)
+
+
+async def _readiness(app: FastAPI) -> tuple[tuple[str, str], ...]:
+    """Each check's name and state."""
+    settings: GatewaySettings = app.state.settings
+    client: httpx.AsyncClient = app.state.client
 
     async def probe(name: str, base: str) -> tuple[str, str]:
         try:
@@ -126,19 +140,15 @@ async def readyz(request: Request) -> Response:
 
     async def database() -> tuple[str, str]:
         try:
-            await asyncio.wait_for(request.app.state.identity.database.ping(), READINESS_TIMEOUT)
+            await asyncio.wait_for(app.state.identity.database.ping(), READINESS_TIMEOUT)
         except Exception as error:
             return "database", f"unavailable: {type(error).__name__}"
         return "database", "ok"
 
     upstreams = settings.upstreams().items()
     checks = dict(await asyncio.gather(database(), *(probe(n, b) for n, b in upstreams)))
-    checks.update(request.app.state.bus.problems())
-    if all(state == "ok" for state in checks.values()):
-        return JSONResponse({"status": "ready", "service": "gateway", "checks": checks})
-    failing = ", ".join(name for name, state in checks.items() if state != "ok")
-    problem = Problem("unavailable", 503, f"Not ready: {failing}", checks=checks)
-    return JSONResponse(problem.body("/readyz"), status_code=503, media_type=PROBLEM_MEDIA_TYPE)
+    checks.update(app.state.bus.problems())
+    return tuple(checks.items())
 
 
 @operations.get("/metrics")
@@ -149,9 +159,15 @@ async def metrics() -> Response:
 
 @operations.get("/openapi.json")
 async def openapi(request: Request) -> dict[str, Any]:
-    """The gateway's own routes and every reachable service's, under the gateway's paths."""
-    settings: GatewaySettings = request.app.state.settings
-    identity: Identity = request.app.state.identity
+    """The gateway's own routes and every reachable service's, under the gateway's paths
+    (merged at most every 10 s)."""
+    document: dict[str, Any] = await request.app.state.openapi_document()
+    return document
+
+
+async def _openapi_document(app: FastAPI) -> dict[str, Any]:
+    settings: GatewaySettings = app.state.settings
+    identity: Identity = app.state.identity
     key = identity.keys.active
     # The services show their OpenAPI to any signed-in caller: the gateway signs itself in.
     token = sign_token(
@@ -164,10 +180,10 @@ async def openapi(request: Request) -> dict[str, Any]:
         key_id=key.kid,
     )
     merged = await merged_openapi(
-        request.app.state.client,
+        app.state.client,
         settings.upstreams(),
         headers={"Authorization": f"Bearer {token}"},
-        gateway_schema=request.app.openapi(),
+        gateway_schema=app.openapi(),
     )
     return merged.document
 
@@ -217,6 +233,14 @@ def create_gateway_app(settings: GatewaySettings) -> FastAPI:
         namespace=settings.bus_prefix,
     )
     app.state.client_ip = lambda request: client_ip(request, settings.trusted_proxies)
+    # Anonymous callers may ask as often as they like: the five services are asked at most
+    # every few seconds, and callers arriving during a check wait for it.
+    app.state.readiness = alru_cache(maxsize=1, ttl=READINESS_CACHE_SECONDS)(
+        partial(_readiness, app)
+    )
+    app.state.openapi_document = alru_cache(maxsize=1, ttl=OPENAPI_CACHE_SECONDS)(
+        partial(_openapi_document, app)
+    )
     install_problem_handlers(app)
     # Bounded before anything parses them: a sign-in form or a public complaint is a few
     # kilobytes, so an anonymous caller cannot make the gateway parse megabytes of fields.

@@ -3,7 +3,9 @@ any app answers a spent budget with 429 problem+json and Retry-After."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 
 import httpx
@@ -12,7 +14,8 @@ from fastapi import Depends, FastAPI, Request
 from chassis.problems import install_problem_handlers
 from gateway.app import create_gateway_app
 from gateway.ratelimit import RateLimits, client_ip
-from tests.conftest import running
+from tests.access.matrix import SERVICES
+from tests.conftest import running, serving
 from tests.gateway.conftest import ADMIN_PASSWORD, GatewaySettingsFactory
 
 
@@ -146,3 +149,31 @@ async def test_a_huge_sign_in_form_is_refused_before_it_is_parsed(
         assert refused.headers["content-type"] == "application/problem+json"
         assert "16384 bytes" in refused.json()["detail"]
     assert signed_in.status_code == 200
+
+
+async def test_anonymous_readiness_and_openapi_calls_do_not_fan_out_each_time(
+    gateway_settings: GatewaySettingsFactory,
+) -> None:
+    asked: Counter[str] = Counter()
+    upstream = FastAPI(openapi_url=None)  # its own below, counted
+
+    @upstream.get("/readyz")
+    async def ready() -> dict[str, str]:
+        asked["readyz"] += 1
+        await asyncio.sleep(0.2)  # callers arriving meanwhile wait for this check
+        return {"status": "ready"}
+
+    @upstream.get("/openapi.json")
+    async def document() -> dict[str, object]:
+        asked["openapi"] += 1
+        return {"openapi": "3.1.0", "info": {"title": "x", "version": "1"}, "paths": {}}
+
+    async with serving(upstream) as url:
+        every_service = {f"{name}_url": url for name in SERVICES}
+        settings = await gateway_settings(**every_service)
+        async with running(create_gateway_app(settings)) as client:
+            readiness = await asyncio.gather(*(client.get("/readyz") for _ in range(30)))
+            documents = await asyncio.gather(*(client.get("/openapi.json") for _ in range(30)))
+    assert {answer.status_code for answer in readiness + documents} == {200}
+    # Thirty callers, one round of the five services each.
+    assert asked == {"readyz": len(SERVICES), "openapi": len(SERVICES)}

@@ -84,7 +84,11 @@ test("the quality manager keeps a work instruction and records an audit finding 
   test.setTimeout(300_000);
   const { text } = console;
   const dialog = page.getByRole("dialog");
+  // A list still closing counts as visible: the next one is opened only once it is gone, or
+  // its options would be taken for the next list's.
+  const listsClosed = () => expect(page.locator(".ant-select-dropdown:visible")).toHaveCount(0);
   const chooseFirst = async (label: string) => {
+    await listsClosed();
     await dialog.getByLabel(label, { exact: true }).click();
     await page.locator(".ant-select-dropdown:visible .ant-select-item-option").first().click();
   };
@@ -97,11 +101,13 @@ test("the quality manager keeps a work instruction and records an audit finding 
   await page.getByRole("button", { name: text("quality.docs.write") }).click();
   await dialog.getByLabel(text("quality.docs.kind"), { exact: true }).click();
   await page.locator(".ant-select-dropdown:visible .ant-select-item-option").nth(1).click();
+  await listsClosed();
   const code = `WI-${Date.now().toString(36).toUpperCase().slice(-8)}`;
   await dialog.getByLabel(text("quality.docs.code"), { exact: true }).fill(code);
   await dialog.getByLabel(text("quality.docs.docTitle"), { exact: true }).fill("窗口材料核对作业指导书");
   await chooseFirst(text("quality.docs.process"));
   const procedures = dialog.getByLabel(text("quality.docs.procedure"), { exact: true });
+  await listsClosed();
   await procedures.click(); // enabled once the process's procedures are loaded
   const procedure = page.locator(".ant-select-dropdown:visible .ant-select-item-option").first();
   await expect(procedure.or(page.locator(".ant-select-dropdown:visible .ant-empty"))).toBeVisible();
@@ -110,6 +116,7 @@ test("the quality manager keeps a work instruction and records an audit finding 
   } else {
     // No procedure for the process yet on this platform: write the procedure itself.
     await page.keyboard.press("Escape");
+    await listsClosed();
     await dialog.getByLabel(text("quality.docs.kind"), { exact: true }).click();
     await page.locator(".ant-select-dropdown:visible .ant-select-item-option").first().click();
     await dialog.getByLabel(text("quality.docs.code"), { exact: true }).fill(code.replace("WI-", "QP-"));

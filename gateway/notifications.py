@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
@@ -27,6 +28,7 @@ from chassis.auth import CurrentPrincipal
 from chassis.bus import HandlerRegistry
 from chassis.db import Database
 from chassis.periodic import periodic
+from chassis.problems import Problem
 from chassis.uow import Work
 from contracts import Envelope
 from contracts.supervision import HouseholdAssigned
@@ -36,6 +38,9 @@ log = logging.getLogger("shijian.gateway.notifications")
 REPLAY_WINDOW = timedelta(hours=1)
 POLL_SECONDS = 0.5
 KEEPALIVE_SECONDS = 15
+# A person's open streams (tabs, devices); more is a client gone wrong or someone holding
+# connections open with a stolen token.
+STREAMS_PER_PERSON = 8
 
 handlers = HandlerRegistry("gateway")
 
@@ -110,6 +115,10 @@ class Hub:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+
+    def open_streams(self, username: str) -> int:
+        """How many streams `username` has open on this gateway."""
+        return len(self._streams.get(username, ()))
 
     @contextlib.contextmanager
     def subscription(self, username: str) -> Iterator[asyncio.Queue[Notification]]:
@@ -202,6 +211,14 @@ async def stream(
     events come first."""
     hub: Hub = request.app.state.notifications
     username = principal.subject
+    if hub.open_streams(username) >= STREAMS_PER_PERSON:
+        raise Problem(
+            "rate-limited",
+            429,
+            f"{STREAMS_PER_PERSON} notification streams are open for you already: close one",
+            headers={"Retry-After": "30"},
+        )
+    expires_at = principal.expires_at or time.time()
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         with hub.subscription(username) as queue:
@@ -210,9 +227,14 @@ async def stream(
                 for row in await hub.missed(username, int(last_event_id)):
                     sent = row.id
                     yield _event(row)
-            while True:
-                row = await queue.get()
+            while (left := expires_at - time.time()) > 0:
+                try:
+                    row = await asyncio.wait_for(queue.get(), left)
+                except TimeoutError:
+                    break
                 if row.id > sent:  # not already replayed
                     yield _event(row)
+        # The token has expired: the stream ends, and the client comes back with a fresh one
+        # and Last-Event-ID (what a deactivated person cannot do).
 
     return EventSourceResponse(events(), ping=KEEPALIVE_SECONDS)

@@ -4,6 +4,7 @@ those, within a second; after a reconnect with Last-Event-ID, what they missed."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import AsyncIterator
@@ -19,6 +20,7 @@ from chassis.bus import Topology
 from contracts import MEDIA_TYPE, CreditCode, Envelope
 from contracts.supervision import HouseholdAssigned
 from gateway.app import create_gateway_app
+from gateway.notifications import STREAMS_PER_PERSON
 from tests.conftest import BUS_URL, serving, wait_until
 from tests.gateway.conftest import ADMIN_PASSWORD, GatewaySettingsFactory
 
@@ -161,3 +163,45 @@ async def test_people_receive_their_own_events_live_and_missed_ones_after_reconn
         assert others not in subjects
         unauthenticated = await client.get("/api/notifications/stream")
         assert unauthenticated.status_code == 401
+
+
+async def test_a_stream_ends_when_its_token_expires(
+    gateway_settings: GatewaySettingsFactory,
+) -> None:
+    settings = await gateway_settings(access_token_minutes=0.05)  # 3 s
+    async with (
+        serving(create_gateway_app(settings)) as url,
+        httpx.AsyncClient(base_url=url) as client,
+    ):
+        token = await sign_in(client, "admin", ADMIN_PASSWORD)
+        opened = time.monotonic()
+        headers = {"Authorization": f"Bearer {token}"}
+        async with client.stream(
+            "GET", "/api/notifications/stream", headers=headers, timeout=20
+        ) as response:
+            assert response.status_code == 200
+            await response.aread()  # returns only once the gateway ends the stream
+        lasted = time.monotonic() - opened
+    assert 1 < lasted < 10
+
+
+async def test_a_person_may_keep_only_a_few_streams_open(
+    gateway_settings: GatewaySettingsFactory,
+) -> None:
+    async with (
+        serving(create_gateway_app(await gateway_settings())) as url,
+        httpx.AsyncClient(base_url=url) as client,
+    ):
+        token = await sign_in(client, "admin", ADMIN_PASSWORD)
+        async with contextlib.AsyncExitStack() as streams:
+            for _ in range(STREAMS_PER_PERSON):
+                await streams.enter_async_context(listening(client, token))
+            refused = await client.get(
+                "/api/notifications/stream", headers={"Authorization": f"Bearer {token}"}
+            )
+            assert refused.status_code == 429
+            assert refused.headers["content-type"] == "application/problem+json"
+            assert f"{STREAMS_PER_PERSON} notification streams" in refused.json()["detail"]
+        # Closed ones count no more.
+        async with listening(client, token):
+            pass

@@ -12,6 +12,8 @@ export interface Notice {
   data: Record<string, unknown>;
 }
 
+class StreamEnded extends Error {}
+
 export function listen(onNotice: (notice: Notice) => void): () => void {
   const stop = new AbortController();
   void fetchEventSource("/api/notifications/stream", {
@@ -29,8 +31,13 @@ export function listen(onNotice: (notice: Notice) => void): () => void {
       const payload = JSON.parse(message.data) as Omit<Notice, "id">;
       onNotice({ id: message.id, ...payload });
     },
-    onerror() {
-      return 5_000; // retry after five seconds, never give up while signed in
+    onclose() {
+      // The gateway ends a stream when its token expires: come back at once with a fresh one
+      // (and Last-Event-ID, so nothing in between is missed).
+      throw new StreamEnded();
+    },
+    onerror(error) {
+      return error instanceof StreamEnded ? 0 : 5_000; // never give up while signed in
     },
   });
   return () => stop.abort();

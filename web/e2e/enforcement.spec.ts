@@ -190,9 +190,13 @@ test("an officer declines two case sources at once and withdraws an annulled dec
 
   await console.signIn(page, "officer11");
   await page.getByLabel(text("enforcement.sources.filter.q")).fill(batch);
+  // The unfiltered list holds the batch too: the rows to choose are the searched list's.
+  const searched = page.waitForResponse((answer) => answer.url().includes("/api/enforcement/case-sources?") && answer.url().includes("q="));
   await page.keyboard.press("Enter");
+  await searched;
   const rows = page.getByRole("row").filter({ hasText: batch });
   await expect(rows).toHaveCount(2);
+  await expect(page.locator(".ant-table-tbody .ant-table-row")).toHaveCount(2);
   for (const row of await rows.all()) await row.getByRole("checkbox").check();
   await expect(page.getByText(text("enforcement.sources.bulk.selected", { count: 2 }))).toBeVisible();
   await page.getByRole("button", { name: text("enforcement.sources.bulk.decline"), exact: true }).click();

@@ -116,12 +116,6 @@ class Settings(BaseSettings):
         if self.environment == "production" and not self.database_url:
             # Without it a production process would quietly keep its records in a local file.
             raise ValueError("DATABASE_URL: required in production (SQLite is for make run)")
-        if self.environment == "production" and _default_bus_password(self.bus_url):
-            raise ValueError(
-                "BUS_URL: the broker password is a published default (guest, shijian); "
-                "give each process its own broker user and password (python -m chassis.bus "
-                "provision)"
-            )
         # Defaults that depend on the service's name are filled here, not by the env.
         if not self.database_url:
             path = (self.data_dir / f"{self.service}.db").as_posix()
@@ -151,6 +145,12 @@ class Settings(BaseSettings):
 
     def refusal_to_serve(self) -> str | None:
         """Why this process must not serve as configured, or None."""
+        if self.environment == "production" and _default_bus_password(self.bus_url):
+            return (
+                "BUS_URL: the broker password is a published default (guest, shijian); "
+                "give each process its own broker user and password (python -m chassis.bus "
+                "provision)"
+            )
         if self.issues_tokens or self.jwks_url or self.jwt_public_keys:
             return None
         if self.trusts_development_key:

@@ -299,10 +299,16 @@ async def tapping(bus_prefix: str, *patterns: str) -> AsyncIterator[BusTap]:
         await connection.close()
 
 
+def publisher_of(bus_prefix: str, event_type: str) -> tuple[str, str]:
+    """The BUS_URL and broker user to publish `event_type` with, as its owner's relay does."""
+    process = owner(event_type)
+    return bus_url_of(bus_prefix, process), broker_user(bus_prefix, process)
+
+
 async def publish(bus_prefix: str, envelope: Envelope) -> None:
     """Publish an envelope on a bus prefix as another service's relay would: as the broker user
     of the process that owns its type."""
-    url = await asyncio.to_thread(bus_url_of, bus_prefix, owner(envelope.type))
+    url, user = await asyncio.to_thread(publisher_of, bus_prefix, envelope.type)
     connection = await aio_pika.connect_robust(url)
     try:
         channel = await connection.channel()
@@ -313,7 +319,7 @@ async def publish(bus_prefix: str, envelope: Envelope) -> None:
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
             message_id=str(envelope.id),
             type=envelope.type,
-            user_id=broker_user(bus_prefix, owner(envelope.type)),
+            user_id=user,
         )
         await exchange.publish(message, routing_key=envelope.routing_key)
     finally:

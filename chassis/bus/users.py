@@ -10,6 +10,7 @@ broker has it, else through one `rabbitmqctl import_definitions`.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -133,8 +134,10 @@ def user_definitions(
     return {"users": users, "permissions": permissions, "topic_permissions": topics}
 
 
+@functools.cache
 def management_api(admin_url: str) -> str | None:
-    """The management API's base URL beside the broker of `admin_url`, if it answers there."""
+    """The management API's base URL beside the broker of `admin_url`, if it answers there
+    (asked once per process: a broker does not gain or lose its plugin while we run)."""
     parts = urlsplit(admin_url)
     base = f"http://{parts.hostname or '127.0.0.1'}:{MANAGEMENT_PORT}/api"
     try:

@@ -7,6 +7,7 @@ import re
 import sys
 from pathlib import Path
 from typing import ClassVar, Literal, NoReturn, TypeVar, overload
+from urllib.parse import unquote, urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,9 @@ _DRIVERS = {
 }
 S = TypeVar("S", bound="Settings")
 _PREFIX = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
+# Broker passwords anyone can read: none, RabbitMQ's own, and the demo administrator's
+# (deploy/rabbitmq/rabbitmq.conf).
+DEFAULT_BUS_PASSWORDS = frozenset({"", "guest", "shijian"})
 
 
 class Settings(BaseSettings):
@@ -141,6 +145,12 @@ class Settings(BaseSettings):
 
     def refusal_to_serve(self) -> str | None:
         """Why this process must not serve as configured, or None."""
+        if self.environment == "production" and _default_bus_password(self.bus_url):
+            return (
+                "BUS_URL: the broker password is a published default (guest, shijian); "
+                "give each process its own broker user and password (python -m chassis.bus "
+                "provision)"
+            )
         if self.issues_tokens or self.jwks_url or self.jwt_public_keys:
             return None
         if self.trusts_development_key:
@@ -154,6 +164,11 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         """Whether the database is the embedded SQLite file."""
         return self.database_url.startswith("sqlite")
+
+
+def _default_bus_password(bus_url: str) -> bool:
+    password = unquote(urlsplit(bus_url).password or "")
+    return password in DEFAULT_BUS_PASSWORDS
 
 
 def _loopback(host: str) -> bool:

@@ -43,6 +43,7 @@ from contracts.licensing import (
     LicenceIssued,
     LicensingCaseSourceTransferred,
 )
+from contracts.owners import OWNERS, owned_prefixes, owner
 from contracts.qms import NonconformityClosed, NonconformityRaised, ObjectiveBreached
 from contracts.registry import (
     ContractDefinitionError,
@@ -83,6 +84,7 @@ PRODUCERS = {
 
 __all__ = [
     "MEDIA_TYPE",
+    "OWNERS",
     "PRODUCERS",
     "AccountLocked",
     "Address",
@@ -138,5 +140,7 @@ __all__ = [
     "UtcDateTime",
     "all_contracts",
     "lookup",
+    "owned_prefixes",
+    "owner",
     "service_source",
 ]

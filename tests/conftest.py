@@ -23,12 +23,15 @@ from fastapi import FastAPI
 
 from chassis.app import ServiceSpec, create_service_app
 from chassis.bus import Topology
+from chassis.bus.__main__ import consumed_routing_keys
 from chassis.bus.topology import declare_exchanges
+from chassis.bus.users import broker_user, delete_users, provision, with_user
 from chassis.db import Database, inbox
 from chassis.migrations import alembic_config, upgrade
+from chassis.platform import PROCESSES
 from chassis.preflight import broker_answers
 from chassis.settings import Settings
-from contracts import MEDIA_TYPE, Envelope
+from contracts import MEDIA_TYPE, Envelope, owner
 from tests.tokens import mint_token
 
 RUN_ID = uuid.uuid4().hex[:8]
@@ -37,6 +40,10 @@ PG_ADMIN_USER = os.environ.get("TEST_PG_USER", "postgres")
 BUS_URL = os.environ.get("TEST_BUS_URL", "amqp://guest:guest@127.0.0.1:5672/")
 
 CreateDatabase = Callable[[str], Awaitable[str]]
+# The broker password of a process' user under a test's prefix (not production: no secret).
+TEST_BUS_PASSWORDS = {process.name: f"test-bus-{process.name}" for process in PROCESSES}
+# Prefixes whose processes' users exist on the broker (each provisioning costs one rabbitmqctl).
+_provisioned: set[str] = set()
 
 
 @pytest.fixture(scope="session")
@@ -70,8 +77,19 @@ def broker_names(kind: str, prefix: str) -> list[str]:
     return [name for name in listed.stdout.split() if name.startswith(prefix)]
 
 
+def bus_url_of(bus_prefix: str, process: str) -> str:
+    """The BUS_URL a platform process connects with under `bus_prefix`: its own broker user,
+    provisioned (as `make run` does, one request for them all) the first time it is asked for."""
+    if bus_prefix not in _provisioned:
+        provision(BUS_URL, bus_prefix, TEST_BUS_PASSWORDS, consumed_routing_keys())
+        _provisioned.add(bus_prefix)
+    return with_user(BUS_URL, broker_user(bus_prefix, process), TEST_BUS_PASSWORDS[process])
+
+
 async def delete_broker_objects(prefix: str) -> None:
-    """Delete every queue and exchange whose name starts with `prefix`."""
+    """Delete every queue, exchange and user whose name starts with `prefix`."""
+    await asyncio.to_thread(delete_users, BUS_URL, prefix)
+    _provisioned.difference_update({name for name in _provisioned if name.startswith(prefix)})
     queues = await asyncio.to_thread(broker_names, "queues", prefix)
     exchanges = await asyncio.to_thread(broker_names, "exchanges", prefix)
     connection = await aio_pika.connect(BUS_URL)
@@ -123,12 +141,13 @@ def service_settings(
     /,
     **extra: object,
 ) -> Settings:
-    """Settings of a service under test: the real broker, the given database, the run's prefix."""
+    """Settings of a service under test: the real broker (as the process' own user when it is
+    one of the platform's), the given database, the run's prefix."""
     values: dict[str, object] = {
         "service": service,
         "environment": "test",
         "database_url": database_url,
-        "bus_url": BUS_URL,
+        "bus_url": bus_url_of(bus_prefix, service) if service in TEST_BUS_PASSWORDS else BUS_URL,
         "bus_prefix": bus_prefix,
     }
     return cls(**(values | extra))  # type: ignore[arg-type]
@@ -280,9 +299,17 @@ async def tapping(bus_prefix: str, *patterns: str) -> AsyncIterator[BusTap]:
         await connection.close()
 
 
+def publisher_of(bus_prefix: str, event_type: str) -> tuple[str, str]:
+    """The BUS_URL and broker user to publish `event_type` with, as its owner's relay does."""
+    process = owner(event_type)
+    return bus_url_of(bus_prefix, process), broker_user(bus_prefix, process)
+
+
 async def publish(bus_prefix: str, envelope: Envelope) -> None:
-    """Publish an envelope on a bus prefix as another service's relay would."""
-    connection = await aio_pika.connect_robust(BUS_URL)
+    """Publish an envelope on a bus prefix as another service's relay would: as the broker user
+    of the process that owns its type."""
+    url, user = await asyncio.to_thread(publisher_of, bus_prefix, envelope.type)
+    connection = await aio_pika.connect_robust(url)
     try:
         channel = await connection.channel()
         exchange = await declare_exchanges(channel, Topology(bus_prefix))
@@ -292,6 +319,7 @@ async def publish(bus_prefix: str, envelope: Envelope) -> None:
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
             message_id=str(envelope.id),
             type=envelope.type,
+            user_id=user,
         )
         await exchange.publish(message, routing_key=envelope.routing_key)
     finally:

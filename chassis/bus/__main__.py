@@ -1,16 +1,20 @@
 """`python -m chassis.bus definitions`: write deploy/rabbitmq/definitions.json from the handlers.
-`python -m chassis.bus declare`: declare the same queues on the broker of BUS_URL, BUS_PREFIX."""
+`python -m chassis.bus declare`: declare the same queues on the broker of BUS_URL, BUS_PREFIX.
+`python -m chassis.bus provision --users FILE`: create or update each process' broker user of
+BUS_PREFIX with the password FILE gives it, as the administrator of BUS_URL."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import importlib
+import json
 from pathlib import Path
 
 from chassis.app import ServiceSpec
-from chassis.bus.topology import Topology, declare_platform, render_definitions
+from chassis.bus.topology import Topology, declare_platform, definitions
 from chassis.bus.transport import connect
+from chassis.bus.users import ProvisioningError, provision, user_definitions
 from chassis.platform import PROCESSES
 from chassis.settings import Settings
 
@@ -28,8 +32,13 @@ def consumed_routing_keys() -> dict[str, list[str]]:
 
 
 def current_definitions() -> str:
-    """The definitions every service's handler declarations call for, under the deployed prefix."""
-    return render_definitions(Topology(DEPLOYED_PREFIX), consumed_routing_keys())
+    """The definitions every service's handler declarations call for, under the deployed prefix:
+    the topology, and each process' user (without a password) and permissions."""
+    topology = Topology(DEPLOYED_PREFIX)
+    consumed = consumed_routing_keys()
+    document = definitions(topology, consumed) | user_definitions(topology, consumed)
+    # Sorted keys: the staleness check compares the exact text.
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
 async def declare(bus_url: str, topology: Topology) -> None:
@@ -40,18 +49,54 @@ async def declare(bus_url: str, topology: Topology) -> None:
         await declare_platform(channel, topology, consumed_routing_keys())
 
 
+def read_passwords(path: Path) -> dict[str, str]:
+    """The users file: every process' name → its broker password, and nothing else."""
+    try:
+        passwords = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise SystemExit(f"--users {path}: {error}") from None
+    names = {process.name for process in PROCESSES}
+    if not isinstance(passwords, dict) or not all(
+        isinstance(value, str) and value for value in passwords.values()
+    ):
+        raise SystemExit(f"--users {path}: expected {{process: password}} with non-empty passwords")
+    if set(passwords) != names:
+        raise SystemExit(
+            f"--users {path}: expected exactly the processes {', '.join(sorted(names))}"
+        )
+    return passwords
+
+
 def main() -> None:
-    """Write (or with --check, verify) the broker definitions, or declare them on the broker."""
+    """Write (or with --check, verify) the broker definitions, declare them, or provision users."""
     parser = argparse.ArgumentParser(prog="python -m chassis.bus")
     commands = parser.add_subparsers(dest="command", required=True)
-    definitions = commands.add_parser("definitions", help="write deploy/rabbitmq/definitions.json")
-    definitions.add_argument("--check", action="store_true", help="fail if the file is stale")
+    definitions_command = commands.add_parser(
+        "definitions", help="write deploy/rabbitmq/definitions.json"
+    )
+    definitions_command.add_argument("--check", action="store_true", help="fail if it is stale")
     commands.add_parser("declare", help="declare every service's queue on BUS_URL's broker")
+    provision_command = commands.add_parser(
+        "provision", help="create or update every process' broker user of BUS_PREFIX"
+    )
+    provision_command.add_argument(
+        "--users", type=Path, required=True, help='JSON {"licensing": "<password>", …}'
+    )
     args = parser.parse_args()
-    if args.command == "declare":
+    if args.command in ("declare", "provision"):
         settings = Settings(service="bus")
         topology = Topology(settings.bus_prefix, delivery_limit=settings.bus_delivery_limit)
-        asyncio.run(declare(settings.bus_url, topology))
+        if args.command == "declare":
+            asyncio.run(declare(settings.bus_url, topology))
+            return
+        passwords = read_passwords(args.users)
+        try:
+            how = provision(
+                settings.bus_url, settings.bus_prefix, passwords, consumed_routing_keys()
+            )
+        except ProvisioningError as error:
+            raise SystemExit(f"provision: {error}") from None
+        print(f"provisioned {len(passwords)} broker users of {settings.bus_prefix} ({how})")
         return
     text = current_definitions()
     if args.check:

@@ -34,12 +34,15 @@ from chassis.bus.transport import (
     Queue,
     Transport,
 )
+from chassis.bus.users import broker_user, url_user
 from chassis.db import Database, delivery_failures, inbox
 from chassis.uow import UnitOfWork
-from contracts import Contract, Envelope, UnknownContract
+from contracts import Contract, Envelope, UnknownContract, owner, service_source
 
 log = logging.getLogger("shijian.bus.consumer")
 ERROR_HEADER = "x-shijian-error"
+# Who first published a message a service put back on its own queue (a parked or replayed one).
+PUBLISHER_HEADER = "x-shijian-published-by"
 MAX_BACKOFF_SECONDS = 10.0
 
 
@@ -62,6 +65,16 @@ _INBOX_INSERT = {"postgresql": _inbox_insert(postgresql), "sqlite": _inbox_inser
 
 class InvalidMessage(Exception):  # noqa: N818 - a kind of message, not of failure
     """A delivery no handler can ever accept: it goes to the DLQ at once."""
+
+
+def publisher(message: IncomingMessage, own_user: str) -> str | None:
+    """The broker user who published `message`: its `user_id`, which the broker checked against
+    the publishing connection; for a message this service's own user put back (parked, then
+    replayed), the publisher it recorded then. Nobody else's word is taken for it."""
+    recorded = (message.headers or {}).get(PUBLISHER_HEADER)
+    if message.user_id == own_user and recorded is not None:
+        return recorded.decode() if isinstance(recorded, bytes) else str(recorded)
+    return message.user_id
 
 
 def _delivery_count(message: IncomingMessage) -> int:
@@ -140,6 +153,7 @@ class Consumer:
         self.database = database
         self.transport = transport
         self.topology = topology
+        self.user = url_user(transport.url)
         self.after_commit = after_commit
         self.after_handled = after_handled
         self.prefetch = prefetch
@@ -240,6 +254,7 @@ class Consumer:
             envelope = Envelope.from_json(message.body)
         except ValidationError as error:
             raise InvalidMessage(f"not a valid CloudEvents envelope: {error}") from None
+        self._check_publisher(message, envelope)
         registration = self.registry.get(envelope.routing_key)
         if registration is None:
             if self.registry.journal is None:
@@ -250,6 +265,23 @@ class Consumer:
         except (ValidationError, UnknownContract, TypeError) as error:
             raise InvalidMessage(f"data does not match {envelope.routing_key}: {error}") from None
         return Delivery(message, envelope, event, registration)
+
+    def _check_publisher(self, message: IncomingMessage, envelope: Envelope) -> None:
+        """InvalidMessage unless the process owning the event's type published it, under its
+        own name: anyone else with broker access could otherwise speak for it."""
+        owning = owner(envelope.type)
+        expected = broker_user(self.topology.prefix, owning)
+        published_by = publisher(message, self.user)
+        if published_by != expected:
+            raise InvalidMessage(
+                f"{envelope.type} is published by {owning} (broker user {expected}), "
+                f"not by {published_by or 'an unnamed user'}"
+            )
+        if envelope.source != service_source(owning):
+            raise InvalidMessage(
+                f"{envelope.type} comes from {service_source(owning)}, "
+                f"not from the source {envelope.source} it claims"
+            )
 
     async def _work(self, lane: asyncio.Queue[Delivery]) -> None:
         while True:
@@ -410,8 +442,9 @@ class Consumer:
             headers = dict(message.headers or {})
             headers[ERROR_HEADER] = reason[:2000]
             headers["x-shijian-queue"] = self.topology.queue(self.service)
+            headers[PUBLISHER_HEADER] = publisher(message, self.user) or ""
             await exchange.publish(
-                repost(message, headers),
+                repost(message, headers, user_id=self.user),
                 routing_key=self.topology.dead_letter_queue(self.service),
                 timeout=5,
             )

@@ -10,9 +10,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from chassis.bus.consumer import ERROR_HEADER
+from chassis.bus.consumer import ERROR_HEADER, PUBLISHER_HEADER, publisher
 from chassis.bus.topology import Topology, repost
 from chassis.bus.transport import IncomingMessage, NotDeclared, connect
+from chassis.bus.users import url_user
 from chassis.db import Database, delivery_failures
 from chassis.settings import Settings
 
@@ -24,6 +25,7 @@ _BROKER_HEADERS = (
     "x-first-death-reason",
     "x-delivery-count",
     ERROR_HEADER,
+    PUBLISHER_HEADER,
     "x-shijian-queue",
 )
 
@@ -106,18 +108,24 @@ async def list_dead_letters(settings: Settings, database: Database) -> list[Dead
 
 
 async def replay(settings: Settings, event_ids: Collection[str] | None) -> int:
-    """Put the chosen dead letters (all when `event_ids` is None) back on the service's queue."""
+    """Put the chosen dead letters (all when `event_ids` is None) back on the service's queue.
+
+    Sent as the service's own broker user (BUS_URL's), saying who first published each: its
+    consumer checks that publisher again, so a replay never lets in what it refused.
+    """
     topology = Topology(settings.bus_prefix)
+    own_user = url_user(settings.bus_url)
     connection, channel, messages = await _browse(settings)
     replayed = 0
     try:
-        publisher = await connection.channel(publisher_confirms=True)
+        sender = await connection.channel(publisher_confirms=True)
         for message in messages:
             if event_ids is not None and message.message_id not in event_ids:
                 continue
             headers = {k: v for k, v in (message.headers or {}).items() if k not in _BROKER_HEADERS}
-            await publisher.default_exchange.publish(
-                repost(message, headers),
+            headers[PUBLISHER_HEADER] = publisher(message, own_user) or ""
+            await sender.default_exchange.publish(
+                repost(message, headers, user_id=own_user),
                 # Straight to this service's queue: other services handled the event already.
                 routing_key=topology.queue(settings.service),
                 timeout=10,

@@ -16,6 +16,7 @@ from chassis.bus.faults import CrashPoints
 from chassis.bus.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
 from chassis.bus.topology import Topology, declare_exchanges
 from chassis.bus.transport import CONNECTION_ERRORS, Exchange, Transport, persistent_message
+from chassis.bus.users import url_user
 from chassis.db import Database, inbox, outbox
 from contracts import MEDIA_TYPE
 
@@ -59,6 +60,9 @@ class Relay:
         self.outbox_retention = outbox_retention
         self.inbox_retention = inbox_retention
         self.crash = crash or CrashPoints(None)
+        # Set on every message: the broker refuses it unless it is the connection's own user, so
+        # consumers can trust it to say which process published.
+        self.publisher = url_user(transport.url)
         self._task: asyncio.Task[None] | None = None
         self._pruned_at = 0.0
         self._gauged_at = 0.0
@@ -164,6 +168,7 @@ class Relay:
             content_type=MEDIA_TYPE,
             message_id=str(row.id),
             type=event_type(row.routing_key),
+            user_id=self.publisher,
         )
         # `mandatory` with the alternate exchange: unroutable events land in `events.unrouted`.
         await exchange.publish(

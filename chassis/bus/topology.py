@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -65,14 +64,16 @@ class Topology:
         return {"x-queue-type": "quorum"}
 
 
-def repost(message: IncomingMessage, headers: dict[str, Any]) -> Message:
-    """A persistent copy of a delivered message, with `headers` in place of its own."""
+def repost(message: IncomingMessage, headers: dict[str, Any], *, user_id: str) -> Message:
+    """A persistent copy of a delivered message, with `headers` in place of its own, sent by
+    `user_id` (the broker accepts only the connection's own user)."""
     return persistent_message(
         message.body,
         headers=headers,
         content_type=message.content_type,
         message_id=message.message_id,
         type=message.type,
+        user_id=user_id,
     )
 
 
@@ -183,8 +184,3 @@ def definitions(topology: Topology, services: dict[str, list[str]]) -> dict[str,
             for b in bindings
         ],
     }
-
-
-def render_definitions(topology: Topology, services: dict[str, list[str]]) -> str:
-    """definitions.json's exact text (sorted keys: a staleness test compares it)."""
-    return json.dumps(definitions(topology, services), indent=2, sort_keys=True) + "\n"

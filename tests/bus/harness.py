@@ -18,6 +18,8 @@ import aio_pika
 import sqlalchemy as sa
 
 from chassis.bus import Bus, HandlerRegistry, Topology
+from chassis.bus.handlers import EVERY_EVENT
+from chassis.bus.users import broker_user, delete_users, provision, with_user
 from chassis.db import Database, outbox
 from chassis.observability import configure_logging
 from chassis.settings import Settings
@@ -25,11 +27,31 @@ from chassis.uow import UnitOfWork
 from tests.bus.probe import SampleRecorded, effects, metadata, probe_spec
 from tests.conftest import BUS_URL, CreateDatabase, migrate, service_settings
 
+# The broker users of a bus test's processes and the keys each binds: the probe (which may keep
+# a journal of every event) and the sink consume the samples; the source relays the samples
+# the probe owns, so it publishes as the probe's user.
+PROBE_CONSUMES = {
+    "probe": [EVERY_EVENT, SampleRecorded.routing_key()],
+    "sink": [SampleRecorded.routing_key()],
+}
+PUBLISHES_AS = {"source": "probe"}
+PROBE_PASSWORDS = {name: f"test-bus-{name}" for name in PROBE_CONSUMES}
+_provisioned: set[str] = set()
+
+
+def probe_bus_url(prefix: str, service: str) -> str:
+    """The BUS_URL of a bus test's process: its broker user under `prefix`, made on first use."""
+    if prefix not in _provisioned:
+        provision(BUS_URL, prefix, PROBE_PASSWORDS, PROBE_CONSUMES)
+        _provisioned.add(prefix)
+    user = PUBLISHES_AS.get(service, service)
+    return with_user(BUS_URL, broker_user(prefix, user), PROBE_PASSWORDS[user])
+
 
 async def prepare_database(create_database: CreateDatabase, label: str) -> str:
     """A fresh PostgreSQL database with the chassis' tables and the probe's effect table."""
     url = await create_database(label)
-    await migrate(probe_spec(), bus_settings("probe", url, "unused"))
+    await migrate(probe_spec(), service_settings("probe", url, "unused"))
     database = Database(url)
     async with database.engine.begin() as connection:
         await connection.run_sync(metadata.create_all)
@@ -38,8 +60,10 @@ async def prepare_database(create_database: CreateDatabase, label: str) -> str:
 
 
 def bus_settings(service: str, database_url: str, prefix: str, **extra: object) -> Settings:
-    """Settings of a bus under test: a service's, with a quick backstop poll."""
-    return service_settings(service, database_url, prefix, **({"relay_poll_seconds": 0.2} | extra))
+    """Settings of a bus under test: a service's, as its own broker user, with a quick backstop
+    poll."""
+    values = {"relay_poll_seconds": 0.2, "bus_url": probe_bus_url(prefix, service)}
+    return service_settings(service, database_url, prefix, **(values | extra))
 
 
 async def emit_samples(
@@ -54,7 +78,7 @@ async def emit_samples(
     poisoned = set(poison)
     ids: list[uuid.UUID] = []
     for first in range(start, start + count, per_transaction):
-        async with UnitOfWork(database, "producer") as uow:
+        async with UnitOfWork(database, "probe") as uow:
             for n in range(first, min(first + per_transaction, start + count)):
                 event = SampleRecorded(key=f"k{n % 97}", n=n, poison=n in poisoned)
                 ids.append(uow.emit(event))
@@ -157,8 +181,15 @@ async def drain_queue(name: str) -> list[aio_pika.abc.AbstractIncomingMessage]:
     return taken
 
 
+async def publishing_connection(prefix: str) -> aio_pika.abc.AbstractConnection:
+    """A connection as the probe's broker user, which alone may publish samples."""
+    return await aio_pika.connect(await asyncio.to_thread(probe_bus_url, prefix, "probe"))
+
+
 async def delete_topology(prefix: str, services: Iterable[str]) -> None:
-    """Remove a test's queues and exchanges from the shared broker."""
+    """Remove a test's queues, exchanges and broker users from the shared broker."""
+    await asyncio.to_thread(delete_users, BUS_URL, prefix)
+    _provisioned.discard(prefix)
     topology = Topology(prefix)
     connection = await aio_pika.connect(BUS_URL)
     try:

@@ -19,6 +19,7 @@ import aio_pika
 import pytest
 
 from chassis.bus import Bus, HandlerRegistry, Topology
+from chassis.bus.users import broker_user
 from chassis.db import Database
 from contracts import Envelope
 from tests.bus.harness import (
@@ -31,6 +32,7 @@ from tests.bus.harness import (
     effect_counts,
     emit_samples,
     prepare_database,
+    publishing_connection,
     queue_consumers,
     unsent,
     wait_for_effects,
@@ -264,19 +266,20 @@ def postgres(action: str) -> None:
 async def publish_samples(prefix: str, count: int, start: int, pace: float) -> list[uuid.UUID]:
     """Publish envelopes straight to the exchange (the producer is elsewhere); their ids."""
     ids = []
-    connection = await aio_pika.connect(BUS_URL)
+    connection = await publishing_connection(prefix)
     try:
         channel = await connection.channel()
         exchange = await channel.get_exchange(Topology(prefix).exchange)
         for n in range(start, start + count):
             envelope = Envelope.wrap(
-                SampleRecorded(key=f"k{n % 31}", n=n), source="elsewhere", sequence=n
+                SampleRecorded(key=f"k{n % 31}", n=n), source="probe", sequence=n
             )
             await exchange.publish(
                 aio_pika.Message(
                     envelope.to_json(),
                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                     message_id=str(envelope.id),
+                    user_id=broker_user(prefix, "probe"),
                 ),
                 routing_key=SampleRecorded.routing_key(),
             )

@@ -17,6 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from chassis.app import create_service_app
 from chassis.bus import Topology
 from chassis.bus.consumer import ERROR_HEADER
+from chassis.bus.users import broker_user
 from chassis.db import Database, outbox
 from chassis.uow import UnitOfWork
 from contracts import Envelope
@@ -25,10 +26,11 @@ from tests.bus.harness import (
     drain_queue,
     emit_samples,
     prepare_database,
+    publishing_connection,
     wait_for_effects,
 )
 from tests.bus.probe import SampleRecorded, effects, probe_spec
-from tests.conftest import BUS_URL, CreateDatabase, running, wait_until
+from tests.conftest import CreateDatabase, running, wait_until
 
 
 class Probe(NamedTuple):
@@ -52,12 +54,16 @@ async def probe(create_database: CreateDatabase, prefix: str) -> AsyncIterator[P
 
 
 async def publish_raw(prefix: str, body: bytes, routing_key: str) -> None:
-    connection = await aio_pika.connect(BUS_URL)
+    connection = await publishing_connection(prefix)
     try:
         channel = await connection.channel()
         exchange = await channel.get_exchange(Topology(prefix).exchange)
         await exchange.publish(
-            aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+            aio_pika.Message(
+                body,
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                user_id=broker_user(prefix, "probe"),
+            ),
             routing_key=routing_key,
         )
     finally:

@@ -26,8 +26,8 @@ async def test_the_journal_keeps_every_event_as_published_once(
         {
             "specversion": "1.0",
             "id": str(uuid.uuid4()),
-            "source": "/services/elsewhere",
-            "type": "elsewhere.thing.happened",
+            "source": "/services/probe",
+            "type": "probe.thing.happened",
             "subject": "thing-1",
             "sequence": 1,
             "dataversion": 1,
@@ -48,7 +48,7 @@ async def test_the_journal_keeps_every_event_as_published_once(
             ids = await emit_samples(app.state.database, 20)
             await wait_for_effects(database, set(ids), within=15)
             for _ in range(2):  # a redelivery of the same envelope is kept once
-                await publish_raw(prefix, body, "elsewhere.thing.happened")
+                await publish_raw(prefix, body, "probe.thing.happened")
 
             async def kept() -> dict[uuid.UUID, tuple[str, bytes]]:
                 async with database.engine.connect() as connection:
@@ -60,7 +60,7 @@ async def test_the_journal_keeps_every_event_as_published_once(
 
             await wait_until(all_kept)
             entries = await kept()
-            assert entries[unknown.id] == ("elsewhere.thing.happened", body)
+            assert entries[unknown.id] == ("probe.thing.happened", body)
             assert {entries[i][0] for i in ids} == {"probe.sample.recorded"}
             async with database.engine.connect() as connection:
                 count = await connection.scalar(sa.select(sa.func.count()).select_from(journal))

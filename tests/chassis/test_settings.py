@@ -97,3 +97,34 @@ def test_a_service_open_to_the_network_with_the_development_key_does_not_start()
     finished = start("services.licensing", **env)
     assert finished.returncode != 0
     assert "shijian licensing: bad setting HOST: 0.0.0.0" in finished.stderr
+
+
+@pytest.mark.parametrize(
+    "bus_url",
+    [
+        "amqp://guest:guest@rabbitmq:5672/",
+        "amqp://shijian:shijian@rabbitmq:5672/",
+        "amqp://shijian-qms@rabbitmq:5672/",
+    ],
+)
+def test_production_refuses_to_serve_with_a_published_broker_password(bus_url: str) -> None:
+    settings = Settings(
+        service="qms",
+        environment="production",
+        database_url="postgresql://db/qms",
+        jwks_url="http://gateway/jwks",
+        bus_url=bus_url,
+    )
+    assert (settings.refusal_to_serve() or "").startswith("BUS_URL: the broker password")
+    assert settings.model_copy(update={"environment": "test"}).refusal_to_serve() is None
+
+
+def test_production_serves_as_a_process_own_broker_user() -> None:
+    settings = Settings(
+        service="qms",
+        environment="production",
+        database_url="postgresql://db/qms",
+        jwks_url="http://gateway/jwks",
+        bus_url="amqp://shijian-qms:Xk3-long-random@rabbitmq:5672/",
+    )
+    assert settings.refusal_to_serve() is None

@@ -25,6 +25,7 @@ from services.supervision.app import spec as supervision
 from tests.conftest import (
     BUS_URL,
     CreateDatabase,
+    bus_url_of,
     delete_broker_objects,
     free_port,
     migrate,
@@ -47,7 +48,7 @@ async def migrated_gateway_settings(
         "service": "gateway",
         "environment": "test",
         "database_url": await create_database("gateway"),
-        "bus_url": BUS_URL,
+        "bus_url": bus_url_of(bus_prefix, "gateway"),
         "bus_prefix": bus_prefix,
         "signing_keys_dir": keys_dir,
         "admin_password": ADMIN_PASSWORD,

@@ -21,7 +21,7 @@ from contracts import MEDIA_TYPE, CreditCode, Envelope
 from contracts.supervision import HouseholdAssigned
 from gateway.app import create_gateway_app
 from gateway.notifications import STREAMS_PER_PERSON
-from tests.conftest import BUS_URL, serving, wait_until
+from tests.conftest import publisher_of, serving, wait_until
 from tests.gateway.conftest import ADMIN_PASSWORD, GatewaySettingsFactory
 
 
@@ -81,7 +81,8 @@ async def publish_assignment(prefix: str, owner: str, sequence: int) -> str:
         assigned_at=datetime.now(UTC),
     )
     envelope = Envelope.wrap(assignment, source="supervision", sequence=1)
-    connection = await aio_pika.connect(BUS_URL)
+    url, user = await asyncio.to_thread(publisher_of, prefix, envelope.type)
+    connection = await aio_pika.connect(url)
     async with connection:
         channel = await connection.channel()
         exchange = await channel.get_exchange(Topology(prefix).exchange)
@@ -91,6 +92,7 @@ async def publish_assignment(prefix: str, owner: str, sequence: int) -> str:
                 content_type=MEDIA_TYPE,
                 delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                 message_id=str(envelope.id),
+                user_id=user,
             ),
             routing_key=envelope.routing_key,
         )

@@ -27,7 +27,7 @@ from services.qms.keys import signer_key_from_file
 from services.qms.repositories.log import AuditLog
 from services.qms.tables import audit_log
 from services.qms.usecases.checkpoints import checkpoint_files
-from tests.conftest import BUS_URL, CreateDatabase, free_port, wait_until
+from tests.conftest import BUS_URL, CreateDatabase, free_port, publisher_of, wait_until
 from tests.qms.conftest import qms_settings
 from tests.qms.test_record import received
 
@@ -55,7 +55,9 @@ def qms_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[byt
 
 
 async def publish_events(prefix: str, envelopes: list[Envelope]) -> None:
-    connection = await aio_pika.connect(BUS_URL)
+    # All of one type's owner (complaints): published as its broker user.
+    url, user = await asyncio.to_thread(publisher_of, prefix, envelopes[0].type)
+    connection = await aio_pika.connect(url)
     try:
         channel = await connection.channel(publisher_confirms=True)
         exchange = await channel.get_exchange(Topology(prefix).exchange)
@@ -65,6 +67,7 @@ async def publish_events(prefix: str, envelopes: list[Envelope]) -> None:
                     envelope.to_json(),
                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                     message_id=str(envelope.id),
+                    user_id=user,
                 ),
                 routing_key=envelope.routing_key,
             )

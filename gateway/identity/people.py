@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from chassis.copying import made_from
 from chassis.errors import Conflict, NotFound, RuleViolated
-from chassis.paging import cursor_after, resume_after
+from chassis.paging import page_of, resume_after
 from chassis.rows import values_for
 from chassis.uow import UnitOfWork
 from contracts import (
@@ -227,10 +227,8 @@ async def list_users(
     statement = statement.order_by(users.c.username).limit(wanted.limit + 1)
     async with identity.uow() as uow:
         rows = (await uow.connection.execute(statement)).all()
-    page = [StaffMember.of(row) for row in rows[: wanted.limit]]
-    if len(rows) <= wanted.limit:
-        return page, None
-    return page, cursor_after(page[-1].username)
+    page, following = page_of(rows, wanted.limit, lambda row: (row.username,))
+    return [StaffMember.of(row) for row in page], following
 
 
 def _kept_by(wanted: StaffFilter, identity: Identity) -> list[sa.ColumnElement[bool]]:

@@ -15,7 +15,7 @@ from chassis.auth import Principal
 from chassis.copying import made_from
 from chassis.errors import NotFound
 from chassis.legalclock import Deadline
-from chassis.paging import cursor_after, resume_after
+from chassis.paging import page_of, resume_after
 from services.enforcement.domain import (
     Case,
     CaseStatus,
@@ -149,13 +149,9 @@ class CaseRepository:
             )
         statement = statement.order_by(cases.c.filed_at.desc(), cases.c.id.desc())
         found = list(await self.connection.execute(statement.limit(query.limit + 1)))
-        page = [
-            revived(ListedCase, cases, row, status=CaseStatus(row.status))
-            for row in found[: query.limit]
-        ]
-        if len(found) <= query.limit:
-            return page, None
-        return page, cursor_after(page[-1].filed_at, page[-1].id)
+        page, following = page_of(found, query.limit, lambda row: (row.filed_at, row.id))
+        listed = [revived(ListedCase, cases, row, status=CaseStatus(row.status)) for row in page]
+        return listed, following
 
     def _handled_by(self, handler: str) -> sa.ColumnElement[bool]:
         """Cases whose handlers (a JSON list) name `handler`."""

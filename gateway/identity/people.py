@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from chassis.copying import made_from
+from chassis.db import holds
 from chassis.errors import Conflict, NotFound, RuleViolated
 from chassis.paging import page_of, resume_after
 from chassis.rows import values_for
@@ -38,7 +39,6 @@ from gateway.identity.usecases import (
     Identity,
     a_role_requires_totp,
     first_admin_password,
-    roles_held,
 )
 
 log = logging.getLogger("shijian.gateway.identity")
@@ -242,8 +242,7 @@ def _kept_by(wanted: StaffFilter, identity: Identity) -> list[sa.ColumnElement[b
             )
         )
     if wanted.role is not None:
-        held = roles_held(dialect)
-        kept.append(sa.exists().select_from(held).where(held.c.value == wanted.role))
+        kept.append(holds(users.c.roles, wanted.role, dialect))
     if wanted.office is not None:
         kept.append(users.c.office == wanted.office)
     if wanted.status is not None:

@@ -8,11 +8,11 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.copying import made_from
+from chassis.db import holds
 from chassis.errors import NotFound
 from chassis.legalclock import Deadline
 from chassis.paging import page_of, resume_after
@@ -155,10 +155,7 @@ class CaseRepository:
 
     def _handled_by(self, handler: str) -> sa.ColumnElement[bool]:
         """Cases whose handlers (a JSON list) name `handler`."""
-        if self.connection.dialect.name == "postgresql":
-            return sa.cast(cases.c.handlers, JSONB).contains([handler])
-        named = sa.func.json_each(cases.c.handlers).table_valued("value")
-        return sa.exists(sa.select(1).select_from(named).where(named.c.value == handler))
+        return holds(cases.c.handlers, handler, self.connection.dialect.name)
 
     async def _of_case(self, cls: type[T], case_id: uuid.UUID, *order: sa.Column[Any]) -> list[T]:
         """The case's records, stops, extensions or publication, in `order`."""

@@ -1,8 +1,9 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import type { components } from "../../api/schema";
+import { usePagedList } from "../../common/PagedList";
 import type { UserFilters } from "./rules";
 
 export type User = components["schemas"]["UserOut"];
@@ -27,10 +28,9 @@ const LONGEST_PAGE = 200;
 
 /** The staff members the filters keep, as the gateway filters them, a page at a time by username. */
 export const useUsers = (filters: UserFilters) =>
-  useInfiniteQuery({
+  usePagedList({
     queryKey: [...USERS, "list", filters],
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam }) =>
+    page: async (cursor) =>
       unwrap(
         await api.GET("/api/admin/users", {
           params: {
@@ -39,15 +39,14 @@ export const useUsers = (filters: UserFilters) =>
               role: filters.role,
               office: filters.office,
               status: filters.status === "all" ? undefined : filters.status,
-              cursor: pageParam,
+              cursor,
               limit: PAGE,
             },
           },
         }),
       ),
-    getNextPageParam: (page) => page.next_cursor,
-    // While the next filter's answer comes, the rows of the last one stay (no flicker at each key).
-    placeholderData: keepPreviousData,
+    rowsIn: "items",
+    keepPrevious: true,
   });
 
 /** Every staff member, page after page: the roles' and the offices' screens count them all. */

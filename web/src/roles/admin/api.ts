@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
@@ -7,7 +7,7 @@ import { usePagedList } from "../../common/PagedList";
 import type { UserFilters } from "./rules";
 
 export type User = components["schemas"]["UserOut"];
-type UserList = components["schemas"]["UserList"];
+export type UserList = components["schemas"]["UserList"];
 export type UserCreate = components["schemas"]["UserCreate"];
 export type UserChange = components["schemas"]["UserChange"];
 export type TotpEnrolment = components["schemas"]["TotpEnrolment"];
@@ -49,20 +49,18 @@ export const useUsers = (filters: UserFilters) =>
     keepPrevious: true,
   });
 
-/** Every staff member, page after page: the roles' and the offices' screens count them all. */
-export const useEveryUser = () =>
-  useQuery({
-    queryKey: [...USERS, "every"],
-    queryFn: async () => {
-      const everyone: User[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: UserList = unwrap(await api.GET("/api/admin/users", { params: { query: { cursor, limit: LONGEST_PAGE } } }));
-        everyone.push(...page.items);
-        cursor = page.next_cursor ?? null;
-      } while (cursor);
-      return everyone;
-    },
+/** Whose staff members to count: a role's holders or an office's people, as the gateway filters them. */
+export type StaffScope = { role: string; office?: never } | { office: string; role?: never };
+
+/** The first page (the longest the gateway gives) of each scope's staff members: the roles' and the
+ * offices' screens count them from it, and say when there are more. */
+export const useFirstStaffPages = (scopes: StaffScope[]) =>
+  useQueries({
+    queries: scopes.map((scope) => ({
+      queryKey: [...USERS, "first-page", scope],
+      queryFn: async (): Promise<UserList> =>
+        unwrap(await api.GET("/api/admin/users", { params: { query: { ...scope, limit: LONGEST_PAGE } } })),
+    })),
   });
 
 export const useUser = (username: string) =>

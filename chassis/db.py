@@ -158,6 +158,19 @@ class Database:
         await self.engine.dispose()
 
 
+def elements_of(array: sa.ColumnElement[Any], dialect: str) -> sa.TableValuedAlias:
+    """Within a query on its table: a JSON array column's elements as rows, each in `value`."""
+    # Each database has its own function to read a JSON array as rows.
+    elements = sa.func.json_each if dialect == "sqlite" else sa.func.json_array_elements_text
+    return elements(array).table_valued("value")
+
+
+def holds(array: sa.ColumnElement[Any], wanted: str, dialect: str) -> sa.Exists:
+    """Within a query on its table: the JSON array column has `wanted` among its elements."""
+    held = elements_of(array, dialect)
+    return sa.exists().select_from(held).where(held.c.value == wanted)
+
+
 def dialect_of(connection: AsyncConnection) -> Any:
     """The SQLAlchemy dialect module of the connection, for its `insert … on conflict`."""
     return postgresql if connection.dialect.name == "postgresql" else sqlite

@@ -2,6 +2,7 @@
 
 The cursor is opaque to clients (URL-safe base64 of the key's JSON), so a list may change its
 sort key without breaking a client; a cursor this service did not give is a 422 on `cursor`.
+A list reads one row more than its limit: that row tells whether a next page exists.
 """
 
 from __future__ import annotations
@@ -10,18 +11,31 @@ import base64
 import binascii
 import json
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 from chassis.errors import RuleViolated
 
 KeyPart: TypeAlias = str | int | date | datetime | uuid.UUID
+Row = TypeVar("Row")
 
 
 def cursor_after(*key: KeyPart) -> str:
     """The cursor resuming after the row whose sort key is `key`."""
     parts = [part.isoformat() if isinstance(part, date) else str(part) for part in key]
     return base64.urlsafe_b64encode(json.dumps(parts).encode()).decode()
+
+
+def page_of(
+    rows: Sequence[Row], limit: int, key: Callable[[Row], tuple[KeyPart, ...]]
+) -> tuple[list[Row], str | None]:
+    """The page in `rows` (read with a limit of `limit + 1`) and the cursor resuming after its
+    last row, by that row's sort `key`; no cursor when nothing follows."""
+    page = list(rows[:limit])
+    if len(rows) <= limit:
+        return page, None
+    return page, cursor_after(*key(page[-1]))
 
 
 def resume_after(cursor: str, *kinds: type[KeyPart]) -> tuple[Any, ...]:

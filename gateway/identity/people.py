@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from chassis.copying import made_from
+from chassis.db import holds
 from chassis.errors import Conflict, NotFound, RuleViolated
-from chassis.paging import cursor_after, resume_after
+from chassis.paging import page_of, resume_after
 from chassis.rows import values_for
 from chassis.uow import UnitOfWork
 from contracts import (
@@ -38,7 +39,6 @@ from gateway.identity.usecases import (
     Identity,
     a_role_requires_totp,
     first_admin_password,
-    roles_held,
 )
 
 log = logging.getLogger("shijian.gateway.identity")
@@ -227,10 +227,8 @@ async def list_users(
     statement = statement.order_by(users.c.username).limit(wanted.limit + 1)
     async with identity.uow() as uow:
         rows = (await uow.connection.execute(statement)).all()
-    page = [StaffMember.of(row) for row in rows[: wanted.limit]]
-    if len(rows) <= wanted.limit:
-        return page, None
-    return page, cursor_after(page[-1].username)
+    page, following = page_of(rows, wanted.limit, lambda row: (row.username,))
+    return [StaffMember.of(row) for row in page], following
 
 
 def _kept_by(wanted: StaffFilter, identity: Identity) -> list[sa.ColumnElement[bool]]:
@@ -244,8 +242,7 @@ def _kept_by(wanted: StaffFilter, identity: Identity) -> list[sa.ColumnElement[b
             )
         )
     if wanted.role is not None:
-        held = roles_held(dialect)
-        kept.append(sa.exists().select_from(held).where(held.c.value == wanted.role))
+        kept.append(holds(users.c.roles, wanted.role, dialect))
     if wanted.office is not None:
         kept.append(users.c.office == wanted.office)
     if wanted.status is not None:

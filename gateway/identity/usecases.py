@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from chassis.auth import Principal, sign_token
 from chassis.clock import Clock, SystemClock
-from chassis.db import Database
+from chassis.db import Database, elements_of
 from chassis.uow import UnitOfWork
 from contracts import AccountLocked
 from gateway.identity import domain
@@ -57,9 +57,7 @@ async def first_admin_password(database: Database, settings: GatewaySettings) ->
 
 def roles_held(dialect: str) -> sa.TableValuedAlias:
     """Within a query on `users`: the person's roles as rows, each role in `value`."""
-    # `users.roles` is a JSON array; each database has its own function to read it as rows.
-    elements = sa.func.json_each if dialect == "sqlite" else sa.func.json_array_elements_text
-    return elements(users.c.roles).table_valued("value").alias("held")
+    return elements_of(users.c.roles, dialect).alias("held")
 
 
 def a_role_requires_totp(dialect: str) -> sa.Exists:

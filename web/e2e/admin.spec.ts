@@ -101,9 +101,15 @@ test("the admin gives a new clerk an account and an authenticator, the clerk sig
   // Every other administration screen, as the admin reads it.
   await openMenu(page, console, "admin.menu.roles", "admin.roles.title");
   await expect(page.getByRole("switch", { name: text("admin.roles.switch", { role: text("shell.role.licensing_clerk") }) })).toBeVisible();
+  // Counted from the gateway's list filtered by the role: the demo's two clerks at least.
+  const clerks = page.getByRole("row").filter({ hasText: text("shell.role.licensing_clerk") });
+  await expect(clerks.getByRole("link").first()).toHaveText(/^([2-9]|[1-9][0-9]+)\+?$/);
   await console.accessible(page);
   await openMenu(page, console, "admin.menu.offices", "admin.offices.title");
   await expect(page.getByRole("cell", { name: "office-01", exact: true })).toBeVisible();
+  // Its inspector and its head at least, counted from the gateway's list filtered by the office.
+  const office = page.getByRole("row").filter({ has: page.getByRole("cell", { name: "office-01", exact: true }) });
+  await expect(office.getByRole("link")).toHaveText(/^([2-9]|[1-9][0-9]+)\+?$/);
   await console.accessible(page);
   await openMenu(page, console, "admin.menu.clients", "admin.clients.title");
   await expect(page.getByRole("cell", { name: "health", exact: true }).first()).toBeVisible();

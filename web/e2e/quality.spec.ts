@@ -108,9 +108,14 @@ test("the quality manager keeps a work instruction and records an audit finding 
   await chooseFirst(text("quality.docs.process"));
   const procedures = dialog.getByLabel(text("quality.docs.procedure"), { exact: true });
   await listsClosed();
-  await procedures.click(); // enabled once the process's procedures are loaded
-  const procedure = page.locator(".ant-select-dropdown:visible .ant-select-item-option").first();
-  await expect(procedure.or(page.locator(".ant-select-dropdown:visible .ant-empty"))).toBeVisible();
+  await procedures.click();
+  const procedureList = page.locator(".ant-select-dropdown:visible");
+  await expect(procedureList).toBeVisible();
+  // The list shows a spinner until the process's procedures are loaded: only then do its
+  // options, or its empty state, say whether the process has a procedure.
+  await expect(procedureList.locator(".ant-spin")).toHaveCount(0);
+  const procedure = procedureList.locator(".ant-select-item-option").first();
+  await expect(procedure.or(procedureList.locator(".ant-empty"))).toBeVisible();
   if (await procedure.isVisible()) {
     await procedure.click();
   } else {

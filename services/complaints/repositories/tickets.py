@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from chassis.auth import Principal
 from chassis.copying import made_from
 from chassis.errors import Forbidden, NotFound
-from chassis.paging import cursor_after, resume_after
+from chassis.paging import page_of, resume_after
 from chassis.rows import values_for
 from services.complaints.domain.clocks import LegalDeadline
 from services.complaints.domain.routing import Unit
@@ -207,11 +207,9 @@ class TicketRepository:
             )
         statement = statement.order_by(tickets.c.received_at.desc(), tickets.c.id.desc())
         found = list(await self.connection.execute(statement.limit(query.limit + 1)))
-        history = await self._history([row.id for row in found[: query.limit]])
-        page = [self._revived(row, history.get(row.id, [])).ticket for row in found[: query.limit]]
-        if len(found) <= query.limit:
-            return page, None
-        return page, cursor_after(page[-1].received_at, page[-1].id)
+        page, following = page_of(found, query.limit, lambda row: (row.received_at, row.id))
+        history = await self._history([row.id for row in page])
+        return [self._revived(row, history.get(row.id, [])).ticket for row in page], following
 
     async def duplicates_of(self, ticket: Ticket, since: datetime) -> list[Ticket]:
         """Tickets about the same business and of the same kind received since `since`, not

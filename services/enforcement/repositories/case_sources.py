@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from chassis.auth import Principal
 from chassis.db import dialect_of
 from chassis.errors import NotFound
-from chassis.paging import cursor_after, resume_after
+from chassis.paging import page_of, resume_after
 from services.enforcement.domain import Case, CaseSource, Step
 from services.enforcement.repositories.cases import CaseRepository
 from services.enforcement.repositories.documents import revived, row
@@ -95,10 +95,8 @@ class CaseSourceRepository:
             )
         statement = statement.order_by(case_sources.c.verify_due, case_sources.c.id)
         found = list(await self.connection.execute(statement.limit(query.limit + 1)))
-        page = [revived(CaseSource, case_sources, row) for row in found[: query.limit]]
-        if len(found) <= query.limit:
-            return page, None
-        return page, cursor_after(page[-1].verify_due, page[-1].id)
+        page, following = page_of(found, query.limit, lambda row: (row.verify_due, row.id))
+        return [revived(CaseSource, case_sources, row) for row in page], following
 
     async def add(self, source: CaseSource) -> bool:
         """Store a new case source once; whether it is new (a repeated id changes nothing)."""

@@ -8,14 +8,14 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.copying import made_from
+from chassis.db import holds
 from chassis.errors import NotFound
 from chassis.legalclock import Deadline
-from chassis.paging import cursor_after, resume_after
+from chassis.paging import page_of, resume_after
 from services.enforcement.domain import (
     Case,
     CaseStatus,
@@ -149,20 +149,13 @@ class CaseRepository:
             )
         statement = statement.order_by(cases.c.filed_at.desc(), cases.c.id.desc())
         found = list(await self.connection.execute(statement.limit(query.limit + 1)))
-        page = [
-            revived(ListedCase, cases, row, status=CaseStatus(row.status))
-            for row in found[: query.limit]
-        ]
-        if len(found) <= query.limit:
-            return page, None
-        return page, cursor_after(page[-1].filed_at, page[-1].id)
+        page, following = page_of(found, query.limit, lambda row: (row.filed_at, row.id))
+        listed = [revived(ListedCase, cases, row, status=CaseStatus(row.status)) for row in page]
+        return listed, following
 
     def _handled_by(self, handler: str) -> sa.ColumnElement[bool]:
         """Cases whose handlers (a JSON list) name `handler`."""
-        if self.connection.dialect.name == "postgresql":
-            return sa.cast(cases.c.handlers, JSONB).contains([handler])
-        named = sa.func.json_each(cases.c.handlers).table_valued("value")
-        return sa.exists(sa.select(1).select_from(named).where(named.c.value == handler))
+        return holds(cases.c.handlers, handler, self.connection.dialect.name)
 
     async def _of_case(self, cls: type[T], case_id: uuid.UUID, *order: sa.Column[Any]) -> list[T]:
         """The case's records, stops, extensions or publication, in `order`."""

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.copying import made_from
 from chassis.errors import NotFound
-from chassis.paging import cursor_after, resume_after
+from chassis.paging import page_of, resume_after
 from chassis.rows import values_for
 from services.licensing.domain.applications import Application, Search, Step
 from services.licensing.domain.places import Place
@@ -99,10 +99,8 @@ class Applications:
             )
         statement = statement.order_by(applications.c.submitted_at, applications.c.id)
         found = list(await self.connection.execute(statement.limit(query.limit + 1)))
-        page = [application_of(row._asdict()) for row in found[: query.limit]]
-        if len(found) <= query.limit:
-            return page, None
-        return page, cursor_after(page[-1].submitted_at, page[-1].id)
+        page, following = page_of(found, query.limit, lambda row: (row.submitted_at, row.id))
+        return [application_of(row._asdict()) for row in page], following
 
     async def steps(self, application_id: uuid.UUID) -> list[Step]:
         """The recorded steps of an application, in order."""

@@ -1,5 +1,5 @@
 """Keyset cursors: what a page ends at is what the next page resumes after; a made-up cursor
-is refused on the `cursor` query parameter."""
+is refused on the `cursor` query parameter; a page read one row long tells that more follow."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from chassis.errors import RuleViolated
-from chassis.paging import cursor_after, resume_after
+from chassis.paging import cursor_after, page_of, resume_after
 
 
 def test_a_cursor_gives_back_the_key_it_was_made_from() -> None:
@@ -57,3 +57,17 @@ def test_a_cursor_this_list_did_not_give_is_refused_on_the_cursor_parameter(curs
         "cursor",
         422,
     )
+
+
+def test_a_page_read_one_row_long_keeps_its_limit_and_resumes_after_its_last_row() -> None:
+    days = [(date(2026, 12, day), uuid.uuid4()) for day in (1, 2, 3)]
+    page, following = page_of(days, 2, lambda row: row)
+    assert page == days[:2]
+    assert following is not None
+    assert resume_after(following, date, uuid.UUID) == days[1]
+
+
+@pytest.mark.parametrize("read", [0, 1, 2])
+def test_a_page_with_nothing_after_it_has_no_cursor(read: int) -> None:
+    names = ["clerk01", "clerk02"][:read]
+    assert page_of(names, 2, lambda name: (name,)) == (names, None)

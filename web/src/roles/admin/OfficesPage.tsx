@@ -4,18 +4,20 @@ import { Link } from "react-router-dom";
 
 import { showFieldErrors } from "../../common/forms";
 import { ProblemAlert } from "../../common/ProblemAlert";
-import { useCreateOffice, useEveryUser, useOffices, type Office, type OfficeIn } from "./api";
-import { staffByOffice } from "./rules";
+import { useCreateOffice, useFirstStaffPages, useOffices, type Office, type OfficeIn } from "./api";
+import { isActive, tally, tallyText } from "./rules";
 
 /** The offices (工商所) and their areas (片区), with how many staff each holds; a new office. */
 export function OfficesPage() {
   const intl = useIntl();
   const t = (id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values);
   const offices = useOffices();
-  const users = useEveryUser();
+  // Each office's people as the gateway filters them: the first page is counted, never everyone.
+  const officeIds = (offices.data ?? []).map((office) => office.id);
+  const staffPages = useFirstStaffPages(officeIds.map((office) => ({ office })));
+  const staffOf = (office: string) => tallyText(tally(staffPages[officeIds.indexOf(office)]?.data, isActive));
   const create = useCreateOffice();
   const [form] = Form.useForm<OfficeIn>();
-  const staff = staffByOffice(users.data ?? []);
 
   const onFinish = async (values: OfficeIn) => {
     try {
@@ -46,9 +48,7 @@ export function OfficesPage() {
           {
             title: t("admin.offices.staff"),
             key: "staff",
-            render: (_, office) => (
-              <Link to={`/admin/users?office=${encodeURIComponent(office.id)}`}>{staff[office.id] ?? 0}</Link>
-            ),
+            render: (_, office) => <Link to={`/admin/users?office=${encodeURIComponent(office.id)}`}>{staffOf(office.id)}</Link>,
           },
         ]}
       />

@@ -3,14 +3,14 @@ import { FormattedMessage, useIntl } from "react-intl";
 import { Link } from "react-router-dom";
 
 import { ProblemAlert } from "../../common/ProblemAlert";
-import { useEveryUser, useRolePolicies, useSetRolePolicy } from "./api";
-import { STAFF_ROLES, unenrolledHolders } from "./rules";
+import { useFirstStaffPages, useRolePolicies, useSetRolePolicy } from "./api";
+import { isActive, isUnenrolled, STAFF_ROLES, tally, tallyText, type Tally } from "./rules";
 
 interface Row {
   role: string;
   required: boolean;
-  holders: number;
-  unenrolled: number;
+  holders: Tally;
+  unenrolled: Tally;
 }
 
 /** Which roles must sign in with an authenticator, and who requiring one would shut out. */
@@ -19,21 +19,22 @@ export function RolesPage() {
   const t = (id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values);
   const { modal } = App.useApp();
   const policies = useRolePolicies();
-  const users = useEveryUser();
+  // Each role's holders as the gateway filters them: the first page is counted, never everyone.
+  const holders = useFirstStaffPages(STAFF_ROLES.map((role) => ({ role })));
   const setPolicy = useSetRolePolicy();
-  const people = users.data ?? [];
-  const rows: Row[] = STAFF_ROLES.map((role) => ({
+  const rows: Row[] = STAFF_ROLES.map((role, index) => ({
     role,
     required: (policies.data ?? []).some((policy) => policy.role === role && policy.totp_required),
-    holders: people.filter((user) => user.active && user.roles.includes(role)).length,
-    unenrolled: unenrolledHolders(people, role).length,
+    holders: tally(holders[index]?.data, isActive),
+    unenrolled: tally(holders[index]?.data, isUnenrolled),
   }));
+  const usersError = holders.find((found) => found.error)?.error;
 
   const toggle = (row: Row, required: boolean) => {
     const apply = () => setPolicy.mutateAsync({ role: row.role, totp_required: required }).catch(() => undefined);
-    if (required && row.unenrolled > 0) {
+    if (required && row.unenrolled.count > 0) {
       modal.confirm({
-        title: t("admin.roles.confirm", { role: t(`shell.role.${row.role}`), count: row.unenrolled }),
+        title: t("admin.roles.confirm", { role: t(`shell.role.${row.role}`), count: tallyText(row.unenrolled) }),
         content: t("admin.roles.confirmNote"),
         okText: t("admin.roles.require"),
         cancelText: t("shell.cancel"),
@@ -52,7 +53,7 @@ export function RolesPage() {
       <Typography.Paragraph type="secondary">
         <FormattedMessage id="admin.roles.intro" />
       </Typography.Paragraph>
-      <ProblemAlert error={policies.error ?? users.error ?? setPolicy.error} />
+      <ProblemAlert error={policies.error ?? usersError ?? setPolicy.error} />
       <Table<Row>
         rowKey="role"
         size="small"
@@ -77,18 +78,18 @@ export function RolesPage() {
           {
             title: t("admin.roles.holders"),
             dataIndex: "holders",
-            render: (holders: number, row) => <Link to={`/admin/users?role=${row.role}`}>{holders}</Link>,
+            render: (holders: Tally, row) => <Link to={`/admin/users?role=${row.role}`}>{tallyText(holders)}</Link>,
           },
           {
             title: t("admin.roles.unenrolled"),
             dataIndex: "unenrolled",
-            render: (count: number, row) =>
-              count > 0 && row.required ? (
+            render: (unenrolled: Tally, row) =>
+              unenrolled.count > 0 && row.required ? (
                 <Link to={`/admin/users?role=${row.role}&status=no_second_factor`}>
-                  <Tag color={"red"}>{t("admin.roles.shutOut", { count })}</Tag>
+                  <Tag color={"red"}>{t("admin.roles.shutOut", { count: tallyText(unenrolled) })}</Tag>
                 </Link>
               ) : (
-                count
+                tallyText(unenrolled)
               ),
           },
         ]}

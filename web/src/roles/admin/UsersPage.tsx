@@ -1,9 +1,10 @@
 import { App, AutoComplete, Button, Input, Segmented, Select, Space, Table, Tag, Typography } from "antd";
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 
 import { useMe } from "../../auth/me";
+import { MoreRows } from "../../common/PagedList";
 import { ProblemAlert } from "../../common/ProblemAlert";
 import { useOffices, useRolePolicies, useUserAct, useUsers, type User, type UserAct } from "./api";
 import { BulkOutcome } from "./BulkOutcome";
@@ -40,7 +41,7 @@ export function UsersPage() {
   const [outcome, setOutcome] = useState<Outcome<string> | null>(null);
   const [officeText, setOfficeText] = useState(filters.office ?? "");
 
-  const rows = useMemo(() => (users.data?.pages ?? []).flatMap((page) => page.items), [users.data]);
+  const rows = users.data ?? [];
   const set = (change: Partial<UserFilters>) => setSearch(writeUserFilters({ ...filters, ...change }), { replace: true });
   const chosen = selected.filter((username) => rows.some((row) => row.username === username));
 
@@ -174,14 +175,9 @@ export function UsersPage() {
           },
         ]}
       />
-      {users.hasNextPage && (
-        <Space>
-          <Button onClick={() => void users.fetchNextPage()} loading={users.isFetchingNextPage}>
-            {t("shell.more")}
-          </Button>
-          <Typography.Text type="secondary">{t("admin.users.loaded", { count: rows.length })}</Typography.Text>
-        </Space>
-      )}
+      <MoreRows list={users}>
+        <Typography.Text type="secondary">{t("admin.users.loaded", { count: rows.length })}</Typography.Text>
+      </MoreRows>
     </Space>
   );
 }

@@ -1,12 +1,13 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import type { components } from "../../api/schema";
+import { usePagedList } from "../../common/PagedList";
 import type { UserFilters } from "./rules";
 
 export type User = components["schemas"]["UserOut"];
-type UserList = components["schemas"]["UserList"];
+export type UserList = components["schemas"]["UserList"];
 export type UserCreate = components["schemas"]["UserCreate"];
 export type UserChange = components["schemas"]["UserChange"];
 export type TotpEnrolment = components["schemas"]["TotpEnrolment"];
@@ -27,10 +28,9 @@ const LONGEST_PAGE = 200;
 
 /** The staff members the filters keep, as the gateway filters them, a page at a time by username. */
 export const useUsers = (filters: UserFilters) =>
-  useInfiniteQuery({
+  usePagedList({
     queryKey: [...USERS, "list", filters],
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam }) =>
+    page: async (cursor) =>
       unwrap(
         await api.GET("/api/admin/users", {
           params: {
@@ -39,31 +39,28 @@ export const useUsers = (filters: UserFilters) =>
               role: filters.role,
               office: filters.office,
               status: filters.status === "all" ? undefined : filters.status,
-              cursor: pageParam,
+              cursor,
               limit: PAGE,
             },
           },
         }),
       ),
-    getNextPageParam: (page) => page.next_cursor,
-    // While the next filter's answer comes, the rows of the last one stay (no flicker at each key).
-    placeholderData: keepPreviousData,
+    rowsIn: "items",
+    keepPrevious: true,
   });
 
-/** Every staff member, page after page: the roles' and the offices' screens count them all. */
-export const useEveryUser = () =>
-  useQuery({
-    queryKey: [...USERS, "every"],
-    queryFn: async () => {
-      const everyone: User[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: UserList = unwrap(await api.GET("/api/admin/users", { params: { query: { cursor, limit: LONGEST_PAGE } } }));
-        everyone.push(...page.items);
-        cursor = page.next_cursor ?? null;
-      } while (cursor);
-      return everyone;
-    },
+/** Whose staff members to count: a role's holders or an office's people, as the gateway filters them. */
+export type StaffScope = { role: string; office?: never } | { office: string; role?: never };
+
+/** The first page (the longest the gateway gives) of each scope's staff members: the roles' and the
+ * offices' screens count them from it, and say when there are more. */
+export const useFirstStaffPages = (scopes: StaffScope[]) =>
+  useQueries({
+    queries: scopes.map((scope) => ({
+      queryKey: [...USERS, "first-page", scope],
+      queryFn: async (): Promise<UserList> =>
+        unwrap(await api.GET("/api/admin/users", { params: { query: { ...scope, limit: LONGEST_PAGE } } })),
+    })),
   });
 
 export const useUser = (username: string) =>

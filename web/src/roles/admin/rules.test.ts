@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 
+import type { User } from "./api";
 import {
   bureauTime,
   eachOf,
   groupSecret,
+  isActive,
+  isUnenrolled,
   isWebhookHost,
   keyState,
   newClientSecret,
@@ -11,8 +14,8 @@ import {
   passwordProblems,
   readUserFilters,
   secondFactor,
-  staffByOffice,
-  unenrolledHolders,
+  tally,
+  tallyText,
   userChanges,
   USERNAME_PATTERN,
   userStatus,
@@ -21,7 +24,7 @@ import {
 
 const NOW = new Date("2026-12-06T02:00:00Z");
 
-const person = (username: string, more: Partial<Parameters<typeof unenrolledHolders>[0][number]> = {}) => ({
+const person = (username: string, more: Partial<User> = {}): User => ({
   username,
   name: username.toUpperCase(),
   roles: ["licensing_clerk"],
@@ -85,13 +88,8 @@ describe("a person's standing", () => {
   });
 
   it("counts the active holders a required second factor would shut out", () => {
-    const users = [
-      person("a"),
-      person("b", { totp_enrolled: true }),
-      person("c", { active: false }),
-      person("d", { roles: ["auditor"] }),
-    ];
-    expect(unenrolledHolders(users, "licensing_clerk").map((u) => u.username)).toEqual(["a"]);
+    const holders = [person("a"), person("b", { totp_enrolled: true }), person("c", { active: false })];
+    expect(tally({ items: holders, next_cursor: null }, isUnenrolled)).toEqual({ count: 1, more: false });
   });
 });
 
@@ -132,15 +130,12 @@ describe("offices", () => {
     expect(officeOptions(offices)).toEqual([{ value: "office-01", label: "office-01 · 东城市场监管所" }]);
   });
 
-  it("counts each office's active staff", () => {
-    expect(
-      staffByOffice([
-        { office: "office-01", active: true },
-        { office: "office-01", active: false },
-        { office: "office-02", active: true },
-        { office: null, active: true },
-      ]),
-    ).toEqual({ "office-01": 1, "office-02": 1 });
+  it("counts an office's active staff from the first page, and says when the gateway has more", () => {
+    const page = { items: [person("a"), person("b", { active: false }), person("c")], next_cursor: "c" };
+    expect(tally(page, isActive)).toEqual({ count: 2, more: true });
+    expect(tallyText(tally(page, isActive))).toBe("2+");
+    expect(tallyText(tally({ items: [person("a")] }, isActive))).toBe("1");
+    expect(tally(undefined, isActive)).toEqual({ count: 0, more: false });
   });
 });
 

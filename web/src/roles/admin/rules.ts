@@ -128,17 +128,25 @@ export function officeOptions(
   return [...known, ...others];
 }
 
-/** How many people hold each office. */
-export function staffByOffice(users: Pick<User, "office" | "active">[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const user of users) if (user.office && user.active) counts[user.office] = (counts[user.office] ?? 0) + 1;
-  return counts;
+/** How many people a count found; `more` when the gateway had more pages than the one counted. */
+export interface Tally {
+  count: number;
+  more: boolean;
 }
 
-/** The active people holding `role` with no authenticator: requiring one would shut them out. */
-export function unenrolledHolders(users: User[], role: string): User[] {
-  return users.filter((user) => user.active && user.roles.includes(role) && !user.totp_enrolled);
+/** The people of a first page that `keep` keeps (none before it is loaded). */
+export function tally(page: { items: User[]; next_cursor?: string | null } | undefined, keep: (user: User) => boolean): Tally {
+  return { count: (page?.items ?? []).filter(keep).length, more: !!page?.next_cursor };
 }
+
+/** A tally as shown: "12", or "200+" when only the first page was counted. */
+export const tallyText = ({ count, more }: Tally): string => (more ? `${count}+` : String(count));
+
+/** Active staff: those an office counts as its people and a role as its holders. */
+export const isActive = (user: Pick<User, "active">): boolean => user.active;
+
+/** An active holder with no authenticator: requiring one of their role would shut them out. */
+export const isUnenrolled = (user: Pick<User, "active" | "totp_enrolled">): boolean => user.active && !user.totp_enrolled;
 
 /** An authenticator secret in groups of four, as people type it into an app by hand. */
 export function groupSecret(secret: string): string {

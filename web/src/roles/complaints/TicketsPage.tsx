@@ -5,6 +5,7 @@ import { Link, useSearchParams } from "react-router-dom";
 import { useMe } from "../../auth/me";
 import { useNotices } from "../../notifications/notices";
 import { DeadlineTag } from "../../common/DeadlineTag";
+import { MoreRows } from "../../common/PagedList";
 import { ProblemAlert } from "../../common/ProblemAlert";
 import { useBulkStep, useStations, useTickets, type BulkOutcome } from "./api";
 import {
@@ -37,7 +38,7 @@ export function TicketsPage({ base }: { base: string }) {
   const filters = filtersFrom(search);
   const tickets = useTickets(filters);
   const stations = useStations();
-  const rows = useMemo(() => (tickets.data?.pages ?? []).flatMap((page) => page.tickets), [tickets.data]);
+  const rows = tickets.data ?? [];
   const [selected, setSelected] = useState<string[]>([]);
   const [asking, setAsking] = useState<BulkStep | null>(null);
   const [outcome, setOutcome] = useState<{ step: BulkStep; result: BulkOutcome; skipped: number } | null>(null);
@@ -249,11 +250,7 @@ export function TicketsPage({ base }: { base: string }) {
           },
         ]}
       />
-      {tickets.hasNextPage && (
-        <Button onClick={() => void tickets.fetchNextPage()} loading={tickets.isFetchingNextPage}>
-          {t("shell.more")}
-        </Button>
-      )}
+      <MoreRows list={tickets} />
       <StepDialog
         step={asking === "handover" ? "handover" : null}
         title={t("complaints.bulk.handover", { count: bulkSplit("handover", chosen).apply.length })}

@@ -1,8 +1,9 @@
-import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import type { components } from "../../api/schema";
+import { usePagedList } from "../../common/PagedList";
 import { type BulkStep, type SubmissionIn, type Ticket, type TicketFilters } from "./rules";
 
 type Schemas = components["schemas"];
@@ -24,16 +25,11 @@ const PAGE = 50;
 
 /** The caller's tickets (the service narrows them to the caller's unit), newest first, by page. */
 export const useTickets = (filters: TicketFilters) =>
-  useInfiniteQuery({
+  usePagedList({
     queryKey: ["complaints", "tickets", filters],
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam }) =>
-      unwrap(
-        await api.GET("/api/complaints/tickets", {
-          params: { query: { ...filters, cursor: pageParam, limit: PAGE } },
-        }),
-      ),
-    getNextPageParam: (page) => page.next_cursor,
+    page: async (cursor) =>
+      unwrap(await api.GET("/api/complaints/tickets", { params: { query: { ...filters, cursor, limit: PAGE } } })),
+    rowsIn: "tickets",
   });
 
 export const useTicket = (id: string) =>

@@ -1,9 +1,10 @@
 import { Alert, Button, Form, Input, Segmented, Select, Space, Table, Tag, Typography } from "antd";
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { useIntl } from "react-intl";
 import { Link, useSearchParams } from "react-router-dom";
 
 import { DeadlineTag } from "../../common/DeadlineTag";
+import { MoreRows } from "../../common/PagedList";
 import { bureauToday } from "../../common/deadline";
 import { ProblemAlert } from "../../common/ProblemAlert";
 import { useCaseSources, useSourceStep, type CaseSource } from "./api";
@@ -26,7 +27,7 @@ export function CaseSourcesPage() {
     setSearch(sourceSearch({ ...filters, ...next }), { replace: true });
   };
   const sources = useCaseSources(sourceQuery(filters, bureauToday()));
-  const rows = useMemo(() => (sources.data?.pages ?? []).flatMap((page) => page.case_sources), [sources.data]);
+  const rows = sources.data ?? [];
   const [declining, setDeclining] = useState(false);
   const [outcome, setOutcome] = useState<{ done: number; failed: string[] } | null>(null);
   const step = useSourceStep();
@@ -174,11 +175,7 @@ export function CaseSourcesPage() {
           },
         ]}
       />
-      {sources.hasNextPage && (
-        <Button onClick={() => void sources.fetchNextPage()} loading={sources.isFetchingNextPage}>
-          {t("shell.more")}
-        </Button>
-      )}
+      <MoreRows list={sources} />
       <StepModal<{ reasons: string }>
         open={declining}
         title={t("enforcement.sources.bulk.declineTitle", { count: selected.length })}

@@ -1,10 +1,10 @@
-import { Button, Card, Checkbox, Segmented, Space, Table, Tag, Typography } from "antd";
-import { useMemo } from "react";
+import { Card, Checkbox, Segmented, Space, Table, Tag, Typography } from "antd";
 import { useIntl } from "react-intl";
 import { Link, useSearchParams } from "react-router-dom";
 
 import { useMe } from "../../auth/me";
 import { DeadlineTag } from "../../common/DeadlineTag";
+import { MoreRows } from "../../common/PagedList";
 import { ProblemAlert } from "../../common/ProblemAlert";
 import { useCases, type CaseSummary } from "./api";
 import { OpenCaseForm } from "./OpenCaseForm";
@@ -21,7 +21,7 @@ export function CasesPage() {
   const change = (next: Partial<CaseFilters>) => setSearch(caseSearch({ ...filters, ...next }), { replace: true });
   const me = useMe().data?.sub;
   const found = useCases(caseQuery(filters, me));
-  const rows = useMemo(() => (found.data?.pages ?? []).flatMap((page) => page.cases), [found.data]);
+  const rows = found.data ?? [];
   const day = (at: string) => new Date(at).toLocaleDateString(intl.locale, { timeZone: "Asia/Shanghai" });
 
   return (
@@ -87,11 +87,7 @@ export function CasesPage() {
               },
             ]}
           />
-          {found.hasNextPage && (
-            <Button onClick={() => void found.fetchNextPage()} loading={found.isFetchingNextPage}>
-              {t("shell.more")}
-            </Button>
-          )}
+          <MoreRows list={found} />
         </Space>
       </Card>
     </Space>

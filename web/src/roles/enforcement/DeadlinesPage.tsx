@@ -1,9 +1,9 @@
-import { Alert, Button, Card, Segmented, Space, Table, Tag, Typography } from "antd";
-import { useMemo } from "react";
+import { Alert, Card, Segmented, Space, Table, Tag, Typography } from "antd";
 import { useIntl } from "react-intl";
 import { Link, useSearchParams } from "react-router-dom";
 
 import { DeadlineTag } from "../../common/DeadlineTag";
+import { MoreRows } from "../../common/PagedList";
 import { ProblemAlert } from "../../common/ProblemAlert";
 import { useCaseSources, useDeadlines, type CaseSource, type WatchedDeadline } from "./api";
 import { boardGroups, clockFacts } from "./rules";
@@ -21,7 +21,7 @@ export function DeadlinesPage() {
   const state: StateFilter = STATES.find((value) => value === search.get("state")) ?? "all";
   const watch = useDeadlines();
   const waiting = useCaseSources({ status: "received" });
-  const waitingRows = useMemo(() => (waiting.data?.pages ?? []).flatMap((page) => page.case_sources), [waiting.data]);
+  const waitingRows = waiting.data ?? [];
   const groups = boardGroups(watch.data ?? []);
   const watched = state === "overdue" ? groups.overdue : state === "due_soon" ? groups.dueSoon : [...groups.overdue, ...groups.dueSoon];
   const rule = (code: string) => (intl.messages[`enforcement.legal.${code}`] ? t(`enforcement.legal.${code}`) : code);
@@ -116,11 +116,7 @@ export function DeadlinesPage() {
             },
           ]}
         />
-        {waiting.hasNextPage && (
-          <Button style={{ marginTop: 12 }} onClick={() => void waiting.fetchNextPage()} loading={waiting.isFetchingNextPage}>
-            {t("shell.more")}
-          </Button>
-        )}
+        <MoreRows list={waiting} style={{ marginTop: 12 }} />
       </Card>
     </Space>
   );

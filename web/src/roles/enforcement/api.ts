@@ -1,8 +1,9 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import type { components } from "../../api/schema";
+import { usePagedList } from "../../common/PagedList";
 import type { CaseQuery, SourceQuery } from "./rules";
 
 type S = components["schemas"];
@@ -25,31 +26,21 @@ const PUBLICITY_LIMIT = 500;
 
 /** The section's case sources (the service filters them), the soonest verification deadline first, by page. */
 export const useCaseSources = (query: SourceQuery) =>
-  useInfiniteQuery({
+  usePagedList({
     queryKey: [KEY, "case-sources", query],
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam }) =>
-      unwrap(
-        await api.GET("/api/enforcement/case-sources", {
-          params: { query: { ...query, cursor: pageParam, limit: PAGE } },
-        }),
-      ),
-    getNextPageParam: (page) => page.next_cursor,
+    page: async (cursor) =>
+      unwrap(await api.GET("/api/enforcement/case-sources", { params: { query: { ...query, cursor, limit: PAGE } } })),
+    rowsIn: "case_sources",
   });
 
 /** The section's cases, the newest filed first, by page; nothing is asked while `query` is null. */
 export const useCases = (query: CaseQuery | null) =>
-  useInfiniteQuery({
+  usePagedList({
     queryKey: [KEY, "cases", query],
     enabled: query !== null,
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam }) =>
-      unwrap(
-        await api.GET("/api/enforcement/cases", {
-          params: { query: { ...query, cursor: pageParam, limit: PAGE } },
-        }),
-      ),
-    getNextPageParam: (page) => page.next_cursor,
+    page: async (cursor) =>
+      unwrap(await api.GET("/api/enforcement/cases", { params: { query: { ...query, cursor, limit: PAGE } } })),
+    rowsIn: "cases",
   });
 
 /** The case filed from a case source, once it is filed (null when the service knows none). */

@@ -1,9 +1,9 @@
 import { Button, Input, Segmented, Select, Space, Table, Typography } from "antd";
-import { useMemo } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useSearchParams } from "react-router-dom";
 
 import { DeadlineTag } from "../../common/DeadlineTag";
+import { MoreRows } from "../../common/PagedList";
 import { ProblemAlert } from "../../common/ProblemAlert";
 import { SavedFilters } from "../../common/SavedFilters";
 import { useApplications, type Application, type QueueFilters } from "./api";
@@ -19,7 +19,7 @@ export function QueuePage() {
   const filters = queueFiltersFrom(search);
   const filter = (next: QueueFilters) => setSearch(searchOf(next));
   const applications = useApplications(filters);
-  const rows = useMemo(() => (applications.data?.pages ?? []).flatMap((page) => page.applications), [applications.data]);
+  const rows = applications.data ?? [];
   return (
     <Space direction="vertical" style={{ width: "100%" }}>
       <Space style={{ justifyContent: "space-between", width: "100%" }} wrap>
@@ -100,11 +100,7 @@ export function QueuePage() {
           },
         ]}
       />
-      {applications.hasNextPage && (
-        <Button onClick={() => void applications.fetchNextPage()} loading={applications.isFetchingNextPage}>
-          {t("shell.more")}
-        </Button>
-      )}
+      <MoreRows list={applications} />
     </Space>
   );
 }

@@ -1,8 +1,9 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import type { components } from "../../api/schema";
+import { usePagedList } from "../../common/PagedList";
 
 export type Application = components["schemas"]["licensing__ApplicationOut"];
 export type ApplicationIn = components["schemas"]["licensing__ApplicationIn"];
@@ -25,16 +26,11 @@ const PAGE = 50;
 
 /** The window's queue, filtered by the service, oldest first, by page. */
 export const useApplications = (filters: QueueFilters) =>
-  useInfiniteQuery({
+  usePagedList({
     queryKey: ["licensing", "applications", filters],
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam }) =>
-      unwrap(
-        await api.GET("/api/licensing/applications", {
-          params: { query: { ...filters, cursor: pageParam, limit: PAGE } },
-        }),
-      ),
-    getNextPageParam: (page) => page.next_cursor,
+    page: async (cursor) =>
+      unwrap(await api.GET("/api/licensing/applications", { params: { query: { ...filters, cursor, limit: PAGE } } })),
+    rowsIn: "applications",
   });
 
 export const useApplication = (id: string) =>

@@ -1,4 +1,4 @@
-import { Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from "antd";
+import { Button, Card, Form, Input, Modal, Select, Space, Spin, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
@@ -163,9 +163,10 @@ export function DocumentsPage() {
           </Form.Item>
           {chosenKind === "work_instruction" && (
             <Form.Item label={t("quality.docs.procedure")} name="procedure_id" rules={[{ required: true }]}>
+              {/* While the process's procedures load, the open list shows a spinner, not "no data". */}
               <Select
-                disabled={procedures.isFetching}
                 loading={procedures.isFetching}
+                notFoundContent={procedures.isFetching ? <Spin size="small" /> : undefined}
                 options={(procedures.data ?? []).map((doc) => ({ value: doc.id, label: `${doc.code} ${doc.title}` }))}
               />
             </Form.Item>

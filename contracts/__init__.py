@@ -43,7 +43,7 @@ from contracts.licensing import (
     LicenceIssued,
     LicensingCaseSourceTransferred,
 )
-from contracts.owners import OWNERS, owned_prefixes, owner
+from contracts.owners import OWNERS, domain, owned_prefixes, owner
 from contracts.qms import NonconformityClosed, NonconformityRaised, ObjectiveBreached
 from contracts.registry import (
     ContractDefinitionError,
@@ -139,6 +139,7 @@ __all__ = [
     "UserDeactivated",
     "UtcDateTime",
     "all_contracts",
+    "domain",
     "lookup",
     "owned_prefixes",
     "owner",

@@ -7,7 +7,7 @@ The broker's permissions and the consumers' checks both read this table.
 
 from __future__ import annotations
 
-__all__ = ["OWNERS", "owned_prefixes", "owner"]
+__all__ = ["OWNERS", "domain", "owned_prefixes", "owner"]
 
 OWNERS: dict[str, str] = {
     "complaints": "complaints",
@@ -22,8 +22,13 @@ OWNERS: dict[str, str] = {
 
 def owner(event_type: str) -> str:
     """The process that publishes `event_type`: `identity.user.created` → `gateway`."""
-    first = event_type.split(".", 1)[0]
-    return OWNERS.get(first, first)
+    return OWNERS.get(domain(event_type), domain(event_type))
+
+
+def domain(event_type: str) -> str:
+    """The domain an event type belongs to, its CloudEvents `source` name: `identity` for
+    `identity.user.created` (published by the gateway, from `/services/identity`)."""
+    return event_type.split(".", 1)[0]
 
 
 def owned_prefixes(process: str) -> list[str]:

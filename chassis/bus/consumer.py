@@ -37,7 +37,7 @@ from chassis.bus.transport import (
 from chassis.bus.users import broker_user, url_user
 from chassis.db import Database, delivery_failures, inbox
 from chassis.uow import UnitOfWork
-from contracts import Contract, Envelope, UnknownContract, owner, service_source
+from contracts import Contract, Envelope, UnknownContract, domain, owner, service_source
 
 log = logging.getLogger("shijian.bus.consumer")
 ERROR_HEADER = "x-shijian-error"
@@ -277,9 +277,9 @@ class Consumer:
                 f"{envelope.type} is published by {owning} (broker user {expected}), "
                 f"not by {published_by or 'an unnamed user'}"
             )
-        if envelope.source != service_source(owning):
+        if envelope.source != service_source(domain(envelope.type)):
             raise InvalidMessage(
-                f"{envelope.type} comes from {service_source(owning)}, "
+                f"{envelope.type} comes from {service_source(domain(envelope.type))}, "
                 f"not from the source {envelope.source} it claims"
             )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -103,3 +104,18 @@ async def test_a_licence_reaches_its_grid_owner_and_their_agent(
         )
         assert claimed.status_code == 200, claimed.text
         assert claimed.json()["claimed_by"] == "inspector01"
+
+        # The gateway's events pass every consumer's publisher check (the gateway's broker user,
+        # under the identity source): the quality system's journal keeps the clerk's account.
+        people["auditor01"] = await signed_in(
+            client, grant_type="password", username="auditor01", password="demo-auditor01"
+        )
+
+        async def journaled() -> bool:
+            answer = await client.get(
+                "/api/qms/audit/trail", params={"subject": "clerk01"}, headers=people["auditor01"]
+            )
+            entries = [json.loads(e["entry"]) for e in answer.json().get("entries", [])]
+            return any(e["type"] == "identity.user.created" for e in entries)
+
+        await wait_until(journaled, within=10)

@@ -45,9 +45,11 @@ async def rekey(database: Database, keyring: Keyring, columns: Sequence[SealedCo
                     await connection.execute(sa.select(*keys, column).where(stale).limit(BATCH))
                 ).all()
                 for row in rows:
-                    token: Any = row[-1]
+                    *identity, token = row
                     fresh = keyring.resealed(sealed.field, token)
-                    match = sa.and_(*(key == value for key, value in zip(keys, row, strict=False)))
+                    match = sa.and_(
+                        *(key == value for key, value in zip(keys, identity, strict=True))
+                    )
                     await connection.execute(
                         sa.update(table).where(match).values({sealed.column: fresh})
                     )

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from contracts.base import Contract
+from contracts.shapes import PersonalDataRead
 from contracts.values import CreditCode, Money, NonEmptyStr, UtcDateTime
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "CaseFiled",
     "CaseNotFiled",
     "DeadlineMissed",
+    "PartyRead",
     "PenaltyDecided",
     "PenaltyKind",
     "PenaltyPublished",
@@ -132,3 +134,9 @@ class DeadlineMissed(Contract):
     section: NonEmptyStr | None = None
     credit_code: CreditCode | None = None
     detected_at: UtcDateTime
+
+
+class PartyRead(PersonalDataRead):
+    """An enforcement officer read the ID number of an on-the-spot penalty's party in clear."""
+
+    event_type = "enforcement.party.read"

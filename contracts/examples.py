@@ -109,6 +109,20 @@ def _examples() -> tuple[Contract, ...]:
             transferred_at=_STAMP,
             transferred_by="clerk-0007",
         ),
+        licensing.OperatorRead(
+            record="application",
+            record_id=_APPLICATION,
+            fields=("id_number",),
+            read_by="clerk-0007",
+            read_at=_STAMP,
+        ),
+        enforcement.PartyRead(
+            record="on_the_spot_penalty",
+            record_id=_CASE,
+            fields=("id_number",),
+            read_by="officer-0011",
+            read_at=_STAMP,
+        ),
         supervision.HouseholdAssigned(
             credit_code=_NOODLE_SHOP,
             grid_code="510106005003002",

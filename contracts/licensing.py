@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from contracts.base import Contract
-from contracts.shapes import CaseSourceTransfer
+from contracts.shapes import CaseSourceTransfer, PersonalDataRead
 from contracts.values import Address, CreditCode, NonEmptyStr, UtcDateTime
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "LicenceChanged",
     "LicenceIssued",
     "LicensingCaseSourceTransferred",
+    "OperatorRead",
 ]
 
 EntityType = Literal[
@@ -200,3 +201,9 @@ class LicensingCaseSourceTransferred(CaseSourceTransfer):
     """
 
     event_type = "licensing.case_source.transferred"
+
+
+class OperatorRead(PersonalDataRead):
+    """A registration clerk read an application's operator's ID number in clear."""
+
+    event_type = "licensing.operator.read"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from contracts.base import Contract
 from contracts.values import CreditCode, NonEmptyStr, UtcDateTime
 
-__all__ = ["CaseSourceTransfer"]
+__all__ = ["CaseSourceTransfer", "PersonalDataRead"]
 
 
 class CaseSourceTransfer(Contract):
@@ -28,3 +28,18 @@ class CaseSourceTransfer(Contract):
     )
     transferred_at: UtcDateTime
     transferred_by: NonEmptyStr = Field(description="User id (token `sub`) of the transferor")
+
+
+class PersonalDataRead(Contract):
+    """Someone read personal data in clear that is otherwise shown masked or not at all: who,
+    when, of which record, and what (never the data itself)."""
+
+    subject_field: ClassVar[str] = "record_id"
+
+    record: NonEmptyStr = Field(description="The kind of record read, e.g. `application`")
+    record_id: uuid.UUID
+    fields: tuple[Literal["name", "id_number", "phone"], ...] = Field(
+        description="What was read in clear"
+    )
+    read_by: NonEmptyStr = Field(description="User id (token `sub`) of the reader")
+    read_at: UtcDateTime

@@ -27,12 +27,13 @@ from chassis.db import Database
 from chassis.observability import RequestContextMiddleware, metrics_response
 from chassis.periodic import periodic
 from chassis.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
+from chassis.rekey import SealedColumn, rekey_command
 from chassis.settings import Settings
 from gateway import console, notifications, open311
 from gateway.identity import people
 from gateway.identity.api import admin, auth
 from gateway.identity.keys import KeyRing
-from gateway.identity.tables import metadata
+from gateway.identity.tables import metadata, users
 from gateway.identity.usecases import FirstStartRefused, Identity, first_admin_password
 from gateway.openapi import docs_html, merged_openapi
 from gateway.proxy import Forwarder
@@ -290,4 +291,9 @@ spec = ServiceSpec(
     app_factory=_create,
     module="gateway",
     before_serve=_refuse_first_start_without_admin,
+    commands=[
+        rekey_command(
+            [SealedColumn(users, "totp_secret", "totp_secret")], GatewaySettings.data_keyring
+        )
+    ],
 )

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
+from chassis.sealing import DataKeys
 from chassis.settings import Settings
 
 UPSTREAMS = ("licensing", "supervision", "enforcement", "complaints", "qms")
@@ -21,8 +22,9 @@ CONSOLE_DIST = REPOSITORY / "web" / "dist"
 _TILE_HOST = re.compile(r"^(\{s\}\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?$")
 
 
-class GatewaySettings(Settings):
-    """Where each upstream service listens; only these can ever be reached through the gateway."""
+class GatewaySettings(Settings, DataKeys):
+    """Where each upstream service listens (only these can ever be reached through the
+    gateway); DATA_KEYS seal the second factors' secrets."""
 
     issues_tokens: ClassVar[bool] = True
     licensing_url: str = "http://127.0.0.1:8001"

@@ -402,7 +402,7 @@ async def enrol_totp(identity: Identity, username: str, *, by: str) -> TotpEnrol
             username,
             ("second_factor_enrolled",),
             by,
-            totp_secret=secret,
+            totp_secret=identity.settings.data_keyring().seal_text("totp_secret", secret),
             totp_last_step=None,
         )
         await uow.commit()

@@ -16,8 +16,8 @@ users = sa.Table(
     sa.Column("roles", sa.JSON, nullable=False),
     sa.Column("office", sa.String(64), nullable=True),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
-    # Base32 TOTP secret (RFC 6238) once a second factor is enrolled.
-    sa.Column("totp_secret", sa.String(64), nullable=True),
+    # Base32 TOTP secret (RFC 6238) once a second factor is enrolled, sealed (chassis.sealing).
+    sa.Column("totp_secret", sa.Text, nullable=True),
     # The last time step accepted, so that one code is never accepted twice.
     sa.Column("totp_last_step", sa.BigInteger, nullable=True),
     sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),

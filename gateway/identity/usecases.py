@@ -234,7 +234,8 @@ class Identity:
                         "totp_required",
                         "password",
                     )
-                step = domain.accepted_totp_step(user.totp_secret, totp, now, user.totp_last_step)
+                secret = self.settings.data_keyring().open_text("totp_secret", user.totp_secret)
+                step = domain.accepted_totp_step(secret, totp, now, user.totp_last_step)
                 if step is None:
                     await self._count_failure(uow, user, now)
                     raise refused_grant("Wrong or already used code.", "totp_invalid", "password")

@@ -4,12 +4,13 @@ from pathlib import Path
 
 from chassis.app import ServiceSpec
 from chassis.periodic import periodic
+from chassis.rekey import SealedColumn, rekey_command
 from services.complaints import open311
 from services.complaints.api import router
 from services.complaints.context import ComplaintsContext
 from services.complaints.handlers import handlers
 from services.complaints.settings import ComplaintsSettings
-from services.complaints.tables import metadata
+from services.complaints.tables import metadata, submissions
 from services.complaints.usecases.deadlines import raise_missed
 from services.complaints.usecases.network import load_offices, seed_demo_stations
 
@@ -43,4 +44,13 @@ spec = ServiceSpec(
     on_startup=[prepare],
     background=[watch_deadlines],
     form_prefixes=["/open311/"],
+    commands=[
+        rekey_command(
+            [
+                SealedColumn(submissions, f"sealed_{field}", field)
+                for field in ("name", "phone", "id_number")
+            ],
+            ComplaintsSettings.keyring,
+        )
+    ],
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from chassis.context import ServiceContext
-from services.complaints.domain.confidentiality import Keyring
+from chassis.sealing import Keyring
 from services.complaints.settings import ComplaintsSettings
 
 

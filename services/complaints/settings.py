@@ -4,25 +4,17 @@ watch and the duplicate window."""
 from __future__ import annotations
 
 import base64
-import binascii
 from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 
+from chassis.sealing import Keyring, keyring_of
 from chassis.settings import Settings
-from services.complaints.domain.confidentiality import Keyring
 
 DEMO_DISTRICT = Path(__file__).resolve().parents[2] / "deploy" / "demo" / "district.json"
 # Development and test only (refused in production): anyone with the source can open these.
 _DEV_KEYS = "dev:" + base64.b64encode(b"shijian-dev-identity-key-32bytes").decode()
 _DEV_HASH_KEY = base64.b64encode(b"shijian-dev-lookup-hash-key").decode()
-
-
-def _decoded(name: str, text: str) -> bytes:
-    try:
-        return base64.b64decode(text.encode(), validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError(f"{name}: not base64") from None
 
 
 class ComplaintsSettings(Settings):
@@ -64,11 +56,9 @@ class ComplaintsSettings(Settings):
 
     def keyring(self) -> Keyring:
         """The keys of the confidentiality wall."""
-        keys: dict[str, bytes] = {}
-        for entry in self.identity_keys.split(","):
-            key_id, sep, text = entry.strip().partition(":")
-            if not sep:
-                raise ValueError("IDENTITY_KEYS: entries are id:base64key")
-            keys[key_id] = _decoded("IDENTITY_KEYS", text)
-        hash_key = _decoded("IDENTITY_HASH_KEY", self.identity_hash_key)
-        return Keyring(keys=keys, current=self.identity_key_current, hash_key=hash_key)
+        return keyring_of(
+            self.identity_keys,
+            self.identity_key_current,
+            self.identity_hash_key,
+            names=("IDENTITY_KEYS", "IDENTITY_HASH_KEY"),
+        )

@@ -28,6 +28,7 @@ from services.enforcement.schemas import (
     CaseSourceIn,
     CaseSourceList,
     CaseSourceOut,
+    CitizenPartyOut,
     DeadlineWatch,
     DecisionExtensionIn,
     DecisionIn,
@@ -42,6 +43,8 @@ from services.enforcement.schemas import (
     OnTheSpotPenaltyIn,
     OnTheSpotPenaltyList,
     OnTheSpotPenaltyOut,
+    OrganisationPartyOut,
+    PartyOut,
     PaymentIn,
     PublicityFeed,
     PublicityWithdrawalIn,
@@ -251,6 +254,19 @@ async def impose_on_the_spot(
 
     scope = f"on-the-spot-penalties:{principal.subject}"
     return await _once(request, body, uow, scope=scope, key=idempotency_key, create=create)
+
+
+@router.get(
+    "/on-the-spot-penalties/{penalty_id}/party",
+    response_model=PartyOut,
+    responses={404: PROBLEM},
+)
+async def read_party(
+    penalty_id: uuid.UUID, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CitizenPartyOut | OrganisationPartyOut:
+    """The party of a penalty of one's section, a citizen's ID number in clear (to collect
+    the fine, or enforce it); every such read is recorded (`enforcement.party.read`)."""
+    return out.party_out(await on_the_spot.read_party(ctx, uow, principal, penalty_id))
 
 
 @router.get("/on-the-spot-penalties", response_model=OnTheSpotPenaltyList)

@@ -4,10 +4,11 @@ from pathlib import Path
 
 from chassis.app import ServiceSpec
 from chassis.periodic import periodic
+from chassis.rekey import SealedColumn, rekey_command
 from services.enforcement.api import router
 from services.enforcement.handlers import handlers
 from services.enforcement.settings import EnforcementContext, EnforcementSettings
-from services.enforcement.tables import metadata
+from services.enforcement.tables import metadata, on_the_spot_penalties
 from services.enforcement.usecases.deadlines import raise_missed
 from services.enforcement.usecases.intake import load_offices
 
@@ -41,4 +42,10 @@ spec = ServiceSpec(
     settings_class=EnforcementSettings,
     on_startup=[prepare],
     background=[watch_deadlines],
+    commands=[
+        rekey_command(
+            [SealedColumn(on_the_spot_penalties, "sealed_party_id_number", "id_number")],
+            EnforcementSettings.data_keyring,
+        )
+    ],
 )

@@ -3,11 +3,14 @@ aggregate as its JSON document, read by the response model of the same field nam
 
 from __future__ import annotations
 
+from pydantic import TypeAdapter
+
 from services.enforcement.domain import (
     Case,
     CaseSource,
     InvestigationRecord,
     OnTheSpotPenalty,
+    Party,
     Publication,
 )
 from services.enforcement.domain.history import document as shown
@@ -19,14 +22,19 @@ from services.enforcement.schemas import (
     CaseSourceList,
     CaseSourceOut,
     CaseSummary,
+    CitizenPartyOut,
     InvestigationRecordOut,
     OfficeYear,
     OnTheSpotPenaltyOut,
+    OrganisationPartyOut,
+    PartyOut,
     PublicityEntry,
     WatchedDeadline,
 )
 from services.enforcement.usecases import deadlines, reports
 from services.enforcement.usecases.cases import CaseFile
+
+_PARTY: TypeAdapter[CitizenPartyOut | OrganisationPartyOut] = TypeAdapter(PartyOut)
 
 
 def case_source_out(source: CaseSource) -> CaseSourceOut:
@@ -70,6 +78,12 @@ def record_out(record: InvestigationRecord) -> InvestigationRecordOut:
 def penalty_out(penalty: OnTheSpotPenalty) -> OnTheSpotPenaltyOut:
     """A recorded on-the-spot penalty."""
     return OnTheSpotPenaltyOut.model_validate(shown(penalty))
+
+
+def party_out(party: Party) -> CitizenPartyOut | OrganisationPartyOut:
+    """A penalised party as the route shows it."""
+    shown_party: CitizenPartyOut | OrganisationPartyOut = _PARTY.validate_python(party.as_json())
+    return shown_party
 
 
 def publicity_entry(publication: Publication) -> PublicityEntry:

@@ -255,11 +255,31 @@ class OnTheSpotPenaltyIn(RequestModel):
     collected_on_spot: bool = False
 
 
+class CitizenPartyOut(BaseModel):
+    """A natural person penalised on the spot, as shown: the ID number masked, except to the
+    officer who reads it (`GET /on-the-spot-penalties/{id}/party`)."""
+
+    kind: Literal["citizen"]
+    name: str
+    id_number: str = Field(examples=["110105********002X"])
+
+
+class OrganisationPartyOut(BaseModel):
+    """A market entity penalised on the spot."""
+
+    kind: Literal["organisation"]
+    name: str
+    credit_code: str
+
+
+PartyOut = Annotated[CitizenPartyOut | OrganisationPartyOut, Field(discriminator="kind")]
+
+
 class OnTheSpotPenaltyOut(BaseModel):
     """A recorded on-the-spot penalty, filed with the sub-bureau's section."""
 
     id: uuid.UUID
-    party: Annotated[CitizenParty | OrganisationParty, Field(discriminator="kind")]
+    party: PartyOut
     penalty_kind: str
     amount: Decimal | None
     collected_on_spot: bool

@@ -9,13 +9,15 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from chassis.context import ServiceContext
+from chassis.sealing import DataKeys
 from chassis.settings import Settings
 
 DEMO_DISTRICT = Path(__file__).resolve().parents[2] / "deploy" / "demo" / "district.json"
 
 
-class EnforcementSettings(Settings):
-    """Which area each office is in, and what may be imposed on the spot."""
+class EnforcementSettings(Settings, DataKeys):
+    """Which area each office is in, what may be imposed on the spot, and the keys parties'
+    ID numbers are sealed with."""
 
     # The bureau's offices and their areas (the shared seed every service reads): a case
     # source goes to the section linked to its office's area. Empty: offices are unknown and

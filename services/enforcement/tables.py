@@ -114,7 +114,11 @@ on_the_spot_penalties = sa.Table(
     "on_the_spot_penalties",
     metadata,
     sa.Column("id", sa.Uuid, primary_key=True),
+    # A citizen's ID number is masked in the party's document (`110105********002X`) and kept
+    # only sealed (chassis.sealing), with its keyed hash.
     sa.Column("party", sa.JSON, nullable=False),
+    sa.Column("sealed_party_id_number", sa.Text, nullable=True),
+    sa.Column("party_id_number_hash", sa.String(64), nullable=True, index=True),
     sa.Column("credit_code", sa.String(18), nullable=True, index=True),
     sa.Column("penalty_kind", sa.String(10), nullable=False),
     sa.Column("amount", sa.Numeric(14, 2), nullable=True),

@@ -4,6 +4,7 @@ import asyncio
 from pathlib import Path
 
 from chassis.app import ServiceSpec
+from chassis.rekey import SealedColumn, rekey_command
 from services.licensing.addresses import interface_addresses
 from services.licensing.api import routers
 from services.licensing.context import LicensingContext
@@ -12,7 +13,7 @@ from services.licensing.domain.mobile import AreaMap
 from services.licensing.handlers import handlers
 from services.licensing.push import push_webhooks
 from services.licensing.settings import LicensingSettings
-from services.licensing.tables import metadata
+from services.licensing.tables import applications, metadata, webhooks
 
 
 async def prepare(ctx: LicensingContext) -> None:
@@ -33,4 +34,13 @@ spec = ServiceSpec(
     context_class=LicensingContext,
     on_startup=[prepare, seed_demo],
     background=[push_webhooks],
+    commands=[
+        rekey_command(
+            [
+                SealedColumn(applications, "sealed_operator_id_number", "id_number"),
+                SealedColumn(webhooks, "secret", "webhook_secret"),
+            ],
+            LicensingSettings.data_keyring,
+        )
+    ],
 )

@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from chassis.context import ServiceContext
+from chassis.sealing import Keyring
 from services.licensing.addresses import Resolver, resolve_host
 from services.licensing.domain.mobile import AreaMap
 from services.licensing.domain.rules import OfficeHours
@@ -27,6 +28,11 @@ class LicensingContext(ServiceContext[LicensingSettings]):
     resolve: Resolver = resolve_host
     # This host's and the platform's addresses, which no webhook may point at.
     own_addresses: frozenset[IPAddress] = frozenset()
+    # Seals operators' ID numbers and webhook secrets.
+    keyring: Keyring = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.keyring = self.settings.data_keyring()
 
     @property
     def office_hours(self) -> OfficeHours:

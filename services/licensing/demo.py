@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from chassis.sealing import Keyring
 from contracts.values import InvalidCodeError, ResidentId
 from services.licensing.context import LicensingContext
 from services.licensing.domain.applications import Application, Step
@@ -62,7 +63,7 @@ def _inside(rng: random.Random, low: float, high: float) -> float:
 
 
 def demo_applications(
-    district: Mapping[str, Any], count: int, now: datetime, seed: int = 2006
+    district: Mapping[str, Any], count: int, now: datetime, keyring: Keyring, seed: int = 2006
 ) -> list[Application]:
     """`count` issued establishments, round-robin over the grids, at points inside each."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible demo, not a secret
@@ -81,6 +82,7 @@ def demo_applications(
         company = n % 10 == 0
         operator = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN])
         issued_at = now - timedelta(days=rng.randrange(365), minutes=rng.randrange(600))
+        operator_id = keyring.seal_id_number(_resident_id(rng, region))
         made.append(
             Application(
                 id=uuid.UUID(int=rng.getrandbits(128), version=4),
@@ -88,7 +90,9 @@ def demo_applications(
                 entity_type="company" if company else "individual_business",
                 name=f"示范区{road}{operator}{trade}{'有限公司' if company else ''}{n + 1}",
                 operator_name=operator,
-                operator_id_number=_resident_id(rng, region),
+                operator_id_number=operator_id.masked,
+                sealed_operator_id_number=operator_id.sealed,
+                operator_id_number_hash=operator_id.hash,
                 address=Place(
                     f"示范区{road}{rng.randrange(1, 300)}号",
                     rng.choice(grid["community_codes"]),
@@ -120,7 +124,7 @@ async def seed_demo(ctx: LicensingContext) -> None:
         if await connection.scalar(sa.select(sa.func.count()).select_from(licences)):
             return
     district = json.loads(settings.district_file.read_text(encoding="utf-8"))
-    made = demo_applications(district, settings.demo_licences, ctx.clock.now())
+    made = demo_applications(district, settings.demo_licences, ctx.clock.now(), ctx.keyring)
     for first in range(0, len(made), BATCH):
         async with ctx.unit_of_work() as uow:
             applications = Applications(uow.connection)

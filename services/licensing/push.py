@@ -203,11 +203,12 @@ class Pusher:
     ) -> _Outcome:
         body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
         timestamp = int(self.clock.now().timestamp())
+        secret = self.settings.data_keyring().open_text("webhook_secret", webhook.secret)
         headers = {
             "Content-Type": "application/json",
             "X-Shijian-Delivery": str(delivery_id),
             "X-Shijian-Timestamp": str(timestamp),
-            "X-Shijian-Signature": sign(webhook.secret, timestamp, body),
+            "X-Shijian-Signature": sign(secret, timestamp, body),
         }
         host = url_host(webhook.url)
         try:

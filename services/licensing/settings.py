@@ -7,13 +7,15 @@ from pathlib import Path
 
 from pydantic import Field, IPvAnyAddress, field_validator, model_validator
 
+from chassis.sealing import DataKeys
 from chassis.settings import Settings
 
 DEMO_DISTRICT = Path(__file__).resolve().parents[2] / "deploy" / "demo" / "district.json"
 
 
-class LicensingSettings(Settings):
-    """Where credit codes are issued, when the window is open, how partners are pushed to."""
+class LicensingSettings(Settings, DataKeys):
+    """Where credit codes are issued, when the window is open, how partners are pushed to,
+    and the keys operators' ID numbers and webhook secrets are sealed with."""
 
     # Administrative division code of the registering authority: positions 3-8 of every
     # credit code it issues (GB 32100-2015).

@@ -14,7 +14,11 @@ applications = sa.Table(
     sa.Column("entity_type", sa.String(30), nullable=False),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("operator_name", sa.String(100), nullable=False),
+    # The ID number masked (`110105********002X`); the number itself only sealed
+    # (chassis.sealing), with its keyed hash to find an operator's applications.
     sa.Column("operator_id_number", sa.String(18), nullable=False),
+    sa.Column("sealed_operator_id_number", sa.Text, nullable=False),
+    sa.Column("operator_id_number_hash", sa.String(64), nullable=False, index=True),
     sa.Column("address", sa.JSON, nullable=False),
     sa.Column("business_scope", sa.JSON, nullable=False),
     sa.Column("registered_capital", sa.Numeric(18, 2), nullable=True),
@@ -113,13 +117,13 @@ webhook_hosts = sa.Table(
     sa.Column("allowed_at", UtcDateTime, nullable=False),
 )
 
-# A partner agency's webhook: requests are pushed there, signed with the secret.
+# A partner agency's webhook: requests are pushed there, signed with the secret (sealed).
 webhooks = sa.Table(
     "webhooks",
     metadata,
     sa.Column("agency", sa.String(64), primary_key=True),
     sa.Column("url", sa.String(2000), nullable=False),
-    sa.Column("secret", sa.String(200), nullable=False),
+    sa.Column("secret", sa.Text, nullable=False),
     sa.Column("registered_by", sa.String(64), nullable=False),
     sa.Column("registered_at", UtcDateTime, nullable=False),
 )

@@ -276,6 +276,13 @@ MATRIX: tuple[Rule, ...] = (
     ),
     Rule(
         "licensing",
+        "GET",
+        "/applications/{application_id}/operator",
+        CLERK,
+        "/applications/{submitted}/operator",
+    ),
+    Rule(
+        "licensing",
         "POST",
         "/applications/{application_id}/accept",
         CLERK,
@@ -564,6 +571,13 @@ MATRIX: tuple[Rule, ...] = (
         "GET",
         "/on-the-spot-penalties",
         frozenset({"grid_inspector", "office_head", "enforcement_officer", "auditor", "admin"}),
+    ),
+    Rule(
+        "enforcement",
+        "GET",
+        "/on-the-spot-penalties/{penalty_id}/party",
+        frozenset({"enforcement_officer"}),
+        "/on-the-spot-penalties/{penalty}/party",
     ),
     Rule(
         "enforcement",

@@ -58,8 +58,9 @@ async def household_samples(
 async def street_samples(
     client: httpx.AsyncClient, inspector: dict[str, str], credit_code: str
 ) -> dict[str, str]:
-    """An attachment, an inspection record of the sample household and an unlicensed finding,
-    made by the matrix's inspector."""
+    """An attachment, an inspection record of the sample household, an unlicensed finding and
+    an on-the-spot warning to a citizen (filed with the matrix officer's section), made by the
+    matrix's inspector."""
     upload = {"file": ("sample.png", PNG_SAMPLE, "image/png")}
     answer = await client.post("/api/supervision/attachments", files=upload, headers=inspector)
     assert answer.status_code == 201, answer.text
@@ -80,7 +81,23 @@ async def street_samples(
     )
     assert answer.status_code == 201, answer.text
     finding_id: str = answer.json()["finding_id"]
-    return {"sha256": sha256, "inspection_id": inspection_id, "finding_id": finding_id}
+    warning = {
+        "party": {"kind": "citizen", "name": "李某", "id_number": "11010519491231002X"},
+        "penalty": {"kind": "warning"},
+        "facts": "占道经营",
+        "legal_basis": "《无证无照经营查处办法》第十三条",
+    }
+    answer = await client.post(
+        "/api/enforcement/on-the-spot-penalties", json=warning, headers=inspector
+    )
+    assert answer.status_code == 201, answer.text
+    penalty: str = answer.json()["id"]
+    return {
+        "sha256": sha256,
+        "inspection_id": inspection_id,
+        "finding_id": finding_id,
+        "penalty": penalty,
+    }
 
 
 async def enforcement_samples(

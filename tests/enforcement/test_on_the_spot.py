@@ -138,3 +138,32 @@ async def test_a_retried_penalty_returns_the_first_answer_and_is_kept_once(
     )
     assert without_key.status_code == 201
     assert without_key.json()["id"] != first.json()["id"]
+
+
+async def test_a_citizens_id_number_is_masked_and_read_in_clear_by_the_section_alone(
+    enforcement: Enforcement,
+) -> None:
+    key = {"Idempotency-Key": f"on-the-spot-{uuid.uuid4()}"}
+    created = await enforcement.client.post(
+        "/on-the-spot-penalties", json=decision(CITIZEN, "warning", None), headers=INSPECTOR | key
+    )
+    assert created.status_code == 201, created.text
+    penalty = created.json()
+    # The answer (kept for a retry) and every list show the number masked.
+    assert penalty["party"]["id_number"] == "110105********002X"
+    for who in (INSPECTOR, officer(2), AUDITOR):
+        [shown] = [p for p in await listed(enforcement, who) if p["id"] == penalty["id"]]
+        assert shown["party"]["id_number"] == "110105********002X"
+
+    party = f"/on-the-spot-penalties/{penalty['id']}/party"
+    assert (await enforcement.client.get(party, headers=INSPECTOR)).status_code == 403
+    assert (await enforcement.client.get(party, headers=officer(1))).status_code == 404
+    async with tapping(enforcement.settings.bus_prefix, "enforcement.party.#") as bus:
+        read = await enforcement.client.get(party, headers=officer(2))
+        assert read.status_code == 200, read.text
+        assert read.json() == CITIZEN
+        await bus.wait_for("enforcement.party.read")
+    [event] = bus.of_type("enforcement.party.read")
+    assert event["data"]["record_id"] == penalty["id"]
+    assert event["data"]["read_by"] == "officer2"
+    assert CITIZEN["id_number"] not in str(event)

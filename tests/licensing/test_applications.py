@@ -32,7 +32,7 @@ async def test_a_food_business_is_issued_after_the_health_partner_approves(
     application = created.json()
     assert application["status"] == "submitted"
     assert application["missing_materials"] == []
-    assert "operator_id_number" not in application  # personal data stays in the service
+    assert application["operator_id_number"] == "110105********002X"  # masked
 
     accepted = await client.post(f"/applications/{application['id']}/accept", headers=CLERK)
     assert accepted.json()["status"] == "accepted"

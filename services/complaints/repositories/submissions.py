@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.errors import NotFound
-from services.complaints.domain.confidentiality import Sealed, SealedSubmitter
+from chassis.sealing import Sealed
+from services.complaints.domain.confidentiality import SealedSubmitter
 from services.complaints.domain.submissions import Submission
 from services.complaints.tables import identity_reads, submissions, tickets
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
+from chassis.errors import NotFound
+from chassis.sealing import SealedIdNumber
 from services.enforcement.domain import OnTheSpotPenalty
 from services.enforcement.repositories.documents import revived, row
 from services.enforcement.repositories.scope import in_section, sees_every_section
@@ -18,11 +22,34 @@ class PenaltyRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 
-    async def add(self, penalty: OnTheSpotPenalty) -> None:
-        """Store a new penalty."""
+    async def add(self, penalty: OnTheSpotPenalty, id_number: SealedIdNumber | None) -> None:
+        """Store a new penalty (its party's ID number masked) with the number sealed."""
         # The party's credit code is kept beside its document, to be found by.
-        values = row(on_the_spot_penalties, penalty, credit_code=penalty.credit_code)
+        values = row(
+            on_the_spot_penalties,
+            penalty,
+            credit_code=penalty.credit_code,
+            sealed_party_id_number=None if id_number is None else id_number.sealed,
+            party_id_number_hash=None if id_number is None else id_number.hash,
+        )
         await self.connection.execute(sa.insert(on_the_spot_penalties).values(values))
+
+    async def sealed_id_number(
+        self, principal: Principal, penalty_id: uuid.UUID
+    ) -> tuple[OnTheSpotPenalty, str | None]:
+        """A penalty of the caller's section and its party's sealed ID number (None for an
+        organisation); NotFound outside the section."""
+        table = on_the_spot_penalties
+        found = (
+            await self.connection.execute(
+                sa.select(table).where(
+                    table.c.id == penalty_id, in_section(principal, table.c.section)
+                )
+            )
+        ).first()
+        if found is None:
+            raise NotFound("on-the-spot penalty")
+        return revived(OnTheSpotPenalty, table, found), found.sealed_party_id_number
 
     async def seen_by(self, principal: Principal, *, limit: int) -> list[OnTheSpotPenalty]:
         """An inspector's own; a section's, for its officers; all, for auditors and admins.

@@ -3,11 +3,13 @@ refused; each is filed with the sub-bureau and notified like any penalty."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from chassis.auth import Principal
 from chassis.uow import UnitOfWork
+from contracts.enforcement import PartyRead
 from services.enforcement.domain import OnTheSpotLimits, OnTheSpotPenalty, Party, section_for
 from services.enforcement.repositories.case_sources import Offices
 from services.enforcement.repositories.penalties import PenaltyRepository
@@ -54,10 +56,38 @@ async def impose(ctx: EnforcementContext, uow: UnitOfWork, command: Impose) -> O
         now=ctx.clock.now(),
         limits=limits_of(ctx.settings),
     )
-    await PenaltyRepository(uow.connection).add(penalty)
+    # A citizen's ID number is kept sealed; the penalty stored, and answered, shows it masked.
+    party = penalty.party
+    id_number = None
+    if party.id_number is not None:
+        id_number = ctx.settings.data_keyring().seal_id_number(party.id_number)
+        penalty = replace(penalty, party=replace(party, id_number=id_number.masked))
+    await PenaltyRepository(uow.connection).add(penalty, id_number)
     uow.emit(decided)
     await uow.commit()
     return penalty
+
+
+async def read_party(
+    ctx: EnforcementContext, uow: UnitOfWork, by: Principal, penalty_id: uuid.UUID
+) -> Party:
+    """The party of a penalty of the officer's section, a citizen's ID number in clear; the
+    read is published for the audit log in the same transaction."""
+    penalty, sealed = await PenaltyRepository(uow.connection).sealed_id_number(by, penalty_id)
+    if sealed is None:
+        return penalty.party
+    id_number = ctx.settings.data_keyring().open_text("id_number", sealed)
+    uow.emit(
+        PartyRead(
+            record="on_the_spot_penalty",
+            record_id=penalty_id,
+            fields=("id_number",),
+            read_by=by.subject,
+            read_at=ctx.clock.now(),
+        )
+    )
+    await uow.commit()
+    return replace(penalty.party, id_number=id_number)
 
 
 async def penalties(uow: UnitOfWork, by: Principal, *, limit: int) -> list[OnTheSpotPenalty]:

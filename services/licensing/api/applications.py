@@ -26,6 +26,7 @@ from services.licensing.schemas.applications import (
     BatchItem,
     BatchOut,
     Extension,
+    OperatorOut,
     Reasons,
     Rejection,
     Resubmission,
@@ -142,6 +143,20 @@ async def get_application(
 ) -> ApplicationOut:
     """An application, its steps (who, when) and its partner requests."""
     return out(await use.get_application(uow, application_id))
+
+
+@router.get(
+    "/applications/{application_id}/operator",
+    response_model=OperatorOut,
+    responses={404: PROBLEM},
+)
+async def get_operator(
+    application_id: ApplicationId, actor: Clerk, ctx: Ctx, uow: UnitOfWorkDep
+) -> OperatorOut:
+    """The operator's ID number in clear, for the clerk checking it against the papers; every
+    such read is recorded (`licensing.operator.read`)."""
+    name, id_number = await use.read_operator(ctx, uow, application_id, actor.subject)
+    return OperatorOut(name=name, id_number=id_number)
 
 
 @step("accept")

@@ -17,6 +17,7 @@ from typing_extensions import TypedDict
 from chassis.copying import made_from
 from chassis.errors import Conflict
 from chassis.legalclock import compute_deadline
+from chassis.sealing import SealedIdNumber
 from contracts.licensing import (
     ApplicationAccepted,
     ApplicationRejected,
@@ -135,7 +136,10 @@ class Application:
     entity_type: str
     name: str
     operator_name: str
+    # Masked for display; the number itself is only kept sealed, with its look-up hash.
     operator_id_number: str
+    sealed_operator_id_number: str
+    operator_id_number_hash: str
     address: Place
     business_scope: list[str]
     registered_capital: Decimal | None
@@ -176,6 +180,7 @@ class Application:
         cls,
         draft: Draft,
         *,
+        operator_id: SealedIdNumber,
         actor: str,
         office: str | None,
         now: datetime,
@@ -187,6 +192,9 @@ class Application:
             cls,
             draft,
             id=uuid.uuid4(),
+            operator_id_number=operator_id.masked,
+            sealed_operator_id_number=operator_id.sealed,
+            operator_id_number_hash=operator_id.hash,
             business_scope=list(dict.fromkeys(draft.business_scope)),
             materials=list(dict.fromkeys(draft.materials)),
             status=Status.SUBMITTED,

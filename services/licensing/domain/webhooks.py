@@ -171,7 +171,8 @@ class AllowedHost:
 
 @dataclass(frozen=True)
 class Webhook:
-    """Where an agency wants its requests pushed, and the secret they are signed with."""
+    """Where an agency wants its requests pushed, and the secret they are signed with (sealed
+    as stored: chassis.sealing)."""
 
     agency: str
     url: str

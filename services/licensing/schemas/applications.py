@@ -152,6 +152,10 @@ class ApplicationOut(BaseModel):
     entity_type: str
     name: str
     operator_name: str
+    operator_id_number: str = Field(
+        description="Masked: the first 6 and last 4 characters (`GET .../operator` shows it)",
+        examples=["110105********002X"],
+    )
     address: Address
     business_scope: list[str]
     registered_capital: Decimal | None
@@ -169,6 +173,13 @@ class ApplicationOut(BaseModel):
     updated_at: datetime
     partner_requests: list[PartnerRequestOut] = Field(default_factory=list)
     steps: list[Step] = Field(default_factory=list)
+
+
+class OperatorOut(BaseModel):
+    """The operator of an application as handed in, their ID number in clear."""
+
+    name: str
+    id_number: str
 
 
 class ApplicationList(BaseModel):

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from chassis.errors import RuleViolated
 from chassis.uow import UnitOfWork, Work
 from contracts import Contract
+from contracts.licensing import OperatorRead
 from services.licensing.context import LicensingContext
 from services.licensing.domain.applications import Application, Draft
 from services.licensing.domain.licences import check_name_free
@@ -135,6 +136,26 @@ async def get_application(uow: UnitOfWork, application_id: uuid.UUID) -> Applica
     return await view(uow.connection, application_id)
 
 
+async def read_operator(
+    ctx: LicensingContext, uow: UnitOfWork, application_id: uuid.UUID, reader: str
+) -> tuple[str, str]:
+    """An application's operator's name and ID number in clear; the read is published for
+    the audit log in the same transaction, so no read goes unrecorded."""
+    application = await Applications(uow.connection).get(application_id)
+    id_number = ctx.keyring.open_text("id_number", application.sealed_operator_id_number)
+    uow.emit(
+        OperatorRead(
+            record="application",
+            record_id=application_id,
+            fields=("id_number",),
+            read_by=reader,
+            read_at=ctx.clock.now(),
+        )
+    )
+    await uow.commit()
+    return application.operator_name, id_number
+
+
 async def list_applications(
     uow: UnitOfWork, query: ApplicationFilter
 ) -> tuple[list[Application], str | None]:
@@ -161,6 +182,7 @@ async def submit_in(ctx: LicensingContext, work: Work, command: Submit) -> Appli
         check_name_free(await licences.name_holder(draft.name), draft.credit_code)
     application, submitted = Application.submit(
         draft,
+        operator_id=ctx.keyring.seal_id_number(draft.operator_id_number),
         actor=command.actor,
         office=command.office,
         now=ctx.clock.now(),

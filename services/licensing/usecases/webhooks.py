@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -98,7 +98,10 @@ async def register_webhook(
         registered_by=command.actor,
         registered_at=ctx.clock.now(),
     )
-    await repository.register(webhook)
+    # Kept sealed; the answer shows it once, in clear.
+    await repository.register(
+        replace(webhook, secret=ctx.keyring.seal_text("webhook_secret", webhook.secret))
+    )
     await uow.commit()
     return webhook
 

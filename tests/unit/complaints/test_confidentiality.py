@@ -6,13 +6,8 @@ import dataclasses
 
 import pytest
 
-from services.complaints.domain.confidentiality import (
-    Keyring,
-    SealBrokenError,
-    Sealed,
-    open_submitter,
-    seal_submitter,
-)
+from chassis.sealing import Keyring, SealBrokenError, Sealed
+from services.complaints.domain.confidentiality import open_submitter, seal_submitter
 from services.complaints.domain.submissions import Submitter
 
 OLD = Keyring({"k1": b"1" * 32}, "k1", b"h" * 32)

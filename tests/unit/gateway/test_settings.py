@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from pydantic import ValidationError
 
@@ -14,6 +16,9 @@ def test_demo_seed_is_refused_in_production() -> None:
             service="gateway",
             environment="production",
             database_url="postgresql://db.internal/gateway",
+            data_keys="k1:" + base64.b64encode(b"k" * 32).decode(),
+            data_key_id="k1",
+            data_hash_key=base64.b64encode(b"h" * 32).decode(),
             seed_demo=True,
         )
 

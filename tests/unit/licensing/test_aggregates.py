@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time
 import pytest
 
 from chassis.errors import Conflict
+from chassis.sealing import Keyring
 from contracts.values import CreditCode
 from services.licensing.domain.applications import Application, Draft
 from services.licensing.domain.joint import PartnerRequest
@@ -25,6 +26,8 @@ CODE = str(CreditCode.generate(category="2", region="510106", sequence=1))
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 HOURS = OfficeHours(time(9), time(17))
 PLACE = Place("示范区营门口路 18 号", "510106001001", 104.015, 30.735)
+KEYRING = Keyring({"k1": b"1" * 32}, "k1", b"h" * 32)
+OPERATOR_ID = KEYRING.seal_id_number("11010519491231002X")
 
 
 def draft(**changes: object) -> Draft:
@@ -45,15 +48,23 @@ def draft(**changes: object) -> Draft:
 
 
 def submitted(**changes: object) -> Application:
-    application, _ = Application.submit(draft(**changes), actor="clerk01", office="o1", now=NOW)
+    application, _ = Application.submit(
+        draft(**changes), operator_id=OPERATOR_ID, actor="clerk01", office="o1", now=NOW
+    )
     return application
 
 
 def test_submission_records_its_step_and_names_what_is_missing() -> None:
     application, event = Application.submit(
-        draft(materials=("application_form",)), actor="clerk01", office="o1", now=NOW
+        draft(materials=("application_form",)),
+        operator_id=OPERATOR_ID,
+        actor="clerk01",
+        office="o1",
+        now=NOW,
     )
     assert application.status is Status.SUBMITTED
+    assert application.operator_id_number == "110105********002X"
+    assert "11010519491231002X" not in application.sealed_operator_id_number
     assert application.business_scope == ["catering", "retail_general"]
     assert event.missing_materials == ("operator_id", "premises_proof")
     assert [(s.step, s.from_status, s.to_status) for s in application.new_steps] == [

@@ -453,6 +453,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/licensing/applications/{application_id}/operator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Operator
+         * @description The operator's ID number in clear, for the clerk checking it against the papers; every
+         *     such read is recorded (`licensing.operator.read`).
+         */
+        get: operations["licensing__get_operator_applications__application_id__operator_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/licensing/applications/{application_id}/accept": {
         parameters: {
             query?: never;
@@ -1368,6 +1389,27 @@ export interface paths {
          *     the same Idempotency-Key gets the first answer.
          */
         post: operations["enforcement__impose_on_the_spot_on_the_spot_penalties_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enforcement/on-the-spot-penalties/{penalty_id}/party": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Party
+         * @description The party of a penalty of one's section, a citizen's ID number in clear (to collect
+         *     the fine, or enforce it); every such read is recorded (`enforcement.party.read`).
+         */
+        get: operations["enforcement__read_party_on_the_spot_penalties__penalty_id__party_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2898,6 +2940,12 @@ export interface components {
             name: string;
             /** Operator Name */
             operator_name: string;
+            /**
+             * Operator Id Number
+             * @description Masked: the first 6 and last 4 characters (`GET .../operator` shows it)
+             * @example 110105********002X
+             */
+            operator_id_number: string;
             address: components["schemas"]["licensing__Address"];
             /** Business Scope */
             business_scope: string[];
@@ -3105,6 +3153,16 @@ export interface components {
              * @description Resident identity number, GB 11643 (check character verified)
              * @example 11010519491231002X
              */
+            id_number: string;
+        };
+        /**
+         * OperatorOut
+         * @description The operator of an application as handed in, their ID number in clear.
+         */
+        licensing__OperatorOut: {
+            /** Name */
+            name: string;
+            /** Id Number */
             id_number: string;
         };
         /**
@@ -4243,6 +4301,25 @@ export interface components {
             id_number: string;
         };
         /**
+         * CitizenPartyOut
+         * @description A natural person penalised on the spot, as shown: the ID number masked, except to the
+         *     officer who reads it (`GET /on-the-spot-penalties/{id}/party`).
+         */
+        enforcement__CitizenPartyOut: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "citizen";
+            /** Name */
+            name: string;
+            /**
+             * Id Number
+             * @example 110105********002X
+             */
+            id_number: string;
+        };
+        /**
          * Deadline
          * @description A computed deadline and everything needed to explain it later.
          */
@@ -4567,7 +4644,7 @@ export interface components {
              */
             id: string;
             /** Party */
-            party: components["schemas"]["enforcement__CitizenParty"] | components["schemas"]["enforcement__OrganisationParty"];
+            party: components["schemas"]["enforcement__CitizenPartyOut"] | components["schemas"]["enforcement__OrganisationPartyOut"];
             /** Penalty Kind */
             penalty_kind: string;
             /** Amount */
@@ -4606,6 +4683,21 @@ export interface components {
              * Credit Code
              * @description Unified social credit code, GB 32100-2015 (check characters verified)
              */
+            credit_code: string;
+        };
+        /**
+         * OrganisationPartyOut
+         * @description A market entity penalised on the spot.
+         */
+        enforcement__OrganisationPartyOut: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "organisation";
+            /** Name */
+            name: string;
+            /** Credit Code */
             credit_code: string;
         };
         /**
@@ -7398,6 +7490,65 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    licensing__get_operator_applications__application_id__operator_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The application's id */
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["licensing__OperatorOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10568,6 +10719,64 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    enforcement__read_party_on_the_spot_penalties__penalty_id__party_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                penalty_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["enforcement__CitizenPartyOut"] | components["schemas"]["enforcement__OrganisationPartyOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid request */
             422: {
                 headers: {
                     [name: string]: unknown;

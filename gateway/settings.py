@@ -3,6 +3,8 @@ the web console."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from pathlib import Path
 from typing import ClassVar
@@ -16,6 +18,9 @@ UPSTREAMS = ("licensing", "supervision", "enforcement", "complaints", "qms")
 REPOSITORY = Path(__file__).resolve().parent.parent
 DEMO_DISTRICT = REPOSITORY / "deploy" / "demo" / "district.json"
 CONSOLE_DIST = REPOSITORY / "web" / "dist"
+# Development and test only (refused in production): anyone with the source can open the
+# signing keys sealed with it.
+_DEV_SIGNING_KEY_SECRETS = "dev:" + base64.b64encode(b"shijian-dev-signing-key-secret!!").decode()
 # A tile server's host; `{s}` is Leaflet's subdomain placeholder. Nothing else: the host goes
 # into the Content-Security-Policy header, where a space or `;` would add a directive.
 _TILE_HOST = re.compile(r"^(\{s\}\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?$")
@@ -37,7 +42,11 @@ class GatewaySettings(Settings):
     refresh_token_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_lock_minutes: float = Field(default=15.0, gt=0)
-    # Ed25519 signing keys: generated here on first start when none is there.
+    # The AES-256-GCM secrets the signing keys' private halves are sealed with in the database,
+    # as `id:base64key,id:base64key`: new keys are sealed with the first, each stored key opens
+    # with the one it names.
+    signing_key_secrets: SecretStr = SecretStr(_DEV_SIGNING_KEY_SECRETS)
+    # PEM files an earlier gateway kept its keys in, imported when the database holds none.
     signing_keys_dir: Path | None = None
     # A rotated key is published this long before it signs: longer than services wait between
     # key-set fetches (30 s), so none meets a token signed by a key it has not fetched.
@@ -93,13 +102,33 @@ class GatewaySettings(Settings):
             object.__setattr__(self, "signing_keys_dir", self.data_dir / "gateway-keys")
         if self.environment == "production" and self.seed_demo:
             raise ValueError("SEED_DEMO: demo people with known passwords: not in production")
+        secrets = self.signing_key_secrets.get_secret_value()
+        if self.environment == "production" and secrets == _DEV_SIGNING_KEY_SECRETS:
+            raise ValueError("SIGNING_KEY_SECRETS: the development secret is refused")
+        self.sealing_secrets()  # refuse secrets that would not seal
         return self
 
     @property
     def keys_dir(self) -> Path:
-        """Where the signing keys live."""
+        """Where an earlier gateway kept its signing keys as files."""
         assert self.signing_keys_dir is not None  # set by the validator
         return self.signing_keys_dir
+
+    def sealing_secrets(self) -> tuple[dict[str, bytes], str]:
+        """The signing keys' sealing secrets by id, and the id of the one that seals."""
+        secrets: dict[str, bytes] = {}
+        for entry in self.signing_key_secrets.get_secret_value().split(","):
+            secret_id, sep, text = entry.strip().partition(":")
+            if not sep or not secret_id:
+                raise ValueError("SIGNING_KEY_SECRETS: entries are id:base64key")
+            try:
+                secret = base64.b64decode(text.encode(), validate=True)
+            except (binascii.Error, ValueError):
+                raise ValueError("SIGNING_KEY_SECRETS: not base64") from None
+            if len(secret) != 32:
+                raise ValueError("SIGNING_KEY_SECRETS: each key is 32 bytes (AES-256)")
+            secrets[secret_id] = secret
+        return secrets, next(iter(secrets))
 
     def upstreams(self) -> dict[str, str]:
         """Service name → base URL."""

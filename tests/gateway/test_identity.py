@@ -27,6 +27,7 @@ from tests.gateway.signin import (
     sign_in,
     token_error,
 )
+from tests.gateway.test_identity_events import published
 from tests.tokens import mint_token
 
 
@@ -237,7 +238,7 @@ async def test_refresh_rotates_and_a_reused_refresh_token_revokes_its_family(
 async def test_logout_revokes_the_access_and_refresh_tokens(
     gateway: tuple[FastAPI, httpx.AsyncClient],
 ) -> None:
-    _, client = gateway
+    app, client = gateway
     tokens = (await sign_in(client, "admin", ADMIN_PASSWORD)).json()
     headers = bearer(tokens["access_token"])
     assert (await client.get("/auth/me", headers=headers)).status_code == 200
@@ -248,6 +249,11 @@ async def test_logout_revokes_the_access_and_refresh_tokens(
     assert refused(await client.get("/auth/me", headers=headers))
     assert refused(await client.get("/api/admin/users", headers=headers))
     assert refused(await client.get("/api/licensing/anything", headers=headers))
+    (event,) = [e for e in await published(app) if e["type"] == "identity.tokens.revoked"]
+    assert event["subject"] == "admin"
+    (token,) = event["data"]["tokens"]
+    claims = jwt.decode(tokens["access_token"], options={"verify_signature": False})
+    assert token["jti"] == claims["jti"]
     again = await client.post(
         "/auth/token",
         data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from pydantic import ValidationError
 
@@ -16,6 +18,30 @@ def test_demo_seed_is_refused_in_production() -> None:
             database_url="postgresql://db.internal/gateway",
             seed_demo=True,
         )
+
+
+def test_the_development_signing_key_secret_is_refused_in_production() -> None:
+    production = {
+        "service": "gateway",
+        "environment": "production",
+        "database_url": "postgresql://db.internal/gateway",
+    }
+    with pytest.raises(ValidationError, match="SIGNING_KEY_SECRETS: the development secret"):
+        GatewaySettings(**production)  # type: ignore[arg-type]
+    new, old = base64.b64encode(b"n" * 32).decode(), base64.b64encode(b"o" * 32).decode()
+    settings = GatewaySettings(
+        **production,  # type: ignore[arg-type]
+        signing_key_secrets=f"2026:{new},2025:{old}",
+    )
+    assert settings.sealing_secrets() == ({"2026": b"n" * 32, "2025": b"o" * 32}, "2026")
+
+
+@pytest.mark.parametrize(
+    "secrets", ["no-id", f"short:{base64.b64encode(b'x' * 16).decode()}", "bad:not base64!"]
+)
+def test_signing_key_secrets_that_would_not_seal_are_refused(secrets: str) -> None:
+    with pytest.raises(ValidationError, match="SIGNING_KEY_SECRETS"):
+        GatewaySettings(service="gateway", signing_key_secrets=secrets)
 
 
 @pytest.mark.parametrize(

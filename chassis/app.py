@@ -17,12 +17,14 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 
+from chassis import revocation
 from chassis.auth import CurrentPrincipal, TokenVerifier, authenticated
 from chassis.bodies import RequestBodyPolicy
 from chassis.bus import Bus, HandlerRegistry
 from chassis.context import ServiceContext
 from chassis.db import Database, new_metadata
 from chassis.observability import RequestContextMiddleware, metrics_response
+from chassis.periodic import periodic
 from chassis.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 from chassis.settings import Settings
 
@@ -69,6 +71,8 @@ class ServiceSpec:
     commands: Sequence[Command] = ()
     # Paths that take url-encoded forms because a standard says so (else JSON only).
     form_prefixes: Sequence[str] = ()
+    # Whether its queue takes `identity.tokens.revoked` (the gateway stores its own revocations).
+    consumes_revocations: bool = True
 
     @classmethod
     def empty(cls, name: str, package_dir: Path) -> ServiceSpec:
@@ -80,6 +84,13 @@ class ServiceSpec:
             metadata=new_metadata(),
             handlers=HandlerRegistry(name),
         )
+
+    @property
+    def bus_handlers(self) -> HandlerRegistry:
+        """What its queue consumes: its own handlers, and the chassis' revocation handler."""
+        if not self.consumes_revocations:
+            return self.handlers
+        return self.handlers.including(revocation.handlers)
 
     @property
     def versions_dir(self) -> Path:
@@ -109,13 +120,22 @@ def create_service_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        context = spec.context_class(settings=settings, database=Database(settings.database_url))
+        revocations = app.state.verifier.revocations
+        context = spec.context_class(
+            settings=settings, database=Database(settings.database_url), revocations=revocations
+        )
         app.state.context = context
         app.state.database = context.database
+        # Tokens revoked before a restart stay refused from the first request on; a database
+        # not reachable yet is retried every second, as readiness reports it.
+        try:
+            await revocations.reload(context.database)
+        except Exception:
+            log.exception("revoked tokens not read at start")
         app.state.bus = Bus(
             settings=settings,
             database=context.database,
-            handlers=spec.handlers,
+            handlers=spec.bus_handlers,
             context=context,
             outbox_written=context.outbox_written,
         )
@@ -124,6 +144,15 @@ def create_service_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
         for hook in spec.on_startup:
             await hook(context)
         tasks = [asyncio.create_task(work(context)) for work in spec.background]
+        tasks.append(
+            asyncio.create_task(
+                periodic(
+                    "token-revocations",
+                    revocation.RELOAD_SECONDS,
+                    lambda: revocations.reload(context.database),
+                )
+            )
+        )
         # What start-up built lives as long as the process: frozen, the collector no longer
         # walks it, so a full collection (~50 ms over the ~150 k objects of the imports alone,
         # triggered by whichever request allocates a lot) costs only what requests create.

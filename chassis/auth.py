@@ -8,9 +8,10 @@ import logging
 import math
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,6 +23,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from chassis.problems import Problem
+from chassis.revocation import Revocations
 from chassis.settings import Settings
 
 log = logging.getLogger("shijian.auth")
@@ -69,6 +71,7 @@ class Principal:
     agency: str | None = None
     token_id: str | None = None
     expires_at: int | None = None
+    issued_at: int | None = None
 
     def has_any(self, *roles: str) -> bool:
         """Whether the principal holds at least one of `roles`."""
@@ -139,8 +142,16 @@ def _static_keys(settings: Settings) -> dict[str, Any]:
     return {}
 
 
+async def _fetch_jwks(url: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(timeout=5.0) as client:
+        response = await client.get(url)
+        response.raise_for_status()
+    return _keys_from_jwks(response.json())
+
+
 class TokenVerifier:
-    """Checks signature, algorithm, `typ`, `exp`, `iss` and `aud`; keys from settings or JWKS."""
+    """Checks signature, algorithm, `typ`, `exp`, `iss` and `aud`, and that the token is not
+    revoked; keys from settings, from JWKS, or from `fetch_keys` (the gateway's database)."""
 
     def __init__(
         self,
@@ -149,6 +160,8 @@ class TokenVerifier:
         audience: str,
         keys: dict[str, Any],
         jwks_url: str | None = None,
+        fetch_keys: Callable[[], Awaitable[dict[str, Any]]] | None = None,
+        refetch_seconds: float = _JWKS_REFRESH_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.issuer = issuer
@@ -157,8 +170,11 @@ class TokenVerifier:
         self._configured = dict(keys)
         self._keys = dict(keys)
         self._jwks_url = jwks_url
+        self._fetch = fetch_keys or (partial(_fetch_jwks, jwks_url) if jwks_url else None)
+        self._refetch_seconds = refetch_seconds
         self._fetched_at: float | None = None  # never yet
         self._lock = asyncio.Lock()
+        self.revocations = Revocations()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TokenVerifier:
@@ -171,7 +187,7 @@ class TokenVerifier:
         )
 
     def replace_keys(self, keys: dict[str, Any]) -> None:
-        """Verify with exactly `keys` from now on (the gateway, after a key rotation)."""
+        """Verify with exactly `keys` from now on (the gateway, after reading its keys)."""
         self._keys = dict(keys)
 
     def _age(self) -> float:
@@ -182,25 +198,24 @@ class TokenVerifier:
         return self._jwks_url is not None and self._age() > _JWKS_MAX_AGE_SECONDS
 
     async def _refresh(self, kid: str | None) -> None:
-        if self._jwks_url is None:
+        if self._fetch is None:
             return
         # Callers wait for a fetch in flight (the first requests after start all need it), and
-        # the key set is fetched at most every 30 s, so a forged `kid` cannot hammer the gateway.
+        # the key set is fetched at most every `refetch_seconds`, so a forged `kid` cannot
+        # hammer the gateway.
         async with self._lock:
-            if (kid in self._keys and not self._stale()) or self._age() < _JWKS_REFRESH_SECONDS:
+            if (kid in self._keys and not self._stale()) or self._age() < self._refetch_seconds:
                 return
             self._fetched_at = self._monotonic()
-            async with httpx.AsyncClient(timeout=5.0) as client:
-                response = await client.get(self._jwks_url)
-                response.raise_for_status()
+            fetched = await self._fetch()
             # Replaced, not extended: a key the gateway retired stops being trusted here too.
-            self._keys = self._configured | _keys_from_jwks(response.json())
+            self._keys = self._configured | fetched
 
     async def _key(self, kid: str | None) -> Any:
         if kid not in self._keys or self._stale():
             try:
                 await self._refresh(kid)
-            except (httpx.HTTPError, ValueError) as error:
+            except (httpx.HTTPError, ValueError, OSError) as error:
                 if kid not in self._keys:
                     raise Problem("unavailable", 503, f"Key set unreachable: {error}") from error
                 # The keys in hand stay trusted while the gateway cannot be asked.
@@ -239,7 +254,10 @@ class TokenVerifier:
             raise _unauthenticated("Token expired") from None
         except jwt.InvalidTokenError as error:
             raise _unauthenticated(f"Invalid token: {error}") from None
-        return _principal(claims, kind)
+        principal = _principal(claims, kind)
+        if self.revocations.refuses(principal):
+            raise _unauthenticated("Token revoked")
+        return principal
 
 
 def _principal(claims: dict[str, Any], kind: Literal["staff", "partner"]) -> Principal:
@@ -261,6 +279,7 @@ def _principal(claims: dict[str, Any], kind: Literal["staff", "partner"]) -> Pri
         agency=claims.get("agency"),
         token_id=claims.get("jti"),
         expires_at=int(claims["exp"]),
+        issued_at=int(claims["iat"]),
     )
 
 
@@ -271,10 +290,6 @@ async def principal_of(request: Request) -> Principal:
         raise _unauthenticated("Missing bearer token")
     verifier: TokenVerifier = request.app.state.verifier
     principal = await verifier.verify(token.strip())
-    # The gateway keeps the tokens revoked by logout; services rely on short expiry.
-    revoked = getattr(request.app.state, "revoked_tokens", None)
-    if revoked is not None and principal.token_id in revoked:
-        raise _unauthenticated("Token revoked")
     request.state.principal = principal
     return principal
 

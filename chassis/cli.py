@@ -46,7 +46,7 @@ def run(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     if args.command == "handlers":
-        for routing_key, handler in spec.handlers.table() or [("(none yet)", "")]:
+        for routing_key, handler in spec.bus_handlers.table() or [("(none yet)", "")]:
             print(f"{routing_key:50} {handler}")
         return
     settings = load_settings(spec.name, spec.settings_class)

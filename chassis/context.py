@@ -15,6 +15,7 @@ from fastapi import Request
 
 from chassis.clock import Clock, SystemClock
 from chassis.db import Database
+from chassis.revocation import Revocations
 from chassis.settings import Settings
 from chassis.uow import UnitOfWork
 
@@ -30,6 +31,8 @@ class ServiceContext(Generic[SettingsT]):
     clock: Clock = field(default_factory=SystemClock)
     # Set when a commit wrote outbox rows: wakes the relay.
     outbox_written: asyncio.Event = field(default_factory=asyncio.Event)
+    # The tokens this process refuses before they expire (the app's TokenVerifier consults it).
+    revocations: Revocations = field(default_factory=Revocations)
 
     def unit_of_work(self) -> UnitOfWork:
         """A new unit of work on the service's database; its commit wakes the relay."""

@@ -1,4 +1,5 @@
-"""The database engine and the chassis' own tables (outbox, inbox, idempotency keys)."""
+"""The database engine and the chassis' own tables (outbox, inbox, idempotency keys, revoked
+tokens)."""
 
 from __future__ import annotations
 
@@ -115,6 +116,24 @@ idempotency_keys = sa.Table(
     sa.Column("status_code", sa.Integer, nullable=True),
     sa.Column("response", sa.JSON, nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Access tokens refused before they expire (chassis/revocation.py): kept across restarts, each
+# row until the tokens it refuses would have expired anyway.
+revoked_token_ids = sa.Table(
+    "revoked_token_ids",
+    chassis_metadata,
+    sa.Column("jti", sa.String(64), primary_key=True),
+    sa.Column("expires_at", UtcDateTime, nullable=False, index=True),
+)
+
+# A deactivated person: every token issued to them at or before `issued_before` is refused.
+token_cutoffs = sa.Table(
+    "token_cutoffs",
+    chassis_metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("issued_before", UtcDateTime, nullable=False),
+    sa.Column("refused_until", UtcDateTime, nullable=False, index=True),
 )
 
 

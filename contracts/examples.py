@@ -333,6 +333,19 @@ def _examples() -> tuple[Contract, ...]:
             by="admin",
             at=_STAMP,
         ),
+        identity.TokensRevoked(
+            username="inspector01",
+            tokens=(
+                identity.RevokedToken(
+                    jti="9c1f0e7a2b4d4e6f8a0b1c2d3e4f5a6b",
+                    expires_at=datetime(2025, 3, 12, 2, 45, tzinfo=UTC),
+                ),
+            ),
+            issued_before=_STAMP,
+            refused_until=datetime(2025, 3, 12, 2, 46, tzinfo=UTC),
+            by="admin",
+            at=_STAMP,
+        ),
         identity.ClientCreated(
             client_id="health", name="区卫生健康局", agency="health", by="admin", at=_STAMP
         ),

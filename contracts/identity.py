@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.base import Contract
 from contracts.values import NonEmptyStr, UtcDateTime
@@ -18,8 +18,10 @@ from contracts.values import NonEmptyStr, UtcDateTime
 __all__ = [
     "AccountLocked",
     "ClientCreated",
+    "RevokedToken",
     "RolePolicyChanged",
     "SigningKeyRotated",
+    "TokensRevoked",
     "UserChange",
     "UserChanged",
     "UserCreated",
@@ -113,3 +115,33 @@ class ClientCreated(_AdministrativeAct):
     client_id: NonEmptyStr
     name: NonEmptyStr
     agency: NonEmptyStr
+
+
+class RevokedToken(BaseModel):
+    """One access token refused before its expiry."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    jti: NonEmptyStr = Field(description="The token's id (JWT `jti`)")
+    expires_at: UtcDateTime = Field(description="When it expires anyway: kept refused until then")
+
+
+class TokensRevoked(_AdministrativeAct):
+    """Access tokens of a staff member are refused from now on, by the gateway and every service.
+
+    A logout names the token it ends; a deactivation also refuses every token the person was
+    issued at or before `issued_before`, whose ids nobody knows, until `refused_until` (when the
+    last of them has expired).
+    """
+
+    event_type = "identity.tokens.revoked"
+    subject_field = "username"
+
+    username: NonEmptyStr
+    tokens: tuple[RevokedToken, ...] = Field(default=(), description="Token ids, each until expiry")
+    issued_before: UtcDateTime | None = Field(
+        default=None, description="Every token of the person issued at or before this is refused"
+    )
+    refused_until: UtcDateTime | None = Field(
+        default=None, description="How long `issued_before` matters: the tokens' longest life"
+    )

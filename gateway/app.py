@@ -19,6 +19,7 @@ from async_lru import alru_cache
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from chassis import revocation
 from chassis.app import ServiceSpec
 from chassis.auth import TokenVerifier, principal_of, sign_token
 from chassis.bodies import BodyLimit
@@ -32,8 +33,8 @@ from chassis.settings import Settings
 from gateway import console, notifications, open311
 from gateway.identity import people
 from gateway.identity.api import admin, auth
-from gateway.identity.keys import KeyRing
-from gateway.identity.tables import metadata, users
+from gateway.identity.keys import SIGNING_KEY_FIELD, KeyRing, KeyStore
+from gateway.identity.tables import metadata, signing_keys, users
 from gateway.identity.usecases import FirstStartRefused, Identity, first_admin_password
 from gateway.openapi import docs_html, merged_openapi
 from gateway.proxy import Forwarder
@@ -55,10 +56,18 @@ operations = APIRouter(include_in_schema=False)
 forwarding = APIRouter(include_in_schema=False)
 
 
-async def _housekeeping(identity: Identity, hub: notifications.Hub) -> None:
-    # Other replicas' logouts reach this one within the period; old notifications go.
+async def _reread_keys(identity: Identity, verifier: TokenVerifier) -> dict[str, Any]:
+    """The signing keys as the database holds them now (another replica may have rotated)."""
+    await identity.key_store.load()
+    keys: dict[str, Any] = identity.keys.public_keys()
+    verifier.replace_keys(keys)
+    return keys
+
+
+async def _replicas_agree(identity: Identity, verifier: TokenVerifier) -> None:
+    # What another replica rotated or revoked is used here within the period.
+    await _reread_keys(identity, verifier)
     await identity.revoked.reload(identity.database)
-    await hub.prune()
 
 
 @asynccontextmanager
@@ -66,17 +75,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Keys, identity, the bus, the notification hub and the upstream clients."""
     settings: GatewaySettings = app.state.settings
     database = Database(settings.database_url)
-    keys = KeyRing(
-        settings.keys_dir,
+    ring = KeyRing(
         timedelta(minutes=settings.access_token_minutes),
         timedelta(seconds=settings.signing_key_activation_seconds),
     )
-    await asyncio.to_thread(keys.load)
-    identity = Identity(database, keys, settings)
+    key_store = KeyStore(database, settings.data_keyring(), ring, settings.keys_dir)
+    verifier: TokenVerifier = app.state.verifier
+    identity = Identity(database, key_store, settings, revoked=verifier.revocations)
+    await _replicas_agree(identity, verifier)
     await people.prepare(identity)
     app.state.identity = identity
-    app.state.revoked_tokens = identity.revoked
-    app.state.verifier.replace_keys(keys.public_keys())
     hub = notifications.Hub(database)
     await hub.start()
     app.state.notifications = hub
@@ -94,15 +102,23 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.client = httpx.AsyncClient(timeout=READINESS_TIMEOUT, follow_redirects=False)
     app.state.forwarder = Forwarder(settings.upstreams(), settings.upstream_timeout)
     await app.state.forwarder.start()
-    housekeeping = asyncio.create_task(
-        periodic("gateway-housekeeping", HOUSEKEEPING_SECONDS, lambda: _housekeeping(identity, hub))
-    )
+    tasks = [
+        asyncio.create_task(periodic("gateway-housekeeping", HOUSEKEEPING_SECONDS, hub.prune)),
+        asyncio.create_task(
+            periodic(
+                "gateway-replicas",
+                revocation.RELOAD_SECONDS,
+                lambda: _replicas_agree(identity, verifier),
+            )
+        ),
+    ]
     try:
         yield
     finally:
-        housekeeping.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await housekeeping
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await app.state.forwarder.close()
         await app.state.client.aclose()
         await bus.stop()
@@ -219,8 +235,14 @@ def create_gateway_app(settings: GatewaySettings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    # A token signed by a key this replica has not read yet (rotated by another) makes it
+    # reread the keys at once, at most once a second.
     app.state.verifier = TokenVerifier(
-        issuer=settings.jwt_issuer, audience=settings.jwt_audience, keys={}
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        keys={},
+        fetch_keys=lambda: _reread_keys(app.state.identity, app.state.verifier),
+        refetch_seconds=revocation.RELOAD_SECONDS,
     )
     app.state.rate_limits = RateLimits(
         {
@@ -293,7 +315,12 @@ spec = ServiceSpec(
     before_serve=_refuse_first_start_without_admin,
     commands=[
         rekey_command(
-            [SealedColumn(users, "totp_secret", "totp_secret")], GatewaySettings.data_keyring
+            [
+                SealedColumn(users, "totp_secret", "totp_secret"),
+                SealedColumn(signing_keys, "private_key", SIGNING_KEY_FIELD),
+            ],
+            GatewaySettings.data_keyring,
         )
     ],
+    consumes_revocations=False,
 )

@@ -39,7 +39,7 @@ class GatewaySettings(Settings, DataKeys):
     refresh_token_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_lock_minutes: float = Field(default=15.0, gt=0)
-    # Ed25519 signing keys: generated here on first start when none is there.
+    # PEM files an earlier gateway kept its keys in, imported when the database holds none.
     signing_keys_dir: Path | None = None
     # A rotated key is published this long before it signs: longer than services wait between
     # key-set fetches (30 s), so none meets a token signed by a key it has not fetched.
@@ -99,7 +99,7 @@ class GatewaySettings(Settings, DataKeys):
 
     @property
     def keys_dir(self) -> Path:
-        """Where the signing keys live."""
+        """Where an earlier gateway kept its signing keys as files."""
         assert self.signing_keys_dir is not None  # set by the validator
         return self.signing_keys_dir
 

@@ -28,7 +28,7 @@ def consumed_routing_keys() -> dict[str, list[str]]:
     specs: list[ServiceSpec] = [
         importlib.import_module(process.spec_module).spec for process in PROCESSES
     ]
-    return {spec.name: spec.handlers.routing_keys() for spec in specs}
+    return {spec.name: spec.bus_handlers.routing_keys() for spec in specs}
 
 
 def current_definitions() -> str:

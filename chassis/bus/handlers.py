@@ -62,6 +62,13 @@ class HandlerRegistry:
         self.journal = journal
         return journal
 
+    def including(self, other: HandlerRegistry) -> HandlerRegistry:
+        """A registry of this service with `other`'s reactions added (the chassis' own)."""
+        combined = HandlerRegistry(self.service)
+        combined._registrations = self._registrations | other._registrations
+        combined.journal = self.journal
+        return combined
+
     def routing_keys(self) -> list[str]:
         """Every routing key the service's queue must be bound to."""
         if self.journal is not None:

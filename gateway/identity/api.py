@@ -145,7 +145,8 @@ async def logout(
     identity: IdentityDep,
     refresh_token: Annotated[str | None, Form()] = None,
 ) -> Response:
-    """After this, neither token is accepted by the gateway."""
+    """After this, neither token is accepted by the gateway, nor the access token by any
+    service (within seconds)."""
     await identity.logout(principal, refresh_token)
     return Response(status_code=204)
 
@@ -237,8 +238,8 @@ async def change_user(
 async def deactivate_user(
     username: UsernamePath, identity: IdentityDep, principal: CurrentPrincipal
 ) -> UserOut:
-    """Stop a staff member signing in or refreshing (not yourself); a token in hand lives on
-    until it expires."""
+    """Stop a staff member signing in or refreshing (not yourself); the tokens in their hand
+    are refused by the gateway and every service within seconds."""
     member = await people.deactivate_user(identity, username, by=principal.subject)
     return UserOut.model_validate(member)
 

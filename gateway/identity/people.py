@@ -369,7 +369,9 @@ async def deactivate_user(identity: Identity, username: str, *, by: str) -> Staf
             )
         ).one()
         uow.emit(UserDeactivated(username=username, by=by, at=identity.clock.now()))
+        revoked = await identity.revoke_everything_of(uow.work, username, by)
         await uow.commit()
+    identity.revoked.add(revoked)
     return StaffMember.of(changed)
 
 
@@ -450,16 +452,16 @@ async def list_role_policies(identity: Identity) -> list[SecondFactorPolicy]:
 
 async def rotate_signing_key(identity: Identity, *, by: str) -> SigningKey:
     """A new signing key, published now, signing after the activation delay."""
+    key = SigningKey.new(identity.clock.now())
     async with identity.uow() as uow:
-        # The key is a file, outside the transaction: made first, so that a key that could not
-        # be written is never published as rotated.
-        key = identity.keys.rotate()
+        await identity.key_store.add(uow.connection, key)
         uow.emit(
             SigningKeyRotated(
                 kid=key.kid, signs_from=identity.keys.signs_from(key), by=by, at=key.created_at
             )
         )
         await uow.commit()
+    await identity.key_store.load()
     return key
 
 
@@ -475,7 +477,6 @@ async def prepare(identity: Identity) -> None:
         await _add_if_absent(identity, admin)
     if settings.seed_demo:
         await seed_demo(identity, settings.demo_district_file)
-    await identity.revoked.reload(identity.database)
 
 
 async def _add_if_absent(identity: Identity, new: NewStaffMember) -> None:

@@ -1,5 +1,5 @@
-"""The gateway's own tables: people, partner clients, Open311 keys, tokens, policies,
-notifications."""
+"""The gateway's own tables: people, partner clients, Open311 keys, tokens, signing keys,
+policies, notifications."""
 
 import sqlalchemy as sa
 
@@ -60,12 +60,14 @@ open311_keys = sa.Table(
     sa.Column("revoked_at", UtcDateTime, nullable=True),
 )
 
-# Access tokens revoked by logout, until they would have expired anyway.
-revoked_tokens = sa.Table(
-    "revoked_tokens",
+# The Ed25519 signing keys, every replica's; the private half sealed under the data keys
+# (DATA_KEYS, its key id in the value), never stored in clear.
+signing_keys = sa.Table(
+    "signing_keys",
     metadata,
-    sa.Column("jti", sa.String(64), primary_key=True),
-    sa.Column("expires_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("kid", sa.String(64), primary_key=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("private_key", sa.Text, nullable=False),
 )
 
 # Which roles must sign in with a second factor (set by an admin).

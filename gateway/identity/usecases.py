@@ -12,16 +12,18 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 
-from chassis.auth import Principal, sign_token
+from chassis import revocation
+from chassis.auth import CLOCK_SKEW_SECONDS, Principal, sign_token
 from chassis.clock import Clock, SystemClock
 from chassis.db import Database, elements_of
-from chassis.uow import UnitOfWork
-from contracts import AccountLocked
+from chassis.revocation import Revocations
+from chassis.uow import UnitOfWork, Work
+from contracts import AccountLocked, RevokedToken, TokensRevoked
 from gateway.identity import domain
-from gateway.identity.keys import KeyRing
+from gateway.identity.keys import KeyRing, KeyStore
 from gateway.identity.oauth import refused_client, refused_grant
 from gateway.identity.passwords import verify_secret
-from gateway.identity.tables import clients, refresh_tokens, revoked_tokens, role_policies, users
+from gateway.identity.tables import clients, refresh_tokens, role_policies, users
 from gateway.settings import GatewaySettings
 
 log = logging.getLogger("shijian.gateway.identity")
@@ -82,41 +84,23 @@ class TokenSet:
     token_type: str = "bearer"  # noqa: S105 - the token type, not a secret
 
 
-class RevocationList:
-    """Access tokens revoked by logout, until they expire; kept in memory, stored for restarts."""
-
-    def __init__(self) -> None:
-        self._expiry: dict[str, datetime] = {}
-
-    def __contains__(self, jti: object) -> bool:
-        return isinstance(jti, str) and jti in self._expiry
-
-    def add(self, jti: str, expires_at: datetime) -> None:
-        """Refuse `jti` from now on."""
-        self._expiry[jti] = expires_at
-
-    async def reload(self, database: Database) -> None:
-        """Take what every gateway replica has revoked; forget what has expired."""
-        now = datetime.now(UTC)
-        async with database.engine.begin() as connection:
-            await connection.execute(
-                sa.delete(revoked_tokens).where(revoked_tokens.c.expires_at < now)
-            )
-            rows = (await connection.execute(sa.select(revoked_tokens))).all()
-        self._expiry = {row.jti: row.expires_at for row in rows}
-
-
 @dataclass
 class Identity:
     """What the identity use cases work with."""
 
     database: Database
-    keys: KeyRing
+    key_store: KeyStore
     settings: GatewaySettings
-    revoked: RevocationList = field(default_factory=RevocationList)
+    # The tokens refused before they expire; the gateway's TokenVerifier consults the same set.
+    revoked: Revocations = field(default_factory=Revocations)
     clock: Clock = field(default_factory=SystemClock)
     # Set by a commit that wrote events: wakes the bus' outbox relay.
     outbox_written: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def keys(self) -> KeyRing:
+        """The signing keys in hand."""
+        return self.key_store.ring
 
     @property
     def lockout(self) -> domain.Lockout:
@@ -351,15 +335,46 @@ class Identity:
             .values(revoked_at=now)
         )
 
+    async def revoke(self, work: Work, event: TokensRevoked) -> None:
+        """Refuse the access tokens `event` names here (once committed, in every replica within
+        a second) and, through the bus, in every service."""
+        await revocation.store(work.connection, event)
+        work.emit(event)
+
+    async def revoke_everything_of(self, work: Work, username: str, by: str) -> TokensRevoked:
+        """End every sign-in of `username`: refresh tokens spent, access tokens issued until now
+        refused until the last of them expires. The caller adds the event to `revoked` once it
+        has committed."""
+        now = self.clock.now()
+        await work.connection.execute(
+            sa.update(refresh_tokens)
+            .where(refresh_tokens.c.username == username, refresh_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        event = TokensRevoked(
+            username=username,
+            issued_before=now,
+            refused_until=now + self.access_lifetime + timedelta(seconds=CLOCK_SKEW_SECONDS),
+            by=by,
+            at=now,
+        )
+        await self.revoke(work, event)
+        return event
+
     async def logout(self, principal: Principal, refresh_token: str | None) -> None:
         """Revoke the access token in hand, and the sign-in its refresh token belongs to."""
         now = self.clock.now()
         expires_at = datetime.fromtimestamp(principal.expires_at or now.timestamp(), UTC)
+        event = None
         async with self.uow() as uow:
             if principal.token_id:
-                await uow.connection.execute(
-                    sa.insert(revoked_tokens).values(jti=principal.token_id, expires_at=expires_at)
+                event = TokensRevoked(
+                    username=principal.subject,
+                    tokens=(RevokedToken(jti=principal.token_id, expires_at=expires_at),),
+                    by=principal.subject,
+                    at=now,
                 )
+                await self.revoke(uow.work, event)
             if refresh_token:
                 stored = (
                     await uow.connection.execute(
@@ -372,5 +387,5 @@ class Identity:
                 if stored is not None:
                     await self._revoke_family(uow, stored.family, now)
             await uow.commit()
-        if principal.token_id:
-            self.revoked.add(principal.token_id, expires_at)
+        if event is not None:
+            self.revoked.add(event)

@@ -32,6 +32,8 @@ CHASSIS_TABLES = {
     "event_sequences",
     "idempotency_keys",
     "delivery_failures",
+    "revoked_token_ids",
+    "token_cutoffs",
     "alembic_version",
 }
 

@@ -96,16 +96,18 @@ async def running_platform(
     bus_prefix: str,
     keys_dir: Path,
     services: Mapping[str, Mapping[str, object]] | None = None,
+    jwks_url: str | None = None,
     **gateway_overrides: object,
 ) -> AsyncIterator[Platform]:
     """Start every service (verifying tokens against the gateway's JWKS), then the gateway.
 
-    `services` gives some services settings of their own, by service name.
+    `services` gives some services settings of their own, by service name; `jwks_url` where
+    they fetch the key set, when not from this gateway (the address of several replicas).
     """
     gateway_port = free_port()
     # As `make run` does: every queue before any service publishes what it seeds at start.
     await declare(BUS_URL, Topology(bus_prefix))
-    jwks_url = f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json"
+    jwks_url = jwks_url or f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json"
     async with contextlib.AsyncExitStack() as stack:
         urls: dict[str, str] = {}
         for service_spec in SERVICE_SPECS:

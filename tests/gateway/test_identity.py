@@ -5,15 +5,26 @@ from __future__ import annotations
 import base64
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import jwt
 import pyotp
+import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+)
 from fastapi import FastAPI
 
 from chassis.auth import TokenVerifier
+from chassis.db import Database
 from gateway.app import create_gateway_app
+from gateway.identity.keys import SIGNING_KEY_FIELD
+from gateway.identity.tables import signing_keys
 from gateway.identity.usecases import Identity
 from tests.conftest import running, serving, wait_until
 from tests.gateway.conftest import ADMIN_PASSWORD, GatewaySettingsFactory
@@ -27,6 +38,7 @@ from tests.gateway.signin import (
     sign_in,
     token_error,
 )
+from tests.gateway.test_identity_events import published
 from tests.tokens import mint_token
 
 
@@ -237,7 +249,7 @@ async def test_refresh_rotates_and_a_reused_refresh_token_revokes_its_family(
 async def test_logout_revokes_the_access_and_refresh_tokens(
     gateway: tuple[FastAPI, httpx.AsyncClient],
 ) -> None:
-    _, client = gateway
+    app, client = gateway
     tokens = (await sign_in(client, "admin", ADMIN_PASSWORD)).json()
     headers = bearer(tokens["access_token"])
     assert (await client.get("/auth/me", headers=headers)).status_code == 200
@@ -248,6 +260,11 @@ async def test_logout_revokes_the_access_and_refresh_tokens(
     assert refused(await client.get("/auth/me", headers=headers))
     assert refused(await client.get("/api/admin/users", headers=headers))
     assert refused(await client.get("/api/licensing/anything", headers=headers))
+    (event,) = [e for e in await published(app) if e["type"] == "identity.tokens.revoked"]
+    assert event["subject"] == "admin"
+    (token,) = event["data"]["tokens"]
+    claims = jwt.decode(tokens["access_token"], options={"verify_signature": False})
+    assert token["jti"] == claims["jti"]
     again = await client.post(
         "/auth/token",
         data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
@@ -331,3 +348,39 @@ async def test_rotated_keys_keep_earlier_tokens_valid_for_gateway_and_services(
         assert (await fresh_service.verify(after)).subject == "admin"
         for token in (before, after):
             assert (await client.get("/auth/me", headers=bearer(token))).status_code == 200
+
+
+async def test_key_files_of_an_earlier_gateway_are_imported_once_and_kept_sealed(
+    gateway_settings: GatewaySettingsFactory, tmp_path: Path
+) -> None:
+    folder = tmp_path / "earlier-keys"
+    folder.mkdir()
+    earlier = Ed25519PrivateKey.generate()
+    kid = "20260101T000000Z-abcdef"
+    pem = earlier.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    (folder / f"{kid}.pem").write_bytes(pem)
+    settings = await gateway_settings(signing_keys_dir=folder)
+    async with running(create_gateway_app(settings)) as client:
+        published_kids = [
+            k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]
+        ]
+        assert published_kids == [kid]
+        token = (await sign_in(client, "admin", ADMIN_PASSWORD)).json()["access_token"]
+        assert jwt.get_unverified_header(token)["kid"] == kid
+        assert jwt.decode(token, earlier.public_key(), algorithms=["EdDSA"], audience="shijian")
+    (folder / f"{kid}.pem").unlink()  # imported: the database holds it now
+    database = Database(settings.database_url)
+    try:
+        async with database.engine.connect() as connection:
+            (row,) = (await connection.execute(sa.select(signing_keys))).all()
+    finally:
+        await database.dispose()
+    raw = earlier.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    # Sealed under the current data key, which opens it; nothing of it in clear.
+    assert row.kid == kid and row.private_key.startswith(f"{settings.data_key_id}.")
+    assert base64.b64encode(raw).decode() not in row.private_key
+    keyring = settings.data_keyring()
+    assert base64.b64decode(keyring.open_text(SIGNING_KEY_FIELD, row.private_key)) == raw
+    async with running(create_gateway_app(settings)) as client:
+        again = [k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]]
+        assert again == [kid]

@@ -195,16 +195,21 @@ async def test_deactivating_a_user_publishes_it_once_and_ends_their_sign_ins(
     deactivated = await client.post("/api/admin/users/clerk09/deactivate", headers=admin)
     assert deactivated.status_code == 200
     assert deactivated.json()["active"] is False
-    (event,) = await published_since(app, before)
+    event, revoked = await published_since(app, before)
     assert event["type"] == "identity.user.deactivated"
     assert event["subject"] == "clerk09"
     assert set(event["data"]) == {"username", "by", "at"}
     assert event["data"]["by"] == "admin"
+    # Every token issued to them until now is refused, by the gateway and by every service.
+    assert revoked["type"] == "identity.tokens.revoked"
+    assert revoked["subject"] == "clerk09"
+    assert revoked["data"]["tokens"] == []
+    assert revoked["data"]["issued_before"] < revoked["data"]["refused_until"]
     assert grant_refused(await sign_in(client, "clerk09", PASSWORD), "invalid_credentials")
     again = await client.post(
         "/auth/token", data={"grant_type": "refresh_token", "refresh_token": refresh}
     )
-    assert grant_refused(again, "inactive")
+    assert grant_refused(again, "revoked")
 
     before = await published(app)
     twice = await client.post("/api/admin/users/clerk09/deactivate", headers=admin)
@@ -459,5 +464,6 @@ async def test_every_act_is_published_on_the_embedded_default_too(
             "identity.account.locked",
             "identity.user.changed",
             "identity.user.deactivated",
+            "identity.tokens.revoked",
         ]
         await assert_no_secret(app, PASSWORD, CLIENT_SECRET, ADMIN_PASSWORD)

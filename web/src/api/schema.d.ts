@@ -36,7 +36,8 @@ export interface paths {
         put?: never;
         /**
          * Revoke the access token in hand and, if given, its refresh token
-         * @description After this, neither token is accepted by the gateway.
+         * @description After this, neither token is accepted by the gateway, nor the access token by any
+         *         service (within seconds).
          */
         post: operations["logout_auth_logout_post"];
         delete?: never;

@@ -9,8 +9,8 @@ from alembic import op
 
 from chassis.sealing import DataKeys
 
-revision: str = "gateway_0005"
-down_revision: str | None = "gateway_0002"
+revision: str = "gateway_0004"
+down_revision: str | None = "gateway_0003"
 
 _users = sa.table("users", sa.column("username", sa.String), sa.column("totp_secret", sa.Text))
 

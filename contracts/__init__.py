@@ -25,6 +25,7 @@ from contracts.envelope import MEDIA_TYPE, Envelope, service_source
 from contracts.identity import (
     AccountLocked,
     ClientCreated,
+    PersonChanged,
     RolePolicyChanged,
     SigningKeyRotated,
     UserChanged,
@@ -119,6 +120,7 @@ __all__ = [
     "NonconformityRaised",
     "ObjectiveBreached",
     "PenaltyDecided",
+    "PersonChanged",
     "ReportTransferred",
     "ResidentId",
     "RolePolicyChanged",

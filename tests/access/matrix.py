@@ -187,6 +187,14 @@ MATRIX: tuple[Rule, ...] = (
     ),
     Rule(
         "gateway",
+        "PUT",
+        "/api/admin/users/{username}/certificate",
+        ADMIN,
+        f"/api/admin/users/{SAMPLE_USER}/certificate",
+        body={"number": "51010621000999", "valid_until": "2030-12-31"},
+    ),
+    Rule(
+        "gateway",
         "POST",
         "/api/admin/users/{username}/unlock",
         ADMIN,

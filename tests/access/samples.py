@@ -16,6 +16,7 @@ from tests.access.matrix import (
     PNG_SAMPLE,
     SAMPLE_GRID,
     SAMPLE_OFFICE,
+    SAMPLE_SECTION,
     SAMPLE_STATION,
     SAMPLE_STATION_COMMUNITY,
     SUBMISSION_SAMPLE,
@@ -23,6 +24,8 @@ from tests.access.matrix import (
     square,
 )
 from tests.conftest import wait_until
+
+HANDLERS = ("zhao", "qian")  # the matrix's certified case handlers
 
 
 async def supervision_samples(client: httpx.AsyncClient, admin: dict[str, str]) -> dict[str, str]:
@@ -83,6 +86,35 @@ async def street_samples(
     return {"sha256": sha256, "inspection_id": inspection_id, "finding_id": finding_id}
 
 
+async def certified_handlers(
+    client: httpx.AsyncClient, admin: dict[str, str], officer: dict[str, str]
+) -> None:
+    """The matrix's case handlers, zhao and qian: officers with certificates, once enforcement's
+    directory has learnt them from the gateway (over the bus)."""
+    for handler in HANDLERS:
+        person = {"username": handler, "password": "Pass-word-9", "name": handler}
+        created = await client.post(
+            "/api/admin/users",
+            json=person | {"roles": ["enforcement_officer"], "office": SAMPLE_SECTION},
+            headers=admin,
+        )
+        assert created.status_code == 201, created.text
+        certificate = {"number": "51010621000042", "valid_until": "2099-12-31"}
+        recorded = await client.put(
+            f"/api/admin/users/{handler}/certificate", json=certificate, headers=admin
+        )
+        assert recorded.status_code == 200, recorded.text
+    body = {"source_department": "market", "allegation": "强买强卖", "office_id": SAMPLE_OFFICE}
+    answer = await client.post("/api/enforcement/case-sources", json=body, headers=admin)
+    probe = f"/api/enforcement/case-sources/{answer.json()['id']}/file"
+
+    async def known() -> bool:
+        filed = await client.post(probe, json={"handlers": list(HANDLERS)}, headers=officer)
+        return filed.status_code == 201
+
+    await wait_until(known, within=15)
+
+
 async def enforcement_samples(
     client: httpx.AsyncClient, admin: dict[str, str], officer: dict[str, str]
 ) -> dict[str, str]:
@@ -102,6 +134,7 @@ async def enforcement_samples(
         assert answer.status_code == status, answer.text
         return answer.json()
 
+    await certified_handlers(client, admin, officer)
     notice = {"delivered_to": "王某", "delivered_at": "2026-11-20T10:00:00+08:00", "method": "post"}
     decision = {"penalty": {"kind": "warning"}, "legal_basis": "《价格法》第四十二条"}
     for name in cases:

@@ -290,6 +290,26 @@ async def test_recording_a_certificate_publishes_the_directory_entry(
     assert await published_since(app, before) == []
 
 
+async def test_people_from_before_the_directory_are_listed_once_at_start(
+    gateway: tuple[FastAPI, httpx.AsyncClient],
+) -> None:
+    app, client = gateway
+    await add_user(client, "clerk17", ["licensing_clerk"], office="registration")
+    identity = app.state.identity
+    async with identity.database.engine.begin() as connection:
+        await connection.execute(
+            sa.update(users).where(users.c.username == "clerk17").values(listed=False)
+        )
+    before = await published(app)
+    await people.list_everyone(identity)
+    (entry,) = await published_since(app, before)
+    assert (entry["type"], entry["subject"]) == ("identity.person.changed", "clerk17")
+    assert (entry["data"]["office"], entry["data"]["by"]) == ("registration", "system:start")
+    before = await published(app)
+    await people.list_everyone(identity)
+    assert await published_since(app, before) == []
+
+
 async def test_a_lockout_is_published_by_the_system_and_its_lifting_by_the_admin(
     gateway: tuple[FastAPI, httpx.AsyncClient],
 ) -> None:

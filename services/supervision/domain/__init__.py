@@ -27,12 +27,14 @@ from services.supervision.domain.households import (
 from services.supervision.domain.inspections import (
     MEDIA_SIGNATURES,
     Attachment,
+    Citation,
     Inspection,
     InspectionReport,
     check_correction,
     check_times,
     check_visited,
     due_for_visit,
+    may_read,
     media_type_of,
 )
 from services.supervision.domain.map import (
@@ -49,6 +51,7 @@ __all__ = [
     "MEDIA_SIGNATURES",
     "Attachment",
     "CaseTransfer",
+    "Citation",
     "Delegation",
     "FileEntry",
     "Grid",
@@ -78,6 +81,7 @@ __all__ = [
     "grid_shape",
     "is_overdue",
     "may_act",
+    "may_read",
     "may_see",
     "media_type_of",
     "represented",

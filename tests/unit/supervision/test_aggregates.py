@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from chassis.errors import Conflict, Forbidden, NotFound, RuleViolated
 from contracts.values import CreditCode
 from services.supervision.domain import (
+    Attachment,
+    Citation,
     Delegation,
     Grid,
     GridClash,
@@ -26,6 +28,7 @@ from services.supervision.domain import (
     check_correction,
     check_visited,
     fold_licence,
+    may_read,
 )
 from services.supervision.schemas import GridChange
 
@@ -257,3 +260,18 @@ def test_a_grid_change_refuses_an_explicit_null_by_name(field: str) -> None:
     assert GridChange.model_validate({"name": "新名"}).model_dump(exclude_unset=True) == {
         "name": "新名"
     }
+
+
+def test_an_attachment_is_read_through_a_record_citing_it() -> None:
+    photo = Attachment("ab" * 32, "image/png", 10, "inspector01", NOW)
+    office01 = [Citation("inspector01", "office-01")]
+    head01 = Viewer("head01", frozenset({"office_head"}), "office-01", frozenset({"head01"}))
+    head05 = Viewer("head05", frozenset({"office_head"}), "office-05", frozenset({"head05"}))
+    auditor = Viewer("auditor01", frozenset({"auditor"}), None, frozenset({"auditor01"}))
+    assert may_read(inspector("inspector01"), photo, [])  # its uploader
+    assert may_read(auditor, photo, [])
+    assert not may_read(head01, photo, [])  # nothing cites it yet
+    assert may_read(head01, photo, office01)
+    assert may_read(inspector("inspector02", "inspector01"), photo, office01)  # the agent
+    assert not may_read(head05, photo, office01)
+    assert not may_read(inspector("inspector05"), photo, office01)

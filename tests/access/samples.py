@@ -11,6 +11,7 @@ from chassis.legalclock.deadlines import shanghai_today
 from tests.access.matrix import (
     APPLICATION_SAMPLE,
     AUDIT_SAMPLE,
+    DELEGATION_SAMPLE,
     DOCUMENT_SAMPLE,
     INSPECTION_SAMPLE,
     PNG_SAMPLE,
@@ -43,7 +44,30 @@ async def supervision_samples(client: httpx.AsyncClient, admin: dict[str, str]) 
     }
     answer = await client.post("/api/supervision/grids", json=grid, headers=admin)
     assert answer.status_code == 201, answer.text
+    await office_inspectors(client, admin)
     return {}
+
+
+async def office_inspectors(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    """The matrix's inspector and their agent, grid inspectors of the sample office, once
+    supervision's directory has learnt them from the gateway (over the bus)."""
+    pair = (person_of("grid_inspector"), DELEGATION_SAMPLE["agent"])
+    for username in pair:
+        person = {"username": username, "password": "Pass-word-9", "name": username}
+        created = await client.post(
+            "/api/admin/users",
+            json=person | {"roles": ["grid_inspector"], "office": SAMPLE_OFFICE},
+            headers=admin,
+        )
+        assert created.status_code == 201, created.text
+
+    async def known() -> bool:
+        named = await client.post(
+            "/api/supervision/delegations", json=DELEGATION_SAMPLE, headers=admin
+        )
+        return named.status_code == 201
+
+    await wait_until(known, within=15)
 
 
 async def household_samples(

@@ -25,6 +25,7 @@ from contracts.envelope import MEDIA_TYPE, Envelope, service_source
 from contracts.identity import (
     AccountLocked,
     ClientCreated,
+    PersonChanged,
     RevokedToken,
     RolePolicyChanged,
     SigningKeyRotated,
@@ -123,6 +124,7 @@ __all__ = [
     "NonconformityRaised",
     "ObjectiveBreached",
     "PenaltyDecided",
+    "PersonChanged",
     "ReportTransferred",
     "ResidentId",
     "RevokedToken",

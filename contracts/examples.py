@@ -317,6 +317,16 @@ def _examples() -> tuple[Contract, ...]:
             at=_STAMP,
         ),
         identity.UserDeactivated(username="inspector01", by="admin", at=_STAMP),
+        identity.PersonChanged(
+            username="officer11",
+            roles=("enforcement_officer",),
+            office="section-1",
+            active=True,
+            certificate_number="51010621000123",
+            certificate_valid_until=date(2028, 6, 30),
+            by="admin",
+            at=_STAMP,
+        ),
         identity.AccountLocked(
             username="inspector01",
             failed_sign_ins=5,

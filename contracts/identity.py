@@ -8,6 +8,7 @@ never holds a colon, so no account can pass for it).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,6 +19,7 @@ from contracts.values import NonEmptyStr, UtcDateTime
 __all__ = [
     "AccountLocked",
     "ClientCreated",
+    "PersonChanged",
     "RevokedToken",
     "RolePolicyChanged",
     "SigningKeyRotated",
@@ -144,4 +146,23 @@ class TokensRevoked(_AdministrativeAct):
     )
     refused_until: UtcDateTime | None = Field(
         default=None, description="How long `issued_before` matters: the tokens' longest life"
+    )
+
+
+class PersonChanged(_StaffAccess):
+    """A person of the bureau as they stand now: the directory entry the services keep.
+
+    Published on every change that matters to another service's rules (created, roles or office
+    changed, deactivated, a law-enforcement certificate recorded) and on first start for the
+    people seeded then; the latest one about a person replaces everything known of them.
+    """
+
+    event_type = "identity.person.changed"
+
+    active: bool = Field(description="False once deactivated: they act for nobody any more")
+    certificate_number: NonEmptyStr | None = Field(
+        default=None, description="Their law-enforcement certificate (执法证) number, if any"
+    )
+    certificate_valid_until: date | None = Field(
+        default=None, description="Last day the certificate is valid, Asia/Shanghai calendar"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import shutil
@@ -11,6 +12,7 @@ import subprocess
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
 from typing import Any
 
 import aio_pika
@@ -31,7 +33,7 @@ from chassis.migrations import alembic_config, upgrade
 from chassis.platform import PROCESSES
 from chassis.preflight import broker_answers
 from chassis.settings import Settings
-from contracts import MEDIA_TYPE, Envelope, owner
+from contracts import MEDIA_TYPE, Envelope, PersonChanged, owner
 from tests.tokens import mint_token
 
 RUN_ID = uuid.uuid4().hex[:8]
@@ -305,22 +307,59 @@ def publisher_of(bus_prefix: str, event_type: str) -> tuple[str, str]:
     return bus_url_of(bus_prefix, process), broker_user(bus_prefix, process)
 
 
-async def publish(bus_prefix: str, envelope: Envelope) -> None:
-    """Publish an envelope on a bus prefix as another service's relay would: as the broker user
-    of the process that owns its type."""
-    url, user = await asyncio.to_thread(publisher_of, bus_prefix, envelope.type)
-    connection = await aio_pika.connect_robust(url)
-    try:
-        channel = await connection.channel()
-        exchange = await declare_exchanges(channel, Topology(bus_prefix))
-        message = aio_pika.Message(
-            body=envelope.to_json(),
-            content_type=MEDIA_TYPE,
-            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            message_id=str(envelope.id),
-            type=envelope.type,
-            user_id=user,
-        )
-        await exchange.publish(message, routing_key=envelope.routing_key)
-    finally:
-        await connection.close()
+async def publish(bus_prefix: str, *envelopes: Envelope) -> None:
+    """Publish envelopes on a bus prefix, in order, as their owners' relays would: each as the
+    broker user of the process that owns its type."""
+    for envelope in envelopes:
+        url, user = await asyncio.to_thread(publisher_of, bus_prefix, envelope.type)
+        connection = await aio_pika.connect_robust(url)
+        try:
+            channel = await connection.channel()
+            exchange = await declare_exchanges(channel, Topology(bus_prefix))
+            message = aio_pika.Message(
+                body=envelope.to_json(),
+                content_type=MEDIA_TYPE,
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                message_id=str(envelope.id),
+                type=envelope.type,
+                user_id=user,
+            )
+            await exchange.publish(message, routing_key=envelope.routing_key)
+        finally:
+            await connection.close()
+
+
+# Each person's events in a test run come in this one order, as the gateway numbers them.
+_directory_sequence = itertools.count(1)
+
+
+def person(
+    username: str,
+    role: str,
+    office: str | None,
+    *,
+    active: bool = True,
+    certified_until: date | None = None,
+) -> PersonChanged:
+    """A person as the gateway's directory would publish them (certified with a number when
+    `certified_until` is given)."""
+    return PersonChanged(
+        username=username,
+        roles=(role,),
+        office=office,
+        active=active,
+        certificate_number="51010621000001" if certified_until else None,
+        certificate_valid_until=certified_until,
+        by="admin",
+        at=datetime.now(UTC),
+    )
+
+
+async def directory_knows(settings: Settings, *people: PersonChanged) -> None:
+    """A service's directory holds these people: published as the gateway's relay would (each
+    later than anything published before it) and handled by the service."""
+    envelopes = [
+        Envelope.wrap(p, source="identity", sequence=next(_directory_sequence)) for p in people
+    ]
+    await publish(settings.bus_prefix, *envelopes)
+    await handled(settings.database_url, *(e.id for e in envelopes))

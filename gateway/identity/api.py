@@ -24,6 +24,7 @@ from gateway.identity.oauth import (
 from gateway.identity.schemas import (
     STAFF_ROLES,
     USERNAME_PATTERN,
+    CertificateIn,
     ClientCreate,
     ClientList,
     ClientOut,
@@ -241,6 +242,21 @@ async def deactivate_user(
     """Stop a staff member signing in or refreshing (not yourself); the tokens in their hand
     are refused by the gateway and every service within seconds."""
     member = await people.deactivate_user(identity, username, by=principal.subject)
+    return UserOut.model_validate(member)
+
+
+@admin.put(
+    "/users/{username}/certificate",
+    response_model=UserOut,
+    responses={404: PROBLEM, 422: PROBLEM},
+)
+async def record_certificate(
+    username: UsernamePath, body: CertificateIn, identity: IdentityDep, principal: CurrentPrincipal
+) -> UserOut:
+    """Record a person's law-enforcement certificate (replacing any earlier one); the services
+    learn it from `identity.person.changed`."""
+    certificate = people.Certificate(body.number, body.valid_until)
+    member = await people.record_certificate(identity, username, certificate, by=principal.subject)
     return UserOut.model_validate(member)
 
 

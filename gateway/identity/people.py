@@ -8,7 +8,7 @@ import contextlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -24,6 +24,7 @@ from chassis.rows import values_for
 from chassis.uow import UnitOfWork
 from contracts import (
     ClientCreated,
+    PersonChanged,
     RolePolicyChanged,
     SigningKeyRotated,
     UserChanged,
@@ -45,6 +46,14 @@ log = logging.getLogger("shijian.gateway.identity")
 
 
 @dataclass(frozen=True)
+class Certificate:
+    """A law-enforcement certificate (执法证): its number and last valid day."""
+
+    number: str
+    valid_until: date
+
+
+@dataclass(frozen=True)
 class NewStaffMember:
     """A staff member to add; `check_password` is off only for the first start's accounts."""
 
@@ -54,6 +63,7 @@ class NewStaffMember:
     roles: list[str]
     office: str | None = None
     check_password: bool = True
+    certificate: Certificate | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,8 @@ class StaffMember:
     totp_enrolled: bool
     locked_until: datetime | None
     created_at: datetime
+    certificate_number: str | None = None
+    certificate_valid_until: date | None = None
 
     @classmethod
     def of(cls, row: sa.Row[Any]) -> StaffMember:
@@ -171,8 +183,10 @@ async def create_user(identity: Identity, new: NewStaffMember, *, by: str) -> St
         totp_enrolled=False,
         locked_until=None,
         created_at=identity.clock.now(),
+        certificate_number=new.certificate.number if new.certificate else None,
+        certificate_valid_until=new.certificate.valid_until if new.certificate else None,
     )
-    row = values_for(users, member, password_hash=await hash_secret(new.password))
+    row = values_for(users, member, password_hash=await hash_secret(new.password), listed=True)
     try:
         async with identity.uow() as uow:
             await uow.connection.execute(sa.insert(users).values(**row))
@@ -185,6 +199,7 @@ async def create_user(identity: Identity, new: NewStaffMember, *, by: str) -> St
                     at=member.created_at,
                 )
             )
+            uow.emit(person_changed(member, by=by, at=member.created_at))
             await uow.commit()
     except IntegrityError:
         raise Conflict(f"The username {new.username!r} is taken.") from None
@@ -307,7 +322,9 @@ async def _record_change(
             sa.update(users).where(users.c.username == username).values(**values).returning(users)
         )
     ).one()
+    member = StaffMember.of(changed)
     if changes:
+        at = identity.clock.now()
         uow.emit(
             UserChanged(
                 username=username,
@@ -315,10 +332,12 @@ async def _record_change(
                 office=changed.office,
                 changes=changes,
                 by=by,
-                at=identity.clock.now(),
+                at=at,
             )
         )
-    return StaffMember.of(changed)
+        if {"roles", "office"} & set(changes):
+            uow.emit(person_changed(member, by=by, at=at))
+    return member
 
 
 async def change_user(
@@ -368,11 +387,52 @@ async def deactivate_user(identity: Identity, username: str, *, by: str) -> Staf
                 .returning(users)
             )
         ).one()
-        uow.emit(UserDeactivated(username=username, by=by, at=identity.clock.now()))
+        member = StaffMember.of(changed)
+        at = identity.clock.now()
+        uow.emit(UserDeactivated(username=username, by=by, at=at))
+        uow.emit(person_changed(member, by=by, at=at))
         revoked = await identity.revoke_everything_of(uow.work, username, by)
         await uow.commit()
     identity.revoked.add(revoked)
-    return StaffMember.of(changed)
+    return member
+
+
+def person_changed(member: StaffMember, *, by: str, at: datetime) -> PersonChanged:
+    """The directory entry of a person as they stand now, for the services' projections."""
+    return PersonChanged(
+        username=member.username,
+        roles=tuple(member.roles),
+        office=member.office,
+        active=member.active,
+        certificate_number=member.certificate_number,
+        certificate_valid_until=member.certificate_valid_until,
+        by=by,
+        at=at,
+    )
+
+
+async def record_certificate(
+    identity: Identity, username: str, certificate: Certificate, *, by: str
+) -> StaffMember:
+    """Record a person's law-enforcement certificate (replacing any earlier one); NotFound if
+    unknown. Published only when it changes."""
+    number, valid_until = certificate.number, certificate.valid_until
+    async with identity.uow() as uow:
+        current = await _member_to_change(uow, username)
+        if (current.certificate_number, current.certificate_valid_until) == (number, valid_until):
+            return StaffMember.of(current)
+        changed = (
+            await uow.connection.execute(
+                sa.update(users)
+                .where(users.c.username == username)
+                .values(certificate_number=number, certificate_valid_until=valid_until)
+                .returning(users)
+            )
+        ).one()
+        member = StaffMember.of(changed)
+        uow.emit(person_changed(member, by=by, at=identity.clock.now()))
+        await uow.commit()
+    return member
 
 
 async def unlock(identity: Identity, username: str, *, by: str) -> StaffMember:
@@ -477,6 +537,30 @@ async def prepare(identity: Identity) -> None:
         await _add_if_absent(identity, admin)
     if settings.seed_demo:
         await seed_demo(identity, settings.demo_district_file)
+    await list_everyone(identity)
+
+
+async def list_everyone(identity: Identity) -> None:
+    """Publish `identity.person.changed` for the people it never told the services of (those
+    from before the directory), once."""
+    async with identity.uow() as uow:
+        unlisted = (
+            await uow.connection.execute(
+                sa.select(users).where(sa.not_(users.c.listed)).with_for_update()
+            )
+        ).all()
+        if not unlisted:
+            return
+        at = identity.clock.now()
+        for row in unlisted:
+            uow.emit(person_changed(StaffMember.of(row), by=domain.BY_START, at=at))
+        await uow.connection.execute(
+            sa.update(users)
+            .where(users.c.username.in_([row.username for row in unlisted]))
+            .values(listed=True)
+        )
+        await uow.commit()
+    log.info("people listed in the directory", extra={"people": len(unlisted)})
 
 
 async def _add_if_absent(identity: Identity, new: NewStaffMember) -> None:
@@ -488,14 +572,26 @@ async def seed_demo(identity: Identity, district_file: Path) -> None:
     """The demo bureau's people (password `demo-<username>`) and partner clients."""
     district = json.loads(await asyncio.to_thread(district_file.read_text, encoding="utf-8"))
     async with identity.uow() as uow:
-        present = set(await uow.connection.scalars(sa.select(users.c.username)))
+        rows = await uow.connection.execute(sa.select(users.c.username, users.c.certificate_number))
+        present = {row.username: row.certificate_number for row in rows}
     # Hashing is slow by design (~0.25 s each here): a restart hashes nobody twice.
     for person in district["people"]:
-        if person["username"] in present | {"admin"}:
+        held = person.pop("certificate", None)
+        certificate = (
+            Certificate(held["number"], date.fromisoformat(held["valid_until"])) if held else None
+        )
+        username = person["username"]
+        if username in present or username == "admin":
+            # A demo bureau seeded before certificates were recorded gets its officers' now.
+            if certificate is not None and present.get(username) is None:
+                await record_certificate(identity, username, certificate, by=domain.BY_START)
             continue
         password = f"demo-{person['username']}"
         await _add_if_absent(
-            identity, NewStaffMember(password=password, check_password=False, **person)
+            identity,
+            NewStaffMember(
+                password=password, check_password=False, certificate=certificate, **person
+            ),
         )
     for partner in district["partners"]:
         with contextlib.suppress(Conflict):

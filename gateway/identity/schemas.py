@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -123,6 +123,15 @@ class UserOut(BaseModel):
     totp_enrolled: bool
     locked_until: datetime | None
     created_at: datetime
+    certificate_number: str | None = None
+    certificate_valid_until: date | None = None
+
+
+class CertificateIn(RequestModel):
+    """A law-enforcement certificate (执法证) to record: a case handler must hold a valid one."""
+
+    number: str = Field(pattern=r"^[0-9A-Za-z-]{4,32}$", examples=["51010621000123"])
+    valid_until: date = Field(description="Its last valid day, Asia/Shanghai calendar")
 
 
 class UserList(BaseModel):

@@ -23,6 +23,12 @@ users = sa.Table(
     sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
     sa.Column("locked_until", UtcDateTime, nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    # The law-enforcement certificate (执法证) a case handler must hold, and its last valid day.
+    sa.Column("certificate_number", sa.String(32), nullable=True),
+    sa.Column("certificate_valid_until", sa.Date, nullable=True),
+    # Whether `identity.person.changed` has told the services of them: people from before the
+    # directory existed are told once, at the next start.
+    sa.Column("listed", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 clients = sa.Table(

@@ -8,12 +8,13 @@ from chassis.copying import made_from
 from chassis.uow import Work
 from contracts import Envelope
 from contracts.complaints import ReportTransferred
+from contracts.identity import PersonChanged
 from contracts.licensing import LicensingCaseSourceTransferred
 from contracts.shapes import CaseSourceTransfer
 from contracts.supervision import HouseholdAssigned, SupervisionCaseSourceTransferred
 from services.enforcement.domain import Transfer
 from services.enforcement.settings import EnforcementContext
-from services.enforcement.usecases import intake
+from services.enforcement.usecases import directory, intake
 
 handlers = HandlerRegistry("enforcement")
 
@@ -83,3 +84,11 @@ async def household_assigned(
     """Which office supervises a business: where its case sources go."""
     assigned = intake.BusinessAssigned(event.credit_code, event.office_code, event.assigned_at)
     await intake.note_business_office(work, assigned)
+
+
+@handlers.on(PersonChanged)
+async def person_changed(
+    ctx: EnforcementContext, work: Work, event: PersonChanged, envelope: Envelope
+) -> None:
+    """The directory follows the gateway: who is an officer, of which unit, certified until."""
+    await directory.keep_person(work, event, envelope.sequence)

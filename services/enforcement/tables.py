@@ -24,6 +24,21 @@ business_offices = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
 )
 
+# The people case filing and on-the-spot penalties name, as the gateway's
+# `identity.person.changed` says they stand now (`sequence`: the latest event about them, so an
+# older one arriving late changes nothing).
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("roles", sa.JSON, nullable=False),
+    sa.Column("office", sa.String(64), nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("certificate_number", sa.String(32), nullable=True),
+    sa.Column("certificate_valid_until", sa.Date, nullable=True),
+    sa.Column("sequence", sa.BigInteger, nullable=False),
+)
+
 # 案源: keyed by the transferring department's own id, so a repeated transfer is one source.
 case_sources = sa.Table(
     "case_sources",

@@ -261,10 +261,11 @@ async def upload_attachment(
     responses={200: {"content": {"application/octet-stream": {}}}, 404: PROBLEM},
 )
 async def download_attachment(
-    sha256: Sha256Path, _: Staff, ctx: Context, uow: UnitOfWorkDep
+    sha256: Sha256Path, principal: Staff, ctx: Context, uow: UnitOfWorkDep
 ) -> FileResponse:
-    """An attachment's content."""
-    stored = await attachments.attachment(uow.connection, sha256)
+    """An attachment's content, for whoever stored it or may see a record or a case transfer
+    citing it."""
+    stored = await attachments.readable(ctx, uow.connection, principal, sha256)
     return FileResponse(ctx.attachment_path(sha256), media_type=stored.media_type)
 
 

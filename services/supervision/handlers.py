@@ -7,9 +7,11 @@ from chassis.uow import Work
 from contracts import Envelope
 from contracts.complaints import ReportTransferred, TicketClosed, TicketReceived
 from contracts.enforcement import PenaltyDecided
+from contracts.identity import PersonChanged
 from contracts.licensing import LicenceCancelled, LicenceChanged, LicenceIssued
 from services.supervision.context import SupervisionContext
 from services.supervision.domain import LicenceFact
+from services.supervision.usecases.directory import keep_person
 from services.supervision.usecases.findings import link_finding
 from services.supervision.usecases.households import Note, note
 from services.supervision.usecases.routing import RecordLicenceFact, record_licence_fact
@@ -76,3 +78,11 @@ handlers.on(PenaltyDecided)(news_of_the_business)
 handlers.on(ReportTransferred)(news_of_the_business)
 handlers.on(TicketReceived)(news_of_the_business)
 handlers.on(TicketClosed)(news_of_the_business)
+
+
+@handlers.on(PersonChanged)
+async def person_changed(
+    ctx: SupervisionContext, work: Work, event: PersonChanged, envelope: Envelope
+) -> None:
+    """The directory follows the gateway: who is a grid inspector or a head of which office."""
+    await keep_person(work, event, envelope.sequence)

@@ -24,6 +24,8 @@ class SupervisionSettings(Settings):
     # Inspection records: attachments up to this size; households are due a visit this often.
     attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
     inspection_interval_days: int = Field(default=90, ge=1, le=3650)
+    # A position agent stands in for at most this many days (both ends included).
+    delegation_max_days: int = Field(default=30, ge=1, le=366)
     # With SEED_DEMO, offices and grids come from this file on first start.
     seed_demo: bool = False
     district_file: Path = DEMO_DISTRICT

@@ -113,6 +113,18 @@ delegations = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
 )
 
+# The people delegations name, as the gateway's `identity.person.changed` says they stand now
+# (`sequence`: the latest event about them, so an older one arriving late changes nothing).
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("roles", sa.JSON, nullable=False),
+    sa.Column("office", sa.String(64), nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("sequence", sa.BigInteger, nullable=False),
+)
+
 # Attachments, stored by the SHA-256 of their content (the file lives under DATA_DIR).
 attachments = sa.Table(
     "attachments",

@@ -128,6 +128,15 @@ def person_of(role: str) -> str:
     return role.replace("_", "-")
 
 
+# Both grid inspectors of the sample office (the gateway tells supervision so).
+DELEGATION_SAMPLE = {
+    "officer": person_of("grid_inspector"),
+    "agent": "inspector02",
+    "start": "2026-01-01",
+    "end": "2026-01-02",
+}
+
+
 def square(lon: float, lat: float) -> dict[str, Any]:
     """A GeoJSON square of 0.01° with its south-west corner at (lon, lat)."""
     ring = [[lon, lat], [lon + 0.01, lat], [lon + 0.01, lat + 0.01], [lon, lat + 0.01]]
@@ -184,6 +193,14 @@ MATRIX: tuple[Rule, ...] = (
         ADMIN,
         f"/api/admin/users/{SAMPLE_USER}",
         body={"office": "office-02"},
+    ),
+    Rule(
+        "gateway",
+        "PUT",
+        "/api/admin/users/{username}/certificate",
+        ADMIN,
+        f"/api/admin/users/{SAMPLE_USER}/certificate",
+        body={"number": "51010621000999", "valid_until": "2030-12-31"},
     ),
     Rule(
         "gateway",
@@ -415,12 +432,7 @@ MATRIX: tuple[Rule, ...] = (
         "POST",
         "/delegations",
         frozenset({"grid_inspector", "office_head", "admin"}),
-        body={
-            "officer": person_of("grid_inspector"),
-            "agent": "inspector02",
-            "start": "2026-01-01",
-            "end": "2026-01-02",
-        },
+        body=DELEGATION_SAMPLE,
     ),
     Rule("supervision", "GET", "/delegations", STAFF),
     Rule(

@@ -11,11 +11,13 @@ from chassis.legalclock.deadlines import shanghai_today
 from tests.access.matrix import (
     APPLICATION_SAMPLE,
     AUDIT_SAMPLE,
+    DELEGATION_SAMPLE,
     DOCUMENT_SAMPLE,
     INSPECTION_SAMPLE,
     PNG_SAMPLE,
     SAMPLE_GRID,
     SAMPLE_OFFICE,
+    SAMPLE_SECTION,
     SAMPLE_STATION,
     SAMPLE_STATION_COMMUNITY,
     SUBMISSION_SAMPLE,
@@ -23,6 +25,8 @@ from tests.access.matrix import (
     square,
 )
 from tests.conftest import wait_until
+
+HANDLERS = ("zhao", "qian")  # the matrix's certified case handlers
 
 
 async def supervision_samples(client: httpx.AsyncClient, admin: dict[str, str]) -> dict[str, str]:
@@ -40,7 +44,30 @@ async def supervision_samples(client: httpx.AsyncClient, admin: dict[str, str]) 
     }
     answer = await client.post("/api/supervision/grids", json=grid, headers=admin)
     assert answer.status_code == 201, answer.text
+    await office_inspectors(client, admin)
     return {}
+
+
+async def office_inspectors(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    """The matrix's inspector and their agent, grid inspectors of the sample office, once
+    supervision's directory has learnt them from the gateway (over the bus)."""
+    pair = (person_of("grid_inspector"), DELEGATION_SAMPLE["agent"])
+    for username in pair:
+        person = {"username": username, "password": "Pass-word-9", "name": username}
+        created = await client.post(
+            "/api/admin/users",
+            json=person | {"roles": ["grid_inspector"], "office": SAMPLE_OFFICE},
+            headers=admin,
+        )
+        assert created.status_code == 201, created.text
+
+    async def known() -> bool:
+        named = await client.post(
+            "/api/supervision/delegations", json=DELEGATION_SAMPLE, headers=admin
+        )
+        return named.status_code == 201
+
+    await wait_until(known, within=15)
 
 
 async def household_samples(
@@ -100,6 +127,35 @@ async def street_samples(
     }
 
 
+async def certified_handlers(
+    client: httpx.AsyncClient, admin: dict[str, str], officer: dict[str, str]
+) -> None:
+    """The matrix's case handlers, zhao and qian: officers with certificates, once enforcement's
+    directory has learnt them from the gateway (over the bus)."""
+    for handler in HANDLERS:
+        person = {"username": handler, "password": "Pass-word-9", "name": handler}
+        created = await client.post(
+            "/api/admin/users",
+            json=person | {"roles": ["enforcement_officer"], "office": SAMPLE_SECTION},
+            headers=admin,
+        )
+        assert created.status_code == 201, created.text
+        certificate = {"number": "51010621000042", "valid_until": "2099-12-31"}
+        recorded = await client.put(
+            f"/api/admin/users/{handler}/certificate", json=certificate, headers=admin
+        )
+        assert recorded.status_code == 200, recorded.text
+    body = {"source_department": "market", "allegation": "强买强卖", "office_id": SAMPLE_OFFICE}
+    answer = await client.post("/api/enforcement/case-sources", json=body, headers=admin)
+    probe = f"/api/enforcement/case-sources/{answer.json()['id']}/file"
+
+    async def known() -> bool:
+        filed = await client.post(probe, json={"handlers": list(HANDLERS)}, headers=officer)
+        return filed.status_code == 201
+
+    await wait_until(known, within=15)
+
+
 async def enforcement_samples(
     client: httpx.AsyncClient, admin: dict[str, str], officer: dict[str, str]
 ) -> dict[str, str]:
@@ -119,6 +175,7 @@ async def enforcement_samples(
         assert answer.status_code == status, answer.text
         return answer.json()
 
+    await certified_handlers(client, admin, officer)
     notice = {"delivered_to": "王某", "delivered_at": "2026-11-20T10:00:00+08:00", "method": "post"}
     decision = {"penalty": {"kind": "warning"}, "legal_basis": "《价格法》第四十二条"}
     for name in cases:

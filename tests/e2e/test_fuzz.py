@@ -127,7 +127,7 @@ class Seeder:
         today = shanghai_today().isoformat()
         delegation = {
             "officer": "inspector02",
-            "agent": "inspector01",
+            "agent": "standby02",
             "start": today,
             "end": today,
         }

@@ -48,7 +48,7 @@ async def test_a_licence_reaches_its_grid_owner_and_their_agent(
         httpx.AsyncClient(base_url=platform.gateway_url, timeout=30) as client,
     ):
         people: dict[str, dict[str, str]] = {}
-        for username in ("clerk01", "inspector01", "inspector02", "inspector03", "head02"):
+        for username in ("clerk01", "standby02", "inspector02", "inspector03", "head02"):
             people[username] = await signed_in(
                 client, grant_type="password", username=username, password=f"demo-{username}"
             )
@@ -87,23 +87,24 @@ async def test_a_licence_reaches_its_grid_owner_and_their_agent(
         )
         assert hidden.status_code == 404
 
-        # inspector01 stands in for inspector02 today (the bureau's day, in Shanghai): the next
-        # household reaches both.
+        # office-02's standby inspector stands in for inspector02 today (the bureau's day, in
+        # Shanghai): the next household reaches both. The head's office and theirs come from the
+        # directory the gateway publishes.
         today = shanghai_today().isoformat()
         delegated = await client.post(
             "/api/supervision/delegations",
-            json={"officer": "inspector02", "agent": "inspector01", "start": today, "end": today},
+            json={"officer": "inspector02", "agent": "standby02", "start": today, "end": today},
             headers=people["head02"],
         )
         assert delegated.status_code == 201, delegated.text
         code, _ = await issue("示范区西华路五金店")
-        household = await household_of(code, "inspector01")
-        assert household["agent"] == "inspector01"
+        household = await household_of(code, "standby02")
+        assert household["agent"] == "standby02"
         claimed = await client.post(
-            f"/api/supervision/households/{code}/claim", headers=people["inspector01"]
+            f"/api/supervision/households/{code}/claim", headers=people["standby02"]
         )
         assert claimed.status_code == 200, claimed.text
-        assert claimed.json()["claimed_by"] == "inspector01"
+        assert claimed.json()["claimed_by"] == "standby02"
 
         # The gateway's events pass every consumer's publisher check (the gateway's broker user,
         # under the identity source): the quality system's journal keeps the clerk's account.

@@ -6,12 +6,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
 
-from contracts import Envelope
+from contracts import Envelope, PersonChanged
 from contracts.values import CreditCode
 from services.enforcement.app import spec
 from services.enforcement.settings import EnforcementSettings
@@ -19,6 +20,8 @@ from tests.conftest import (
     BUS_URL,
     CreateDatabase,
     appeared,
+    directory_knows,
+    person,
     publish,
     running_service,
     staff_bearer,
@@ -32,6 +35,18 @@ def officer(section: int) -> dict[str, str]:
     return bearer(f"officer{section}", "enforcement_officer", office=f"section-{section}")
 
 
+def certified(username: str) -> PersonChanged:
+    """An officer of section-1 holding a certificate valid for years."""
+    return person(username, "enforcement_officer", "section-1", certified_until=date(2099, 12, 31))
+
+
+# The handlers the tests file cases with, certified as the gateway's directory says; `lapsed`
+# held a certificate that ran out.
+DIRECTORY = [
+    *(certified(name) for name in ("zhao", "qian", "officer1", "officer2")),
+    person("lapsed", "enforcement_officer", "section-1", certified_until=date(2020, 12, 31)),
+    person("trainee", "enforcement_officer", "section-1"),
+]  # fmt: skip
 AUDITOR = bearer("auditor01", "auditor")
 ADMIN = bearer("admin", "admin")
 _sequence = iter(range(1, 10**9))
@@ -56,6 +71,10 @@ class Enforcement:
         await publish(self.settings.bus_prefix, envelope)
         return envelope.id
 
+    async def certify(self, *usernames: str) -> None:
+        """These officers of section-1 hold a valid certificate, as the directory now says."""
+        await directory_knows(self.settings, *(certified(name) for name in usernames))
+
     async def case_source(self, case_source_id: uuid.UUID) -> dict[str, Any]:
         """The case source once it has arrived (waits for the bus), as an auditor sees it."""
         return await appeared(self.client, f"/case-sources/{case_source_id}", AUDITOR)
@@ -76,4 +95,5 @@ async def enforcement(
         deadline_check_seconds=0.2,
     )
     async with running_service(spec, settings) as client:
+        await directory_knows(settings, *DIRECTORY)
         yield Enforcement(client, settings)

@@ -146,6 +146,27 @@ async def test_a_window_transfer_goes_to_the_section_of_the_business_office(
         assert hidden.status_code == 404
 
 
+async def test_an_officer_of_no_section_lists_nothing(enforcement: Enforcement) -> None:
+    waiting = LicensingCaseSourceTransferred(
+        case_source_id=uuid.uuid4(),
+        credit_code=new_credit_code(),
+        allegation="超范围经营",
+        transferred_at=datetime.now(UTC),
+        transferred_by="clerk01",
+    )
+    await enforcement.receives(waiting, "licensing")
+    assert (await enforcement.case_source(waiting.case_source_id))["section"] is None
+    sectionless = bearer("officer99", "enforcement_officer")
+    for query in ("", "?unrouted=true"):
+        answer = await enforcement.client.get(f"/case-sources{query}", headers=sectionless)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["case_sources"] == []
+    one = await enforcement.client.get(
+        f"/case-sources/{waiting.case_source_id}", headers=sectionless
+    )
+    assert one.status_code == 404
+
+
 async def test_a_12315_report_becomes_a_case_source_without_the_reporter(
     enforcement: Enforcement,
 ) -> None:

@@ -67,6 +67,24 @@ async def test_a_case_needs_two_different_handlers(enforcement: Enforcement) -> 
     assert (await enforcement.case_source(source_id))["status"] == "received"
 
 
+async def test_a_case_filed_with_an_uncertified_handler_is_refused_naming_the_rule(
+    enforcement: Enforcement,
+) -> None:
+    source_id = await received(enforcement)
+    for uncertified in ("lapsed", "trainee", "nobody"):
+        answer = await enforcement.client.post(
+            f"/case-sources/{source_id}/file",
+            json={"handlers": ["zhao", uncertified]},
+            headers=officer(1),
+        )
+        assert answer.status_code == 422, answer.text
+        [error] = answer.json()["errors"]
+        assert (error["field"], error["code"]) == ("body.handlers", "uncertified_handler")
+        assert "Administrative Penalty Law art. 42" in error["message"]
+        assert uncertified in error["message"]
+    assert (await enforcement.case_source(source_id))["status"] == "received"
+
+
 async def test_a_declined_source_tells_its_reasons(enforcement: Enforcement) -> None:
     source_id = await received(enforcement, "office-06")
     async with tapping(enforcement.settings.bus_prefix, "enforcement.#") as bus:

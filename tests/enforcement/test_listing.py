@@ -44,7 +44,8 @@ async def handed_in(
 
 
 async def filed(enforcement: Enforcement, handlers: list[str], section: int = 1) -> dict[str, Any]:
-    """A case of `section`, just filed with these handlers."""
+    """A case of `section`, just filed with these handlers (certified first)."""
+    await enforcement.certify(*handlers)
     source = await handed_in(enforcement, f"{new_tag()} 无照经营", section)
     answer = await enforcement.client.post(
         f"/case-sources/{source['id']}/file", json={"handlers": handlers}, headers=officer(section)

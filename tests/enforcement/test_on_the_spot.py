@@ -4,10 +4,13 @@ filed with the section of the office's area and notified; beyond them, 422 and n
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from tests.conftest import tapping
+from chassis.legalclock import shanghai_today
+from contracts.supervision import HouseholdAssigned
+from tests.conftest import handled, tapping
 from tests.enforcement.conftest import AUDITOR, Enforcement, bearer, new_credit_code, officer
 
 INSPECTOR = bearer("inspector07", "grid_inspector", office="office-07")  # area 2: section-2
@@ -54,6 +57,36 @@ async def test_a_201_cny_fine_on_a_citizen_is_refused_and_nothing_is_kept(
     )
     assert "general procedure" in refused.json()["errors"][0]["message"]
     assert len(await listed(enforcement, AUDITOR)) == len(before)
+
+
+async def test_a_penalty_on_a_business_of_another_office_is_forbidden(
+    enforcement: Enforcement,
+) -> None:
+    elsewhere = new_credit_code()
+    assigned = HouseholdAssigned(
+        credit_code=elsewhere,
+        grid_code="510106001005001",
+        office_code="office-05",
+        owner="inspector05",
+        claim_deadline=shanghai_today(),
+        assigned_at=datetime.now(UTC),
+    )
+    await handled(
+        enforcement.settings.database_url, await enforcement.receives(assigned, "supervision")
+    )
+    before = await listed(enforcement, AUDITOR)
+    company = {"kind": "organisation", "name": "示范区某餐馆", "credit_code": str(elsewhere)}
+    answer = await enforcement.client.post(
+        "/on-the-spot-penalties", json=decision(company, "warning", None), headers=INSPECTOR
+    )
+    assert answer.status_code == 403, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert len(await listed(enforcement, AUDITOR)) == len(before)
+    own_office = bearer("inspector05", "grid_inspector", office="office-05")
+    allowed = await enforcement.client.post(
+        "/on-the-spot-penalties", json=decision(company, "warning", None), headers=own_office
+    )
+    assert allowed.status_code == 201, allowed.text
 
 
 async def test_a_3000_cny_fine_on_a_company_is_filed_and_notified(

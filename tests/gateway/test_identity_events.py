@@ -72,8 +72,9 @@ async def test_creating_a_user_publishes_who_created_whom_with_which_access(
     gateway: tuple[FastAPI, httpx.AsyncClient],
 ) -> None:
     app, client = gateway
-    (first_start,) = await published(app)
+    first_start, listed = await published(app)
     assert first_start["type"] == "identity.user.created"
+    assert (listed["type"], listed["subject"]) == ("identity.person.changed", "admin")
     assert first_start["source"] == "/services/identity"
     assert first_start["subject"] == "admin"
     assert first_start["data"]["by"] == "system:start"
@@ -92,7 +93,7 @@ async def test_creating_a_user_publishes_who_created_whom_with_which_access(
         headers=admin,
     )
     assert created.status_code == 201
-    (event,) = await published_since(app, before)
+    event, entry = await published_since(app, before)
     assert event["type"] == "identity.user.created"
     assert event["subject"] == "head07"
     assert event["data"] == {
@@ -103,6 +104,19 @@ async def test_creating_a_user_publishes_who_created_whom_with_which_access(
         "at": event["data"]["at"],
     }
     assert at(event["data"]["at"]) == at(created.json()["created_at"])
+    # The directory's entry: the person as they stand, for the services' projections.
+    assert (entry["type"], entry["subject"]) == ("identity.person.changed", "head07")
+    assert entry["data"] | {"at": None} == {
+        "username": "head07",
+        "roles": ["grid_inspector", "office_head"],
+        "office": "office-02",
+        "active": True,
+        "certificate_number": None,
+        "certificate_valid_until": None,
+        "by": "admin",
+        "at": None,
+    }
+    assert entry["sequence"] > event["sequence"]
     # A refused creation publishes nothing.
     before = await published(app)
     taken = await client.post(
@@ -137,7 +151,7 @@ async def test_changing_a_user_publishes_what_changed_and_only_when_it_changes(
         ["grid_inspector", "office_head"],
         "office-03",
     )
-    (event,) = await published_since(app, before)
+    event, entry = await published_since(app, before)
     assert event["type"] == "identity.user.changed"
     assert event["subject"] == "inspector08"
     assert event["data"] | {"at": None} == {
@@ -148,6 +162,11 @@ async def test_changing_a_user_publishes_what_changed_and_only_when_it_changes(
         "by": "admin",
         "at": None,
     }
+    assert entry["type"] == "identity.person.changed"
+    assert (entry["data"]["roles"], entry["data"]["office"]) == (
+        ["grid_inspector", "office_head"],
+        "office-03",
+    )
     # Their next sign-in carries the change.
     token = (await sign_in(client, "inspector08", PASSWORD)).json()["access_token"]
     me = (await client.get("/auth/me", headers={"Authorization": f"Bearer {token}"})).json()
@@ -163,9 +182,15 @@ async def test_changing_a_user_publishes_what_changed_and_only_when_it_changes(
         "/api/admin/users/inspector08", json={"name": "王新", "office": None}, headers=admin
     )
     assert (renamed.json()["name"], renamed.json()["office"]) == ("王新", None)
-    (event,) = await published_since(app, before)
+    event, entry = await published_since(app, before)
     assert (event["data"]["changes"], event["data"]["office"]) == (["name", "office"], None)
-    assert "王新" not in json.dumps(event, ensure_ascii=False)  # a person is named by username
+    assert (entry["type"], entry["data"]["office"]) == ("identity.person.changed", None)
+    for published_event in (event, entry):  # a person is named by username
+        assert "王新" not in json.dumps(published_event, ensure_ascii=False)
+    # A new name alone is no news to the directory.
+    before = await published(app)
+    await client.patch("/api/admin/users/inspector08", json={"name": "王三"}, headers=admin)
+    assert [e["type"] for e in await published_since(app, before)] == ["identity.user.changed"]
 
     before = await published(app)
     null_name = await client.patch(
@@ -195,7 +220,8 @@ async def test_deactivating_a_user_publishes_it_once_and_ends_their_sign_ins(
     deactivated = await client.post("/api/admin/users/clerk09/deactivate", headers=admin)
     assert deactivated.status_code == 200
     assert deactivated.json()["active"] is False
-    event, revoked = await published_since(app, before)
+    event, entry, revoked = await published_since(app, before)
+    assert (entry["type"], entry["data"]["active"]) == ("identity.person.changed", False)
     assert event["type"] == "identity.user.deactivated"
     assert event["subject"] == "clerk09"
     assert set(event["data"]) == {"username", "by", "at"}
@@ -221,6 +247,72 @@ async def test_deactivating_a_user_publishes_it_once_and_ends_their_sign_ins(
     assert unknown.status_code == 404
     assert await published_since(app, before) == []
     assert (await sign_in(client, "admin", ADMIN_PASSWORD)).status_code == 200
+
+
+async def test_recording_a_certificate_publishes_the_directory_entry(
+    gateway: tuple[FastAPI, httpx.AsyncClient],
+) -> None:
+    app, client = gateway
+    await add_user(client, "officer16", ["enforcement_officer"], office="section-1")
+    admin = await admin_token(client)
+    before = await published(app)
+    certificate = {"number": "51010621000016", "valid_until": "2029-06-30"}
+    recorded = await client.put(
+        "/api/admin/users/officer16/certificate", json=certificate, headers=admin
+    )
+    assert recorded.status_code == 200, recorded.text
+    assert (recorded.json()["certificate_number"], recorded.json()["certificate_valid_until"]) == (
+        "51010621000016",
+        "2029-06-30",
+    )
+    (entry,) = await published_since(app, before)
+    assert entry["type"] == "identity.person.changed"
+    assert entry["data"] | {"at": None} == {
+        "username": "officer16",
+        "roles": ["enforcement_officer"],
+        "office": "section-1",
+        "active": True,
+        "certificate_number": "51010621000016",
+        "certificate_valid_until": "2029-06-30",
+        "by": "admin",
+        "at": None,
+    }
+    before = await published(app)
+    same = await client.put(
+        "/api/admin/users/officer16/certificate", json=certificate, headers=admin
+    )
+    assert same.status_code == 200
+    bad = await client.put(
+        "/api/admin/users/officer16/certificate",
+        json={"number": "51010621000016", "valid_until": "soon"},
+        headers=admin,
+    )
+    assert [e["field"] for e in bad.json()["errors"]] == ["body.valid_until"]
+    unknown = await client.put(
+        "/api/admin/users/nobody16/certificate", json=certificate, headers=admin
+    )
+    assert unknown.status_code == 404
+    assert await published_since(app, before) == []
+
+
+async def test_people_from_before_the_directory_are_listed_once_at_start(
+    gateway: tuple[FastAPI, httpx.AsyncClient],
+) -> None:
+    app, client = gateway
+    await add_user(client, "clerk17", ["licensing_clerk"], office="registration")
+    identity = app.state.identity
+    async with identity.database.engine.begin() as connection:
+        await connection.execute(
+            sa.update(users).where(users.c.username == "clerk17").values(listed=False)
+        )
+    before = await published(app)
+    await people.list_everyone(identity)
+    (entry,) = await published_since(app, before)
+    assert (entry["type"], entry["subject"]) == ("identity.person.changed", "clerk17")
+    assert (entry["data"]["office"], entry["data"]["by"]) == ("registration", "system:start")
+    before = await published(app)
+    await people.list_everyone(identity)
+    assert await published_since(app, before) == []
 
 
 async def test_a_lockout_is_published_by_the_system_and_its_lifting_by_the_admin(
@@ -377,7 +469,7 @@ async def test_the_events_reach_the_bus_as_identity_s(
             return any(e["subject"] == "tapped12" for e in tap.of_type("identity.user.created"))
 
         await wait_until(arrived, within=10)
-    (event,) = [e for e in tap.envelopes if e["subject"] == "tapped12"]
+    (event,) = [e for e in tap.of_type("identity.user.created") if e["subject"] == "tapped12"]
     assert event["source"] == "/services/identity"
     assert event["data"]["roles"] == ["auditor"]
 
@@ -455,8 +547,11 @@ async def test_every_act_is_published_on_the_embedded_default_too(
         assert deactivated.is_success
         assert [e["type"] for e in await published(app)] == [
             "identity.user.created",  # admin, at first start
+            "identity.person.changed",
             "identity.user.created",
+            "identity.person.changed",
             "identity.user.changed",
+            "identity.person.changed",
             "identity.user.changed",
             "identity.role_policy.changed",
             "identity.signing_key.rotated",
@@ -464,6 +559,7 @@ async def test_every_act_is_published_on_the_embedded_default_too(
             "identity.account.locked",
             "identity.user.changed",
             "identity.user.deactivated",
+            "identity.person.changed",
             "identity.tokens.revoked",
         ]
         await assert_no_secret(app, PASSWORD, CLIENT_SECRET, ADMIN_PASSWORD)

@@ -24,6 +24,8 @@ from tests.conftest import (
     BusTap,
     CreateDatabase,
     appeared,
+    directory_knows,
+    person,
     publish,
     running_service,
     service_settings,
@@ -47,6 +49,22 @@ def head(office: int) -> dict[str, str]:
 def inspector(number: int) -> dict[str, str]:
     """The demo inspector of office-0N, owner of its grid."""
     return bearer(f"inspector{number:02d}", "grid_inspector", office=f"office-{number:02d}")
+
+
+def standby(number: int) -> dict[str, str]:
+    """A second grid inspector of office-0N, who owns no grid: the office's position agent."""
+    return bearer(f"standby{number:02d}", "grid_inspector", office=f"office-{number:02d}")
+
+
+# The directory the tests' delegations name, as the gateway publishes it: each demo office's
+# inspector and standby; office-11 has three inspectors, office-15 two.
+DIRECTORY = [
+    *(person(f"{who}{n:02d}", "grid_inspector", f"office-{n:02d}")
+      for n in range(1, 10) for who in ("inspector", "standby")),
+    *(person(f"inspector{n}", "grid_inspector", "office-11") for n in (11, 12, 13)),
+    *(person(f"inspector{n}", "grid_inspector", "office-15") for n in (15, 16)),
+    *(person(f"head{n:02d}", "office_head", f"office-{n:02d}") for n in range(1, 10)),
+]  # fmt: skip
 
 
 ADMIN = bearer("admin", "admin")
@@ -160,6 +178,7 @@ async def supervision(
         tapping(settings.bus_prefix, "supervision.#") as bus,
         running_service(spec, settings) as client,
     ):
+        await directory_knows(settings, *DIRECTORY)
         yield Supervision(client, bus, settings)
 
 

@@ -14,7 +14,7 @@ from contracts import Envelope
 from contracts.licensing import LicenceCancelled, LicenceChanged
 from contracts.values import Address, CreditCode, GeoPoint
 from services.supervision.tables import delegations
-from tests.conftest import handled, publish
+from tests.conftest import directory_knows, handled, person, publish
 from tests.supervision.conftest import (
     ADMIN,
     AUDITOR,
@@ -30,6 +30,7 @@ from tests.supervision.conftest import (
     issued,
     licence_issued,
     new_credit_code,
+    standby,
 )
 
 NOWHERE = (103.5, 30.0)  # a point in no grid
@@ -262,20 +263,20 @@ async def test_the_agent_sees_and_claims_the_officers_new_household(
 ) -> None:
     today = shanghai_today()
     span = (today, today + timedelta(days=2))
-    named = await supervision.delegate("inspector03", "inspector02", span, head(3))
+    named = await supervision.delegate("inspector03", "standby03", span, head(3))
     assert named.status_code == 201, named.text
 
     code = await issued(supervision, 3, point=(104.075, 30.735))
     [assigned] = await assigned_times(supervision, code, 1)
-    assert (assigned["owner"], assigned["agent"]) == ("inspector03", "inspector02")
-    seen = await supervision.client.get(f"/households/{code}", headers=inspector(2))
+    assert (assigned["owner"], assigned["agent"]) == ("inspector03", "standby03")
+    seen = await supervision.client.get(f"/households/{code}", headers=standby(3))
     assert seen.status_code == 200
-    assert seen.json()["agent"] == "inspector02"
+    assert seen.json()["agent"] == "standby03"
     hidden = await supervision.client.get(f"/households/{code}", headers=inspector(1))
     assert hidden.status_code == 404
-    claimed = await supervision.client.post(f"/households/{code}/claim", headers=inspector(2))
+    claimed = await supervision.client.post(f"/households/{code}/claim", headers=standby(3))
     assert claimed.status_code == 200, claimed.text
-    assert (claimed.json()["status"], claimed.json()["claimed_by"]) == ("claimed", "inspector02")
+    assert (claimed.json()["status"], claimed.json()["claimed_by"]) == ("claimed", "standby03")
 
 
 async def test_a_delegation_ending_before_it_starts_is_refused_naming_the_field(
@@ -287,6 +288,57 @@ async def test_a_delegation_ending_before_it_starts_is_refused_naming_the_field(
     assert answer.status_code == 422
     assert answer.headers["content-type"] == "application/problem+json"
     assert [error["field"] for error in answer.json()["errors"]] == ["body.end"]
+
+
+async def test_a_head_names_no_agent_for_another_offices_inspector(
+    supervision: Supervision,
+) -> None:
+    today = shanghai_today()
+    answer = await supervision.delegate("inspector05", "inspector01", (today, today), head(1))
+    assert answer.status_code == 403, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    for officer, agent in (("inspector01", "inspector05"), ("inspector01", "nobody01")):
+        refused = await supervision.delegate(officer, agent, (today, today), head(1))
+        assert refused.status_code == 403, refused.text
+    listed = await supervision.client.get("/delegations", headers=inspector(5))
+    assert [d for d in listed.json()["delegations"] if d["agent"] == "inspector01"] == []
+
+
+async def test_a_delegation_longer_than_the_configured_days_is_refused_naming_the_field(
+    supervision: Supervision,
+) -> None:
+    today = shanghai_today()
+    month = (today, today + timedelta(days=29))
+    named = await supervision.delegate("inspector04", "standby04", month, head(4))
+    assert named.status_code == 201, named.text
+    longer = (today, today + timedelta(days=30))
+    answer = await supervision.delegate("inspector04", "standby04", longer, head(4))
+    assert answer.status_code == 422
+    [error] = answer.json()["errors"]
+    assert (error["field"], error["code"]) == ("body.end", "too_long")
+
+
+async def test_the_directory_follows_person_changed_through_the_bus(
+    supervision: Supervision,
+) -> None:
+    today = shanghai_today()
+    await directory_knows(supervision.settings, person("standby06", "grid_inspector", None))
+    moved = await supervision.delegate("inspector06", "standby06", (today, today), head(6))
+    assert moved.status_code == 403, moved.text
+    await directory_knows(supervision.settings, person("standby06", "grid_inspector", "office-06"))
+    back = await supervision.delegate("inspector06", "standby06", (today, today), head(6))
+    assert back.status_code == 201, back.text
+    # An older event arriving late (a redelivery, a replay) changes nothing.
+    stale = person("standby06", "grid_inspector", "office-06", active=False)
+    late = Envelope.wrap(stale, source="identity", sequence=1)
+    await publish(supervision.settings.bus_prefix, late)
+    await handled(supervision.settings.database_url, late.id)
+    again = await supervision.delegate("inspector06", "standby06", (today, today), head(6))
+    assert again.status_code == 201, again.text
+    gone = person("standby06", "grid_inspector", "office-06", active=False)
+    await directory_knows(supervision.settings, gone)
+    refused = await supervision.delegate("inspector06", "standby06", (today, today), head(6))
+    assert refused.status_code == 403, refused.text
 
 
 async def test_each_finds_the_delegations_they_are_part_of(supervision: Supervision) -> None:
@@ -320,17 +372,17 @@ async def test_a_former_agent_no_longer_sees_the_officers_households(
     supervision: Supervision,
 ) -> None:
     today = shanghai_today()
-    named = await supervision.delegate("inspector07", "inspector08", (today, today), ADMIN)
+    named = await supervision.delegate("inspector07", "standby07", (today, today), ADMIN)
     assert named.status_code == 201, named.text
     code = await issued(supervision, 7, point=(104.005, 30.665))
     [assigned] = await assigned_times(supervision, code, 1)
-    assert assigned["agent"] == "inspector08"
+    assert assigned["agent"] == "standby07"
 
     # The delegation is over (as it will be tomorrow): the agent acts for nobody any more.
     await set_delegation_dates(supervision, named.json()["id"], today - timedelta(days=1))
-    gone = await supervision.client.get(f"/households/{code}", headers=inspector(8))
+    gone = await supervision.client.get(f"/households/{code}", headers=standby(7))
     assert gone.status_code == 404
-    refused = await supervision.client.post(f"/households/{code}/claim", headers=inspector(8))
+    refused = await supervision.client.post(f"/households/{code}/claim", headers=standby(7))
     assert refused.status_code == 404
 
 

@@ -17,6 +17,7 @@ from tests.supervision.conftest import (
     Supervision,
     bearer,
     claimed_household,
+    head,
     inspector,
     licence_issued,
     new_credit_code,
@@ -46,6 +47,30 @@ async def test_attachments_are_kept_by_content_and_checked(supervision: Supervis
     assert huge.status_code == 413
     clerk = bearer("clerk01", "licensing_clerk")
     assert (await upload(supervision, PNG, clerk)).status_code == 403
+
+
+async def test_an_attachment_is_read_by_those_who_may_see_a_record_citing_it(
+    supervision: Supervision,
+) -> None:
+    code = await claimed_household(supervision, owner=4)
+    photo = (await upload(supervision, PNG + uuid.uuid4().bytes, inspector(4))).json()
+    path = f"/attachments/{photo['sha256']}"
+
+    async def status(who: dict[str, str]) -> int:
+        return (await supervision.client.get(path, headers=who)).status_code
+
+    # Not cited yet: its uploader and auditors only.
+    assert [await status(who) for who in (inspector(4), AUDITOR, head(4))] == [200, 200, 404]
+    created = await supervision.client.post(
+        "/inspections", json=record([code], [photo["ref"]]), headers=inspector(4)
+    )
+    assert created.status_code == 201, created.text
+    # Cited by office-04's record: its head reads it; another office's people, who know the
+    # hash, do not (404, as for an attachment that is not there).
+    assert await status(head(4)) == 200
+    assert [await status(who) for who in (inspector(1), head(1))] == [404, 404]
+    absent = await supervision.client.get(f"/attachments/{'0' * 64}", headers=head(4))
+    assert absent.status_code == 404
 
 
 async def test_an_inspection_record_is_immutable_and_corrected_by_versions(

@@ -36,6 +36,13 @@ from services.enforcement.domain.cases import (
 )
 from services.enforcement.domain.history import HistoryEntry, Step
 from services.enforcement.domain.on_the_spot import OnTheSpotPenalty, Party
+from services.enforcement.domain.people import (
+    Officer,
+    may_penalise,
+    require_certified,
+    require_may_penalise,
+    uncertified,
+)
 from services.enforcement.domain.rules import (
     CENT,
     SECTION_OF_AREA,
@@ -74,6 +81,7 @@ __all__ = [
     "HistoryEntry",
     "InvestigationRecord",
     "Notice",
+    "Officer",
     "OnTheSpotLimits",
     "OnTheSpotPenalty",
     "Party",
@@ -93,11 +101,15 @@ __all__ = [
     "decision_deadline",
     "handlers_problem",
     "late_payment_surcharge",
+    "may_penalise",
     "next_status",
     "on_the_spot_refusal",
     "publicity_deadline",
+    "require_certified",
     "require_handlers",
+    "require_may_penalise",
     "section_for",
+    "uncertified",
     "verify_deadline",
     "withdrawal_deadline",
 ]

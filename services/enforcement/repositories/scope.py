@@ -16,7 +16,10 @@ def sees_every_section(principal: Principal) -> bool:
 
 
 def in_section(principal: Principal, section: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
-    """Rows of the caller's section, or every row for auditors and admins."""
+    """Rows of the caller's section, or every row for auditors and admins; none for someone of
+    no section (never the rows waiting for one)."""
     if sees_every_section(principal):
         return sa.true()
+    if principal.office is None:
+        return sa.false()
     return section == principal.office

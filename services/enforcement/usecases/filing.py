@@ -11,8 +11,16 @@ from datetime import date
 from chassis.auth import Principal
 from chassis.clock import Clock
 from chassis.uow import UnitOfWork
-from services.enforcement.domain import Case, CaseSource, Step, TestingPeriod, require_handlers
+from services.enforcement.domain import (
+    Case,
+    CaseSource,
+    Step,
+    TestingPeriod,
+    require_certified,
+    require_handlers,
+)
 from services.enforcement.repositories.case_sources import CaseSourceRepository
+from services.enforcement.repositories.people import People
 from services.enforcement.usecases.steps import advance
 
 
@@ -40,8 +48,11 @@ class FileCase(SourceCommand):
 
 
 async def file_case(uow: UnitOfWork, clock: Clock, command: FileCase) -> Case:
-    """The case source becomes a case with its handlers and its decision deadline."""
+    """The case source becomes a case with its handlers and its decision deadline: two
+    different officers, each certified on the filing date as the directory knows them."""
     require_handlers(command.handlers)
+    known = await People(uow.connection).named(command.handlers)
+    require_certified(command.handlers, known, clock.today())
     subject, now = command.by.subject, clock.now()
     _, step = await _take(
         uow,

@@ -10,7 +10,13 @@ from decimal import Decimal
 from chassis.auth import Principal
 from chassis.uow import UnitOfWork
 from contracts.enforcement import PartyRead
-from services.enforcement.domain import OnTheSpotLimits, OnTheSpotPenalty, Party, section_for
+from services.enforcement.domain import (
+    OnTheSpotLimits,
+    OnTheSpotPenalty,
+    Party,
+    require_may_penalise,
+    section_for,
+)
 from services.enforcement.repositories.case_sources import Offices
 from services.enforcement.repositories.penalties import PenaltyRepository
 from services.enforcement.settings import EnforcementContext, EnforcementSettings
@@ -40,9 +46,13 @@ class Impose:
 
 async def impose(ctx: EnforcementContext, uow: UnitOfWork, command: Impose) -> OnTheSpotPenalty:
     """Record the penalty if the simple procedure allows it (RuleViolated naming the field if
-    not), filed with the section of the inspector's office's area."""
+    not) on a party of the inspector's own office (Forbidden if not), filed with the section of
+    the inspector's office's area."""
     by = command.by
-    area = await Offices(uow.connection).area_of(by.office)
+    offices = Offices(uow.connection)
+    if command.party.credit_code is not None:
+        require_may_penalise(by.office, await offices.of_business(command.party.credit_code))
+    area = await offices.area_of(by.office)
     penalty, decided = OnTheSpotPenalty.impose(
         command.party,
         command.kind,

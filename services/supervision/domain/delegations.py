@@ -3,12 +3,72 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol, TypeVar
 
-from chassis.errors import Forbidden, NotFound
+from chassis.errors import Forbidden, NotFound, RuleViolated
+
+# Who may stand in for whom: a grid inspector, for a grid inspector.
+STANDS_IN = "grid_inspector"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone of the bureau as the directory says they stand now."""
+
+    username: str
+    roles: frozenset[str]
+    office: str | None
+    active: bool
+
+    def stands_in_at(self, office: str | None) -> bool:
+        """Whether they are an active grid inspector of `office`."""
+        of_office = office is not None and self.office == office
+        return self.active and STANDS_IN in self.roles and of_office
+
+
+@dataclass(frozen=True)
+class Namer:
+    """Who names a delegation: username, roles and office as their token says."""
+
+    username: str
+    roles: frozenset[str]
+    office: str | None
+
+
+def check_delegation(
+    namer: Namer,
+    officer: str,
+    agent: str,
+    people: Mapping[str, Person],
+    *,
+    start: date,
+    end: date,
+    max_days: int,
+) -> None:
+    """Refuse a delegation the bureau does not allow.
+
+    Only the officer, their office head or an admin names one (Forbidden); it lasts at most
+    `max_days` days, both ends included (RuleViolated on `end`); the officer and the agent are
+    active grid inspectors of the namer's own office (Forbidden), or, named by an admin, of one
+    office (RuleViolated on the one who is not). `people`: the directory entries known of them.
+    """
+    if not (namer.username == officer or namer.roles & {"office_head", "admin"}):
+        raise Forbidden("Only the officer, an office head or an admin")
+    if (end - start).days + 1 > max_days:
+        raise RuleViolated("end", f"a delegation lasts at most {max_days} days", "too_long")
+    if "admin" in namer.roles:
+        office = people[officer].office if officer in people else None
+        for field, username in (("officer", officer), ("agent", agent)):
+            if username not in people or not people[username].stands_in_at(office):
+                raise RuleViolated(
+                    field, "both must be active grid inspectors of one office", "not_of_office"
+                )
+        return
+    if not all(u in people and people[u].stands_in_at(namer.office) for u in (officer, agent)):
+        raise Forbidden("The officer and the agent must be grid inspectors of your own office")
 
 
 @dataclass(frozen=True)
@@ -31,14 +91,14 @@ class Delegation:
         agent: str,
         start: date,
         end: date,
-        by: str,
-        by_roles: frozenset[str],
+        by: Namer,
+        people: Mapping[str, Person],
         at: datetime,
+        max_days: int,
     ) -> Delegation:
-        """A new delegation, named by the officer themself, their office head or an admin."""
-        if not (by == officer or by_roles & {"office_head", "admin"}):
-            raise Forbidden("Only the officer, an office head or an admin")
-        return cls(officer, agent, start, end, uuid.uuid4(), by, at)
+        """A new delegation, if `check_delegation` allows it."""
+        check_delegation(by, officer, agent, people, start=start, end=end, max_days=max_days)
+        return cls(officer, agent, start, end, uuid.uuid4(), by.username, at)
 
     def runs_on(self, day: date) -> bool:
         """Whether the agent acts for the officer on `day` (both ends included)."""

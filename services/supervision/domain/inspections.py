@@ -4,13 +4,13 @@ a correction is its next version beside it."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from chassis.errors import Forbidden, RuleViolated
 from contracts.supervision import InspectionRecorded
-from services.supervision.domain.delegations import Viewer, may_act, visible
+from services.supervision.domain.delegations import Supervised, Viewer, may_act, may_see, visible
 
 # What an attachment may be, recognised by its first bytes (the declared type is not trusted).
 MEDIA_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -44,6 +44,22 @@ class Attachment:
     def ref(self) -> str:
         """How records and case transfers cite it."""
         return f"sha256:{self.sha256}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A record or a case transfer that cites an attachment: whose it is, which office's."""
+
+    supervisor: str | None
+    office_id: str | None
+
+
+def may_read(viewer: Viewer, attachment: Attachment, citing: Iterable[Supervised]) -> bool:
+    """Whether the viewer may read an attachment: auditors and admins, who stored it, and
+    whoever may see a record or a case transfer that cites it (knowing its hash is not enough)."""
+    if viewer.sees_everything or attachment.stored_by == viewer.subject:
+        return True
+    return any(may_see(viewer, owner=c.supervisor, office_id=c.office_id) for c in citing)
 
 
 @dataclass(frozen=True, kw_only=True)

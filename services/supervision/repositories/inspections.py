@@ -12,8 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from chassis.copying import made_from
 from chassis.db import dialect_of
 from chassis.rows import values_for
-from services.supervision.domain import Attachment, Inspection
-from services.supervision.tables import attachments, inspection_visits, inspections
+from services.supervision.domain import Attachment, Citation, Inspection
+from services.supervision.tables import (
+    attachments,
+    case_transfers,
+    inspection_visits,
+    inspections,
+)
 
 
 @dataclass
@@ -98,3 +103,15 @@ class Inspections:
             )
         )
         return [ref for ref, sha in zip(refs, hashes, strict=True) if sha not in known]
+
+    async def citing(self, ref: str) -> list[Citation]:
+        """Every record version and case transfer that cites `ref` (a `sha256:` reference)."""
+        # The references are JSON lists; their text holds `ref` only when one of them is it.
+        records = sa.select(inspections.c.inspector, inspections.c.office_id).where(
+            sa.cast(inspections.c.attachments, sa.Text).contains(f'"{ref}"', autoescape=True)
+        )
+        transfers = sa.select(case_transfers.c.transferred_by, case_transfers.c.office_id).where(
+            sa.cast(case_transfers.c.evidence, sa.Text).contains(f'"{ref}"', autoescape=True)
+        )
+        found = [*await self.connection.execute(records), *await self.connection.execute(transfers)]
+        return [Citation(supervisor, office_id) for supervisor, office_id in found]

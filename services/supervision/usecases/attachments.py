@@ -15,8 +15,9 @@ from chassis.errors import NotFound
 from chassis.problems import Problem
 from chassis.uow import UnitOfWork
 from services.supervision.context import SupervisionContext
-from services.supervision.domain import Attachment, media_type_of
+from services.supervision.domain import Attachment, may_read, media_type_of
 from services.supervision.repositories.inspections import Inspections
+from services.supervision.usecases.delegations import viewer_of
 
 CHUNK = 256 * 1024
 
@@ -73,3 +74,15 @@ async def attachment(connection: AsyncConnection, sha256: str) -> Attachment:
     if found is None:
         raise NotFound("attachment")
     return found
+
+
+async def readable(
+    ctx: SupervisionContext, connection: AsyncConnection, principal: Principal, sha256: str
+) -> Attachment:
+    """An attachment the caller may read: theirs, or cited by a record or a case transfer in
+    their scope; NotFound otherwise (absent and out of scope are never told apart)."""
+    found = await attachment(connection, sha256)
+    viewer = await viewer_of(ctx, connection, principal)
+    if may_read(viewer, found, await Inspections(connection).citing(found.ref)):
+        return found
+    raise NotFound("attachment")

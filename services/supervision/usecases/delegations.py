@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from chassis.auth import Principal
 from chassis.uow import UnitOfWork
 from services.supervision.context import SupervisionContext
-from services.supervision.domain import Delegation, Viewer
+from services.supervision.domain import Delegation, Namer, Viewer
 from services.supervision.repositories.delegations import Delegations
+from services.supervision.repositories.people import People
 
 
 async def viewer_of(
@@ -33,15 +34,18 @@ class NameDelegation:
 
 
 async def delegate(ctx: SupervisionContext, uow: UnitOfWork, command: NameDelegation) -> Delegation:
-    """Name an agent for an officer: the officer themself, their office head or an admin."""
+    """Name an agent for an officer: the officer themself, their office head or an admin, for
+    grid inspectors of their office as the directory knows them, for a limited period."""
+    by = command.by
     delegation = Delegation.named(
         officer=command.officer,
         agent=command.agent,
         start=command.start,
         end=command.end,
-        by=command.by.subject,
-        by_roles=command.by.roles,
+        by=Namer(by.subject, by.roles, by.office),
+        people=await People(uow.connection).named((command.officer, command.agent)),
         at=ctx.clock.now(),
+        max_days=ctx.settings.delegation_max_days,
     )
     await Delegations(uow.connection).add(delegation)
     await uow.commit()

@@ -4,7 +4,7 @@ inspection checks, and the grid change a PUT may ask for."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from chassis.errors import Conflict, Forbidden, NotFound, RuleViolated
 from contracts.values import CreditCode
 from services.supervision.domain import (
+    Attachment,
+    Citation,
     Delegation,
     Grid,
     GridClash,
@@ -20,10 +22,13 @@ from services.supervision.domain import (
     HouseholdStatus,
     Inspection,
     LicenceFact,
+    Namer,
+    Person,
     Viewer,
     check_correction,
     check_visited,
     fold_licence,
+    may_read,
 )
 from services.supervision.schemas import GridChange
 
@@ -145,37 +150,86 @@ def test_a_grid_is_refused_for_its_shape_and_for_clashing_with_another() -> None
     west.check_against([west])  # itself, re-drawn
 
 
+def person(username: str, office: str | None, *, role: str = "grid_inspector") -> Person:
+    """An active person of the directory."""
+    return Person(username, frozenset({role}), office, active=True)
+
+
+# office-01's inspector and its standby, office-05's inspector, as the directory knows them.
+DIRECTORY = {
+    "inspector01": person("inspector01", "office-01"),
+    "standby01": person("standby01", "office-01"),
+    "inspector05": person("inspector05", "office-05"),
+    "head01": person("head01", "office-01", role="office_head"),
+    "gone01": Person("gone01", frozenset({"grid_inspector"}), "office-01", active=False),
+}
+HEAD01 = Namer("head01", frozenset({"office_head"}), "office-01")
+ADMIN = Namer("admin", frozenset({"admin"}), None)
+
+
+def named(by: Namer, officer: str, agent: str, days: int = 1, max_days: int = 30) -> Delegation:
+    start = date(2026, 3, 2)
+    return Delegation.named(
+        officer=officer,
+        agent=agent,
+        start=start,
+        end=start + timedelta(days=days - 1),
+        by=by,
+        people=DIRECTORY,
+        at=NOW,
+        max_days=max_days,
+    )
+
+
 @pytest.mark.parametrize(
-    ("by", "role", "allowed"),
+    ("by", "allowed"),
     [
-        ("inspector01", "grid_inspector", True),
-        ("head01", "office_head", True),
-        ("admin", "admin", True),
-        ("inspector03", "grid_inspector", False),
+        (Namer("inspector01", frozenset({"grid_inspector"}), "office-01"), True),
+        (HEAD01, True),
+        (ADMIN, True),
+        (Namer("standby01", frozenset({"grid_inspector"}), "office-01"), False),
     ],
 )
-def test_a_delegation_is_named_by_the_officer_a_head_or_an_admin(
-    by: str, role: str, allowed: bool
-) -> None:
-    day = date(2026, 3, 2)
-
-    def name() -> Delegation:
-        return Delegation.named(
-            officer="inspector01",
-            agent="inspector02",
-            start=day,
-            end=day,
-            by=by,
-            by_roles=frozenset({role}),
-            at=NOW,
-        )
-
+def test_a_delegation_is_named_by_the_officer_a_head_or_an_admin(by: Namer, allowed: bool) -> None:
     if not allowed:
         with pytest.raises(Forbidden):
-            name()
+            named(by, "inspector01", "standby01")
         return
-    named = name()
-    assert (named.created_by, named.runs_on(day), named.id is not None) == (by, True, True)
+    delegation = named(by, "inspector01", "standby01")
+    assert (delegation.created_by, delegation.runs_on(date(2026, 3, 2))) == (by.username, True)
+
+
+@pytest.mark.parametrize(
+    ("officer", "agent"),
+    [
+        ("inspector05", "inspector01"),  # another office's households
+        ("inspector01", "inspector05"),  # another office's agent
+        ("inspector01", "nobody01"),  # unknown to the directory
+        ("inspector01", "gone01"),  # deactivated
+        ("inspector01", "head01"),  # no grid inspector
+    ],
+)
+def test_a_head_names_only_grid_inspectors_of_their_own_office(officer: str, agent: str) -> None:
+    with pytest.raises(Forbidden):
+        named(HEAD01, officer, agent)
+
+
+def test_an_admin_names_an_officer_and_an_agent_of_one_office() -> None:
+    with pytest.raises(RuleViolated) as refused:
+        named(ADMIN, "inspector05", "inspector01")
+    assert (refused.value.field, refused.value.code) == ("agent", "not_of_office")
+    with pytest.raises(RuleViolated) as unknown:
+        named(ADMIN, "nobody01", "inspector01")
+    assert unknown.value.field == "officer"
+
+
+def test_a_delegation_lasts_at_most_the_configured_days() -> None:
+    assert named(HEAD01, "inspector01", "standby01", days=30).end == date(2026, 3, 31)
+    with pytest.raises(RuleViolated) as refused:
+        named(HEAD01, "inspector01", "standby01", days=31)
+    assert (refused.value.field, refused.value.code) == ("end", "too_long")
+    with pytest.raises(RuleViolated):
+        named(HEAD01, "inspector01", "standby01", days=8, max_days=7)
 
 
 def test_a_record_covers_only_ones_households_and_is_corrected_by_its_inspector() -> None:
@@ -206,3 +260,18 @@ def test_a_grid_change_refuses_an_explicit_null_by_name(field: str) -> None:
     assert GridChange.model_validate({"name": "新名"}).model_dump(exclude_unset=True) == {
         "name": "新名"
     }
+
+
+def test_an_attachment_is_read_through_a_record_citing_it() -> None:
+    photo = Attachment("ab" * 32, "image/png", 10, "inspector01", NOW)
+    office01 = [Citation("inspector01", "office-01")]
+    head01 = Viewer("head01", frozenset({"office_head"}), "office-01", frozenset({"head01"}))
+    head05 = Viewer("head05", frozenset({"office_head"}), "office-05", frozenset({"head05"}))
+    auditor = Viewer("auditor01", frozenset({"auditor"}), None, frozenset({"auditor01"}))
+    assert may_read(inspector("inspector01"), photo, [])  # its uploader
+    assert may_read(auditor, photo, [])
+    assert not may_read(head01, photo, [])  # nothing cites it yet
+    assert may_read(head01, photo, office01)
+    assert may_read(inspector("inspector02", "inspector01"), photo, office01)  # the agent
+    assert not may_read(head05, photo, office01)
+    assert not may_read(inspector("inspector05"), photo, office01)

@@ -156,6 +156,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/users/{username}/certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record Certificate
+         * @description Record a person's law-enforcement certificate (replacing any earlier one); the services
+         *     learn it from `identity.person.changed`.
+         */
+        put: operations["record_certificate_api_admin_users__username__certificate_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users/{username}/unlock": {
         parameters: {
             query?: never;
@@ -1032,7 +1053,8 @@ export interface paths {
         };
         /**
          * Download Attachment
-         * @description An attachment's content.
+         * @description An attachment's content, for whoever stored it or may see a record or a case transfer
+         *     citing it.
          */
         get: operations["supervision__download_attachment_attachments__sha256__get"];
         put?: never;
@@ -2498,6 +2520,23 @@ export interface components {
             refresh_token?: string | null;
         };
         /**
+         * CertificateIn
+         * @description A law-enforcement certificate (执法证) to record: a case handler must hold a valid one.
+         */
+        CertificateIn: {
+            /**
+             * Number
+             * @example 51010621000123
+             */
+            number: string;
+            /**
+             * Valid Until
+             * Format: date
+             * @description Its last valid day, Asia/Shanghai calendar
+             */
+            valid_until: string;
+        };
+        /**
          * ClientCreate
          * @description A partner agency's system to admit.
          */
@@ -2791,6 +2830,10 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** Certificate Number */
+            certificate_number?: string | null;
+            /** Certificate Valid Until */
+            certificate_valid_until?: string | null;
         };
         /** ValidationError */
         ValidationError: {
@@ -6581,6 +6624,68 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    record_certificate_api_admin_users__username__certificate_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificateIn"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

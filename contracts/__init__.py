@@ -53,8 +53,10 @@ from contracts.registry import (
 )
 from contracts.supervision import (
     ClaimOverdue,
+    GridChanged,
     HouseholdAssigned,
     InspectionRecorded,
+    OfficeChanged,
     SupervisionCaseSourceTransferred,
     UnlicensedTradingFound,
 )
@@ -63,6 +65,7 @@ from contracts.values import (
     CommunityCode,
     CreditCode,
     GeoPoint,
+    GeoPolygon,
     GridCode,
     InvalidCodeError,
     Money,
@@ -103,6 +106,8 @@ __all__ = [
     "DuplicateContractError",
     "Envelope",
     "GeoPoint",
+    "GeoPolygon",
+    "GridChanged",
     "GridCode",
     "HouseholdAssigned",
     "InspectionRecorded",
@@ -118,6 +123,7 @@ __all__ = [
     "NonconformityClosed",
     "NonconformityRaised",
     "ObjectiveBreached",
+    "OfficeChanged",
     "PenaltyDecided",
     "ReportTransferred",
     "ResidentId",

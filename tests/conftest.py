@@ -11,6 +11,7 @@ import subprocess
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import aio_pika
@@ -296,3 +297,19 @@ async def publish(bus_prefix: str, envelope: Envelope) -> None:
         await exchange.publish(message, routing_key=envelope.routing_key)
     finally:
         await connection.close()
+
+
+async def feed_demo_map(spec: ServiceSpec, settings: Settings) -> None:
+    """Publish the demo district's offices and grids as supervision does on first start, and
+    wait until the service has handled those it takes: its copy of the map."""
+    from services.supervision.demo import demo_map_events
+    from services.supervision.settings import DEMO_DISTRICT
+
+    envelopes = [
+        Envelope.wrap(event, source="supervision", sequence=1)
+        for event in demo_map_events(DEMO_DISTRICT, datetime.now(UTC))
+        if spec.handlers.get(event.routing_key()) is not None
+    ]
+    for envelope in envelopes:
+        await publish(settings.bus_prefix, envelope)
+    await handled(settings.database_url, *(envelope.id for envelope in envelopes))

@@ -10,7 +10,11 @@ from contracts import Envelope
 from contracts.complaints import ReportTransferred
 from contracts.licensing import LicensingCaseSourceTransferred
 from contracts.shapes import CaseSourceTransfer
-from contracts.supervision import HouseholdAssigned, SupervisionCaseSourceTransferred
+from contracts.supervision import (
+    HouseholdAssigned,
+    OfficeChanged,
+    SupervisionCaseSourceTransferred,
+)
 from services.enforcement.domain import Transfer
 from services.enforcement.settings import EnforcementContext
 from services.enforcement.usecases import intake
@@ -83,3 +87,12 @@ async def household_assigned(
     """Which office supervises a business: where its case sources go."""
     assigned = intake.BusinessAssigned(event.credit_code, event.office_code, event.assigned_at)
     await intake.note_business_office(work, assigned)
+
+
+@handlers.on(OfficeChanged)
+async def office_changed(
+    ctx: EnforcementContext, work: Work, event: OfficeChanged, envelope: Envelope
+) -> None:
+    """An office of the map, new or changed: its area says which section takes its cases."""
+    office = intake.OfficeOnMap(event.office_code, event.name, event.area, envelope.sequence)
+    await intake.keep_office(work, office)

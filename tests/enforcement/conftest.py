@@ -19,6 +19,7 @@ from tests.conftest import (
     BUS_URL,
     CreateDatabase,
     appeared,
+    feed_demo_map,
     publish,
     running_service,
     staff_bearer,
@@ -76,4 +77,5 @@ async def enforcement(
         deadline_check_seconds=0.2,
     )
     async with running_service(spec, settings) as client:
+        await feed_demo_map(spec, settings)
         yield Enforcement(client, settings)

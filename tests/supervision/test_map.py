@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from services.supervision.republish import republish
 from tests.supervision.conftest import (
     ADMIN,
     AUDITOR,
@@ -266,3 +267,18 @@ async def test_every_office_and_grid_is_published_as_it_stands(supervision: Supe
     clash = await supervision.client.post("/offices", json=office, headers=ADMIN)
     assert clash.status_code == 409
     assert len(await supervision.published("supervision.office.changed", "office-10")) == 1
+
+
+async def test_the_whole_map_is_published_again_on_demand(supervision: Supervision) -> None:
+    office_01 = len(await supervision.published("supervision.office.changed", "office-01"))
+    grid_01 = GRIDS["inspector01"]["id"]
+    grid_01_events = len(await supervision.published("supervision.grid.changed", grid_01))
+
+    count = await republish(supervision.settings)
+
+    assert count >= 18  # the demo map's 9 offices and 9 grids, and what other tests drew
+    again = await supervision.published("supervision.office.changed", "office-01", office_01 + 1)
+    assert again[-1]["data"]["changed_by"] == "system:publish-map"
+    assert again[-1]["sequence"] == again[-2]["sequence"] + 1
+    redrawn = await supervision.published("supervision.grid.changed", grid_01, grid_01_events + 1)
+    assert redrawn[-1]["data"]["polygon"] == redrawn[-2]["data"]["polygon"]

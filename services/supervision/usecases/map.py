@@ -33,6 +33,19 @@ async def create_office(
     return office
 
 
+async def publish_map(ctx: SupervisionContext, uow: UnitOfWork, *, by: str) -> int:
+    """Publish every office and grid as it stands, offices first: for a service whose copy of
+    the map was lost, or kept before the map travelled on the bus. How many were published."""
+    grid_map, now = Map(uow.connection), ctx.clock.now()
+    offices, grids = await grid_map.offices(), await grid_map.grids()
+    for office in offices:
+        uow.emit(office.changed(by, now))
+    for drawn in grids:
+        uow.emit(drawn.changed(by, now))
+    await uow.commit()
+    return len(offices) + len(grids)
+
+
 async def offices(connection: AsyncConnection) -> list[Office]:
     """Every office."""
     return await Map(connection).offices()

@@ -266,6 +266,9 @@ async def test_every_office_and_grid_is_published_as_it_stands(supervision: Supe
     # A refused change publishes nothing.
     clash = await supervision.client.post("/offices", json=office, headers=ADMIN)
     assert clash.status_code == 409
+    blank = await supervision.client.post("/offices", json=office | {"name": " "}, headers=ADMIN)
+    assert blank.status_code == 422
+    assert [e["field"] for e in blank.json()["errors"]] == ["body.name"]
     assert len(await supervision.published("supervision.office.changed", "office-10")) == 1
 
 

@@ -10,7 +10,8 @@ What runs where, each in its own process:
   data) forwarding `/api/complaints/...`, its rate limit raised for the run (one handler from
   one address would otherwise be stopped at 600 requests a minute);
 - the complaints service (`python -m services.complaints`, migrated first) on a fresh
-  PostgreSQL database of the run, routing by the demo district (its default DISTRICT_FILE),
+  PostgreSQL database of the run, routing by the demo district's map (supervision does not
+  run: the run publishes the map's events on its bus as supervision does on first start),
   verifying tokens with the gateway's JWKS, RELAY_POLL_SECONDS=0.2 (a backstop: a commit with
   events wakes the relay, which runs inside the service's process and is counted in its CPU);
 - the load generator (`python -m bench.complaints --load ...`, one per phase): asyncio +
@@ -62,15 +63,17 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+import aio_pika
 import aiohttp
 import asyncpg
 import httpx
 from aio_pika.abc import AbstractIncomingMessage
 
-from bench.bus import Resources, asyncpg_dsn
+from bench.bus import BUS_URL, Resources, asyncpg_dsn
 from bench.flow import CALL_TIMEOUT_SECONDS, listening, log_findings, ms, paced
 from bench.gateway import (
     Options,
@@ -86,7 +89,12 @@ from bench.gateway import (
 )
 from bench.summary import Summary as BenchSummary
 from bench.summary import cleaning_up
+from chassis.bus import Topology
+from chassis.bus.topology import declare_exchanges
+from contracts import MEDIA_TYPE, Envelope
 from contracts.complaints import TicketRouted
+from services.supervision.demo import demo_map_events
+from services.supervision.settings import DEMO_DISTRICT
 
 SERVICE = "complaints"
 DIRECT_PATH = "/submissions"
@@ -304,6 +312,38 @@ async def handler_token(gateway: Server, admin_password: str, urls: list[str]) -
     return token
 
 
+async def feed_demo_map(prefix: str, dsn: str) -> None:
+    """Publish the demo district's offices and grids on the run's bus as supervision does on
+    first start, and wait until the service has handled them: its map to route by."""
+    at = datetime.now(UTC)
+    envelopes = [
+        Envelope.wrap(event, source="supervision", sequence=1)
+        for event in demo_map_events(DEMO_DISTRICT, at)
+    ]
+    connection = await aio_pika.connect(BUS_URL)
+    try:
+        channel = await connection.channel()
+        exchange = await declare_exchanges(channel, Topology(prefix))
+        for envelope in envelopes:
+            message = aio_pika.Message(
+                body=envelope.to_json(), content_type=MEDIA_TYPE, message_id=str(envelope.id)
+            )
+            await exchange.publish(message, routing_key=envelope.routing_key)
+    finally:
+        await connection.close()
+    ids = [envelope.id for envelope in envelopes]
+    handled = "SELECT count(*) FROM inbox WHERE event_id = ANY($1::uuid[])"
+    database = await asyncpg.connect(dsn)
+    try:
+        deadline = time.monotonic() + 30
+        while int(await database.fetchval(handled, ids)) < len(ids):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the service did not take the demo map within 30 s")
+            await asyncio.sleep(0.05)
+    finally:
+        await database.close()
+
+
 async def relay_backlog(dsn: str, within: float) -> tuple[int, float]:
     """The events in the service's outbox not yet published, and the seconds until the relay
     had published them all (NaN if it had not within `within`)."""
@@ -360,6 +400,7 @@ async def measure(options: Options, resources: Resources, summary: Summary) -> l
             servers.append(service)
             await wait_for(gateway, "/healthz", client)  # its /readyz wants every upstream up
             await wait_for(service, "/readyz", client)
+        await feed_demo_map(resources.prefix, asyncpg_dsn(database_url))
         direct, through = service.url + DIRECT_PATH, gateway.url + GATEWAY_PATH
         token = await handler_token(gateway, password, [direct, through])
 

@@ -57,8 +57,10 @@ from contracts.registry import (
 )
 from contracts.supervision import (
     ClaimOverdue,
+    GridChanged,
     HouseholdAssigned,
     InspectionRecorded,
+    OfficeChanged,
     SupervisionCaseSourceTransferred,
     UnlicensedTradingFound,
 )
@@ -67,6 +69,7 @@ from contracts.values import (
     CommunityCode,
     CreditCode,
     GeoPoint,
+    GeoPolygon,
     GridCode,
     InvalidCodeError,
     Money,
@@ -108,6 +111,8 @@ __all__ = [
     "DuplicateContractError",
     "Envelope",
     "GeoPoint",
+    "GeoPolygon",
+    "GridChanged",
     "GridCode",
     "HouseholdAssigned",
     "InspectionRecorded",
@@ -123,6 +128,7 @@ __all__ = [
     "NonconformityClosed",
     "NonconformityRaised",
     "ObjectiveBreached",
+    "OfficeChanged",
     "PenaltyDecided",
     "PersonChanged",
     "ReportTransferred",

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from contracts import complaints, enforcement, identity, licensing, qms, supervision
 from contracts.base import Contract
-from contracts.values import Address, CreditCode, GeoPoint
+from contracts.values import Address, CreditCode, GeoPoint, GeoPolygon
 
 __all__ = ["example"]
 
@@ -122,6 +122,33 @@ def _examples() -> tuple[Contract, ...]:
             fields=("id_number",),
             read_by="officer-0011",
             read_at=_STAMP,
+        ),
+        supervision.OfficeChanged(
+            office_code="ymk",
+            name="营门口市场监管所",
+            area=1,
+            changed_by="admin",
+            changed_at=_STAMP,
+        ),
+        supervision.GridChanged(
+            grid_code="510106005003001",
+            office_code="ymk",
+            name="营门口网格",
+            owner="inspector-0042",
+            community_codes=("510106005003", "510106005004"),
+            polygon=GeoPolygon(
+                coordinates=(
+                    (
+                        (104.02, 30.68),
+                        (104.04, 30.68),
+                        (104.04, 30.70),
+                        (104.02, 30.70),
+                        (104.02, 30.68),
+                    ),
+                )
+            ),
+            changed_by="admin",
+            changed_at=_STAMP,
         ),
         supervision.HouseholdAssigned(
             credit_code=_NOODLE_SHOP,

@@ -1,4 +1,5 @@
-"""Facts published by the supervision service: households routed, findings, case sources."""
+"""Facts published by the supervision service: the map, households routed, findings, case
+sources."""
 
 from __future__ import annotations
 
@@ -9,15 +10,62 @@ from pydantic import Field
 
 from contracts.base import Contract
 from contracts.shapes import CaseSourceTransfer
-from contracts.values import Address, CreditCode, GridCode, NonEmptyStr, UtcDateTime
+from contracts.values import (
+    Address,
+    CommunityCode,
+    CreditCode,
+    GeoPolygon,
+    GridCode,
+    NonEmptyStr,
+    UtcDateTime,
+)
 
 __all__ = [
     "ClaimOverdue",
+    "GridChanged",
     "HouseholdAssigned",
     "InspectionRecorded",
+    "OfficeChanged",
     "SupervisionCaseSourceTransferred",
     "UnlicensedTradingFound",
 ]
+
+
+class OfficeChanged(Contract):
+    """An office (工商所) of the bureau's map was created or changed: it as it stands now.
+
+    Every service that routes by office keeps its own copy from these; a later `sequence` of
+    the same office supersedes an earlier one.
+    """
+
+    event_type = "supervision.office.changed"
+    subject_field = "office_code"
+
+    office_code: NonEmptyStr
+    name: NonEmptyStr
+    area: int = Field(ge=1, description="The area (片区) whose enforcement section takes its cases")
+    changed_by: NonEmptyStr = Field(
+        description="User id of the admin, or `system:<why>` (e.g. `system:demo` for the seed)"
+    )
+    changed_at: UtcDateTime
+
+
+class GridChanged(Contract):
+    """A grid (网格) of the bureau's map was drawn or re-drawn: it as it stands now."""
+
+    event_type = "supervision.grid.changed"
+    subject_field = "grid_code"
+
+    grid_code: GridCode
+    office_code: NonEmptyStr = Field(description="The office whose grid it is")
+    name: NonEmptyStr
+    owner: NonEmptyStr = Field(description="User id of the grid's responsible inspector")
+    community_codes: tuple[CommunityCode, ...] = Field(description="The communities it covers")
+    polygon: GeoPolygon = Field(description="Its area as drawn (GeoJSON, WGS 84)")
+    changed_by: NonEmptyStr = Field(
+        description="User id of the admin, or `system:<why>` (e.g. `system:demo` for the seed)"
+    )
+    changed_at: UtcDateTime
 
 
 class HouseholdAssigned(Contract):

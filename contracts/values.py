@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -28,6 +28,7 @@ __all__ = [
     "CommunityCode",
     "CreditCode",
     "GeoPoint",
+    "GeoPolygon",
     "GridCode",
     "InvalidCodeError",
     "Money",
@@ -267,3 +268,21 @@ class Address(BaseModel):
     def street_code(self) -> str:
         """Code of the street (sub-district) within the district (first 9 digits)."""
         return self.community_code[:9]
+
+
+Position = tuple[float, ...]
+"""A GeoJSON position: longitude and latitude in WGS 84 degrees (an altitude may follow)."""
+
+
+class GeoPolygon(BaseModel):
+    """A GeoJSON Polygon in WGS 84 degrees: a closed outer ring, then any holes (RFC 7946)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    type: Literal["Polygon"] = "Polygon"
+    coordinates: tuple[
+        Annotated[
+            tuple[Annotated[Position, Field(min_length=2, max_length=3)], ...], Field(min_length=4)
+        ],
+        ...,
+    ] = Field(min_length=1)

@@ -363,3 +363,18 @@ async def directory_knows(settings: Settings, *people: PersonChanged) -> None:
     ]
     await publish(settings.bus_prefix, *envelopes)
     await handled(settings.database_url, *(e.id for e in envelopes))
+
+
+async def feed_demo_map(spec: ServiceSpec, settings: Settings) -> None:
+    """Publish the demo district's offices and grids as supervision does on first start, and
+    wait until the service has handled those it takes: its copy of the map."""
+    from services.supervision.demo import demo_map_events
+    from services.supervision.settings import DEMO_DISTRICT
+
+    envelopes = [
+        Envelope.wrap(event, source="supervision", sequence=1)
+        for event in demo_map_events(DEMO_DISTRICT, datetime.now(UTC))
+        if spec.handlers.get(event.routing_key()) is not None
+    ]
+    await publish(settings.bus_prefix, *envelopes)
+    await handled(settings.database_url, *(envelope.id for envelope in envelopes))

@@ -12,14 +12,11 @@ from services.complaints.handlers import handlers
 from services.complaints.settings import ComplaintsSettings
 from services.complaints.tables import metadata, submissions
 from services.complaints.usecases.deadlines import raise_missed
-from services.complaints.usecases.network import load_offices, seed_demo_stations
+from services.complaints.usecases.network import seed_demo_stations
 
 
 async def prepare(ctx: ComplaintsContext) -> None:
-    """The bureau's offices and the areas of their grids, from the shared seed; with
-    SEED_DEMO, its demo stations."""
-    async with ctx.unit_of_work() as uow:
-        await load_offices(ctx, uow)
+    """With SEED_DEMO, the demo stations."""
     if ctx.settings.seed_demo:
         async with ctx.unit_of_work() as uow:
             await seed_demo_stations(ctx, uow)

@@ -1,4 +1,4 @@
-"""Complaints settings: the keys of the confidentiality wall, the network's map, the clocks'
+"""Complaints settings: the keys of the confidentiality wall, the demo stations, the clocks'
 watch and the duplicate window."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from chassis.sealing import Keyring, keyring_of
 from chassis.settings import Settings
@@ -27,21 +27,15 @@ class ComplaintsSettings(Settings):
     # The key of the keyed hash that finds "the same submitter" (never rotated in place: the
     # hashes stored would stop matching).
     identity_hash_key: str = _DEV_HASH_KEY
-    # Offices, their grids' areas and the district's bounds (the shared seed every service
-    # reads). Empty: only stations and the intake desk route, and no bounds are checked.
-    district_file: Path | None = DEMO_DISTRICT
-    # With SEED_DEMO, the demo stations of the district file are registered on start.
+    # With SEED_DEMO, the demo district's stations are registered on start. (Offices and grids
+    # come from supervision's events, never from this file.)
     seed_demo: bool = False
+    demo_district_file: Path = DEMO_DISTRICT
     deadline_check_seconds: float = Field(default=60.0, gt=0, le=86400)
     # Tickets about the same business and kind within this many days are proposed as
     # duplicates; a submitter with this many tickets in the window is flagged as serial.
     duplicate_window_days: int = Field(default=30, ge=1, le=365)
     serial_submitter_tickets: int = Field(default=5, ge=2, le=1000)
-
-    @field_validator("district_file", mode="before")
-    @classmethod
-    def _no_map(cls, value: object) -> object:
-        return None if value == "" else value
 
     @model_validator(mode="after")
     def _keys(self) -> ComplaintsSettings:

@@ -10,14 +10,25 @@ from chassis.db import UtcDateTime, new_metadata
 
 metadata = new_metadata()
 
-# The bureau's offices and the areas of their grids, loaded from the shared seed at start.
+# The bureau's offices and their grids, as supervision's map publishes them: an office covers
+# its grids' communities and polygons. `sequence` is the number of the latest event kept of
+# each (an older one delivered late changes nothing).
 offices = sa.Table(
     "offices",
     metadata,
     sa.Column("id", sa.String(64), primary_key=True),
     sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("sequence", sa.BigInteger, nullable=False, server_default="0"),
+)
+
+grids = sa.Table(
+    "grids",
+    metadata,
+    sa.Column("id", sa.String(15), primary_key=True),
+    sa.Column("office_id", sa.String(64), nullable=False),
     sa.Column("community_codes", sa.JSON, nullable=False),
-    sa.Column("polygons", sa.JSON, nullable=False),  # GeoJSON Polygons of its grids
+    sa.Column("polygon", sa.JSON, nullable=False),  # GeoJSON Polygon
+    sa.Column("sequence", sa.BigInteger, nullable=False),
 )
 
 # Which office supervises each business, as supervision's assignments say.

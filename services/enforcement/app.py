@@ -10,16 +10,7 @@ from services.enforcement.handlers import handlers
 from services.enforcement.settings import EnforcementContext, EnforcementSettings
 from services.enforcement.tables import metadata, on_the_spot_penalties
 from services.enforcement.usecases.deadlines import raise_missed
-from services.enforcement.usecases.intake import load_offices
-
-
-async def prepare(ctx: EnforcementContext) -> None:
-    """The bureau's offices and their areas, from the shared seed."""
-    settings = ctx.settings
-    if settings.district_file is None:
-        return
-    async with ctx.unit_of_work() as uow:
-        await load_offices(uow, settings.district_file)
+from services.enforcement.usecases.intake import route_waiting
 
 
 async def watch_deadlines(ctx: EnforcementContext) -> None:
@@ -32,6 +23,17 @@ async def watch_deadlines(ctx: EnforcementContext) -> None:
     await periodic("enforcement.deadlines", ctx.settings.deadline_check_seconds, check)
 
 
+async def watch_waiting_sources(ctx: EnforcementContext) -> None:
+    """Route the case sources whose office became known, checking every DEADLINE_CHECK_SECONDS
+    (the map's own events route them at once; this catches one that crossed them)."""
+
+    async def check() -> None:
+        async with ctx.unit_of_work() as uow:
+            await route_waiting(uow)
+
+    await periodic("enforcement.waiting_sources", ctx.settings.deadline_check_seconds, check)
+
+
 spec = ServiceSpec(
     name="enforcement",
     title="shijian enforcement",
@@ -40,8 +42,7 @@ spec = ServiceSpec(
     handlers=handlers,
     routers=[router],
     settings_class=EnforcementSettings,
-    on_startup=[prepare],
-    background=[watch_deadlines],
+    background=[watch_deadlines, watch_waiting_sources],
     commands=[
         rekey_command(
             [SealedColumn(on_the_spot_penalties, "sealed_party_id_number", "id_number")],

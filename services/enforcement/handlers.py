@@ -11,7 +11,11 @@ from contracts.complaints import ReportTransferred
 from contracts.identity import PersonChanged
 from contracts.licensing import LicensingCaseSourceTransferred
 from contracts.shapes import CaseSourceTransfer
-from contracts.supervision import HouseholdAssigned, SupervisionCaseSourceTransferred
+from contracts.supervision import (
+    HouseholdAssigned,
+    OfficeChanged,
+    SupervisionCaseSourceTransferred,
+)
 from services.enforcement.domain import Transfer
 from services.enforcement.settings import EnforcementContext
 from services.enforcement.usecases import directory, intake
@@ -92,3 +96,12 @@ async def person_changed(
 ) -> None:
     """The directory follows the gateway: who is an officer, of which unit, certified until."""
     await directory.keep_person(work, event, envelope.sequence)
+
+
+@handlers.on(OfficeChanged)
+async def office_changed(
+    ctx: EnforcementContext, work: Work, event: OfficeChanged, envelope: Envelope
+) -> None:
+    """An office of the map, new or changed: its area says which section takes its cases."""
+    office = intake.OfficeOnMap(event.office_code, event.name, event.area, envelope.sequence)
+    await intake.keep_office(work, office)

@@ -1,28 +1,20 @@
-"""Enforcement settings: the chassis settings, the bureau's offices and the simple procedure's
-limits."""
+"""Enforcement settings: the chassis settings and the simple procedure's limits."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from chassis.context import ServiceContext
 from chassis.sealing import DataKeys
 from chassis.settings import Settings
 
-DEMO_DISTRICT = Path(__file__).resolve().parents[2] / "deploy" / "demo" / "district.json"
-
 
 class EnforcementSettings(Settings, DataKeys):
-    """Which area each office is in, what may be imposed on the spot, and the keys parties'
+    """What may be imposed on the spot, when the deadline watch looks, and the keys parties'
     ID numbers are sealed with."""
 
-    # The bureau's offices and their areas (the shared seed every service reads): a case
-    # source goes to the section linked to its office's area. Empty: offices are unknown and
-    # case sources wait for the sub-bureau to route them.
-    district_file: Path | None = DEMO_DISTRICT
     # Administrative Penalty Law art. 51 and 68 (settings, as the bureau's rules table says).
     on_the_spot_citizen_fine_max: Decimal = Field(default=Decimal(200), ge=0)
     on_the_spot_organisation_fine_max: Decimal = Field(default=Decimal(3000), ge=0)
@@ -33,11 +25,6 @@ class EnforcementSettings(Settings, DataKeys):
     # The deadline watch: how often it looks, and how near a deadline counts as due soon.
     deadline_check_seconds: float = Field(default=60.0, gt=0, le=86400)
     deadline_soon_days: int = Field(default=3, ge=0, le=30)
-
-    @field_validator("district_file", mode="before")
-    @classmethod
-    def _no_map(cls, value: object) -> object:
-        return None if value == "" else value
 
 
 # What routes, handlers and the deadline watch are handed (the chassis' context, typed).

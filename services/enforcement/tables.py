@@ -6,13 +6,15 @@ from chassis.db import UtcDateTime, new_metadata
 
 metadata = new_metadata()
 
-# The bureau's offices and their areas, loaded from the shared seed at start.
+# The bureau's offices and their areas, as supervision's map publishes them; `sequence` is
+# the number of the office's latest event kept (an older one delivered late changes nothing).
 offices = sa.Table(
     "offices",
     metadata,
     sa.Column("id", sa.String(64), primary_key=True),
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("area", sa.Integer, nullable=False),
+    sa.Column("sequence", sa.BigInteger, nullable=False, server_default="0"),
 )
 
 # Which office supervises each business, as supervision's assignments say.

@@ -9,7 +9,6 @@ from services.licensing.addresses import interface_addresses
 from services.licensing.api import routers
 from services.licensing.context import LicensingContext
 from services.licensing.demo import seed_demo
-from services.licensing.domain.mobile import AreaMap
 from services.licensing.handlers import handlers
 from services.licensing.push import push_webhooks
 from services.licensing.settings import LicensingSettings
@@ -17,8 +16,7 @@ from services.licensing.tables import applications, metadata, webhooks
 
 
 async def prepare(ctx: LicensingContext) -> None:
-    """The bureau's map, from the settings; the addresses that are the platform's own."""
-    ctx.area_map = AreaMap.from_file(ctx.settings.district_file)
+    """The addresses that are the platform's own."""
     interfaces = await asyncio.to_thread(interface_addresses)
     ctx.own_addresses = interfaces | frozenset(ctx.settings.platform_addresses)
 

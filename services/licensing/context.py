@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from chassis.context import ServiceContext
 from chassis.sealing import Keyring
 from services.licensing.addresses import Resolver, resolve_host
-from services.licensing.domain.mobile import AreaMap
 from services.licensing.domain.rules import OfficeHours
 from services.licensing.domain.webhooks import IPAddress
 from services.licensing.settings import LicensingSettings
@@ -16,10 +15,9 @@ from services.licensing.settings import LicensingSettings
 
 @dataclass
 class LicensingContext(ServiceContext[LicensingSettings]):
-    """The chassis context, the bureau's map, the webhook pusher's wake-up and progress, and
-    what webhook destinations are checked with."""
+    """The chassis context, the webhook pusher's wake-up and progress, and what webhook
+    destinations are checked with."""
 
-    area_map: AreaMap = field(default_factory=lambda: AreaMap({}))
     # Set after committing a scheduled push: the pusher pushes at once, not at its next poll.
     webhook_due: asyncio.Event = field(default_factory=asyncio.Event)
     # Rounds the pusher has finished: a round after a moment has seen everything due then.

@@ -118,12 +118,12 @@ def demo_applications(
 async def seed_demo(ctx: LicensingContext) -> None:
     """Issue the demo licences once (nothing when the register already holds licences)."""
     settings = ctx.settings
-    if not settings.seed_demo or settings.district_file is None:
+    if not settings.seed_demo:
         return
     async with ctx.database.engine.connect() as connection:
         if await connection.scalar(sa.select(sa.func.count()).select_from(licences)):
             return
-    district = json.loads(settings.district_file.read_text(encoding="utf-8"))
+    district = json.loads(settings.demo_district_file.read_text(encoding="utf-8"))
     made = demo_applications(district, settings.demo_licences, ctx.clock.now(), ctx.keyring)
     for first in range(0, len(made), BATCH):
         async with ctx.unit_of_work() as uow:

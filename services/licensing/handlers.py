@@ -4,7 +4,7 @@ from chassis.bus import HandlerRegistry
 from chassis.copying import made_from
 from chassis.uow import Work
 from contracts import Envelope
-from contracts.supervision import UnlicensedTradingFound
+from contracts.supervision import GridChanged, OfficeChanged, UnlicensedTradingFound
 from services.licensing.context import LicensingContext
 from services.licensing.domain.mobile import Visit
 from services.licensing.domain.places import Place
@@ -27,3 +27,23 @@ async def unlicensed_trading_found(
         street_code=address.street_code,
     )
     await mobile.record_finding(work, finding)
+
+
+@handlers.on(OfficeChanged)
+async def office_changed(
+    ctx: LicensingContext, work: Work, event: OfficeChanged, envelope: Envelope
+) -> None:
+    """An office of the map, new or changed: the area its grids' communities lie in."""
+    office = mobile.OfficeOnMap(event.office_code, event.area, envelope.sequence)
+    await mobile.keep_office(work, office)
+
+
+@handlers.on(GridChanged)
+async def grid_changed(
+    ctx: LicensingContext, work: Work, event: GridChanged, envelope: Envelope
+) -> None:
+    """A grid of the map, drawn or re-drawn: which office's area its communities lie in."""
+    grid = mobile.GridOnMap(
+        event.grid_code, event.office_code, event.community_codes, envelope.sequence
+    )
+    await mobile.keep_grid(work, grid)

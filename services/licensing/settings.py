@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from pathlib import Path
 
-from pydantic import Field, IPvAnyAddress, field_validator, model_validator
+from pydantic import Field, IPvAnyAddress, model_validator
 
 from chassis.sealing import DataKeys
 from chassis.settings import Settings
@@ -22,10 +22,10 @@ class LicensingSettings(Settings, DataKeys):
     region_code: str = Field(default="510106", pattern=r"^[0-9]{6}$")
     office_opens: time = time(9, 0)
     office_closes: time = time(17, 30)
-    # The bureau's map (offices, areas, grids with their community codes): which area a
-    # finding of unlicensed trading lies in. Without it, visits are listed by street only.
-    district_file: Path | None = DEMO_DISTRICT
+    # With SEED_DEMO, demo licences are issued inside the demo district's grids. (The map that
+    # says which area a place lies in comes from supervision's events, never from this file.)
     seed_demo: bool = False
+    demo_district_file: Path = DEMO_DISTRICT
     demo_licences: int = Field(default=300, ge=0, le=100_000)
     # Pushing joint-licensing requests to partners' webhooks.
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
@@ -35,11 +35,6 @@ class LicensingSettings(Settings, DataKeys):
     # Addresses the platform is reached at that no interface of this host shows (its load
     # balancer, its NAT): like the interfaces' own, never a webhook's destination.
     platform_addresses: list[IPvAnyAddress] = Field(default_factory=list)
-
-    @field_validator("district_file", mode="before")
-    @classmethod
-    def _no_map(cls, value: object) -> object:
-        return None if value == "" else value
 
     @model_validator(mode="after")
     def _coherent(self) -> LicensingSettings:

@@ -185,3 +185,23 @@ credit_code_sequences = sa.Table(
     sa.Column("category", sa.String(2), primary_key=True),
     sa.Column("last_sequence", sa.BigInteger, nullable=False),
 )
+
+# The bureau's offices and grids, as supervision's map publishes them: which area each
+# community lies in, for the van's list. `sequence` is the number of the latest event kept of
+# each (an older one delivered late changes nothing).
+offices = sa.Table(
+    "offices",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("area", sa.Integer, nullable=False),
+    sa.Column("sequence", sa.BigInteger, nullable=False),
+)
+
+grids = sa.Table(
+    "grids",
+    metadata,
+    sa.Column("id", sa.String(15), primary_key=True),
+    sa.Column("office_id", sa.String(64), nullable=False),
+    sa.Column("community_codes", sa.JSON, nullable=False),
+    sa.Column("sequence", sa.BigInteger, nullable=False),
+)

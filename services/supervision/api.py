@@ -108,10 +108,13 @@ Creating = Annotated[Creation, Depends(creation)]
 
 
 @creates("/offices", OfficeOut, 409)
-async def create_office(body: OfficeIn, _: Admin, ctx: Context, uow: UnitOfWorkDep) -> OfficeOut:
+async def create_office(
+    body: OfficeIn, admin: Admin, ctx: Context, uow: UnitOfWorkDep
+) -> OfficeOut:
     """A new office in area 1 or 2."""
     office = Office(**body.model_dump())
-    return OfficeOut.model_validate(await grid_map.create_office(ctx, uow, office))
+    created = await grid_map.create_office(ctx, uow, office, by=admin.subject)
+    return OfficeOut.model_validate(created)
 
 
 @router.get("/offices", response_model=OfficeList)
@@ -121,20 +124,20 @@ async def list_offices(_: Staff, uow: UnitOfWorkDep) -> OfficeList:
 
 
 @creates("/grids", GridOut, 409, 422)
-async def create_grid(body: GridIn, _: Admin, ctx: Context, uow: UnitOfWorkDep) -> GridOut:
+async def create_grid(body: GridIn, admin: Admin, ctx: Context, uow: UnitOfWorkDep) -> GridOut:
     """Draw a grid; unrouted households inside it go to its owner."""
     command = grid_map.DrawGrid(**body.model_dump(mode="json"))
-    return GridOut.model_validate(await grid_map.create_grid(ctx, uow, command))
+    return GridOut.model_validate(await grid_map.create_grid(ctx, uow, command, by=admin.subject))
 
 
 @router.put("/grids/{grid_id}", response_model=GridOut, responses={404: PROBLEM, 409: PROBLEM})
 async def update_grid(
-    grid_id: GridPath, body: GridChange, _: Admin, ctx: Context, uow: UnitOfWorkDep
+    grid_id: GridPath, body: GridChange, admin: Admin, ctx: Context, uow: UnitOfWorkDep
 ) -> GridOut:
     """Re-draw or re-assign a grid; the households it touches are re-routed."""
     changes = body.model_dump(mode="json", exclude_unset=True)
     command = grid_map.RedrawGrid(id=grid_id, **changes)
-    return GridOut.model_validate(await grid_map.update_grid(ctx, uow, command))
+    return GridOut.model_validate(await grid_map.update_grid(ctx, uow, command, by=admin.subject))
 
 
 @router.get("/grids", response_model=GridList)

@@ -9,6 +9,7 @@ from services.supervision.context import SupervisionContext
 from services.supervision.demo import seed_demo
 from services.supervision.handlers import handlers
 from services.supervision.onboarding import IMPORT
+from services.supervision.republish import PUBLISH_MAP
 from services.supervision.settings import SupervisionSettings
 from services.supervision.tables import metadata
 from services.supervision.usecases.households import raise_overdue_claims
@@ -35,5 +36,5 @@ spec = ServiceSpec(
     context_class=SupervisionContext,
     on_startup=[seed_demo],
     background=[watch_claim_deadlines],
-    commands=[IMPORT],
+    commands=[IMPORT, PUBLISH_MAP],
 )

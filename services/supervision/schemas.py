@@ -12,6 +12,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -22,8 +23,13 @@ from contracts.values import CommunityCode, GeoPoint, GridCode
 from services.supervision import domain
 
 Username = Annotated[str, Field(pattern=r"^[a-z][a-z0-9._-]{1,63}$", examples=["inspector01"])]
-OfficeId = Annotated[str, Field(min_length=1, max_length=64, examples=["office-01"])]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+# Stripped: a blank id or name is refused here, not found blank in the map's events.
+OfficeId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True),
+    Field(min_length=1, max_length=64, examples=["office-01"]),
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True), Field(min_length=1, max_length=200)]
 
 
 class Polygon(RequestModel):

@@ -16,7 +16,14 @@ from contracts import Envelope
 from contracts.values import CreditCode
 from services.complaints.app import spec
 from services.complaints.settings import ComplaintsSettings
-from tests.conftest import BUS_URL, CreateDatabase, publish, running_service, staff_bearer
+from tests.conftest import (
+    BUS_URL,
+    CreateDatabase,
+    feed_demo_map,
+    publish,
+    running_service,
+    staff_bearer,
+)
 
 bearer = staff_bearer
 DESK = bearer("handler01", "complaints_handler", office="complaints")  # the bureau's 12315 desk
@@ -124,4 +131,5 @@ async def complaints(create_database: CreateDatabase, bus_prefix: str) -> AsyncI
         await create_database("complaints"), f"{bus_prefix}-cmp-{uuid.uuid4().hex[:4]}"
     )
     async with running_service(spec, settings) as client:
+        await feed_demo_map(spec, settings)
         yield Complaints(client, settings)

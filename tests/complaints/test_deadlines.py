@@ -17,7 +17,7 @@ from chassis.legalclock import shanghai_today
 from services.complaints.app import spec
 from services.complaints.settings import ComplaintsSettings
 from tests.complaints.conftest import Complaints, complaints_settings, days_ago
-from tests.conftest import BusTap, CreateDatabase, running_service, tapping
+from tests.conftest import BusTap, CreateDatabase, feed_demo_map, running_service, tapping
 
 SUBMITTER = ("王芳", "13800138000", "11010519491231002X")
 # The service without its deadline watch: only a ticket's own steps can raise a miss.
@@ -37,6 +37,7 @@ async def started(
     settings: ComplaintsSettings, service: ServiceSpec = spec
 ) -> AsyncIterator[Complaints]:
     async with running_service(service, settings) as client:
+        await feed_demo_map(service, settings)
         yield Complaints(client, settings)
 
 

@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from chassis.db import Database
-from contracts.supervision import HouseholdAssigned
+from contracts import Envelope
+from contracts.supervision import GridChanged, HouseholdAssigned, OfficeChanged
+from contracts.values import GeoPolygon
 from services.complaints.app import spec
 from services.complaints.tables import submissions, tickets
 from tests.complaints.conftest import (
@@ -23,7 +25,7 @@ from tests.complaints.conftest import (
     new_credit_code,
     submission,
 )
-from tests.conftest import CreateDatabase, handled, running_service, tapping
+from tests.conftest import CreateDatabase, handled, publish, running_service, tapping
 
 
 async def counts(complaints: Complaints) -> tuple[int, int]:
@@ -154,3 +156,42 @@ async def test_the_demo_seed_registers_its_station_once(
         (ticket,) = answer.json()["tickets"]
         assert ticket["unit"] == {"level": "station", "id": "station-01"}
         assert (await client.get(f"/tickets/{ticket['id']}", headers=staff)).status_code == 200
+
+
+async def test_an_office_and_grid_drawn_later_route_what_was_outside_the_district(
+    complaints: Complaints,
+) -> None:
+    east = submission(location={"lon": 104.11, "lat": 30.67})
+    outside = await complaints.client.post("/routing:preview", json=east, headers=DESK)
+    assert outside.status_code == 422, outside.text
+
+    now = datetime.now(UTC)
+    ring = ((104.10, 30.66), (104.12, 30.66), (104.12, 30.68), (104.10, 30.68), (104.10, 30.66))
+
+    def grid_of(office: str) -> GridChanged:
+        return GridChanged(
+            grid_code="510106004001001",
+            office_code=office,
+            name="江北网格",
+            owner="inspector10",
+            community_codes=("510106004001",),
+            polygon=GeoPolygon(coordinates=(ring,)),
+            changed_by="admin",
+            changed_at=now,
+        )
+
+    office = OfficeChanged(
+        office_code="office-10", name="江北市场监管所", area=2, changed_by="admin", changed_at=now
+    )
+    drawn = [
+        Envelope.wrap(office, source="supervision", sequence=1),
+        Envelope.wrap(grid_of("office-10"), source="supervision", sequence=2),
+        # An older event of the grid, delivered late, changes nothing.
+        Envelope.wrap(grid_of("office-02"), source="supervision", sequence=1),
+    ]
+    for envelope in drawn:
+        await publish(complaints.settings.bus_prefix, envelope)
+    await handled(complaints.settings.database_url, *(envelope.id for envelope in drawn))
+
+    answer = await complaints.client.post("/routing:preview", json=east, headers=DESK)
+    assert answer.json() == {"unit": {"level": "office", "id": "office-10"}, "rule": "office_area"}

@@ -211,6 +211,7 @@ async def test_an_open311_client_session_through_the_gateway(
             databases.create,
             f"{bus_prefix}-e2e-open311-{databases.kind}",
             tmp_path / "keys",
+            services={"supervision": {"seed_demo": True, "relay_poll_seconds": 0.2}},
             seed_demo=True,
         ) as platform,
         httpx.AsyncClient(base_url=platform.gateway_url, timeout=30) as client,
@@ -218,6 +219,31 @@ async def test_an_open311_client_session_through_the_gateway(
         key = platform.gateway.state.identity.keys.active
         token = mint_token(subject="admin", roles=["admin"], key=key.private_key, key_id=key.kid)
         admin = {"Authorization": f"Bearer {token}"}
+        desk_token = mint_token(
+            subject="handler01",
+            roles=["complaints_handler"],
+            office="complaints",
+            key=key.private_key,
+            key_id=key.kid,
+        )
+        far_away = {
+            "channel": "phone",
+            "kinds": ["complaint"],
+            "submitter": {"name": "王芳", "phone": "13800138000"},
+            "description": "买到过期牛奶",
+            "location": {"lon": 116.4, "lat": 39.9},
+        }
+
+        async def district_known() -> bool:
+            """Complaints has supervision's demo map: a place far away is outside it."""
+            preview = await client.post(
+                "/api/complaints/routing:preview",
+                json=far_away,
+                headers={"Authorization": f"Bearer {desk_token}"},
+            )
+            return preview.status_code == 422
+
+        await wait_until(district_known, within=30)
         issued = await client.post(
             "/api/admin/open311-keys", json={"name": "city-app"}, headers=admin
         )

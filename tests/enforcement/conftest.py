@@ -21,6 +21,7 @@ from tests.conftest import (
     CreateDatabase,
     appeared,
     directory_knows,
+    feed_demo_map,
     person,
     publish,
     running_service,
@@ -96,4 +97,5 @@ async def enforcement(
     )
     async with running_service(spec, settings) as client:
         await directory_knows(settings, *DIRECTORY)
+        await feed_demo_map(spec, settings)
         yield Enforcement(client, settings)

@@ -10,12 +10,17 @@ import sqlalchemy as sa
 
 from chassis.db import Database
 from chassis.legalclock import shanghai_today
+from contracts import Envelope
 from contracts.complaints import ReportTransferred
 from contracts.licensing import LicensingCaseSourceTransferred
-from contracts.supervision import HouseholdAssigned, SupervisionCaseSourceTransferred
+from contracts.supervision import (
+    HouseholdAssigned,
+    OfficeChanged,
+    SupervisionCaseSourceTransferred,
+)
 from services.enforcement import domain
-from services.enforcement.tables import case_sources
-from tests.conftest import handled, wait_until
+from services.enforcement.tables import case_sources, offices
+from tests.conftest import handled, publish, wait_until
 from tests.enforcement.conftest import (
     ADMIN,
     AUDITOR,
@@ -262,3 +267,63 @@ async def test_a_retried_hand_in_returns_the_first_answer_and_stores_one(
     other = body | {"allegation": "另一条线索"}
     reused = await enforcement.client.post("/case-sources", json=other, headers=officer(1) | key)
     assert reused.status_code == 422
+
+
+async def test_an_office_drawn_later_takes_the_case_sources_that_waited_for_it(
+    enforcement: Enforcement,
+) -> None:
+    waiting = from_supervision("office-77")
+    await enforcement.receives(waiting, "supervision")
+    source = await enforcement.case_source(waiting.case_source_id)
+    assert (source["office_id"], source["section"]) == ("office-77", None)
+
+    async def office_77(area: int, sequence: int) -> uuid.UUID:
+        drawn = OfficeChanged(
+            office_code="office-77",
+            name="江北市场监管所",
+            area=area,
+            changed_by="admin",
+            changed_at=datetime.now(UTC),
+        )
+        envelope = Envelope.wrap(drawn, source="supervision", sequence=sequence)
+        await publish(enforcement.settings.bus_prefix, envelope)
+        return envelope.id
+
+    await office_77(area=2, sequence=2)
+
+    async def routed() -> bool:
+        found = await enforcement.client.get(
+            f"/case-sources/{waiting.case_source_id}", headers=officer(2)
+        )
+        return found.status_code == 200 and found.json()["section"] == "section-2"
+
+    await wait_until(routed, within=10)
+    # An older event of the office, delivered late, changes nothing: new ones still go to
+    # area 2's section at once.
+    await handled(enforcement.settings.database_url, await office_77(area=1, sequence=1))
+    fresh = from_supervision("office-77")
+    await enforcement.receives(fresh, "supervision")
+    assert (await enforcement.case_source(fresh.case_source_id))["section"] == "section-2"
+
+
+async def test_a_case_source_that_crossed_its_offices_event_is_routed_by_the_watch(
+    enforcement: Enforcement,
+) -> None:
+    crossing = from_supervision("office-78")
+    await enforcement.receives(crossing, "supervision")
+    assert (await enforcement.case_source(crossing.case_source_id))["section"] is None
+    # The office's event was handled in another lane and committed before the case source was:
+    # its own routing did not see it.
+    database = Database(enforcement.settings.database_url)
+    try:
+        async with database.engine.begin() as connection:
+            office = {"id": "office-78", "name": "江南市场监管所", "area": 1, "sequence": 1}
+            await connection.execute(sa.insert(offices).values(office))
+    finally:
+        await database.dispose()
+
+    async def routed() -> bool:
+        source = await enforcement.case_source(crossing.case_source_id)
+        return bool(source["section"] == "section-1")
+
+    await wait_until(routed, within=10)

@@ -17,6 +17,7 @@ from services.licensing.settings import LicensingSettings
 from tests.conftest import (
     BusTap,
     CreateDatabase,
+    feed_demo_map,
     running_service,
     service_settings,
     tapping,
@@ -164,4 +165,5 @@ async def licensing(create_database: CreateDatabase, bus_prefix: str) -> AsyncIt
         tapping(settings.bus_prefix, "licensing.#") as bus,
         running_service(spec, settings) as client,
     ):
+        await feed_demo_map(spec, settings)
         yield Licensing(client, bus, settings)

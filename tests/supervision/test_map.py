@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from services.supervision.republish import republish
 from tests.supervision.conftest import (
     ADMIN,
     AUDITOR,
@@ -211,3 +212,76 @@ async def test_an_explicit_null_is_refused_naming_the_field(supervision: Supervi
     unchanged = await supervision.client.get(f"/grids/{GRIDS['inspector01']['id']}", headers=ADMIN)
     assert unchanged.json()["polygon"] == GRIDS["inspector01"]["polygon"]
     assert unchanged.json()["owner"] == "inspector01"
+
+
+async def test_every_office_and_grid_is_published_as_it_stands(supervision: Supervision) -> None:
+    # The demo map, drawn on first start, is published by the seed.
+    seeded = await supervision.published("supervision.office.changed", "office-09")
+    assert seeded[0]["data"] | {"changed_at": None} == {
+        "office_code": "office-09",
+        "name": "桥头市场监管所",
+        "area": 2,
+        "changed_by": "system:demo",
+        "changed_at": None,
+    }
+    (grid,) = await supervision.published("supervision.grid.changed", GRIDS["inspector09"]["id"])
+    assert grid["data"]["polygon"] == GRIDS["inspector09"]["polygon"]
+    assert len(supervision.bus.of_type("supervision.office.changed")) >= 9
+
+    office = {"id": "office-10", "name": "江北市场监管所", "area": 2}
+    created = await supervision.client.post("/offices", json=office, headers=ADMIN)
+    assert created.status_code == 201, created.text
+    (published,) = await supervision.published("supervision.office.changed", "office-10")
+    assert (published["sequence"], published["data"]["changed_by"]) == (1, "admin")
+    assert published["data"]["area"] == 2
+
+    grid_body = {
+        "id": "510106004001001",
+        "office_id": "office-10",
+        "name": "江北网格",
+        "polygon": square(104.10, 30.66, 104.12, 30.68),
+        "community_codes": ["510106004001"],
+        "owner": "inspector10",
+    }
+    assert (await supervision.client.post("/grids", json=grid_body, headers=ADMIN)).is_success
+    changed = await supervision.client.put(
+        "/grids/510106004001001", json={"owner": "inspector11"}, headers=ADMIN
+    )
+    assert changed.status_code == 200, changed.text
+    first, second = await supervision.published(
+        "supervision.grid.changed", "510106004001001", count=2
+    )
+    assert (first["sequence"], first["data"]["owner"]) == (1, "inspector10")
+    assert (second["sequence"], second["data"]["owner"]) == (2, "inspector11")
+    assert second["data"] | {"changed_at": None} == {
+        "grid_code": "510106004001001",
+        "office_code": "office-10",
+        "name": "江北网格",
+        "owner": "inspector11",
+        "community_codes": ["510106004001"],
+        "polygon": grid_body["polygon"],
+        "changed_by": "admin",
+        "changed_at": None,
+    }
+    # A refused change publishes nothing.
+    clash = await supervision.client.post("/offices", json=office, headers=ADMIN)
+    assert clash.status_code == 409
+    blank = await supervision.client.post("/offices", json=office | {"name": " "}, headers=ADMIN)
+    assert blank.status_code == 422
+    assert [e["field"] for e in blank.json()["errors"]] == ["body.name"]
+    assert len(await supervision.published("supervision.office.changed", "office-10")) == 1
+
+
+async def test_the_whole_map_is_published_again_on_demand(supervision: Supervision) -> None:
+    office_01 = len(await supervision.published("supervision.office.changed", "office-01"))
+    grid_01 = GRIDS["inspector01"]["id"]
+    grid_01_events = len(await supervision.published("supervision.grid.changed", grid_01))
+
+    count = await republish(supervision.settings)
+
+    assert count >= 18  # the demo map's 9 offices and 9 grids, and what other tests drew
+    again = await supervision.published("supervision.office.changed", "office-01", office_01 + 1)
+    assert again[-1]["data"]["changed_by"] == "system:publish-map"
+    assert again[-1]["sequence"] == again[-2]["sequence"] + 1
+    redrawn = await supervision.published("supervision.grid.changed", grid_01, grid_01_events + 1)
+    assert redrawn[-1]["data"]["polygon"] == redrawn[-2]["data"]["polygon"]

@@ -3,6 +3,7 @@ and which office supervises each business."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -24,7 +25,7 @@ from services.complaints.domain.routing import (
     Unit,
     area_shape,
 )
-from services.complaints.tables import business_offices, offices, stations
+from services.complaints.tables import business_offices, grids, offices, stations
 
 
 def _area(community_codes: Sequence[str], polygons: Sequence[dict[str, Any]]) -> Area:
@@ -38,10 +39,28 @@ class NetworkRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 
-    async def keep_offices(self, seeded: Sequence[dict[str, Any]]) -> None:
-        """The offices of the seed, added or brought up to date."""
-        for office in seeded:
-            await upsert(self.connection, offices, office, ["id"])
+    async def keep_office(self, office_id: str, name: str, sequence: int) -> None:
+        """Keep an office as the map's event `sequence` says, unless a later one is kept."""
+        values = {"id": office_id, "name": name, "sequence": sequence}
+        await upsert(self.connection, offices, values, ["id"], where=offices.c.sequence < sequence)
+
+    async def keep_grid(
+        self,
+        grid_id: str,
+        office_id: str,
+        community_codes: Sequence[str],
+        polygon: dict[str, Any],
+        sequence: int,
+    ) -> None:
+        """Keep a grid as the map's event `sequence` says, unless a later one is kept."""
+        values = {
+            "id": grid_id,
+            "office_id": office_id,
+            "community_codes": sorted(community_codes),
+            "polygon": polygon,
+            "sequence": sequence,
+        }
+        await upsert(self.connection, grids, values, ["id"], where=grids.c.sequence < sequence)
 
     async def office_ids(self) -> set[str]:
         rows = await self.connection.execute(sa.select(offices.c.id))
@@ -49,7 +68,7 @@ class NetworkRepository:
 
     async def has_unit(self, unit: Unit) -> bool:
         """Whether a unit is in the network: the intake desk, a registered station, or an
-        office of the seed (any office when no map is loaded, as stations are registered)."""
+        office of the map (any office while no map is known, as stations are registered)."""
         if unit.level == "station":
             found = await self.connection.scalar(
                 sa.select(stations.c.id).where(stations.c.id == unit.id)
@@ -100,8 +119,9 @@ class NetworkRepository:
             await self.connection.execute(sa.select(stations).order_by(stations.c.created_at))
         )
 
-    async def network(self, credit_code: str | None, bounds: Bounds | None) -> Network:
-        """What routing needs for one submission: its business's office, stations, offices."""
+    async def network(self, credit_code: str | None) -> Network:
+        """What routing needs for one submission: its business's office, stations, offices'
+        areas (their grids') and the district's bounds (around every grid; none without)."""
         business_office: dict[str, str] = {}
         if credit_code is not None:
             found = (
@@ -113,13 +133,18 @@ class NetworkRepository:
             ).first()
             if found is not None:
                 business_office[credit_code] = found.office_id
-        office_rows = await self.connection.execute(sa.select(offices).order_by(offices.c.id))
+        codes: dict[str, list[str]] = defaultdict(list)
+        polygons: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for found in await self.connection.execute(sa.select(grids).order_by(grids.c.id)):
+            codes[found.office_id] += found.community_codes
+            polygons[found.office_id].append(found.polygon)
+        areas = [
+            OfficeArea(office, _area(codes[office], polygons[office])) for office in sorted(codes)
+        ]
+        drawn = [area.area.polygon for area in areas if area.area.polygon is not None]
         return Network(
             business_office=business_office,
             stations=await self.stations(),
-            offices=[
-                OfficeArea(found.id, _area(found.community_codes, found.polygons))
-                for found in office_rows
-            ],
-            bounds=bounds,
+            offices=areas,
+            bounds=Bounds(*unary_union(drawn).bounds) if drawn else None,
         )

@@ -1,73 +1,66 @@
-"""The network's map: offices and their grids from the shared seed, the district's bounds,
-community stations, and which office supervises each business (from supervision)."""
+"""The network's map: offices and their grids as supervision publishes them, community
+stations, and which office supervises each business (from supervision)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from chassis.auth import Principal
 from chassis.errors import Conflict, Forbidden, RuleViolated
 from chassis.uow import UnitOfWork, Work
 from services.complaints.context import ComplaintsContext
-from services.complaints.domain.routing import Area, Bounds, Station, area_shape
+from services.complaints.domain.routing import Area, Station, area_shape
 from services.complaints.repositories.network import NetworkRepository
 from services.complaints.repositories.scope import at_bureau
 
 
-@cache
-def _district(path: Path) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return loaded
+@dataclass(frozen=True)
+class OfficeOnMap:
+    """An office as supervision's map published it, with the number of that event."""
+
+    office_id: str
+    name: str
+    sequence: int
 
 
-async def district_bounds(ctx: ComplaintsContext) -> Bounds | None:
-    """The district's extent, or None when no map is configured."""
-    path = ctx.settings.district_file
-    if path is None:
-        return None
-    district = await asyncio.to_thread(_district, path)
-    return Bounds(**district["bounds"])
+async def keep_office(work: Work, command: OfficeOnMap) -> None:
+    """Keep the office (a later event of it wins): tickets may be routed to it."""
+    await NetworkRepository(work.connection).keep_office(
+        command.office_id, command.name, command.sequence
+    )
 
 
-async def load_offices(ctx: ComplaintsContext, uow: UnitOfWork) -> int:
-    """Keep the seed's offices, each with the community codes and polygons of its grids."""
-    path = ctx.settings.district_file
-    if path is None:
-        return 0
-    district = await asyncio.to_thread(_district, path)
-    codes: dict[str, set[str]] = defaultdict(set)
-    polygons: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for grid in district["grids"]:
-        codes[grid["office"]].update(grid["community_codes"])
-        polygons[grid["office"]].append(grid["polygon"])
-    seeded = [
-        {
-            "id": office["id"],
-            "name": office["name"],
-            "community_codes": sorted(codes[office["id"]]),
-            "polygons": polygons[office["id"]],
-        }
-        for office in district["offices"]
-    ]
-    await NetworkRepository(uow.connection).keep_offices(seeded)
-    await uow.commit()
-    return len(seeded)
+@dataclass(frozen=True)
+class GridOnMap:
+    """A grid as supervision's map published it, with the number of that event."""
+
+    grid_id: str
+    office_id: str
+    community_codes: tuple[str, ...]
+    polygon: dict[str, Any]  # GeoJSON Polygon
+    sequence: int
+
+
+async def keep_grid(work: Work, command: GridOnMap) -> None:
+    """Keep the grid (a later event of it wins): its office covers its area from now on."""
+    await NetworkRepository(work.connection).keep_grid(
+        command.grid_id,
+        command.office_id,
+        command.community_codes,
+        command.polygon,
+        command.sequence,
+    )
 
 
 async def seed_demo_stations(ctx: ComplaintsContext, uow: UnitOfWork) -> int:
-    """Register the district file's demo stations that are not registered yet."""
-    path = ctx.settings.district_file
-    if path is None:
-        return 0
-    district = await asyncio.to_thread(_district, path)
+    """Register the demo district's stations that are not registered yet."""
+    text = await asyncio.to_thread(ctx.settings.demo_district_file.read_text, encoding="utf-8")
+    district = json.loads(text)
     repository = NetworkRepository(uow.connection)
     known = {found.id for found in await repository.station_rows()}
     added = 0

@@ -18,7 +18,6 @@ from services.complaints.domain.tickets import Ticket
 from services.complaints.repositories.network import NetworkRepository
 from services.complaints.repositories.submissions import SubmissionRepository
 from services.complaints.repositories.tickets import TicketRepository
-from services.complaints.usecases.network import district_bounds
 
 
 @dataclass(frozen=True)
@@ -41,9 +40,7 @@ def _where(submission: Submission) -> Where:
 
 async def preview(ctx: ComplaintsContext, uow: UnitOfWork, submission: Submission) -> Routing:
     """Where the submission would go, storing nothing."""
-    network = await NetworkRepository(uow.connection).network(
-        submission.business.credit_code, await district_bounds(ctx)
-    )
+    network = await NetworkRepository(uow.connection).network(submission.business.credit_code)
     return network.route(_where(submission))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -12,10 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
-from chassis.db import dialect_of
+from chassis.db import dialect_of, upsert
 from chassis.errors import NotFound
 from chassis.paging import page_of, resume_after
-from services.enforcement.domain import Case, CaseSource, Step
+from services.enforcement.domain import Case, CaseSource, CaseSourceStatus, Step
 from services.enforcement.repositories.cases import CaseRepository
 from services.enforcement.repositories.documents import revived, row
 from services.enforcement.repositories.scope import in_section
@@ -98,6 +97,20 @@ class CaseSourceRepository:
         page, following = page_of(found, query.limit, lambda row: (row.verify_due, row.id))
         return [revived(CaseSource, case_sources, row) for row in page], following
 
+    async def route_waiting(self, office_id: str, section: str) -> int:
+        """Route to `section` the undecided case sources of an office that no section took
+        (they came before the office was known); how many."""
+        routed = await self.connection.execute(
+            sa.update(case_sources)
+            .where(
+                case_sources.c.office_id == office_id,
+                case_sources.c.section.is_(None),
+                case_sources.c.status == CaseSourceStatus.RECEIVED,
+            )
+            .values(section=section)
+        )
+        return routed.rowcount
+
     async def add(self, source: CaseSource) -> bool:
         """Store a new case source once; whether it is new (a repeated id changes nothing)."""
         inserted = await self.connection.execute(
@@ -127,18 +140,23 @@ class Offices:
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 
-    async def keep(self, seeded: Sequence[tuple[str, str, int]]) -> None:
-        """Keep these (id, name, area): new ones added, names and areas brought up to date."""
-        if not seeded:
-            return
-        kept = [{"id": id_, "name": name, "area": area} for id_, name, area in seeded]
-        statement = dialect_of(self.connection).insert(offices).values(kept)
-        await self.connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=[offices.c.id],
-                set_={"name": statement.excluded.name, "area": statement.excluded.area},
+    async def keep(self, office_id: str, name: str, area: int, sequence: int) -> None:
+        """Keep an office as the map's event `sequence` says, unless a later one is kept."""
+        values = {"id": office_id, "name": name, "area": area, "sequence": sequence}
+        await upsert(self.connection, offices, values, ["id"], where=offices.c.sequence < sequence)
+
+    async def awaited(self) -> list[tuple[str, int]]:
+        """The known offices (id, area) that undecided case sources wait on, unrouted."""
+        rows = await self.connection.execute(
+            sa.select(offices.c.id, offices.c.area)
+            .join(case_sources, case_sources.c.office_id == offices.c.id)
+            .where(
+                case_sources.c.section.is_(None),
+                case_sources.c.status == CaseSourceStatus.RECEIVED,
             )
+            .distinct()
         )
+        return [(found.id, found.area) for found in rows]
 
     async def exists(self, office_id: str) -> bool:
         """Whether the bureau has this office."""

@@ -3,19 +3,16 @@ office's area, read within one's section."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from chassis.auth import Principal
 from chassis.clock import Clock
 from chassis.copying import made_from
 from chassis.errors import RuleViolated
 from chassis.uow import UnitOfWork, Work
-from services.enforcement.domain import CaseSource, Transfer
+from services.enforcement.domain import CaseSource, Transfer, section_for
 from services.enforcement.repositories.case_sources import (
     CaseSourceFilter,
     CaseSourceRepository,
@@ -23,13 +20,41 @@ from services.enforcement.repositories.case_sources import (
 )
 
 
-async def load_offices(uow: UnitOfWork, district_file: Path) -> int:
-    """Keep the offices of the shared seed (new ones added, areas brought up to date)."""
-    text = await asyncio.to_thread(district_file.read_text, encoding="utf-8")
-    seeded = [(o["id"], o["name"], o["area"]) for o in json.loads(text)["offices"]]
-    await Offices(uow.connection).keep(seeded)
+@dataclass(frozen=True)
+class OfficeOnMap:
+    """An office as supervision's map published it, with the number of that event."""
+
+    office_id: str
+    name: str
+    area: int
+    sequence: int
+
+
+async def keep_office(work: Work, command: OfficeOnMap) -> int:
+    """Keep the office (a later event of it wins); the case sources that waited for it, its
+    area's section takes now. How many were routed."""
+    await Offices(work.connection).keep(
+        command.office_id, command.name, command.area, command.sequence
+    )
+    section = section_for(await Offices(work.connection).area_of(command.office_id))
+    if section is None:
+        return 0
+    return await CaseSourceRepository(work.connection).route_waiting(command.office_id, section)
+
+
+async def route_waiting(uow: UnitOfWork) -> int:
+    """Route the case sources still waiting for an office the map now knows; how many.
+
+    The backstop of `keep_office`: a case source and its office's first event handled side by
+    side, in two lanes, do not see each other's uncommitted rows.
+    """
+    routed = 0
+    for office_id, area in await Offices(uow.connection).awaited():
+        section = section_for(area)
+        if section is not None:
+            routed += await CaseSourceRepository(uow.connection).route_waiting(office_id, section)
     await uow.commit()
-    return len(seeded)
+    return routed
 
 
 @dataclass(frozen=True)

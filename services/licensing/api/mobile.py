@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from chassis.problems import PROBLEM
 from chassis.uow import UnitOfWorkDep
-from services.licensing.api.deps import Ctx, Reader
+from services.licensing.api.deps import Reader
 from services.licensing.schemas.applications import VisitList
 from services.licensing.usecases import mobile
 
@@ -19,7 +19,6 @@ router = APIRouter(tags=["licensing"], responses={403: PROBLEM})
 async def mobile_visits(
     *,
     _: Reader,
-    ctx: Ctx,
     uow: UnitOfWorkDep,
     area: Annotated[int | None, Query(ge=1, le=99, description="Area (片区)")] = None,
     street_code: Annotated[str | None, Query(pattern=r"^[0-9]{9}$")] = None,
@@ -27,5 +26,5 @@ async def mobile_visits(
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> VisitList:
     """Where inspectors found unlicensed trading: the van's list, by area or street."""
-    found = await mobile.visits(ctx, uow, mobile.ListVisits(area, street_code, status, limit))
+    found = await mobile.visits(uow, mobile.ListVisits(area, street_code, status, limit))
     return VisitList.model_validate({"visits": found}, from_attributes=True)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import Any
 
 from services.licensing.domain.places import Place
 
@@ -37,23 +34,19 @@ class AreaMap:
     areas: Mapping[str, int]
 
     @classmethod
-    def from_district(cls, document: Mapping[str, Any]) -> AreaMap:
-        """Read a district file: grids name their office and communities, offices their area."""
-        office_area = {office["id"]: int(office["area"]) for office in document["offices"]}
+    def of(
+        cls, office_areas: Mapping[str, int], grids: Iterable[tuple[str, Iterable[str]]]
+    ) -> AreaMap:
+        """The map of the offices' areas and the grids (office, community codes): a community
+        lies in its grid's office's area (nowhere while that office is unknown)."""
         return cls(
             {
-                community: office_area[grid["office"]]
-                for grid in document.get("grids", ())
-                for community in grid["community_codes"]
+                community: office_areas[office]
+                for office, communities in grids
+                if office in office_areas
+                for community in communities
             }
         )
-
-    @classmethod
-    def from_file(cls, path: Path | None) -> AreaMap:
-        """The map in `path`, or an empty one when there is none."""
-        if path is None:
-            return cls({})
-        return cls.from_district(json.loads(path.read_text(encoding="utf-8")))
 
     def area_of(self, community_code: str) -> int | None:
         """The area of a community; None when the map does not cover it."""

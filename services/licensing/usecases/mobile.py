@@ -13,6 +13,7 @@ from services.licensing.context import LicensingContext
 from services.licensing.domain.applications import Application
 from services.licensing.domain.mobile import Visit
 from services.licensing.repositories.applications import Applications
+from services.licensing.repositories.map import Map
 from services.licensing.repositories.mobile import Visits
 from services.licensing.usecases.applications import Submit, submit, view
 
@@ -43,16 +44,48 @@ async def record_finding(work: Work, finding: Visit) -> None:
     await Visits(work.connection).add(finding)
 
 
-async def visits(ctx: LicensingContext, uow: UnitOfWork, query: ListVisits) -> list[Visit]:
+async def visits(uow: UnitOfWork, query: ListVisits) -> list[Visit]:
     """The visit list, oldest finding first, each with the area of the bureau's map."""
-    communities = None if query.area is None else ctx.area_map.communities_of(query.area)
+    area_map = await Map(uow.connection).area_map()
+    communities = None if query.area is None else area_map.communities_of(query.area)
     found = await Visits(uow.connection).listed(
         communities=communities,
         street_code=query.street_code,
         status=query.status,
         limit=query.limit,
     )
-    return [replace(visit, area=ctx.area_map.area_of(visit.community_code)) for visit in found]
+    return [replace(visit, area=area_map.area_of(visit.community_code)) for visit in found]
+
+
+@dataclass(frozen=True)
+class OfficeOnMap:
+    """An office as supervision's map published it, with the number of that event."""
+
+    office_id: str
+    area: int
+    sequence: int
+
+
+async def keep_office(work: Work, command: OfficeOnMap) -> None:
+    """Keep the office (a later event of it wins): its grids' communities lie in its area."""
+    await Map(work.connection).keep_office(command.office_id, command.area, command.sequence)
+
+
+@dataclass(frozen=True)
+class GridOnMap:
+    """A grid as supervision's map published it, with the number of that event."""
+
+    grid_id: str
+    office_id: str
+    community_codes: tuple[str, ...]
+    sequence: int
+
+
+async def keep_grid(work: Work, command: GridOnMap) -> None:
+    """Keep the grid (a later event of it wins): its communities lie in its office's area."""
+    await Map(work.connection).keep_grid(
+        command.grid_id, command.office_id, command.community_codes, command.sequence
+    )
 
 
 async def _existing(uow: UnitOfWork, client_id: str) -> Uploaded | None:

@@ -14,6 +14,8 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from chassis.errors import RuleViolated
+from contracts.supervision import GridChanged, OfficeChanged
+from contracts.values import GeoPolygon
 
 
 class GridShapeError(ValueError):
@@ -51,6 +53,12 @@ class Office:
     id: str
     name: str
     area: int
+
+    def changed(self, by: str, at: datetime) -> OfficeChanged:
+        """The office as it stands now, for the services that keep a copy of the map."""
+        return OfficeChanged(
+            office_code=self.id, name=self.name, area=self.area, changed_by=by, changed_at=at
+        )
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,19 @@ class Grid:
             name=name,
             geojson=polygon,
             updated_at=updated_at,
+        )
+
+    def changed(self, by: str, at: datetime) -> GridChanged:
+        """The grid as it stands now, for the services that keep a copy of the map."""
+        return GridChanged(
+            grid_code=self.id,
+            office_code=self.office_id,
+            name=self.name,
+            owner=self.owner,
+            community_codes=self.community_codes,
+            polygon=GeoPolygon.model_validate(dict(self.geojson)),
+            changed_by=by,
+            changed_at=at,
         )
 
     def check_against(self, others: Sequence[Grid]) -> None:

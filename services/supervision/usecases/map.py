@@ -1,4 +1,8 @@
-"""The map: offices and their grids. Drawing or re-drawing a grid re-routes what it touches."""
+"""The map: offices and their grids. Drawing or re-drawing a grid re-routes what it touches.
+
+Every office and grid created or changed is published as it now stands: the other services
+keep their own copy of the map from these events (`by` is who did it, for the record).
+"""
 
 from __future__ import annotations
 
@@ -16,14 +20,30 @@ from services.supervision.repositories.map import Map
 from services.supervision.usecases.routing import reroute
 
 
-async def create_office(ctx: SupervisionContext, uow: UnitOfWork, office: Office) -> Office:
+async def create_office(
+    ctx: SupervisionContext, uow: UnitOfWork, office: Office, *, by: str
+) -> Office:
     """A new office (工商所) in area 1 or 2."""
     offices = Map(uow.connection)
     if await offices.office(office.id) is not None:
         raise GridClash("id", f"office {office.id} exists")
     await offices.add_office(office)
+    uow.emit(office.changed(by, ctx.clock.now()))
     await uow.commit()
     return office
+
+
+async def publish_map(ctx: SupervisionContext, uow: UnitOfWork, *, by: str) -> int:
+    """Publish every office and grid as it stands, offices first: for a service whose copy of
+    the map was lost, or kept before the map travelled on the bus. How many were published."""
+    grid_map, now = Map(uow.connection), ctx.clock.now()
+    offices, grids = await grid_map.offices(), await grid_map.grids()
+    for office in offices:
+        uow.emit(office.changed(by, now))
+    for drawn in grids:
+        uow.emit(drawn.changed(by, now))
+    await uow.commit()
+    return len(offices) + len(grids)
 
 
 async def offices(connection: AsyncConnection) -> list[Office]:
@@ -56,13 +76,16 @@ class DrawGrid:
     owner: str
 
 
-async def create_grid(ctx: SupervisionContext, uow: UnitOfWork, command: DrawGrid) -> Grid:
+async def create_grid(
+    ctx: SupervisionContext, uow: UnitOfWork, command: DrawGrid, *, by: str
+) -> Grid:
     """Draw a new grid; unrouted households that fall in it are routed to its owner."""
     grid_map = Map(uow.connection)
     if await grid_map.grid(command.id) is not None:
         raise GridClash("id", f"grid {command.id} exists")
     drawn = await _checked(ctx, uow, command)
     await grid_map.save_grid(drawn, new=True)
+    uow.emit(drawn.changed(by, ctx.clock.now()))
     await reroute(ctx, uow.work, await grid_map.touched_by(drawn), ctx.clock.now())
     await uow.commit()
     return await grid(uow.connection, command.id)
@@ -80,7 +103,9 @@ class RedrawGrid:
     owner: str | None = None
 
 
-async def update_grid(ctx: SupervisionContext, uow: UnitOfWork, command: RedrawGrid) -> Grid:
+async def update_grid(
+    ctx: SupervisionContext, uow: UnitOfWork, command: RedrawGrid, *, by: str
+) -> Grid:
     """Re-draw or re-assign a grid; the households it gains, loses or keeps are re-routed,
     their history kept."""
     grid_map = Map(uow.connection)
@@ -99,6 +124,7 @@ async def update_grid(ctx: SupervisionContext, uow: UnitOfWork, command: RedrawG
     )
     drawn = await _checked(ctx, uow, changed)
     await grid_map.save_grid(drawn, new=False)
+    uow.emit(drawn.changed(by, ctx.clock.now()))
     await reroute(ctx, uow.work, await grid_map.touched_by(drawn), ctx.clock.now())
     await uow.commit()
     return await grid(uow.connection, command.id)

@@ -210,15 +210,17 @@ def test_credit_code_category_follows_the_entity_type() -> None:
 
 
 def test_the_area_of_a_community_comes_from_the_bureau_map() -> None:
-    district = {
-        "offices": [{"id": "office-01", "area": 1}, {"id": "office-06", "area": 2}],
-        "grids": [
-            {"office": "office-01", "community_codes": ["510106001001", "510106001002"]},
-            {"office": "office-06", "community_codes": ["510106003001"]},
+    areas = domain.AreaMap.of(
+        {"office-01": 1, "office-06": 2},
+        [
+            ("office-01", ["510106001001", "510106001002"]),
+            ("office-06", ["510106003001"]),
+            ("office-10", ["510106003002"]),  # its office is not known yet
         ],
-    }
-    areas = domain.AreaMap.from_district(district)
+    )
     assert areas.area_of("510106001002") == 1
     assert areas.area_of("510106003001") == 2
     assert areas.area_of("510106009009") is None
-    assert domain.AreaMap.from_file(None).area_of("510106001001") is None
+    assert areas.area_of("510106003002") is None
+    assert areas.communities_of(2) == ["510106003001"]
+    assert domain.AreaMap.of({}, []).area_of("510106001001") is None

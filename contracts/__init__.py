@@ -25,6 +25,8 @@ from contracts.envelope import MEDIA_TYPE, Envelope, service_source
 from contracts.identity import (
     AccountLocked,
     ClientCreated,
+    PasswordChanged,
+    PasswordReset,
     RolePolicyChanged,
     SigningKeyRotated,
     UserChanged,
@@ -118,6 +120,8 @@ __all__ = [
     "NonconformityClosed",
     "NonconformityRaised",
     "ObjectiveBreached",
+    "PasswordChanged",
+    "PasswordReset",
     "PenaltyDecided",
     "ReportTransferred",
     "ResidentId",

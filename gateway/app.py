@@ -33,7 +33,13 @@ from gateway.identity import people
 from gateway.identity.api import admin, auth
 from gateway.identity.keys import KeyRing
 from gateway.identity.tables import metadata
-from gateway.identity.usecases import FirstStartRefused, Identity, first_admin_password
+from gateway.identity.usecases import (
+    FirstStartRefused,
+    Identity,
+    SignInThrottles,
+    first_admin_password,
+    refuse_unsafe_policies,
+)
 from gateway.openapi import docs_html, merged_openapi
 from gateway.proxy import Forwarder
 from gateway.public import pages as public_pages
@@ -71,7 +77,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timedelta(seconds=settings.signing_key_activation_seconds),
     )
     await asyncio.to_thread(keys.load)
-    identity = Identity(database, keys, settings)
+    # The failed sign-ins are counted where the rate limits are: shared by the replicas.
+    throttles = SignInThrottles.of(settings, app.state.rate_limits.storage)
+    identity = Identity(database, keys, settings, throttles)
     await people.prepare(identity)
     app.state.identity = identity
     app.state.revoked_tokens = identity.revoked
@@ -263,12 +271,13 @@ def _create(_: ServiceSpec, settings: Settings) -> FastAPI:
     return create_gateway_app(settings)
 
 
-def _refuse_first_start_without_admin(settings: Settings) -> None:
+def _refuse_an_unsafe_start(settings: Settings) -> None:
     assert isinstance(settings, GatewaySettings)
 
     async def check() -> None:
         database = Database(settings.database_url)
         try:
+            await refuse_unsafe_policies(database, settings)
             await first_admin_password(database, settings)
         finally:
             await database.dispose()
@@ -289,5 +298,5 @@ spec = ServiceSpec(
     settings_class=GatewaySettings,
     app_factory=_create,
     module="gateway",
-    before_serve=_refuse_first_start_without_admin,
+    before_serve=_refuse_an_unsafe_start,
 )

@@ -25,6 +25,8 @@ from contracts.envelope import MEDIA_TYPE, Envelope, service_source
 from contracts.identity import (
     AccountLocked,
     ClientCreated,
+    PasswordChanged,
+    PasswordReset,
     PersonChanged,
     RevokedToken,
     RolePolicyChanged,
@@ -129,6 +131,8 @@ __all__ = [
     "NonconformityRaised",
     "ObjectiveBreached",
     "OfficeChanged",
+    "PasswordChanged",
+    "PasswordReset",
     "PenaltyDecided",
     "PersonChanged",
     "ReportTransferred",

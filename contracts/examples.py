@@ -354,6 +354,8 @@ def _examples() -> tuple[Contract, ...]:
             by="admin",
             at=_STAMP,
         ),
+        identity.PasswordReset(username="inspector01", by="admin", at=_STAMP),
+        identity.PasswordChanged(username="inspector01", by="inspector01", at=_STAMP),
         identity.AccountLocked(
             username="inspector01",
             failed_sign_ins=5,

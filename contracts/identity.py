@@ -19,6 +19,8 @@ from contracts.values import NonEmptyStr, UtcDateTime
 __all__ = [
     "AccountLocked",
     "ClientCreated",
+    "PasswordChanged",
+    "PasswordReset",
     "PersonChanged",
     "RevokedToken",
     "RolePolicyChanged",
@@ -77,14 +79,37 @@ class UserDeactivated(_AdministrativeAct):
     username: NonEmptyStr
 
 
+class PasswordReset(_AdministrativeAct):
+    """An admin reset a staff member's password: a one-time temporary password was shown to the
+    admin, every sign-in of the member ended, and they choose a new password at the next."""
+
+    event_type = "identity.user.password_reset"
+    subject_field = "username"
+
+    username: NonEmptyStr
+
+
+class PasswordChanged(_AdministrativeAct):
+    """A staff member changed their own password (`by` is themselves); their other sign-ins
+    ended."""
+
+    event_type = "identity.user.password_changed"
+    subject_field = "username"
+
+    username: NonEmptyStr
+
+
 class AccountLocked(_AdministrativeAct):
-    """A staff member's account was locked after repeated failed sign-ins (`by` the lockout)."""
+    """Repeated failed sign-ins hold a staff member's account back (`by` the lockout): until
+    `locked_until`, sign-ins from addresses the member has not signed in from lately are
+    refused unless they carry a valid code of the member's authenticator. From the member's
+    usual addresses they go on."""
 
     event_type = "identity.account.locked"
     subject_field = "username"
 
     username: NonEmptyStr
-    failed_sign_ins: int = Field(ge=1, description="Failed sign-ins in a row that locked it")
+    failed_sign_ins: int = Field(ge=1, description="Failed sign-ins that began the hold")
     locked_until: UtcDateTime
 
 

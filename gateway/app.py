@@ -35,7 +35,14 @@ from gateway.identity import people
 from gateway.identity.api import admin, auth
 from gateway.identity.keys import SIGNING_KEY_FIELD, KeyRing, KeyStore
 from gateway.identity.tables import metadata, signing_keys, users
-from gateway.identity.usecases import FirstStartRefused, Identity, first_admin_password
+from gateway.identity.usecases import (
+    TOTP_SECRET_FIELD,
+    FirstStartRefused,
+    Identity,
+    SignInThrottles,
+    first_admin_password,
+    refuse_unsafe_policies,
+)
 from gateway.openapi import docs_html, merged_openapi
 from gateway.proxy import Forwarder
 from gateway.public import pages as public_pages
@@ -81,7 +88,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     key_store = KeyStore(database, settings.data_keyring(), ring, settings.keys_dir)
     verifier: TokenVerifier = app.state.verifier
-    identity = Identity(database, key_store, settings, revoked=verifier.revocations)
+    # The failed sign-ins are counted where the rate limits are: shared by the replicas.
+    throttles = SignInThrottles.of(settings, app.state.rate_limits.storage)
+    identity = Identity(database, key_store, settings, throttles, revoked=verifier.revocations)
     await _replicas_agree(identity, verifier)
     await people.prepare(identity)
     app.state.identity = identity
@@ -286,12 +295,13 @@ def _create(_: ServiceSpec, settings: Settings) -> FastAPI:
     return create_gateway_app(settings)
 
 
-def _refuse_first_start_without_admin(settings: Settings) -> None:
+def _refuse_an_unsafe_start(settings: Settings) -> None:
     assert isinstance(settings, GatewaySettings)
 
     async def check() -> None:
         database = Database(settings.database_url)
         try:
+            await refuse_unsafe_policies(database, settings)
             await first_admin_password(database, settings)
         finally:
             await database.dispose()
@@ -312,11 +322,11 @@ spec = ServiceSpec(
     settings_class=GatewaySettings,
     app_factory=_create,
     module="gateway",
-    before_serve=_refuse_first_start_without_admin,
+    before_serve=_refuse_an_unsafe_start,
     commands=[
         rekey_command(
             [
-                SealedColumn(users, "totp_secret", "totp_secret"),
+                SealedColumn(users, "totp_secret", TOTP_SECRET_FIELD),
                 SealedColumn(signing_keys, "private_key", SIGNING_KEY_FIELD),
             ],
             GatewaySettings.data_keyring,

@@ -1,5 +1,6 @@
-"""Rate limits per client IP and per principal: a moving window, counted in Redis when the
-gateway runs as several replicas, in the process' memory when it runs alone."""
+"""Rate limits per client IP and per principal, and the throttle of failed sign-ins: moving
+windows, counted in Redis when the gateway runs as several replicas, in the process' memory
+when it runs alone."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import ipaddress
 import math
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from fastapi import Request
@@ -28,12 +30,8 @@ class RateLimits:
         keys starting with `namespace`; without it each process counts alone."""
         self._items = {scope: _parse(scope, text) for scope, text in scopes.items()}
         self._texts = dict(scopes)
-        storage: Storage = MemoryStorage()
-        if storage_url:
-            storage = RedisStorage(
-                f"async+{storage_url}", key_prefix=f"{namespace}-limits", wrap_exceptions=True
-            )
-        self._limiter = MovingWindowRateLimiter(storage)
+        self.storage = counts_storage(storage_url, namespace)
+        self._limiter = MovingWindowRateLimiter(self.storage)
 
     async def hit(self, scope: str, key: str) -> None:
         """Count one request of `key` in `scope`; Problem 429 with Retry-After when over, 503
@@ -44,9 +42,7 @@ class RateLimits:
                 return
             stats = await self._limiter.get_window_stats(item, scope, key)
         except StorageError as error:
-            raise Problem(
-                "unavailable", 503, f"The rate limit store is unreachable: {error.storage_error}"
-            ) from None
+            raise unreachable(error) from None
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         raise Problem(
             "rate-limited",
@@ -55,6 +51,71 @@ class RateLimits:
             f"retry in {retry_after} s.",
             headers={"Retry-After": str(retry_after)},
         )
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A key held back: for `seconds`, by the tier that `failures` spent."""
+
+    seconds: int
+    failures: int
+
+
+class FailureThrottle:
+    """Failures counted per key in tiers of moving windows (`5/minute;20/hour;100/day`): once a
+    tier is spent the key waits until it frees, so repeated failures meet growing waits."""
+
+    def __init__(self, name: str, tiers: str, storage: Storage) -> None:
+        self._name = name
+        self._tiers = parse_many(tiers)
+        self._limiter = MovingWindowRateLimiter(storage)
+
+    async def hold(self, key: str) -> Hold | None:
+        """How long `key` must wait before trying again; None when it may now."""
+        holds = []
+        try:
+            for tier in self._tiers:
+                if not await self._limiter.test(tier, self._name, key):
+                    stats = await self._limiter.get_window_stats(tier, self._name, key)
+                    seconds = max(1, math.ceil(stats.reset_time - time.time()))
+                    holds.append(Hold(seconds, tier.amount))
+        except StorageError as error:
+            raise unreachable(error) from None
+        return max(holds, key=lambda hold: hold.seconds, default=None)
+
+    async def failed(self, key: str) -> Hold | None:
+        """Count one failure of `key`; the hold it now meets, if any."""
+        try:
+            for tier in self._tiers:
+                await self._limiter.hit(tier, self._name, key)
+        except StorageError as error:
+            raise unreachable(error) from None
+        return await self.hold(key)
+
+    async def forget(self, key: str) -> None:
+        """Forget `key`'s failures."""
+        try:
+            for tier in self._tiers:
+                await self._limiter.clear(tier, self._name, key)
+        except StorageError as error:
+            raise unreachable(error) from None
+
+
+def counts_storage(storage_url: str, namespace: str) -> Storage:
+    """Where counts are kept: Redis at `storage_url` (redis://host:port/db) under keys starting
+    with `namespace`, or this process' memory without one."""
+    if not storage_url:
+        return MemoryStorage()
+    return RedisStorage(
+        f"async+{storage_url}", key_prefix=f"{namespace}-limits", wrap_exceptions=True
+    )
+
+
+def unreachable(error: StorageError) -> Problem:
+    """503: the shared counts cannot be reached, so nothing passes uncounted."""
+    return Problem(
+        "unavailable", 503, f"The rate limit store is unreachable: {error.storage_error}"
+    )
 
 
 def client_ip(request: Request, trusted_proxies: Iterable[str] = ()) -> str:

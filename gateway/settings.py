@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+from limits import parse_many
 from pydantic import Field, SecretStr, field_validator, model_validator
 
 from chassis.sealing import DataKeys
 from chassis.settings import Settings
+from gateway.identity.domain import is_totp_secret
 
 UPSTREAMS = ("licensing", "supervision", "enforcement", "complaints", "qms")
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -37,14 +39,21 @@ class GatewaySettings(Settings, DataKeys):
     # Identity. Access tokens are short-lived; refresh tokens last a working day.
     access_token_minutes: float = Field(default=15.0, gt=0, le=60)
     refresh_token_hours: float = Field(default=12.0, gt=0, le=24 * 30)
-    login_max_failures: int = Field(default=5, ge=1, le=100)
-    login_lock_minutes: float = Field(default=15.0, gt=0)
+    # Failed sign-ins allowed per source address and per account (`limits` notation, each
+    # tier a longer wait): past one, the address, or the account from addresses it has not
+    # signed in from within `known_address_days`, waits (NIST SP 800-63B §5.2.2).
+    login_address_throttle: str = "10/minute;30/hour;100/day"
+    login_account_throttle: str = "5/minute;20/hour;100/day"
+    known_address_days: float = Field(default=90.0, gt=0)
     # PEM files an earlier gateway kept its keys in, imported when the database holds none.
     signing_keys_dir: Path | None = None
     # A rotated key is published this long before it signs: longer than services wait between
     # key-set fetches (30 s), so none meets a token signed by a key it has not fetched.
     signing_key_activation_seconds: float = Field(default=60.0, ge=0)
     admin_password: SecretStr | None = None
+    # The base32 secret of `admin`'s authenticator, enrolled on start while it has none;
+    # without it the administrator enrols on their first sign-in.
+    admin_totp_secret: SecretStr | None = None
     seed_demo: bool = False
     demo_district_file: Path = DEMO_DISTRICT
 
@@ -71,6 +80,22 @@ class GatewaySettings(Settings, DataKeys):
         if not value.startswith(("http://", "https://")) or "?" in value or "#" in value:
             raise ValueError("expected a base URL like http://host:port")
         return value.rstrip("/")
+
+    @field_validator("login_address_throttle", "login_account_throttle")
+    @classmethod
+    def _throttle(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError("expected tiers like '5/minute;20/hour;100/day'") from None
+        return value
+
+    @field_validator("admin_totp_secret")
+    @classmethod
+    def _totp_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not is_totp_secret(value.get_secret_value()):
+            raise ValueError("expected a base32 secret of at least 16 characters")
+        return value
 
     @field_validator("console_dir", mode="before")
     @classmethod

@@ -16,9 +16,11 @@ from gateway.identity import apikeys, people
 from gateway.identity.oauth import (
     NO_STORE,
     SignInRefused,
+    SignInThrottled,
     invalid_request,
     refusal_problem,
     refused_client,
+    throttled_problem,
     unsupported_grant_type,
 )
 from gateway.identity.schemas import (
@@ -32,10 +34,12 @@ from gateway.identity.schemas import (
     Open311KeyCreate,
     Open311KeyIssued,
     Open311KeyList,
+    PasswordChangeRequest,
     RolePolicy,
     RolePolicyChange,
     SigningKeyOut,
     StaffRole,
+    TemporaryPassword,
     TokenRequest,
     TokenResponse,
     TotpEnrolment,
@@ -101,12 +105,43 @@ async def token(
         tokens = await _grant(request, identity, form)
     except SignInRefused as refusal:
         raise refusal_problem(refusal) from None
+    except SignInThrottled as throttled:
+        raise throttled_problem(throttled) from None
+    return _tokens_answer(tokens)
+
+
+def _tokens_answer(tokens: TokenSet) -> JSONResponse:
     body = TokenResponse(
         access_token=tokens.access_token,
         expires_in=tokens.expires_in,
         refresh_token=tokens.refresh_token,
     )
     return JSONResponse(body.model_dump(exclude_none=True), headers=NO_STORE)
+
+
+@auth.post(
+    "/auth/password",
+    response_model=TokenResponse,
+    summary="Change your own password (after a reset, or when you like), and sign in",
+    responses={400: PROBLEM, 422: PROBLEM, 429: PROBLEM},
+    openapi_extra={"security": []},
+)
+async def change_password(
+    request: Request, identity: IdentityDep, form: Annotated[PasswordChangeRequest, Form()]
+) -> JSONResponse:
+    """Signs in as the token endpoint's password grant does (the same throttle, the same
+    refusals), sets the new password, ends the person's other sign-ins and answers tokens."""
+    address = request.app.state.client_ip(request)
+    await request.app.state.rate_limits.hit("token", f"ip:{address}")
+    try:
+        tokens = await identity.change_password(
+            form.username, form.password, form.totp, form.new_password, address
+        )
+    except SignInRefused as refusal:
+        raise refusal_problem(refusal) from None
+    except SignInThrottled as throttled:
+        raise throttled_problem(throttled) from None
+    return _tokens_answer(tokens)
 
 
 async def _grant(request: Request, identity: Identity, form: TokenRequest) -> TokenSet:
@@ -116,8 +151,10 @@ async def _grant(request: Request, identity: Identity, form: TokenRequest) -> To
     if grant_type == "password":
         _missing(grant_type, username=username, password=password)
         assert username is not None and password is not None
-        await limits.hit("token", f"user:{username}")
-        return await identity.password_grant(username, password, form.totp)
+        # No budget per username here: anyone could spend the administrator's. Failures are
+        # throttled per account and per address by the use case instead.
+        address = request.app.state.client_ip(request)
+        return await identity.password_grant(username, password, form.totp, address)
     if grant_type == "client_credentials":
         basic = _basic_credentials(request)
         if basic is not None:
@@ -201,8 +238,8 @@ async def list_users(
     status: Annotated[
         people.StaffStatus | None,
         Query(
-            description="`locked` after failed sign-ins; `no_second_factor`: a role requires"
-            " an authenticator and none is enrolled"
+            description="`locked`: failed sign-ins hold the account back from unknown addresses;"
+            " `no_second_factor`: a role requires an authenticator and none is enrolled"
         ),
     ] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
@@ -260,11 +297,27 @@ async def record_certificate(
     return UserOut.model_validate(member)
 
 
+@admin.post(
+    "/users/{username}/password-reset",
+    response_model=TemporaryPassword,
+    responses={404: PROBLEM, 422: PROBLEM},
+)
+async def reset_password(
+    username: UsernamePath, identity: IdentityDep, principal: CurrentPrincipal
+) -> JSONResponse:
+    """A one-time temporary password for the person (shown once), to be changed at their next
+    sign-in (POST /auth/password); every sign-in of theirs ends (not yourself)."""
+    temporary = await people.reset_password(identity, username, by=principal.subject)
+    body = TemporaryPassword.model_validate(temporary).model_dump()
+    return JSONResponse(body, headers=NO_STORE)
+
+
 @admin.post("/users/{username}/unlock", response_model=UserOut, responses={404: PROBLEM})
 async def unlock_user(
     username: UsernamePath, identity: IdentityDep, principal: CurrentPrincipal
 ) -> UserOut:
-    """Lift a lockout after failed sign-ins."""
+    """Lift the hold after failed sign-ins (on sign-ins from addresses the person has not
+    signed in from lately) and forget the account's failures."""
     return UserOut.model_validate(await people.unlock(identity, username, by=principal.subject))
 
 
@@ -320,11 +373,14 @@ async def list_role_policies(identity: IdentityDep) -> list[RolePolicy]:
     return [RolePolicy.model_validate(p) for p in await people.list_role_policies(identity)]
 
 
-@admin.put("/role-policies/{role}", response_model=RolePolicy, responses={404: PROBLEM})
+@admin.put(
+    "/role-policies/{role}", response_model=RolePolicy, responses={404: PROBLEM, 422: PROBLEM}
+)
 async def set_role_policy(
     role: RolePath, body: RolePolicyChange, identity: IdentityDep, principal: CurrentPrincipal
 ) -> RolePolicy:
-    """Require, or stop requiring, a second factor of a role."""
+    """Require, or stop requiring, a second factor of a role (in production, never dropped for
+    admin: 422)."""
     policy = people.SecondFactorPolicy(role, body.totp_required)
     changed = await people.set_role_policy(identity, policy, by=principal.subject)
     return RolePolicy.model_validate(changed)

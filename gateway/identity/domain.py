@@ -1,12 +1,15 @@
-"""Identity rules, free of I/O: passwords, lockout, second factor, refresh-token rotation."""
+"""Identity rules, free of I/O: passwords, sign-in throttling, second factor, refresh-token
+rotation."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
+import string
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pyotp
 
@@ -17,16 +20,26 @@ USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 # never in a username, so no account can pass for these.
 BY_START = "system:start"
 BY_LOCKOUT = "system:lockout"
-MIN_PASSWORD_LENGTH = 8
+# The first sign-in of `admin` without an authenticator enrols one (ADMIN_TOTP_SECRET unset).
+BY_FIRST_SIGN_IN = "system:first-sign-in"
+FIRST_ADMIN = "admin"
+MIN_PASSWORD_LENGTH = 12
+# The roles that must sign in with a second factor unless an admin decides otherwise
+# (GB/T 22239-2019 level 3): they administer people, read the journal, run the quality system.
+SECOND_FACTOR_ROLES = ("admin", "auditor", "qms_manager")
 # A code of the time step before or after the current one is accepted (clock drift, RFC 6238 §5.2).
 TOTP_DRIFT_STEPS = 1
 
 
-def password_problems(username: str, password: str) -> list[str]:
-    """What is wrong with a new password (GB/T 22239-2019 asks for complexity); empty if fine."""
+def password_problems(username: str, password: str, common: Collection[str]) -> list[str]:
+    """What is wrong with a new password (GB/T 22239-2019 asks for complexity, NIST SP 800-63B
+    §5.1.1.2 for a check against passwords known to be common); empty if fine. `common` holds
+    common passwords in lower case."""
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(f"at least {MIN_PASSWORD_LENGTH} characters")
+    if is_common(password, common):
+        problems.append("not a common password, nor one with digits or symbols around it")
     classes = sum(
         bool(re.search(pattern, password)) for pattern in (r"[a-z]", r"[A-Z]", r"\d", r"[^\w]|_")
     )
@@ -37,28 +50,41 @@ def password_problems(username: str, password: str) -> list[str]:
     return problems
 
 
+def is_common(password: str, common: Collection[str]) -> bool:
+    """Whether `password` is a common one, in any case, or one padded with digits and symbols
+    (`Password2024!`): the length rule alone lets those through."""
+    lowered = password.lower()
+    core = lowered.strip(string.digits + string.punctuation + string.whitespace)
+    return lowered in common or (bool(core) and core in common)
+
+
 def unknown_roles(roles: list[str]) -> list[str]:
     """The roles that are not the bureau's."""
     return sorted(set(roles) - ROLES)
 
 
-@dataclass(frozen=True)
-class Lockout:
-    """After `max_failures` failed sign-ins in a row, the account waits `lock_for`."""
+def account_throttle_applies(known_address: bool, valid_code: bool) -> bool:
+    """Whether the throttle of an account's failed sign-ins holds this attempt back.
 
-    max_failures: int
-    lock_for: timedelta
+    Failures are throttled per source address always, and per account only for attempts from
+    an address the person has not signed in from lately and without a valid code of their
+    authenticator (NIST SP 800-63B §5.2.2): whoever floods an account with wrong passwords
+    cannot keep its owner out, who signs in from where they work or holds their authenticator.
+    """
+    return not (known_address or valid_code)
 
-    def locked(self, locked_until: datetime | None, now: datetime) -> bool:
-        """Whether the account is locked at `now`."""
-        return locked_until is not None and now < locked_until
 
-    def after_failure(self, failures: int, now: datetime) -> tuple[int, datetime | None]:
-        """The failure count and lock after one more failure (the count restarts once locked)."""
-        failures += 1
-        if failures >= self.max_failures:
-            return 0, now + self.lock_for
-        return failures, None
+def policy_refusal(role: str, totp_required: bool, environment: str) -> str | None:
+    """Why a second-factor policy may not be set; None when it may. In production the
+    administrator always signs in with a second factor."""
+    if environment == "production" and role == "admin" and not totp_required:
+        return "the admin role requires a second factor in production"
+    return None
+
+
+def temporary_password() -> str:
+    """A one-time password an admin gives out after a reset: 120 random bits."""
+    return secrets.token_urlsafe(15)
 
 
 def accepted_totp_step(secret: str, code: str, now: datetime, last_step: int | None) -> int | None:
@@ -73,6 +99,14 @@ def accepted_totp_step(secret: str, code: str, now: datetime, last_step: int | N
         if pyotp.utils.strings_equal(totp.generate_otp(step), code):
             return step
     return None
+
+
+def is_totp_secret(secret: str) -> bool:
+    """Whether `secret` is base32 of at least 80 bits, as RFC 4226 §4 asks of a shared secret."""
+    try:
+        return len(secret) >= 16 and len(pyotp.TOTP(secret).byte_secret()) >= 10
+    except ValueError:
+        return False
 
 
 def new_totp_secret() -> str:

@@ -27,17 +27,30 @@ LOGIN_FAILURES = Counter(
 class SignInRefused(Exception):  # noqa: N818 - a refusal, said to the client
     """A grant refused: its RFC 6749 `error`, what to tell the person, and the reason to log."""
 
-    def __init__(self, error: GrantError, detail: str, reason: str, grant: str) -> None:
+    def __init__(
+        self, error: GrantError, detail: str, reason: str, grant: str, **extensions: Any
+    ) -> None:
         super().__init__(detail)
         self.error = error
         self.detail = detail
         self.reason = reason
+        self.extensions = extensions
         LOGIN_FAILURES.labels(grant, reason).inc()
 
 
-def refused_grant(detail: str, reason: str, grant: str) -> SignInRefused:
-    """Wrong credentials, a spent, revoked or unknown refresh token, a locked account: 400."""
-    return SignInRefused("invalid_grant", detail, reason, grant)
+class SignInThrottled(Exception):  # noqa: N818 - a refusal, said to the client
+    """Too many failed sign-ins from this address, or on this account from unknown addresses:
+    the attempt is refused before its password is checked."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Too many failed sign-ins; retry in {retry_after} s.")
+        self.retry_after = retry_after
+        LOGIN_FAILURES.labels("password", "throttled").inc()
+
+
+def refused_grant(detail: str, reason: str, grant: str, **extensions: Any) -> SignInRefused:
+    """Wrong credentials, a spent, revoked or unknown refresh token, an inactive account: 400."""
+    return SignInRefused("invalid_grant", detail, reason, grant, **extensions)
 
 
 def refused_client(detail: str, reason: str = "invalid_client") -> SignInRefused:
@@ -70,6 +83,18 @@ def refusal_problem(refusal: SignInRefused) -> Problem:
         refusal.detail,
         headers=challenge,
         reason=refusal.reason,
+        **refusal.extensions,
+    )
+
+
+def throttled_problem(throttled: SignInThrottled) -> Problem:
+    """The answer to a throttled sign-in: 429 with Retry-After (RFC 6585 §4)."""
+    return Problem(
+        "rate-limited",
+        429,
+        str(throttled),
+        headers=NO_STORE | {"Retry-After": str(throttled.retry_after)},
+        reason="throttled",
     )
 
 

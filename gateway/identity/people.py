@@ -24,6 +24,7 @@ from chassis.rows import values_for
 from chassis.uow import UnitOfWork
 from contracts import (
     ClientCreated,
+    PasswordReset,
     PersonChanged,
     RolePolicyChanged,
     SigningKeyRotated,
@@ -34,12 +35,13 @@ from contracts import (
 from contracts.identity import UserChange
 from gateway.identity import domain
 from gateway.identity.keys import SigningKey
-from gateway.identity.passwords import hash_secret
+from gateway.identity.passwords import common_passwords, hash_secret
 from gateway.identity.tables import clients, role_policies, users
 from gateway.identity.usecases import (
     Identity,
     a_role_requires_totp,
     first_admin_password,
+    refuse_unsafe_policies,
 )
 
 log = logging.getLogger("shijian.gateway.identity")
@@ -80,6 +82,7 @@ class StaffMember:
     created_at: datetime
     certificate_number: str | None = None
     certificate_valid_until: date | None = None
+    must_change_password: bool = False
 
     @classmethod
     def of(cls, row: sa.Row[Any]) -> StaffMember:
@@ -90,12 +93,13 @@ class StaffMember:
             roles=list(row.roles),
             active=bool(row.active),
             totp_enrolled=bool(row.totp_secret),
+            must_change_password=bool(row.must_change_password),
         )
 
 
-# A person's state as the admin's list filters it: `locked` after failed sign-ins (until
-# locked_until), `no_second_factor` when a role requires an authenticator and none is enrolled
-# (they cannot sign in at all).
+# A person's state as the admin's list filters it: `locked` while failed sign-ins hold their
+# account back from unknown addresses (until locked_until), `no_second_factor` when a role
+# requires an authenticator and none is enrolled (they cannot sign in at all).
 StaffStatus = Literal["active", "inactive", "locked", "no_second_factor"]
 
 
@@ -161,6 +165,14 @@ class SecondFactorPolicy:
 
 
 @dataclass(frozen=True)
+class TemporaryPassword:
+    """A one-time password after a reset, shown once: it only serves to choose a new one."""
+
+    username: str
+    temporary_password: str
+
+
+@dataclass(frozen=True)
 class TotpEnrolment:
     """A new authenticator secret, shown once."""
 
@@ -172,7 +184,9 @@ class TotpEnrolment:
 async def create_user(identity: Identity, new: NewStaffMember, *, by: str) -> StaffMember:
     """Add a staff member (`by`: who does it); Conflict if the username is taken, RuleViolated
     for a weak password."""
-    if new.check_password and (problems := domain.password_problems(new.username, new.password)):
+    if new.check_password and (
+        problems := domain.password_problems(new.username, new.password, common_passwords())
+    ):
         raise RuleViolated("password", f"needs {'; '.join(problems)}", code="weak_password")
     member = StaffMember(
         username=new.username,
@@ -266,7 +280,7 @@ def _kept_by(wanted: StaffFilter, identity: Identity) -> list[sa.ColumnElement[b
 
 
 def _in_status(status: StaffStatus, now: datetime, dialect: str) -> sa.ColumnElement[bool]:
-    # As Lockout.locked: locked while `now` is before locked_until.
+    # Held back while `now` is before locked_until.
     locked = sa.and_(users.c.locked_until.is_not(None), users.c.locked_until > now)
     if status == "inactive":
         return sa.not_(users.c.active)
@@ -367,7 +381,8 @@ async def change_user(
 
 
 async def deactivate_user(identity: Identity, username: str, *, by: str) -> StaffMember:
-    """Stop a staff member signing in or refreshing; deactivating them again changes nothing.
+    """Stop a staff member signing in or refreshing (their refresh tokens are revoked);
+    deactivating them again changes nothing.
 
     NotFound if unknown; an admin cannot deactivate themselves (nobody might be left to undo it).
     """
@@ -435,19 +450,44 @@ async def record_certificate(
     return member
 
 
+async def reset_password(identity: Identity, username: str, *, by: str) -> TemporaryPassword:
+    """Give `username` a one-time temporary password (shown once) that they must change at
+    their next sign-in; every sign-in of theirs ends. NotFound if unknown; not oneself (change
+    your own password instead, with the current one)."""
+    if username == by:
+        raise RuleViolated(
+            "username",
+            "Change your own password with your current one (POST /auth/password).",
+            code="self",
+            where="path",
+        )
+    temporary = domain.temporary_password()
+    password_hash = await hash_secret(temporary)
+    async with identity.uow() as uow:
+        await _member_to_change(uow, username)
+        now = identity.clock.now()
+        await uow.connection.execute(
+            sa.update(users)
+            .where(users.c.username == username)
+            .values(password_hash=password_hash, must_change_password=True)
+        )
+        uow.emit(PasswordReset(username=username, by=by, at=now))
+        revoked = await identity.revoke_everything_of(uow.work, username, by)
+        await uow.commit()
+    identity.revoked.add(revoked)
+    return TemporaryPassword(username, temporary)
+
+
 async def unlock(identity: Identity, username: str, *, by: str) -> StaffMember:
-    """Lift a lockout now and forget the failed sign-ins; published only if it was locked."""
+    """Lift the hold after failed sign-ins and forget the account's failures; published only
+    if it was held."""
     async with identity.uow() as uow:
         current = await _member_to_change(uow, username)
-        locked = identity.lockout.locked(current.locked_until, identity.clock.now())
+        now = identity.clock.now()
+        locked = current.locked_until is not None and now < current.locked_until
+        await identity.throttles.account.forget(username)
         member = await _record_change(
-            identity,
-            uow,
-            username,
-            ("unlocked",) if locked else (),
-            by,
-            failed_logins=0,
-            locked_until=None,
+            identity, uow, username, ("unlocked",) if locked else (), by, locked_until=None
         )
         await uow.commit()
     return member
@@ -464,7 +504,7 @@ async def enrol_totp(identity: Identity, username: str, *, by: str) -> TotpEnrol
             username,
             ("second_factor_enrolled",),
             by,
-            totp_secret=identity.settings.data_keyring().seal_text("totp_secret", secret),
+            totp_secret=identity.sealed_totp_secret(secret),
             totp_last_step=None,
         )
         await uow.commit()
@@ -478,6 +518,9 @@ async def set_role_policy(
     when it changes (a role without a policy requires none)."""
     if domain.unknown_roles([policy.role]):
         raise NotFound(f"role {policy.role!r}")
+    environment = identity.settings.environment
+    if refusal := domain.policy_refusal(policy.role, policy.totp_required, environment):
+        raise RuleViolated("totp_required", refusal, code="second_factor_required")
     async with identity.uow() as uow:
         required = await uow.connection.scalar(
             sa.select(role_policies.c.totp_required)
@@ -529,12 +572,20 @@ async def rotate_signing_key(identity: Identity, *, by: str) -> SigningKey:
 
 
 async def prepare(identity: Identity) -> None:
-    """On first start: the `admin` account; with SEED_DEMO the demo bureau's people."""
+    """On first start: the `admin` account, and its authenticator while it has none when
+    ADMIN_TOTP_SECRET is set; with SEED_DEMO the demo bureau's people. FirstStartRefused in
+    production with a role policy that lets the administrator in without a second factor."""
     settings = identity.settings
+    await refuse_unsafe_policies(identity.database, settings)
     password = await first_admin_password(identity.database, settings)
     if password is not None:
-        admin = NewStaffMember("admin", password, "系统管理员", ["admin"], check_password=False)
+        admin = NewStaffMember(
+            domain.FIRST_ADMIN, password, "系统管理员", ["admin"], check_password=False
+        )
         await _add_if_absent(identity, admin)
+    if settings.admin_totp_secret is not None:
+        secret = settings.admin_totp_secret.get_secret_value()
+        await _enrol_if_none(identity, domain.FIRST_ADMIN, secret)
     if settings.seed_demo:
         await seed_demo(identity, settings.demo_district_file)
     await list_everyone(identity)
@@ -563,13 +614,32 @@ async def list_everyone(identity: Identity) -> None:
     log.info("people listed in the directory", extra={"people": len(unlisted)})
 
 
+async def _enrol_if_none(identity: Identity, username: str, secret: str) -> None:
+    """Enrol `secret` as the authenticator of `username` unless they have one (at start)."""
+    async with identity.uow() as uow:
+        current = await _member_to_change(uow, username)
+        if current.totp_secret:
+            return
+        await _record_change(
+            identity,
+            uow,
+            username,
+            ("second_factor_enrolled",),
+            domain.BY_START,
+            totp_secret=identity.sealed_totp_secret(secret),
+            totp_last_step=None,
+        )
+        await uow.commit()
+
+
 async def _add_if_absent(identity: Identity, new: NewStaffMember) -> None:
     with contextlib.suppress(Conflict):
         await create_user(identity, new, by=domain.BY_START)
 
 
 async def seed_demo(identity: Identity, district_file: Path) -> None:
-    """The demo bureau's people (password `demo-<username>`) and partner clients."""
+    """The demo bureau's people (password `demo-<username>`; those whose role requires a second
+    factor, admin too, with the district's demo authenticator) and partner clients."""
     district = json.loads(await asyncio.to_thread(district_file.read_text, encoding="utf-8"))
     async with identity.uow() as uow:
         rows = await uow.connection.execute(sa.select(users.c.username, users.c.certificate_number))
@@ -593,6 +663,9 @@ async def seed_demo(identity: Identity, district_file: Path) -> None:
                 password=password, check_password=False, certificate=certificate, **person
             ),
         )
+    for person in district["people"]:
+        if set(person["roles"]) & set(domain.SECOND_FACTOR_ROLES):
+            await _enrol_if_none(identity, person["username"], district["second_factor_secret"])
     for partner in district["partners"]:
         with contextlib.suppress(Conflict):
             await create_client(

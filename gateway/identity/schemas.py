@@ -62,6 +62,28 @@ class TokenRequest(RequestModel):
     refresh_token: str | None = None
 
 
+class PasswordChangeRequest(RequestModel):
+    """A person's own password change: signing in with the current password (and code, where
+    required) and choosing a new one."""
+
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=200, description="The current (or temporary) password")
+    new_password: str = Field(max_length=200, description="At least 12 characters, not common")
+    totp: str | None = Field(
+        default=None, max_length=10, description="6-digit code where a second factor is required"
+    )
+
+
+class TemporaryPassword(BaseModel):
+    """A one-time password after a reset, shown once: it only serves to choose a new one at
+    the next sign-in (POST /auth/password)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    username: str
+    temporary_password: str
+
+
 class TokenResponse(BaseModel):
     """RFC 6749 §5.1."""
 
@@ -121,10 +143,16 @@ class UserOut(BaseModel):
     office: str | None
     active: bool
     totp_enrolled: bool
-    locked_until: datetime | None
+    locked_until: datetime | None = Field(
+        description="Until when failed sign-ins hold the account back from addresses the person"
+        " has not signed in from lately (`null`: not held)"
+    )
     created_at: datetime
     certificate_number: str | None = None
     certificate_valid_until: date | None = None
+    must_change_password: bool = Field(
+        description="Reset by an admin: the next sign-in must choose a new password"
+    )
 
 
 class CertificateIn(RequestModel):

@@ -20,8 +20,11 @@ users = sa.Table(
     sa.Column("totp_secret", sa.Text, nullable=True),
     # The last time step accepted, so that one code is never accepted twice.
     sa.Column("totp_last_step", sa.BigInteger, nullable=True),
-    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+    # Until when sign-ins from addresses the person has not signed in from are held back,
+    # after repeated failures (the throttle's counts are kept with the rate limits).
     sa.Column("locked_until", UtcDateTime, nullable=True),
+    # Set by an admin's reset: the temporary password only serves to choose a new one.
+    sa.Column("must_change_password", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", UtcDateTime, nullable=False),
     # The law-enforcement certificate (执法证) a case handler must hold, and its last valid day.
     sa.Column("certificate_number", sa.String(32), nullable=True),
@@ -74,6 +77,16 @@ signing_keys = sa.Table(
     sa.Column("kid", sa.String(64), primary_key=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("private_key", sa.Text, nullable=False),
+)
+
+# Where each person signed in from lately: their sign-ins from there are never held back by
+# the failures of others on their account.
+sign_in_addresses = sa.Table(
+    "sign_in_addresses",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("address", sa.String(64), primary_key=True),
+    sa.Column("signed_in_at", UtcDateTime, nullable=False),
 )
 
 # Which roles must sign in with a second factor (set by an admin).

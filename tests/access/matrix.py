@@ -32,6 +32,9 @@ class Rule:
     files: dict[str, tuple[str, bytes, str]] | None = None  # a multipart upload
     streams: bool = False  # an event stream: only its opening is checked
     per_call: frozenset[str] = field(default_factory=frozenset)  # body fields made unique
+    # What the sample request answers those allowed when it cannot succeed for each of them
+    # (a password change can happen once): anything but 401 or 403 shows they got through.
+    answers: int | None = None
 
     def allows(self, role: str | None) -> bool:
         """Whether `role` (None: no token) gets a 2xx answer."""
@@ -173,6 +176,18 @@ MATRIX: tuple[Rule, ...] = (
             "client_secret": "sample-secret-1",
         },
     ),
+    Rule(
+        "gateway",
+        "POST",
+        "/auth/password",
+        PUBLIC,
+        form={
+            "username": SAMPLE_USER,
+            "password": "Pass-word-9-of-the-bureau",
+            "new_password": "x",
+        },
+        answers=422,
+    ),
     Rule("gateway", "GET", "/auth/me", SIGNED_IN),
     Rule("gateway", "POST", "/auth/logout", SIGNED_IN),
     Rule("gateway", "GET", "/api/notifications/stream", SIGNED_IN, streams=True),
@@ -181,7 +196,12 @@ MATRIX: tuple[Rule, ...] = (
         "POST",
         "/api/admin/users",
         ADMIN,
-        body={"username": "u", "password": "Pass-word-9", "name": "Sample", "roles": ["auditor"]},
+        body={
+            "username": "u",
+            "password": "Pass-word-9-of-the-bureau",
+            "name": "Sample",
+            "roles": ["auditor"],
+        },
         per_call=frozenset({"username"}),
     ),
     Rule("gateway", "GET", "/api/admin/users", ADMIN),
@@ -208,6 +228,13 @@ MATRIX: tuple[Rule, ...] = (
         "/api/admin/users/{username}/unlock",
         ADMIN,
         f"/api/admin/users/{SAMPLE_USER}/unlock",
+    ),
+    Rule(
+        "gateway",
+        "POST",
+        "/api/admin/users/{username}/password-reset",
+        ADMIN,
+        f"/api/admin/users/{SAMPLE_USER}/password-reset",
     ),
     Rule(
         "gateway",

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from chassis.platform import PORTS, WITNESS
+from tests.gateway.signin import demo_sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 90
@@ -75,7 +76,7 @@ def test_make_run_serves_everything_and_ctrl_c_stops_it(tmp_path: Path, bus_pref
         assert httpx.get(f"http://127.0.0.1:{WITNESS.port}/healthz", timeout=2).status_code == 200
         auditor = httpx.post(
             "http://127.0.0.1:8000/auth/token",
-            data={"grant_type": "password", "username": "auditor01", "password": "demo-auditor01"},
+            data=demo_sign_in("auditor01"),
             timeout=10,
         ).json()["access_token"]
         witnessed = ""

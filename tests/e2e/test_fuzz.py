@@ -30,6 +30,7 @@ from tests.e2e.conftest import Databases
 from tests.e2e.test_household_flow import shop
 from tests.e2e.test_licensing_flow import signed_in
 from tests.gateway.conftest import running_platform
+from tests.gateway.signin import demo_sign_in
 from tests.tokens import mint_token
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
@@ -58,9 +59,7 @@ class Seeder:
 
     async def sign_in(self) -> None:
         for username in PEOPLE:
-            self.people[username] = await signed_in(
-                self.client, grant_type="password", username=username, password=f"demo-{username}"
-            )
+            self.people[username] = await signed_in(self.client, **demo_sign_in(username))
         self.people["health"] = await signed_in(
             self.client,
             grant_type="client_credentials",

@@ -37,6 +37,9 @@ from tests.conftest import (
 SERVICE_SPECS = (licensing, supervision, enforcement, complaints, qms)
 
 ADMIN_PASSWORD = "Admin-pass-1"
+# The authenticator of `admin` in every gateway under test (ADMIN_TOTP_SECRET): admin's role
+# requires a second factor.
+ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 GatewaySettingsFactory = Callable[..., Awaitable[GatewaySettings]]
 
 
@@ -52,6 +55,7 @@ async def migrated_gateway_settings(
         "bus_prefix": bus_prefix,
         "signing_keys_dir": keys_dir,
         "admin_password": ADMIN_PASSWORD,
+        "admin_totp_secret": ADMIN_TOTP_SECRET,
         # The same gateway whether `make web` has built the console or not; the tests of the
         # console name theirs.
         "console_dir": None,
@@ -148,7 +152,7 @@ async def running_platform(
 async def gateway(
     gateway_settings: GatewaySettingsFactory,
 ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    """A gateway (locking after 3 failures) and an in-process client."""
-    app = create_gateway_app(await gateway_settings(login_max_failures=3))
+    """A gateway (holding an account back after 3 failures) and an in-process client."""
+    app = create_gateway_app(await gateway_settings(login_account_throttle="3/minute"))
     async with running(app) as client:
         yield app, client

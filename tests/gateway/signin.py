@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import json
+import weakref
 from typing import Any
 
 import httpx
+import pyotp
+from fastapi import FastAPI
 
-from tests.gateway.conftest import ADMIN_PASSWORD
+from gateway.settings import DEMO_DISTRICT
+from tests.gateway.conftest import ADMIN_PASSWORD, ADMIN_TOTP_SECRET
 
 PROBLEM = "application/problem+json"
+# The demo district's authenticator of admin, auditor01 and quality01.
+DEMO_TOTP_SECRET: str = json.loads(DEMO_DISTRICT.read_text(encoding="utf-8"))[
+    "second_factor_secret"
+]
+DEMO_SECOND_FACTOR = frozenset({"admin", "auditor01", "quality01"})
+# A code is good once: each client signs in as admin once and keeps the token.
+_ADMIN_TOKENS: weakref.WeakKeyDictionary[httpx.AsyncClient, str] = weakref.WeakKeyDictionary()
 
 
 async def sign_in(
@@ -18,10 +30,46 @@ async def sign_in(
     return await client.post("/auth/token", data=form)
 
 
+def totp_code(secret: str = ADMIN_TOTP_SECRET) -> str:
+    """The code the authenticator holding `secret` shows now (admin's by default)."""
+    return pyotp.TOTP(secret).now()
+
+
+def demo_sign_in(username: str) -> dict[str, str]:
+    """The token form of a demo person: `demo-<username>`, and a code where one is needed."""
+    form = {"grant_type": "password", "username": username, "password": f"demo-{username}"}
+    if username in DEMO_SECOND_FACTOR:
+        form["totp"] = totp_code(DEMO_TOTP_SECRET)
+    return form
+
+
+async def sign_in_as_admin(client: httpx.AsyncClient) -> httpx.Response:
+    """Sign in as `admin` with its password and a code of its authenticator."""
+    return await sign_in(client, "admin", ADMIN_PASSWORD, totp=totp_code())
+
+
+async def admin_access(client: httpx.AsyncClient) -> str:
+    """An access token of `admin` at the gateway `client` talks to (signed in once a client)."""
+    if client not in _ADMIN_TOKENS:
+        answer = await sign_in_as_admin(client)
+        assert answer.status_code == 200, answer.text
+        _ADMIN_TOKENS[client] = answer.json()["access_token"]
+    return _ADMIN_TOKENS[client]
+
+
 async def admin_token(client: httpx.AsyncClient) -> dict[str, str]:
-    answer = await sign_in(client, "admin", ADMIN_PASSWORD)
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+    """The Authorization header of `admin` at the gateway `client` talks to."""
+    return bearer(await admin_access(client))
+
+
+def token_of(app: FastAPI, username: str, *roles: str) -> str:
+    """An access token the running gateway `app` signs for `username`, without signing in (a
+    code of an authenticator is good once, and some tests need many admins)."""
+    identity = app.state.identity
+    now = identity.clock.now()
+    return str(
+        identity.access_token(now, subject=username, name=username, roles=list(roles), kind="staff")
+    )
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -71,13 +119,26 @@ def client_refused(answer: httpx.Response) -> bool:
     )
 
 
+# The password `add_user` gives; long and uncommon enough for the password rules.
+PASSWORD = "Pass-word-9-of-the-bureau"
+SECOND_FACTOR_ROLES = {"admin", "auditor", "qms_manager"}
+
+
 async def add_user(
     client: httpx.AsyncClient, username: str, roles: list[str], **extra: Any
-) -> None:
+) -> str | None:
+    """Add a person with PASSWORD; when a role requires a second factor by default, enrol
+    their authenticator and give its secret (for `totp_code`)."""
+    admin = await admin_token(client)
     answer = await client.post(
         "/api/admin/users",
-        json={"username": username, "password": "Pass-word-9", "name": username, "roles": roles}
-        | extra,
-        headers=await admin_token(client),
+        json={"username": username, "password": PASSWORD, "name": username, "roles": roles} | extra,
+        headers=admin,
     )
     assert answer.status_code == 201, answer.text
+    if not SECOND_FACTOR_ROLES & set(roles):
+        return None
+    enrolled = await client.post(f"/api/admin/users/{username}/totp", headers=admin)
+    assert enrolled.status_code == 200, enrolled.text
+    secret: str = enrolled.json()["secret"]
+    return secret

@@ -15,13 +15,27 @@ from chassis.auth import PARTNER_ROLES, ROLES
 from gateway.app import create_gateway_app
 from tests.conftest import running
 from tests.gateway.conftest import GatewaySettingsFactory
-from tests.gateway.signin import PROBLEM, add_user, admin_token, bearer, refused, sign_in
+from tests.gateway.signin import (
+    DEMO_SECOND_FACTOR,
+    PASSWORD,
+    PROBLEM,
+    add_user,
+    admin_token,
+    bearer,
+    demo_sign_in,
+    refused,
+    sign_in,
+    token_of,
+    totp_code,
+)
 
 
 async def test_the_admin_api_is_for_admins(gateway: tuple[FastAPI, httpx.AsyncClient]) -> None:
     _, client = gateway
-    await add_user(client, "auditor01", ["auditor"])
-    auditor = (await sign_in(client, "auditor01", "Pass-word-9")).json()["access_token"]
+    secret = await add_user(client, "auditor01", ["auditor"])
+    assert secret is not None
+    signed_in = await sign_in(client, "auditor01", PASSWORD, totp=totp_code(secret))
+    auditor = signed_in.json()["access_token"]
     forbidden = await client.get("/api/admin/users", headers=bearer(auditor))
     assert forbidden.status_code == 403
     assert forbidden.headers["content-type"] == PROBLEM
@@ -34,7 +48,7 @@ async def test_the_admin_api_is_for_admins(gateway: tuple[FastAPI, httpx.AsyncCl
         "/api/admin/users",
         json={
             "username": "auditor01",
-            "password": "Pass-word-9",
+            "password": "Pass-word-9-of-the-bureau",
             "name": "x",
             "roles": ["auditor"],
         },
@@ -48,10 +62,15 @@ async def test_the_admin_api_is_for_admins(gateway: tuple[FastAPI, httpx.AsyncCl
     )
     assert weak.status_code == 422
     assert weak.json()["errors"][0]["field"] == "body.password"
-    assert "at least 8 characters" in weak.json()["errors"][0]["message"]
+    assert "at least 12 characters" in weak.json()["errors"][0]["message"]
     bad_role = await client.post(
         "/api/admin/users",
-        json={"username": "x1", "password": "Pass-word-9", "name": "x", "roles": ["king"]},
+        json={
+            "username": "x1",
+            "password": "Pass-word-9-of-the-bureau",
+            "name": "x",
+            "roles": ["king"],
+        },
         headers=admin,
     )
     assert bad_role.status_code == 422
@@ -82,9 +101,11 @@ async def test_first_start_needs_an_admin_password_outside_demo_mode(
 
 
 async def test_demo_mode_seeds_the_demo_bureau(gateway_settings: GatewaySettingsFactory) -> None:
-    settings = await gateway_settings(admin_password=None, seed_demo=True)
+    settings = await gateway_settings(admin_password=None, admin_totp_secret=None, seed_demo=True)
     async with running(create_gateway_app(settings)) as client:
-        assert (await sign_in(client, "admin", "demo-admin")).status_code == 200
+        signed_in = await client.post("/auth/token", data=demo_sign_in("admin"))
+        assert signed_in.status_code == 200, signed_in.text
+        admin = bearer(signed_in.json()["access_token"])
         inspector = await sign_in(client, "inspector01", "demo-inspector01")
         assert inspector.status_code == 200
         claims = jwt.decode(inspector.json()["access_token"], options={"verify_signature": False})
@@ -97,19 +118,18 @@ async def test_demo_mode_seeds_the_demo_bureau(gateway_settings: GatewaySettings
                 "client_secret": f"demo-{partner}",
             }
             assert (await client.post("/auth/token", data=form)).status_code == 200
-        people = (
-            await client.get(
-                "/api/admin/users",
-                headers=bearer(
-                    (await sign_in(client, "admin", "demo-admin")).json()["access_token"]
-                ),
-            )
-        ).json()["items"]
+        people = (await client.get("/api/admin/users", headers=admin)).json()["items"]
         roles = {role for person in people for role in person["roles"]}
         assert roles == ROLES - PARTNER_ROLES  # a demo person for every staff role
+        # Those whose role requires a second factor share the demo district's authenticator.
+        enrolled = {person["username"] for person in people if person["totp_enrolled"]}
+        assert enrolled == DEMO_SECOND_FACTOR
+        quality = await client.post("/auth/token", data=demo_sign_in("quality01"))
+        assert quality.status_code == 200, quality.text
     # A second start seeds nothing twice.
-    async with running(create_gateway_app(settings)) as client:
-        admin = bearer((await sign_in(client, "admin", "demo-admin")).json()["access_token"])
+    app = create_gateway_app(settings)
+    async with running(app) as client:
+        admin = bearer(token_of(app, "admin", "admin"))
         assert len((await client.get("/api/admin/users", headers=admin)).json()["items"]) == len(
             people
         )

@@ -17,6 +17,7 @@ from gateway.ratelimit import RateLimits, client_ip
 from tests.access.matrix import SERVICES
 from tests.conftest import running, serving
 from tests.gateway.conftest import ADMIN_PASSWORD, GatewaySettingsFactory
+from tests.gateway.signin import admin_token, totp_code
 
 
 def too_many(answer: httpx.Response) -> bool:
@@ -41,9 +42,7 @@ async def test_the_token_endpoint_is_limited(gateway_settings: GatewaySettingsFa
 async def test_api_calls_are_limited_per_person(gateway_settings: GatewaySettingsFactory) -> None:
     settings = await gateway_settings(api_rate_limit="2/minute", login_rate_limit="100/minute")
     async with running(create_gateway_app(settings)) as client:
-        form = {"grant_type": "password", "username": "admin", "password": ADMIN_PASSWORD}
-        token = (await client.post("/auth/token", data=form)).json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = await admin_token(client)
         for _ in range(2):
             # No licensing service runs here: the call gets as far as the upstream.
             assert (await client.get("/api/licensing/licences", headers=headers)).status_code == 503
@@ -142,7 +141,12 @@ async def test_a_huge_sign_in_form_is_refused_before_it_is_parsed(
         )
         signed_in = await client.post(
             "/auth/token",
-            data={"grant_type": "password", "username": "admin", "password": ADMIN_PASSWORD},
+            data={
+                "grant_type": "password",
+                "username": "admin",
+                "password": ADMIN_PASSWORD,
+                "totp": totp_code(),
+            },
         )
     for refused in (declared, streamed):
         assert refused.status_code == 413, (refused is declared, refused.text)

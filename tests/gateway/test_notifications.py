@@ -23,6 +23,7 @@ from gateway.app import create_gateway_app
 from gateway.notifications import STREAMS_PER_PERSON
 from tests.conftest import publisher_of, serving, wait_until
 from tests.gateway.conftest import ADMIN_PASSWORD, GatewaySettingsFactory
+from tests.gateway.signin import admin_access
 
 
 @dataclass
@@ -100,6 +101,8 @@ async def publish_assignment(prefix: str, owner: str, sequence: int) -> str:
 
 
 async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> str:
+    if username == "admin":
+        return await admin_access(client)
     answer = await client.post(
         "/auth/token", data={"grant_type": "password", "username": username, "password": password}
     )
@@ -119,7 +122,7 @@ async def test_people_receive_their_own_events_live_and_missed_ones_after_reconn
                 "/api/admin/users",
                 json={
                     "username": username,
-                    "password": "Pass-word-9",
+                    "password": "Pass-word-9-of-the-bureau",
                     "name": username,
                     "roles": ["grid_inspector"],
                     "office": "office-01",
@@ -132,7 +135,7 @@ async def test_people_receive_their_own_events_live_and_missed_ones_after_reconn
             return bool(app.state.bus.consumer.attached)
 
         await wait_until(consuming)
-        mine = await sign_in(client, "inspector01", "Pass-word-9")
+        mine = await sign_in(client, "inspector01", "Pass-word-9-of-the-bureau")
         async with listening(client, mine) as stream:
             others = await publish_assignment(settings.bus_prefix, "inspector02", 1)
             published = time.monotonic()

@@ -24,7 +24,15 @@ from gateway.app import create_gateway_app
 from gateway.identity.usecases import Identity
 from tests.conftest import free_port, running, serving
 from tests.gateway.conftest import GatewaySettingsFactory
-from tests.gateway.signin import PROBLEM, add_user, admin_token, bearer, sign_in
+from tests.gateway.signin import (
+    PASSWORD,
+    PROBLEM,
+    add_user,
+    admin_token,
+    bearer,
+    sign_in,
+    totp_code,
+)
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -197,8 +205,9 @@ async def test_open311_keys_are_for_admins_alone(open311: Open311Gateway) -> Non
     issued = await open311.issue("kiosk")
     for role in ("complaints_handler", "station_staff", "auditor"):
         username = role.replace("_", "-")
-        await add_user(client, username, [role], office="station-03")
-        token = bearer((await sign_in(client, username, "Pass-word-9")).json()["access_token"])
+        secret = await add_user(client, username, [role], office="station-03")
+        code = {"totp": totp_code(secret)} if secret else {}
+        token = bearer((await sign_in(client, username, PASSWORD, **code)).json()["access_token"])
         calls = [
             client.post("/api/admin/open311-keys", json={"name": "x1"}, headers=token),
             client.get("/api/admin/open311-keys", headers=token),
@@ -233,7 +242,7 @@ async def test_station_staff_are_people_with_a_station_for_office(
     client = open311.client
     # The station lives in the complaints service: the gateway takes its id as given.
     await add_user(client, "station07", ["station_staff"], office="station-07")
-    answer = await sign_in(client, "station07", "Pass-word-9")
+    answer = await sign_in(client, "station07", "Pass-word-9-of-the-bureau")
     claims = jwt.decode(answer.json()["access_token"], options={"verify_signature": False})
     assert claims["roles"] == ["station_staff"]
     assert claims["office"] == "station-07"
@@ -248,7 +257,12 @@ async def test_no_person_is_given_a_role_of_systems(open311: Open311Gateway) -> 
     ):
         answer = await client.post(
             "/api/admin/users",
-            json={"username": "x2", "password": "Pass-word-9", "name": "x", "roles": [role]},
+            json={
+                "username": "x2",
+                "password": "Pass-word-9-of-the-bureau",
+                "name": "x",
+                "roles": [role],
+            },
             headers=admin,
         )
         assert answer.status_code == 422

@@ -17,7 +17,8 @@ from prometheus_client import REGISTRY
 from gateway.app import create_gateway_app
 from gateway.settings import GatewaySettings
 from tests.conftest import free_port, running, serving
-from tests.gateway.conftest import ADMIN_PASSWORD, GatewaySettingsFactory
+from tests.gateway.conftest import GatewaySettingsFactory
+from tests.gateway.signin import admin_access
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -67,10 +68,7 @@ def echo_app() -> FastAPI:
 
 async def access_token(client: httpx.AsyncClient) -> str:
     """An access token of the gateway's admin (the gateway accepts only its own tokens)."""
-    form = {"grant_type": "password", "username": "admin", "password": ADMIN_PASSWORD}
-    answer = await client.post("/auth/token", data=form)
-    assert answer.status_code == 200, answer.text
-    return str(answer.json()["access_token"])
+    return await admin_access(client)
 
 
 @asynccontextmanager

@@ -20,7 +20,8 @@ import pytest
 from gateway.app import create_gateway_app, spec
 from gateway.settings import GatewaySettings
 from tests.conftest import BUS_URL, migrate, running
-from tests.gateway.conftest import ADMIN_PASSWORD
+from tests.gateway.conftest import ADMIN_PASSWORD, ADMIN_TOTP_SECRET
+from tests.gateway.signin import totp_code
 
 CLIENT_HEADERS = {
     "Accept": "application/json",
@@ -40,6 +41,7 @@ async def client(bus_prefix: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncCl
         bus_prefix=bus_prefix,
         signing_keys_dir=tmp_path / "keys",
         admin_password=ADMIN_PASSWORD,
+        admin_totp_secret=ADMIN_TOTP_SECRET,
     )
     assert settings.is_sqlite
     await migrate(spec, settings)
@@ -58,7 +60,7 @@ async def token_request(
 
 async def sign_in(client: httpx.AsyncClient, password: str = ADMIN_PASSWORD) -> httpx.Response:
     form = {"grant_type": "password", "username": "admin", "password": password}
-    return await token_request(client, form | {"client_id": CONSOLE})
+    return await token_request(client, form | {"totp": totp_code(), "client_id": CONSOLE})
 
 
 async def refresh(client: httpx.AsyncClient, refresh_token: str) -> httpx.Response:
@@ -141,7 +143,12 @@ async def test_a_standard_client_reads_why_it_was_refused_on_sqlite(
 
 async def test_date_times_carry_their_zone_on_sqlite(client: httpx.AsyncClient) -> None:
     admin = {"Authorization": f"Bearer {(await sign_in(client)).json()['access_token']}"}
-    person = {"username": "clerk01", "password": "Pass-word-9", "name": "x", "roles": ["auditor"]}
+    person = {
+        "username": "clerk01",
+        "password": "Pass-word-9-of-the-bureau",
+        "name": "x",
+        "roles": ["auditor"],
+    }
     created = await client.post("/api/admin/users", json=person, headers=admin)
     assert aware(created.json()["created_at"])
     partner = {
@@ -153,7 +160,7 @@ async def test_date_times_carry_their_zone_on_sqlite(client: httpx.AsyncClient) 
     assert aware(
         (await client.post("/api/admin/clients", json=partner, headers=admin)).json()["created_at"]
     )
-    for _ in range(5):  # locked after the fifth failure
+    for _ in range(5):  # held back after the fifth failure
         await token_request(
             client, {"grant_type": "password", "username": "clerk01", "password": "wrong-Pass-1"}
         )
@@ -173,13 +180,18 @@ async def test_the_users_list_reads_roles_and_policies_on_sqlite(
         ("clerk02", ["licensing_clerk"]),
         ("officer02", ["auditor", "enforcement_officer"]),
     ):
-        person = {"username": username, "password": "Pass-word-9", "name": "x", "roles": roles}
+        person = {
+            "username": username,
+            "password": "Pass-word-9-of-the-bureau",
+            "name": "x",
+            "roles": roles,
+        }
         assert (await client.post("/api/admin/users", json=person, headers=admin)).is_success
     required = await client.put(
         "/api/admin/role-policies/enforcement_officer", json={"totp_required": True}, headers=admin
     )
     assert required.is_success
-    for _ in range(5):  # locked after the fifth failure
+    for _ in range(5):  # held back after the fifth failure
         await token_request(
             client, {"grant_type": "password", "username": "clerk02", "password": "wrong-Pass-1"}
         )
@@ -197,6 +209,10 @@ async def test_the_users_list_reads_roles_and_policies_on_sqlite(
     rest = await listed(f"limit=2&cursor={first['next_cursor']}")
     assert [u["username"] for u in first["items"]] + rest == ["admin", "clerk02", "officer02"]
     # Signing in reads the same rule as the list's `no_second_factor`.
-    officer = {"grant_type": "password", "username": "officer02", "password": "Pass-word-9"}
+    officer = {
+        "grant_type": "password",
+        "username": "officer02",
+        "password": "Pass-word-9-of-the-bureau",
+    }
     refused = await token_request(client, officer)
     assert "requires a second factor" in oauth_error(refused, 400, "invalid_grant")

@@ -2,10 +2,12 @@
 // those people would: a complaint recorded late, a business licensed at the window.
 import { expect, type APIRequestContext } from "@playwright/test";
 
+import { demoCode, SECOND_FACTOR } from "./totp";
+
 export async function staffHeaders(request: APIRequestContext, username: string) {
-  const token = await request.post("/auth/token", {
-    form: { grant_type: "password", username, password: `demo-${username}` },
-  });
+  const form: Record<string, string> = { grant_type: "password", username, password: `demo-${username}` };
+  if (SECOND_FACTOR.has(username)) form.totp = await demoCode(username);
+  const token = await request.post("/auth/token", { form });
   expect(token.ok()).toBeTruthy();
   return { Authorization: `Bearer ${(await token.json()).access_token}` };
 }

@@ -1,4 +1,4 @@
-"""Identity rules without a database: passwords, lockout, second factor, rotation, key ring."""
+"""Identity rules without a database: passwords, throttling, second factor, rotation, key ring."""
 
 from __future__ import annotations
 
@@ -8,27 +8,52 @@ import pyotp
 
 from gateway.identity import domain
 from gateway.identity.keys import LEEWAY, KeyRing, SigningKey
+from gateway.identity.passwords import common_passwords
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
+COMMON = common_passwords()
+
+
 def test_weak_passwords_are_named() -> None:
-    assert domain.password_problems("li", "Str0ng-pass") == []
-    assert "at least 8 characters" in domain.password_problems("li", "a1-b")
-    assert any("two of" in p for p in domain.password_problems("li", "abcdefghij"))
-    assert "must not contain the username" in domain.password_problems("wangfang", "wangfang-99")
+    assert domain.password_problems("li", "Str0ng-pass-of-the-bureau", COMMON) == []
+    assert "at least 12 characters" in domain.password_problems("li", "Str0ng-pass", COMMON)
+    assert any("two of" in p for p in domain.password_problems("li", "abcdefghijklm", COMMON))
+    assert "must not contain the username" in domain.password_problems(
+        "wangfang", "wangfang-99-bureau", COMMON
+    )
 
 
-def test_lockout_after_the_fifth_failure_for_fifteen_minutes() -> None:
-    rule = domain.Lockout(max_failures=5, lock_for=timedelta(minutes=15))
-    failures, locked_until = 0, None
-    for _ in range(4):
-        failures, locked_until = rule.after_failure(failures, NOW)
-        assert locked_until is None
-    failures, locked_until = rule.after_failure(failures, NOW)
-    assert locked_until == NOW + timedelta(minutes=15)
-    assert rule.locked(locked_until, NOW + timedelta(minutes=14))
-    assert not rule.locked(locked_until, NOW + timedelta(minutes=15))
+def test_common_passwords_are_refused_in_any_case_and_padded_with_digits_or_symbols() -> None:
+    assert {"password", "qwerty", "dragon"} <= COMMON
+    for common in ("PASSWORD12345!", "Qwerty123456789", "!!dragon-2024!!", "1qaz2wsx3edc"):
+        assert any("common" in p for p in domain.password_problems("li", common, COMMON)), common
+    assert not domain.is_common("Wuhou-grid-07-inspection", COMMON)
+
+
+def test_the_account_throttle_spares_known_addresses_and_valid_codes() -> None:
+    assert domain.account_throttle_applies(known_address=False, valid_code=False)
+    assert not domain.account_throttle_applies(known_address=True, valid_code=False)
+    assert not domain.account_throttle_applies(known_address=False, valid_code=True)
+
+
+def test_production_never_drops_the_administrator_s_second_factor() -> None:
+    assert domain.policy_refusal("admin", False, "production") is not None
+    assert domain.policy_refusal("admin", True, "production") is None
+    assert domain.policy_refusal("auditor", False, "production") is None
+    assert domain.policy_refusal("admin", False, "development") is None
+
+
+def test_a_temporary_password_is_long_and_new_each_time() -> None:
+    first, second = domain.temporary_password(), domain.temporary_password()
+    assert len(first) >= 20 and first != second
+
+
+def test_a_totp_secret_is_base32_of_80_bits_at_least() -> None:
+    assert domain.is_totp_secret(domain.new_totp_secret())
+    assert not domain.is_totp_secret("JBSWY3DP")
+    assert not domain.is_totp_secret("not base32 at all!")
 
 
 def test_a_totp_code_is_good_once_and_within_one_step_of_drift() -> None:

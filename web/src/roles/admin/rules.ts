@@ -23,7 +23,7 @@ export const STAFF_ROLES = [
 export const USERNAME_PATTERN = /^[a-z][a-z0-9._-]{1,63}$/;
 /** The licensing service's AGENCY_PATTERN. */
 export const AGENCY_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
-export const MIN_PASSWORD_LENGTH = 8;
+export const MIN_PASSWORD_LENGTH = 12;
 
 export type PasswordProblem = "length" | "classes" | "username";
 

@@ -59,9 +59,11 @@ async def test_a_reset_gives_a_one_time_password_that_only_serves_to_choose_a_ne
     assert reset.headers["cache-control"] == "no-store"
     temporary = reset.json()["temporary_password"]
     assert reset.json()["username"] == "clerk01" and len(temporary) >= 20
-    (event,) = await published_since(app, before)
+    event, revoked = await published_since(app, before)
     assert (event["type"], event["subject"]) == ("identity.user.password_reset", "clerk01")
     assert set(event["data"]) == {"username", "by", "at"} and event["data"]["by"] == "admin"
+    # The access tokens in hand are refused everywhere too: a reset may follow a theft.
+    assert (revoked["type"], revoked["subject"]) == ("identity.tokens.revoked", "clerk01")
     shown = await client.get("/api/admin/users/clerk01", headers=admin)
     assert shown.json()["must_change_password"] is True
     # Every sign-in of theirs ended; the old password and the temporary one sign nobody in.

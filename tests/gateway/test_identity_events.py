@@ -347,7 +347,8 @@ async def test_a_hold_is_published_by_the_system_and_its_lifting_by_the_admin(
         "at": None,
         "locked_until": None,
     }
-    assert at(event["data"]["locked_until"]) == at(shown["locked_until"])
+    # The hold published as it began; later failures (a new window of the throttle) may lengthen it.
+    assert at(event["data"]["locked_until"]) <= at(shown["locked_until"])
 
     before = await published(app)
     assert (await client.post("/api/admin/users/clerk10/unlock", headers=admin)).is_success
@@ -592,6 +593,7 @@ async def test_every_act_is_published_on_the_embedded_default_too(
             "identity.account.locked",
             "identity.user.changed",
             "identity.user.password_reset",
+            "identity.tokens.revoked",
             "identity.user.password_changed",
             "identity.user.deactivated",
             "identity.person.changed",

@@ -25,6 +25,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your own password (after a reset, or when you like), and sign in
+         * @description Signs in as the token endpoint's password grant does (the same throttle, the same
+         *     refusals), sets the new password, ends the person's other sign-ins and answers tokens.
+         */
+        post: operations["change_password_auth_password_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/logout": {
         parameters: {
             query?: never;
@@ -37,7 +58,7 @@ export interface paths {
         /**
          * Revoke the access token in hand and, if given, its refresh token
          * @description After this, neither token is accepted by the gateway, nor the access token by any
-         *         service (within seconds).
+         *     service (within seconds).
          */
         post: operations["logout_auth_logout_post"];
         delete?: never;
@@ -146,8 +167,8 @@ export interface paths {
         put?: never;
         /**
          * Deactivate User
-         * @description Stop a staff member signing in or refreshing (not yourself); a token in hand lives on
-         *     until it expires.
+         * @description Stop a staff member signing in or refreshing (not yourself); the tokens in their hand
+         *     are refused by the gateway and every service within seconds.
          */
         post: operations["deactivate_user_api_admin_users__username__deactivate_post"];
         delete?: never;
@@ -177,6 +198,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/users/{username}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset Password
+         * @description A one-time temporary password for the person (shown once), to be changed at their next
+         *     sign-in (POST /auth/password); every sign-in of theirs ends (not yourself).
+         */
+        post: operations["reset_password_api_admin_users__username__password_reset_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users/{username}/unlock": {
         parameters: {
             query?: never;
@@ -188,7 +230,8 @@ export interface paths {
         put?: never;
         /**
          * Unlock User
-         * @description Lift a lockout after failed sign-ins.
+         * @description Lift the hold after failed sign-ins (on sign-ins from addresses the person has not
+         *     signed in from lately) and forget the account's failures.
          */
         post: operations["unlock_user_api_admin_users__username__unlock_post"];
         delete?: never;
@@ -315,7 +358,8 @@ export interface paths {
         get?: never;
         /**
          * Set Role Policy
-         * @description Require, or stop requiring, a second factor of a role.
+         * @description Require, or stop requiring, a second factor of a role (in production, never dropped for
+         *     admin: 422).
          */
         put: operations["set_role_policy_api_admin_role_policies__role__put"];
         post?: never;
@@ -2670,6 +2714,30 @@ export interface components {
             revoked_at: string | null;
         };
         /**
+         * PasswordChangeRequest
+         * @description A person's own password change: signing in with the current password (and code, where
+         *     required) and choosing a new one.
+         */
+        PasswordChangeRequest: {
+            /** Username */
+            username: string;
+            /**
+             * Password
+             * @description The current (or temporary) password
+             */
+            password: string;
+            /**
+             * New Password
+             * @description At least 12 characters, not common
+             */
+            new_password: string;
+            /**
+             * Totp
+             * @description 6-digit code where a second factor is required
+             */
+            totp?: string | null;
+        };
+        /**
          * RolePolicy
          * @description Whether a role must sign in with a second factor.
          */
@@ -2706,6 +2774,17 @@ export interface components {
             signs_from: string;
             /** Active */
             active: boolean;
+        };
+        /**
+         * TemporaryPassword
+         * @description A one-time password after a reset, shown once: it only serves to choose a new one at
+         *     the next sign-in (POST /auth/password).
+         */
+        TemporaryPassword: {
+            /** Username */
+            username: string;
+            /** Temporary Password */
+            temporary_password: string;
         };
         /**
          * TokenRequest
@@ -2823,7 +2902,10 @@ export interface components {
             active: boolean;
             /** Totp Enrolled */
             totp_enrolled: boolean;
-            /** Locked Until */
+            /**
+             * Locked Until
+             * @description Until when failed sign-ins hold the account back from addresses the person has not signed in from lately (`null`: not held)
+             */
             locked_until: string | null;
             /**
              * Created At
@@ -2834,6 +2916,11 @@ export interface components {
             certificate_number?: string | null;
             /** Certificate Valid Until */
             certificate_valid_until?: string | null;
+            /**
+             * Must Change Password
+             * @description Reset by an admin: the next sign-in must choose a new password
+             */
+            must_change_password: boolean;
         };
         /** ValidationError */
         ValidationError: {
@@ -6288,6 +6375,57 @@ export interface operations {
             };
         };
     };
+    change_password_auth_password_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["PasswordChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     logout_auth_logout_post: {
         parameters: {
             query?: never;
@@ -6385,7 +6523,7 @@ export interface operations {
                 /** @description Held by them; one of admin, auditor, complaints_handler, enforcement_officer, grid_inspector, licensing_clerk, office_head, qms_manager, station_staff */
                 role?: string | null;
                 office?: string | null;
-                /** @description `locked` after failed sign-ins; `no_second_factor`: a role requires an authenticator and none is enrolled */
+                /** @description `locked`: failed sign-ins hold the account back from unknown addresses; `no_second_factor`: a role requires an authenticator and none is enrolled */
                 status?: ("active" | "inactive" | "locked" | "no_second_factor") | null;
                 cursor?: string | null;
                 limit?: number;
@@ -6694,6 +6832,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    reset_password_api_admin_users__username__password_reset_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemporaryPassword"];
                 };
             };
             /** @description Unauthorized */
@@ -7182,13 +7378,13 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": unknown;
                 };
             };
         };

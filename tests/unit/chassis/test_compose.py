@@ -47,9 +47,10 @@ def env(name: str) -> dict[str, str]:
 
 
 def url(name: str, variable: str) -> SplitResult:
+    """The URL, each `${VAR:?message}` compose fills from .env read as `var`."""
     value = env(name).get(variable)
     assert value, f"{name}: {variable} is not set"
-    return urlsplit(value)
+    return urlsplit(re.sub(r"\$\{([A-Z0-9_]+):\?[^}]*\}", lambda m: m[1].lower(), value))
 
 
 def depends_on(name: str) -> dict[str, str]:
@@ -194,21 +195,49 @@ def test_bus_url_points_at_the_rabbitmq_service(name: str) -> None:
     )
 
 
-def test_every_process_shares_one_broker_and_one_prefix() -> None:
-    # Events only meet their consumers when every process names the same exchange and queues.
-    assert len({env(name)["BUS_URL"] for name in PROCESSES}) == 1
+def test_every_process_shares_one_broker_and_one_prefix_as_its_own_user() -> None:
+    # Events only meet their consumers when every process names the same exchange and queues;
+    # each speaks as its own broker user, whom the broker lets publish only its own keys.
+    assert (
+        len({(url(name, "BUS_URL").hostname, url(name, "BUS_URL").port) for name in PROCESSES}) == 1
+    )
     assert len({env(name)["BUS_PREFIX"] for name in PROCESSES}) == 1
+    for name in PROCESSES:
+        bus = url(name, "BUS_URL")
+        assert bus.username == f"{env(name)['BUS_PREFIX']}-{name}"
+        assert f"${{{name.upper()}_BUS_PASSWORD:?" in env(name)["BUS_URL"]
 
 
-def test_the_bus_user_is_created_by_rabbitmq_conf() -> None:
+def test_bus_users_are_provisioned_before_any_process_starts() -> None:
+    provisioning = env("bus-users")
+    assert "chassis.bus" in command("bus-users") and "provision" in command("bus-users")
+    assert provisioning["BUS_PREFIX"] == env("licensing")["BUS_PREFIX"]
+    for name in PROCESSES:
+        assert provisioning[f"{name.upper()}_BUS_PASSWORD"].startswith(
+            f"${{{name.upper()}_BUS_PASSWORD:?"
+        )
+        assert depends_on(name).get("bus-users") == "service_completed_successfully"
+
+
+def test_the_administrator_that_provisions_is_created_by_rabbitmq_conf() -> None:
     # A broker that imports definitions at boot seeds no default user: default_users.<name>.*
     # is what creates it (see deploy/rabbitmq/rabbitmq.conf).
-    bus = url("licensing", "BUS_URL")
+    bus = url("bus-users", "BUS_URL")
     conf = rabbitmq_conf()
     assert bus.username, "BUS_URL carries no user"
     assert conf.get(f"default_users.{bus.username}.password") == bus.password
     for permission in ("configure", "read", "write"):
         assert conf.get(f"default_users.{bus.username}.{permission}") == ".*"
+    assert conf.get(f"default_users.{bus.username}.tags") == "administrator"
+
+
+def test_the_secrets_script_gives_every_variable_compose_requires() -> None:
+    required = set(re.findall(r"\$\{([A-Z0-9_]+):\?", COMPOSE_FILE.read_text(encoding="utf-8")))
+    namespace: dict[str, Any] = {}
+    exec((ROOT / "deploy" / "compose_env.py").read_text(encoding="utf-8"), namespace)
+    made = namespace["compose_secrets"]()
+    assert required <= set(made), required - set(made)
+    assert all(made.values())
 
 
 @pytest.mark.parametrize(("name", "port"), PROCESSES.items())

@@ -14,6 +14,7 @@ from tests.conftest import wait_until
 from tests.e2e.conftest import Databases
 from tests.e2e.test_licensing_flow import signed_in
 from tests.gateway.conftest import running_platform
+from tests.gateway.signin import demo_sign_in
 
 
 def shop(name: str) -> dict[str, Any]:
@@ -108,9 +109,7 @@ async def test_a_licence_reaches_its_grid_owner_and_their_agent(
 
         # The gateway's events pass every consumer's publisher check (the gateway's broker user,
         # under the identity source): the quality system's journal keeps the clerk's account.
-        people["auditor01"] = await signed_in(
-            client, grant_type="password", username="auditor01", password="demo-auditor01"
-        )
+        people["auditor01"] = await signed_in(client, **demo_sign_in("auditor01"))
 
         async def journaled() -> bool:
             answer = await client.get(

@@ -13,7 +13,8 @@ import httpx
 from tests.conftest import wait_until
 from tests.e2e.conftest import Databases
 from tests.e2e.test_licensing_flow import signed_in
-from tests.gateway.conftest import ADMIN_PASSWORD, running_platform
+from tests.gateway.conftest import running_platform
+from tests.gateway.signin import admin_token, demo_sign_in
 
 QUICK = {"relay_poll_seconds": 0.2}
 # East of the demo district: a place no grid covers until office-10's grid is drawn there.
@@ -52,11 +53,7 @@ async def test_an_office_drawn_at_runtime_is_known_to_every_service(
         ) as platform,
         httpx.AsyncClient(base_url=platform.gateway_url, timeout=30) as client,
     ):
-        people = {
-            "admin": await signed_in(
-                client, grant_type="password", username="admin", password=ADMIN_PASSWORD
-            )
-        }
+        people = {"admin": await admin_token(client)}
         password = "Inspector-10-long-pass"
         inspector10 = {
             "username": "inspector10",
@@ -71,9 +68,7 @@ async def test_an_office_drawn_at_runtime_is_known_to_every_service(
             client, grant_type="password", username="inspector10", password=password
         )
         for username in ("officer21", "auditor01", "clerk01", "handler01"):
-            people[username] = await signed_in(
-                client, grant_type="password", username=username, password=f"demo-{username}"
-            )
+            people[username] = await signed_in(client, **demo_sign_in(username))
 
         async def post(who: str, path: str, body: dict[str, Any]) -> Any:
             answer = await client.post(path, json=body, headers=people[who])

@@ -22,7 +22,7 @@ from typing import Any, Literal, assert_never
 
 import uvicorn
 from fastapi import FastAPI, Request, Response
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from chassis.app import Command
@@ -84,10 +84,13 @@ class WitnessSettings(BaseSettings):
 
     # The witness's key name, as logs name it in AUDIT_WITNESSES (e.g. witness.office-02).
     witness_name: str = Field(pattern=r"^[^\s+]{1,200}$")
+    # Where it keeps what follows unless told otherwise (as every process, DATA_DIR): a witness
+    # must not meet the state of another platform's log.
+    data_dir: Path = Path("var")
     # Its cosigning key (note format); made on first start when missing.
-    witness_key_file: Path = Path("var/witness/witness-key.txt")
+    witness_key_file: Path | None = None
     # The latest tree it cosigned per log.
-    witness_state: Path = Path("var/witness/witness.db")
+    witness_state: Path | None = None
     # The logs it witnesses: their verifier keys, comma separated.
     witness_logs: str = ""
     host: str = "127.0.0.1"
@@ -100,13 +103,34 @@ class WitnessSettings(BaseSettings):
         parse_logs(value)
         return value
 
+    @model_validator(mode="after")
+    def _in_data_dir(self) -> WitnessSettings:
+        folder = self.data_dir / "witness"
+        if self.witness_key_file is None:
+            object.__setattr__(self, "witness_key_file", folder / "witness-key.txt")
+        if self.witness_state is None:
+            object.__setattr__(self, "witness_state", folder / "witness.db")
+        return self
+
+    @property
+    def key_file(self) -> Path:
+        """The cosigning key's file (DATA_DIR/witness/witness-key.txt unless set)."""
+        assert self.witness_key_file is not None  # set by the validator
+        return self.witness_key_file
+
+    @property
+    def state_file(self) -> Path:
+        """The state's database (DATA_DIR/witness/witness.db unless set)."""
+        assert self.witness_state is not None  # set by the validator
+        return self.witness_state
+
     @property
     def logs(self) -> dict[str, tuple[VerifierKey, ...]]:
         return parse_logs(self.witness_logs)
 
     def key(self) -> SignerKey:
         """The cosigning key, made on first use."""
-        return signer_key_from_file(self.witness_key_file, self.witness_name, COSIGNATURE_V1)
+        return signer_key_from_file(self.key_file, self.witness_name, COSIGNATURE_V1)
 
 
 class WitnessState:
@@ -200,7 +224,7 @@ def _answer_decision(decision: Decision, submission: AddCheckpoint, key: SignerK
 def create_witness_app(settings: WitnessSettings) -> FastAPI:
     """The witness's HTTP interface: POST /add-checkpoint (tlog-witness) and GET /healthz."""
     key = settings.key()
-    state = WitnessState(settings.witness_state)
+    state = WitnessState(settings.state_file)
     logs = settings.logs
     app = FastAPI(title="shijian witness", openapi_url=None, docs_url=None, redoc_url=None)
 

@@ -31,8 +31,8 @@ from tests.conftest import BUS_URL, CreateDatabase, migrate, service_settings
 # a journal of every event) and the sink consume the samples; the source relays the samples
 # the probe owns, so it publishes as the probe's user.
 PROBE_CONSUMES = {
-    "probe": [EVERY_EVENT, SampleRecorded.routing_key()],
-    "sink": [SampleRecorded.routing_key()],
+    "probe": [EVERY_EVENT, *probe_spec().bus_handlers.routing_keys()],
+    "sink": probe_spec("sink").bus_handlers.routing_keys(),
 }
 PUBLISHES_AS = {"source": "probe"}
 PROBE_PASSWORDS = {name: f"test-bus-{name}" for name in PROBE_CONSUMES}

@@ -15,8 +15,8 @@ import pytest
 from services.qms.app import spec
 from services.qms.settings import QmsSettings
 from tests.conftest import (
-    BUS_URL,
     CreateDatabase,
+    bus_url_of,
     delete_broker_objects,
     running_service,
     staff_bearer,
@@ -31,7 +31,7 @@ def qms_settings(database_url: str, bus_prefix: str, folder: Path, **changes: An
         "service": "qms",
         "environment": "test",
         "database_url": database_url,
-        "bus_url": BUS_URL,
+        "bus_url": bus_url_of(bus_prefix, "qms"),
         "bus_prefix": bus_prefix,
         "data_dir": folder,
         "audit_checkpoint_every": 10,

@@ -53,7 +53,7 @@ async def office_inspectors(client: httpx.AsyncClient, admin: dict[str, str]) ->
     supervision's directory has learnt them from the gateway (over the bus)."""
     pair = (person_of("grid_inspector"), DELEGATION_SAMPLE["agent"])
     for username in pair:
-        person = {"username": username, "password": "Pass-word-9", "name": username}
+        person = {"username": username, "password": "Pass-word-9-of-the-bureau", "name": username}
         created = await client.post(
             "/api/admin/users",
             json=person | {"roles": ["grid_inspector"], "office": SAMPLE_OFFICE},
@@ -133,7 +133,7 @@ async def certified_handlers(
     """The matrix's case handlers, zhao and qian: officers with certificates, once enforcement's
     directory has learnt them from the gateway (over the bus)."""
     for handler in HANDLERS:
-        person = {"username": handler, "password": "Pass-word-9", "name": handler}
+        person = {"username": handler, "password": "Pass-word-9-of-the-bureau", "name": handler}
         created = await client.post(
             "/api/admin/users",
             json=person | {"roles": ["enforcement_officer"], "office": SAMPLE_SECTION},

@@ -47,7 +47,9 @@ async def platform(
         tmp_path_factory.mktemp("console") / "keys",
         services=SERVICES,
         seed_demo=True,
+        # As `make run`: the demo's admin, with the demo district's authenticator.
         admin_password=None,
+        admin_totp_secret=None,
         console_dir=WEB / "dist",
         login_rate_limit="1000/minute",
         api_rate_limit="100000/minute",

@@ -44,7 +44,7 @@ test("the admin gives a new clerk an account and an authenticator, the clerk sig
   const password = `Window-${Math.random().toString(36).slice(2, 8)}7`;
   const name = `质检员 ${console.lang} ${username.slice(-5)}`;
 
-  // The demo's admin needs no second factor (no role policy is set on first start).
+  // The demo's admin signs in with the demo district's authenticator (console.signIn).
   await console.signIn(page, "admin");
   await expect(page).toHaveURL(/\/admin\/users$/);
   await expect(page.getByRole("heading", { level: 1, name: text("admin.users.title") })).toBeVisible();

@@ -1,13 +1,15 @@
-"""Legal clock commands (python -m chassis.legalclock): seed-calendar, show-calendar, rules."""
+"""Legal clock commands (python -m chassis.legalclock): due, rules, show-calendar, seed-calendar."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
-from chassis.legalclock.rules import RulesError, load_rules
+from chassis.legalclock.deadlines import compute_deadline
+from chassis.legalclock.rules import RulesError, UnknownRuleError, load_rules, rule
 from chassis.legalclock.workdays import (
     BUNDLED_CALENDAR,
     CALENDAR_ENV,
@@ -69,6 +71,32 @@ def _rules(_: argparse.Namespace) -> int:
     return 0
 
 
+def _due(args: argparse.Namespace) -> int:
+    found = rule(args.rule, load_rules())
+    deadline = compute_deadline(
+        found,
+        args.start,
+        extensions=1 if args.extended else 0,
+        undated_excluded_days=args.excluded_days,
+        calendar=load_default_calendar(),
+    )
+    # The first line is the answer, for scripts; the rest explains it.
+    print(deadline.due.isoformat())
+    print(f"provisional  {'yes' if deadline.provisional else 'no'}")
+    print(f"rule         {found.code}: {found.title}")
+    print(f"basis        {found.basis}")
+    counted = f"{found.length} {found.unit}"
+    if deadline.extended_by:
+        counted += f" + {deadline.extended_by} extension"
+    if deadline.excluded_days:
+        counted += f" + {deadline.excluded_days} that do not count"
+    print(f"counted      {counted} from the day after {deadline.start.isoformat()}")
+    if deadline.rolled_to_workday:
+        print("             (the last day was a day off: moved to the next working day)")
+    print(f"calendar     {deadline.calendar_version}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m chassis.legalclock``."""
     parser = argparse.ArgumentParser(prog="python -m chassis.legalclock", description=__doc__)
@@ -83,6 +111,22 @@ def build_parser() -> argparse.ArgumentParser:
     seed.set_defaults(handler=_seed_calendar)
     show = commands.add_parser("show-calendar", help="print the calendar in force")
     show.set_defaults(handler=_show_calendar)
+    due = commands.add_parser(
+        "due", help="print the due day of a rule's period and whether it is provisional"
+    )
+    due.add_argument("rule", help="rule code, e.g. enforcement.payment")
+    due.add_argument(
+        "start", type=date.fromisoformat, help="the day the period runs from (YYYY-MM-DD)"
+    )
+    due.add_argument("--extended", action="store_true", help="with the rule's one extension")
+    due.add_argument(
+        "--excluded-days",
+        type=int,
+        default=0,
+        metavar="N",
+        help="days that do not count (a suspension, a hearing, testing)",
+    )
+    due.set_defaults(handler=_due)
     rules = commands.add_parser("rules", help="print the deadline rules in force")
     rules.set_defaults(handler=_rules)
     return parser
@@ -93,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         result: int = args.handler(args)
-    except (CalendarError, RulesError) as exc:
+    except (CalendarError, RulesError, UnknownRuleError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return result

@@ -103,8 +103,13 @@ def compute_deadline(
     excluded: Sequence[Interval] = (),
     calendar: WorkdayCalendar | None = None,
     beyond_length: int | None = None,
+    undated_excluded_days: int = 0,
 ) -> Deadline:
-    """The deadline of ``rule`` for a period that starts on ``start`` (counting the day after)."""
+    """The deadline of ``rule`` for a period that starts on ``start`` (counting the day after).
+
+    ``undated_excluded_days`` are days that do not count whose dates are not known (an
+    operator's "what if the hearing took N days"); each pushes the end by one day of the unit.
+    """
     if isinstance(rule, str):
         rule = lookup_rule(rule)
     if isinstance(start, datetime):
@@ -118,13 +123,17 @@ def compute_deadline(
                 f"rule {rule.code} does not exclude {interval.kind!r} intervals"
                 f" (allowed: {allowed})"
             )
+    if undated_excluded_days < 0:
+        raise ValueError(f"excluded days must be >= 0, got {undated_excluded_days}")
+    if undated_excluded_days and not rule.excluded:
+        raise ValueError(f"rule {rule.code} has no time that does not count")
     stops = merge_intervals(excluded)
     by_workdays = rule.unit == "workdays"
 
     # Walk day by day: a day counts when it is of the rule's unit and no interval stops the
     # clock on it. Intervals only push the end later, so an interval that begins after the
     # first estimate of the end still counts once the end has moved past its start.
-    target = rule.length + extended_by
+    target = rule.length + extended_by + undated_excluded_days
     day, counted, skipped, cursor = start, 0, 0, 0
     while counted < target:
         day += timedelta(days=1)
@@ -158,7 +167,7 @@ def compute_deadline(
         extensions=extensions,
         extended_by=extended_by,
         beyond_extension=beyond,
-        excluded_days=skipped,
+        excluded_days=skipped + undated_excluded_days,
         rolled_to_workday=rolled,
     )
 

@@ -9,7 +9,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from chassis.legalclock import Deadline, Interval, WorkdayCalendar, compute_deadline
+from chassis.legalclock import (
+    Deadline,
+    Interval,
+    WorkdayCalendar,
+    compute_deadline,
+    default_calendar,
+)
 
 # -- case sources --------------------------------------------------------------------------
 
@@ -87,13 +93,54 @@ def withdrawal_deadline(changed_on: date, calendar: WorkdayCalendar | None = Non
 DeadlineState = Literal["overdue", "due_soon", "on_time"]
 
 
-def deadline_state(due: date, today: date, soon_days: int) -> DeadlineState:
-    """Overdue once `today` is past the due day; due soon within `soon_days` of it."""
+def deadline_state(
+    due: date, today: date, soon_days: int, calendar: WorkdayCalendar | None = None
+) -> DeadlineState:
+    """Overdue once `today` is past the due day; due soon when at most `soon_days` working
+    days are left before it (a weekend or holiday between gives no one more time to act)."""
     if today > due:
         return "overdue"
-    if (due - today).days <= soon_days:
+    cal = default_calendar() if calendar is None else calendar
+    if cal.workdays_between(today, due) <= soon_days:
         return "due_soon"
     return "on_time"
+
+
+# -- before and after the decision --------------------------------------------------------
+
+
+def statement_deadline(notice_served_on: date, calendar: WorkdayCalendar | None = None) -> Deadline:
+    """The party states its case and defends itself within 5 working days of receiving the
+    notice of the intended penalty; no decision before that period has run (art. 44, 45)."""
+    return compute_deadline("enforcement.statement", notice_served_on, calendar=calendar)
+
+
+def hearing_request_deadline(
+    notice_served_on: date, calendar: WorkdayCalendar | None = None
+) -> Deadline:
+    """A hearing is asked for within 5 working days of the notice (art. 64, days per art. 85)."""
+    return compute_deadline("enforcement.hearing_request", notice_served_on, calendar=calendar)
+
+
+def service_deadline(decided_on: date, calendar: WorkdayCalendar | None = None) -> Deadline:
+    """The decision is served on the party within 7 working days (art. 61, art. 85)."""
+    return compute_deadline("enforcement.serve", decided_on, calendar=calendar)
+
+
+def payment_deadline(served_on: date, calendar: WorkdayCalendar | None = None) -> Deadline:
+    """The fine is paid within 15 days of the party receiving the decision; a last day off
+    moves to the next working day (art. 67)."""
+    return compute_deadline("enforcement.payment", served_on, calendar=calendar)
+
+
+def return_visit_deadline(decided_on: date, calendar: WorkdayCalendar | None = None) -> Deadline:
+    """The return visit (案件回访) follows the decision within the bureau's set days."""
+    return compute_deadline("enforcement.return_visit", decided_on, calendar=calendar)
+
+
+def cash_handover_deadline(collected_on: date, calendar: WorkdayCalendar | None = None) -> Deadline:
+    """Cash collected on the spot reaches the designated bank within 2 working days (art. 71)."""
+    return compute_deadline("enforcement.cash_handover", collected_on, calendar=calendar)
 
 
 # -- penalties -----------------------------------------------------------------------------

@@ -275,6 +275,12 @@ DOMAIN_TABLE = {
     "complaints.mediation_notice": ("workdays", 7, 0),
     "complaints.tell_reporter": ("workdays", 5, 0),
     "supervision.claim": ("workdays", 3, 0),
+    "enforcement.statement": ("workdays", 5, 0),
+    "enforcement.hearing_request": ("workdays", 5, 0),
+    "enforcement.serve": ("workdays", 7, 0),
+    "enforcement.payment": ("days", 15, 0),
+    "enforcement.cash_handover": ("workdays", 2, 0),
+    "enforcement.return_visit": ("days", 30, 0),
 }
 
 

@@ -226,3 +226,49 @@ def test_cli_reports_a_bad_override(
     monkeypatch.setenv(CALENDAR_ENV, str(bad))
     assert main(["show-calendar"]) == 2
     assert "bad.json" in capsys.readouterr().err
+
+
+def test_cli_due_prints_the_payment_day_after_national_day(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["due", "enforcement.payment", "2026-09-16"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "2026-10-08"
+    assert "provisional  no" in lines
+    assert any("Administrative Penalty Law art. 67" in line for line in lines)
+
+
+def test_cli_due_with_an_extension_and_days_that_do_not_count(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # 15 + 15 working days of verification, 3 more for testing, from Mon 21 Sep.
+    assert (
+        main(["due", "enforcement.verify", "2026-09-21", "--extended", "--excluded-days", "3"]) == 0
+    )
+    plain = compute_deadline("enforcement.verify", date(2026, 9, 21), extensions=1)
+    assert (
+        capsys.readouterr().out.splitlines()[0]
+        == default_calendar().add_workdays(plain.due, 3).isoformat()
+    )
+
+
+def test_cli_due_marks_a_day_beyond_the_schedule_provisional(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["due", "registration.on_the_spot", "2027-12-30"]) == 0
+    assert "provisional  yes" in capsys.readouterr().out.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["due", "enforcement.nothing", "2026-09-16"], "no deadline rule"),
+        (["due", "enforcement.payment", "2026-09-16", "--extended"], "allows no extension"),
+        (["due", "enforcement.payment", "2026-09-16", "--excluded-days", "2"], "does not count"),
+    ],
+)
+def test_cli_due_refuses_what_the_rule_does_not_allow(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err

@@ -7,12 +7,13 @@ and 1-7 Oct are days off.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from chassis.legalclock import Interval
+from chassis.legalclock import Deadline, Interval
 from services.enforcement import domain
 from services.enforcement.domain import CaseStatus, CaseStepError, OnTheSpotLimits
 
@@ -170,9 +171,83 @@ def test_case_sources_go_to_the_section_of_their_office_area() -> None:
     [
         (date(2026, 10, 20), "overdue"),
         (date(2026, 10, 19), "due_soon"),
-        (date(2026, 10, 16), "due_soon"),
-        (date(2026, 10, 15), "on_time"),
+        (date(2026, 10, 14), "due_soon"),  # 15, 16 and 19 Oct left: three working days
+        (date(2026, 10, 13), "on_time"),
     ],
 )
 def test_deadlines_are_overdue_due_soon_or_on_time(today: date, state: str) -> None:
     assert domain.deadline_state(date(2026, 10, 19), today, soon_days=3) == state
+
+
+def test_due_soon_counts_working_days_across_the_holiday() -> None:
+    # Ten calendar days before Fri 9 Oct, but only 30 Sep, 8 and 9 Oct are working days.
+    assert domain.deadline_state(date(2026, 10, 9), date(2026, 9, 29), soon_days=3) == "due_soon"
+    assert domain.deadline_state(date(2026, 10, 9), date(2026, 9, 28), soon_days=3) == "on_time"
+
+
+@pytest.mark.parametrize(
+    ("clock", "start", "due", "rule_code", "article"),
+    [
+        # 15 days from Wed 16 Sep end on Thu 1 Oct, a holiday: moved to Thu 8 Oct.
+        (domain.payment_deadline, date(2026, 9, 16), date(2026, 10, 8), "payment", "art. 67"),
+        # 7 working days from Fri 25 Sep: 28-30 Sep, 8-10 Oct (Sat 10 Oct works), 12 Oct.
+        (domain.service_deadline, date(2026, 9, 25), date(2026, 10, 12), "serve", "art. 61"),
+        # 5 working days from Tue 29 Sep: 30 Sep, 8, 9, 10 and 12 Oct.
+        (
+            domain.statement_deadline,
+            date(2026, 9, 29),
+            date(2026, 10, 12),
+            "statement",
+            "art. 44, 45",
+        ),
+        (
+            domain.hearing_request_deadline,
+            date(2026, 9, 29),
+            date(2026, 10, 12),
+            "hearing_request",
+            "art. 63, 64",
+        ),
+        # 2 working days from Wed 30 Sep: Thu 8 and Fri 9 Oct.
+        (
+            domain.cash_handover_deadline,
+            date(2026, 9, 30),
+            date(2026, 10, 9),
+            "cash_handover",
+            "art. 71",
+        ),
+        # 30 days from Sat 5 Sep end on Mon 5 Oct, a holiday: moved to Thu 8 Oct.
+        (
+            domain.return_visit_deadline,
+            date(2026, 9, 5),
+            date(2026, 10, 8),
+            "return_visit",
+            "local",
+        ),
+        # 3 working days from Wed 30 Sep: 8, 9 and Sat 10 Oct (a make-up working day).
+        (
+            domain.withdrawal_deadline,
+            date(2026, 9, 30),
+            date(2026, 10, 10),
+            "publicity_withdraw",
+            "SAMR Order 45",
+        ),
+    ],
+)
+def test_each_clock_of_a_case_across_national_day(
+    clock: Callable[[date], Deadline], start: date, due: date, rule_code: str, article: str
+) -> None:
+    deadline = clock(start)
+    assert (deadline.due, deadline.rule_code) == (due, f"enforcement.{rule_code}")
+    assert article in deadline.basis
+    assert not deadline.provisional
+
+
+@pytest.mark.parametrize(
+    ("paid_on", "surcharge"),
+    [(date(2026, 10, 8), "0.00"), (date(2026, 10, 9), "60.00"), (date(2026, 10, 12), "240.00")],
+)
+def test_a_fine_served_before_national_day_is_paid_on_time_after_it(
+    paid_on: date, surcharge: str
+) -> None:
+    due = domain.payment_deadline(date(2026, 9, 16)).due
+    assert domain.late_payment_surcharge(Decimal(2000), due, paid_on) == Decimal(surcharge)

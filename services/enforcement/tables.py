@@ -91,10 +91,15 @@ cases = sa.Table(
     sa.Column("decision", sa.JSON, nullable=True),
     sa.Column("decided_at", UtcDateTime, nullable=True),
     sa.Column("decided_on_time", sa.Boolean, nullable=True),
-    # A fine is paid within its period (Administrative Penalty Law art. 67); late, it accrues.
+    # The decision is served within 7 working days (art. 61): when and how it was.
+    sa.Column("service_due", sa.Date, nullable=True),
+    sa.Column("served_on", sa.Date, nullable=True),
+    sa.Column("served_how", sa.String(20), nullable=True),
+    # A fine is paid within 15 days of its service (art. 67); late, it accrues (art. 72).
     sa.Column("payment_due", sa.Date, nullable=True),
     sa.Column("paid_on", sa.Date, nullable=True),
-    # 案件回访: the party's view, after which the case closes.
+    # 案件回访: the party's view, after which the case closes; due a set time after the decision.
+    sa.Column("return_visit_due", sa.Date, nullable=True),
     sa.Column("return_visit", sa.JSON, nullable=True),
     sa.Column("closed_at", UtcDateTime, nullable=True),
     sa.Index("ix_cases_section_status", "section", "status", "decision_due"),
@@ -146,6 +151,9 @@ on_the_spot_penalties = sa.Table(
     sa.Column("section", sa.String(20), nullable=True),
     sa.Column("decided_by", sa.String(64), nullable=False, index=True),
     sa.Column("decided_at", UtcDateTime, nullable=False),
+    # Cash collected on the spot reaches the designated bank within 2 working days (art. 71).
+    sa.Column("cash_handover_due", sa.Date, nullable=True),
+    sa.Column("handed_over_on", sa.Date, nullable=True),
 )
 
 # The credit publicity feed: general-procedure penalties other than warnings (SAMR Order 45).
@@ -195,7 +203,7 @@ deadlines_missed = sa.Table(
     "deadlines_missed",
     metadata,
     sa.Column("subject_id", sa.Uuid, primary_key=True),
-    sa.Column("deadline", sa.String(10), primary_key=True),
+    sa.Column("deadline", sa.String(20), primary_key=True),
     sa.Column("due", sa.Date, primary_key=True),
     sa.Column("raised_at", UtcDateTime, nullable=False),
 )

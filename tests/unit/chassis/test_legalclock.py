@@ -275,6 +275,11 @@ DOMAIN_TABLE = {
     "complaints.mediation_notice": ("workdays", 7, 0),
     "complaints.tell_reporter": ("workdays", 5, 0),
     "supervision.claim": ("workdays", 3, 0),
+    "supervision.draw_results": ("workdays", 20, 0),
+    "supervision.plan_a": ("days", 365, 0),
+    "supervision.plan_b": ("days", 180, 0),
+    "supervision.plan_c": ("days", 90, 0),
+    "supervision.plan_d": ("days", 30, 0),
 }
 
 

@@ -59,6 +59,9 @@ from contracts.registry import (
 )
 from contracts.supervision import (
     ClaimOverdue,
+    DrawCommitted,
+    DrawResultsPublished,
+    Drawn,
     GridChanged,
     HouseholdAssigned,
     InspectionRecorded,
@@ -104,6 +107,9 @@ __all__ = [
     "CaseFiled",
     "CaseNotFiled",
     "ClaimOverdue",
+    "DrawCommitted",
+    "DrawResultsPublished",
+    "Drawn",
     "ClientCreated",
     "CommunityCode",
     "Contract",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field

@@ -59,6 +59,9 @@ from contracts.registry import (
 )
 from contracts.supervision import (
     ClaimOverdue,
+    DrawCommitted,
+    Drawn,
+    DrawResultsPublished,
     GridChanged,
     HouseholdAssigned,
     InspectionRecorded,
@@ -110,6 +113,9 @@ __all__ = [
     "ContractDefinitionError",
     "CreditCode",
     "DeadlineMissed",
+    "DrawCommitted",
+    "DrawResultsPublished",
+    "Drawn",
     "DuplicateContractError",
     "Envelope",
     "GeoPoint",

@@ -26,6 +26,18 @@ _STAMP = datetime(2025, 3, 12, 2, 30, tzinfo=UTC)
 _APPLICATION = uuid.UUID("5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
 _PARTNER_REQUEST = uuid.UUID("7c8d9e0f-1a2b-4c3d-9e4f-5a6b7c8d9e0f")
 _NONCONFORMITY = uuid.UUID("0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6")
+_PLAN = uuid.UUID("8e9f0a1b-2c3d-4e5f-8a6b-7c8d9e0f1a2b")
+_NEIGHBOURS = (CreditCode("92510106000104838T"), CreditCode("92510106000104846M"))
+_DRAW_RULES = supervision.DrawRulesShape(
+    algorithm="shijian-draw-v1",
+    ratios={"A": "0.05", "B": "0.10", "C": "0.20", "D": "0.50"},
+    pool=("inspector-0007", "inspector-0012", "inspector-0019", "inspector-0023"),
+    inspectors_per_household=2,
+)
+# A real draw of this seed, snapshot and rules: `draw verify` holds on the sample.
+_DRAW_COMMITMENT = "e07020d590d6ba7e9035e6216a8d74d051a56e8ce3ebb8d8b36cb6aa85a246cc"
+_SNAPSHOT_HASH = "f0681b573d940e0e49785cfd31d8e9f18f0b51487abaadf3377dbd1227e2257f"
+_RULES_HASH = "97075e65da37c259f733f8b7f5095e288d2a255d1beb200c4b8c744e831f6556"
 _EVIDENCE = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 
@@ -179,6 +191,92 @@ def _examples() -> tuple[Contract, ...]:
             started_at=_STAMP,
             ended_at=datetime(2025, 3, 12, 3, 10, tzinfo=UTC),
             recorded_at=datetime(2025, 3, 12, 3, 15, tzinfo=UTC),
+        ),
+        supervision.DrawCommitted(
+            plan_id=_PLAN,
+            number=1,
+            office_code="ymk",
+            title="2025 年第一季度双随机抽查",
+            commitment=_DRAW_COMMITMENT,
+            snapshot_hash=_SNAPSHOT_HASH,
+            rules_hash=_RULES_HASH,
+            households=3,
+            committed_by="head-ymk",
+            committed_at=_STAMP,
+        ),
+        supervision.Drawn(
+            plan_id=_PLAN,
+            number=1,
+            office_code="ymk",
+            commitment=_DRAW_COMMITMENT,
+            seed="5f2c8e0a7b3d4916c1e8f0a2b4d6c8e0f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1",
+            snapshot=(
+                supervision.SnapshotHousehold(
+                    credit_code=_NOODLE_SHOP,
+                    grid_id="510106005003002",
+                    owner="inspector-0012",
+                    agent="inspector-0019",
+                    risk_class="B",
+                ),
+                supervision.SnapshotHousehold(
+                    credit_code=_NEIGHBOURS[0],
+                    grid_id="510106005003002",
+                    owner="inspector-0012",
+                    agent=None,
+                    risk_class="D",
+                ),
+                supervision.SnapshotHousehold(
+                    credit_code=_NEIGHBOURS[1],
+                    grid_id="510106005003001",
+                    owner="inspector-0007",
+                    agent=None,
+                    risk_class="A",
+                ),
+            ),
+            snapshot_hash=_SNAPSHOT_HASH,
+            rules=_DRAW_RULES,
+            rules_hash=_RULES_HASH,
+            selection=(
+                supervision.SelectedHousehold(
+                    credit_code=_NOODLE_SHOP,
+                    risk_class="B",
+                    grid_id="510106005003002",
+                    owner="inspector-0012",
+                    inspectors=("inspector-0007", "inspector-0023"),
+                ),
+                supervision.SelectedHousehold(
+                    credit_code=_NEIGHBOURS[0],
+                    risk_class="D",
+                    grid_id="510106005003002",
+                    owner="inspector-0012",
+                    inspectors=("inspector-0023", "inspector-0007"),
+                ),
+                supervision.SelectedHousehold(
+                    credit_code=_NEIGHBOURS[1],
+                    risk_class="A",
+                    grid_id="510106005003001",
+                    owner="inspector-0007",
+                    inspectors=("inspector-0023", "inspector-0012"),
+                ),
+            ),
+            drawn_by="head-ymk",
+            drawn_at=datetime(2025, 3, 12, 2, 35, tzinfo=UTC),
+        ),
+        supervision.DrawResultsPublished(
+            plan_id=_PLAN,
+            number=1,
+            office_code="ymk",
+            results=(
+                supervision.InspectionResult(
+                    credit_code=_NOODLE_SHOP,
+                    inspectors=("inspector-0007", "inspector-0023"),
+                    outcome="compliant",
+                    recorded_at=datetime(2025, 3, 20, 6, 0, tzinfo=UTC),
+                    publish_by=date(2025, 4, 18),
+                ),
+            ),
+            published_by="head-ymk",
+            published_at=datetime(2025, 3, 21, 2, 0, tzinfo=UTC),
         ),
         supervision.SupervisionCaseSourceTransferred(
             case_source_id=_CASE_SOURCE,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.base import Contract
 from contracts.shapes import CaseSourceTransfer
@@ -22,6 +23,9 @@ from contracts.values import (
 
 __all__ = [
     "ClaimOverdue",
+    "DrawCommitted",
+    "DrawResultsPublished",
+    "Drawn",
     "GridChanged",
     "HouseholdAssigned",
     "InspectionRecorded",
@@ -143,3 +147,112 @@ class UnlicensedTradingFound(Contract):
     description: NonEmptyStr
     found_at: UtcDateTime
     found_by: NonEmptyStr = Field(description="User id of the inspector")
+
+
+RiskClassCode = Literal["A", "B", "C", "D"]
+
+
+class DrawCommitted(Contract):
+    """A random inspection (双随机) committed to its draw before drawing: the commitment
+    SHA-256(seed ‖ snapshot hash ‖ rules hash) is public while the seed is still secret.
+
+    `number` counts the draws of the plan: a second draw is a new, visible event, with a reason.
+    """
+
+    event_type = "supervision.draw.committed"
+    subject_field = "plan_id"
+
+    plan_id: uuid.UUID
+    number: int = Field(ge=1, description="1 for the plan's first draw, then one more per draw")
+    office_code: NonEmptyStr
+    title: NonEmptyStr
+    commitment: str = Field(pattern=r"^[0-9a-f]{64}$")
+    snapshot_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    rules_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    households: int = Field(ge=0, description="How many households the snapshot holds")
+    reason: NonEmptyStr | None = Field(default=None, description="Why a plan is drawn again")
+    committed_by: NonEmptyStr
+    committed_at: UtcDateTime
+
+
+class SnapshotHousehold(BaseModel):
+    """A household of the register as the draw saw it."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    credit_code: CreditCode
+    grid_id: GridCode
+    owner: NonEmptyStr
+    agent: NonEmptyStr | None
+    risk_class: RiskClassCode
+
+
+class DrawRulesShape(BaseModel):
+    """The rules a plan draws by (docs/domain.md, shijian-draw-v1)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    algorithm: Literal["shijian-draw-v1"]
+    ratios: dict[str, str] = Field(description="Sampling ratio (decimal text) by risk class")
+    pool: tuple[NonEmptyStr, ...] = Field(description="The inspectors who may be sent, sorted")
+    inspectors_per_household: int = Field(ge=1)
+
+
+class SelectedHousehold(BaseModel):
+    """A household drawn and the inspectors drawn for it."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    credit_code: CreditCode
+    risk_class: RiskClassCode
+    grid_id: GridCode
+    owner: NonEmptyStr
+    inspectors: tuple[NonEmptyStr, ...]
+
+
+class Drawn(Contract):
+    """A committed draw was drawn: the seed revealed, with the snapshot and the rules it was
+    committed to and the selection they give (`python -m services.supervision draw verify`
+    recomputes both from this event)."""
+
+    event_type = "supervision.draw.drawn"
+    subject_field = "plan_id"
+
+    plan_id: uuid.UUID
+    number: int = Field(ge=1)
+    office_code: NonEmptyStr
+    commitment: str = Field(pattern=r"^[0-9a-f]{64}$")
+    seed: str = Field(pattern=r"^[0-9a-f]{64}$", description="The seed, revealed (hex)")
+    snapshot: tuple[SnapshotHousehold, ...]
+    snapshot_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    rules: DrawRulesShape
+    rules_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    selection: tuple[SelectedHousehold, ...]
+    drawn_by: NonEmptyStr
+    drawn_at: UtcDateTime
+
+
+class InspectionResult(BaseModel):
+    """What a drawn household's inspection found, as published (一公开)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    credit_code: CreditCode
+    inspectors: tuple[NonEmptyStr, ...]
+    outcome: Literal["compliant", "problems_found", "not_at_address"]
+    recorded_at: UtcDateTime
+    publish_by: date = Field(description="Last day to publish (rule supervision.draw_results)")
+
+
+class DrawResultsPublished(Contract):
+    """Results of a random inspection were put on the publicity feed."""
+
+    event_type = "supervision.draw.results_published"
+    subject_field = "plan_id"
+
+    plan_id: uuid.UUID
+    number: int = Field(ge=1, description="The draw the results are of")
+    office_code: NonEmptyStr
+    results: tuple[InspectionResult, ...]
+    published_by: NonEmptyStr
+    published_at: UtcDateTime

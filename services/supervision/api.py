@@ -30,6 +30,8 @@ from services.supervision.schemas import (
     DelegationIn,
     DelegationList,
     DelegationOut,
+    DrawIn,
+    DrawOut,
     FindingOut,
     GridChange,
     GridIn,
@@ -45,9 +47,14 @@ from services.supervision.schemas import (
     OfficeIn,
     OfficeList,
     OfficeOut,
+    RandomPlanIn,
+    RandomPlanOut,
+    ResultIn,
+    ResultList,
+    ResultOut,
     UnlicensedIn,
 )
-from services.supervision.usecases import attachments, findings, households, inspections
+from services.supervision.usecases import attachments, draws, findings, households, inspections
 from services.supervision.usecases import delegations as agents
 from services.supervision.usecases import map as grid_map
 
@@ -55,6 +62,8 @@ Admin = Annotated[Principal, require_roles("admin")]
 Staff = Annotated[Principal, require_roles("grid_inspector", "office_head", "auditor", "admin")]
 Head = Annotated[Principal, require_roles("office_head", "admin")]
 Inspector = Annotated[Principal, require_roles("grid_inspector")]
+# Random inspections are the office head's own (an admin neither plans nor draws them).
+OfficeHead = Annotated[Principal, require_roles("office_head")]
 # Those who work in the street, and their heads.
 StreetStaff = Annotated[Principal, require_roles("grid_inspector", "office_head")]
 CreditCodePath = Annotated[CreditCode, Path(description="Unified social credit code")]
@@ -320,10 +329,106 @@ async def get_inspection(
 
 
 @router.get("/inspection-plan", response_model=InspectionPlan)
-async def inspection_plan(principal: Inspector, ctx: Context, uow: UnitOfWorkDep) -> InspectionPlan:
-    """One's claimed households due a visit, the longest unvisited first."""
-    due = await inspections.plan(ctx, uow.connection, principal)
-    return InspectionPlan.model_validate({"households": due})
+async def inspection_plan(
+    principal: Inspector,
+    ctx: Context,
+    uow: UnitOfWorkDep,
+    due_by: Annotated[date | None, Query(description="only those due by this day")] = None,
+) -> InspectionPlan:
+    """One's claimed households with their risk class and next due visit, soonest first."""
+    entries = await draws.plan_entries(ctx, uow.connection, principal, due_by)
+    return InspectionPlan.model_validate({"households": [e._mapping for e in entries]})
+
+
+def plan_out(view: draws.PlanView) -> RandomPlanOut:
+    """A plan and its draws as answered."""
+    return RandomPlanOut.model_validate({**view.plan._mapping, "draws": view.draws})
+
+
+@creates("/random-inspections", RandomPlanOut, 403, 422)
+async def create_random_plan(
+    body: RandomPlanIn, principal: OfficeHead, ctx: Context, creating: Creating
+) -> JSONResponse:
+    """双随机抽查计划: a plan of one's office, its inspector pool and the class ratios."""
+    command = draws.CreatePlan(
+        principal, body.title, body.inspectors, body.inspectors_per_household
+    )
+
+    async def create() -> RandomPlanOut:
+        return plan_out(await draws.create_plan(ctx, creating.uow, command))
+
+    return await creating.answer("random-inspections", principal, body, create)
+
+
+@router.get("/random-inspections/{plan_id}", response_model=RandomPlanOut, responses={404: PROBLEM})
+async def get_random_plan(
+    plan_id: uuid.UUID, principal: Staff, ctx: Context, uow: UnitOfWorkDep
+) -> RandomPlanOut:
+    """A plan with every draw it had: its office's people, auditors and admins."""
+    return plan_out(await draws.plan(ctx, uow.connection, principal, plan_id))
+
+
+@creates("/random-inspections/{plan_id}/draws", DrawOut, 403, 404, 409, 422)
+async def commit_draw(
+    plan_id: uuid.UUID, body: DrawIn, principal: OfficeHead, ctx: Context, uow: UnitOfWorkDep
+) -> DrawOut:
+    """Commit the next draw: the register's snapshot and a secret seed, the commitment to them
+    published (supervision.draw.committed) before anything is drawn."""
+    command = draws.CommitDraw(principal, plan_id, body.reason)
+    return DrawOut.model_validate(await draws.commit_draw(ctx, uow, command))
+
+
+@router.post(
+    "/random-inspections/{plan_id}/draws/{number}/reveal",
+    response_model=DrawOut,
+    responses={404: PROBLEM, 409: PROBLEM},
+)
+async def reveal_draw(
+    plan_id: uuid.UUID,
+    number: Annotated[int, Path(ge=1)],
+    principal: OfficeHead,
+    ctx: Context,
+    uow: UnitOfWorkDep,
+) -> DrawOut:
+    """Draw: the seed revealed, the households and their inspectors drawn and published
+    (supervision.draw.drawn) with every input."""
+    command = draws.Reveal(principal, plan_id, number)
+    return DrawOut.model_validate(await draws.reveal(ctx, uow, command))
+
+
+@creates("/random-inspections/{plan_id}/results", ResultOut, 403, 404, 409, 422)
+async def record_random_result(
+    plan_id: uuid.UUID, body: ResultIn, principal: StreetStaff, ctx: Context, uow: UnitOfWorkDep
+) -> ResultOut:
+    """A drawn household's result, by one of its drawn inspectors or the office head; due on
+    the publicity feed within 20 working days (supervision.draw_results)."""
+    command = draws.RecordResult(principal, plan_id, body.credit_code, body.outcome, body.note)
+    return ResultOut.model_validate(await draws.record_result(ctx, uow, command))
+
+
+@router.post(
+    "/random-inspections/{plan_id}/results/publish",
+    response_model=ResultList,
+    responses={404: PROBLEM, 409: PROBLEM},
+)
+async def publish_random_results(
+    plan_id: uuid.UUID, principal: OfficeHead, ctx: Context, uow: UnitOfWorkDep
+) -> ResultList:
+    """一公开: the plan's results not yet published go on the publicity feed."""
+    published = await draws.publish_results(ctx, uow, principal, plan_id)
+    return ResultList.model_validate({"results": published})
+
+
+@router.get("/random-inspection-results", response_model=ResultList)
+async def random_inspection_publicity(
+    _: Staff,
+    uow: UnitOfWorkDep,
+    office_id: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> ResultList:
+    """The publicity feed of random inspection results, newest first."""
+    found = await draws.publicity(uow.connection, office_id, limit)
+    return ResultList.model_validate({"results": found})
 
 
 @creates("/unlicensed-findings", FindingOut)

@@ -13,6 +13,7 @@ from services.supervision.republish import PUBLISH_MAP
 from services.supervision.settings import SupervisionSettings
 from services.supervision.tables import metadata
 from services.supervision.usecases.households import raise_overdue_claims
+from services.supervision.verify import DRAW
 
 
 async def watch_claim_deadlines(ctx: SupervisionContext) -> None:
@@ -36,5 +37,5 @@ spec = ServiceSpec(
     context_class=SupervisionContext,
     on_startup=[seed_demo],
     background=[watch_claim_deadlines],
-    commands=[IMPORT, PUBLISH_MAP],
+    commands=[IMPORT, PUBLISH_MAP, DRAW],
 )

@@ -18,9 +18,11 @@ from pydantic import (
     model_validator,
 )
 
+from chassis.legalclock import rule
 from chassis.schemas import DateSpan, RequestModel
-from contracts.values import CommunityCode, GeoPoint, GridCode
+from contracts.values import CommunityCode, CreditCode, GeoPoint, GridCode
 from services.supervision import domain
+from services.supervision.domain.risk import RESULTS_RULE
 
 Username = Annotated[str, Field(pattern=r"^[a-z][a-z0-9._-]{1,63}$", examples=["inspector01"])]
 # Stripped: a blank id or name is refused here, not found blank in the map's events.
@@ -267,10 +269,128 @@ class InspectionOut(InspectionVersion):
     versions: list[InspectionVersion]
 
 
-class InspectionPlan(BaseModel):
-    """The caller's claimed households due a visit."""
+class PlannedHousehold(HouseholdOut):
+    """A claimed household in the owner's plan: its risk class and when it is next due a visit
+    (the class's rule, counted from the claim or the last inspection)."""
 
-    households: list[HouseholdOut]
+    risk_class: Literal["A", "B", "C", "D"]
+    since: date
+    due: date
+    rule_code: str
+    basis: str
+
+
+class InspectionPlan(BaseModel):
+    """The caller's claimed households, soonest due first."""
+
+    households: list[PlannedHousehold]
+
+
+class RandomPlanIn(RequestModel):
+    """A random inspection plan (双随机抽查计划) of the head's own office."""
+
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    inspectors: Annotated[list[Username], Field(min_length=1, max_length=200)] = Field(
+        description="The pool inspectors are drawn from (active grid inspectors of the office)"
+    )
+    inspectors_per_household: Annotated[int, Field(ge=1, le=5)] = 2
+
+
+class DrawIn(RequestModel):
+    """Commit the plan's next draw; a draw after the first says why."""
+
+    reason: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+
+
+class DrawOut(BaseModel):
+    """One draw of a plan: committed (the seed secret), then drawn (the seed, the snapshot and
+    the selection shown, enough to recompute it)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    number: int
+    status: Literal["committed", "drawn"]
+    reason: str | None
+    commitment: str
+    snapshot_hash: str
+    committed_by: str
+    committed_at: datetime
+    seed: str | None
+    snapshot: list[dict[str, Any]] | None
+    selection: list[dict[str, Any]] | None
+    drawn_by: str | None
+    drawn_at: datetime | None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _seed_secret_until_drawn(cls, data: Any) -> Any:
+        row = dict(data._mapping) if hasattr(data, "_mapping") else dict(data)
+        if row["status"] != "drawn":
+            row["seed"] = row["snapshot"] = None
+        return row
+
+
+class RandomPlanOut(BaseModel):
+    """A plan, its rules as published and every draw it had (a draw is never replaced)."""
+
+    id: uuid.UUID
+    office_id: str
+    title: str
+    rules: dict[str, Any]
+    rules_hash: str
+    created_by: str
+    created_at: datetime
+    draws: list[DrawOut]
+
+
+class ResultIn(RequestModel):
+    """What the inspection of a drawn household found."""
+
+    credit_code: CreditCode
+    outcome: Literal["compliant", "problems_found", "not_at_address"]
+    note: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
+
+
+class PublishBy(BaseModel):
+    """The last day to publish a result, and the rule that sets it."""
+
+    due: date
+    rule_code: str
+    basis: str
+
+
+class ResultOut(BaseModel):
+    """A drawn household's result and its publication."""
+
+    plan_id: uuid.UUID
+    number: int
+    credit_code: str
+    inspectors: list[str]
+    outcome: str
+    note: str | None
+    recorded_by: str
+    recorded_at: datetime
+    publish_by: PublishBy
+    published_at: datetime | None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _with_rule(cls, data: Any) -> Any:
+        row = dict(data._mapping) if hasattr(data, "_mapping") else dict(data)
+        if isinstance(row["publish_by"], date):
+            results = rule(RESULTS_RULE)
+            row["publish_by"] = {
+                "due": row["publish_by"],
+                "rule_code": results.code,
+                "basis": results.basis,
+            }
+        return row
+
+
+class ResultList(BaseModel):
+    """Results of random inspections (the publicity feed: newest first)."""
+
+    results: list[ResultOut]
 
 
 class AddressIn(RequestModel):

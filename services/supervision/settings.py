@@ -21,9 +21,9 @@ class SupervisionSettings(Settings):
     # a number here makes owners confirm their inherited households within that many days.
     onboarding_claim_workdays: int | None = Field(default=None, ge=1, le=250)
     overdue_check_seconds: float = Field(default=60.0, gt=0, le=86400)
-    # Inspection records: attachments up to this size; households are due a visit this often.
+    # Inspection records: attachments up to this size (how often a household is due a visit
+    # is its risk class's rule, services/supervision/data/risk_classes.toml).
     attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
-    inspection_interval_days: int = Field(default=90, ge=1, le=3650)
     # A position agent stands in for at most this many days (both ends included).
     delegation_max_days: int = Field(default=30, ge=1, le=366)
     # With SEED_DEMO, offices and grids come from this file on first start.

@@ -192,3 +192,72 @@ case_transfers = sa.Table(
     sa.Column("transferred_by", sa.String(64), nullable=False),
     sa.Column("transferred_at", UtcDateTime, nullable=False),
 )
+
+# Random inspection plans (双随机抽查计划) of an office: the rules its draws use, frozen.
+random_inspection_plans = sa.Table(
+    "random_inspection_plans",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("office_id", sa.String(64), nullable=False, index=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("rules", sa.JSON, nullable=False),  # as published (shijian-draw-v1)
+    sa.Column("rules_hash", sa.String(64), nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Every draw of a plan, numbered: committed (the seed still secret) then drawn (revealed). A
+# draw is never replaced; drawing again adds the next number.
+random_inspection_draws = sa.Table(
+    "random_inspection_draws",
+    metadata,
+    sa.Column("plan_id", sa.Uuid, sa.ForeignKey("random_inspection_plans.id"), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    # Secret until the draw; no route shows it before then.
+    sa.Column("seed", sa.String(64), nullable=False),
+    sa.Column("snapshot", sa.JSON, nullable=False),
+    sa.Column("snapshot_hash", sa.String(64), nullable=False),
+    sa.Column("commitment", sa.String(64), nullable=False),
+    sa.Column("committed_by", sa.String(64), nullable=False),
+    sa.Column("committed_at", UtcDateTime, nullable=False),
+    sa.Column("selection", sa.JSON, nullable=True),
+    sa.Column("drawn_by", sa.String(64), nullable=True),
+    sa.Column("drawn_at", UtcDateTime, nullable=True),
+)
+
+# What the inspection of each drawn household found, and when it was published (一公开).
+random_inspection_results = sa.Table(
+    "random_inspection_results",
+    metadata,
+    sa.Column("plan_id", sa.Uuid, primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("credit_code", sa.String(18), primary_key=True),
+    sa.Column("inspectors", sa.JSON, nullable=False),
+    sa.Column("outcome", sa.String(20), nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("recorded_by", sa.String(64), nullable=False),
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
+    sa.Column("publish_by", sa.Date, nullable=False),
+    sa.Column("published_at", UtcDateTime, nullable=True),
+    sa.ForeignKeyConstraint(
+        ["plan_id", "number"],
+        ["random_inspection_draws.plan_id", "random_inspection_draws.number"],
+    ),
+    sa.Index("ix_random_inspection_results_household", "credit_code"),
+)
+
+# The owner's inspection plan: each claimed household, its risk class and when it is next due
+# a visit (the class's legal-clock rule from the claim or the last inspection).
+inspection_plan_entries = sa.Table(
+    "inspection_plan_entries",
+    metadata,
+    sa.Column("credit_code", sa.String(18), primary_key=True),
+    sa.Column("risk_class", sa.String(1), nullable=False),
+    sa.Column("since", sa.Date, nullable=False),
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("rule_code", sa.String(64), nullable=False),
+    sa.Column("basis", sa.Text, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)

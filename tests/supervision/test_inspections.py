@@ -79,7 +79,7 @@ async def test_an_inspection_record_is_immutable_and_corrected_by_versions(
     code = await claimed_household(supervision)
     photo = (await upload(supervision, PNG, inspector(4))).json()["ref"]
     plan = (await supervision.client.get("/inspection-plan", headers=inspector(4))).json()
-    assert code in [h["credit_code"] for h in plan["households"]]
+    before = next(h for h in plan["households"] if h["credit_code"] == code)
 
     created = await supervision.client.post(
         "/inspections", json=record([code], [photo]), headers=inspector(4)
@@ -89,7 +89,8 @@ async def test_an_inspection_record_is_immutable_and_corrected_by_versions(
     assert inspection["version"] == 1
     assert inspection["attachments"] == [photo]
     plan = (await supervision.client.get("/inspection-plan", headers=inspector(4))).json()
-    assert code not in [h["credit_code"] for h in plan["households"]]
+    after = next(h for h in plan["households"] if h["credit_code"] == code)
+    assert after["rule_code"] == before["rule_code"] == "supervision.plan_a"
 
     corrected = await supervision.client.post(
         f"/inspections/{inspection['id']}/corrections",

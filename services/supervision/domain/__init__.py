@@ -33,7 +33,6 @@ from services.supervision.domain.inspections import (
     check_correction,
     check_times,
     check_visited,
-    due_for_visit,
     may_read,
     media_type_of,
 )
@@ -76,7 +75,6 @@ __all__ = [
     "check_times",
     "check_visited",
     "claim_deadline",
-    "due_for_visit",
     "fold_licence",
     "grid_shape",
     "is_overdue",

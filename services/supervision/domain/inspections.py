@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from chassis.errors import Forbidden, RuleViolated
 from contracts.supervision import InspectionRecorded
@@ -23,11 +23,6 @@ MEDIA_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 def media_type_of(head: bytes) -> str | None:
     """The media type of content starting with `head`, if it is one attachments may be."""
     return next((media for magic, media in MEDIA_SIGNATURES if head.startswith(magic)), None)
-
-
-def due_for_visit(last_inspected: date | None, today: date, interval_days: int) -> bool:
-    """Whether a claimed household is due an inspection: never visited, or not for a while."""
-    return last_inspected is None or (today - last_inspected).days >= interval_days
 
 
 @dataclass(frozen=True)

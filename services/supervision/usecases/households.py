@@ -17,6 +17,7 @@ from services.supervision.domain import FileEntry, Household, Viewer, visible
 from services.supervision.repositories.households import Households
 from services.supervision.repositories.inspections import Inspections
 from services.supervision.usecases.delegations import viewer_of
+from services.supervision.usecases.draws import enter_plan
 from services.supervision.usecases.routing import assign
 
 
@@ -40,6 +41,7 @@ async def claim(ctx: SupervisionContext, uow: UnitOfWork, command: Claim) -> Hou
     household = await _in_scope(uow.connection, viewer, command.credit_code, lock=True)
     household.claim(viewer, ctx.clock.now())
     await Households(uow.connection).save(household)
+    await enter_plan(uow.connection, [household.credit_code], ctx.clock.today(), ctx.clock.now())
     await uow.commit()
     return household
 

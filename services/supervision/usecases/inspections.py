@@ -14,17 +14,16 @@ from chassis.legalclock.deadlines import SHANGHAI
 from chassis.uow import UnitOfWork
 from services.supervision.context import SupervisionContext
 from services.supervision.domain import (
-    Household,
     Inspection,
     InspectionReport,
     check_correction,
     check_times,
     check_visited,
-    due_for_visit,
     visible,
 )
 from services.supervision.repositories.households import Households
 from services.supervision.repositories.inspections import Inspections
+from services.supervision.usecases import draws
 from services.supervision.usecases.delegations import viewer_of
 
 
@@ -74,6 +73,8 @@ async def record(ctx: SupervisionContext, uow: UnitOfWork, command: RecordInspec
     await Inspections(connection).add(inspection)
     if visited:
         await Households(connection).mark_inspected(visited, report.ended_at)
+        ended_on = report.ended_at.astimezone(SHANGHAI).date()
+        await draws.visited(connection, visited, ended_on, ctx.clock.now())
     uow.emit(inspection.event())
     await uow.commit()
     return await inspection_record(ctx, connection, by, inspection_id)
@@ -88,23 +89,3 @@ async def inspection_record(
     """The latest version of a record with every earlier one; NotFound outside one's scope."""
     viewer = await viewer_of(ctx, connection, principal)
     return visible(viewer, await Inspections(connection).record(inspection_id), "inspection")
-
-
-async def plan(
-    ctx: SupervisionContext, connection: AsyncConnection, principal: Principal
-) -> list[Household]:
-    """The caller's claimed households due a visit, the longest unvisited first."""
-    viewer = await viewer_of(ctx, connection, principal)
-    today = ctx.clock.today()
-    interval = ctx.settings.inspection_interval_days
-    return [
-        household
-        for household in await Households(connection).claimed_by(viewer.acts_for)
-        if due_for_visit(
-            household.last_inspected_at.astimezone(SHANGHAI).date()
-            if household.last_inspected_at
-            else None,
-            today,
-            interval,
-        )
-    ]

@@ -281,6 +281,11 @@ DOMAIN_TABLE = {
     "enforcement.payment": ("days", 15, 0),
     "enforcement.cash_handover": ("workdays", 2, 0),
     "enforcement.return_visit": ("days", 30, 0),
+    "supervision.draw_results": ("workdays", 20, 0),
+    "supervision.plan_a": ("days", 365, 0),
+    "supervision.plan_b": ("days", 180, 0),
+    "supervision.plan_c": ("days", 90, 0),
+    "supervision.plan_d": ("days", 30, 0),
 }
 
 

@@ -12,7 +12,11 @@ from decimal import Decimal
 from chassis.errors import Conflict, RuleViolated
 from chassis.legalclock import Deadline
 from services.enforcement.domain.case_values import Penalty
-from services.enforcement.domain.rules import PartyKind
+from services.enforcement.domain.rules import (
+    PartyKind,
+    hearing_request_deadline,
+    statement_deadline,
+)
 
 STATEMENT_RULE = "enforcement.statement"
 HEARING_REQUEST_RULE = "enforcement.hearing_request"
@@ -113,6 +117,37 @@ class PenaltyNotice:
     statements: tuple[Statement, ...] = ()
     waived_on: date | None = None
     hearing: Hearing | None = None
+
+    @classmethod
+    def served(
+        cls,
+        *,
+        facts: str,
+        legal_basis: str,
+        penalty: Penalty,
+        party_kind: PartyKind,
+        served_on: date,
+        served_how: str,
+        thresholds: HearingThresholds,
+        by: str,
+        now: datetime,
+    ) -> PenaltyNotice:
+        """The notice as served on `served_on`, with the party's periods running from it: the
+        statement's, and the hearing request's when art. 63 lists the penalty."""
+        offered = hearing_offered(party_kind, penalty, thresholds)
+        return cls(
+            facts=facts,
+            legal_basis=legal_basis,
+            penalty=penalty,
+            party_kind=party_kind,
+            hearing_offered=offered,
+            served_on=served_on,
+            served_how=served_how,
+            statement_deadline=statement_deadline(served_on),
+            hearing_request_deadline=hearing_request_deadline(served_on) if offered else None,
+            recorded_by=by,
+            recorded_at=now,
+        )
 
     def with_statement(self, statement: Statement, today: date) -> PenaltyNotice:
         """The party's statement received, to be answered before the decision."""

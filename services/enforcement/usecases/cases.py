@@ -21,7 +21,6 @@ from services.enforcement.domain.penalty_notice import (
     PenaltyNotice,
     Statement,
     StatementAnswer,
-    hearing_offered,
 )
 from services.enforcement.repositories.cases import CaseFilter, CaseRepository, ListedCase
 from services.enforcement.settings import EnforcementContext, EnforcementSettings
@@ -149,22 +148,16 @@ async def serve_penalty_notice(
 ) -> CaseFile:
     """The intended penalty told: the statement period runs, and a hearing may be asked for
     when art. 63 lists the penalty."""
-    penalty = domain.Penalty(command.kind, command.amount)
-    offered = hearing_offered(command.party_kind, penalty, hearing_thresholds(ctx.settings))
-    notice = PenaltyNotice(
+    notice = PenaltyNotice.served(
         facts=command.facts,
         legal_basis=command.legal_basis,
-        penalty=penalty,
+        penalty=domain.Penalty(command.kind, command.amount),
         party_kind=command.party_kind,
-        hearing_offered=offered,
         served_on=command.served_on,
         served_how=command.served_how,
-        statement_deadline=domain.statement_deadline(command.served_on),
-        hearing_request_deadline=(
-            domain.hearing_request_deadline(command.served_on) if offered else None
-        ),
-        recorded_by=command.by.subject,
-        recorded_at=ctx.clock.now(),
+        thresholds=hearing_thresholds(ctx.settings),
+        by=command.by.subject,
+        now=ctx.clock.now(),
     )
     today = ctx.clock.today()
     return await _step(ctx, uow, command, lambda c: c.serve_penalty_notice(notice, today))

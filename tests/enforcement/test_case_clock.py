@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from chassis.legalclock import Interval, shanghai_today
 from services.enforcement import domain
@@ -100,7 +101,7 @@ async def test_a_late_fine_accrues_until_it_is_paid_and_a_changed_decision_is_wi
 ) -> None:
     clock.day = date(2026, 8, 3)
     case_id = await investigated(enforcement)
-    decision = {
+    decision: dict[str, Any] = {
         "penalty": {"kind": "fine", "amount": "2000"},
         "legal_basis": "《价格法》第四十二条",
     }

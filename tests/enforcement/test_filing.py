@@ -259,7 +259,7 @@ async def test_a_fine_is_decided_notified_published_and_the_case_closes_after_it
     enforcement: Enforcement,
 ) -> None:
     case_id = await investigated(enforcement)
-    decision = {
+    decision: dict[str, Any] = {
         "penalty": {"kind": "fine", "amount": "5000"},
         "legal_basis": "《食品安全法》第一百二十六条",
     }

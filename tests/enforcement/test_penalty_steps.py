@@ -24,8 +24,9 @@ async def post(enforcement: Enforcement, path: str, body: dict[str, Any], status
 
 
 def deadline(case: dict[str, Any], step: str) -> dict[str, Any]:
-    [found] = [d for d in case["deadlines"] if d["step"] == step]
-    return found
+    found: list[dict[str, Any]] = [d for d in case["deadlines"] if d["step"] == step]
+    assert len(found) == 1, case["deadlines"]
+    return found[0]
 
 
 async def decided_on(

@@ -8,7 +8,7 @@ from datetime import date
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -28,6 +28,7 @@ from services.enforcement.schemas import (
     CaseSourceIn,
     CaseSourceList,
     CaseSourceOut,
+    CashHandoverIn,
     CitizenPartyOut,
     DeadlineWatch,
     DecisionExtensionIn,
@@ -36,6 +37,8 @@ from services.enforcement.schemas import (
     ExtensionIn,
     FaultFindingIn,
     FileIn,
+    HearingIn,
+    HearingRequestIn,
     InvestigationRecordIn,
     InvestigationRecordOut,
     NoticeIn,
@@ -46,12 +49,17 @@ from services.enforcement.schemas import (
     OrganisationPartyOut,
     PartyOut,
     PaymentIn,
+    PenaltyNoticeIn,
     PublicityFeed,
     PublicityWithdrawalIn,
     ReturnVisitIn,
+    ServiceIn,
+    StatementAnswerIn,
+    StatementIn,
     StopIn,
     TestingIn,
     Username,
+    WaiverIn,
 )
 from services.enforcement.settings import EnforcementContext
 from services.enforcement.usecases import cases, deadlines, filing, intake, on_the_spot, reports
@@ -280,15 +288,114 @@ async def list_on_the_spot(
     return OnTheSpotPenaltyList(penalties=[out.penalty_out(penalty) for penalty in found])
 
 
+@_post("/on-the-spot-penalties/{penalty_id}/cash-handover", OnTheSpotPenaltyOut, 404, 409, 422)
+async def hand_over_cash(
+    penalty_id: uuid.UUID, body: CashHandoverIn, principal: OfficeInspector, ctx: Ctx, uow: Uow
+) -> OnTheSpotPenaltyOut:
+    """Cash collected on the spot paid into the designated bank, with its receipt; due within
+    2 working days of the collection (art. 71). The inspector who collected it, or their
+    office's head, records it."""
+    command = on_the_spot.HandOverCash(principal, penalty_id, body.handed_over_on, body.receipt)
+    return out.penalty_out(await on_the_spot.hand_over_cash(ctx, uow, command))
+
+
+@_post("/cases/{case_id}/penalty-notice", CaseOut, 404, 409, 422)
+async def serve_penalty_notice(
+    case_id: uuid.UUID, body: PenaltyNoticeIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseOut:
+    """事先告知: the intended penalty, its facts and grounds served on the party (art. 44); the
+    statement period (`enforcement.statement`) and, for the penalties art. 63 lists, the
+    hearing request period (`enforcement.hearing_request`) run from `served_on`."""
+    penalty = body.penalty
+    command = cases.ServePenaltyNotice(
+        case_id,
+        principal,
+        body.facts,
+        body.legal_basis,
+        penalty.kind,
+        penalty.amount,
+        body.party_kind,
+        body.served_on,
+        body.served_how,
+    )
+    return out.case_out(await cases.serve_penalty_notice(ctx, uow, command))
+
+
+@_post("/cases/{case_id}/statements", CaseOut, 404, 409, 422)
+async def record_statement(
+    case_id: uuid.UUID, body: StatementIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseOut:
+    """陈述申辩: the party's statement and defence, numbered, to be answered (art. 45)."""
+    command = cases.RecordStatement(case_id, principal, body.received_on, body.content)
+    return out.case_out(await cases.record_statement(ctx, uow, command))
+
+
+@_post("/cases/{case_id}/statements/{number}/answer", CaseOut, 404, 409, 422)
+async def answer_statement(
+    *,
+    case_id: uuid.UUID,
+    number: Annotated[int, Path(ge=1, le=1000)],
+    body: StatementAnswerIn,
+    principal: SectionOfficer,
+    ctx: Ctx,
+    uow: Uow,
+) -> CaseOut:
+    """The bureau's answer to a statement: accepted or rejected, with its reasons."""
+    command = cases.AnswerStatement(case_id, principal, number, body.accepted, body.reasons)
+    return out.case_out(await cases.answer_statement(ctx, uow, command))
+
+
+@_post("/cases/{case_id}/waiver", CaseOut, 404, 409, 422)
+async def record_waiver(
+    case_id: uuid.UUID, body: WaiverIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseOut:
+    """The party gave up in writing its statement, defence and hearing: the decision need not
+    wait for the statement period to run."""
+    command = cases.RecordWaiver(case_id, principal, body.received_on)
+    return out.case_out(await cases.record_waiver(ctx, uow, command))
+
+
+@_post("/cases/{case_id}/hearing-request", CaseOut, 404, 409, 422)
+async def request_hearing(
+    case_id: uuid.UUID, body: HearingRequestIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseOut:
+    """听证申请: within 5 working days of the notice (`enforcement.hearing_request`), on a
+    penalty art. 63 lists; 422 naming `requested_on` otherwise. No decision until it is held."""
+    command = cases.RequestHearing(case_id, principal, body.requested_on)
+    return out.case_out(await cases.request_hearing(ctx, uow, command))
+
+
+@_post("/cases/{case_id}/hearing", CaseOut, 404, 409, 422)
+async def hold_hearing(
+    case_id: uuid.UUID, body: HearingIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseOut:
+    """The hearing held and its conclusion; its days stop the decision clock (art. 60, 64)."""
+    command = cases.HoldHearing(case_id, principal, body.start, body.end, body.conclusion)
+    return out.case_out(await cases.hold_hearing(ctx, uow, command))
+
+
 @_post("/cases/{case_id}/decision", CaseOut, 404, 409, 422)
 async def decide(
     case_id: uuid.UUID, body: DecisionIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
     """The penalty decision → enforcement.penalty.decided (the source department and the
-    household's file learn it); published unless a warning; a fine is due in FINE_PAYMENT_DAYS."""
+    household's file learn it); published unless a warning; to be served within 7 working days
+    (`enforcement.serve`). 409 before the notice of the intended penalty, while the statement
+    period runs (unless waived, or heard and answered) or a requested hearing is pending; 422
+    for a penalty heavier than the notice's."""
     penalty = body.penalty
     command = cases.Decide(case_id, principal, penalty.kind, penalty.amount, body.legal_basis)
     return out.case_out(await cases.decide(ctx, uow, command))
+
+
+@_post("/cases/{case_id}/service", CaseOut, 404, 409, 422)
+async def serve_decision(
+    case_id: uuid.UUID, body: ServiceIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
+) -> CaseOut:
+    """送达: when and how the party received the decision; a fine is due 15 days from it
+    (`enforcement.payment`, art. 67)."""
+    command = cases.ServeDecision(case_id, principal, body.served_on, body.served_how)
+    return out.case_out(await cases.serve_decision(ctx, uow, command))
 
 
 @_post("/cases/{case_id}/return-visit", CaseOut, 404, 409)
@@ -376,19 +483,23 @@ async def exclude_testing(
     return out.case_source_out(await filing.exclude_testing(uow, ctx.clock, command))
 
 
-@_post("/cases/{case_id}/payment", CaseOut, 404, 409)
+@_post("/cases/{case_id}/payment", CaseOut, 404, 409, 422)
 async def record_payment(
     case_id: uuid.UUID, body: PaymentIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
-    """The day the fine was paid; until then the late-payment surcharge grows (art. 72)."""
+    """The day the fine was paid; past its payment day the late-payment surcharge grows
+    (art. 72). 409 before the decision is served."""
     command = cases.RecordPayment(case_id, principal, body.paid_on)
     return out.case_out(await cases.record_payment(ctx, uow, command))
 
 
-@_post("/cases/{case_id}/publicity-withdrawal", CaseOut, 404, 409)
+@_post("/cases/{case_id}/publicity-withdrawal", CaseOut, 404, 409, 422)
 async def withdraw_publicity(
     case_id: uuid.UUID, body: PublicityWithdrawalIn, principal: SectionOfficer, ctx: Ctx, uow: Uow
 ) -> CaseOut:
-    """The decision was changed or annulled: its publication is withdrawn."""
-    command = cases.WithdrawPublication(case_id, principal, body.change, body.reason)
+    """The decision was changed or annulled on `changed_on`: its publication is withdrawn, due
+    3 working days from that day (`enforcement.publicity_withdraw`)."""
+    command = cases.WithdrawPublication(
+        case_id, principal, body.change, body.changed_on, body.reason
+    )
     return out.case_out(await cases.withdraw_publication(ctx, uow, command))

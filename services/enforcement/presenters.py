@@ -66,6 +66,7 @@ def case_out(file: CaseFile) -> CaseOut:
     case = shown(file.case) | {
         "investigation_records": file.case.records,
         "late_payment_surcharge": file.late_payment_surcharge,
+        "deadlines": [vars(clock) for clock in file.deadlines],
     }
     return CaseOut.model_validate(case, from_attributes=True)
 

@@ -155,6 +155,79 @@ class CaseStep(BaseModel):
     detail: dict[str, Any]
 
 
+ServiceMethod = Literal["in_person", "left_at_address", "post", "electronic", "announcement"]
+DecisionKindIn = Literal[
+    "warning",
+    "fine",
+    "confiscation",
+    "order_to_correct",
+    "licence_suspension",
+    "licence_revocation",
+    "suspension_of_business",
+]
+Amount = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+
+
+class CaseDeadline(BaseModel):
+    """One of the case's deadlines: the step it times, its rule and legal basis, its due day,
+    and its state today ("done" once the step was taken)."""
+
+    step: Literal["decide", "statement", "hearing_request", "serve", "payment", "return_visit"]
+    rule_code: str
+    basis: str
+    due: date
+    state: Literal["done", "overdue", "due_soon", "on_time"]
+
+
+class StatementAnswerOut(BaseModel):
+    """The bureau's answer to a statement."""
+
+    accepted: bool
+    reasons: str
+    answered_by: str
+    answered_at: datetime
+
+
+class StatementOut(BaseModel):
+    """The party's statement and defence, and the answer once given."""
+
+    number: int
+    received_on: date
+    content: str
+    recorded_by: str
+    answer: StatementAnswerOut | None
+
+
+class HearingOut(BaseModel):
+    """The hearing the party asked for; its days and conclusion once held."""
+
+    requested_on: date
+    start: date | None
+    end: date | None
+    conclusion: str | None
+
+
+class PenaltyNoticeOut(BaseModel):
+    """The notice of the intended penalty as served, and what followed it."""
+
+    facts: str
+    legal_basis: str
+    penalty: DecisionPenalty
+    party_kind: Literal["citizen", "organisation"]
+    hearing_offered: bool = Field(description="Whether art. 63 gives the party a hearing")
+    served_on: date
+    served_how: str
+    statement_deadline: Deadline
+    hearing_request_deadline: Deadline | None
+    recorded_by: str
+    recorded_at: datetime
+    statements: list[StatementOut]
+    waived_on: date | None = Field(
+        description="When the party's written waiver of statement, defence and hearing came"
+    )
+    hearing: HearingOut | None
+
+
 class CaseOut(BaseModel):
     """A case, its notice, its investigation records and its history."""
 
@@ -169,16 +242,24 @@ class CaseOut(BaseModel):
     decision_due: date
     decision_deadline: Deadline
     notice: NoticeOut | None
+    penalty_notice: PenaltyNoticeOut | None
     decision: DecisionOut | None
     decided_at: datetime | None
     decided_on_time: bool | None
+    service_due: date | None
+    served_on: date | None
+    served_how: str | None
     payment_due: date | None
     paid_on: date | None
     late_payment_surcharge: Decimal | None = Field(
         description="3% of the fine a day past its payment day, up to the fine (art. 72)"
     )
+    return_visit_due: date | None
     return_visit: ReturnVisitOut | None
     closed_at: datetime | None
+    deadlines: list[CaseDeadline] = Field(
+        description="Each deadline the case has met so far, with its rule and legal basis"
+    )
     investigation_records: list[InvestigationRecordOut]
     history: list[CaseStep]
 
@@ -289,6 +370,18 @@ class OnTheSpotPenaltyOut(BaseModel):
     section: str | None
     decided_by: str
     decided_at: datetime
+    cash_handover_due: date | None = Field(
+        description="Cash collected on the spot reaches the bank by this day (art. 71)"
+    )
+    handed_over_on: date | None
+    cash_receipt: str | None
+
+
+class CashHandoverIn(RequestModel):
+    """Cash collected on the spot paid into the designated bank."""
+
+    handed_over_on: date
+    receipt: Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class OnTheSpotPenaltyList(BaseModel):
@@ -300,8 +393,10 @@ class OnTheSpotPenaltyList(BaseModel):
 class DecisionPenalty(RequestModel):
     """What is imposed: a warning, a fine with its amount, confiscation, or an order to correct."""
 
-    kind: Literal["warning", "fine", "confiscation", "order_to_correct"]
-    amount: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)] | None = None
+    kind: DecisionKindIn
+    amount: Amount | None = Field(
+        default=None, description="A fine's amount, or the value confiscated, in CNY"
+    )
 
 
 class DecisionIn(RequestModel):
@@ -309,6 +404,57 @@ class DecisionIn(RequestModel):
 
     penalty: DecisionPenalty
     legal_basis: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class PenaltyNoticeIn(RequestModel):
+    """The notice of the intended penalty (事先告知书) as served on the party: the facts, the
+    grounds, the penalty intended and to whom; the party's rights follow from them."""
+
+    facts: Annotated[str, Field(min_length=1, max_length=20_000)]
+    legal_basis: Annotated[str, Field(min_length=1, max_length=1000)]
+    penalty: DecisionPenalty
+    party_kind: Literal["citizen", "organisation"]
+    served_on: date = Field(description="The day the party received the notice")
+    served_how: ServiceMethod
+
+
+class StatementIn(RequestModel):
+    """The party's statement and defence (陈述申辩) as received."""
+
+    received_on: date
+    content: Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+class StatementAnswerIn(RequestModel):
+    """The bureau's answer: the statement's points accepted or rejected, and why."""
+
+    accepted: bool
+    reasons: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+class WaiverIn(RequestModel):
+    """The party's written waiver of its statement, defence and hearing."""
+
+    received_on: date
+
+
+class HearingRequestIn(RequestModel):
+    """The day the party asked for a hearing."""
+
+    requested_on: date
+
+
+class HearingIn(DateSpan):
+    """The hearing held (both days included) and its conclusion."""
+
+    conclusion: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+class ServiceIn(RequestModel):
+    """送达: the day the party received the decision and how."""
+
+    served_on: date
+    served_how: ServiceMethod
 
 
 class ReturnVisitIn(RequestModel):
@@ -441,4 +587,5 @@ class PublicityWithdrawalIn(RequestModel):
     """Why a published decision is withdrawn."""
 
     change: Literal["changed", "annulled"]
+    changed_on: date = Field(description="The day the decision was changed or annulled")
     reason: Annotated[str, Field(min_length=1, max_length=2000)]

@@ -87,6 +87,9 @@ cases = sa.Table(
     sa.Column("decision_due", sa.Date, nullable=False),
     # 执法监督告知书: to whom, how and when it was delivered; investigation waits for it.
     sa.Column("notice", sa.JSON, nullable=True),
+    # 事先告知: the intended penalty, its grounds and the party's rights as served, with the
+    # party's statements and the answers, its waiver and its hearing (art. 44, 45, 63, 64).
+    sa.Column("penalty_notice", sa.JSON, nullable=True),
     # The penalty decision: what, on which legal basis, by whom, and whether within its time.
     sa.Column("decision", sa.JSON, nullable=True),
     sa.Column("decided_at", UtcDateTime, nullable=True),
@@ -154,6 +157,7 @@ on_the_spot_penalties = sa.Table(
     # Cash collected on the spot reaches the designated bank within 2 working days (art. 71).
     sa.Column("cash_handover_due", sa.Date, nullable=True),
     sa.Column("handed_over_on", sa.Date, nullable=True),
+    sa.Column("cash_receipt", sa.String(64), nullable=True),  # the bank's receipt number
 )
 
 # The credit publicity feed: general-procedure penalties other than warnings (SAMR Order 45).

@@ -161,9 +161,10 @@ async def enforcement_samples(
 ) -> dict[str, str]:
     """Case sources of the sample office's area, so of the matrix officer's section (one to
     read, one for each decision), and cases at each step: filed, investigated (twice: one to
-    decide), decided with a warning, decided with a fine."""
+    decide, told of the intended penalty and waived), told (the party not heard yet), decided
+    with a warning, decided with a fine and served; and today's date for steps that need it."""
     body = {"source_department": "market", "allegation": "强买强卖", "office_id": SAMPLE_OFFICE}
-    cases = ("filed", "investigated", "to_decide", "decided", "fined")
+    cases = ("filed", "investigated", "to_decide", "told", "decided", "fined")
     made = {}
     for name in ("case_source", "to_extend", "to_file", "to_decline", *cases):
         answer = await client.post("/api/enforcement/case-sources", json=body, headers=admin)
@@ -183,10 +184,30 @@ async def enforcement_samples(
         made[name] = filed["case_id"]
         if name != "filed":
             await step(f"/cases/{made[name]}/notice", notice)
-    await step(f"/cases/{made['decided']}/decision", decision)
     fine = {"penalty": {"kind": "fine", "amount": "800"}, "legal_basis": "《价格法》第四十二条"}
+    today = str(shanghai_today())
+    intended = {
+        "to_decide": {"kind": "fine", "amount": "2000"},  # what the matrix's decision imposes
+        "told": fine["penalty"],
+        "decided": decision["penalty"],
+        "fined": fine["penalty"],
+    }
+    for name, penalty in intended.items():
+        told = {
+            "facts": "强买强卖",
+            "legal_basis": "《价格法》第四十二条",
+            "penalty": penalty,
+            "party_kind": "organisation",
+            "served_on": today,
+            "served_how": "in_person",
+        }
+        await step(f"/cases/{made[name]}/penalty-notice", told)
+        if name != "told":
+            await step(f"/cases/{made[name]}/waiver", {"received_on": today})
+    await step(f"/cases/{made['decided']}/decision", decision)
     await step(f"/cases/{made['fined']}/decision", fine)
-    return made
+    await step(f"/cases/{made['fined']}/service", {"served_on": today, "served_how": "post"})
+    return made | {"today": today}
 
 
 async def licensing_samples(client: httpx.AsyncClient, clerk: dict[str, str]) -> dict[str, str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from chassis.legalclock import shanghai_today
 from tests.conftest import wait_until
 from tests.e2e.conftest import Databases
 from tests.e2e.test_household_flow import shop
@@ -97,6 +98,18 @@ async def test_a_case_from_the_street_ends_in_the_households_file(
             "penalty": {"kind": "fine", "amount": "3000"},
             "legal_basis": "《食品安全法》第一百二十二条",
         }
+        # The intended penalty is told; the party waives its statement and hearing in writing.
+        today = str(shanghai_today())
+        told = {
+            "facts": "无许可销售自制熟食",
+            "legal_basis": decision["legal_basis"],
+            "penalty": decision["penalty"],
+            "party_kind": "organisation",
+            "served_on": today,
+            "served_how": "in_person",
+        }
+        await post("officer11", f"{path}/penalty-notice", told)
+        await post("officer11", f"{path}/waiver", {"received_on": today})
         await post("officer11", f"{path}/decision", decision)
         decided_at = time.monotonic()
 

@@ -4,14 +4,17 @@ relays would publish them."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+from chassis.app import create_service_app
+from chassis.legalclock.deadlines import SHANGHAI
 from contracts import Envelope, PersonChanged
 from contracts.values import CreditCode
 from services.enforcement.app import spec
@@ -22,10 +25,12 @@ from tests.conftest import (
     appeared,
     directory_knows,
     feed_demo_map,
+    migrate,
     person,
     publish,
-    running_service,
+    running,
     staff_bearer,
+    wait_until,
 )
 
 bearer = staff_bearer
@@ -64,6 +69,7 @@ class Enforcement:
 
     client: httpx.AsyncClient
     settings: EnforcementSettings
+    app: FastAPI
 
     async def receives(self, event: Any, source: str) -> uuid.UUID:
         """Publish another service's event as its relay would (a fresh envelope each time);
@@ -95,7 +101,37 @@ async def enforcement(
         relay_poll_seconds=0.2,
         deadline_check_seconds=0.2,
     )
-    async with running_service(spec, settings) as client:
+    await migrate(spec, settings)
+    app = create_service_app(spec, settings)
+    async with running(app) as client:
+
+        async def ready() -> bool:
+            return (await client.get("/readyz")).status_code == 200
+
+        await wait_until(ready)
         await directory_knows(settings, *DIRECTORY)
         await feed_demo_map(spec, settings)
-        yield Enforcement(client, settings)
+        yield Enforcement(client, settings, app)
+
+
+class FixedClock:
+    """The service's clock held on a day of the bureau's calendar (10:00 in Shanghai), moved
+    on by the test."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    def now(self) -> datetime:
+        return datetime.combine(self.day, time(10), SHANGHAI)
+
+    def today(self) -> date:
+        return self.day
+
+
+@pytest.fixture
+def clock(enforcement: Enforcement) -> Iterator[FixedClock]:
+    """The service's clock fixed for one test (the machine's again after it); set `.day`."""
+    context = enforcement.app.state.context
+    kept, context.clock = context.clock, FixedClock(date(2026, 9, 1))
+    yield context.clock
+    context.clock = kept

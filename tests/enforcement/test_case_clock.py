@@ -3,13 +3,14 @@ its extensions: 30 days once with approval, beyond that only by a collective dec
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from chassis.legalclock import Interval, shanghai_today
 from services.enforcement import domain
-from tests.enforcement.conftest import Enforcement, officer
-from tests.enforcement.test_filing import filed, investigated, received
+from tests.enforcement.conftest import Enforcement, FixedClock, officer
+from tests.enforcement.test_filing import filed, investigated, received, told
 
 
 async def test_stopped_time_and_extensions_move_the_decision_deadline(
@@ -96,22 +97,29 @@ async def test_testing_time_does_not_count_towards_verification(enforcement: Enf
 
 
 async def test_a_late_fine_accrues_until_it_is_paid_and_a_changed_decision_is_withdrawn(
-    enforcement: Enforcement,
+    enforcement: Enforcement, clock: FixedClock
 ) -> None:
+    clock.day = date(2026, 8, 3)
     case_id = await investigated(enforcement)
-    decision = {
+    decision: dict[str, Any] = {
         "penalty": {"kind": "fine", "amount": "2000"},
         "legal_basis": "《价格法》第四十二条",
     }
+    await told(enforcement, case_id, decision["penalty"], served_on=clock.day)
     answer = await enforcement.client.post(
         f"/cases/{case_id}/decision", json=decision, headers=officer(1)
     )
     assert answer.status_code == 200, answer.text
-    today = shanghai_today()
-    assert answer.json()["payment_due"] == str(today + timedelta(days=15))
+    served = {"served_on": "2026-08-03", "served_how": "in_person"}
+    answer = await enforcement.client.post(
+        f"/cases/{case_id}/service", json=served, headers=officer(1)
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["payment_due"] == "2026-08-18"
     assert Decimal(answer.json()["late_payment_surcharge"]) == 0
 
-    paid_late = str(today + timedelta(days=15 + 4))  # four days late: 4 × 3% of 2,000
+    clock.day = date(2026, 8, 25)
+    paid_late = "2026-08-22"  # four days late: 4 × 3% of 2,000
     answer = await enforcement.client.post(
         f"/cases/{case_id}/payment", json={"paid_on": paid_late}, headers=officer(1)
     )
@@ -124,7 +132,7 @@ async def test_a_late_fine_accrues_until_it_is_paid_and_a_changed_decision_is_wi
 
     feed = await enforcement.client.get("/publicity", headers=officer(1))
     assert case_id in [e["case_id"] for e in feed.json()["entries"]]
-    change = {"change": "annulled", "reason": "行政复议决定撤销"}
+    change = {"change": "annulled", "changed_on": "2026-08-24", "reason": "行政复议决定撤销"}
     answer = await enforcement.client.post(
         f"/cases/{case_id}/publicity-withdrawal", json=change, headers=officer(1)
     )

@@ -4,7 +4,8 @@ reasons; either way the source department learns it from the bus, once."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 from chassis.legalclock import shanghai_today
 from contracts.supervision import SupervisionCaseSourceTransferred
@@ -221,14 +222,48 @@ async def investigated(enforcement: Enforcement) -> str:
     return case_id
 
 
+async def told(
+    enforcement: Enforcement,
+    case_id: str,
+    penalty: dict[str, Any],
+    *,
+    served_on: date | None = None,
+    party_kind: str = "organisation",
+    waived: bool = True,
+) -> dict[str, Any]:
+    """The notice of the intended penalty served on the party (today unless said), who waived
+    its statement, defence and hearing unless `waived` is false; the case as answered."""
+    day = str(served_on or shanghai_today())
+    notice = {
+        "facts": "后厨无健康证人员从业",
+        "legal_basis": "《食品安全法》第一百二十六条",
+        "penalty": penalty,
+        "party_kind": party_kind,
+        "served_on": day,
+        "served_how": "in_person",
+    }
+    answer = await enforcement.client.post(
+        f"/cases/{case_id}/penalty-notice", json=notice, headers=officer(1)
+    )
+    assert answer.status_code == 200, answer.text
+    if waived:
+        answer = await enforcement.client.post(
+            f"/cases/{case_id}/waiver", json={"received_on": day}, headers=officer(1)
+        )
+        assert answer.status_code == 200, answer.text
+    case: dict[str, Any] = answer.json()
+    return case
+
+
 async def test_a_fine_is_decided_notified_published_and_the_case_closes_after_its_visit(
     enforcement: Enforcement,
 ) -> None:
     case_id = await investigated(enforcement)
-    decision = {
+    decision: dict[str, Any] = {
         "penalty": {"kind": "fine", "amount": "5000"},
         "legal_basis": "《食品安全法》第一百二十六条",
     }
+    await told(enforcement, case_id, decision["penalty"])
     async with tapping(enforcement.settings.bus_prefix, "enforcement.#") as bus:
         answer = await enforcement.client.post(
             f"/cases/{case_id}/decision", json=decision, headers=officer(1)
@@ -279,6 +314,7 @@ async def test_a_warning_is_not_published_and_a_fine_needs_its_amount(
         )
         assert answer.status_code == 422, answer.text
         assert [e["field"] for e in answer.json()["errors"]] == ["body.penalty.amount"]
+    await told(enforcement, case_id, {"kind": "warning"})
     warned = await enforcement.client.post(
         f"/cases/{case_id}/decision",
         json={"penalty": {"kind": "warning"}, "legal_basis": "《产品质量法》第五十条"},

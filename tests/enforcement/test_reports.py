@@ -7,7 +7,7 @@ from typing import Any
 
 from chassis.legalclock import shanghai_today
 from tests.enforcement.conftest import AUDITOR, Enforcement, bearer, officer
-from tests.enforcement.test_filing import received
+from tests.enforcement.test_filing import received, told
 
 NOTICE = {"delivered_to": "王某", "delivered_at": "2026-11-20T10:00:00+08:00", "method": "post"}
 
@@ -30,6 +30,7 @@ async def test_each_office_beside_its_section(enforcement: Enforcement) -> None:
         enforcement, f"/case-sources/{decided}/file", {"handlers": ["zhao", "qian"]}, officer(1)
     )
     await post(enforcement, f"/cases/{case['case_id']}/notice", NOTICE, officer(1))
+    await told(enforcement, case["case_id"], {"kind": "warning"})
     decision = {"penalty": {"kind": "warning"}, "legal_basis": "《价格法》第四十二条"}
     await post(enforcement, f"/cases/{case['case_id']}/decision", decision, officer(1))
     inspector = bearer("inspector03", "grid_inspector", office="office-03")

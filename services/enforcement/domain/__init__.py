@@ -27,7 +27,9 @@ from services.enforcement.domain.case_values import (
 from services.enforcement.domain.cases import (
     MIN_HANDLERS,
     PENALTY_KINDS,
+    SERVICE_METHODS,
     Case,
+    CaseClock,
     CaseStatus,
     CaseStepError,
     handlers_problem,
@@ -36,6 +38,13 @@ from services.enforcement.domain.cases import (
 )
 from services.enforcement.domain.history import HistoryEntry, Step
 from services.enforcement.domain.on_the_spot import OnTheSpotPenalty, Party
+from services.enforcement.domain.penalty_notice import (
+    HearingThresholds,
+    PenaltyNotice,
+    Statement,
+    StatementAnswer,
+    hearing_offered,
+)
 from services.enforcement.domain.people import (
     Officer,
     may_penalise,
@@ -74,7 +83,9 @@ __all__ = [
     "MIN_HANDLERS",
     "PENALTY_KINDS",
     "SECTION_OF_AREA",
+    "SERVICE_METHODS",
     "Case",
+    "CaseClock",
     "CaseSource",
     "CaseSourceStatus",
     "CaseStatus",
@@ -84,6 +95,7 @@ __all__ = [
     "DecisionKind",
     "Extension",
     "FaultFinding",
+    "HearingThresholds",
     "HistoryEntry",
     "InvestigationRecord",
     "Notice",
@@ -93,10 +105,13 @@ __all__ = [
     "Party",
     "PartyKind",
     "Penalty",
+    "PenaltyNotice",
     "Publication",
     "Refusal",
     "ReturnVisit",
     "SourceDepartment",
+    "Statement",
+    "StatementAnswer",
     "Step",
     "Stop",
     "TestingPeriod",
@@ -107,6 +122,7 @@ __all__ = [
     "deadline_state",
     "decision_deadline",
     "handlers_problem",
+    "hearing_offered",
     "hearing_request_deadline",
     "late_payment_surcharge",
     "may_penalise",

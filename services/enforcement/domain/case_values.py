@@ -32,7 +32,9 @@ class Notice:
 
 @dataclass(frozen=True)
 class Penalty:
-    """What a decision imposes: a warning, a fine with its amount, confiscation, an order."""
+    """What a decision imposes: a warning, a fine with its amount, confiscation (with the
+    value confiscated, when known), an order to correct, a licence suspended or revoked,
+    business suspended."""
 
     kind: DecisionKind
     amount: Decimal | None = None
@@ -40,7 +42,7 @@ class Penalty:
     def __post_init__(self) -> None:
         if self.kind == "fine" and (self.amount is None or self.amount <= 0):
             raise RuleViolated("penalty.amount", "a fine needs an amount above zero")
-        if self.kind != "fine" and self.amount is not None:
+        if self.kind not in ("fine", "confiscation") and self.amount is not None:
             raise RuleViolated("penalty.amount", f"a {self.kind} carries no amount")
 
 
@@ -113,12 +115,14 @@ class FaultFinding:
 
 @dataclass(frozen=True)
 class Withdrawal:
-    """Why and by when a published decision was withdrawn."""
+    """Why and by when a published decision was withdrawn: 3 working days from the day it
+    was changed or annulled (`changed_on`; None on withdrawals recorded before it was asked)."""
 
     change: str
     reason: str
     recorded_by: str
     deadline: Deadline
+    changed_on: date | None = None
 
 
 @dataclass

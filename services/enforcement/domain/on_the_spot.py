@@ -1,18 +1,25 @@
 """当场处罚: an office inspector's simple-procedure penalty, within articles 51 and 68 or
-refused naming the field; each is filed with the sub-bureau and notified like any penalty."""
+refused naming the field; each is filed with the sub-bureau and notified like any penalty.
+Cash collected on the spot reaches the designated bank within 2 working days (art. 71)."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from chassis.errors import RuleViolated
+from chassis.errors import Conflict, RuleViolated
+from chassis.legalclock.deadlines import SHANGHAI
 from contracts.enforcement import PenaltyDecided
 from services.enforcement.domain.history import fields_document
-from services.enforcement.domain.rules import OnTheSpotLimits, PartyKind, on_the_spot_refusal
+from services.enforcement.domain.rules import (
+    OnTheSpotLimits,
+    PartyKind,
+    cash_handover_deadline,
+    on_the_spot_refusal,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,9 @@ class OnTheSpotPenalty:
     section: str | None
     decided_by: str
     decided_at: datetime
+    cash_handover_due: date | None = None
+    handed_over_on: date | None = None
+    cash_receipt: str | None = None
 
     @property
     def credit_code(self) -> str | None:
@@ -83,6 +93,11 @@ class OnTheSpotPenalty:
             section=section,
             decided_by=by,
             decided_at=now,
+            cash_handover_due=(
+                cash_handover_deadline(now.astimezone(SHANGHAI).date()).due
+                if collected_on_spot
+                else None
+            ),
         )
         decided = PenaltyDecided(
             case_id=penalty.id,
@@ -95,3 +110,19 @@ class OnTheSpotPenalty:
             decided_at=now,
         )
         return penalty, decided
+
+    def handed_over(self, handed_over_on: date, receipt: str, today: date) -> OnTheSpotPenalty:
+        """The cash collected on the spot paid into the designated bank on `handed_over_on`,
+        with the bank's receipt; refused naming the field when the day cannot be."""
+        if not self.collected_on_spot:
+            raise Conflict("No cash was collected on the spot for this penalty")
+        if self.handed_over_on is not None:
+            raise Conflict(f"The cash was handed over on {self.handed_over_on}")
+        collected_on = self.decided_at.astimezone(SHANGHAI).date()
+        if handed_over_on < collected_on:
+            raise RuleViolated("handed_over_on", f"the cash was collected on {collected_on}")
+        if handed_over_on > today:
+            raise RuleViolated(
+                "handed_over_on", f"{handed_over_on} is in the future (today is {today})"
+            )
+        return replace(self, handed_over_on=handed_over_on, cash_receipt=receipt)

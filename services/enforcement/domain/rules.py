@@ -72,7 +72,15 @@ def decision_deadline(
     )
 
 
-DecisionKind = Literal["warning", "fine", "confiscation", "order_to_correct"]
+DecisionKind = Literal[
+    "warning",
+    "fine",
+    "confiscation",
+    "order_to_correct",
+    "licence_suspension",
+    "licence_revocation",
+    "suspension_of_business",
+]
 
 
 def publicity_deadline(

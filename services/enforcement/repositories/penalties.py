@@ -62,3 +62,32 @@ class PenaltyRepository:
             statement = statement.where(table.c.decided_by == principal.subject)
         rows = await self.connection.execute(statement)
         return [revived(OnTheSpotPenalty, table, found) for found in rows]
+
+    async def locked_of_office(
+        self, principal: Principal, penalty_id: uuid.UUID
+    ) -> OnTheSpotPenalty:
+        """A penalty the inspector imposed, or one of their office (its head), locked;
+        NotFound otherwise."""
+        table = on_the_spot_penalties
+        mine = (
+            table.c.office_id == principal.office
+            if principal.has_any("office_head")
+            else table.c.decided_by == principal.subject
+        )
+        found = (
+            await self.connection.execute(
+                sa.select(table).where(table.c.id == penalty_id, mine).with_for_update()
+            )
+        ).first()
+        if found is None:
+            raise NotFound("on-the-spot penalty")
+        return revived(OnTheSpotPenalty, table, found)
+
+    async def record_handover(self, penalty: OnTheSpotPenalty) -> None:
+        """The day the cash reached the bank, and its receipt."""
+        table = on_the_spot_penalties
+        await self.connection.execute(
+            sa.update(table)
+            .where(table.c.id == penalty.id)
+            .values(handed_over_on=penalty.handed_over_on, cash_receipt=penalty.cash_receipt)
+        )

@@ -1,6 +1,7 @@
 """A filed case's steps, each through the one `advance`: the supervision notice, investigation
-records, the decision, the return visit, stopped time, extensions, findings of fault, the
-payment of the fine, the withdrawal of its publication; and the publicity feed."""
+records, the notice of the intended penalty and the party's statements, waiver and hearing,
+the decision and its service, the return visit, stopped time, extensions, findings of fault,
+the payment of the fine, the withdrawal of its publication; and the publicity feed."""
 
 from __future__ import annotations
 
@@ -15,8 +16,14 @@ from chassis.auth import Principal
 from chassis.copying import made_from
 from chassis.uow import UnitOfWork
 from services.enforcement import domain
+from services.enforcement.domain.penalty_notice import (
+    HearingThresholds,
+    PenaltyNotice,
+    Statement,
+    StatementAnswer,
+)
 from services.enforcement.repositories.cases import CaseFilter, CaseRepository, ListedCase
-from services.enforcement.settings import EnforcementContext
+from services.enforcement.settings import EnforcementContext, EnforcementSettings
 from services.enforcement.usecases.steps import advance
 
 T = TypeVar("T")
@@ -32,14 +39,23 @@ class CaseCommand:
 
 @dataclass(frozen=True)
 class CaseFile:
-    """A case as its officers read it, with the late-payment surcharge so far."""
+    """A case as its officers read it, with the late-payment surcharge so far and each of its
+    deadlines as it stands today."""
 
     case: domain.Case
     late_payment_surcharge: Decimal | None
+    deadlines: list[domain.CaseClock]
 
 
 def _file(ctx: EnforcementContext, case: domain.Case) -> CaseFile:
-    return CaseFile(case, case.late_payment_surcharge(ctx.clock.today()))
+    today = ctx.clock.today()
+    clocks = case.clocks(today, ctx.settings.deadline_soon_days)
+    return CaseFile(case, case.late_payment_surcharge(today), clocks)
+
+
+def hearing_thresholds(settings: EnforcementSettings) -> HearingThresholds:
+    """Where a fine or confiscation gives a hearing, as the bureau set it."""
+    return HearingThresholds(settings.hearing_citizen_amount, settings.hearing_organisation_amount)
 
 
 async def case_file(
@@ -115,6 +131,137 @@ async def add_record(
 
 
 @dataclass(frozen=True)
+class ServePenaltyNotice(CaseCommand):
+    """The notice of the intended penalty as served on the party."""
+
+    facts: str
+    legal_basis: str
+    kind: domain.DecisionKind
+    amount: Decimal | None
+    party_kind: domain.PartyKind
+    served_on: date
+    served_how: str
+
+
+async def serve_penalty_notice(
+    ctx: EnforcementContext, uow: UnitOfWork, command: ServePenaltyNotice
+) -> CaseFile:
+    """The intended penalty told: the statement period runs, and a hearing may be asked for
+    when art. 63 lists the penalty."""
+    notice = PenaltyNotice.served(
+        facts=command.facts,
+        legal_basis=command.legal_basis,
+        penalty=domain.Penalty(command.kind, command.amount),
+        party_kind=command.party_kind,
+        served_on=command.served_on,
+        served_how=command.served_how,
+        thresholds=hearing_thresholds(ctx.settings),
+        by=command.by.subject,
+        now=ctx.clock.now(),
+    )
+    today = ctx.clock.today()
+    return await _step(ctx, uow, command, lambda c: c.serve_penalty_notice(notice, today))
+
+
+@dataclass(frozen=True)
+class RecordStatement(CaseCommand):
+    """The party's statement and defence as received."""
+
+    received_on: date
+    content: str
+
+
+async def record_statement(
+    ctx: EnforcementContext, uow: UnitOfWork, command: RecordStatement
+) -> CaseFile:
+    """Kept, numbered, to be answered before the decision."""
+    now, today = ctx.clock.now(), ctx.clock.today()
+
+    def record(case: domain.Case) -> domain.Step:
+        notice = case.penalty_notice
+        number = 1 + (len(notice.statements) if notice is not None else 0)
+        statement = Statement(number, command.received_on, command.content, command.by.subject)
+        return case.record_statement(statement, today, now)
+
+    return await _step(ctx, uow, command, record)
+
+
+@dataclass(frozen=True)
+class AnswerStatement(CaseCommand):
+    """The bureau's answer to one statement."""
+
+    number: int
+    accepted: bool
+    reasons: str
+
+
+async def answer_statement(
+    ctx: EnforcementContext, uow: UnitOfWork, command: AnswerStatement
+) -> CaseFile:
+    """Accepted or rejected, with the reasons (art. 45)."""
+    answer = StatementAnswer(command.accepted, command.reasons, command.by.subject, ctx.clock.now())
+    return await _step(ctx, uow, command, lambda c: c.answer_statement(command.number, answer))
+
+
+@dataclass(frozen=True)
+class RecordWaiver(CaseCommand):
+    """The party's written waiver of its statement, defence and hearing."""
+
+    received_on: date
+
+
+async def record_waiver(
+    ctx: EnforcementContext, uow: UnitOfWork, command: RecordWaiver
+) -> CaseFile:
+    """The decision need not wait for the statement period to run."""
+    subject, now = command.by.subject, ctx.clock.now()
+    return await _step(
+        ctx, uow, command, lambda c: c.record_waiver(command.received_on, subject, now)
+    )
+
+
+@dataclass(frozen=True)
+class RequestHearing(CaseCommand):
+    """The day the party asked for a hearing."""
+
+    requested_on: date
+
+
+async def request_hearing(
+    ctx: EnforcementContext, uow: UnitOfWork, command: RequestHearing
+) -> CaseFile:
+    """Within 5 working days of the notice; no decision until the hearing concludes."""
+    subject, now = command.by.subject, ctx.clock.now()
+    return await _step(
+        ctx, uow, command, lambda c: c.request_hearing(command.requested_on, subject, now)
+    )
+
+
+@dataclass(frozen=True)
+class HoldHearing(CaseCommand):
+    """The hearing's days and its conclusion."""
+
+    start: date
+    end: date
+    conclusion: str
+
+
+async def hold_hearing(ctx: EnforcementContext, uow: UnitOfWork, command: HoldHearing) -> CaseFile:
+    """Its days stop the decision clock."""
+    stop = domain.Stop(
+        id=uuid.uuid4(),
+        case_id=command.case_id,
+        start=command.start,
+        end=command.end,
+        reason=f"听证: {command.conclusion}"[:2000],
+        kind="hearing",
+        recorded_by=command.by.subject,
+        recorded_at=ctx.clock.now(),
+    )
+    return await _step(ctx, uow, command, lambda c: c.hold_hearing(stop, command.conclusion))
+
+
+@dataclass(frozen=True)
 class Decide(CaseCommand):
     """The penalty decision of a general-procedure case and its legal basis."""
 
@@ -127,8 +274,28 @@ async def decide(ctx: EnforcementContext, uow: UnitOfWork, command: Decide) -> C
     """Recorded with whether it came in time, notified, published unless a warning."""
     penalty = domain.Penalty(command.kind, command.amount)  # refuses a fine without an amount first
     decision = domain.Decision(penalty, command.legal_basis, decided_by=command.by.subject)
-    now, days = ctx.clock.now(), ctx.settings.fine_payment_days
-    return await _step(ctx, uow, command, lambda c: c.decide(decision, now, days))
+    now = ctx.clock.now()
+    return await _step(ctx, uow, command, lambda c: c.decide(decision, now))
+
+
+@dataclass(frozen=True)
+class ServeDecision(CaseCommand):
+    """When and how the party received the decision."""
+
+    served_on: date
+    served_how: str
+
+
+async def serve_decision(
+    ctx: EnforcementContext, uow: UnitOfWork, command: ServeDecision
+) -> CaseFile:
+    """The fine's payment day runs from it."""
+    subject, now = command.by.subject, ctx.clock.now()
+
+    def serve(case: domain.Case) -> domain.Step:
+        return case.serve_decision(command.served_on, command.served_how, subject, now)
+
+    return await _step(ctx, uow, command, serve)
 
 
 @dataclass(frozen=True)
@@ -225,9 +392,10 @@ async def record_payment(
 
 @dataclass(frozen=True)
 class WithdrawPublication(CaseCommand):
-    """Why a published decision is withdrawn."""
+    """Why a published decision is withdrawn, and the day it was changed or annulled."""
 
     change: str
+    changed_on: date
     reason: str
 
 
@@ -238,7 +406,9 @@ async def withdraw_publication(
     subject, now = command.by.subject, ctx.clock.now()
 
     def withdraw(case: domain.Case) -> domain.Step:
-        return case.withdraw_publication(command.change, command.reason, subject, now)
+        return case.withdraw_publication(
+            command.change, command.changed_on, command.reason, subject, now
+        )
 
     return await _step(ctx, uow, command, withdraw)
 

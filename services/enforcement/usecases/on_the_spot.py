@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 
 from chassis.auth import Principal
@@ -103,3 +104,26 @@ async def read_party(
 async def penalties(uow: UnitOfWork, by: Principal, *, limit: int) -> list[OnTheSpotPenalty]:
     """An inspector's own; a section's, for its officers; all, for auditors and admins."""
     return await PenaltyRepository(uow.connection).seen_by(by, limit=limit)
+
+
+@dataclass(frozen=True)
+class HandOverCash:
+    """Cash of an on-the-spot penalty paid into the designated bank."""
+
+    by: Principal
+    penalty_id: uuid.UUID
+    handed_over_on: date
+    receipt: str
+
+
+async def hand_over_cash(
+    ctx: EnforcementContext, uow: UnitOfWork, command: HandOverCash
+) -> OnTheSpotPenalty:
+    """Recorded by the inspector who collected it, or their office's head (NotFound for
+    another's)."""
+    repository = PenaltyRepository(uow.connection)
+    penalty = await repository.locked_of_office(command.by, command.penalty_id)
+    handed = penalty.handed_over(command.handed_over_on, command.receipt, ctx.clock.today())
+    await repository.record_handover(handed)
+    await uow.commit()
+    return handed

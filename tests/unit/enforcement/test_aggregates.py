@@ -30,6 +30,7 @@ from services.enforcement.domain import (
     OnTheSpotPenalty,
     Party,
     Penalty,
+    PenaltyNotice,
     Publication,
     ReturnVisit,
     Stop,
@@ -108,6 +109,23 @@ def notice() -> Notice:
     return Notice("当事人", NOW, "in_person", "officer1", NOW)
 
 
+def told(case: Case, penalty: Penalty) -> None:
+    """The intended penalty served today on an organisation, which waived its statement."""
+    notice = PenaltyNotice.served(
+        facts="事实",
+        legal_basis="依据",
+        penalty=penalty,
+        party_kind="organisation",
+        served_on=NOW.date(),
+        served_how="in_person",
+        thresholds=domain.HearingThresholds(),
+        by="officer1",
+        now=NOW,
+    )
+    case.serve_penalty_notice(notice, NOW.date())
+    case.record_waiver(NOW.date(), "officer1", NOW)
+
+
 def record(case: Case) -> InvestigationRecord:
     return InvestigationRecord(uuid.uuid4(), case.id, "inquiry", "询问", (), "officer1", NOW)
 
@@ -119,9 +137,12 @@ def test_a_case_goes_notice_records_decision_visit_and_keeps_its_history() -> No
     case.deliver_notice(notice())
     case.add_record(record(case))
     decision = Decision(Penalty("fine", Decimal(2000)), "《价格法》第四十二条", "officer1")
-    step = case.decide(decision, NOW, payment_days=15)
+    told(case, decision.penalty)
+    step = case.decide(decision, NOW)
     assert case.status is CaseStatus.DECIDED and case.decided_on_time
-    assert case.payment_due == date(2026, 8, 18)
+    # Served within 7 working days; the fine's 15 days run from its service.
+    assert (case.service_due, case.payment_due) == (date(2026, 8, 12), None)
+    assert case.return_visit_due == date(2026, 9, 2)
     event, published = step.events
     assert isinstance(event, PenaltyDecided) and event.fine_amount == Decimal(2000)
     assert [type(a) for a in step.added] == [Publication]
@@ -129,16 +150,27 @@ def test_a_case_goes_notice_records_decision_visit_and_keeps_its_history() -> No
     assert isinstance(published, PenaltyPublished) and case.publication is not None
     assert (published.case_id, published.published_at) == (case.id, NOW)
     assert (published.due, published.on_time) == (case.publication.publish_deadline.due, True)
+    case.serve_decision(date(2026, 8, 3), "in_person", "officer1", NOW)
+    assert case.payment_due == date(2026, 8, 18)
     closed = case.close(ReturnVisit("满意", "satisfied", "officer1"), NOW)
     assert isinstance(closed.events[0], CaseClosed) and CaseStatus(case.status) is CaseStatus.CLOSED
     steps = [entry.step for entry in case.history]
-    assert steps == ["notice_delivered", "investigation_record", "decided", "closed"]
+    assert steps == [
+        "notice_delivered",
+        "investigation_record",
+        "penalty_notice_served",
+        "rights_waived",
+        "decided",
+        "decision_served",
+        "closed",
+    ]
 
 
 def test_a_warning_is_not_published_and_a_fine_needs_its_amount() -> None:
     case = filed()
     case.deliver_notice(notice())
-    step = case.decide(Decision(Penalty("warning"), "依据", "officer1"), NOW, 15)
+    told(case, Penalty("warning"))
+    step = case.decide(Decision(Penalty("warning"), "依据", "officer1"), NOW)
     assert step.added == () and case.payment_due is None
     assert not [e for e in step.events if isinstance(e, PenaltyPublished)]
     with pytest.raises(RuleViolated) as refused:
@@ -158,7 +190,8 @@ def test_the_clock_stops_and_extends_only_while_the_case_runs() -> None:
     case.extend("head", "集体讨论", 20, "officer1", NOW)
     assert case.decision_deadline.beyond_extension == "collective_decision"
     case.deliver_notice(notice())
-    case.decide(Decision(Penalty("warning"), "依据", "officer1"), NOW, 15)
+    told(case, Penalty("warning"))
+    case.decide(Decision(Penalty("warning"), "依据", "officer1"), NOW)
     with pytest.raises(Conflict, match="its clock has stopped"):
         case.stop_clock(stop)
 
@@ -168,17 +201,24 @@ def test_a_fine_is_paid_once_and_a_publication_withdrawn_once() -> None:
     with pytest.raises(Conflict, match="no fine"):
         case.record_payment(NOW.date(), "officer1", NOW)
     case.deliver_notice(notice())
-    case.decide(Decision(Penalty("fine", Decimal(100)), "依据", "officer1"), NOW, 15)
+    told(case, Penalty("fine", Decimal(100)))
+    case.decide(Decision(Penalty("fine", Decimal(100)), "依据", "officer1"), NOW)
+    with pytest.raises(Conflict, match="not served"):
+        case.record_payment(NOW.date(), "officer1", NOW)
+    case.serve_decision(NOW.date(), "post", "officer1", NOW)
     with pytest.raises(RuleViolated):
         case.record_payment(NOW.date() - timedelta(days=1), "officer1", NOW)
     case.record_payment(date(2026, 8, 20), "officer1", NOW)  # two days late
     assert case.late_payment_surcharge(date(2026, 12, 1)) == Decimal("6.00")
     with pytest.raises(Conflict, match="paid on"):
         case.record_payment(date(2026, 8, 20), "officer1", NOW)
-    step = case.withdraw_publication("annulled", "复议撤销", "officer1", NOW)
+    with pytest.raises(RuleViolated) as refused:
+        case.withdraw_publication("annulled", NOW.date() + timedelta(1), "撤销", "officer1", NOW)
+    assert refused.value.field == "changed_on"
+    step = case.withdraw_publication("annulled", NOW.date(), "复议撤销", "officer1", NOW)
     assert isinstance(step.added[0], Withdrawal)
     with pytest.raises(Conflict, match="not on the publicity feed"):
-        case.withdraw_publication("annulled", "复议撤销", "officer1", NOW)
+        case.withdraw_publication("annulled", NOW.date(), "复议撤销", "officer1", NOW)
 
 
 def test_a_fault_is_found_only_against_a_step_the_case_took() -> None:

@@ -25,8 +25,10 @@ async def transferred(licensing: Licensing, **given: Any) -> dict[str, Any]:
 
 
 async def told(licensing: Licensing, *events: Contract) -> None:
-    """Enforcement's relay publishes the events, in this order; licensing has handled them."""
-    envelopes = [Envelope.wrap(event, source="enforcement", sequence=1) for event in events]
+    """Enforcement's relay publishes the events, in this order (the same event twice: the
+    same envelope delivered again); licensing has handled them."""
+    wrapped = {id(e): Envelope.wrap(e, source="enforcement", sequence=1) for e in events}
+    envelopes = [wrapped[id(event)] for event in events]
     await publish(licensing.settings.bus_prefix, *envelopes)
     await handled(licensing.settings.database_url, *(e.id for e in envelopes))
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from chassis.case_transfers import Outcome, discovery_day, folded, news_of
+from chassis.case_transfers import EnforcementNews, Outcome, discovery_day, folded, news_of
 from chassis.errors import RuleViolated
 from contracts.enforcement import CaseClosed, CaseFiled, CaseNotFiled, PenaltyDecided
 
@@ -32,7 +32,7 @@ CLOSED = CaseClosed(
 )
 
 
-def heard(*events: CaseFiled | CaseNotFiled | PenaltyDecided | CaseClosed) -> Outcome:
+def heard(*events: EnforcementNews) -> Outcome:
     outcome = TRANSFERRED
     for event in events:
         outcome = folded(outcome, news_of(event).outcome)
@@ -49,9 +49,8 @@ def test_a_decision_heard_before_the_filing_stays_decided() -> None:
 
 
 def test_any_order_and_any_redelivery_ends_closed_with_the_penalty_kept() -> None:
-    endings = {
-        heard(*order) for order in itertools.permutations([FILED, DECIDED, CLOSED, DECIDED, FILED])
-    }
+    events: list[EnforcementNews] = [FILED, DECIDED, CLOSED, DECIDED, FILED]
+    endings = {heard(*order) for order in itertools.permutations(events)}
     assert len(endings) == 1
     (ending,) = endings
     assert (ending.status, ending.at, ending.penalty_kinds) == (

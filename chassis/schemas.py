@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 
 def _has_nul(value: Any) -> bool:
@@ -46,3 +55,18 @@ class DateSpan(RequestModel):
         if start is not None and end < start:
             raise ValueError("end is before start")
         return end
+
+
+class TransferOutcomeOut(BaseModel):
+    """What came of a case source transferred to enforcement (通报备案), as its news told."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    status: Literal["transferred", "filed", "not_filed", "decided", "closed"] = Field(
+        description="transferred (nothing heard yet), filed, not_filed, decided, closed"
+    )
+    at: datetime = Field(description="When enforcement took that step (else the transfer's)")
+    case_id: uuid.UUID | None = Field(description="The case, once one was filed")
+    reasons: list[str] = Field(description="Why no case was filed")
+    penalty_kinds: list[str] = Field(description="The penalty decided, e.g. fine")
+    fine_amount: Decimal | None = Field(description="The fine decided, in CNY, e.g. 2000.00")

@@ -141,3 +141,8 @@ class ReportTransferred(Contract):
         default=None, description="Office of the business's grid, when routed"
     )
     transferred_at: UtcDateTime
+    discovered_on: date | None = Field(
+        default=None,
+        description="The day the bureau received the report (Asia/Shanghai), from which"
+        " verification runs; absent, the transfer's day in Shanghai",
+    )

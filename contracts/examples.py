@@ -120,6 +120,7 @@ def _examples() -> tuple[Contract, ...]:
             evidence_refs=(_EVIDENCE,),
             transferred_at=_STAMP,
             transferred_by="clerk-0007",
+            discovered_on=date(2025, 3, 11),
         ),
         licensing.OperatorRead(
             record="application",
@@ -286,6 +287,7 @@ def _examples() -> tuple[Contract, ...]:
             transferred_at=_STAMP,
             transferred_by="inspector-0012",
             office_code="ymk",
+            discovered_on=date(2025, 3, 10),
         ),
         supervision.UnlicensedTradingFound(
             finding_id=uuid.UUID("c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b"),
@@ -344,6 +346,7 @@ def _examples() -> tuple[Contract, ...]:
             allegation="销售过期食品",
             office_code="ymk",
             transferred_at=_STAMP,
+            discovered_on=date(2025, 3, 9),
         ),
         complaints.TicketReceived(
             ticket_id=_TICKET,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import ClassVar, Literal
 
 from pydantic import Field
@@ -28,6 +29,11 @@ class CaseSourceTransfer(Contract):
     )
     transferred_at: UtcDateTime
     transferred_by: NonEmptyStr = Field(description="User id (token `sub`) of the transferor")
+    discovered_on: date | None = Field(
+        default=None,
+        description="The day the transferring office found the lead or received the materials"
+        " (Asia/Shanghai), from which verification runs; absent, the transfer's day in Shanghai",
+    )
 
 
 class PersonalDataRead(Contract):

@@ -96,6 +96,11 @@ class CaseSourceOut(BaseModel):
     )
     transferred_by: str
     transferred_at: datetime
+    discovered_on: date | None = Field(
+        description="The day the department found the lead or received the materials"
+        " (Asia/Shanghai), from which verification runs; null on case sources received before"
+        " it was kept, whose verification ran from their receipt"
+    )
     verify_extension: VerificationExtensionOut | None
     verify_testing: list[TestingOut]
     decided_by: str | None

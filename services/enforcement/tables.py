@@ -67,6 +67,8 @@ case_sources = sa.Table(
     sa.Column("decided_by", sa.String(64), nullable=True),
     sa.Column("decided_at", UtcDateTime, nullable=True),
     sa.Column("decline_reasons", sa.JSON, nullable=True),
+    # The day verification runs from (null: received before it was kept; from receipt).
+    sa.Column("discovered_on", sa.Date, nullable=True),
     sa.Index("ix_case_sources_section_status", "section", "status", "verify_due"),
     sa.Index("ix_case_sources_credit_code", "credit_code"),
 )

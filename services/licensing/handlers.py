@@ -1,14 +1,16 @@
 """Events the licensing service reacts to: event → command → use case."""
 
 from chassis.bus import HandlerRegistry
+from chassis.case_transfers import EnforcementNews, news_of
 from chassis.copying import made_from
 from chassis.uow import Work
 from contracts import Envelope
+from contracts.enforcement import CaseClosed, CaseFiled, CaseNotFiled, PenaltyDecided
 from contracts.supervision import GridChanged, OfficeChanged, UnlicensedTradingFound
 from services.licensing.context import LicensingContext
 from services.licensing.domain.mobile import Visit
 from services.licensing.domain.places import Place
-from services.licensing.usecases import mobile
+from services.licensing.usecases import licences, mobile
 
 handlers = HandlerRegistry("licensing")
 
@@ -47,3 +49,17 @@ async def grid_changed(
         event.grid_code, event.office_code, event.community_codes, envelope.sequence
     )
     await mobile.keep_grid(work, grid)
+
+
+async def case_news(
+    ctx: LicensingContext, work: Work, event: EnforcementNews, envelope: Envelope
+) -> None:
+    """What came of a case source the window transferred (通报备案): filed or not, decided,
+    closed; news of other departments' case sources is not the window's."""
+    await licences.hear_of_case(work, news_of(event))
+
+
+handlers.on(CaseFiled)(case_news)
+handlers.on(CaseNotFiled)(case_news)
+handlers.on(PenaltyDecided)(case_news)
+handlers.on(CaseClosed)(case_news)

@@ -156,6 +156,12 @@ case_transfers = sa.Table(
     sa.Column("evidence_refs", sa.JSON, nullable=False),
     sa.Column("transferred_by", sa.String(64), nullable=False),
     sa.Column("transferred_at", UtcDateTime, nullable=False),
+    # The day the window found it (null on transfers made before it was kept).
+    sa.Column("discovered_on", sa.Date, nullable=True),
+    # What came of it at enforcement (null: nothing heard yet), and the case filed from it,
+    # by which a decision naming only its case is matched.
+    sa.Column("outcome", sa.JSON, nullable=True),
+    sa.Column("case_id", sa.Uuid, nullable=True, index=True),
 )
 
 # Unlicensed trading found by inspectors: where the mobile licensing van should call.

@@ -26,6 +26,7 @@ from services.supervision.schemas import (
     Assignment,
     AttachmentOut,
     CaseTransferIn,
+    CaseTransferList,
     CaseTransferOut,
     DelegationIn,
     DelegationList,
@@ -464,10 +465,42 @@ async def transfer_case_source(
 ) -> JSONResponse:
     """案源移送: a case source with its evidence to enforcement."""
     command = findings.TransferCaseSource(
-        principal, body.credit_code, body.finding_id, body.allegation, body.evidence
+        principal,
+        body.credit_code,
+        body.finding_id,
+        body.allegation,
+        body.evidence,
+        body.discovered_on,
     )
 
     async def create() -> CaseTransferOut:
         return CaseTransferOut.model_validate(await findings.transfer(ctx, creating.uow, command))
 
     return await creating.answer("case-transfers", principal, body, create)
+
+
+@router.get("/case-transfers", response_model=CaseTransferList)
+async def list_case_transfers(
+    *,
+    principal: Staff,
+    ctx: Context,
+    uow: UnitOfWorkDep,
+    credit_code: CreditCode | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> CaseTransferList:
+    """The case sources in the caller's scope the offices transferred, the latest first, each
+    with what came of it at enforcement; of one business if `credit_code` is given."""
+    code = None if credit_code is None else str(credit_code)
+    found = await findings.case_transfers(ctx, uow.connection, principal, code, limit)
+    return CaseTransferList.model_validate({"case_transfers": found}, from_attributes=True)
+
+
+@router.get(
+    "/case-transfers/{case_source_id}", response_model=CaseTransferOut, responses={404: PROBLEM}
+)
+async def get_case_transfer(
+    case_source_id: uuid.UUID, principal: Staff, ctx: Context, uow: UnitOfWorkDep
+) -> CaseTransferOut:
+    """A case source the offices transferred, and what came of it at enforcement."""
+    found = await findings.case_transfer(ctx, uow.connection, principal, case_source_id)
+    return CaseTransferOut.model_validate(found)

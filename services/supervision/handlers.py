@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from chassis.bus import HandlerRegistry
+from chassis.case_transfers import news_of
 from chassis.uow import Work
 from contracts import Envelope
 from contracts.complaints import ReportTransferred, TicketClosed, TicketReceived
-from contracts.enforcement import PenaltyDecided
+from contracts.enforcement import CaseClosed, CaseFiled, CaseNotFiled, PenaltyDecided
 from contracts.identity import PersonChanged
 from contracts.licensing import LicenceCancelled, LicenceChanged, LicenceIssued
 from services.supervision.context import SupervisionContext
 from services.supervision.domain import LicenceFact
 from services.supervision.usecases.directory import keep_person
-from services.supervision.usecases.findings import link_finding
+from services.supervision.usecases.findings import hear_of_case, link_finding
 from services.supervision.usecases.households import Note, note
 from services.supervision.usecases.routing import RecordLicenceFact, record_licence_fact
 
@@ -74,10 +75,50 @@ async def news_of_the_business(
     await note(ctx, work, Note(str(event.credit_code), kind, detail))
 
 
-handlers.on(PenaltyDecided)(news_of_the_business)
 handlers.on(ReportTransferred)(news_of_the_business)
 handlers.on(TicketReceived)(news_of_the_business)
 handlers.on(TicketClosed)(news_of_the_business)
+
+
+@handlers.on(PenaltyDecided)
+async def penalty_decided(
+    ctx: SupervisionContext, work: Work, event: PenaltyDecided, envelope: Envelope
+) -> None:
+    """A penalty decided: the office's transfer it came from shows it, the file notes it."""
+    await hear_of_case(work, news_of(event))
+    await news_of_the_business(ctx, work, event, envelope)
+
+
+async def case_news(
+    ctx: SupervisionContext,
+    work: Work,
+    event: CaseFiled | CaseNotFiled | CaseClosed,
+    envelope: Envelope,
+) -> None:
+    """A case filed, a case source declined, a case closed: the office's transfer it is about
+    shows it, and the business's file notes it. A declined case source names no business:
+    it is noted only when an office transferred it about one."""
+    transfer = await hear_of_case(work, news_of(event))
+    if isinstance(event, CaseNotFiled):
+        credit_code = None if transfer is None else transfer.credit_code
+    else:
+        credit_code = None if event.credit_code is None else str(event.credit_code)
+    if credit_code is None:
+        return
+    detail = {"step": CASE_STEPS[type(event)], **event.model_dump(mode="json")}
+    detail.pop("credit_code", None)
+    await note(ctx, work, Note(credit_code, "case", detail))
+
+
+# The step of a case each of enforcement's events is, in the business's file.
+CASE_STEPS: dict[type[CaseFiled | CaseNotFiled | CaseClosed], str] = {
+    CaseFiled: "filed",
+    CaseNotFiled: "not_filed",
+    CaseClosed: "closed",
+}
+handlers.on(CaseFiled)(case_news)
+handlers.on(CaseNotFiled)(case_news)
+handlers.on(CaseClosed)(case_news)
 
 
 @handlers.on(PersonChanged)

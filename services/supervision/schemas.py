@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from chassis.legalclock import rule
-from chassis.schemas import DateSpan, RequestModel
+from chassis.schemas import DateSpan, RequestModel, TransferOutcomeOut
 from contracts.values import CommunityCode, CreditCode, GeoPoint, GridCode
 from services.supervision import domain
 from services.supervision.domain.risk import RESULTS_RULE
@@ -429,6 +429,11 @@ class CaseTransferIn(RequestModel):
     finding_id: uuid.UUID | None = None
     allegation: Annotated[str, Field(min_length=1, max_length=5000)]
     evidence: list[EvidenceRef] = Field(default_factory=list, max_length=50)
+    discovered_on: date | None = Field(
+        default=None,
+        description="The day the office found it or received the materials (Asia/Shanghai),"
+        " from which enforcement's verification runs; today when not given, never later",
+    )
 
     @model_validator(mode="after")
     def _about_someone(self) -> CaseTransferIn:
@@ -450,6 +455,16 @@ class CaseTransferOut(BaseModel):
     office_id: str | None
     transferred_by: str
     transferred_at: datetime
+    discovered_on: date | None = Field(
+        description="The day the office found it; null on transfers made before it was kept"
+    )
+    outcome: TransferOutcomeOut = Field(description="What came of it at enforcement (通报备案)")
+
+
+class CaseTransferList(BaseModel):
+    """Case sources the offices transferred, the latest first."""
+
+    case_transfers: list[CaseTransferOut]
 
 
 class FileEntry(BaseModel):
@@ -457,7 +472,9 @@ class FileEntry(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    kind: str = Field(examples=["licence", "assignment", "claim", "inspection", "penalty"])
+    kind: str = Field(
+        examples=["licence", "assignment", "claim", "inspection", "penalty", "case", "complaint"]
+    )
     at: datetime
     actor: str | None = None
 

@@ -386,6 +386,14 @@ MATRIX: tuple[Rule, ...] = (
         CLERK,
         body={"application_id": "{submitted}", "allegation": "股东签名涉嫌伪造"},
     ),
+    Rule("licensing", "GET", "/case-transfers", CLERK_READERS),
+    Rule(
+        "licensing",
+        "GET",
+        "/case-transfers/{case_source_id}",
+        CLERK_READERS,
+        "/case-transfers/{window_transfer}",
+    ),
     Rule("licensing", "GET", "/partner/requests", PARTNER),
     Rule(
         "licensing",
@@ -526,6 +534,14 @@ MATRIX: tuple[Rule, ...] = (
             "allegation": "超范围经营",
             "evidence": ["sha256:{sha256}"],
         },
+    ),
+    Rule("supervision", "GET", "/case-transfers", STAFF),
+    Rule(
+        "supervision",
+        "GET",
+        "/case-transfers/{case_source_id}",
+        STAFF,
+        "/case-transfers/{office_transfer}",
     ),
     # Enforcement: case sources, within one's section.
     Rule(

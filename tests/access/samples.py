@@ -119,11 +119,15 @@ async def street_samples(
     )
     assert answer.status_code == 201, answer.text
     penalty: str = answer.json()["id"]
+    transfer = {"credit_code": credit_code, "allegation": "超范围经营"}
+    answer = await client.post("/api/supervision/case-transfers", json=transfer, headers=inspector)
+    assert answer.status_code == 201, answer.text
     return {
         "sha256": sha256,
         "inspection_id": inspection_id,
         "finding_id": finding_id,
         "penalty": penalty,
+        "office_transfer": answer.json()["case_source_id"],
     }
 
 
@@ -239,7 +243,11 @@ async def licensing_samples(client: httpx.AsyncClient, clerk: dict[str, str]) ->
     food = await submitted(business_scope=["catering"])
     await step(food, "accept")
     waiting = await step(food, "approve")
+    transfer = {"credit_code": issued["credit_code"], "allegation": "注册资本虚报"}
+    answer = await client.post("/api/licensing/case-transfers", json=transfer, headers=clerk)
+    assert answer.status_code == 201, answer.text
     return {
+        "window_transfer": answer.json()["case_source_id"],
         "submitted": await submitted(),
         "to_return": await submitted(),
         "returned": returned,

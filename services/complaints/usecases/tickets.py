@@ -107,6 +107,8 @@ async def accept_ticket(
                 allegation=submission.description,
                 office_code=ticket.unit.id if ticket.unit.level == "office" else None,
                 transferred_at=now,
+                # The bureau received the materials with the report: verification runs from then.
+                discovered_on=shanghai_day(ticket.received_at),
             )
         )
     given = {} if case_source_id is None else {"case_source_id": case_source_id}

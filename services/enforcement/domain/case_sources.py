@@ -47,6 +47,8 @@ class Transfer:
     transferred_by: str
     transferred_at: datetime
     source_ref: str | None = None
+    # The day the department found the lead or received the materials, when it says.
+    discovered_on: date | None = None
     # Where it goes when no office says: the section of the officer who took it in by hand.
     fallback_section: str | None = None
 
@@ -94,17 +96,28 @@ class CaseSource:
     decided_by: str | None = None
     decided_at: datetime | None = None
     decline_reasons: tuple[str, ...] | None = None
+    # The day verification runs from; None only on case sources received before it was kept,
+    # whose clock ran from their receipt.
+    discovered_on: date | None = None
 
     @classmethod
     def receive(
         cls, transfer: Transfer, office_id: str | None, area: int | None, now: datetime
     ) -> CaseSource:
-        """A new case source, routed to the section of its office's area (or the taker's)."""
-        deadline = verify_deadline(now.astimezone(SHANGHAI).date())
+        """A new case source, routed to the section of its office's area (or the taker's).
+
+        Verification runs from the day the department found the lead or received the
+        materials, not from the day the transfer reached the sub-bureau (SAMR Administrative
+        Penalty Procedure Provisions art. 18); never later than the transfer's own day.
+        """
+        transferred_on = transfer.transferred_at.astimezone(SHANGHAI).date()
+        discovered_on = min(transfer.discovered_on or transferred_on, transferred_on)
+        deadline = verify_deadline(discovered_on)
         handed = {k: v for k, v in vars(transfer).items() if k != "fallback_section"}
         return cls(
             **handed
             | {
+                "discovered_on": discovered_on,
                 "office_id": office_id,
                 "section": section_for(area) or transfer.fallback_section,
                 "status": CaseSourceStatus.RECEIVED,
@@ -174,9 +187,9 @@ class CaseSource:
         self.status, self.decided_by, self.decided_at = status, by, now
 
     def _recompute(self) -> None:
-        """The verification deadline from its receipt, extension and testing."""
+        """The verification deadline from its discovery, extension and testing."""
         deadline = verify_deadline(
-            self.received_at.astimezone(SHANGHAI).date(),
+            self.discovered_on or self.received_at.astimezone(SHANGHAI).date(),
             extended=self.verify_extension is not None,
             testing=[
                 Interval(kind="testing", start=t.start, end=t.end) for t in self.verify_testing

@@ -30,18 +30,18 @@ def section_for(area: int | None) -> str | None:
 
 
 def verify_deadline(
-    received_on: date,
+    discovered_on: date,
     *,
     extended: bool = False,
     testing: Sequence[Interval] = (),
     calendar: WorkdayCalendar | None = None,
 ) -> Deadline:
-    """Decide whether to file within 15 working days of receipt, +15 once with approval,
-    testing and appraisal time excluded (SAMR Administrative Penalty Procedure Provisions
-    art. 18)."""
+    """Decide whether to file within 15 working days of the day the lead was discovered or the
+    materials received, +15 once with approval, testing and appraisal time excluded (SAMR
+    Administrative Penalty Procedure Provisions art. 18)."""
     return compute_deadline(
         "enforcement.verify",
-        received_on,
+        discovered_on,
         extensions=1 if extended else 0,
         excluded=testing,
         calendar=calendar,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -15,6 +16,7 @@ from contracts.values import CreditCode
 from services.licensing.api.deps import Clerk, Ctx, Once, Reader, RegisterReader
 from services.licensing.schemas.licences import (
     CaseTransferIn,
+    CaseTransferList,
     CaseTransferOut,
     LicenceList,
     LicenceOut,
@@ -23,6 +25,7 @@ from services.licensing.schemas.licences import (
 )
 from services.licensing.usecases import applications, licences
 
+CaseSourceId = Annotated[uuid.UUID, Path(description="The transferred case source's id")]
 CreditCodePath = Annotated[CreditCode, Path(description="Unified social credit code")]
 
 reference = APIRouter(tags=["licensing"], responses={403: PROBLEM})
@@ -90,3 +93,29 @@ async def transfer_case_source(
         return CaseTransferOut.model_validate(transferred, from_attributes=True)
 
     return await creation.once(body, scope=f"case-transfers:{actor.subject}", create=create)
+
+
+@router.get("/case-transfers", response_model=CaseTransferList)
+async def list_case_transfers(
+    *,
+    _: Reader,
+    uow: UnitOfWorkDep,
+    credit_code: CreditCode | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> CaseTransferList:
+    """The case sources the window transferred, the latest first, each with what came of it
+    at enforcement; of one business if `credit_code` is given."""
+    code = None if credit_code is None else str(credit_code)
+    found = await licences.case_transfers(uow, code, limit)
+    return CaseTransferList.model_validate({"case_transfers": found}, from_attributes=True)
+
+
+@router.get(
+    "/case-transfers/{case_source_id}", response_model=CaseTransferOut, responses={404: PROBLEM}
+)
+async def get_case_transfer(
+    case_source_id: CaseSourceId, _: Reader, uow: UnitOfWorkDep
+) -> CaseTransferOut:
+    """One case source the window transferred, and what came of it at enforcement."""
+    found = await licences.case_transfer(uow, case_source_id)
+    return CaseTransferOut.model_validate(found, from_attributes=True)

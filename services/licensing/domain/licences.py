@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from chassis.case_transfers import Outcome
 from chassis.copying import made_from
 from chassis.errors import Conflict
 from contracts.licensing import (
@@ -125,6 +126,8 @@ class CaseTransfer:
     evidence_refs: list[str]
     transferred_by: str
     transferred_at: datetime
+    discovered_on: date | None  # None on transfers made before it was kept
+    outcome: Outcome  # what came of it at enforcement, as far as its news told
 
     def event(self) -> LicensingCaseSourceTransferred:
         """The transfer in the published language."""

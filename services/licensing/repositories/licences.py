@@ -1,4 +1,4 @@
-"""The licence register, the credit-code sequences and the case sources transferred."""
+"""The licence register and the credit-code sequences."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from chassis.copying import made_from
 from chassis.errors import Conflict, NotFound
 from chassis.rows import values_for
 from contracts.values import CreditCode
-from services.licensing.domain.licences import CaseTransfer, Licence
+from services.licensing.domain.licences import Licence
 from services.licensing.domain.places import Place
-from services.licensing.tables import case_transfers, credit_code_sequences, licences
+from services.licensing.tables import credit_code_sequences, licences
 
 
 def _next_sequence_statement(dialect: Any) -> Any:
@@ -108,11 +108,6 @@ class Licences:
             .where(licences.c.credit_code == licence.credit_code)
             .values(_row(licence))
         )
-
-    async def add_transfer(self, transfer: CaseTransfer) -> None:
-        """Keep a transferred case source for the licensing file."""
-        values = values_for(case_transfers, transfer)
-        await self.connection.execute(sa.insert(case_transfers).values(values))
 
 
 def _row(licence: Licence) -> dict[str, object]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from chassis.schemas import RequestModel
+from chassis.schemas import RequestModel, TransferOutcomeOut
 from contracts.values import CreditCode
 from services.licensing.schemas.applications import Address
 
@@ -77,6 +77,11 @@ class CaseTransferIn(RequestModel):
     evidence: list[Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")]] = Field(
         default_factory=list, max_length=50, description="Content addresses of the evidence"
     )
+    discovered_on: date | None = Field(
+        default=None,
+        description="The day the window found it or received the materials (Asia/Shanghai),"
+        " from which enforcement's verification runs; today when not given, never later",
+    )
 
     @model_validator(mode="after")
     def _about_something(self) -> CaseTransferIn:
@@ -95,3 +100,13 @@ class CaseTransferOut(BaseModel):
     evidence: list[str] = Field(validation_alias="evidence_refs")
     transferred_by: str
     transferred_at: datetime
+    discovered_on: date | None = Field(
+        description="The day the window found it; null on transfers made before it was kept"
+    )
+    outcome: TransferOutcomeOut = Field(description="What came of it at enforcement (通报备案)")
+
+
+class CaseTransferList(BaseModel):
+    """Case sources the window transferred, the latest first."""
+
+    case_transfers: list[CaseTransferOut]

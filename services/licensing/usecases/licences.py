@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from chassis.case_transfers import CaseNews, Outcome, discovery_day, folded
 from chassis.copying import made_from
 from chassis.errors import RuleViolated
 from chassis.uow import UnitOfWork, Work
@@ -16,6 +17,7 @@ from services.licensing.domain.applications import Application
 from services.licensing.domain.licences import CaseTransfer, Licence, check_name_free
 from services.licensing.domain.rules import CREDIT_CODE_CATEGORIES
 from services.licensing.repositories.applications import Applications
+from services.licensing.repositories.case_transfers import CaseTransfers
 from services.licensing.repositories.licences import Licences
 
 
@@ -38,6 +40,7 @@ class TransferCaseSource:
     allegation: str
     evidence: tuple[str, ...]
     actor: str
+    discovered_on: date | None  # None: found today
 
 
 async def issue_licence(
@@ -114,15 +117,42 @@ async def transfer_case_source(
         command.application_id
     ):
         raise RuleViolated("application_id", "no application has this id")
+    now = ctx.clock.now()
     transfer = made_from(
         CaseTransfer,
         command,
         case_source_id=uuid.uuid4(),
         evidence_refs=list(command.evidence),
         transferred_by=command.actor,
-        transferred_at=ctx.clock.now(),
+        transferred_at=now,
+        discovered_on=discovery_day(command.discovered_on, ctx.clock.today()),
+        outcome=Outcome.transferred(now),
     )
-    await licences.add_transfer(transfer)
+    await CaseTransfers(uow.connection).add(transfer)
     uow.emit(transfer.event())
     await uow.commit()
     return transfer
+
+
+async def case_transfer(uow: UnitOfWork, case_source_id: uuid.UUID) -> CaseTransfer:
+    """One case source the window transferred, and what came of it; NotFound if absent."""
+    return await CaseTransfers(uow.connection).get(case_source_id)
+
+
+async def case_transfers(
+    uow: UnitOfWork, credit_code: str | None, limit: int
+) -> list[CaseTransfer]:
+    """The case sources the window transferred, the latest first, of one business if given."""
+    return await CaseTransfers(uow.connection).listed(credit_code, limit)
+
+
+async def hear_of_case(work: Work, news: CaseNews) -> bool:
+    """Enforcement's news of a case source (通报备案), folded into the window's transfer of it;
+    whether it was the window's (news of another department's transfer is none of its own)."""
+    transfers = CaseTransfers(work.connection)
+    found = await transfers.outcome_locked(news.case_source_id, news.case_id)
+    if found is None:
+        return False
+    case_source_id, current = found
+    await transfers.keep_outcome(case_source_id, folded(current, news.outcome))
+    return True

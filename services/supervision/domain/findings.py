@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from chassis.case_transfers import Outcome
 from contracts.supervision import SupervisionCaseSourceTransferred, UnlicensedTradingFound
 
 
@@ -45,6 +46,13 @@ class CaseTransfer:
     office_id: str
     transferred_by: str
     transferred_at: datetime
+    discovered_on: date | None  # None on transfers made before it was kept
+    outcome: Outcome  # what came of it at enforcement, as far as its news told
+
+    @property
+    def supervisor(self) -> str:
+        """The inspector who transferred it."""
+        return self.transferred_by
 
     def event(self) -> SupervisionCaseSourceTransferred:
         """What enforcement is told (the fields of the same names, and these under theirs)."""

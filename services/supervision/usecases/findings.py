@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
+from chassis.case_transfers import CaseNews, Outcome, discovery_day, folded
 from chassis.copying import made_from
 from chassis.errors import Forbidden, RuleViolated
 from chassis.uow import UnitOfWork, Work
@@ -74,6 +76,7 @@ class TransferCaseSource:
     finding_id: uuid.UUID | None
     allegation: str
     evidence: list[str]
+    discovered_on: date | None = None  # None: found today
 
 
 async def transfer(
@@ -94,15 +97,48 @@ async def transfer(
     if by.office is None:
         raise Forbidden("A case source is transferred by an office's staff")
     # What the command names is kept as named; the rest is who and when.
+    now = ctx.clock.now()
     transferred = made_from(
         CaseTransfer,
         vars(command),
         case_source_id=uuid.uuid4(),
         office_id=by.office,
         transferred_by=by.subject,
-        transferred_at=ctx.clock.now(),
+        transferred_at=now,
+        discovered_on=discovery_day(command.discovered_on, ctx.clock.today()),
+        outcome=Outcome.transferred(now),
     )
     await Findings(connection).add_transfer(transferred)
     uow.emit(transferred.event())
     await uow.commit()
     return transferred
+
+
+async def case_transfer(
+    ctx: SupervisionContext, connection: AsyncConnection, by: Principal, case_source_id: uuid.UUID
+) -> CaseTransfer:
+    """A case source the offices transferred, and what came of it, if in the caller's scope."""
+    viewer = await viewer_of(ctx, connection, by)
+    return visible(viewer, await Findings(connection).transfer(case_source_id), "case transfer")
+
+
+async def case_transfers(
+    ctx: SupervisionContext,
+    connection: AsyncConnection,
+    by: Principal,
+    credit_code: str | None,
+    limit: int,
+) -> list[CaseTransfer]:
+    """The case sources in the caller's scope the offices transferred, the latest first."""
+    viewer = await viewer_of(ctx, connection, by)
+    return await Findings(connection).transfers(viewer, credit_code, limit)
+
+
+async def hear_of_case(work: Work, news: CaseNews) -> CaseTransfer | None:
+    """Enforcement's news of a case source (通报备案), folded into the office's transfer of
+    it; the transfer as it was, or None when no office transferred it (another department's)."""
+    findings = Findings(work.connection)
+    found = await findings.outcome_locked(news.case_source_id, news.case_id)
+    if found is not None:
+        await findings.keep_outcome(found.case_source_id, folded(found.outcome, news.outcome))
+    return found

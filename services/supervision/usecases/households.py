@@ -137,7 +137,7 @@ class Note:
     """Another department's news about the business `credit_code` for its file."""
 
     credit_code: str
-    kind: str  # "penalty" or "complaint"
+    kind: str  # "penalty", "case" or "complaint"
     detail: Mapping[str, Any]  # the news as the other department published it (JSON)
 
 

@@ -108,6 +108,18 @@ async def test_the_window_sees_its_transfer_filed_then_decided(
             "penalty": {"kind": "fine", "amount": "2000"},
             "legal_basis": "《市场主体登记管理条例》第四十五条",
         }
+        # The intended penalty is told; the party waives its statement and hearing in writing.
+        today = shanghai_today().isoformat()
+        told = {
+            "facts": "虚报注册资本",
+            "legal_basis": decision["legal_basis"],
+            "penalty": decision["penalty"],
+            "party_kind": "organisation",
+            "served_on": today,
+            "served_how": "in_person",
+        }
+        await post("officer11", f"{path}/penalty-notice", told)
+        await post("officer11", f"{path}/waiver", {"received_on": today})
         await post("officer11", f"{path}/decision", decision)
         decided = await outcome("decided")
         assert (decided["penalty_kinds"], decided["fine_amount"]) == (["fine"], "2000.00")

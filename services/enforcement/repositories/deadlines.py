@@ -140,8 +140,6 @@ class Deadlines:
         """Every kind's open deadlines due before `day`, of the caller's section."""
         found = []
         for watched in WATCHED:
-            mine = _open_before(watched, day).where(
-                in_section(principal, watched.table.c.section)
-            )
+            mine = _open_before(watched, day).where(in_section(principal, watched.table.c.section))
             found += _opened(watched, await self.connection.execute(mine))
         return found

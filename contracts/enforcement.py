@@ -17,6 +17,8 @@ __all__ = [
     "CaseFiled",
     "CaseNotFiled",
     "DeadlineMissed",
+    "DeadlineMissedV2",
+    "EnforcementDeadline",
     "PartyRead",
     "PenaltyDecided",
     "PenaltyKind",
@@ -120,6 +122,8 @@ class CaseClosed(_CaseFact):
     closed_at: UtcDateTime
 
 
+# Version 1, no longer published (DeadlineMissedV2 widened its kinds): kept so that events
+# still queued are read.
 class DeadlineMissed(Contract):
     """A legal time limit of a case source or case passed unmet: raised once per deadline."""
 
@@ -131,6 +135,31 @@ class DeadlineMissed(Contract):
     rule_code: NonEmptyStr
     basis: NonEmptyStr = Field(description="The law and article the time limit comes from")
     due: date
+    section: NonEmptyStr | None = None
+    credit_code: CreditCode | None = None
+    detected_at: UtcDateTime
+
+
+# The time limits the deadline watch keeps: before filing, before the decision, and after it.
+EnforcementDeadline = Literal["verify", "decide", "serve", "pay", "return_visit", "cash_handover"]
+
+
+class DeadlineMissedV2(Contract):
+    """A legal time limit of a case source, a case or an on-the-spot penalty passed unmet:
+    raised once per deadline and due day."""
+
+    event_type = "enforcement.deadline.missed"
+    event_version = 2
+    subject_field = "subject_id"
+
+    subject_id: uuid.UUID = Field(
+        description="The case source (verify), the case (decide, serve, pay, return_visit) or "
+        "the on-the-spot penalty (cash_handover)"
+    )
+    deadline: EnforcementDeadline
+    rule_code: NonEmptyStr = Field(description="The legal clock's rule the time limit follows")
+    basis: NonEmptyStr = Field(description="The law and article the time limit comes from")
+    due: date = Field(description="Its last day, Asia/Shanghai calendar")
     section: NonEmptyStr | None = None
     credit_code: CreditCode | None = None
     detected_at: UtcDateTime

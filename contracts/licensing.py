@@ -14,6 +14,7 @@ from contracts.values import Address, CreditCode, NonEmptyStr, UtcDateTime
 
 __all__ = [
     "ApplicationAccepted",
+    "ApplicationDeadlineMissed",
     "ApplicationKind",
     "ApplicationRejected",
     "ApplicationReturned",
@@ -192,6 +193,23 @@ class LicenceCancelled(Contract):
     credit_code: CreditCode
     cancelled_at: UtcDateTime
     reason: NonEmptyStr
+
+
+class ApplicationDeadlineMissed(_ApplicationFact):
+    """An accepted application's legal time limit passed with no decision: registration
+    (Market Entity Registration Regulations art. 19) or the joint decision (Administrative
+    Licensing Law art. 42). Raised once per deadline and due day."""
+
+    event_type = "licensing.deadline.missed"
+
+    rule_code: NonEmptyStr = Field(description="The legal clock's rule the time limit follows")
+    basis: NonEmptyStr = Field(description="The law and article the time limit comes from")
+    due: date = Field(description="Its last day, Asia/Shanghai calendar")
+    channel: Channel
+    office_code: NonEmptyStr | None = Field(
+        default=None, description="The office that took the application in, when one did"
+    )
+    detected_at: UtcDateTime
 
 
 class LicensingCaseSourceTransferred(CaseSourceTransfer):

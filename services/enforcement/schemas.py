@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from chassis.legalclock import Deadline
 from chassis.schemas import DateSpan, RequestModel
+from contracts.enforcement import EnforcementDeadline
 from contracts.values import CreditCode, ResidentId
 from services.enforcement.domain import CaseStatus, Party
 
@@ -529,12 +530,15 @@ class DecisionExtensionIn(RequestModel):
 class WatchedDeadline(BaseModel):
     """An open deadline that is overdue or due soon."""
 
-    subject_id: uuid.UUID = Field(description="The case source (verify) or the case (decide)")
-    deadline: Literal["verify", "decide"]
+    subject_id: uuid.UUID = Field(
+        description="The case source (verify), the case (decide, serve, pay, return_visit) or "
+        "the on-the-spot penalty (cash_handover)"
+    )
+    deadline: EnforcementDeadline
     due: date
     state: Literal["overdue", "due_soon"]
-    rule_code: str
-    basis: str
+    rule_code: str = Field(description="The legal clock's rule the time limit follows")
+    basis: str = Field(description="The law and article the time limit comes from")
     section: str | None
     credit_code: str | None
 

@@ -35,6 +35,8 @@ class LicensingSettings(Settings, DataKeys):
     # Addresses the platform is reached at that no interface of this host shows (its load
     # balancer, its NAT): like the interfaces' own, never a webhook's destination.
     platform_addresses: list[IPvAnyAddress] = Field(default_factory=list)
+    # How often the deadline watch looks for registration and joint decisions not made in time.
+    deadline_check_seconds: float = Field(default=60.0, gt=0, le=86400)
 
     @model_validator(mode="after")
     def _coherent(self) -> LicensingSettings:

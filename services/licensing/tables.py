@@ -211,3 +211,14 @@ grids = sa.Table(
     sa.Column("community_codes", sa.JSON, nullable=False),
     sa.Column("sequence", sa.BigInteger, nullable=False),
 )
+
+# Each missed deadline of an application, raised once (the event goes out in the same
+# transaction): an extended deadline missed again is another row.
+deadlines_missed = sa.Table(
+    "deadlines_missed",
+    metadata,
+    sa.Column("application_id", sa.Uuid, primary_key=True),
+    sa.Column("rule_code", sa.String(64), primary_key=True),
+    sa.Column("due", sa.Date, primary_key=True),
+    sa.Column("raised_at", UtcDateTime, nullable=False),
+)

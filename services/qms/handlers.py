@@ -8,7 +8,8 @@ from chassis.bus import HandlerRegistry
 from chassis.uow import Work
 from contracts import Envelope
 from contracts.complaints import TicketDeadlineMissed
-from contracts.enforcement import DeadlineMissed
+from contracts.enforcement import DeadlineMissed, DeadlineMissedV2
+from contracts.licensing import ApplicationDeadlineMissed
 from contracts.supervision import ClaimOverdue
 from services.qms.context import QmsContext
 from services.qms.usecases import nonconformities, objectives
@@ -26,12 +27,31 @@ async def keep_and_measure(
     await objectives.measure(work, [envelope for envelope, _ in events])
 
 
-@handlers.on(DeadlineMissed)
+@handlers.on(DeadlineMissedV2)
 async def enforcement_deadline_missed(
+    ctx: QmsContext, work: Work, event: DeadlineMissedV2, envelope: Envelope
+) -> None:
+    """A case source, a case or an on-the-spot penalty's time limit missed."""
+    origin = nonconformities.enforcement_deadline(event, envelope)
+    await nonconformities.open_for_missed_deadline(ctx, work, origin, envelope)
+
+
+@handlers.on(DeadlineMissed)
+async def enforcement_deadline_missed_v1(
     ctx: QmsContext, work: Work, event: DeadlineMissed, envelope: Envelope
 ) -> None:
-    """A case source not verified, or a case not decided, in time."""
+    """A case source not verified, or a case not decided, in time: version 1, still queued
+    from before version 2 was published."""
     origin = nonconformities.enforcement_deadline(event, envelope)
+    await nonconformities.open_for_missed_deadline(ctx, work, origin, envelope)
+
+
+@handlers.on(ApplicationDeadlineMissed)
+async def licensing_deadline_missed(
+    ctx: QmsContext, work: Work, event: ApplicationDeadlineMissed, envelope: Envelope
+) -> None:
+    """An accepted application not registered, or not jointly decided, in time."""
+    origin = nonconformities.licensing_deadline(event, envelope)
     await nonconformities.open_for_missed_deadline(ctx, work, origin, envelope)
 
 

@@ -13,7 +13,8 @@ from chassis.legalclock.deadlines import shanghai_today
 from chassis.uow import UnitOfWork
 from contracts import Contract, CreditCode, Envelope
 from contracts.complaints import TicketDeadlineMissed, UnitLevel
-from contracts.enforcement import DeadlineMissed
+from contracts.enforcement import DeadlineMissed, DeadlineMissedV2
+from contracts.licensing import ApplicationDeadlineMissed
 from contracts.qms import ObjectiveBreached
 from contracts.supervision import ClaimOverdue
 from services.qms.usecases.nonconformities import open_for_objective_breach
@@ -400,3 +401,47 @@ async def test_an_audit_s_major_and_minor_findings_raise_nonconformities(qms: Qm
     answer = await client.post("/audits", json=audit | {"checklist": []}, headers=MANAGER)
     assert answer.status_code == 422
     assert len((await client.get("/audits", headers=AUDITOR)).json()["audits"]) == 1
+
+
+async def test_a_missed_cash_hand_over_and_a_missed_registration_each_open_one(
+    qms: Qms,
+) -> None:
+    penalty_id, application_id = uuid.uuid4(), uuid.uuid4()
+    cash = DeadlineMissedV2(
+        subject_id=penalty_id,
+        deadline="cash_handover",
+        rule_code="enforcement.cash_handover",
+        basis="Administrative Penalty Law art. 71 (2 days; working days per art. 85)",
+        due=TODAY - timedelta(days=1),
+        section="section-2",
+        detected_at=datetime.now(UTC),
+    )
+    registration = ApplicationDeadlineMissed(
+        application_id=application_id,
+        rule_code="registration.on_the_spot",
+        basis="Market Entity Registration Regulations (2021) art. 19",
+        due=TODAY - timedelta(days=1),
+        channel="window",
+        office_code="office-03",
+        detected_at=datetime.now(UTC),
+    )
+    await told(qms, envelope_of(cash, "enforcement"), envelope_of(registration, "licensing"))
+    await told(qms, envelope_of(cash, "enforcement"), envelope_of(registration, "licensing"))
+    found = {
+        n["subject"]: n
+        for n in await listed(qms, MANAGER)
+        if n["subject"] in (str(penalty_id), str(application_id))
+    }
+    assert len(found) == 2
+    on_the_spot, application = found[str(penalty_id)], found[str(application_id)]
+    assert (on_the_spot["basis_code"], on_the_spot["office"]) == (
+        "enforcement.cash_handover",
+        "section-2",
+    )
+    assert "on-the-spot penalty" in on_the_spot["description"]
+    assert (application["basis_code"], application["office"]) == (
+        "registration.on_the_spot",
+        "office-03",
+    )
+    assert application["evidence"]["basis"] == registration.basis
+    assert [n["subject"] for n in await listed(qms, HEAD_03)].count(str(application_id)) == 1

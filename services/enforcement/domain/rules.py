@@ -114,6 +114,13 @@ def deadline_state(
     return "on_time"
 
 
+def soon_horizon(today: date, soon_days: int, calendar: WorkdayCalendar | None = None) -> date:
+    """The first day that is no longer due soon from `today`: the working day after the
+    `soon_days` working days ahead (a deadline before it is overdue or due soon)."""
+    cal = default_calendar() if calendar is None else calendar
+    return cal.add_workdays(today, soon_days + 1)
+
+
 # -- before and after the decision --------------------------------------------------------
 
 

@@ -1,76 +1,50 @@
-"""The deadline watch: case sources not decided and cases not decided in time are listed, and
-each missed deadline raises `enforcement.deadline.missed` once, however often it is checked."""
+"""The deadline watch: every time limit the sub-bureau keeps (verifying a case source,
+deciding a case, serving the decision, the fine's payment, the return visit, on-the-spot cash
+to the bank) is listed when overdue or due soon, and each missed one raises
+`enforcement.deadline.missed` once, however often it is checked and by however many replicas."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
-
-import sqlalchemy as sa
+from datetime import date, datetime
 
 from chassis.auth import Principal
-from chassis.db import dialect_of
+from chassis.legalclock.rules import rule
 from chassis.uow import UnitOfWork
-from contracts.enforcement import DeadlineMissed
+from contracts.enforcement import DeadlineMissedV2, EnforcementDeadline
 from services.enforcement import domain
-from services.enforcement.domain import CaseSourceStatus, CaseStatus, DeadlineState
-from services.enforcement.repositories.scope import in_section
-from services.enforcement.tables import case_sources, cases, deadlines_missed
+from services.enforcement.domain import DeadlineState
+from services.enforcement.repositories.deadlines import WATCHED, Deadlines, OpenDeadline
 
-OPEN_CASES = (CaseStatus.FILED, CaseStatus.INVESTIGATING)
 BATCH = 500
 
 
-def _running(day: date) -> list[tuple[str, sa.Select[Any]]]:
-    """The open deadlines due before `day`, as (kind, query of id, due, deadline, section, code)."""
-    verify = sa.select(
-        case_sources.c.id,
-        case_sources.c.verify_due,
-        case_sources.c.verify_deadline,
-        case_sources.c.section,
-        case_sources.c.credit_code,
-    ).where(case_sources.c.status == CaseSourceStatus.RECEIVED, case_sources.c.verify_due < day)
-    decide = sa.select(
-        cases.c.id,
-        cases.c.decision_due,
-        cases.c.decision_deadline,
-        cases.c.section,
-        cases.c.credit_code,
-    ).where(cases.c.status.in_(OPEN_CASES), cases.c.decision_due < day)
-    return [("verify", verify), ("decide", decide)]
+def _missed_event(deadline: OpenDeadline, now: datetime) -> DeadlineMissedV2:
+    watched = deadline.watched
+    return DeadlineMissedV2(
+        subject_id=deadline.subject_id,
+        deadline=watched.kind,
+        rule_code=watched.rule_code,
+        basis=rule(watched.rule_code).basis,
+        due=deadline.due,
+        section=deadline.section,
+        credit_code=deadline.credit_code,
+        detected_at=now,
+    )
 
 
-async def raise_missed(uow: UnitOfWork, day: date, now: datetime) -> int:
-    """Raise each deadline missed before `day` that has not been raised yet; how many."""
-    connection = uow.connection
+async def raise_missed(uow: UnitOfWork, day: date, now: datetime, batch: int = BATCH) -> int:
+    """Raise, in one transaction, up to `batch` deadlines of each kind missed before `day`
+    and not raised yet, the earliest due first; how many. The ones raised are not selected
+    again, so the next round takes the next batch."""
+    repository = Deadlines(uow.connection)
     raised = 0
-    for kind, query in _running(day):
-        for subject_id, due, deadline, section, credit_code in (
-            await connection.execute(query.limit(BATCH))
-        ).all():
-            inserted = await connection.execute(
-                dialect_of(connection)
-                .insert(deadlines_missed)
-                .values(subject_id=subject_id, deadline=kind, due=due, raised_at=now)
-                .on_conflict_do_nothing()
-                .returning(deadlines_missed.c.subject_id)
-            )
-            if inserted.first() is None:
-                continue  # raised before (or by another replica just now)
-            uow.emit(
-                DeadlineMissed(
-                    subject_id=subject_id,
-                    deadline=kind,
-                    rule_code=deadline["rule_code"],
-                    basis=deadline["basis"],
-                    due=due,
-                    section=section,
-                    credit_code=credit_code,
-                    detected_at=now,
-                )
-            )
+    for watched in WATCHED:
+        for missed in await repository.missed(watched, day, batch):
+            if not await repository.raise_once(missed, now):
+                continue  # another replica raised it just now
+            uow.emit(_missed_event(missed, now))
             raised += 1
     await uow.commit()
     return raised
@@ -81,7 +55,7 @@ class WatchedDeadline:
     """An open deadline that is overdue or due soon."""
 
     subject_id: uuid.UUID
-    deadline: str
+    deadline: EnforcementDeadline
     due: date
     state: DeadlineState
     rule_code: str
@@ -92,7 +66,7 @@ class WatchedDeadline:
 
 @dataclass(frozen=True)
 class WatchQuery:
-    """Whose deadlines, on which day, and how near counts as due soon."""
+    """Whose deadlines, on which day, and how many working days ahead count as due soon."""
 
     by: Principal
     today: date
@@ -100,24 +74,21 @@ class WatchQuery:
 
 
 async def watch_list(uow: UnitOfWork, query: WatchQuery) -> list[WatchedDeadline]:
-    """One's section's open deadlines that are overdue or due within `soon_days`, soonest first."""
+    """One's section's open deadlines that are overdue or due within `soon_days` working
+    days, soonest first."""
     today, soon_days = query.today, query.soon_days
-    horizon = today + timedelta(days=soon_days + 1)
-    listed = []
-    for kind, running in _running(horizon):
-        table = case_sources if kind == "verify" else cases
-        mine = running.where(in_section(query.by, table.c.section))
-        for subject_id, due, deadline, section, credit_code in await uow.connection.execute(mine):
-            listed.append(
-                WatchedDeadline(
-                    subject_id=subject_id,
-                    deadline=kind,
-                    due=due,
-                    state=domain.deadline_state(due, today, soon_days),
-                    rule_code=deadline["rule_code"],
-                    basis=deadline["basis"],
-                    section=section,
-                    credit_code=credit_code,
-                )
-            )
-    return sorted(listed, key=lambda entry: (entry.due, entry.deadline))
+    horizon = domain.soon_horizon(today, soon_days)
+    listed = [
+        WatchedDeadline(
+            subject_id=entry.subject_id,
+            deadline=entry.watched.kind,
+            due=entry.due,
+            state=domain.deadline_state(entry.due, today, soon_days),
+            rule_code=entry.watched.rule_code,
+            basis=rule(entry.watched.rule_code).basis,
+            section=entry.section,
+            credit_code=entry.credit_code,
+        )
+        for entry in await Deadlines(uow.connection).open_before(horizon, query.by)
+    ]
+    return sorted(listed, key=lambda entry: (entry.due, entry.deadline, str(entry.subject_id)))

@@ -17,9 +17,11 @@ from typing_extensions import TypedDict
 from chassis.copying import made_from
 from chassis.errors import Conflict
 from chassis.legalclock import compute_deadline
+from chassis.legalclock.rules import rule
 from chassis.sealing import SealedIdNumber
 from contracts.licensing import (
     ApplicationAccepted,
+    ApplicationDeadlineMissed,
     ApplicationRejected,
     ApplicationReturned,
     ApplicationSubmitted,
@@ -34,6 +36,25 @@ if TYPE_CHECKING:
 
 ON_THE_SPOT = "registration.on_the_spot"
 JOINT_DECISION = "licensing.joint_decision"
+# Where a deadline runs: registration from acceptance, then the partners' joint decision.
+DEADLINE_RUNS = frozenset({Status.ACCEPTED, Status.AWAITING_PARTNERS})
+
+
+@dataclass(frozen=True)
+class RunningDeadline:
+    """The deadline an application's decision is due by, while one runs."""
+
+    application_id: uuid.UUID
+    rule_code: str
+    due: date
+    channel: str
+    office_code: str | None
+
+    def missed(self, now: datetime) -> ApplicationDeadlineMissed:
+        """`licensing.deadline.missed`, with the law and article the deadline comes from."""
+        return made_from(
+            ApplicationDeadlineMissed, self, basis=rule(self.rule_code).basis, detected_at=now
+        )
 
 
 @dataclass(frozen=True)
@@ -285,7 +306,7 @@ class Application:
 
     def extend_deadline(self, approved_by: str, reason: str, *, actor: str, now: datetime) -> None:
         """The approved extension of the running deadline (+3 wd registration, +15 wd joint)."""
-        running = self.status in (Status.ACCEPTED, Status.AWAITING_PARTNERS)
+        running = self.status in DEADLINE_RUNS
         if self.deadline_rule is None or self.deadline_start is None or not running:
             raise Conflict(f"No deadline runs for an application that is {self.status}")
         try:

@@ -33,6 +33,7 @@ from contracts.enforcement import (
     CaseFiled,
     CaseNotFiled,
     DeadlineMissed,
+    DeadlineMissedV2,
     PenaltyDecided,
     PenaltyPublished,
 )
@@ -151,8 +152,14 @@ def _case_filed(event: CaseFiled) -> list[Observation]:
     return [] if event.case_source_id is None else [_one(LEADS_VERIFIED, event.filed_at, True)]
 
 
-def _case_deadline_missed(event: DeadlineMissed) -> list[Observation]:
-    return [_miss(LEADS_VERIFIED if event.deadline == "verify" else DECIDED_IN_90_DAYS, event.due)]
+# The enforcement deadlines an objective counts the misses of (the others raise only a
+# nonconformity).
+_OBJECTIVE_OF_DEADLINE = {"verify": LEADS_VERIFIED, "decide": DECIDED_IN_90_DAYS}
+
+
+def _case_deadline_missed(event: DeadlineMissed | DeadlineMissedV2) -> list[Observation]:
+    objective = _OBJECTIVE_OF_DEADLINE.get(event.deadline)
+    return [] if objective is None else [_miss(objective, event.due)]
 
 
 def _penalty_decided(event: PenaltyDecided) -> list[Observation]:
@@ -173,6 +180,7 @@ _OBSERVERS: dict[type[Contract], Callable[[Any], list[Observation]]] = {
     CaseFiled: _case_filed,
     CaseNotFiled: lambda e: [_one(LEADS_VERIFIED, e.decided_at, True)],
     DeadlineMissed: _case_deadline_missed,
+    DeadlineMissedV2: _case_deadline_missed,
     PenaltyDecided: _penalty_decided,
     PenaltyPublished: lambda e: [_one(PUBLICITY_ON_TIME, e.published_at, e.on_time)],
     CaseClosed: lambda e: [_one(RETURN_VISITS, e.closed_at, True)],

@@ -13,7 +13,8 @@ from chassis.legalclock.rules import rule
 from chassis.uow import UnitOfWork, Work
 from contracts import Envelope
 from contracts.complaints import TicketDeadlineMissed
-from contracts.enforcement import DeadlineMissed
+from contracts.enforcement import DeadlineMissed, DeadlineMissedV2
+from contracts.licensing import ApplicationDeadlineMissed
 from contracts.qms import NonconformityClosed, NonconformityRaised, ObjectiveBreached
 from contracts.supervision import ClaimOverdue
 from services.qms.context import QmsContext
@@ -31,7 +32,14 @@ from services.qms.repositories.nonconformities import Nonconformities, Nonconfor
 # missed deadline names the service that reported it, the envelope's source).
 QMS = "qms"
 CLAIM_RULE = "supervision.claim"
-_CASE_OF_DEADLINE = {"verify": "case source", "decide": "case"}
+_CASE_OF_DEADLINE = {
+    "verify": "case source",
+    "decide": "case",
+    "serve": "case",
+    "pay": "case",
+    "return_visit": "case",
+    "cash_handover": "on-the-spot penalty",
+}
 
 
 def raised_event(nonconformity: Nonconformity) -> NonconformityRaised:
@@ -65,8 +73,9 @@ def _evidence(envelope: Envelope, basis: str, **facts: object) -> Evidence:
     return Evidence(basis, envelope.id, envelope.type, given)
 
 
-def enforcement_deadline(event: DeadlineMissed, envelope: Envelope) -> Origin:
-    """A case source not verified, or a case not decided, in time: the section answers."""
+def enforcement_deadline(event: DeadlineMissed | DeadlineMissedV2, envelope: Envelope) -> Origin:
+    """A case source, a case or an on-the-spot penalty's time limit missed (version 1 knew only
+    verifying and deciding): the section answers."""
     what = _CASE_OF_DEADLINE[event.deadline]
     return missed_time_limit(
         rule_code=event.rule_code,
@@ -106,6 +115,27 @@ def supervision_claim(event: ClaimOverdue, envelope: Envelope) -> Origin:
             owner=event.owner,
             agent=event.agent,
             due=event.claim_deadline.isoformat(),
+            detected_at=event.detected_at.isoformat(),
+        ),
+    )
+
+
+def licensing_deadline(event: ApplicationDeadlineMissed, envelope: Envelope) -> Origin:
+    """An accepted application not decided in time: the office that took it in answers."""
+    return missed_time_limit(
+        rule_code=event.rule_code,
+        subject=str(event.application_id),
+        due=event.due,
+        office=event.office_code,
+        description=(
+            f"The time limit {event.rule_code} of application {event.application_id} ran out "
+            f"on {event.due.isoformat()} with no decision"
+        ),
+        evidence=_evidence(
+            envelope,
+            event.basis,
+            due=event.due.isoformat(),
+            channel=event.channel,
             detected_at=event.detected_at.isoformat(),
         ),
     )

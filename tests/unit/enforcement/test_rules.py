@@ -185,6 +185,16 @@ def test_due_soon_counts_working_days_across_the_holiday() -> None:
     assert domain.deadline_state(date(2026, 10, 9), date(2026, 9, 28), soon_days=3) == "on_time"
 
 
+def test_the_watch_lists_up_to_the_last_day_still_due_soon_across_the_holiday() -> None:
+    # From Wed 30 Sep, 3 working days ahead are 8, 9 and Sat 10 Oct (a make-up day); Sun 11
+    # Oct is still within them, Mon 12 Oct is the fourth working day: the first not listed.
+    horizon = domain.soon_horizon(date(2026, 9, 30), soon_days=3)
+    assert horizon == date(2026, 10, 12)
+    for due in (date(2026, 10, 8), date(2026, 10, 10), date(2026, 10, 11)):
+        assert domain.deadline_state(due, date(2026, 9, 30), soon_days=3) == "due_soon"
+    assert domain.deadline_state(horizon, date(2026, 9, 30), soon_days=3) == "on_time"
+
+
 @pytest.mark.parametrize(
     ("clock", "start", "due", "rule_code", "article"),
     [

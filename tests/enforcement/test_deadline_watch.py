@@ -8,15 +8,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from chassis.app import create_service_app
 from chassis.db import Database
 from chassis.legalclock import shanghai_today
-from chassis.legalclock.deadlines import SHANGHAI
 from chassis.uow import UnitOfWork
 from services.enforcement import domain
 from services.enforcement.app import spec
@@ -31,12 +31,13 @@ from tests.conftest import (
     directory_knows,
     feed_demo_map,
     migrate,
+    running,
     running_service,
     tapping,
     wait_until,
 )
-from tests.enforcement.conftest import AUDITOR, DIRECTORY, Enforcement, officer
-from tests.enforcement.test_filing import filed, investigated, received
+from tests.enforcement.conftest import AUDITOR, DIRECTORY, Enforcement, FixedClock, officer
+from tests.enforcement.test_filing import filed, investigated, received, told
 from tests.enforcement.test_on_the_spot import CITIZEN, INSPECTOR, decision
 
 
@@ -148,6 +149,7 @@ async def test_service_payment_return_visit_and_cash_hand_over_are_raised_once_a
     today = shanghai_today()
     case_id = await investigated(enforcement)
     fine = {"penalty": {"kind": "fine", "amount": "2000"}, "legal_basis": "《价格法》第四十二条"}
+    await told(enforcement, case_id, fine["penalty"])
     answer = await enforcement.client.post(
         f"/cases/{case_id}/decision", json=fine, headers=officer(1)
     )
@@ -200,22 +202,6 @@ async def test_service_payment_return_visit_and_cash_hand_over_are_raised_once_a
 # -- 600 overdue, across a restart ----------------------------------------------------------
 
 
-@dataclass
-class MovableClock:
-    """A clock the test sets (and moves forward)."""
-
-    instant: datetime
-
-    def now(self) -> datetime:
-        return self.instant
-
-    def today(self) -> date:
-        return self.instant.astimezone(SHANGHAI).date()
-
-    def set(self, day: date) -> None:
-        self.instant = datetime.combine(day, time(9, 0), SHANGHAI).astimezone(UTC)
-
-
 def fresh_settings(database_url: str, bus_prefix: str, check_seconds: float) -> EnforcementSettings:
     return EnforcementSettings(
         service="enforcement",
@@ -235,8 +221,7 @@ async def received_long_ago(settings: EnforcementSettings, count: int) -> None:
     try:
         async with UnitOfWork(database, "enforcement") as uow:
             for number in range(count):
-                clock = MovableClock(datetime.now(UTC))
-                clock.set(date(2026, 8, 3) + timedelta(days=number % 45))
+                clock = FixedClock(date(2026, 8, 3) + timedelta(days=number % 45))
                 transfer = Transfer(
                     id=uuid.uuid4(),
                     source_department="market",
@@ -301,7 +286,7 @@ async def test_600_overdue_verification_deadlines_are_each_raised_once_across_a_
 
 @asynccontextmanager
 async def clocked_enforcement(
-    create_database: CreateDatabase, bus_prefix: str, clock: MovableClock
+    create_database: CreateDatabase, bus_prefix: str, clock: FixedClock
 ) -> AsyncIterator[Enforcement]:
     """An enforcement service of its own whose clock the test holds from its start."""
     settings = fresh_settings(
@@ -312,10 +297,17 @@ async def clocked_enforcement(
         ctx.clock = clock
 
     clocked = replace(spec, on_startup=[*spec.on_startup, hold_clock])
-    async with running_service(clocked, settings) as client:
+    await migrate(clocked, settings)
+    app = create_service_app(clocked, settings)
+    async with running(app) as client:
+
+        async def ready() -> bool:
+            return (await client.get("/readyz")).status_code == 200
+
+        await wait_until(ready)
         await directory_knows(settings, *DIRECTORY)
         await feed_demo_map(clocked, settings)
-        yield Enforcement(client, settings)
+        yield Enforcement(client, settings, app)
 
 
 def listed(watch: dict[str, Any], *subjects: str) -> dict[tuple[str, str], str]:
@@ -330,8 +322,7 @@ def listed(watch: dict[str, Any], *subjects: str) -> dict[tuple[str, str], str]:
 async def test_across_national_day_due_soon_counts_working_days_and_each_is_raised_on_its_day(
     create_database: CreateDatabase, bus_prefix: str
 ) -> None:
-    clock = MovableClock(datetime.now(UTC))
-    clock.set(date(2026, 9, 30))  # Wednesday; 1-7 October off; Saturday 10 October worked
+    clock = FixedClock(date(2026, 9, 30))  # Wednesday; 1-7 October off; Saturday 10 October worked
     async with clocked_enforcement(create_database, bus_prefix, clock) as enforcement:
         settings = enforcement.settings
         source = str(await received(enforcement))
@@ -370,7 +361,7 @@ async def test_across_national_day_due_soon_counts_working_days_and_each_is_rais
 
                 await wait_until(there, within=10)
 
-            clock.set(date(2026, 10, 9))
+            clock.day = date(2026, 10, 9)
             await raised_kinds("return_visit")
             watch = (await enforcement.client.get("/deadlines", headers=AUDITOR)).json()
             assert listed(watch, source, case, penalty) == {
@@ -380,9 +371,9 @@ async def test_across_national_day_due_soon_counts_working_days_and_each_is_rais
                 (case, "serve"): "due_soon",
                 (case, "pay"): "due_soon",
             }
-            clock.set(date(2026, 10, 10))
+            clock.day = date(2026, 10, 10)
             await raised_kinds("verify", "cash_handover")
-            clock.set(date(2026, 10, 13))
+            clock.day = date(2026, 10, 13)
             await raised_kinds("serve", "pay")
             await overdue_sentinel(enforcement, bus, date(2026, 10, 12))
 

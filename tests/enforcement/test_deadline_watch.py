@@ -148,7 +148,10 @@ async def test_service_payment_return_visit_and_cash_hand_over_are_raised_once_a
 ) -> None:
     today = shanghai_today()
     case_id = await investigated(enforcement)
-    fine = {"penalty": {"kind": "fine", "amount": "2000"}, "legal_basis": "《价格法》第四十二条"}
+    fine: dict[str, Any] = {
+        "penalty": {"kind": "fine", "amount": "2000"},
+        "legal_basis": "《价格法》第四十二条",
+    }
     await told(enforcement, case_id, fine["penalty"])
     answer = await enforcement.client.post(
         f"/cases/{case_id}/decision", json=fine, headers=officer(1)

@@ -3,14 +3,15 @@
 The 12315 form posts to the gateway, which hands it to the complaints service's Open311
 endpoint as the bureau's own client (`open311:12315-web`), rate-limited per address like any
 Open311 caller. Tracking reads the same endpoint, which never returns who submitted. The
-publicity list reads enforcement's feed with a one-minute token of the gateway's own.
+publicity lists read enforcement's penalty feed and supervision's random inspection results
+(一公开) with a one-minute token of the gateway's own.
 """
 
 from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from chassis.legalclock.deadlines import SHANGHAI
 from gateway.identity.apikeys import OPEN311_ROLE
 from gateway.identity.usecases import Identity
 from gateway.public.text import TEXT, Language, language_of
@@ -54,7 +56,7 @@ def _page(template: str, lang: Language, status: int = 200, **values: Any) -> HT
 def _token(request: Request, *, staff: bool = False) -> str:
     identity: Identity = request.app.state.identity
     now = identity.clock.now()
-    if staff:  # enforcement's feed asks for a signed-in caller; this one reads nothing else
+    if staff:  # the publicity feeds ask for a signed-in caller; this one reads nothing else
         return identity.access_token(
             now,
             subject="gateway:publicity",
@@ -191,21 +193,56 @@ async def tracked(request: Request, request_id: str, lang: str | None = None) ->
     )
 
 
+async def _feed(request: Request, url: str) -> dict[str, Any]:
+    """A publicity feed, read with the gateway's own short token."""
+    settings: GatewaySettings = request.app.state.settings
+    client: httpx.AsyncClient = request.app.state.client
+    answer = await client.get(
+        url,
+        headers={"Authorization": f"Bearer {_token(request, staff=True)}"},
+        timeout=settings.upstream_timeout,
+    )
+    answer.raise_for_status()
+    feed: dict[str, Any] = answer.json()
+    return feed
+
+
 @router.get("/publicity")
 async def publicity(request: Request, lang: str | None = None) -> Response:
     """Penalties decided under the general procedure, as published."""
     language = language_of(lang)
     settings: GatewaySettings = request.app.state.settings
-    client: httpx.AsyncClient = request.app.state.client
     try:
-        answer = await client.get(
-            f"{settings.enforcement_url}/publicity",
-            headers={"Authorization": f"Bearer {_token(request, staff=True)}"},
-            timeout=settings.upstream_timeout,
-        )
-        answer.raise_for_status()
+        feed = await _feed(request, f"{settings.enforcement_url}/publicity")
     except httpx.HTTPError:
         return _page(
             "publicity.html", language, 503, entries=[], problem=TEXT[language]["error.unavailable"]
         )
-    return _page("publicity.html", language, entries=answer.json()["entries"], problem=None)
+    return _page("publicity.html", language, entries=feed["entries"], problem=None)
+
+
+@router.get("/publicity/random-inspections")
+async def random_inspections(request: Request, lang: str | None = None) -> Response:
+    """Results of random inspections (双随机、一公开) as published: the office, the household,
+    the outcome and when; never who inspected."""
+    language = language_of(lang)
+    settings: GatewaySettings = request.app.state.settings
+    try:
+        feed = await _feed(request, f"{settings.supervision_url}/random-inspection-results")
+    except httpx.HTTPError:
+        return _page(
+            "random_inspections.html",
+            language,
+            503,
+            results=[],
+            problem=TEXT[language]["error.unavailable"],
+        )
+    results = [
+        result
+        | {
+            name: datetime.fromisoformat(result[f"{name}_at"]).astimezone(SHANGHAI).date()
+            for name in ("recorded", "published")
+        }
+        for result in feed["results"]
+    ]
+    return _page("random_inspections.html", language, results=results, problem=None)

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.types import DecoratedCallable
 from pydantic import BaseModel
 
-from chassis.auth import Principal, require_roles
+from chassis.auth import CurrentPrincipal, Principal, require_roles
 from chassis.context import context_of
 from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
 from chassis.problems import PROBLEM
@@ -48,6 +48,7 @@ from services.supervision.schemas import (
     OfficeIn,
     OfficeList,
     OfficeOut,
+    PublishedResults,
     RandomPlanIn,
     RandomPlanOut,
     ResultIn,
@@ -420,16 +421,17 @@ async def publish_random_results(
     return ResultList.model_validate({"results": published})
 
 
-@router.get("/random-inspection-results", response_model=ResultList)
+@router.get("/random-inspection-results", response_model=PublishedResults)
 async def random_inspection_publicity(
-    _: Staff,
+    _: CurrentPrincipal,
     uow: UnitOfWorkDep,
     office_id: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> ResultList:
-    """The publicity feed of random inspection results, newest first."""
+) -> PublishedResults:
+    """The publicity feed of random inspection results, newest first: public (一公开), so for
+    anyone signed in, the gateway's public page among them; it names no staff."""
     found = await draws.publicity(uow.connection, office_id, limit)
-    return ResultList.model_validate({"results": found})
+    return PublishedResults.model_validate({"results": found})
 
 
 @creates("/unlicensed-findings", FindingOut)

@@ -12,6 +12,7 @@ from services.supervision.onboarding import IMPORT
 from services.supervision.republish import PUBLISH_MAP
 from services.supervision.settings import SupervisionSettings
 from services.supervision.tables import metadata
+from services.supervision.usecases.draws import enrol_unplanned
 from services.supervision.usecases.households import raise_overdue_claims
 from services.supervision.verify import DRAW
 
@@ -35,7 +36,7 @@ spec = ServiceSpec(
     routers=[router],
     settings_class=SupervisionSettings,
     context_class=SupervisionContext,
-    on_startup=[seed_demo],
+    on_startup=[seed_demo, enrol_unplanned],
     background=[watch_claim_deadlines],
     commands=[IMPORT, PUBLISH_MAP, DRAW],
 )

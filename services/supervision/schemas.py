@@ -388,9 +388,31 @@ class ResultOut(BaseModel):
 
 
 class ResultList(BaseModel):
-    """Results of random inspections (the publicity feed: newest first)."""
+    """Results of random inspections."""
 
     results: list[ResultOut]
+
+
+class PublishedResult(BaseModel):
+    """A random inspection's result as made public (一公开): no staff named, no note."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    office_id: str
+    office_name: str | None
+    plan_id: uuid.UUID
+    number: int
+    credit_code: str
+    name: str | None = Field(description="The household's name, when its licence is known")
+    outcome: Literal["compliant", "problems_found", "not_at_address"]
+    recorded_at: datetime = Field(description="When the inspection's result was recorded")
+    published_at: datetime
+
+
+class PublishedResults(BaseModel):
+    """The publicity feed of random inspection results, newest first."""
+
+    results: list[PublishedResult]
 
 
 class AddressIn(RequestModel):

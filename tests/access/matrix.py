@@ -76,6 +76,7 @@ SAMPLE_GRID = "510106001001001"
 INSPECTOR = frozenset({"grid_inspector"})
 OFFICER = frozenset({"enforcement_officer"})
 STREET = frozenset({"grid_inspector", "office_head"})
+HEAD = frozenset({"office_head"})
 SUB_BUREAU_READERS = frozenset({"enforcement_officer", "auditor", "admin"})
 SAMPLE_SECTION = "section-1"  # the matrix's enforcement officer's section (area 1's)
 # 12315: the matrix's complaints handler works at the bureau's desk (every ticket), its
@@ -137,6 +138,13 @@ DELEGATION_SAMPLE = {
     "agent": "inspector02",
     "start": "2026-01-01",
     "end": "2026-01-02",
+}
+# A random inspection plan of the sample office drawing from both its grid inspectors: the
+# sample household's owner is never drawn for it, so its agent of the sample is.
+RANDOM_PLAN_SAMPLE: dict[str, Any] = {
+    "title": "样例双随机抽查",
+    "inspectors": [person_of("grid_inspector"), DELEGATION_SAMPLE["agent"]],
+    "inspectors_per_household": 1,
 }
 
 
@@ -503,6 +511,54 @@ MATRIX: tuple[Rule, ...] = (
         "/inspections/{inspection_id}",
     ),
     Rule("supervision", "GET", "/inspection-plan", INSPECTOR),
+    # Random inspections (双随机、一公开): the office head plans and draws; a result is the
+    # drawn inspector's (the matrix's inspector acts for the one drawn today) or the head's,
+    # each on a plan drawn for them (`drawn_plan@<role>`); the results feed is public.
+    Rule(
+        "supervision",
+        "POST",
+        "/random-inspections",
+        HEAD,
+        body=RANDOM_PLAN_SAMPLE,
+    ),
+    Rule(
+        "supervision",
+        "GET",
+        "/random-inspections/{plan_id}",
+        STAFF,
+        "/random-inspections/{drawn_plan}",
+    ),
+    Rule(
+        "supervision",
+        "POST",
+        "/random-inspections/{plan_id}/draws",
+        HEAD,
+        "/random-inspections/{plan_to_draw}/draws",
+        body={},
+    ),
+    Rule(
+        "supervision",
+        "POST",
+        "/random-inspections/{plan_id}/draws/{number}/reveal",
+        HEAD,
+        "/random-inspections/{plan_to_reveal}/draws/1/reveal",
+    ),
+    Rule(
+        "supervision",
+        "POST",
+        "/random-inspections/{plan_id}/results",
+        STREET,
+        "/random-inspections/{drawn_plan}/results",
+        body={"credit_code": "{drawn_code}", "outcome": "compliant"},
+    ),
+    Rule(
+        "supervision",
+        "POST",
+        "/random-inspections/{plan_id}/results/publish",
+        HEAD,
+        "/random-inspections/{plan_to_publish}/results/publish",
+    ),
+    Rule("supervision", "GET", "/random-inspection-results", SIGNED_IN),
     Rule(
         "supervision",
         "POST",

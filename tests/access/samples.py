@@ -15,6 +15,7 @@ from tests.access.matrix import (
     DOCUMENT_SAMPLE,
     INSPECTION_SAMPLE,
     PNG_SAMPLE,
+    RANDOM_PLAN_SAMPLE,
     SAMPLE_GRID,
     SAMPLE_OFFICE,
     SAMPLE_SECTION,
@@ -80,6 +81,60 @@ async def household_samples(
         return answer.status_code == 200 and answer.json()["grid_id"] == SAMPLE_GRID
 
     await wait_until(routed, within=15)
+
+
+async def random_inspection_samples(
+    client: httpx.AsyncClient, head: dict[str, str]
+) -> dict[str, str]:
+    """Random inspection plans of the sample office, made by the matrix's office head: one for
+    its first draw, one committed (to reveal), one drawn for each role that records a result
+    (`drawn_plan@<role>`, with the household drawn in it), one with a result to publish. The
+    matrix's inspector acts for their agent of the sample today, the inspector drawn for the
+    sample household."""
+    agent = RANDOM_PLAN_SAMPLE["inspectors"][1]
+    today = shanghai_today().isoformat()
+    standing_in = {
+        "officer": agent,
+        "agent": person_of("grid_inspector"),
+        "start": today,
+        "end": today,
+    }
+    answer = await client.post("/api/supervision/delegations", json=standing_in, headers=head)
+    assert answer.status_code == 201, answer.text
+
+    async def plan(*, committed: bool = False) -> str:
+        answer = await client.post(
+            "/api/supervision/random-inspections", json=RANDOM_PLAN_SAMPLE, headers=head
+        )
+        assert answer.status_code == 201, answer.text
+        plan_id: str = answer.json()["id"]
+        if committed:
+            draws = f"/api/supervision/random-inspections/{plan_id}/draws"
+            answer = await client.post(draws, json={}, headers=head)
+            assert answer.status_code == 201, answer.text
+        return plan_id
+
+    async def drawn() -> tuple[str, str]:
+        plan_id = await plan(committed=True)
+        path = f"/api/supervision/random-inspections/{plan_id}/draws/1/reveal"
+        answer = await client.post(path, headers=head)
+        assert answer.status_code == 200, answer.text
+        selected = answer.json()["selection"][0]
+        assert selected["inspectors"] == [agent], selected
+        code: str = selected["credit_code"]
+        return plan_id, code
+
+    made = {"plan_to_draw": await plan(), "plan_to_reveal": await plan(committed=True)}
+    for role in ("", "@office_head", "@grid_inspector"):
+        made[f"drawn_plan{role}"], made[f"drawn_code{role}"] = await drawn()
+    made["plan_to_publish"], code = await drawn()
+    answer = await client.post(
+        f"/api/supervision/random-inspections/{made['plan_to_publish']}/results",
+        json={"credit_code": code, "outcome": "problems_found"},
+        headers=head,
+    )
+    assert answer.status_code == 201, answer.text
+    return made
 
 
 async def street_samples(

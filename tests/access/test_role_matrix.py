@@ -34,6 +34,7 @@ from tests.access.samples import (
     household_samples,
     licensing_samples,
     nonconformity_samples,
+    random_inspection_samples,
     street_samples,
     supervision_samples,
 )
@@ -187,6 +188,8 @@ async def test_each_role_gets_what_the_matrix_says(
         await household_samples(client, admin, samples["credit_code"])
         inspector = {"Authorization": f"Bearer {token_for(identity, 'grid_inspector')}"}
         samples |= await street_samples(client, inspector, samples["credit_code"])
+        head = {"Authorization": f"Bearer {token_for(identity, 'office_head')}"}
+        samples |= await random_inspection_samples(client, head)
         samples |= await complaints_samples(
             client, {role: token_for(identity, role) for role in TICKET_HANDLERS}
         )

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from chassis.app import create_service_app
 from chassis.legalclock.deadlines import SHANGHAI
 from services.supervision.app import spec
-from services.supervision.tables import household_history
+from services.supervision.tables import household_history, inspection_plan_entries
 from tests.conftest import (
     CreateDatabase,
     directory_knows,
@@ -319,3 +319,60 @@ async def test_results_go_on_the_publicity_feed_within_20_working_days(drawing: 
     assert drawn_code in [r["credit_code"] for r in feed.json()["results"]]
     nothing_left = await drawing.client.post(f"{results}/publish", headers=head(OWNER))
     assert nothing_left.status_code == 409
+
+
+async def test_households_claimed_before_the_plan_existed_enter_it_at_start(
+    drawing: Drawing,
+) -> None:
+    drawing.clock.at = shanghai_morning(date(2026, 8, 3))
+    quiet = await issued(drawing, OWNER, point=None)
+    risky = await issued(drawing, OWNER, point=None)
+    for code in (quiet, risky):
+        await drawing.household(code)
+        answer = await drawing.client.post(f"/households/{code}/claim", headers=inspector(OWNER))
+        assert answer.status_code == 200, answer.text
+    drawing.clock.at = shanghai_morning(date(2026, 8, 10))
+    visit = {
+        "started_at": "2026-08-10T01:00:00Z",
+        "ended_at": "2026-08-10T02:00:00Z",
+        "route": [[104.05, 30.70]],
+        "households": [quiet],
+        "findings": "证照齐全",
+        "actions": [],
+        "attachments": [],
+    }
+    recorded = await drawing.client.post("/inspections", json=visit, headers=inspector(OWNER))
+    assert recorded.status_code == 201, recorded.text
+    await penalised(drawing, risky, 3)  # 15 points: class D
+    before = await drawing.client.get("/inspection-plan", headers=inspector(OWNER))
+    others = [h for h in before.json()["households"] if h["credit_code"] not in (quiet, risky)]
+    # As they stood before migration supervision_0004: claimed, and in no plan.
+    async with drawing.transaction() as connection:
+        await connection.execute(
+            sa.delete(inspection_plan_entries).where(
+                inspection_plan_entries.c.credit_code.in_([quiet, risky])
+            )
+        )
+    unplanned = await drawing.client.get("/inspection-plan", headers=inspector(OWNER))
+    assert {quiet, risky}.isdisjoint(h["credit_code"] for h in unplanned.json()["households"])
+
+    # A second replica starts beside the running one and enrols them.
+    async with running(create_service_app(spec, drawing.settings)) as replica:
+        plan = await replica.get("/inspection-plan", headers=inspector(OWNER))
+    assert plan.status_code == 200, plan.text
+    entries = {h["credit_code"]: h for h in plan.json()["households"]}
+    # Class D from the claim on 3 Aug: 30 days on is 2 Sep, a working day.
+    assert (entries[risky]["risk_class"], entries[risky]["since"], entries[risky]["due"]) == (
+        "D",
+        "2026-08-03",
+        "2026-09-02",
+    )
+    # Class A from the inspection on 10 Aug, later than the claim: 365 days on.
+    assert (entries[quiet]["risk_class"], entries[quiet]["since"], entries[quiet]["due"]) == (
+        "A",
+        "2026-08-10",
+        "2027-08-10",
+    )
+    # Those already in the plan stay as they were.
+    kept = [h for h in plan.json()["households"] if h["credit_code"] not in (quiet, risky)]
+    assert kept == others

@@ -20,6 +20,7 @@ from services.supervision.tables import (
     household_history,
     households,
     inspection_plan_entries,
+    offices,
     random_inspection_draws,
     random_inspection_plans,
     random_inspection_results,
@@ -35,6 +36,15 @@ class OpenHousehold:
     credit_code: str
     grid_id: str
     owner: str
+
+
+@dataclass(frozen=True)
+class UnplannedHousehold:
+    """A claimed household that has no plan entry, with when it was claimed and last visited."""
+
+    credit_code: str
+    claimed_at: datetime
+    last_inspected_at: datetime | None
 
 
 @dataclass
@@ -177,12 +187,22 @@ class Draws:
         )
 
     async def published(self, office_id: str | None, limit: int) -> list[Any]:
-        """The publicity feed: published results, newest first (of one office if asked)."""
+        """The publicity feed: published results with the names of the office and the
+        household, newest first (of one office if asked)."""
         statement = (
-            sa.select(random_inspection_results, random_inspection_plans.c.office_id)
+            sa.select(
+                random_inspection_results,
+                random_inspection_plans.c.office_id,
+                offices.c.name.label("office_name"),
+                households.c.name,
+            )
             .join(
                 random_inspection_plans,
                 random_inspection_plans.c.id == random_inspection_results.c.plan_id,
+            )
+            .outerjoin(offices, offices.c.id == random_inspection_plans.c.office_id)
+            .outerjoin(
+                households, households.c.credit_code == random_inspection_results.c.credit_code
             )
             .where(random_inspection_results.c.published_at.is_not(None))
             .order_by(
@@ -204,6 +224,30 @@ class Draws:
         await self.connection.execute(
             insert.on_conflict_do_update(index_elements=["credit_code"], set_=changed, where=later)
         )
+
+    async def unplanned(self) -> list[UnplannedHousehold]:
+        """Claimed households without a plan entry (claimed before the plan existed)."""
+        rows = await self.connection.execute(
+            sa.select(
+                households.c.credit_code, households.c.claimed_at, households.c.last_inspected_at
+            )
+            .outerjoin(
+                inspection_plan_entries,
+                inspection_plan_entries.c.credit_code == households.c.credit_code,
+            )
+            .where(
+                households.c.status == HouseholdStatus.CLAIMED,
+                inspection_plan_entries.c.credit_code.is_(None),
+            )
+            .order_by(households.c.credit_code)
+        )
+        return [UnplannedHousehold(*row) for row in rows]
+
+    async def add_plan_entries(self, entries: Sequence[dict[str, Any]]) -> None:
+        """Put households in the plan, leaving those already in it as they are."""
+        if entries:
+            insert = dialect_of(self.connection).insert(inspection_plan_entries).values(entries)
+            await self.connection.execute(insert.on_conflict_do_nothing())
 
     async def planned(self, codes: Iterable[str]) -> set[str]:
         """Those of `codes` in an inspection plan."""

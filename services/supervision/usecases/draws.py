@@ -3,6 +3,7 @@ and the owners' inspection plan by risk class."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.errors import Conflict, Forbidden, NotFound, RuleViolated
+from chassis.legalclock.deadlines import SHANGHAI
 from chassis.uow import UnitOfWork
 from contracts.supervision import DrawCommitted, Drawn, DrawResultsPublished
 from services.supervision.context import SupervisionContext
@@ -37,6 +39,7 @@ from services.supervision.repositories.people import People
 from services.supervision.usecases.delegations import viewer_of
 
 Outcome = Literal["compliant", "problems_found", "not_at_address"]
+log = logging.getLogger("shijian.supervision.draws")
 
 
 async def enter_plan(
@@ -60,6 +63,39 @@ async def enter_plan(
                 "updated_at": now,
             }
         )
+
+
+async def enrol_unplanned(ctx: SupervisionContext) -> None:
+    """Put every claimed household without a plan entry (claimed before the plan existed) in
+    its owner's plan: its class from its history, due by the class's rule from its claim day or
+    its last inspection's, whichever is later. Run at start; a replica starting beside another
+    leaves the entries the other made as they are."""
+    async with ctx.unit_of_work() as uow:
+        repository = Draws(uow.connection)
+        unplanned = await repository.unplanned()
+        counts = await repository.history_counts([h.credit_code for h in unplanned])
+        rules, now = risk_rules(), ctx.clock.now()
+        entries = []
+        for household in unplanned:
+            visits = [household.claimed_at, household.last_inspected_at]
+            since = max(at.astimezone(SHANGHAI).date() for at in visits if at is not None)
+            risk_class = rules.classify(counts[household.credit_code])
+            due = rules.plan_due(risk_class, since)
+            entries.append(
+                {
+                    "credit_code": household.credit_code,
+                    "risk_class": risk_class,
+                    "since": since,
+                    "due": due.due,
+                    "rule_code": due.rule_code,
+                    "basis": due.basis,
+                    "updated_at": now,
+                }
+            )
+        await repository.add_plan_entries(entries)
+        await uow.commit()
+    if entries:
+        log.info("%d claimed households entered the inspection plan", len(entries))
 
 
 async def visited(

@@ -52,9 +52,14 @@ export const bureauToday = (offsetDays = 0) =>
  * party (who waived its statement in writing, so the decision may come today), the fine decided
  * and the decision served, all by `username`. */
 export async function decidedCase(request: APIRequestContext, username: string, allegation: string): Promise<string> {
-  const headers = await staffHeaders(request, username);
   const source = await handInCaseSource(request, username, { source_department: "advertising", allegation });
-  const filed = await request.post(`/api/enforcement/case-sources/${source.id}/file`, {
+  return decideCaseSource(request, username, source.id);
+}
+
+/** The case source `sourceId` filed and taken to a fine of 2,000 CNY, served: its case's id. */
+export async function decideCaseSource(request: APIRequestContext, username: string, sourceId: string): Promise<string> {
+  const headers = await staffHeaders(request, username);
+  const filed = await request.post(`/api/enforcement/case-sources/${sourceId}/file`, {
     headers,
     data: { handlers: ["officer11", "officer12"] },
   });
@@ -79,4 +84,24 @@ export async function decidedCase(request: APIRequestContext, username: string, 
   await step("decision", { penalty, legal_basis });
   await step("service", { served_on: bureauToday(), served_how: "in_person" });
   return caseId;
+}
+
+/** Waits until the case source `sourceId` (transferred by another service) reached `username`'s section. */
+export async function caseSourceArrived(request: APIRequestContext, username: string, sourceId: string): Promise<void> {
+  const headers = await staffHeaders(request, username);
+  await expect
+    .poll(async () => (await request.get(`/api/enforcement/case-sources/${sourceId}`, { headers })).status(), {
+      intervals: [200],
+      timeout: 30_000,
+    })
+    .toBe(200);
+}
+
+/** 不予立案 of the case source `sourceId`, with its reasons. */
+export async function declineCaseSource(request: APIRequestContext, username: string, sourceId: string, reasons: string[]) {
+  const declined = await request.post(`/api/enforcement/case-sources/${sourceId}/decline`, {
+    headers: await staffHeaders(request, username),
+    data: { reasons },
+  });
+  expect(declined.ok(), await declined.text()).toBeTruthy();
 }

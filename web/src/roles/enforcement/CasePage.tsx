@@ -66,7 +66,7 @@ export function CasePage() {
   const close = () => setAsking(null);
   const wait = decisionWait(record.penalty_notice);
   const unanswered = unansweredStatements(record.penalty_notice);
-  const dayRule = { required: true, message: t("enforcement.rule.required") };
+  const given = { required: true, message: t("enforcement.rule.required") };
   const serviceMethods = SERVICE_METHODS.map((value) => ({ value, label: t(`enforcement.method.${value}`) }));
   const stepText = (entry: CaseStep) => (intl.messages[`enforcement.step.${entry.step}`] ? t(`enforcement.step.${entry.step}`) : entry.step);
 
@@ -412,7 +412,7 @@ export function CasePage() {
         <Form.Item label={t("enforcement.field.partyKind")} name="party_kind">
           <Radio.Group options={PARTY_KINDS.map((value) => ({ value, label: t(`enforcement.party.${value}`) }))} />
         </Form.Item>
-        <Form.Item label={t("enforcement.field.servedOn")} name="served_on" rules={[dayRule]}>
+        <Form.Item label={t("enforcement.field.servedOn")} name="served_on" rules={[given]}>
           <Input type="date" max={bureauToday()} />
         </Form.Item>
         <Form.Item label={t("enforcement.field.servedHow")} name="served_how">
@@ -427,7 +427,7 @@ export function CasePage() {
         onClose={close}
         onSubmit={(body) => step.mutateAsync({ step: "statement", body })}
       >
-        <Form.Item label={t("enforcement.field.receivedOn")} name="received_on" rules={[dayRule]}>
+        <Form.Item label={t("enforcement.field.receivedOn")} name="received_on" rules={[given]}>
           <Input type="date" max={bureauToday()} />
         </Form.Item>
         <Form.Item label={t("enforcement.field.content")} name="content" rules={[required]}>
@@ -442,7 +442,7 @@ export function CasePage() {
         onClose={close}
         onSubmit={({ number, ...body }) => step.mutateAsync({ step: "answer", number, body })}
       >
-        <Form.Item label={t("enforcement.field.statement")} name="number" rules={[dayRule]}>
+        <Form.Item label={t("enforcement.field.statement")} name="number" rules={[given]}>
           <Radio.Group
             options={unanswered.map((statement) => ({
               value: statement.number,
@@ -450,7 +450,7 @@ export function CasePage() {
             }))}
           />
         </Form.Item>
-        <Form.Item label={t("enforcement.field.accepted")} name="accepted" rules={[dayRule]}>
+        <Form.Item label={t("enforcement.field.accepted")} name="accepted" rules={[given]}>
           <Radio.Group
             options={[
               { value: true, label: t("enforcement.case.accepted") },
@@ -470,7 +470,7 @@ export function CasePage() {
         onClose={close}
         onSubmit={(body) => step.mutateAsync({ step: "waiver", body })}
       >
-        <Form.Item label={t("enforcement.field.receivedOn")} name="received_on" rules={[dayRule]}>
+        <Form.Item label={t("enforcement.field.receivedOn")} name="received_on" rules={[given]}>
           <Input type="date" max={bureauToday()} />
         </Form.Item>
       </StepModal>
@@ -482,7 +482,7 @@ export function CasePage() {
         onClose={close}
         onSubmit={(body) => step.mutateAsync({ step: "hearingRequest", body })}
       >
-        <Form.Item label={t("enforcement.field.requestedOn")} name="requested_on" rules={[dayRule]}>
+        <Form.Item label={t("enforcement.field.requestedOn")} name="requested_on" rules={[given]}>
           <Input type="date" max={bureauToday()} />
         </Form.Item>
       </StepModal>
@@ -534,7 +534,7 @@ export function CasePage() {
         onClose={close}
         onSubmit={(body) => step.mutateAsync({ step: "service", body })}
       >
-        <Form.Item label={t("enforcement.field.servedOn")} name="served_on" rules={[dayRule]}>
+        <Form.Item label={t("enforcement.field.servedOn")} name="served_on" rules={[given]}>
           <Input type="date" max={bureauToday()} />
         </Form.Item>
         <Form.Item label={t("enforcement.field.servedHow")} name="served_how">
@@ -565,7 +565,7 @@ export function CasePage() {
         <Form.Item label={t("enforcement.field.change")} name="change" rules={[{ required: true, message: t("enforcement.rule.required") }]}>
           <Radio.Group options={CHANGES.map((value) => ({ value, label: t(`enforcement.change.${value}`) }))} />
         </Form.Item>
-        <Form.Item label={t("enforcement.field.changedOn")} name="changed_on" rules={[dayRule]}>
+        <Form.Item label={t("enforcement.field.changedOn")} name="changed_on" rules={[given]}>
           <Input type="date" max={bureauToday()} />
         </Form.Item>
         <Form.Item label={t("enforcement.field.reason")} name="reason" rules={[required]}>

@@ -94,7 +94,9 @@ test("an officer files a case source with two handlers and takes the case to its
   await dialog.getByLabel(text("enforcement.field.summary")).fill("询问当事人：宣传册所称“销量第一”无依据。");
   await submit();
   await expect(page.getByTestId("records")).toContainText("销量第一");
-  await expect(page.getByTestId("next-step")).toContainText(text("enforcement.next.decision"));
+  await expect(page.getByTestId("next-step")).toContainText(text("enforcement.next.penaltyNotice"));
+  // No decision is offered before the notice of the intended penalty is served.
+  await expect(page.getByRole("button", { name: text("enforcement.action.decision"), exact: true })).toHaveCount(0);
 
   // The clock stops for a suspension (its days not counted), then the approved 30 days are added.
   await page.getByRole("button", { name: text("enforcement.action.stop"), exact: true }).click();
@@ -114,8 +116,53 @@ test("an officer files a case source with two handlers and takes the case to its
   await expect(page.getByTestId("clock-changes")).toContainText(text("enforcement.case.approvedBy", { by: "head01" }));
   await expect(page.getByTestId("decision-clock-due")).not.toHaveText(stoppedDue ?? "");
 
-  // The decision: a fine of 5,000 CNY.
+  // 事先告知: the intended fine of 5,000 CNY served on the company today; its statement period runs from it.
+  await page.getByRole("button", { name: text("enforcement.action.penaltyNotice"), exact: true }).click();
+  await dialog.getByLabel(text("enforcement.field.facts")).fill("宣传册称产品“销量第一”，无任何依据。");
+  await dialog.getByLabel(text("enforcement.penalty.fine"), { exact: true }).check();
+  await dialog.getByLabel(text("enforcement.field.amount"), { exact: true }).fill("5000");
+  await dialog.getByLabel(text("enforcement.field.legalBasis")).fill("《中华人民共和国广告法》第五十五条");
+  await expect(dialog.getByLabel(text("enforcement.field.servedOn"))).toHaveValue(bureauToday());
+  await console.accessible(page);
+  await submit();
+  const notice = page.getByTestId("penalty-notice");
+  await expect(notice).toContainText("销量第一");
+  await expect(page.getByTestId("intended-penalty")).toContainText("5,000.00");
+  // A fine of 5,000 CNY on an organisation is no "large amount": no hearing on offer.
+  await expect(page.getByTestId("hearing-offered")).toHaveText(text("enforcement.case.noHearingOffered"));
+  await expect(page.getByTestId("statement-clock")).toContainText(text("enforcement.legal.enforcement.statement"));
+  await expect(page.getByTestId("next-step")).toContainText(text("enforcement.next.partyHeard"));
+  // The case's deadlines name their rules and legal basis.
+  const statementDeadline = page.getByTestId("case-deadlines").locator('[data-step="statement"]');
+  await expect(statementDeadline).toContainText("enforcement.statement");
+  await expect(statementDeadline).toContainText(text("enforcement.deadlineStep.statement"));
+  await expect(page.getByTestId("case-deadlines").locator('[data-step="decide"]')).toContainText("enforcement.decide");
+
+  // Asked to decide now, the officer is told the party's period runs until its due day.
   await page.getByRole("button", { name: text("enforcement.action.decision"), exact: true }).click();
+  await expect(dialog.getByTestId("decision-wait")).toBeVisible();
+  await dialog.getByRole("button", { name: text("shell.cancel"), exact: true }).click();
+  await expect(dialog).toBeHidden();
+
+  // The party states its case; the statement is answered before the decision.
+  await page.getByRole("button", { name: text("enforcement.action.statement"), exact: true }).click();
+  await dialog.getByLabel(text("enforcement.field.content")).fill("宣传册已全部收回，请求从轻处罚。");
+  await console.accessible(page);
+  await submit();
+  await expect(page.getByTestId("statements")).toContainText("请求从轻处罚");
+  await expect(page.getByTestId("statements")).toContainText(text("enforcement.case.unanswered"));
+  await expect(page.getByTestId("next-step")).toContainText(text("enforcement.next.answer"));
+  await page.getByRole("button", { name: text("enforcement.action.answer"), exact: true }).click();
+  await dialog.getByLabel(text("enforcement.case.rejected"), { exact: true }).check();
+  await dialog.getByLabel(text("enforcement.field.answerReasons")).fill("违法事实清楚，收回宣传册已在拟处罚时考虑。");
+  await console.accessible(page);
+  await submit();
+  await expect(page.getByTestId("statements")).toContainText(text("enforcement.case.rejected"));
+  await expect(page.getByTestId("next-step")).toContainText(text("enforcement.next.decision"));
+
+  // The decision: a fine of 5,000 CNY, made today as the party was heard and answered.
+  await page.getByRole("button", { name: text("enforcement.action.decision"), exact: true }).click();
+  await expect(dialog.getByTestId("decision-wait")).toHaveCount(0);
   await dialog.getByLabel(text("enforcement.penalty.fine"), { exact: true }).check();
   await dialog.getByLabel(text("enforcement.field.amount"), { exact: true }).fill("5000");
   await dialog.getByLabel(text("enforcement.field.legalBasis")).fill("《中华人民共和国广告法》第五十五条");
@@ -123,6 +170,20 @@ test("an officer files a case source with two handlers and takes the case to its
   await submit();
   await expect(page.getByTestId("case-status")).toHaveText(text("enforcement.caseStatus.decided"));
   await expect(page.getByTestId("decision")).toContainText("5,000.00");
+  await expect(page.getByTestId("next-step")).toContainText(text("enforcement.next.service"));
+  // The fine falls due only from the decision's service.
+  await expect(page.getByRole("button", { name: text("enforcement.action.payment"), exact: true })).toHaveCount(0);
+
+  // 送达: the decision handed to the party today.
+  await page.getByRole("button", { name: text("enforcement.action.service"), exact: true }).click();
+  await expect(dialog.getByLabel(text("enforcement.field.servedOn"))).toHaveValue(bureauToday());
+  await console.accessible(page);
+  await submit();
+  await expect(page.getByTestId("decision-service")).toHaveText(
+    text("enforcement.case.served", { date: bureauToday(), how: text("enforcement.method.in_person") }),
+  );
+  await expect(page.getByTestId("case-deadlines").locator('[data-step="serve"] [data-state="done"]')).toBeVisible();
+  await expect(page.getByTestId("case-deadlines").locator('[data-step="payment"]')).toContainText("enforcement.payment");
   await expect(page.getByTestId("next-step")).toContainText(text("enforcement.next.payment"));
 
   await page.getByRole("button", { name: text("enforcement.action.payment"), exact: true }).click();
@@ -142,6 +203,8 @@ test("an officer files a case source with two handlers and takes the case to its
   const closed = await caseAsService(request, "officer11", caseId);
   expect(closed.status).toBe("closed");
   expect(closed.paid_on).toBe(bureauToday());
+  expect(closed.served_on).toBe(bureauToday());
+  expect(closed.penalty_notice?.statements.map((statement) => statement.answer?.accepted)).toEqual([false]);
   expect(closed.handlers).toEqual(["officer11", "officer12"]);
 
   // The case source now reads filed and leads to its case.
@@ -218,6 +281,7 @@ test("an officer declines two case sources at once and withdraws an annulled dec
   await expect(page.getByTestId("publicity")).not.toContainText(text("enforcement.case.withdrawn"));
   await page.getByRole("button", { name: text("enforcement.action.withdrawal"), exact: true }).click();
   await dialog.getByLabel(text("enforcement.change.annulled"), { exact: true }).check();
+  await dialog.getByLabel(text("enforcement.field.changedOn")).fill(bureauToday());
   await dialog.getByLabel(text("enforcement.field.reason")).fill("行政复议决定撤销原处罚决定");
   await dialog.getByRole("button", { name: text("shell.submit"), exact: true }).click();
   await expect(dialog).toBeHidden();

@@ -1,5 +1,7 @@
 import { expect, test } from "./console";
-import { householdWhen, licenceFor, PHOTO } from "./inspector-api";
+import { ON_THE_SPOT_LIMITS } from "../src/roles/inspector/rules";
+import { bureauToday, caseSourceArrived, declineCaseSource } from "./enforcement-api";
+import { householdsOf, householdWhen, licenceFor, PHOTO } from "./inspector-api";
 
 // inspector01 owns grid 510106001001001 of office-01: lon 104.00–104.03, lat 30.72–30.75
 // (deploy/demo/district.json). A point well inside it is routed there by its coordinates.
@@ -106,4 +108,76 @@ test("a new household reaches its inspector live, is claimed, and gets an inspec
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
   await console.accessible(page);
   await console.screenshot(page, "inspector-main-375");
+});
+
+test("an inspector fines on the spot in cash, records the bank hand-over, and follows a transfer to enforcement's answer", async ({
+  page,
+  console,
+  request,
+}) => {
+  test.slow();
+  const { text } = console;
+  const dialog = page.getByRole("dialog");
+  await console.signIn(page, "inspector01");
+
+  // A fine of 50 CNY collected in cash from a citizen.
+  const party = `摊主 ${console.lang} ${Date.now()}`;
+  await page.goto("/inspector/penalties/new");
+  await page.getByText(text("inspector.party.citizen"), { exact: true }).click();
+  await page.getByLabel(text("inspector.penalty.partyName")).fill(party);
+  await page.getByLabel(text("inspector.penalty.idNumber")).fill("11010519491231002X");
+  await page.getByText(text("inspector.penaltyKind.fine"), { exact: true }).click();
+  await page.getByLabel(text("inspector.penalty.amount", { cap: ON_THE_SPOT_LIMITS.citizenFineMax })).fill("50");
+  await page.getByLabel(text("inspector.penalty.cash", { cap: ON_THE_SPOT_LIMITS.cashMax })).check();
+  await page.getByLabel(text("inspector.penalty.facts")).fill("占道经营，经劝阻拒不改正");
+  await page.getByLabel(text("inspector.penalty.legalBasis")).fill("《城市市容和环境卫生管理条例》第三十六条");
+  await page.getByRole("button", { name: text("inspector.penalty.submit") }).click();
+
+  // Among my penalties it shows the day the cash reaches the bank by, and takes the hand-over.
+  await expect(page).toHaveURL(/\/inspector\/penalties$/);
+  const row = page.getByRole("row").filter({ hasText: party });
+  await expect(row.getByTestId("cash-handover-due")).toBeVisible();
+  await console.accessible(page);
+  await row.getByRole("button", { name: text("inspector.penalties.handover") }).click();
+  await expect(dialog.getByLabel(text("inspector.penalties.handedOverOn"))).toHaveValue(bureauToday());
+  const receipt = `NB${Date.now()}`;
+  await dialog.getByLabel(text("inspector.penalties.receipt")).fill(receipt);
+  await console.accessible(page);
+  await dialog.getByRole("button", { name: text("shell.submit"), exact: true }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row.getByTestId("cash-handed-over")).toHaveText(
+    text("inspector.penalties.handedOver", { date: bureauToday(), receipt }),
+  );
+
+  // A case source about one of my households, found yesterday; a day after today is refused first.
+  const [household] = await householdsOf(request, "inspector01");
+  expect(household).toBeDefined();
+  await page.goto(`/inspector/case-transfers/new?credit_code=${household!.credit_code}`);
+  const allegation = `超范围经营 ${console.lang} ${Date.now()}`;
+  await page.getByLabel(text("inspector.transfer.allegation")).fill(allegation);
+  await page.getByLabel(text("transfers.discoveredOn")).fill(bureauToday(1));
+  await page.getByRole("button", { name: text("inspector.transfer.submit") }).click();
+  await expect(page.getByText(text("transfers.rule.future"))).toBeVisible();
+  await page.getByLabel(text("transfers.discoveredOn")).fill(bureauToday(-1));
+  await console.accessible(page);
+  await page.getByRole("button", { name: text("inspector.transfer.submit") }).click();
+  await expect(page.getByTestId("discovered-on")).toHaveText(bureauToday(-1));
+  const sourceId = (await page.getByTestId("case-source-id").textContent())!;
+
+  // My transfers list it, waiting for enforcement's verification.
+  await page.getByRole("link", { name: text("transfers.title") }).first().click();
+  await expect(page.getByRole("heading", { name: text("transfers.title") })).toBeVisible();
+  const transferRow = page.getByTestId("case-transfers").getByRole("row").filter({ hasText: allegation });
+  await expect(transferRow).toContainText(text("transfers.outcome.transferred"));
+  await expect(transferRow).toContainText(bureauToday(-1));
+  await console.accessible(page);
+
+  // Enforcement declines it; its reasons come back to the office (通报备案).
+  await caseSourceArrived(request, "officer11", sourceId);
+  await declineCaseSource(request, "officer11", sourceId, ["证据不足"]);
+  await expect(async () => {
+    await page.reload();
+    await expect(transferRow).toContainText(text("transfers.outcome.not_filed", { reasons: "证据不足" }), { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await console.screenshot(page, "inspector-transfers-1440");
 });

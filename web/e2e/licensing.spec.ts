@@ -1,7 +1,14 @@
 import { approveAsPartner } from "./partner";
 import { expect, test } from "./console";
+import { bureauToday, caseSourceArrived, decideCaseSource } from "./enforcement-api";
 
-test("a clerk licenses a catering business with the health partner's approval", async ({ page, console, request }) => {
+test("a clerk licenses a catering business with the health partner's approval and transfers a case source about it", async ({
+  page,
+  console,
+  request,
+}) => {
+  // The licence, then its case source followed through enforcement's decision.
+  test.slow();
   const { text } = console;
   await console.signIn(page, "clerk01");
   // Signed in: the access token is in memory only, the refresh token in the tab's session.
@@ -49,6 +56,7 @@ test("a clerk licenses a catering business with the health partner's approval", 
   await expect(page.getByTestId("credit-code")).toHaveText(/^[0-9A-Z]{18}$/);
   await expect(page.getByText(name)).toBeVisible();
   await console.accessible(page);
+  const creditCode = (await page.getByTestId("credit-code").textContent())!;
 
   // Among every issued application (more than a page of them) the service finds it by name.
   await page.getByRole("link", { name: text("licensing.menu.queue") }).click();
@@ -61,6 +69,31 @@ test("a clerk licenses a catering business with the health partner's approval", 
   await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
   await expect(page.getByRole("row")).toHaveCount(2);
   await expect(page.getByRole("button", { name: text("shell.more") })).toBeHidden();
+  await console.accessible(page);
+
+  // The window finds the licence rests on forged signatures, found yesterday: a case source for enforcement.
+  await page.getByRole("link", { name: text("licensing.menu.transfers") }).click();
+  await expect(page.getByRole("heading", { name: text("transfers.new") })).toBeVisible();
+  const allegation = `申请材料签名系伪造 ${console.lang} ${Date.now()}`;
+  await page.getByLabel(text("transfers.creditCode")).fill(creditCode);
+  await page.getByLabel(text("transfers.allegation")).fill(allegation);
+  await page.getByLabel(text("transfers.discoveredOn")).fill(bureauToday(-1));
+  await console.accessible(page);
+  await page.getByRole("button", { name: text("licensing.transfers.submit") }).click();
+  const transferRow = page.getByTestId("case-transfers").getByRole("row").filter({ hasText: allegation });
+  await expect(transferRow).toContainText(text("transfers.outcome.transferred"));
+  await expect(transferRow).toContainText(bureauToday(-1));
+  await console.screenshot(page, "licensing-transfers-1440");
+
+  // Enforcement files it and fines the business 2,000 CNY: the window's list says so (通报备案).
+  const sourceId = await transferRow.getAttribute("data-row-key");
+  await caseSourceArrived(request, "officer11", sourceId!);
+  await decideCaseSource(request, "officer11", sourceId!);
+  await expect(async () => {
+    await page.reload();
+    await expect(transferRow.locator('[data-outcome="decided"]')).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(transferRow).toContainText("2,000.00");
   await console.accessible(page);
 });
 

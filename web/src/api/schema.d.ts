@@ -687,13 +687,38 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Case Transfers
+         * @description The case sources the window transferred, the latest first, each with what came of it
+         *     at enforcement; of one business if `credit_code` is given.
+         */
+        get: operations["licensing__list_case_transfers_case_transfers_get"];
         put?: never;
         /**
          * Transfer Case Source
          * @description 案源移送: hand what the window found to enforcement.
          */
         post: operations["licensing__transfer_case_source_case_transfers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/licensing/case-transfers/{case_source_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Case Transfer
+         * @description One case source the window transferred, and what came of it at enforcement.
+         */
+        get: operations["licensing__get_case_transfer_case_transfers__case_source_id__get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1178,9 +1203,152 @@ export interface paths {
         };
         /**
          * Inspection Plan
-         * @description One's claimed households due a visit, the longest unvisited first.
+         * @description One's claimed households with their risk class and next due visit, soonest first.
          */
         get: operations["supervision__inspection_plan_inspection_plan_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/random-inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Random Plan
+         * @description 双随机抽查计划: a plan of one's office, its inspector pool and the class ratios.
+         */
+        post: operations["supervision__create_random_plan_random_inspections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/random-inspections/{plan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Random Plan
+         * @description A plan with every draw it had: its office's people, auditors and admins.
+         */
+        get: operations["supervision__get_random_plan_random_inspections__plan_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/random-inspections/{plan_id}/draws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Commit Draw
+         * @description Commit the next draw: the register's snapshot and a secret seed, the commitment to them
+         *     published (supervision.draw.committed) before anything is drawn.
+         */
+        post: operations["supervision__commit_draw_random_inspections__plan_id__draws_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/random-inspections/{plan_id}/draws/{number}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reveal Draw
+         * @description Draw: the seed revealed, the households and their inspectors drawn and published
+         *     (supervision.draw.drawn) with every input.
+         */
+        post: operations["supervision__reveal_draw_random_inspections__plan_id__draws__number__reveal_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/random-inspections/{plan_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Random Result
+         * @description A drawn household's result, by one of its drawn inspectors or the office head; due on
+         *     the publicity feed within 20 working days (supervision.draw_results).
+         */
+        post: operations["supervision__record_random_result_random_inspections__plan_id__results_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/random-inspections/{plan_id}/results/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish Random Results
+         * @description 一公开: the plan's results not yet published go on the publicity feed.
+         */
+        post: operations["supervision__publish_random_results_random_inspections__plan_id__results_publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/random-inspection-results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Random Inspection Publicity
+         * @description The publicity feed of random inspection results, newest first.
+         */
+        get: operations["supervision__random_inspection_publicity_random_inspection_results_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1236,13 +1404,38 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Case Transfers
+         * @description The case sources in the caller's scope the offices transferred, the latest first, each
+         *     with what came of it at enforcement; of one business if `credit_code` is given.
+         */
+        get: operations["supervision__list_case_transfers_case_transfers_get"];
         put?: never;
         /**
          * Transfer Case Source
          * @description 案源移送: a case source with its evidence to enforcement.
          */
         post: operations["supervision__transfer_case_source_case_transfers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/case-transfers/{case_source_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Case Transfer
+         * @description A case source the offices transferred, and what came of it at enforcement.
+         */
+        get: operations["supervision__get_case_transfer_case_transfers__case_source_id__get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1483,6 +1676,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/enforcement/on-the-spot-penalties/{penalty_id}/cash-handover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand Over Cash
+         * @description Cash collected on the spot paid into the designated bank, with its receipt; due within
+         *     2 working days of the collection (art. 71). The inspector who collected it, or their
+         *     office's head, records it.
+         */
+        post: operations["enforcement__hand_over_cash_on_the_spot_penalties__penalty_id__cash_handover_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enforcement/cases/{case_id}/penalty-notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Serve Penalty Notice
+         * @description 事先告知: the intended penalty, its facts and grounds served on the party (art. 44); the
+         *     statement period (`enforcement.statement`) and, for the penalties art. 63 lists, the
+         *     hearing request period (`enforcement.hearing_request`) run from `served_on`.
+         */
+        post: operations["enforcement__serve_penalty_notice_cases__case_id__penalty_notice_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enforcement/cases/{case_id}/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Statement
+         * @description 陈述申辩: the party's statement and defence, numbered, to be answered (art. 45).
+         */
+        post: operations["enforcement__record_statement_cases__case_id__statements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enforcement/cases/{case_id}/statements/{number}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Statement
+         * @description The bureau's answer to a statement: accepted or rejected, with its reasons.
+         */
+        post: operations["enforcement__answer_statement_cases__case_id__statements__number__answer_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enforcement/cases/{case_id}/waiver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Waiver
+         * @description The party gave up in writing its statement, defence and hearing: the decision need not
+         *     wait for the statement period to run.
+         */
+        post: operations["enforcement__record_waiver_cases__case_id__waiver_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enforcement/cases/{case_id}/hearing-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Hearing
+         * @description 听证申请: within 5 working days of the notice (`enforcement.hearing_request`), on a
+         *     penalty art. 63 lists; 422 naming `requested_on` otherwise. No decision until it is held.
+         */
+        post: operations["enforcement__request_hearing_cases__case_id__hearing_request_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enforcement/cases/{case_id}/hearing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hold Hearing
+         * @description The hearing held and its conclusion; its days stop the decision clock (art. 60, 64).
+         */
+        post: operations["enforcement__hold_hearing_cases__case_id__hearing_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/enforcement/cases/{case_id}/decision": {
         parameters: {
             query?: never;
@@ -1495,9 +1834,33 @@ export interface paths {
         /**
          * Decide
          * @description The penalty decision → enforcement.penalty.decided (the source department and the
-         *     household's file learn it); published unless a warning; a fine is due in FINE_PAYMENT_DAYS.
+         *     household's file learn it); published unless a warning; to be served within 7 working days
+         *     (`enforcement.serve`). 409 before the notice of the intended penalty, while the statement
+         *     period runs (unless waived, or heard and answered) or a requested hearing is pending; 422
+         *     for a penalty heavier than the notice's.
          */
         post: operations["enforcement__decide_cases__case_id__decision_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enforcement/cases/{case_id}/service": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Serve Decision
+         * @description 送达: when and how the party received the decision; a fine is due 15 days from it
+         *     (`enforcement.payment`, art. 67).
+         */
+        post: operations["enforcement__serve_decision_cases__case_id__service_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1676,7 +2039,8 @@ export interface paths {
         put?: never;
         /**
          * Record Payment
-         * @description The day the fine was paid; until then the late-payment surcharge grows (art. 72).
+         * @description The day the fine was paid; past its payment day the late-payment surcharge grows
+         *     (art. 72). 409 before the decision is served.
          */
         post: operations["enforcement__record_payment_cases__case_id__payment_post"];
         delete?: never;
@@ -1696,7 +2060,8 @@ export interface paths {
         put?: never;
         /**
          * Withdraw Publicity
-         * @description The decision was changed or annulled: its publication is withdrawn.
+         * @description The decision was changed or annulled on `changed_on`: its publication is withdrawn, due
+         *     3 working days from that day (`enforcement.publicity_withdraw`).
          */
         post: operations["enforcement__withdraw_publicity_cases__case_id__publicity_withdrawal_post"];
         delete?: never;
@@ -3169,6 +3534,19 @@ export interface components {
              * @description Content addresses of the evidence
              */
             evidence?: string[];
+            /**
+             * Discovered On
+             * @description The day the window found it or received the materials (Asia/Shanghai), from which enforcement's verification runs; today when not given, never later
+             */
+            discovered_on?: string | null;
+        };
+        /**
+         * CaseTransferList
+         * @description Case sources the window transferred, the latest first.
+         */
+        licensing__CaseTransferList: {
+            /** Case Transfers */
+            case_transfers: components["schemas"]["licensing__CaseTransferOut"][];
         };
         /**
          * CaseTransferOut
@@ -3195,6 +3573,13 @@ export interface components {
              * Format: date-time
              */
             transferred_at: string;
+            /**
+             * Discovered On
+             * @description The day the window found it; null on transfers made before it was kept
+             */
+            discovered_on: string | null;
+            /** @description What came of it at enforcement (通报备案) */
+            outcome: components["schemas"]["licensing__TransferOutcomeOut"];
         };
         /**
          * Extension
@@ -3471,6 +3856,44 @@ export interface components {
             partner_agencies?: string[];
         };
         /**
+         * TransferOutcomeOut
+         * @description What came of a case source transferred to enforcement (通报备案), as its news told.
+         */
+        licensing__TransferOutcomeOut: {
+            /**
+             * Status
+             * @description transferred (nothing heard yet), filed, not_filed, decided, closed
+             * @enum {string}
+             */
+            status: "transferred" | "filed" | "not_filed" | "decided" | "closed";
+            /**
+             * At
+             * Format: date-time
+             * @description When enforcement took that step (else the transfer's)
+             */
+            at: string;
+            /**
+             * Case Id
+             * @description The case, once one was filed
+             */
+            case_id: string | null;
+            /**
+             * Reasons
+             * @description Why no case was filed
+             */
+            reasons: string[];
+            /**
+             * Penalty Kinds
+             * @description The penalty decided, e.g. fine
+             */
+            penalty_kinds: string[];
+            /**
+             * Fine Amount
+             * @description The fine decided, in CNY, e.g. 2000.00
+             */
+            fine_amount: string | null;
+        };
+        /**
          * VisitList
          * @description The mobile licensing van's visit list.
          */
@@ -3619,6 +4042,19 @@ export interface components {
             allegation: string;
             /** Evidence */
             evidence?: string[];
+            /**
+             * Discovered On
+             * @description The day the office found it or received the materials (Asia/Shanghai), from which enforcement's verification runs; today when not given, never later
+             */
+            discovered_on?: string | null;
+        };
+        /**
+         * CaseTransferList
+         * @description Case sources the offices transferred, the latest first.
+         */
+        supervision__CaseTransferList: {
+            /** Case Transfers */
+            case_transfers: components["schemas"]["supervision__CaseTransferOut"][];
         };
         /**
          * CaseTransferOut
@@ -3647,6 +4083,13 @@ export interface components {
              * Format: date-time
              */
             transferred_at: string;
+            /**
+             * Discovered On
+             * @description The day the office found it; null on transfers made before it was kept
+             */
+            discovered_on: string | null;
+            /** @description What came of it at enforcement (通报备案) */
+            outcome: components["schemas"]["supervision__TransferOutcomeOut"];
         };
         /**
          * DelegationIn
@@ -3715,6 +4158,55 @@ export interface components {
             created_at: string;
         };
         /**
+         * DrawIn
+         * @description Commit the plan's next draw; a draw after the first says why.
+         */
+        supervision__DrawIn: {
+            /** Reason */
+            reason?: string | null;
+        };
+        /**
+         * DrawOut
+         * @description One draw of a plan: committed (the seed secret), then drawn (the seed, the snapshot and
+         *     the selection shown, enough to recompute it).
+         */
+        supervision__DrawOut: {
+            /** Number */
+            number: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "committed" | "drawn";
+            /** Reason */
+            reason: string | null;
+            /** Commitment */
+            commitment: string;
+            /** Snapshot Hash */
+            snapshot_hash: string;
+            /** Committed By */
+            committed_by: string;
+            /**
+             * Committed At
+             * Format: date-time
+             */
+            committed_at: string;
+            /** Seed */
+            seed: string | null;
+            /** Snapshot */
+            snapshot: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Selection */
+            selection: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Drawn By */
+            drawn_by: string | null;
+            /** Drawn At */
+            drawn_at: string | null;
+        };
+        /**
          * FileEntry
          * @description One entry of a supervision file; each kind adds its own fields.
          */
@@ -3726,6 +4218,8 @@ export interface components {
              * @example claim
              * @example inspection
              * @example penalty
+             * @example case
+             * @example complaint
              */
             kind: string;
             /**
@@ -4026,11 +4520,11 @@ export interface components {
         };
         /**
          * InspectionPlan
-         * @description The caller's claimed households due a visit.
+         * @description The caller's claimed households, soonest due first.
          */
         supervision__InspectionPlan: {
             /** Households */
-            households: components["schemas"]["supervision__HouseholdOut"][];
+            households: components["schemas"]["supervision__PlannedHousehold"][];
         };
         /**
          * InspectionVersion
@@ -4117,6 +4611,69 @@ export interface components {
             area: number;
         };
         /**
+         * PlannedHousehold
+         * @description A claimed household in the owner's plan: its risk class and when it is next due a visit
+         *     (the class's rule, counted from the claim or the last inspection).
+         */
+        supervision__PlannedHousehold: {
+            /** Credit Code */
+            credit_code: string;
+            /** Name */
+            name: string | null;
+            /** Entity Type */
+            entity_type: string | null;
+            /** Operator Name */
+            operator_name: string | null;
+            /** Address */
+            address: {
+                [key: string]: unknown;
+            } | null;
+            /** Business Scope */
+            business_scope: string[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "unrouted" | "assigned" | "claimed" | "cancelled";
+            /** Grid Id */
+            grid_id: string | null;
+            /** Office Id */
+            office_id: string | null;
+            /** Owner */
+            owner: string | null;
+            /** Agent */
+            agent: string | null;
+            /** Routed By */
+            routed_by: string | null;
+            /** Claim Deadline */
+            claim_deadline: string | null;
+            /** Assigned At */
+            assigned_at: string | null;
+            /** Claimed At */
+            claimed_at: string | null;
+            /** Claimed By */
+            claimed_by: string | null;
+            /**
+             * Risk Class
+             * @enum {string}
+             */
+            risk_class: "A" | "B" | "C" | "D";
+            /**
+             * Since
+             * Format: date
+             */
+            since: string;
+            /**
+             * Due
+             * Format: date
+             */
+            due: string;
+            /** Rule Code */
+            rule_code: string;
+            /** Basis */
+            basis: string;
+        };
+        /**
          * Polygon
          * @description A GeoJSON Polygon in WGS 84 degrees: one closed outer ring (holes allowed).
          */
@@ -4130,6 +4687,164 @@ export interface components {
             coordinates: number[][][];
         };
         /**
+         * PublishBy
+         * @description The last day to publish a result, and the rule that sets it.
+         */
+        supervision__PublishBy: {
+            /**
+             * Due
+             * Format: date
+             */
+            due: string;
+            /** Rule Code */
+            rule_code: string;
+            /** Basis */
+            basis: string;
+        };
+        /**
+         * RandomPlanIn
+         * @description A random inspection plan (双随机抽查计划) of the head's own office.
+         */
+        supervision__RandomPlanIn: {
+            /** Title */
+            title: string;
+            /**
+             * Inspectors
+             * @description The pool inspectors are drawn from (active grid inspectors of the office)
+             */
+            inspectors: string[];
+            /**
+             * Inspectors Per Household
+             * @default 2
+             */
+            inspectors_per_household: number;
+        };
+        /**
+         * RandomPlanOut
+         * @description A plan, its rules as published and every draw it had (a draw is never replaced).
+         */
+        supervision__RandomPlanOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Office Id */
+            office_id: string;
+            /** Title */
+            title: string;
+            /** Rules */
+            rules: {
+                [key: string]: unknown;
+            };
+            /** Rules Hash */
+            rules_hash: string;
+            /** Created By */
+            created_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Draws */
+            draws: components["schemas"]["supervision__DrawOut"][];
+        };
+        /**
+         * ResultIn
+         * @description What the inspection of a drawn household found.
+         */
+        supervision__ResultIn: {
+            /**
+             * Credit Code
+             * @description Unified social credit code, GB 32100-2015 (check characters verified)
+             */
+            credit_code: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "compliant" | "problems_found" | "not_at_address";
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * ResultList
+         * @description Results of random inspections (the publicity feed: newest first).
+         */
+        supervision__ResultList: {
+            /** Results */
+            results: components["schemas"]["supervision__ResultOut"][];
+        };
+        /**
+         * ResultOut
+         * @description A drawn household's result and its publication.
+         */
+        supervision__ResultOut: {
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Number */
+            number: number;
+            /** Credit Code */
+            credit_code: string;
+            /** Inspectors */
+            inspectors: string[];
+            /** Outcome */
+            outcome: string;
+            /** Note */
+            note: string | null;
+            /** Recorded By */
+            recorded_by: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            publish_by: components["schemas"]["supervision__PublishBy"];
+            /** Published At */
+            published_at: string | null;
+        };
+        /**
+         * TransferOutcomeOut
+         * @description What came of a case source transferred to enforcement (通报备案), as its news told.
+         */
+        supervision__TransferOutcomeOut: {
+            /**
+             * Status
+             * @description transferred (nothing heard yet), filed, not_filed, decided, closed
+             * @enum {string}
+             */
+            status: "transferred" | "filed" | "not_filed" | "decided" | "closed";
+            /**
+             * At
+             * Format: date-time
+             * @description When enforcement took that step (else the transfer's)
+             */
+            at: string;
+            /**
+             * Case Id
+             * @description The case, once one was filed
+             */
+            case_id: string | null;
+            /**
+             * Reasons
+             * @description Why no case was filed
+             */
+            reasons: string[];
+            /**
+             * Penalty Kinds
+             * @description The penalty decided, e.g. fine
+             */
+            penalty_kinds: string[];
+            /**
+             * Fine Amount
+             * @description The fine decided, in CNY, e.g. 2000.00
+             */
+            fine_amount: string | null;
+        };
+        /**
          * UnlicensedIn
          * @description A trader without a licence, found in the street.
          */
@@ -4137,6 +4852,32 @@ export interface components {
             address: components["schemas"]["supervision__AddressIn"];
             /** Description */
             description: string;
+        };
+        /**
+         * CaseDeadline
+         * @description One of the case's deadlines: the step it times, its rule and legal basis, its due day,
+         *     and its state today ("done" once the step was taken).
+         */
+        enforcement__CaseDeadline: {
+            /**
+             * Step
+             * @enum {string}
+             */
+            step: "decide" | "statement" | "hearing_request" | "serve" | "payment" | "return_visit";
+            /** Rule Code */
+            rule_code: string;
+            /** Basis */
+            basis: string;
+            /**
+             * Due
+             * Format: date
+             */
+            due: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "done" | "overdue" | "due_soon" | "on_time";
         };
         /**
          * CaseFiledOut
@@ -4222,11 +4963,18 @@ export interface components {
             decision_due: string;
             decision_deadline: components["schemas"]["enforcement__Deadline"];
             notice: components["schemas"]["enforcement__NoticeOut"] | null;
+            penalty_notice: components["schemas"]["enforcement__PenaltyNoticeOut"] | null;
             decision: components["schemas"]["enforcement__DecisionOut"] | null;
             /** Decided At */
             decided_at: string | null;
             /** Decided On Time */
             decided_on_time: boolean | null;
+            /** Service Due */
+            service_due: string | null;
+            /** Served On */
+            served_on: string | null;
+            /** Served How */
+            served_how: string | null;
             /** Payment Due */
             payment_due: string | null;
             /** Paid On */
@@ -4236,9 +4984,16 @@ export interface components {
              * @description 3% of the fine a day past its payment day, up to the fine (art. 72)
              */
             late_payment_surcharge: string | null;
+            /** Return Visit Due */
+            return_visit_due: string | null;
             return_visit: components["schemas"]["enforcement__ReturnVisitOut"] | null;
             /** Closed At */
             closed_at: string | null;
+            /**
+             * Deadlines
+             * @description Each deadline the case has met so far, with its rule and legal basis
+             */
+            deadlines: components["schemas"]["enforcement__CaseDeadline"][];
             /** Investigation Records */
             investigation_records: components["schemas"]["enforcement__InvestigationRecordOut"][];
             /** History */
@@ -4327,6 +5082,11 @@ export interface components {
              * Format: date-time
              */
             transferred_at: string;
+            /**
+             * Discovered On
+             * @description The day the department found the lead or received the materials (Asia/Shanghai), from which verification runs; null on case sources received before it was kept, whose verification ran from their receipt
+             */
+            discovered_on: string | null;
             verify_extension: components["schemas"]["enforcement__VerificationExtensionOut"] | null;
             /** Verify Testing */
             verify_testing: components["schemas"]["enforcement__TestingOut"][];
@@ -4412,6 +5172,19 @@ export interface components {
             paid_on: string | null;
             /** Closed At */
             closed_at: string | null;
+        };
+        /**
+         * CashHandoverIn
+         * @description Cash collected on the spot paid into the designated bank.
+         */
+        enforcement__CashHandoverIn: {
+            /**
+             * Handed Over On
+             * Format: date
+             */
+            handed_over_on: string;
+            /** Receipt */
+            receipt: string;
         };
         /**
          * CitizenParty
@@ -4551,8 +5324,11 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "warning" | "fine" | "confiscation" | "order_to_correct";
-            /** Amount */
+            kind: "warning" | "fine" | "confiscation" | "order_to_correct" | "licence_suspension" | "licence_revocation" | "suspension_of_business";
+            /**
+             * Amount
+             * @description A fine's amount, or the value confiscated, in CNY
+             */
             amount?: number | string | null;
         };
         /**
@@ -4564,8 +5340,11 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "warning" | "fine" | "confiscation" | "order_to_correct";
-            /** Amount */
+            kind: "warning" | "fine" | "confiscation" | "order_to_correct" | "licence_suspension" | "licence_revocation" | "suspension_of_business";
+            /**
+             * Amount
+             * @description A fine's amount, or the value confiscated, in CNY
+             */
             amount?: string | null;
         };
         /**
@@ -4605,6 +5384,52 @@ export interface components {
         enforcement__FileIn: {
             /** Handlers */
             handlers: string[];
+        };
+        /**
+         * HearingIn
+         * @description The hearing held (both days included) and its conclusion.
+         */
+        enforcement__HearingIn: {
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Conclusion */
+            conclusion: string;
+        };
+        /**
+         * HearingOut
+         * @description The hearing the party asked for; its days and conclusion once held.
+         */
+        enforcement__HearingOut: {
+            /**
+             * Requested On
+             * Format: date
+             */
+            requested_on: string;
+            /** Start */
+            start: string | null;
+            /** End */
+            end: string | null;
+            /** Conclusion */
+            conclusion: string | null;
+        };
+        /**
+         * HearingRequestIn
+         * @description The day the party asked for a hearing.
+         */
+        enforcement__HearingRequestIn: {
+            /**
+             * Requested On
+             * Format: date
+             */
+            requested_on: string;
         };
         /**
          * InvestigationRecordIn
@@ -4797,6 +5622,15 @@ export interface components {
              * Format: date-time
              */
             decided_at: string;
+            /**
+             * Cash Handover Due
+             * @description Cash collected on the spot reaches the bank by this day (art. 71)
+             */
+            cash_handover_due: string | null;
+            /** Handed Over On */
+            handed_over_on: string | null;
+            /** Cash Receipt */
+            cash_receipt: string | null;
         };
         /**
          * OrganisationParty
@@ -4843,6 +5677,79 @@ export interface components {
             paid_on: string;
         };
         /**
+         * PenaltyNoticeIn
+         * @description The notice of the intended penalty (事先告知书) as served on the party: the facts, the
+         *     grounds, the penalty intended and to whom; the party's rights follow from them.
+         */
+        enforcement__PenaltyNoticeIn: {
+            /** Facts */
+            facts: string;
+            /** Legal Basis */
+            legal_basis: string;
+            penalty: components["schemas"]["enforcement__DecisionPenalty-Input"];
+            /**
+             * Party Kind
+             * @enum {string}
+             */
+            party_kind: "citizen" | "organisation";
+            /**
+             * Served On
+             * Format: date
+             * @description The day the party received the notice
+             */
+            served_on: string;
+            /**
+             * Served How
+             * @enum {string}
+             */
+            served_how: "in_person" | "left_at_address" | "post" | "electronic" | "announcement";
+        };
+        /**
+         * PenaltyNoticeOut
+         * @description The notice of the intended penalty as served, and what followed it.
+         */
+        enforcement__PenaltyNoticeOut: {
+            /** Facts */
+            facts: string;
+            /** Legal Basis */
+            legal_basis: string;
+            penalty: components["schemas"]["enforcement__DecisionPenalty-Output"];
+            /**
+             * Party Kind
+             * @enum {string}
+             */
+            party_kind: "citizen" | "organisation";
+            /**
+             * Hearing Offered
+             * @description Whether art. 63 gives the party a hearing
+             */
+            hearing_offered: boolean;
+            /**
+             * Served On
+             * Format: date
+             */
+            served_on: string;
+            /** Served How */
+            served_how: string;
+            statement_deadline: components["schemas"]["enforcement__Deadline"];
+            hearing_request_deadline: components["schemas"]["enforcement__Deadline"] | null;
+            /** Recorded By */
+            recorded_by: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Statements */
+            statements: components["schemas"]["enforcement__StatementOut"][];
+            /**
+             * Waived On
+             * @description When the party's written waiver of statement, defence and hearing came
+             */
+            waived_on: string | null;
+            hearing: components["schemas"]["enforcement__HearingOut"] | null;
+        };
+        /**
          * PublicityEntry
          * @description A published penalty (SAMR Order 45).
          */
@@ -4887,6 +5794,12 @@ export interface components {
              * @enum {string}
              */
             change: "changed" | "annulled";
+            /**
+             * Changed On
+             * Format: date
+             * @description The day the decision was changed or annulled
+             */
+            changed_on: string;
             /** Reason */
             reason: string;
         };
@@ -4931,6 +5844,80 @@ export interface components {
             filed: number;
             /** Decided On Time */
             decided_on_time: number;
+        };
+        /**
+         * ServiceIn
+         * @description 送达: the day the party received the decision and how.
+         */
+        enforcement__ServiceIn: {
+            /**
+             * Served On
+             * Format: date
+             */
+            served_on: string;
+            /**
+             * Served How
+             * @enum {string}
+             */
+            served_how: "in_person" | "left_at_address" | "post" | "electronic" | "announcement";
+        };
+        /**
+         * StatementAnswerIn
+         * @description The bureau's answer: the statement's points accepted or rejected, and why.
+         */
+        enforcement__StatementAnswerIn: {
+            /** Accepted */
+            accepted: boolean;
+            /** Reasons */
+            reasons: string;
+        };
+        /**
+         * StatementAnswerOut
+         * @description The bureau's answer to a statement.
+         */
+        enforcement__StatementAnswerOut: {
+            /** Accepted */
+            accepted: boolean;
+            /** Reasons */
+            reasons: string;
+            /** Answered By */
+            answered_by: string;
+            /**
+             * Answered At
+             * Format: date-time
+             */
+            answered_at: string;
+        };
+        /**
+         * StatementIn
+         * @description The party's statement and defence (陈述申辩) as received.
+         */
+        enforcement__StatementIn: {
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
+            /** Content */
+            content: string;
+        };
+        /**
+         * StatementOut
+         * @description The party's statement and defence, and the answer once given.
+         */
+        enforcement__StatementOut: {
+            /** Number */
+            number: number;
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
+            /** Content */
+            content: string;
+            /** Recorded By */
+            recorded_by: string;
+            answer: components["schemas"]["enforcement__StatementAnswerOut"] | null;
         };
         /**
          * StopIn
@@ -5009,6 +5996,17 @@ export interface components {
              * Format: date-time
              */
             at: string;
+        };
+        /**
+         * WaiverIn
+         * @description The party's written waiver of its statement, defence and hearing.
+         */
+        enforcement__WaiverIn: {
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
         };
         /**
          * WatchedDeadline
@@ -8336,6 +9334,56 @@ export interface operations {
             };
         };
     };
+    licensing__list_case_transfers_case_transfers_get: {
+        parameters: {
+            query?: {
+                credit_code?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["licensing__CaseTransferList"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     licensing__transfer_case_source_case_transfers_post: {
         parameters: {
             query?: never;
@@ -8372,6 +9420,65 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    licensing__get_case_transfer_case_transfers__case_source_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The transferred case source's id */
+                case_source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["licensing__CaseTransferOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10076,7 +11183,10 @@ export interface operations {
     };
     supervision__inspection_plan_inspection_plan_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description only those due by this day */
+                due_by?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -10090,6 +11200,445 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["supervision__InspectionPlan"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    supervision__create_random_plan_random_inspections_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per intended creation; a retry with it returns the first result. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["supervision__RandomPlanIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["supervision__RandomPlanOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    supervision__get_random_plan_random_inspections__plan_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["supervision__RandomPlanOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    supervision__commit_draw_random_inspections__plan_id__draws_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["supervision__DrawIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["supervision__DrawOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    supervision__reveal_draw_random_inspections__plan_id__draws__number__reveal_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["supervision__DrawOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    supervision__record_random_result_random_inspections__plan_id__results_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["supervision__ResultIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["supervision__ResultOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    supervision__publish_random_results_random_inspections__plan_id__results_publish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["supervision__ResultList"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    supervision__random_inspection_publicity_random_inspection_results_get: {
+        parameters: {
+            query?: {
+                office_id?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["supervision__ResultList"];
                 };
             };
             /** @description Missing or invalid token */
@@ -10233,6 +11782,56 @@ export interface operations {
             };
         };
     };
+    supervision__list_case_transfers_case_transfers_get: {
+        parameters: {
+            query?: {
+                credit_code?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["supervision__CaseTransferList"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     supervision__transfer_case_source_case_transfers_post: {
         parameters: {
             query?: never;
@@ -10277,6 +11876,64 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    supervision__get_case_transfer_case_transfers__case_source_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["supervision__CaseTransferOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid request */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11089,6 +12746,504 @@ export interface operations {
             };
         };
     };
+    enforcement__hand_over_cash_on_the_spot_penalties__penalty_id__cash_handover_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                penalty_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["enforcement__CashHandoverIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["enforcement__OnTheSpotPenaltyOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    enforcement__serve_penalty_notice_cases__case_id__penalty_notice_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["enforcement__PenaltyNoticeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["enforcement__CaseOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    enforcement__record_statement_cases__case_id__statements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["enforcement__StatementIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["enforcement__CaseOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    enforcement__answer_statement_cases__case_id__statements__number__answer_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["enforcement__StatementAnswerIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["enforcement__CaseOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    enforcement__record_waiver_cases__case_id__waiver_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["enforcement__WaiverIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["enforcement__CaseOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    enforcement__request_hearing_cases__case_id__hearing_request_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["enforcement__HearingRequestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["enforcement__CaseOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    enforcement__hold_hearing_cases__case_id__hearing_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["enforcement__HearingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["enforcement__CaseOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     enforcement__decide_cases__case_id__decision_post: {
         parameters: {
             query?: never;
@@ -11101,6 +13256,77 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["enforcement__DecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["enforcement__CaseOut"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    enforcement__serve_decision_cases__case_id__service_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["enforcement__ServiceIn"];
             };
         };
         responses: {
@@ -11711,7 +13937,7 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description Invalid request */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11782,7 +14008,7 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description Invalid request */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;

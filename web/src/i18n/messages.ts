@@ -10,6 +10,7 @@ import licensing from "../roles/licensing/messages";
 import office from "../roles/office/messages";
 import quality from "../roles/quality/messages";
 import districtMap from "../common/mapMessages";
+import transfers from "../common/transfers/messages";
 import shell from "../shell/messages";
 import { merged, type Catalogue } from "./catalogue";
 
@@ -17,6 +18,7 @@ export const CATALOGUES: Catalogue[] = [
   shell,
   notifications,
   districtMap,
+  transfers,
   licensing,
   inspector,
   office,

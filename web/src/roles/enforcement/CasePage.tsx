@@ -10,24 +10,31 @@ import { ProblemAlert } from "../../common/ProblemAlert";
 import { useCase, useCaseStep, usePublicity, type CaseStep, type InvestigationRecord } from "./api";
 import { EvidenceField, SpanFields } from "./CaseSourcePage";
 import { LegalClock } from "./LegalClock";
+import { CaseDeadlinesCard, PenaltyNoticeCard } from "./PenaltyNoticeCard";
 import {
   availableActions,
   bureauInstant,
   bureauNowLocal,
+  carriesAmount,
   CASE_STATUS_COLOURS,
   CHANGES,
   clockChanges,
+  decisionWait,
   extensionNeedsCollectiveDays,
   faultFindings,
   nextStep,
   NOTICE_METHODS,
   onPublicity,
   parseEvidence,
+  PARTY_KINDS,
   PENALTY_KINDS,
+  penaltyBody,
   penaltyProblem,
   RECORD_KINDS,
   SATISFACTIONS,
+  SERVICE_METHODS,
   STOP_KINDS,
+  unansweredStatements,
   USERNAME,
   type CaseAction,
   type PenaltyKind,
@@ -57,6 +64,10 @@ export function CasePage() {
     amount === null || amount === undefined ? "" : intl.formatNumber(Number(amount), { style: "currency", currency: "CNY" });
   const required = { required: true, whitespace: true, message: t("enforcement.rule.required") };
   const close = () => setAsking(null);
+  const wait = decisionWait(record.penalty_notice);
+  const unanswered = unansweredStatements(record.penalty_notice);
+  const given = { required: true, message: t("enforcement.rule.required") };
+  const serviceMethods = SERVICE_METHODS.map((value) => ({ value, label: t(`enforcement.method.${value}`) }));
   const stepText = (entry: CaseStep) => (intl.messages[`enforcement.step.${entry.step}`] ? t(`enforcement.step.${entry.step}`) : entry.step);
 
   return (
@@ -157,6 +168,8 @@ export function CasePage() {
         </Descriptions>
       </Card>
 
+      <CaseDeadlinesCard record={record} />
+
       <Card title={<CardTitle>{t("enforcement.case.notice")}</CardTitle>}>
         {record.notice ? (
           <Descriptions column={{ xs: 1, md: 3 }} size="small" data-testid="notice">
@@ -220,6 +233,8 @@ export function CasePage() {
         />
       </Card>
 
+      <PenaltyNoticeCard record={record} />
+
       <Card title={<CardTitle>{t("enforcement.case.decision")}</CardTitle>}>
         {record.decision ? (
           <Descriptions column={{ xs: 1, md: 2 }} size="small" data-testid="decision">
@@ -227,6 +242,29 @@ export function CasePage() {
             <Descriptions.Item label={t("enforcement.field.amount")}>{money(record.decision.penalty.amount)}</Descriptions.Item>
             <Descriptions.Item label={t("enforcement.field.legalBasis")}>{record.decision.legal_basis}</Descriptions.Item>
             <Descriptions.Item label={t("enforcement.field.decidedBy")}>{record.decision.decided_by}</Descriptions.Item>
+            <Descriptions.Item label={t("enforcement.field.servedOn")}>
+              <span data-testid="decision-service">
+                {record.served_on
+                  ? t("enforcement.case.served", { date: record.served_on, how: t(`enforcement.method.${record.served_how ?? ""}`) })
+                  : t("enforcement.case.notServed")}
+              </span>
+            </Descriptions.Item>
+            {record.service_due && (
+              <Descriptions.Item label={t("enforcement.field.serviceDue")}>
+                <Space wrap size={4}>
+                  {record.service_due}
+                  {!record.served_on && <DeadlineTag due={record.service_due} />}
+                </Space>
+              </Descriptions.Item>
+            )}
+            {record.return_visit_due && (
+              <Descriptions.Item label={t("enforcement.field.returnVisitDue")}>
+                <Space wrap size={4}>
+                  {record.return_visit_due}
+                  {!record.closed_at && <DeadlineTag due={record.return_visit_due} />}
+                </Space>
+              </Descriptions.Item>
+            )}
             {record.payment_due && (
               <Descriptions.Item label={t("enforcement.field.paidOn")}>{record.paid_on ?? t("enforcement.case.unpaid")}</Descriptions.Item>
             )}
@@ -358,18 +396,150 @@ export function CasePage() {
         )}
       </StepModal>
 
+      <StepModal<{ facts: string; penalty: { kind: PenaltyKind; amount?: string }; legal_basis: string; party_kind: (typeof PARTY_KINDS)[number]; served_on: string; served_how: (typeof SERVICE_METHODS)[number] }>
+        open={asking === "penaltyNotice"}
+        title={t("enforcement.action.penaltyNotice")}
+        initialValues={{ party_kind: "organisation", served_on: bureauToday(), served_how: "in_person" }}
+        onClose={close}
+        onSubmit={({ penalty, ...values }) =>
+          step.mutateAsync({ step: "penaltyNotice", body: { ...values, penalty: penaltyBody(penalty.kind, penalty.amount) } })
+        }
+      >
+        <Form.Item label={t("enforcement.field.facts")} name="facts" rules={[required]}>
+          <Input.TextArea rows={4} />
+        </Form.Item>
+        <DecisionFields />
+        <Form.Item label={t("enforcement.field.partyKind")} name="party_kind">
+          <Radio.Group options={PARTY_KINDS.map((value) => ({ value, label: t(`enforcement.party.${value}`) }))} />
+        </Form.Item>
+        <Form.Item label={t("enforcement.field.servedOn")} name="served_on" rules={[given]}>
+          <Input type="date" max={bureauToday()} />
+        </Form.Item>
+        <Form.Item label={t("enforcement.field.servedHow")} name="served_how">
+          <Radio.Group options={serviceMethods} />
+        </Form.Item>
+      </StepModal>
+
+      <StepModal<{ received_on: string; content: string }>
+        open={asking === "statement"}
+        title={t("enforcement.action.statement")}
+        initialValues={{ received_on: bureauToday() }}
+        onClose={close}
+        onSubmit={(body) => step.mutateAsync({ step: "statement", body })}
+      >
+        <Form.Item label={t("enforcement.field.receivedOn")} name="received_on" rules={[given]}>
+          <Input type="date" max={bureauToday()} />
+        </Form.Item>
+        <Form.Item label={t("enforcement.field.content")} name="content" rules={[required]}>
+          <Input.TextArea rows={4} />
+        </Form.Item>
+      </StepModal>
+
+      <StepModal<{ number: number; accepted: boolean; reasons: string }>
+        open={asking === "answer"}
+        title={t("enforcement.action.answer")}
+        initialValues={{ number: unanswered[0]?.number }}
+        onClose={close}
+        onSubmit={({ number, ...body }) => step.mutateAsync({ step: "answer", number, body })}
+      >
+        <Form.Item label={t("enforcement.field.statement")} name="number" rules={[given]}>
+          <Radio.Group
+            options={unanswered.map((statement) => ({
+              value: statement.number,
+              label: `${t("enforcement.case.statementNumber", { number: statement.number })} · ${statement.received_on}`,
+            }))}
+          />
+        </Form.Item>
+        <Form.Item label={t("enforcement.field.accepted")} name="accepted" rules={[given]}>
+          <Radio.Group
+            options={[
+              { value: true, label: t("enforcement.case.accepted") },
+              { value: false, label: t("enforcement.case.rejected") },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item label={t("enforcement.field.answerReasons")} name="reasons" rules={[required]}>
+          <Input.TextArea rows={3} />
+        </Form.Item>
+      </StepModal>
+
+      <StepModal<{ received_on: string }>
+        open={asking === "waiver"}
+        title={t("enforcement.action.waiver")}
+        initialValues={{ received_on: bureauToday() }}
+        onClose={close}
+        onSubmit={(body) => step.mutateAsync({ step: "waiver", body })}
+      >
+        <Form.Item label={t("enforcement.field.receivedOn")} name="received_on" rules={[given]}>
+          <Input type="date" max={bureauToday()} />
+        </Form.Item>
+      </StepModal>
+
+      <StepModal<{ requested_on: string }>
+        open={asking === "hearingRequest"}
+        title={t("enforcement.action.hearingRequest")}
+        initialValues={{ requested_on: bureauToday() }}
+        onClose={close}
+        onSubmit={(body) => step.mutateAsync({ step: "hearingRequest", body })}
+      >
+        <Form.Item label={t("enforcement.field.requestedOn")} name="requested_on" rules={[given]}>
+          <Input type="date" max={bureauToday()} />
+        </Form.Item>
+      </StepModal>
+
+      <StepModal<{ start: string; end: string; conclusion: string }>
+        open={asking === "hearing"}
+        title={t("enforcement.action.hearing")}
+        onClose={close}
+        onSubmit={(body) => step.mutateAsync({ step: "hearing", body })}
+      >
+        <SpanFields />
+        <Form.Item label={t("enforcement.field.conclusion")} name="conclusion" rules={[required]}>
+          <Input.TextArea rows={3} />
+        </Form.Item>
+      </StepModal>
+
       <StepModal<{ penalty: { kind: PenaltyKind; amount?: string }; legal_basis: string }>
         open={asking === "decision"}
         title={t("enforcement.action.decision")}
+        initialValues={
+          record.penalty_notice
+            ? {
+                penalty: { kind: record.penalty_notice.penalty.kind, amount: record.penalty_notice.penalty.amount ?? undefined },
+                legal_basis: record.penalty_notice.legal_basis,
+              }
+            : undefined
+        }
         onClose={close}
         onSubmit={({ penalty, legal_basis }) =>
-          step.mutateAsync({
-            step: "decision",
-            body: { penalty: { kind: penalty.kind, amount: penalty.kind === "fine" ? (penalty.amount ?? "").trim() : null }, legal_basis },
-          })
+          step.mutateAsync({ step: "decision", body: { penalty: penaltyBody(penalty.kind, penalty.amount), legal_basis } })
         }
       >
+        {wait && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 12 }}
+            data-testid="decision-wait"
+            title={t(`enforcement.wait.${wait}`, { due: record.penalty_notice?.statement_deadline.due ?? "" })}
+          />
+        )}
         <DecisionFields />
+      </StepModal>
+
+      <StepModal<{ served_on: string; served_how: (typeof SERVICE_METHODS)[number] }>
+        open={asking === "service"}
+        title={t("enforcement.action.service")}
+        initialValues={{ served_on: bureauToday(), served_how: "in_person" }}
+        onClose={close}
+        onSubmit={(body) => step.mutateAsync({ step: "service", body })}
+      >
+        <Form.Item label={t("enforcement.field.servedOn")} name="served_on" rules={[given]}>
+          <Input type="date" max={bureauToday()} />
+        </Form.Item>
+        <Form.Item label={t("enforcement.field.servedHow")} name="served_how">
+          <Radio.Group options={serviceMethods} />
+        </Form.Item>
       </StepModal>
 
       <StepModal<{ paid_on: string }>
@@ -384,15 +554,19 @@ export function CasePage() {
         </Form.Item>
       </StepModal>
 
-      <StepModal<{ change: (typeof CHANGES)[number]; reason: string }>
+      <StepModal<{ change: (typeof CHANGES)[number]; changed_on: string; reason: string }>
         open={asking === "withdrawal"}
         title={t("enforcement.action.withdrawal")}
         danger
+        initialValues={{ changed_on: bureauToday() }}
         onClose={close}
         onSubmit={(body) => step.mutateAsync({ step: "withdrawal", body })}
       >
         <Form.Item label={t("enforcement.field.change")} name="change" rules={[{ required: true, message: t("enforcement.rule.required") }]}>
           <Radio.Group options={CHANGES.map((value) => ({ value, label: t(`enforcement.change.${value}`) }))} />
+        </Form.Item>
+        <Form.Item label={t("enforcement.field.changedOn")} name="changed_on" rules={[given]}>
+          <Input type="date" max={bureauToday()} />
         </Form.Item>
         <Form.Item label={t("enforcement.field.reason")} name="reason" rules={[required]}>
           <Input.TextArea rows={2} />
@@ -420,7 +594,7 @@ export function CasePage() {
   );
 }
 
-/** The penalty and its amount (a fine's only), and the legal basis. */
+/** The penalty and its amount (a fine's, or the value confiscated), and the legal basis. */
 function DecisionFields() {
   const intl = useIntl();
   const t = (key: string) => intl.formatMessage({ id: key });
@@ -434,14 +608,14 @@ function DecisionFields() {
       >
         <Radio.Group options={PENALTY_KINDS.map((value) => ({ value, label: t(`enforcement.penalty.${value}`) }))} />
       </Form.Item>
-      {kind === "fine" && (
+      {kind && carriesAmount(kind) && (
         <Form.Item
           label={t("enforcement.field.amount")}
           name={["penalty", "amount"]}
           rules={[
             {
               validator: async (_, amount: string | undefined) => {
-                const problem = penaltyProblem("fine", amount);
+                const problem = penaltyProblem(kind, amount);
                 if (problem) throw new Error(t(`enforcement.rule.${problem}`));
               },
             },

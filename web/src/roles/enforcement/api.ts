@@ -16,6 +16,9 @@ export type Deadline = S["enforcement__Deadline"];
 export type InvestigationRecord = S["enforcement__InvestigationRecordOut"];
 export type WatchedDeadline = S["enforcement__WatchedDeadline"];
 export type PublicityEntry = S["enforcement__PublicityEntry"];
+export type PenaltyNotice = S["enforcement__PenaltyNoticeOut"];
+export type Statement = S["enforcement__StatementOut"];
+export type CaseDeadline = S["enforcement__CaseDeadline"];
 export type SourceStatus = "received" | "filed" | "declined";
 
 const KEY = "enforcement";
@@ -149,7 +152,14 @@ export type CaseStepAsked =
   | { step: "record"; body: S["enforcement__InvestigationRecordIn"] }
   | { step: "stop"; body: S["enforcement__StopIn"] }
   | { step: "extension"; body: S["enforcement__DecisionExtensionIn"] }
+  | { step: "penaltyNotice"; body: S["enforcement__PenaltyNoticeIn"] }
+  | { step: "statement"; body: S["enforcement__StatementIn"] }
+  | { step: "answer"; number: number; body: S["enforcement__StatementAnswerIn"] }
+  | { step: "waiver"; body: S["enforcement__WaiverIn"] }
+  | { step: "hearingRequest"; body: S["enforcement__HearingRequestIn"] }
+  | { step: "hearing"; body: S["enforcement__HearingIn"] }
   | { step: "decision"; body: S["enforcement__DecisionIn"] }
+  | { step: "service"; body: S["enforcement__ServiceIn"] }
   | { step: "payment"; body: S["enforcement__PaymentIn"] }
   | { step: "withdrawal"; body: S["enforcement__PublicityWithdrawalIn"] }
   | { step: "returnVisit"; body: S["enforcement__ReturnVisitIn"] };
@@ -167,8 +177,27 @@ async function caseStep(id: string, asked: CaseStepAsked): Promise<Case | null> 
       return unwrap(await api.POST("/api/enforcement/cases/{case_id}/stops", { ...path, body: asked.body }));
     case "extension":
       return unwrap(await api.POST("/api/enforcement/cases/{case_id}/extensions", { ...path, body: asked.body }));
+    case "penaltyNotice":
+      return unwrap(await api.POST("/api/enforcement/cases/{case_id}/penalty-notice", { ...path, body: asked.body }));
+    case "statement":
+      return unwrap(await api.POST("/api/enforcement/cases/{case_id}/statements", { ...path, body: asked.body }));
+    case "answer":
+      return unwrap(
+        await api.POST("/api/enforcement/cases/{case_id}/statements/{number}/answer", {
+          params: { path: { case_id: id, number: asked.number } },
+          body: asked.body,
+        }),
+      );
+    case "waiver":
+      return unwrap(await api.POST("/api/enforcement/cases/{case_id}/waiver", { ...path, body: asked.body }));
+    case "hearingRequest":
+      return unwrap(await api.POST("/api/enforcement/cases/{case_id}/hearing-request", { ...path, body: asked.body }));
+    case "hearing":
+      return unwrap(await api.POST("/api/enforcement/cases/{case_id}/hearing", { ...path, body: asked.body }));
     case "decision":
       return unwrap(await api.POST("/api/enforcement/cases/{case_id}/decision", { ...path, body: asked.body }));
+    case "service":
+      return unwrap(await api.POST("/api/enforcement/cases/{case_id}/service", { ...path, body: asked.body }));
     case "payment":
       return unwrap(await api.POST("/api/enforcement/cases/{case_id}/payment", { ...path, body: asked.body }));
     case "withdrawal":

@@ -11,6 +11,7 @@ import {
   caseQuery,
   caseSearch,
   clockFacts,
+  decisionWait,
   distinctHandlers,
   endsBeforeStart,
   extensionNeedsCollectiveDays,
@@ -18,6 +19,7 @@ import {
   nextStep,
   onPublicity,
   parseEvidence,
+  penaltyBody,
   penaltyProblem,
   shiftDay,
   sourceFilters,
@@ -27,6 +29,8 @@ import {
 
 type CaseOut = components["schemas"]["enforcement__CaseOut"];
 type Deadline = components["schemas"]["enforcement__Deadline"];
+type PenaltyNotice = components["schemas"]["enforcement__PenaltyNoticeOut"];
+type Statement = components["schemas"]["enforcement__StatementOut"];
 
 const HASH = `sha256:${"ab".repeat(32)}`;
 
@@ -63,14 +67,23 @@ describe("form values", () => {
     expect(endsBeforeStart("2026-12-07", undefined)).toBe(false);
   });
 
-  it("asks an amount of a fine only", () => {
+  it("asks an amount of a fine, lets a confiscation carry the value confiscated, and nothing else", () => {
     expect(penaltyProblem("fine", undefined)).toBe("amountRequired");
     expect(penaltyProblem("fine", "0")).toBe("amountInvalid");
     expect(penaltyProblem("fine", "12.345")).toBe("amountInvalid");
     expect(penaltyProblem("fine", "-5")).toBe("amountInvalid");
     expect(penaltyProblem("fine", "5000.50")).toBeNull();
     expect(penaltyProblem("warning", "")).toBeNull();
-    expect(penaltyProblem("confiscation", "100")).toBe("noAmount");
+    expect(penaltyProblem("confiscation", "100")).toBeNull();
+    expect(penaltyProblem("confiscation", undefined)).toBeNull();
+    expect(penaltyProblem("confiscation", "0")).toBe("amountInvalid");
+    expect(penaltyProblem("licence_suspension", "100")).toBe("noAmount");
+  });
+
+  it("sends an amount only with a kind that carries one", () => {
+    expect(penaltyBody("fine", " 2000 ")).toEqual({ kind: "fine", amount: "2000" });
+    expect(penaltyBody("confiscation", "")).toEqual({ kind: "confiscation", amount: null });
+    expect(penaltyBody("licence_revocation", "5")).toEqual({ kind: "licence_revocation", amount: null });
   });
 
   it("sends a delivery time typed in the bureau's time at +08:00", () => {
@@ -96,14 +109,20 @@ function aCase(overrides: Partial<CaseOut>): CaseOut {
     decision_due: "2027-03-08",
     decision_deadline: {} as Deadline,
     notice: null,
+    penalty_notice: null,
     decision: null,
     decided_at: null,
     decided_on_time: null,
+    service_due: null,
+    served_on: null,
+    served_how: null,
     payment_due: null,
     paid_on: null,
     late_payment_surcharge: null,
+    return_visit_due: null,
     return_visit: null,
     closed_at: null,
+    deadlines: [],
     investigation_records: [],
     history: [step("filed")],
     ...overrides,
@@ -113,30 +132,109 @@ function aCase(overrides: Partial<CaseOut>): CaseOut {
 const fine = { penalty: { kind: "fine" as const, amount: "5000" }, legal_basis: "广告法第五十五条", decided_by: "officer11" };
 const record = { id: "r", case_id: "c", kind: "inquiry", summary: "询问", evidence: [], recorded_by: "officer11", recorded_at: "" };
 
+// Served on Monday 7 December 2026: the party may state its case until the 10th, ask for a hearing until the 14th.
+function aNotice(overrides: Partial<PenaltyNotice> = {}): PenaltyNotice {
+  return {
+    facts: "宣传册称“销量第一”无依据",
+    legal_basis: "广告法第五十五条",
+    penalty: { kind: "fine", amount: "5000" },
+    party_kind: "organisation",
+    hearing_offered: false,
+    served_on: "2026-12-07",
+    served_how: "in_person",
+    statement_deadline: { due: "2026-12-10" } as Deadline,
+    hearing_request_deadline: null,
+    recorded_by: "officer11",
+    recorded_at: "2026-12-07T02:00:00Z",
+    statements: [],
+    waived_on: null,
+    hearing: null,
+    ...overrides,
+  };
+}
+
+const statement = (number: number, answered: boolean): Statement => ({
+  number,
+  received_on: "2026-12-08",
+  content: "宣传内容已撤下，请求从轻处罚",
+  recorded_by: "officer11",
+  answer: answered ? { accepted: false, reasons: "违法事实清楚", answered_by: "officer12", answered_at: "2026-12-08T03:00:00Z" } : null,
+});
+
 describe("a case's next step", () => {
-  it("is the notice first, then a record, then the decision", () => {
-    expect(nextStep(aCase({}))).toBe("notice");
+  const TODAY = "2026-12-08";
+  const investigating = aCase({ status: "investigating", investigation_records: [record] });
+
+  it("is the supervision notice first, then a record, then the notice of the intended penalty", () => {
+    expect(nextStep(aCase({}), TODAY)).toBe("notice");
     expect(availableActions(aCase({}))).toEqual(["notice", "stop", "extension"]);
-    expect(nextStep(aCase({ status: "investigating" }))).toBe("record");
-    expect(nextStep(aCase({ status: "investigating", investigation_records: [record] }))).toBe("decision");
-    expect(availableActions(aCase({ status: "investigating" }))).toEqual(["record", "decision", "stop", "extension"]);
+    expect(nextStep(aCase({ status: "investigating" }), TODAY)).toBe("record");
+    expect(nextStep(investigating, TODAY)).toBe("penaltyNotice");
+    // No decision before the notice of the intended penalty: the action is not offered.
+    expect(availableActions(investigating)).toEqual(["record", "penaltyNotice", "stop", "extension"]);
+    expect(decisionWait(null, TODAY)).toBe("penaltyNotice");
   });
 
-  it("after a fine, its payment, then the return visit that closes the case", () => {
-    const decided = aCase({ status: "decided", decision: fine, payment_due: "2026-12-21", history: [step("decided")] });
-    expect(nextStep(decided)).toBe("payment");
-    expect(availableActions(decided)).toEqual(["payment", "returnVisit", "withdrawal"]);
-    const paid = { ...decided, paid_on: "2026-12-06" };
-    expect(nextStep(paid)).toBe("returnVisit");
-    expect(nextStep({ ...paid, status: "closed" })).toBe("none");
+  it("waits for the party's statement period once the notice is served", () => {
+    const served = { ...investigating, penalty_notice: aNotice() };
+    expect(nextStep(served, TODAY)).toBe("partyHeard");
+    expect(decisionWait(served.penalty_notice, TODAY)).toBe("period");
+    expect(availableActions(served)).toEqual(["record", "penaltyNotice", "statement", "waiver", "decision", "stop", "extension"]);
+    // The period's last day still belongs to the party; the day after, the decision may come.
+    expect(nextStep(served, "2026-12-10")).toBe("partyHeard");
+    expect(nextStep(served, "2026-12-11")).toBe("decision");
+  });
+
+  it("lets a written waiver cut the period short", () => {
+    const waived = { ...investigating, penalty_notice: aNotice({ waived_on: TODAY }) };
+    expect(nextStep(waived, TODAY)).toBe("decision");
+    expect(availableActions(waived)).toEqual(["record", "penaltyNotice", "decision", "stop", "extension"]);
+  });
+
+  it("answers every statement before the decision; answered, with no hearing on offer, the decision may come early", () => {
+    const stated = { ...investigating, penalty_notice: aNotice({ statements: [statement(1, false)] }) };
+    expect(nextStep(stated, TODAY)).toBe("answer");
+    expect(availableActions(stated)).toContain("answer");
+    const answered = { ...investigating, penalty_notice: aNotice({ statements: [statement(1, true)] }) };
+    expect(nextStep(answered, TODAY)).toBe("decision");
+    expect(availableActions(answered)).not.toContain("answer");
+    // On offer, a hearing may still be asked for until its own day: the period runs on.
+    const offered = { ...investigating, penalty_notice: aNotice({ hearing_offered: true, statements: [statement(1, true)] }) };
+    expect(nextStep(offered, TODAY)).toBe("partyHeard");
+  });
+
+  it("offers a hearing request only on a penalty art. 63 lists, and holds the decision until the hearing", () => {
+    const offered = aNotice({ hearing_offered: true, hearing_request_deadline: { due: "2026-12-14" } as Deadline });
+    expect(availableActions({ ...investigating, penalty_notice: offered })).toContain("hearingRequest");
+    expect(availableActions({ ...investigating, penalty_notice: aNotice() })).not.toContain("hearingRequest");
+    const asked = { ...investigating, penalty_notice: { ...offered, hearing: { requested_on: TODAY, start: null, end: null, conclusion: null } } };
+    expect(nextStep(asked, TODAY)).toBe("hearing");
+    expect(availableActions(asked)).toContain("hearing");
+    expect(availableActions(asked)).not.toContain("hearingRequest");
+    const held = { ...asked.penalty_notice, hearing: { requested_on: TODAY, start: TODAY, end: TODAY, conclusion: "维持拟处罚意见" } };
+    expect(nextStep({ ...investigating, penalty_notice: held }, "2026-12-15")).toBe("decision");
+    expect(availableActions({ ...investigating, penalty_notice: held })).not.toContain("hearing");
+  });
+
+  it("after a decision, its service; a fine's payment from then; then the return visit that closes the case", () => {
+    const decided = aCase({ status: "decided", decision: fine, penalty_notice: aNotice({ waived_on: TODAY }), history: [step("decided")] });
+    expect(nextStep(decided, TODAY)).toBe("service");
+    // The fine is due only once the decision is served: no payment before.
+    expect(availableActions(decided)).toEqual(["service", "returnVisit", "withdrawal"]);
+    const served = { ...decided, served_on: TODAY, served_how: "in_person", payment_due: "2026-12-23" };
+    expect(nextStep(served, TODAY)).toBe("payment");
+    expect(availableActions(served)).toEqual(["payment", "returnVisit", "withdrawal"]);
+    const paid = { ...served, paid_on: "2026-12-09" };
+    expect(nextStep(paid, TODAY)).toBe("returnVisit");
+    expect(nextStep({ ...paid, status: "closed" }, TODAY)).toBe("none");
     // A closed case whose fine is still unpaid waits for the payment.
-    expect(nextStep({ ...decided, status: "closed" })).toBe("payment");
+    expect(nextStep({ ...served, status: "closed" }, TODAY)).toBe("payment");
   });
 
   it("keeps a warning off the publicity feed, and a withdrawn decision too", () => {
     const warning = aCase({ status: "decided", decision: { ...fine, penalty: { kind: "warning", amount: null } } });
     expect(onPublicity(warning)).toBe(false);
-    expect(availableActions(warning)).toEqual(["returnVisit"]);
+    expect(availableActions(warning)).toEqual(["service", "returnVisit"]);
     const decided = aCase({ status: "decided", decision: fine, history: [step("decided")] });
     expect(onPublicity(decided)).toBe(true);
     expect(onPublicity({ ...decided, history: [step("decided"), step("publicity_withdrawn")] })).toBe(false);

@@ -2,6 +2,7 @@
 // case's state reads: which step is next, which steps it allows. The service decides; these
 // only keep an officer from sending what it would refuse and say what comes next.
 import type { components } from "../../api/schema";
+import { bureauToday } from "../../common/deadline";
 
 type CaseOut = components["schemas"]["enforcement__CaseOut"];
 type Deadline = components["schemas"]["enforcement__Deadline"];
@@ -15,8 +16,21 @@ export const CASE_STATUSES = ["filed", "investigating", "decided", "closed"] as 
 export const CASE_STATUS_COLOURS: Record<string, string> = { filed: "blue", investigating: "purple", decided: "magenta", closed: "default" };
 export const RECORD_KINDS = ["inquiry", "site_inspection", "evidence", "other"] as const;
 export const STOP_KINDS = ["suspension", "hearing", "testing"] as const;
-export const PENALTY_KINDS = ["warning", "fine", "confiscation", "order_to_correct"] as const;
+export const PENALTY_KINDS = [
+  "warning",
+  "fine",
+  "confiscation",
+  "order_to_correct",
+  "licence_suspension",
+  "licence_revocation",
+  "suspension_of_business",
+] as const;
 export const NOTICE_METHODS = ["in_person", "post", "electronic"] as const;
+// How a notice of the intended penalty or a decision is served (送达, art. 61 and the Civil Procedure Law).
+export const SERVICE_METHODS = ["in_person", "left_at_address", "post", "electronic", "announcement"] as const;
+export const PARTY_KINDS = ["organisation", "citizen"] as const;
+// The service's states of a case's deadline, and the colours their tags take (WCAG AA contrast).
+export const CASE_DEADLINE_COLOURS: Record<string, string> = { done: "blue", overdue: "red", due_soon: "volcano", on_time: "default" };
 export const SATISFACTIONS = ["satisfied", "neutral", "dissatisfied"] as const;
 export const CHANGES = ["changed", "annulled"] as const;
 
@@ -63,13 +77,23 @@ export type PenaltyProblem = "amountRequired" | "amountInvalid" | "noAmount";
 
 const AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
 
-/** A fine needs an amount above zero in yuan (two decimals at most); nothing else carries one. */
+/** Whether a penalty of this kind carries an amount: a fine's, or the value confiscated. */
+export const carriesAmount = (kind: PenaltyKind | undefined) => kind === "fine" || kind === "confiscation";
+
+/** A fine needs an amount above zero in yuan (two decimals at most); a confiscation may carry the
+ * value confiscated; nothing else carries one. */
 export function penaltyProblem(kind: PenaltyKind, amount: string | undefined): PenaltyProblem | null {
   const given = (amount ?? "").trim();
-  if (kind !== "fine") return given ? "noAmount" : null;
-  if (!given) return "amountRequired";
+  if (!carriesAmount(kind)) return given ? "noAmount" : null;
+  if (!given) return kind === "fine" ? "amountRequired" : null;
   if (!AMOUNT.test(given) || Number(given) <= 0) return "amountInvalid";
   return null;
+}
+
+/** The penalty as it is sent: the amount only where the kind carries one (null when not given). */
+export function penaltyBody(kind: PenaltyKind, amount: string | undefined): { kind: PenaltyKind; amount: string | null } {
+  const given = (amount ?? "").trim();
+  return { kind, amount: carriesAmount(kind) && given ? given : null };
 }
 
 /** An instant typed in the bureau's time (datetime-local, no zone) as ISO 8601 at +08:00. */
@@ -98,18 +122,40 @@ export function bureauNowLocal(now: Date = new Date()): string {
 export type CaseAction =
   | "notice"
   | "record"
+  | "penaltyNotice"
+  | "statement"
+  | "answer"
+  | "waiver"
+  | "hearingRequest"
+  | "hearing"
   | "stop"
   | "extension"
   | "decision"
+  | "service"
   | "payment"
   | "withdrawal"
   | "returnVisit";
 
-export type NextStep = "notice" | "record" | "decision" | "payment" | "returnVisit" | "none";
+export type NextStep =
+  | "notice"
+  | "record"
+  | "penaltyNotice"
+  | "partyHeard"
+  | "answer"
+  | "hearing"
+  | "decision"
+  | "service"
+  | "payment"
+  | "returnVisit"
+  | "none";
 
 const CLOCK_RUNNING = new Set(["filed", "investigating"]);
 
-type CaseState = Pick<CaseOut, "status" | "decision" | "payment_due" | "paid_on" | "investigation_records" | "history">;
+type CaseState = Pick<
+  CaseOut,
+  "status" | "decision" | "penalty_notice" | "served_on" | "payment_due" | "paid_on" | "investigation_records" | "history"
+>;
+type PenaltyNotice = NonNullable<CaseOut["penalty_notice"]>;
 
 function fineUnpaid(found: CaseState): boolean {
   return found.payment_due !== null && found.paid_on === null;
@@ -121,26 +167,67 @@ export function onPublicity(found: CaseState): boolean {
   return !found.history.some((step) => step.step === "publicity_withdrawn");
 }
 
+/** The party's statements still to be answered. */
+export const unansweredStatements = (notice: PenaltyNotice | null) => (notice?.statements ?? []).filter((s) => s.answer === null);
+
+/** A hearing asked for and not yet held. */
+export const hearingPending = (notice: PenaltyNotice | null) => Boolean(notice?.hearing && notice.hearing.conclusion === null);
+
+export type DecisionWait = "penaltyNotice" | "hearing" | "answer" | "period";
+
+/** What a decision waits for, as the service refuses it (art. 44, 45, 64), or null when it may
+ * be made `today`: a served notice; the hearing held; every statement answered; the statement
+ * period run, unless the party waived it in writing, or stated its case, was answered and had
+ * no hearing on offer. */
+export function decisionWait(notice: PenaltyNotice | null, today: string = bureauToday()): DecisionWait | null {
+  if (!notice) return "penaltyNotice";
+  if (hearingPending(notice)) return "hearing";
+  if (unansweredStatements(notice).length > 0) return "answer";
+  const heardEarly = notice.waived_on !== null || (notice.statements.length > 0 && !notice.hearing_offered);
+  if (today <= notice.statement_deadline.due && !heardEarly) return "period";
+  return null;
+}
+
 /** The steps the service allows the case now, in the order an officer takes them. */
 export function availableActions(found: CaseState): CaseAction[] {
   const actions: CaseAction[] = [];
+  const notice = found.penalty_notice;
   if (found.status === "filed") actions.push("notice");
-  if (found.status === "investigating") actions.push("record", "decision");
+  if (found.status === "investigating") {
+    actions.push("record", "penaltyNotice");
+    if (notice) {
+      const waived = notice.waived_on !== null;
+      if (!waived) actions.push("statement");
+      if (unansweredStatements(notice).length > 0) actions.push("answer");
+      if (!waived) actions.push("waiver");
+      if (notice.hearing_offered && !notice.hearing && !waived) actions.push("hearingRequest");
+      if (hearingPending(notice)) actions.push("hearing");
+      actions.push("decision");
+    }
+  }
   if (CLOCK_RUNNING.has(found.status)) actions.push("stop", "extension");
+  if (found.decision && found.served_on === null) actions.push("service");
   if (fineUnpaid(found)) actions.push("payment");
   if (found.status === "decided") actions.push("returnVisit");
   if (onPublicity(found)) actions.push("withdrawal");
   return actions;
 }
 
-/** The one step the case waits for: the notice, a first record, the decision, the fine, the visit. */
-export function nextStep(found: CaseState): NextStep {
+/** The one step the case waits for: the supervision notice, a first record, the notice of the
+ * intended penalty, the party heard (or its period run), the decision, its service, the fine,
+ * the return visit. */
+export function nextStep(found: CaseState, today: string = bureauToday()): NextStep {
   switch (found.status) {
     case "filed":
       return "notice";
-    case "investigating":
-      return found.investigation_records.length === 0 ? "record" : "decision";
+    case "investigating": {
+      if (found.investigation_records.length === 0) return "record";
+      const wait = decisionWait(found.penalty_notice, today);
+      if (wait === "period") return "partyHeard";
+      return wait ?? "decision";
+    }
     case "decided":
+      if (found.served_on === null) return "service";
       return fineUnpaid(found) ? "payment" : "returnVisit";
     default:
       return fineUnpaid(found) ? "payment" : "none";

@@ -1,11 +1,14 @@
 import { Alert, App, Button, Card, Checkbox, Form, Input, InputNumber, Radio, Space, Table, Typography } from "antd";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 
+import { DeadlineTag } from "../../common/DeadlineTag";
+import { bureauToday } from "../../common/deadline";
 import { ProblemAlert } from "../../common/ProblemAlert";
+import { StepModal } from "../enforcement/StepModal";
 import { showFieldErrors } from "../../common/forms";
-import { useHousehold, useImposePenalty, usePenalties, type Penalty, type PenaltyIn } from "./api";
+import { useCashHandover, useHousehold, useImposePenalty, usePenalties, type Penalty, type PenaltyIn } from "./api";
 import { useSubmissionKey, useText } from "./forms";
 import { fineCap, ON_THE_SPOT_LIMITS, onTheSpotRefusal, type PartyKind, type PenaltyKind } from "./rules";
 
@@ -188,6 +191,8 @@ export function PenaltiesPage({ base = "/inspector" }: { base?: string }) {
   const intl = useIntl();
   const t = useText();
   const penalties = usePenalties();
+  const handover = useCashHandover();
+  const [handing, setHanding] = useState<Penalty | null>(null);
   return (
     <Space orientation="vertical" style={{ width: "100%" }}>
       <Space style={{ justifyContent: "space-between", width: "100%" }} wrap>
@@ -212,9 +217,53 @@ export function PenaltiesPage({ base = "/inspector" }: { base?: string }) {
           { title: t("inspector.penalty.kind"), dataIndex: "penalty_kind", render: (kind: string) => t(`inspector.penaltyKind.${kind}`) },
           { title: t("inspector.penalties.amount"), dataIndex: "amount", render: (amount: string | null) => amount ?? "—" },
           { title: t("inspector.penalties.section"), dataIndex: "section", responsive: ["md"] },
+          {
+            title: t("inspector.penalties.cash"),
+            key: "cash",
+            render: (_, row) => <CashHandover penalty={row} onRecord={() => setHanding(row)} />,
+          },
           { title: t("inspector.penalty.facts"), dataIndex: "facts", responsive: ["lg"] },
         ]}
       />
+      <StepModal<{ handed_over_on: string; receipt: string }>
+        open={handing !== null}
+        title={t("inspector.penalties.handoverTitle", { party: handing?.party.name ?? "", amount: handing?.amount ?? "" })}
+        initialValues={{ handed_over_on: bureauToday() }}
+        onClose={() => setHanding(null)}
+        onSubmit={(body) => handover.mutateAsync({ id: handing?.id ?? "", body: { ...body, receipt: body.receipt.trim() } })}
+      >
+        <Typography.Paragraph type="secondary">
+          {t("inspector.penalties.handoverHint", { due: handing?.cash_handover_due ?? "" })}
+        </Typography.Paragraph>
+        <Form.Item label={t("inspector.penalties.handedOverOn")} name="handed_over_on" rules={[{ required: true }]}>
+          <Input type="date" max={bureauToday()} style={{ maxWidth: 200 }} />
+        </Form.Item>
+        <Form.Item label={t("inspector.penalties.receipt")} name="receipt" rules={[{ required: true, whitespace: true }, { max: 64 }]}>
+          <Input style={{ maxWidth: 260 }} autoComplete="off" />
+        </Form.Item>
+      </StepModal>
+    </Space>
+  );
+}
+
+/** Cash collected on the spot: when it reaches the bank by (art. 71), or when it did and the receipt. */
+function CashHandover({ penalty, onRecord }: { penalty: Penalty; onRecord: () => void }) {
+  const t = useText();
+  if (!penalty.cash_handover_due) return <>—</>;
+  if (penalty.handed_over_on) {
+    return (
+      <span data-testid="cash-handed-over">
+        {t("inspector.penalties.handedOver", { date: penalty.handed_over_on, receipt: penalty.cash_receipt ?? "" })}
+      </span>
+    );
+  }
+  return (
+    <Space wrap size={4} data-testid="cash-handover-due">
+      <span>{t("inspector.penalties.cashDue", { due: penalty.cash_handover_due })}</span>
+      <DeadlineTag due={penalty.cash_handover_due} />
+      <Button size="small" onClick={onRecord}>
+        {t("inspector.penalties.handover")}
+      </Button>
     </Space>
   );
 }

@@ -4,6 +4,7 @@ import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useSearchParams } from "react-router-dom";
 
 import { ProblemAlert } from "../../common/ProblemAlert";
+import { DiscoveredOnField } from "../../common/transfers/TransfersTable";
 import { showFieldErrors } from "../../common/forms";
 import { useFinding, useHousehold, useTransferCaseSource } from "./api";
 import { Evidence, type Uploaded } from "./Evidence";
@@ -12,6 +13,7 @@ import { useSubmissionKey, useText } from "./forms";
 interface Values {
   credit_code?: string;
   allegation: string;
+  discovered_on?: string;
 }
 
 /** 案源移送: a case source for enforcement, about a household or an unlicensed trader found in
@@ -38,6 +40,7 @@ export function TransferPage({ base = "/inspector" }: { base?: string }) {
           finding_id: findingId,
           allegation: values.allegation.trim(),
           evidence: evidence.map((item) => item.attachment.ref),
+          discovered_on: values.discovered_on || null,
         },
       });
     } catch (error) {
@@ -64,7 +67,11 @@ export function TransferPage({ base = "/inspector" }: { base?: string }) {
               <Link to={`${base}/households/${creditCode}`}>
                 <Button type="primary">{t("inspector.transfer.back")}</Button>
               </Link>
-            ) : undefined
+            ) : (
+              <Link to={`${base}/case-transfers`}>
+                <Button type="primary">{t("transfers.title")}</Button>
+              </Link>
+            )
           }
         />
         <Descriptions column={1} size="small" bordered>
@@ -74,6 +81,9 @@ export function TransferPage({ base = "/inspector" }: { base?: string }) {
           <Descriptions.Item label={t("inspector.transfer.allegation")}>{sent.allegation}</Descriptions.Item>
           <Descriptions.Item label={t("inspector.transfer.evidence")}>{sent.evidence.length}</Descriptions.Item>
           <Descriptions.Item label={t("inspector.transfer.at")}>{new Date(sent.transferred_at).toLocaleString(intl.locale)}</Descriptions.Item>
+          <Descriptions.Item label={t("transfers.discoveredOn")}>
+            <span data-testid="discovered-on">{sent.discovered_on ?? "—"}</span>
+          </Descriptions.Item>
         </Descriptions>
       </Card>
     );
@@ -104,6 +114,7 @@ export function TransferPage({ base = "/inspector" }: { base?: string }) {
         >
           <Input.TextArea rows={4} />
         </Form.Item>
+        <DiscoveredOnField />
         <Form.Item label={t("inspector.transfer.evidence")} extra={t("inspector.transfer.evidenceHint")}>
           <Evidence value={evidence} onChange={setEvidence} documents />
         </Form.Item>

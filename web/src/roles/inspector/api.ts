@@ -231,9 +231,33 @@ export const useFinding = (findingId: string | null) =>
   });
 
 export function useTransferCaseSource() {
+  const client = useQueryClient();
   return useMutation({
     mutationFn: async ({ body, key }: Keyed<CaseTransferIn>) =>
       unwrap(await api.POST("/api/supervision/case-transfers", { body, params: { header: { "Idempotency-Key": key } } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["supervision", "case-transfers"] }),
+  });
+}
+
+/** The case sources transferred in my scope, the latest first, each with its outcome at enforcement. */
+export const useCaseTransfers = () =>
+  useQuery({
+    queryKey: ["supervision", "case-transfers"],
+    queryFn: async () => unwrap(await api.GET("/api/supervision/case-transfers", { params: { query: { limit: 200 } } })).case_transfers,
+  });
+
+/** Cash collected on the spot paid into the bank: the day and the bank's receipt number. */
+export function useCashHandover() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, body }: { id: string; body: Schemas["enforcement__CashHandoverIn"] }) =>
+      unwrap(
+        await api.POST("/api/enforcement/on-the-spot-penalties/{penalty_id}/cash-handover", {
+          params: { path: { penalty_id: id } },
+          body,
+        }),
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["enforcement", "on-the-spot"] }),
   });
 }
 

@@ -1,4 +1,4 @@
-import { AlertOutlined, CalendarOutlined, ShopOutlined, StopOutlined } from "@ant-design/icons";
+import { AlertOutlined, CalendarOutlined, SendOutlined, ShopOutlined, StopOutlined } from "@ant-design/icons";
 import { Route } from "react-router-dom";
 
 import type { RoleModule } from "../role";
@@ -11,6 +11,7 @@ const PenaltiesPage = lazyPage(() => import("./PenaltyPage"), "PenaltiesPage");
 const PenaltyPage = lazyPage(() => import("./PenaltyPage"), "PenaltyPage");
 const PlanPage = lazyPage(() => import("./PlanPage"), "PlanPage");
 const TransferPage = lazyPage(() => import("./TransferPage"), "TransferPage");
+const TransfersPage = lazyPage(() => import("./TransfersPage"), "TransfersPage");
 const UnlicensedPage = lazyPage(() => import("./UnlicensedPage"), "UnlicensedPage");
 
 const inspector: RoleModule = {
@@ -21,6 +22,7 @@ const inspector: RoleModule = {
     { path: "/inspector/plan", label: "inspector.menu.plan", icon: <CalendarOutlined /> },
     { path: "/inspector/unlicensed", label: "inspector.menu.unlicensed", icon: <AlertOutlined /> },
     { path: "/inspector/penalties", label: "inspector.menu.penalties", icon: <StopOutlined /> },
+    { path: "/inspector/case-transfers", label: "transfers.title", icon: <SendOutlined /> },
   ],
   routes: (
     <Route path="inspector">
@@ -29,6 +31,7 @@ const inspector: RoleModule = {
       <Route path="households/:creditCode/inspection" element={<InspectionPage />} />
       <Route path="plan" element={<PlanPage />} />
       <Route path="unlicensed" element={<UnlicensedPage />} />
+      <Route path="case-transfers" element={<TransfersPage />} />
       <Route path="case-transfers/new" element={<TransferPage />} />
       <Route path="penalties" element={<PenaltiesPage />} />
       <Route path="penalties/new" element={<PenaltyPage />} />

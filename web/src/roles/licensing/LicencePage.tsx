@@ -1,6 +1,6 @@
-import { Button, Card, Descriptions, Typography } from "antd";
+import { Button, Card, Descriptions, Space, Typography } from "antd";
 import { FormattedMessage, useIntl } from "react-intl";
-import { useParams } from "react-router-dom";
+import { Link, useParams } from "react-router-dom";
 
 import { Loading } from "../../common/Loading";
 import { ProblemAlert } from "../../common/ProblemAlert";
@@ -35,9 +35,14 @@ export function LicencePage() {
         </Descriptions.Item>
         <Descriptions.Item label={t("licensing.licence.status")}>{t(`licensing.licenceStatus.${record.status}`)}</Descriptions.Item>
       </Descriptions>
-      <Button className="no-print" style={{ marginTop: 16 }} onClick={() => window.print()}>
-        <FormattedMessage id="shell.print" />
-      </Button>
+      <Space className="no-print" style={{ marginTop: 16 }}>
+        <Button onClick={() => window.print()}>
+          <FormattedMessage id="shell.print" />
+        </Button>
+        <Link to={`/licensing/transfers?credit_code=${record.credit_code}`}>
+          <Button>{t("transfers.new")}</Button>
+        </Link>
+      </Space>
     </Card>
   );
 }

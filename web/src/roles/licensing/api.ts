@@ -114,3 +114,22 @@ export function useSubmit() {
     onSuccess: () => client.invalidateQueries({ queryKey: ["licensing", "applications"] }),
   });
 }
+
+export type CaseTransferIn = components["schemas"]["licensing__CaseTransferIn"];
+
+/** The case sources the window transferred, the latest first, each with its outcome at enforcement. */
+export const useCaseTransfers = () =>
+  useQuery({
+    queryKey: ["licensing", "case-transfers"],
+    queryFn: async () => unwrap(await api.GET("/api/licensing/case-transfers", { params: { query: { limit: 200 } } })).case_transfers,
+  });
+
+/** 案源移送: what the window found, to enforcement. */
+export function useTransferCaseSource() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ body, key }: { body: CaseTransferIn; key: string }) =>
+      unwrap(await api.POST("/api/licensing/case-transfers", { body, params: { header: { "Idempotency-Key": key } } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["licensing", "case-transfers"] }),
+  });
+}

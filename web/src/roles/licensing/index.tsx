@@ -1,4 +1,4 @@
-import { CarOutlined, FileAddOutlined, OrderedListOutlined, UploadOutlined } from "@ant-design/icons";
+import { CarOutlined, FileAddOutlined, OrderedListOutlined, SendOutlined, UploadOutlined } from "@ant-design/icons";
 import { Route } from "react-router-dom";
 
 import type { RoleModule } from "../role";
@@ -9,6 +9,7 @@ const LicencePage = lazyPage(() => import("./LicencePage"), "LicencePage");
 const NewApplicationPage = lazyPage(() => import("./NewApplicationPage"), "NewApplicationPage");
 const QueuePage = lazyPage(() => import("./QueuePage"), "QueuePage");
 const RegisterPage = lazyPage(() => import("./RegisterPage"), "RegisterPage");
+const TransfersPage = lazyPage(() => import("./TransfersPage"), "TransfersPage");
 const VisitsPage = lazyPage(() => import("./VisitsPage"), "VisitsPage");
 
 const licensing: RoleModule = {
@@ -19,6 +20,7 @@ const licensing: RoleModule = {
     { path: "/licensing/new", label: "licensing.menu.new", icon: <FileAddOutlined /> },
     { path: "/licensing/visits", label: "licensing.menu.visits", icon: <CarOutlined /> },
     { path: "/licensing/register", label: "licensing.menu.register", icon: <UploadOutlined /> },
+    { path: "/licensing/transfers", label: "licensing.menu.transfers", icon: <SendOutlined /> },
   ],
   routes: (
     <Route path="licensing">
@@ -28,6 +30,7 @@ const licensing: RoleModule = {
       <Route path="licences/:creditCode" element={<LicencePage />} />
       <Route path="visits" element={<VisitsPage />} />
       <Route path="register" element={<RegisterPage />} />
+      <Route path="transfers" element={<TransfersPage />} />
     </Route>
   ),
 };

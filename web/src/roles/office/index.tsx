@@ -1,4 +1,4 @@
-import { BarChartOutlined, InboxOutlined, TeamOutlined } from "@ant-design/icons";
+import { BarChartOutlined, InboxOutlined, SendOutlined, TeamOutlined } from "@ant-design/icons";
 import { Route } from "react-router-dom";
 
 import type { RoleModule } from "../role";
@@ -8,6 +8,7 @@ const HouseholdPage = lazyPage(() => import("../inspector/HouseholdPage"), "Hous
 const PenaltiesPage = lazyPage(() => import("../inspector/PenaltyPage"), "PenaltiesPage");
 const PenaltyPage = lazyPage(() => import("../inspector/PenaltyPage"), "PenaltyPage");
 const TransferPage = lazyPage(() => import("../inspector/TransferPage"), "TransferPage");
+const TransfersPage = lazyPage(() => import("../inspector/TransfersPage"), "TransfersPage");
 const DelegationsPage = lazyPage(() => import("./DelegationsPage"), "DelegationsPage");
 const OverviewPage = lazyPage(() => import("./OverviewPage"), "OverviewPage");
 const UnroutedPage = lazyPage(() => import("./UnroutedPage"), "UnroutedPage");
@@ -19,6 +20,7 @@ const office: RoleModule = {
     { path: "/office/unrouted", label: "office.menu.unrouted", icon: <InboxOutlined /> },
     { path: "/office/overview", label: "office.menu.overview", icon: <BarChartOutlined /> },
     { path: "/office/delegations", label: "office.menu.delegations", icon: <TeamOutlined /> },
+    { path: "/office/case-transfers", label: "transfers.title", icon: <SendOutlined /> },
   ],
   routes: (
     <Route path="office">
@@ -28,6 +30,7 @@ const office: RoleModule = {
       <Route path="households/:creditCode" element={<HouseholdPage role="office" />} />
       <Route path="penalties" element={<PenaltiesPage base="/office" />} />
       <Route path="penalties/new" element={<PenaltyPage base="/office" />} />
+      <Route path="case-transfers" element={<TransfersPage />} />
       <Route path="case-transfers/new" element={<TransferPage base="/office" />} />
     </Route>
   ),

@@ -1346,7 +1346,8 @@ export interface paths {
         };
         /**
          * Random Inspection Publicity
-         * @description The publicity feed of random inspection results, newest first.
+         * @description The publicity feed of random inspection results, newest first: public (一公开), so for
+         *     anyone signed in, the gateway's public page among them; it names no staff.
          */
         get: operations["supervision__random_inspection_publicity_random_inspection_results_get"];
         put?: never;
@@ -4702,6 +4703,54 @@ export interface components {
             basis: string;
         };
         /**
+         * PublishedResult
+         * @description A random inspection's result as made public (一公开): no staff named, no note.
+         */
+        supervision__PublishedResult: {
+            /** Office Id */
+            office_id: string;
+            /** Office Name */
+            office_name: string | null;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Number */
+            number: number;
+            /** Credit Code */
+            credit_code: string;
+            /**
+             * Name
+             * @description The household's name, when its licence is known
+             */
+            name: string | null;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "compliant" | "problems_found" | "not_at_address";
+            /**
+             * Recorded At
+             * Format: date-time
+             * @description When the inspection's result was recorded
+             */
+            recorded_at: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+        };
+        /**
+         * PublishedResults
+         * @description The publicity feed of random inspection results, newest first.
+         */
+        supervision__PublishedResults: {
+            /** Results */
+            results: components["schemas"]["supervision__PublishedResult"][];
+        };
+        /**
          * RandomPlanIn
          * @description A random inspection plan (双随机抽查计划) of the head's own office.
          */
@@ -4769,7 +4818,7 @@ export interface components {
         };
         /**
          * ResultList
-         * @description Results of random inspections (the publicity feed: newest first).
+         * @description Results of random inspections.
          */
         supervision__ResultList: {
             /** Results */
@@ -6016,14 +6065,14 @@ export interface components {
             /**
              * Subject Id
              * Format: uuid
-             * @description The case source (verify) or the case (decide)
+             * @description The case source (verify), the case (decide, serve, pay, return_visit) or the on-the-spot penalty (cash_handover)
              */
             subject_id: string;
             /**
              * Deadline
              * @enum {string}
              */
-            deadline: "verify" | "decide";
+            deadline: "verify" | "decide" | "serve" | "pay" | "return_visit" | "cash_handover";
             /**
              * Due
              * Format: date
@@ -6034,9 +6083,15 @@ export interface components {
              * @enum {string}
              */
             state: "overdue" | "due_soon";
-            /** Rule Code */
+            /**
+             * Rule Code
+             * @description The legal clock's rule the time limit follows
+             */
             rule_code: string;
-            /** Basis */
+            /**
+             * Basis
+             * @description The law and article the time limit comes from
+             */
             basis: string;
             /** Section */
             section: string | null;
@@ -11638,7 +11693,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["supervision__ResultList"];
+                    "application/json": components["schemas"]["supervision__PublishedResults"];
                 };
             };
             /** @description Missing or invalid token */

@@ -6,7 +6,7 @@ import { DeadlineTag } from "../../common/DeadlineTag";
 import { MoreRows } from "../../common/PagedList";
 import { ProblemAlert } from "../../common/ProblemAlert";
 import { useCaseSources, useDeadlines, type CaseSource, type WatchedDeadline } from "./api";
-import { boardGroups, clockFacts } from "./rules";
+import { boardGroups, clockFacts, deadlineRecordPath } from "./rules";
 import { CardTitle, PageTitle } from "./Titles";
 
 const STATES = ["all", "overdue", "due_soon"] as const;
@@ -58,11 +58,11 @@ export function DeadlinesPage() {
             {
               title: t("enforcement.deadlines.clock"),
               dataIndex: "deadline",
-              render: (kind: string, entry) => (
-                <Link to={kind === "verify" ? `/enforcement/case-sources/${entry.subject_id}` : `/enforcement/cases/${entry.subject_id}`}>
-                  {t(`enforcement.deadlines.kind.${kind}`, { number: entry.subject_id.slice(0, 8) })}
-                </Link>
-              ),
+              render: (kind: WatchedDeadline["deadline"], entry) => {
+                const label = t(`enforcement.deadlines.kind.${kind}`, { number: entry.subject_id.slice(0, 8) });
+                const path = deadlineRecordPath(kind, entry.subject_id);
+                return path ? <Link to={path}>{label}</Link> : label;
+              },
             },
             { title: t("enforcement.field.creditCode"), dataIndex: "credit_code" },
             { title: t("enforcement.field.due"), dataIndex: "due" },

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { components } from "../../api/schema";
 import {
+  deadlineRecordPath,
   availableActions,
   boardGroups,
   bureauInstant,
@@ -347,5 +348,15 @@ describe("case numbers", () => {
       "349aa3b9-284a-4bd2-8c11-95fe3cfb04c7",
     );
     expect(caseNumber("12345")).toBeNull();
+  });
+});
+
+describe("the deadline board", () => {
+  it("leads each watched deadline to the record it times", () => {
+    expect(deadlineRecordPath("verify", "s1")).toBe("/enforcement/case-sources/s1");
+    for (const kind of ["decide", "serve", "pay", "return_visit"] as const) {
+      expect(deadlineRecordPath(kind, "c1")).toBe("/enforcement/cases/c1");
+    }
+    expect(deadlineRecordPath("cash_handover", "p1")).toBeNull();
   });
 });

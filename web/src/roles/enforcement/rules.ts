@@ -397,3 +397,13 @@ export function caseNumber(text: string): string | null {
   const found = text.trim().match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i);
   return found ? found[0].toLowerCase() : null;
 }
+
+// -- the deadline board ----------------------------------------------------------------------
+
+/** Where a watched deadline's record is read: a case source, a case, or (cash from an
+ * on-the-spot penalty, which the inspector's office keeps) nowhere in this console. */
+export function deadlineRecordPath(kind: WatchedDeadline["deadline"], subjectId: string): string | null {
+  if (kind === "verify") return `/enforcement/case-sources/${subjectId}`;
+  if (kind === "cash_handover") return null;
+  return `/enforcement/cases/${subjectId}`;
+}

@@ -1,9 +1,8 @@
 """The deadline watch's rules: when an open deadline is overdue or due soon (working days, the
-bureau's calendar), and how a result's deadline is named."""
+bureau's calendar)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Literal
 
@@ -30,9 +29,3 @@ def soon_horizon(today: date, soon_days: int, calendar: WorkdayCalendar | None =
     `soon_days` working days ahead (a deadline before it is overdue or due soon)."""
     cal = default_calendar() if calendar is None else calendar
     return cal.add_workdays(today, soon_days + 1)
-
-
-def result_subject(plan_id: uuid.UUID, number: int, credit_code: str) -> str:
-    """What a random inspection result's deadline is about: a household of one draw of a plan
-    (the same household drawn by another plan has a deadline of its own)."""
-    return f"{plan_id}/{number}/{credit_code}"

@@ -45,7 +45,8 @@ class Watched:
 
 _results, _plans = random_inspection_results, random_inspection_plans
 _entries = inspection_plan_entries
-# As domain.deadlines.result_subject names it.
+# A result's deadline is about a household of one draw of a plan (the same household drawn by
+# another plan has a deadline of its own): `<plan id>/<draw number>/<credit code>`.
 _RESULT_SUBJECT = (
     sa.cast(_results.c.plan_id, sa.String)
     + "/"

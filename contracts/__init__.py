@@ -67,6 +67,7 @@ from contracts.supervision import (
     InspectionRecorded,
     OfficeChanged,
     SupervisionCaseSourceTransferred,
+    SupervisionDeadlineMissed,
     UnlicensedTradingFound,
 )
 from contracts.values import (
@@ -147,6 +148,7 @@ __all__ = [
     "RolePolicyChanged",
     "SigningKeyRotated",
     "SupervisionCaseSourceTransferred",
+    "SupervisionDeadlineMissed",
     "TicketAccepted",
     "TicketClosed",
     "TicketDeadlineMissed",

@@ -180,6 +180,17 @@ def _examples() -> tuple[Contract, ...]:
             claim_deadline=date(2025, 3, 17),
             detected_at=datetime(2025, 3, 18, 1, 0, tzinfo=UTC),
         ),
+        supervision.SupervisionDeadlineMissed(
+            subject_id=_NOODLE_SHOP,
+            deadline="inspection_visit",
+            rule_code="supervision.plan_d",
+            basis="local setting (risk class D: about every month)",
+            due=date(2026, 10, 8),
+            office_code="ymk",
+            credit_code=_NOODLE_SHOP,
+            owner="inspector-0012",
+            detected_at=datetime(2026, 10, 9, 1, 0, tzinfo=UTC),
+        ),
         supervision.InspectionRecorded(
             inspection_id=uuid.UUID("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"),
             version=1,

@@ -31,6 +31,8 @@ __all__ = [
     "InspectionRecorded",
     "OfficeChanged",
     "SupervisionCaseSourceTransferred",
+    "SupervisionDeadline",
+    "SupervisionDeadlineMissed",
     "UnlicensedTradingFound",
 ]
 
@@ -101,6 +103,41 @@ class ClaimOverdue(Contract):
     owner: NonEmptyStr
     agent: NonEmptyStr | None = None
     claim_deadline: date
+    detected_at: UtcDateTime
+
+
+# The time limits the deadline watch keeps besides the claim: publishing a random inspection's
+# result (一公开), and the next visit of a claimed household its risk class sets.
+SupervisionDeadline = Literal["publish_results", "inspection_visit"]
+
+
+class SupervisionDeadlineMissed(Contract):
+    """A random inspection's result not published, or a claimed household not visited, by its
+    legal-clock due day: raised once per deadline and due day (a visit due moved on and missed
+    again is another miss)."""
+
+    event_type = "supervision.deadline.missed"
+    subject_field = "subject_id"
+
+    subject_id: NonEmptyStr = Field(
+        description="The result (`<plan id>/<draw number>/<credit code>`) for publish_results, "
+        "the household's credit code for inspection_visit"
+    )
+    deadline: SupervisionDeadline
+    rule_code: NonEmptyStr = Field(description="The legal clock's rule the time limit follows")
+    basis: NonEmptyStr = Field(description="The law, article or local setting it comes from")
+    due: date = Field(description="Its last day, Asia/Shanghai calendar")
+    office_code: NonEmptyStr | None = Field(
+        default=None, description="The office that answers for it"
+    )
+    credit_code: CreditCode
+    owner: NonEmptyStr | None = Field(
+        default=None, description="For a visit: user id of the inspector whose plan it is"
+    )
+    plan_id: uuid.UUID | None = Field(
+        default=None, description="For a result: the random inspection plan"
+    )
+    draw_number: int | None = Field(default=None, ge=1, description="For a result: its draw")
     detected_at: UtcDateTime
 
 

@@ -10,7 +10,7 @@ from contracts import Envelope
 from contracts.complaints import TicketDeadlineMissed
 from contracts.enforcement import DeadlineMissed, DeadlineMissedV2
 from contracts.licensing import ApplicationDeadlineMissed
-from contracts.supervision import ClaimOverdue
+from contracts.supervision import ClaimOverdue, SupervisionDeadlineMissed
 from services.qms.context import QmsContext
 from services.qms.usecases import nonconformities, objectives
 from services.qms.usecases.journal import keep
@@ -61,6 +61,15 @@ async def claim_overdue(
 ) -> None:
     """A household not claimed by its grid's owner in time."""
     origin = nonconformities.supervision_claim(event, envelope)
+    await nonconformities.open_for_missed_deadline(ctx, work, origin, envelope)
+
+
+@handlers.on(SupervisionDeadlineMissed)
+async def supervision_deadline_missed(
+    ctx: QmsContext, work: Work, event: SupervisionDeadlineMissed, envelope: Envelope
+) -> None:
+    """A random inspection's result not published, or a planned visit not made, in time."""
+    origin = nonconformities.supervision_deadline(event, envelope)
     await nonconformities.open_for_missed_deadline(ctx, work, origin, envelope)
 
 

@@ -28,6 +28,7 @@ from services.supervision.schemas import (
     CaseTransferIn,
     CaseTransferList,
     CaseTransferOut,
+    DeadlineWatch,
     DelegationIn,
     DelegationList,
     DelegationOut,
@@ -56,7 +57,14 @@ from services.supervision.schemas import (
     ResultOut,
     UnlicensedIn,
 )
-from services.supervision.usecases import attachments, draws, findings, households, inspections
+from services.supervision.usecases import (
+    attachments,
+    deadlines,
+    draws,
+    findings,
+    households,
+    inspections,
+)
 from services.supervision.usecases import delegations as agents
 from services.supervision.usecases import map as grid_map
 
@@ -340,6 +348,15 @@ async def inspection_plan(
     """One's claimed households with their risk class and next due visit, soonest first."""
     entries = await draws.plan_entries(ctx, uow.connection, principal, due_by)
     return InspectionPlan.model_validate({"households": [e._mapping for e in entries]})
+
+
+@router.get("/deadlines", response_model=DeadlineWatch)
+async def deadline_watch(principal: Staff, ctx: Context, uow: UnitOfWorkDep) -> DeadlineWatch:
+    """Results to publish and plan visits overdue or due within DEADLINE_SOON_DAYS working
+    days, with their rule and basis: an office head's office's, an inspector's own plan's
+    (and of whom they act for today), the district's for auditors and admins."""
+    found = await deadlines.watch_list(ctx, uow, principal)
+    return DeadlineWatch.model_validate({"deadlines": found}, from_attributes=True)
 
 
 def plan_out(view: draws.PlanView) -> RandomPlanOut:

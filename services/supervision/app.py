@@ -12,6 +12,7 @@ from services.supervision.onboarding import IMPORT
 from services.supervision.republish import PUBLISH_MAP
 from services.supervision.settings import SupervisionSettings
 from services.supervision.tables import metadata
+from services.supervision.usecases.deadlines import raise_missed
 from services.supervision.usecases.draws import enrol_unplanned
 from services.supervision.usecases.households import raise_overdue_claims
 from services.supervision.verify import DRAW
@@ -27,6 +28,17 @@ async def watch_claim_deadlines(ctx: SupervisionContext) -> None:
     await periodic("claim deadlines", ctx.settings.overdue_check_seconds, step)
 
 
+async def watch_deadlines(ctx: SupervisionContext) -> None:
+    """Raise each missed publication and plan visit once, checking every
+    DEADLINE_CHECK_SECONDS."""
+
+    async def step() -> None:
+        async with ctx.unit_of_work() as uow:
+            await raise_missed(uow, ctx.clock.today(), ctx.clock.now())
+
+    await periodic("supervision deadlines", ctx.settings.deadline_check_seconds, step)
+
+
 spec = ServiceSpec(
     name="supervision",
     title="shijian supervision",
@@ -37,6 +49,6 @@ spec = ServiceSpec(
     settings_class=SupervisionSettings,
     context_class=SupervisionContext,
     on_startup=[seed_demo, enrol_unplanned],
-    background=[watch_claim_deadlines],
+    background=[watch_claim_deadlines, watch_deadlines],
     commands=[IMPORT, PUBLISH_MAP, DRAW],
 )

@@ -20,6 +20,7 @@ from pydantic import (
 
 from chassis.legalclock import rule
 from chassis.schemas import DateSpan, RequestModel, TransferOutcomeOut
+from contracts.supervision import SupervisionDeadline
 from contracts.values import CommunityCode, CreditCode, GeoPoint, GridCode
 from services.supervision import domain
 from services.supervision.domain.risk import RESULTS_RULE
@@ -284,6 +285,31 @@ class InspectionPlan(BaseModel):
     """The caller's claimed households, soonest due first."""
 
     households: list[PlannedHousehold]
+
+
+class WatchedDeadline(BaseModel):
+    """An open deadline that is overdue or due soon."""
+
+    subject_id: str = Field(
+        description="The result (`<plan id>/<draw number>/<credit code>`) for publish_results, "
+        "the household's credit code for inspection_visit"
+    )
+    deadline: SupervisionDeadline
+    due: date
+    state: Literal["overdue", "due_soon"]
+    rule_code: str = Field(description="The legal clock's rule the time limit follows")
+    basis: str = Field(description="The law, article or local setting it comes from")
+    office_id: str | None
+    owner: str | None = Field(description="For a visit: the inspector whose plan it is")
+    credit_code: str
+    plan_id: uuid.UUID | None
+    draw_number: int | None
+
+
+class DeadlineWatch(BaseModel):
+    """Overdue and soon-due deadlines, soonest first."""
+
+    deadlines: list[WatchedDeadline]
 
 
 class RandomPlanIn(RequestModel):

@@ -1,4 +1,5 @@
-"""Supervision settings: the chassis settings, the claim time limit and the demo map."""
+"""Supervision settings: the chassis settings, the claim time limit, the deadline watch and
+the demo map."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ class SupervisionSettings(Settings):
     # a number here makes owners confirm their inherited households within that many days.
     onboarding_claim_workdays: int | None = Field(default=None, ge=1, le=250)
     overdue_check_seconds: float = Field(default=60.0, gt=0, le=86400)
+    # The deadline watch (results to publish, plan visits): how often missed ones are looked
+    # for, and how many working days ahead one counts as due soon.
+    deadline_check_seconds: float = Field(default=60.0, gt=0, le=86400)
+    deadline_soon_days: int = Field(default=3, ge=0, le=30)
     # Inspection records: attachments up to this size (how often a household is due a visit
     # is its risk class's rule, services/supervision/data/risk_classes.toml).
     attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)

@@ -266,4 +266,18 @@ inspection_plan_entries = sa.Table(
     sa.Column("rule_code", sa.String(64), nullable=False),
     sa.Column("basis", sa.Text, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index("ix_inspection_plan_entries_due", "due", "credit_code"),
+)
+
+# One row per missed deadline of the watch (a result's publication, a plan entry's visit): the
+# event is raised once, by whichever process inserts the row, in the transaction that emits it.
+# A visit due moved on and missed again is another row.
+deadlines_missed = sa.Table(
+    "deadlines_missed",
+    metadata,
+    # The result (`<plan id>/<draw number>/<credit code>`) or the household (its credit code).
+    sa.Column("subject", sa.String(80), primary_key=True),
+    sa.Column("deadline", sa.String(20), primary_key=True),
+    sa.Column("due", sa.Date, primary_key=True),
+    sa.Column("raised_at", UtcDateTime, nullable=False),
 )

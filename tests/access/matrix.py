@@ -511,6 +511,9 @@ MATRIX: tuple[Rule, ...] = (
         "/inspections/{inspection_id}",
     ),
     Rule("supervision", "GET", "/inspection-plan", INSPECTOR),
+    # The deadline watch: the head's office's results to publish and plan visits, the
+    # inspector's own plan visits, the district's for auditors and admins.
+    Rule("supervision", "GET", "/deadlines", STAFF),
     # Random inspections (双随机、一公开): the office head plans and draws; a result is the
     # drawn inspector's (the matrix's inspector acts for the one drawn today) or the head's,
     # each on a plan drawn for them (`drawn_plan@<role>`); the results feed is public.

@@ -16,7 +16,7 @@ from contracts.complaints import TicketDeadlineMissed, UnitLevel
 from contracts.enforcement import DeadlineMissed, DeadlineMissedV2
 from contracts.licensing import ApplicationDeadlineMissed
 from contracts.qms import ObjectiveBreached
-from contracts.supervision import ClaimOverdue
+from contracts.supervision import ClaimOverdue, SupervisionDeadlineMissed
 from services.qms.usecases.nonconformities import open_for_objective_breach
 from tests.conftest import handled, publish, staff_bearer, tapping
 from tests.qms.conftest import AUDITOR, MANAGER, Qms
@@ -445,3 +445,53 @@ async def test_a_missed_cash_hand_over_and_a_missed_registration_each_open_one(
     )
     assert application["evidence"]["basis"] == registration.basis
     assert [n["subject"] for n in await listed(qms, HEAD_03)].count(str(application_id)) == 1
+
+
+async def test_a_result_not_published_and_a_visit_not_made_in_time_each_open_one_for_the_office(
+    qms: Qms,
+) -> None:
+    household = CreditCode.generate(
+        category="9", region="510106", sequence=uuid.uuid4().int % 100_000
+    )
+    plan_id = uuid.uuid4()
+    unpublished = SupervisionDeadlineMissed(
+        subject_id=f"{plan_id}/1/{household}",
+        deadline="publish_results",
+        rule_code="supervision.draw_results",
+        basis="Interim Regulations on Enterprise Information Publicity art. 6",
+        due=TODAY - timedelta(days=1),
+        office_code="office-03",
+        credit_code=household,
+        plan_id=plan_id,
+        draw_number=1,
+        detected_at=datetime.now(UTC),
+    )
+    not_visited = SupervisionDeadlineMissed(
+        subject_id=str(household),
+        deadline="inspection_visit",
+        rule_code="supervision.plan_d",
+        basis="local setting (risk class D: about every month)",
+        due=TODAY - timedelta(days=2),
+        office_code="office-03",
+        credit_code=household,
+        owner="inspector03",
+        detected_at=datetime.now(UTC),
+    )
+    envelopes = [envelope_of(e, "supervision") for e in (unpublished, not_visited)]
+    await told(qms, *envelopes)
+    await told(qms, *(envelope_of(e, "supervision") for e in (unpublished, not_visited)))
+    subjects = (unpublished.subject_id, not_visited.subject_id)
+    found = [n for n in await listed(qms, MANAGER) if n["subject"] in subjects]
+    assert len(found) == 2
+    by_subject = {n["subject"]: n for n in found}
+    result, visit = by_subject[unpublished.subject_id], by_subject[not_visited.subject_id]
+    assert (result["basis_code"], result["office"]) == ("supervision.draw_results", "office-03")
+    assert result["evidence"]["basis"] == unpublished.basis
+    assert "random inspection result" in result["description"]
+    assert (visit["basis_code"], visit["office"]) == ("supervision.plan_d", "office-03")
+    assert "risk class D" in visit["evidence"]["basis"]
+    # The office answers: its head sees both, another office's head neither.
+    mine = [n["subject"] for n in await listed(qms, HEAD_03)]
+    assert sorted(s for s in mine if s in subjects) == sorted(subjects)
+    other = staff_bearer("head04", "office_head", office="office-04")
+    assert not {n["subject"] for n in await listed(qms, other)} & set(subjects)

@@ -16,7 +16,7 @@ from contracts.complaints import TicketDeadlineMissed
 from contracts.enforcement import DeadlineMissed, DeadlineMissedV2
 from contracts.licensing import ApplicationDeadlineMissed
 from contracts.qms import NonconformityClosed, NonconformityRaised, ObjectiveBreached
-from contracts.supervision import ClaimOverdue
+from contracts.supervision import ClaimOverdue, SupervisionDeadlineMissed
 from services.qms.context import QmsContext
 from services.qms.domain.nonconformities import (
     Evidence,
@@ -115,6 +115,36 @@ def supervision_claim(event: ClaimOverdue, envelope: Envelope) -> Origin:
             owner=event.owner,
             agent=event.agent,
             due=event.claim_deadline.isoformat(),
+            detected_at=event.detected_at.isoformat(),
+        ),
+    )
+
+
+_SUPERVISION_DEADLINE = {
+    "publish_results": "publication of random inspection result",
+    "inspection_visit": "plan visit of household",
+}
+
+
+def supervision_deadline(event: SupervisionDeadlineMissed, envelope: Envelope) -> Origin:
+    """A random inspection's result not published, or a claimed household not visited, in
+    time: the office answers."""
+    return missed_time_limit(
+        rule_code=event.rule_code,
+        subject=event.subject_id,
+        due=event.due,
+        office=event.office_code,
+        description=(
+            f"The time limit {event.rule_code} of the {_SUPERVISION_DEADLINE[event.deadline]} "
+            f"{event.subject_id} ran out on {event.due.isoformat()} unmet"
+        ),
+        evidence=_evidence(
+            envelope,
+            event.basis,
+            deadline=event.deadline,
+            due=event.due.isoformat(),
+            credit_code=event.credit_code,
+            owner=event.owner,
             detected_at=event.detected_at.isoformat(),
         ),
     )

@@ -1214,6 +1214,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/supervision/deadlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deadline Watch
+         * @description Results to publish and plan visits overdue or due within DEADLINE_SOON_DAYS working
+         *     days, with their rule and basis: an office head's office's, an inspector's own plan's
+         *     (and of whom they act for today), the district's for auditors and admins.
+         */
+        get: operations["supervision__deadline_watch_deadlines_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/supervision/random-inspections": {
         parameters: {
             query?: never;
@@ -4093,6 +4115,14 @@ export interface components {
             outcome: components["schemas"]["supervision__TransferOutcomeOut"];
         };
         /**
+         * DeadlineWatch
+         * @description Overdue and soon-due deadlines, soonest first.
+         */
+        supervision__DeadlineWatch: {
+            /** Deadlines */
+            deadlines: components["schemas"]["supervision__WatchedDeadline"][];
+        };
+        /**
          * DelegationIn
          * @description A position agent (职位代理): `agent` acts for `officer` from `start` to `end`.
          */
@@ -4901,6 +4931,55 @@ export interface components {
             address: components["schemas"]["supervision__AddressIn"];
             /** Description */
             description: string;
+        };
+        /**
+         * WatchedDeadline
+         * @description An open deadline that is overdue or due soon.
+         */
+        supervision__WatchedDeadline: {
+            /**
+             * Subject Id
+             * @description The result (`<plan id>/<draw number>/<credit code>`) for publish_results, the household's credit code for inspection_visit
+             */
+            subject_id: string;
+            /**
+             * Deadline
+             * @enum {string}
+             */
+            deadline: "publish_results" | "inspection_visit";
+            /**
+             * Due
+             * Format: date
+             */
+            due: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "overdue" | "due_soon";
+            /**
+             * Rule Code
+             * @description The legal clock's rule the time limit follows
+             */
+            rule_code: string;
+            /**
+             * Basis
+             * @description The law, article or local setting it comes from
+             */
+            basis: string;
+            /** Office Id */
+            office_id: string | null;
+            /**
+             * Owner
+             * @description For a visit: the inspector whose plan it is
+             */
+            owner: string | null;
+            /** Credit Code */
+            credit_code: string;
+            /** Plan Id */
+            plan_id: string | null;
+            /** Draw Number */
+            draw_number: number | null;
         };
         /**
          * CaseDeadline
@@ -11255,6 +11334,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["supervision__InspectionPlan"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    supervision__deadline_watch_deadlines_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["supervision__DeadlineWatch"];
                 };
             };
             /** @description Missing or invalid token */

@@ -51,6 +51,7 @@ from services.supervision.schemas import (
     OfficeOut,
     PublishedResults,
     RandomPlanIn,
+    RandomPlanList,
     RandomPlanOut,
     ResultIn,
     ResultList,
@@ -361,7 +362,9 @@ async def deadline_watch(principal: Staff, ctx: Context, uow: UnitOfWorkDep) -> 
 
 def plan_out(view: draws.PlanView) -> RandomPlanOut:
     """A plan and its draws as answered."""
-    return RandomPlanOut.model_validate({**view.plan._mapping, "draws": view.draws})
+    return RandomPlanOut.model_validate(
+        {**view.plan._mapping, "draws": view.draws, "results": view.results}
+    )
 
 
 @creates("/random-inspections", RandomPlanOut, 403, 422)
@@ -377,6 +380,13 @@ async def create_random_plan(
         return plan_out(await draws.create_plan(ctx, creating.uow, command))
 
     return await creating.answer("random-inspections", principal, body, create)
+
+
+@router.get("/random-inspections", response_model=RandomPlanList)
+async def list_random_plans(principal: Staff, ctx: Context, uow: UnitOfWorkDep) -> RandomPlanList:
+    """The plans of one's office, newest first (auditors and admins: every office's)."""
+    found = await draws.plans(ctx, uow.connection, principal)
+    return RandomPlanList.model_validate({"plans": found})
 
 
 @router.get("/random-inspections/{plan_id}", response_model=RandomPlanOut, responses={404: PROBLEM})

@@ -367,6 +367,29 @@ class RandomPlanOut(BaseModel):
     created_by: str
     created_at: datetime
     draws: list[DrawOut]
+    results: list[ResultOut] = Field(description="The results recorded, of every draw")
+
+
+class RandomPlanSummary(BaseModel):
+    """A plan as listed: how many draws it had and where its latest stands."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    office_id: str
+    title: str
+    created_by: str
+    created_at: datetime
+    draws: int
+    latest_status: Literal["committed", "drawn"] | None = Field(
+        description="The latest draw's status; none before the first draw"
+    )
+
+
+class RandomPlanList(BaseModel):
+    """Random inspection plans, newest first."""
+
+    plans: list[RandomPlanSummary]
 
 
 class ResultIn(RequestModel):

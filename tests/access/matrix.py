@@ -524,6 +524,7 @@ MATRIX: tuple[Rule, ...] = (
         HEAD,
         body=RANDOM_PLAN_SAMPLE,
     ),
+    Rule("supervision", "GET", "/random-inspections", STAFF),
     Rule(
         "supervision",
         "GET",

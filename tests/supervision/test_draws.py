@@ -263,6 +263,17 @@ async def test_a_draw_is_committed_then_drawn_verified_offline_and_redrawn_visib
     assert [d["number"] for d in both.json()["draws"]] == [1, 2]
     assert [d["status"] for d in both.json()["draws"]] == ["drawn", "committed"]
     assert both.json()["draws"][0]["seed"] == drawn.json()["seed"]
+    # The office finds its plans again; another office does not see them.
+    listed = await drawing.client.get("/random-inspections", headers=head(OWNER))
+    assert listed.status_code == 200, listed.text
+    mine = next(p for p in listed.json()["plans"] if p["id"] == plan["id"])
+    assert mine["title"] == "2026 年第四季度双随机抽查"
+    assert (mine["draws"], mine["latest_status"]) == (2, "committed")
+    for who in (inspector(OWNER), AUDITOR):
+        seen = await drawing.client.get("/random-inspections", headers=who)
+        assert plan["id"] in [p["id"] for p in seen.json()["plans"]]
+    elsewhere = await drawing.client.get("/random-inspections", headers=head(1))
+    assert plan["id"] not in [p["id"] for p in elsewhere.json()["plans"]]
     events = await drawing.published("supervision.draw.committed", plan["id"], count=2)
     assert [e["data"]["number"] for e in events] == [1, 2]
     assert events[1]["data"]["reason"] == "登记簿更正后重新抽取"
@@ -297,6 +308,10 @@ async def test_results_go_on_the_publicity_feed_within_20_working_days(drawing: 
         "basis": recorded.json()["publish_by"]["basis"],
     }
     assert "Enterprise Information Publicity art. 6" in recorded.json()["publish_by"]["basis"]
+    on_plan = await drawing.client.get(f"/random-inspections/{plan_id}", headers=head(OWNER))
+    assert [(r["credit_code"], r["outcome"]) for r in on_plan.json()["results"]] == [
+        (drawn_code, "problems_found")
+    ]
     twice = await drawing.client.post(results, json=result, headers=standby(OWNER))
     assert twice.status_code == 409
 

@@ -64,6 +64,35 @@ class Draws:
         )
         return (await self.connection.execute(statement)).first()
 
+    async def plans(self, office_id: str | None) -> list[sa.Row[Any]]:
+        """The plans of an office (of every office if None), newest first, each with how many
+        draws it had and its latest draw's status."""
+        draws = random_inspection_draws
+        latest = (
+            sa.select(draws.c.status)
+            .where(draws.c.plan_id == random_inspection_plans.c.id)
+            .order_by(draws.c.number.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        count = (
+            sa.select(sa.func.count())
+            .where(draws.c.plan_id == random_inspection_plans.c.id)
+            .scalar_subquery()
+        )
+        statement = sa.select(
+            random_inspection_plans.c.id,
+            random_inspection_plans.c.office_id,
+            random_inspection_plans.c.title,
+            random_inspection_plans.c.created_by,
+            random_inspection_plans.c.created_at,
+            count.label("draws"),
+            latest.label("latest_status"),
+        ).order_by(random_inspection_plans.c.created_at.desc(), random_inspection_plans.c.id)
+        if office_id is not None:
+            statement = statement.where(random_inspection_plans.c.office_id == office_id)
+        return list(await self.connection.execute(statement))
+
     async def lock_plan(self, plan_id: uuid.UUID) -> sa.Row[Any] | None:
         """A plan, locked: its draws are numbered one at a time."""
         statement = (

@@ -119,10 +119,11 @@ async def plan_entries(
 
 @dataclass(frozen=True)
 class PlanView:
-    """A plan with every draw it had."""
+    """A plan with every draw it had and the results recorded."""
 
     plan: Any
     draws: list[Any]
+    results: list[Any]
 
 
 def _of_office(viewer: Viewer, office_id: str) -> None:
@@ -187,7 +188,21 @@ async def plan(
     if found is None:
         raise NotFound("random inspection plan")
     _of_office(viewer, found.office_id)
-    return PlanView(found, await Draws(connection).draws_of(plan_id))
+    repository = Draws(connection)
+    return PlanView(found, await repository.draws_of(plan_id), await repository.results_of(plan_id))
+
+
+async def plans(
+    ctx: SupervisionContext, connection: AsyncConnection, principal: Principal
+) -> list[Any]:
+    """The plans of the caller's office (of every office for auditors and admins), newest
+    first."""
+    viewer = await viewer_of(ctx, connection, principal)
+    if viewer.sees_everything:
+        return await Draws(connection).plans(None)
+    if viewer.office is None:
+        return []
+    return await Draws(connection).plans(viewer.office)
 
 
 async def _snapshot(

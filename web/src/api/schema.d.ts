@@ -1243,7 +1243,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Random Plans
+         * @description The plans of one's office, newest first (auditors and admins: every office's).
+         */
+        get: operations["supervision__list_random_plans_random_inspections_get"];
         put?: never;
         /**
          * Create Random Plan
@@ -4799,6 +4803,14 @@ export interface components {
             inspectors_per_household: number;
         };
         /**
+         * RandomPlanList
+         * @description Random inspection plans, newest first.
+         */
+        supervision__RandomPlanList: {
+            /** Plans */
+            plans: components["schemas"]["supervision__RandomPlanSummary"][];
+        };
+        /**
          * RandomPlanOut
          * @description A plan, its rules as published and every draw it had (a draw is never replaced).
          */
@@ -4827,6 +4839,40 @@ export interface components {
             created_at: string;
             /** Draws */
             draws: components["schemas"]["supervision__DrawOut"][];
+            /**
+             * Results
+             * @description The results recorded, of every draw
+             */
+            results: components["schemas"]["supervision__ResultOut"][];
+        };
+        /**
+         * RandomPlanSummary
+         * @description A plan as listed: how many draws it had and where its latest stands.
+         */
+        supervision__RandomPlanSummary: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Office Id */
+            office_id: string;
+            /** Title */
+            title: string;
+            /** Created By */
+            created_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Draws */
+            draws: number;
+            /**
+             * Latest Status
+             * @description The latest draw's status; none before the first draw
+             */
+            latest_status: ("committed" | "drawn") | null;
         };
         /**
          * ResultIn
@@ -11381,6 +11427,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["supervision__DeadlineWatch"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    supervision__list_random_plans_random_inspections_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["supervision__RandomPlanList"];
                 };
             };
             /** @description Missing or invalid token */

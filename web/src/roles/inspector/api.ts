@@ -8,6 +8,7 @@ import type { components } from "../../api/schema";
 
 type Schemas = components["schemas"];
 export type Household = Schemas["supervision__HouseholdOut"];
+export type PlannedHousehold = Schemas["supervision__PlannedHousehold"];
 export type HouseholdStatus = Household["status"];
 export type Grid = Schemas["supervision__GridOut"];
 export type FileEntry = Schemas["supervision__FileEntry"];
@@ -271,5 +272,102 @@ export function useImposePenalty() {
         client.invalidateQueries({ queryKey: ["enforcement", "on-the-spot"] }),
         client.invalidateQueries({ queryKey: ["supervision", "file"] }),
       ]),
+  });
+}
+
+// -- random inspections (双随机、一公开) ------------------------------------------------------
+
+export type RandomPlanSummary = Schemas["supervision__RandomPlanSummary"];
+export type RandomPlan = Schemas["supervision__RandomPlanOut"];
+export type RandomDraw = Schemas["supervision__DrawOut"];
+export type RandomResult = Schemas["supervision__ResultOut"];
+export type RandomPlanIn = Schemas["supervision__RandomPlanIn"];
+export type ResultIn = Schemas["supervision__ResultIn"];
+
+const RANDOM = ["supervision", "random-inspections"] as const;
+
+export const useRandomPlans = () =>
+  useQuery({
+    queryKey: [...RANDOM, "list"],
+    queryFn: async () => unwrap(await api.GET("/api/supervision/random-inspections")).plans,
+  });
+
+const getRandomPlan = async (planId: string) =>
+  unwrap(await api.GET("/api/supervision/random-inspections/{plan_id}", { params: { path: { plan_id: planId } } }));
+
+export const useRandomPlan = (planId: string) =>
+  useQuery({ queryKey: [...RANDOM, planId], queryFn: () => getRandomPlan(planId) });
+
+/** The plans of my office with a draw drawn, each in full (an inspector finds what was drawn
+ * for them there). */
+export const useDrawnPlans = () =>
+  useQuery({
+    queryKey: [...RANDOM, "drawn"],
+    queryFn: async () => {
+      const plans = unwrap(await api.GET("/api/supervision/random-inspections")).plans;
+      return Promise.all(plans.filter((p) => p.draws > 0).map((p) => getRandomPlan(p.id)));
+    },
+  });
+
+export function useCreateRandomPlan() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: RandomPlanIn) =>
+      unwrap(await api.POST("/api/supervision/random-inspections", { body, params: once() })),
+    onSuccess: () => client.invalidateQueries({ queryKey: RANDOM }),
+  });
+}
+
+export function useCommitDraw(planId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (reason: string | null) =>
+      unwrap(
+        await api.POST("/api/supervision/random-inspections/{plan_id}/draws", {
+          params: { path: { plan_id: planId } },
+          body: reason ? { reason } : {},
+        }),
+      ),
+    onSettled: () => client.invalidateQueries({ queryKey: RANDOM }),
+  });
+}
+
+export function useRevealDraw(planId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (number: number) =>
+      unwrap(
+        await api.POST("/api/supervision/random-inspections/{plan_id}/draws/{number}/reveal", {
+          params: { path: { plan_id: planId, number } },
+        }),
+      ),
+    onSettled: () => client.invalidateQueries({ queryKey: RANDOM }),
+  });
+}
+
+export function useRecordRandomResult(planId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: ResultIn) =>
+      unwrap(
+        await api.POST("/api/supervision/random-inspections/{plan_id}/results", {
+          params: { path: { plan_id: planId } },
+          body,
+        }),
+      ),
+    onSettled: () => client.invalidateQueries({ queryKey: RANDOM }),
+  });
+}
+
+export function usePublishRandomResults(planId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.POST("/api/supervision/random-inspections/{plan_id}/results/publish", {
+          params: { path: { plan_id: planId } },
+        }),
+      ),
+    onSettled: () => client.invalidateQueries({ queryKey: RANDOM }),
   });
 }

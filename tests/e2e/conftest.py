@@ -1,4 +1,6 @@
-"""The flows through the gateway run on PostgreSQL and on the embedded default (SQLite)."""
+"""The flows through the gateway run on PostgreSQL; the few marked `on_both_databases` also run on
+the embedded default (SQLite) that `make run` keeps, as its smoke test (every flow twice cost
+minutes of CI for what the SQLite-specific tests of the chassis already show)."""
 
 from __future__ import annotations
 
@@ -18,12 +20,15 @@ class Databases:
     create: CreateDatabase
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
+on_both_databases = pytest.mark.parametrize("databases", ["postgresql", "sqlite"], indirect=True)
+
+
+@pytest.fixture
 def databases(
     request: pytest.FixtureRequest, create_database: CreateDatabase, tmp_path: Path
 ) -> Databases:
     """Fresh PostgreSQL databases, or SQLite files as `make run` keeps them."""
-    if request.param == "postgresql":
+    if getattr(request, "param", "postgresql") == "postgresql":
         return Databases("postgresql", create_database)
 
     async def sqlite_file(label: str) -> str:

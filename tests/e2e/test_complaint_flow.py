@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from chassis.db import Database
 from chassis.legalclock import compute_deadline
 from tests.conftest import tapping, wait_until
-from tests.e2e.conftest import Databases
+from tests.e2e.conftest import Databases, on_both_databases
 from tests.e2e.test_household_flow import shop
 from tests.e2e.test_licensing_flow import signed_in
 from tests.gateway.conftest import running_platform
@@ -45,6 +45,7 @@ async def every_value(database_url: str) -> str:
     return "\n".join(rows)
 
 
+@on_both_databases
 async def test_complaints_and_reports_through_the_network_without_the_submitter(
     databases: Databases, bus_prefix: str, tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ import httpx
 
 from chassis.legalclock.deadlines import shanghai_today
 from tests.conftest import wait_until
-from tests.e2e.conftest import Databases
+from tests.e2e.conftest import Databases, on_both_databases
 from tests.e2e.test_licensing_flow import signed_in
 from tests.gateway.conftest import running_platform
 from tests.gateway.signin import demo_sign_in
@@ -35,6 +35,7 @@ def shop(name: str) -> dict[str, Any]:
     }
 
 
+@on_both_databases
 async def test_a_licence_reaches_its_grid_owner_and_their_agent(
     databases: Databases, bus_prefix: str, tmp_path: Path
 ) -> None:

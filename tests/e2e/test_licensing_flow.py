@@ -11,7 +11,7 @@ from contracts.values import CreditCode
 from services.licensing.domain import OfficeHours
 from services.licensing.settings import LicensingSettings
 from tests.conftest import tapping
-from tests.e2e.conftest import Databases
+from tests.e2e.conftest import Databases, on_both_databases
 from tests.gateway.conftest import running_platform
 from tests.licensing.conftest import relayed
 
@@ -23,6 +23,7 @@ async def signed_in(client: httpx.AsyncClient, **form: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
+@on_both_databases
 async def test_a_food_business_is_licensed_the_same_day_with_the_health_partner(
     databases: Databases, bus_prefix: str, tmp_path: Path
 ) -> None:

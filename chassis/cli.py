@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 import sys
 from collections.abc import Sequence
 
@@ -70,7 +71,7 @@ def run(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
         configure_logging(spec.name, settings.log_level)
         if spec.before_serve is not None:
             spec.before_serve(settings)
-        uvicorn.run(
+        server_config = uvicorn.Config(
             spec.create_app(settings),
             host=settings.host,
             port=settings.port,
@@ -78,6 +79,18 @@ def run(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
             access_log=False,
             server_header=False,
         )
+        server = uvicorn.Server(server_config)
+        server.run(sockets=[shared_socket(settings)] if settings.reuse_port else None)
+
+
+def shared_socket(settings: Settings) -> socket.socket:
+    """A listening socket other replicas of the process may bind too (SO_REUSEPORT)."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listener.bind((settings.host, settings.port))
+    return listener
 
 
 async def _dead_letters(settings: Settings, chosen: list[str] | None, everything: bool) -> None:

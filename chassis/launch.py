@@ -4,10 +4,16 @@ Each process gets its port and, unless the caller set them, the demo seed and th
 set; one stopping stops them all, and Ctrl-C stops every one (honcho does the process work).
 `python -m chassis.launch migrate` migrates every process' database side by side, gives every
 process its own broker user and declares the broker's queues (`make migrate`).
+
+`REPLICAS=2` starts two of every process (`make run REPLICAS=2`): the gateway's replicas share
+its port (the kernel spreads connections, as an Ingress would), a service's replica k listens
+on its port + 10·k and the gateway balances over them. Replicas share a database, so they run on
+PostgreSQL (`DATABASE_SERVER`, the machine's by default), one database per process.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import secrets
@@ -15,13 +21,59 @@ import subprocess
 import sys
 from pathlib import Path
 
+import asyncpg
 from honcho.manager import Manager
+from sqlalchemy.engine import make_url
 
 from chassis.bus.users import broker_user, with_user
-from chassis.platform import GATEWAY, PROCESSES, WITNESS, Process
+from chassis.platform import GATEWAY, PROCESSES, SERVICES, WITNESS, Process
 from chassis.settings import Settings
 
 BUS_USERS_FILE = "bus-users.json"
+MAX_REPLICAS = 5
+# Replica k of a service listens on its port + REPLICA_PORT_STEP·k (the platform's ports are
+# 8000–8007, so the step keeps replicas clear of each other).
+REPLICA_PORT_STEP = 10
+DEFAULT_DATABASE_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
+
+
+def replicas(base: dict[str, str]) -> int:
+    """How many replicas of each process to run (REPLICAS, 1 by default)."""
+    value = base.get("REPLICAS", "1") or "1"
+    if not value.isdigit() or not 1 <= int(value) <= MAX_REPLICAS:
+        raise SystemExit(f"REPLICAS: expected a number from 1 to {MAX_REPLICAS}, got {value!r}")
+    return int(value)
+
+
+def database_urls(base: dict[str, str]) -> dict[str, str]:
+    """Each process' DATABASE_URL when replicas share it: `<BUS_PREFIX>_<process>` on
+    DATABASE_SERVER (empty with one replica: each process keeps its SQLite file)."""
+    if replicas(base) == 1:
+        return {}
+    server = make_url(base.get("DATABASE_SERVER", DEFAULT_DATABASE_SERVER))
+    stem = base.get("BUS_PREFIX", Settings.model_fields["bus_prefix"].default).replace("-", "_")
+    return {
+        process.name: server.set(database=f"{stem}_{process.name}").render_as_string(
+            hide_password=False
+        )
+        for process in PROCESSES
+    }
+
+
+async def create_databases(urls: dict[str, str]) -> None:
+    """Create the databases of `urls` that do not exist yet."""
+    for url in urls.values():
+        parsed = make_url(url)
+        admin = parsed.set(drivername="postgresql", database="postgres")
+        connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
+        try:
+            found = await connection.fetchval(
+                "SELECT 1 FROM pg_database WHERE datname = $1", parsed.database
+            )
+            if not found:
+                await connection.execute(f'CREATE DATABASE "{parsed.database}"')
+        finally:
+            await connection.close()
 
 
 def bus_users_file(settings: Settings) -> Path:
@@ -51,15 +103,34 @@ def bus_urls() -> dict[str, str]:
     }
 
 
-def environment(process: Process, base: dict[str, str]) -> dict[str, str]:
-    """The environment `process` starts with: `base`, its port, demo seed and key-set URL."""
+def port_of(process: Process, base: dict[str, str], replica: int = 0) -> int:
+    """Where replica `replica` of `process` listens (every gateway replica on the one port)."""
+    port = int(base.get(f"{process.name.upper()}_PORT", str(process.port)))
+    return port if process is GATEWAY else port + REPLICA_PORT_STEP * replica
+
+
+def environment(process: Process, base: dict[str, str], replica: int = 0) -> dict[str, str]:
+    """The environment replica `replica` of `process` starts with: `base`, its port, database,
+    demo seed (the first replica seeds), key-set URL, and the gateway its upstreams' replicas."""
     env = dict(base)
-    gateway_port = env.get("GATEWAY_PORT", str(GATEWAY.port))
-    env["PORT"] = env.get(f"{process.name.upper()}_PORT", str(process.port))
-    if process.seeds_demo:
+    count = replicas(base)
+    env["PORT"] = str(port_of(process, base, replica))
+    if process.seeds_demo and replica == 0:
         env.setdefault("SEED_DEMO", "1")
-    if process is not GATEWAY:
-        env.setdefault("JWKS_URL", f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json")
+    elif process.seeds_demo:
+        env["SEED_DEMO"] = "0"
+    if process.name in (shared := database_urls(base)):
+        env["DATABASE_URL"] = shared[process.name]
+    if process is GATEWAY:
+        env["REUSE_PORT"] = "1" if count > 1 else env.get("REUSE_PORT", "0")
+        for service in SERVICES:
+            env.setdefault(
+                f"{service.name.upper()}_URL",
+                ",".join(f"http://127.0.0.1:{port_of(service, base, k)}" for k in range(count)),
+            )
+    else:
+        gateway = port_of(GATEWAY, base)
+        env.setdefault("JWKS_URL", f"http://127.0.0.1:{gateway}/.well-known/jwks.json")
     return env
 
 
@@ -69,13 +140,18 @@ def migrate() -> int:
     nothing a process publishes as it starts precedes its consumer's queue); 1 if any of them
     failed."""
     users = bus_users_file(Settings(service="bus"))
-    commands = [[process.module, "migrate"] for process in PROCESSES]
-    commands.append(["chassis.bus", "provision", "--users", str(users)])
-    commands.append(["chassis.bus", "declare"])
+    shared = database_urls(dict(os.environ))
+    asyncio.run(create_databases(shared))
+    commands = [
+        ([process.module, "migrate"], {"DATABASE_URL": shared[process.name]} if shared else {})
+        for process in PROCESSES
+    ]
+    commands.append((["chassis.bus", "provision", "--users", str(users)], {}))
+    commands.append((["chassis.bus", "declare"], {}))
     running = [
         # Our own modules, run with our own interpreter.
-        subprocess.Popen([sys.executable, "-m", *command])  # noqa: S603
-        for command in commands
+        subprocess.Popen([sys.executable, "-m", *command], env=os.environ | env)  # noqa: S603
+        for command, env in commands
     ]
     return 1 if any(migration.wait() != 0 for migration in running) else 0
 
@@ -105,12 +181,14 @@ def serve() -> int:
     manager = Manager()
     base = witnessed({key: value for key, value in os.environ.items() if key != "PORT"})
     own_bus_urls = bus_urls()
+    count = replicas(base)
     for process in PROCESSES:
-        manager.add_process(
-            process.name,
-            f"exec {sys.executable} -m {process.module}",
-            env=environment(process, base) | {"BUS_URL": own_bus_urls[process.name]},
-        )
+        for replica in range(count):
+            manager.add_process(
+                process.name if count == 1 else f"{process.name}.{replica + 1}",
+                f"exec {sys.executable} -m {process.module}",
+                env=environment(process, base, replica) | {"BUS_URL": own_bus_urls[process.name]},
+            )
     if "WITNESS_LOGS" in base:
         env = base | {"PORT": base.get("WITNESS_PORT", str(WITNESS.port))}
         manager.add_process(

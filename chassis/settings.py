@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     bus_prefix: str = "shijian"
     host: str = "127.0.0.1"
     port: int = 0
+    # Several replicas of a process share its port (SO_REUSEPORT): the kernel spreads their
+    # connections, as an Ingress or a Kubernetes Service would (`make run REPLICAS=2`).
+    reuse_port: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     jwks_url: str | None = None
     jwt_public_keys: str | None = None

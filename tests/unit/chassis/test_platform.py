@@ -33,3 +33,33 @@ def test_a_service_without_a_port_setting_listens_on_its_listed_port(
     monkeypatch.delenv("PORT", raising=False)
     for process in PROCESSES:
         assert Settings(service=process.name).port == process.port
+
+
+def test_two_replicas_share_a_database_per_process_and_the_gateway_lists_both() -> None:
+    base = {
+        "REPLICAS": "2",
+        "BUS_PREFIX": "sj-try",
+        "DATABASE_SERVER": "postgresql+asyncpg://u@db:5432",
+    }
+    licensing = SERVICES[0]
+    first, second = environment(licensing, base, 0), environment(licensing, base, 1)
+    assert (first["PORT"], second["PORT"]) == ("8001", "8011")
+    assert (
+        first["DATABASE_URL"]
+        == second["DATABASE_URL"]
+        == "postgresql+asyncpg://u@db:5432/sj_try_licensing"
+    )
+    # One replica seeds the demo data; two would race to seed it twice.
+    assert (first["SEED_DEMO"], second["SEED_DEMO"]) == ("1", "0")
+    gateways = [environment(GATEWAY, base, k) for k in (0, 1)]
+    assert {g["PORT"] for g in gateways} == {"8000"}
+    assert all(g["REUSE_PORT"] == "1" for g in gateways)
+    assert gateways[1]["LICENSING_URL"] == "http://127.0.0.1:8001,http://127.0.0.1:8011"
+
+
+def test_one_replica_keeps_sqlite_and_a_bad_replica_count_is_refused() -> None:
+    assert "DATABASE_URL" not in environment(SERVICES[0], {"REPLICAS": "1"})
+    assert environment(GATEWAY, {})["LICENSING_URL"] == "http://127.0.0.1:8001"
+    for bad in ("0", "9", "two"):
+        with pytest.raises(SystemExit, match="REPLICAS"):
+            environment(GATEWAY, {"REPLICAS": bad})

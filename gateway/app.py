@@ -157,12 +157,17 @@ async def _readiness(app: FastAPI) -> tuple[tuple[str, str], ...]:
     settings: GatewaySettings = app.state.settings
     client: httpx.AsyncClient = app.state.client
 
-    async def probe(name: str, base: str) -> tuple[str, str]:
+    async def replica(base: str) -> str:
         try:
             answer = await client.get(f"{base}/readyz", timeout=READINESS_TIMEOUT)
         except httpx.HTTPError as error:
-            return name, f"unavailable: {type(error).__name__}"
-        return name, "ok" if answer.status_code == 200 else f"not ready ({answer.status_code})"
+            return f"unavailable: {type(error).__name__}"
+        return "ok" if answer.status_code == 200 else f"not ready ({answer.status_code})"
+
+    async def probe(name: str, bases: tuple[str, ...]) -> tuple[str, str]:
+        """A service is ready while one of its replicas is."""
+        states = await asyncio.gather(*(replica(base) for base in bases))
+        return name, "ok" if "ok" in states else states[0]
 
     async def database() -> tuple[str, str]:
         try:

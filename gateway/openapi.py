@@ -90,7 +90,7 @@ class MergedOpenAPI:
 
 async def merged_openapi(
     client: httpx.AsyncClient,
-    upstreams: dict[str, str],
+    upstreams: dict[str, tuple[str, ...]],
     *,
     headers: dict[str, str],
     gateway_schema: dict[str, Any],
@@ -98,7 +98,7 @@ async def merged_openapi(
 ) -> MergedOpenAPI:
     """The gateway's schema with every reachable upstream's paths under `/api/<service>`."""
     fetched = await asyncio.gather(
-        *(_fetch(client, name, base, headers, timeout) for name, base in upstreams.items())
+        *(_fetch_any(client, name, bases, headers, timeout) for name, bases in upstreams.items())
     )
     document = copy.deepcopy(gateway_schema)
     _mark_public_operations(document)
@@ -128,6 +128,21 @@ def docs_html(openapi_url: str) -> HTMLResponse:
         init_oauth={"appName": "shijian API"},
         swagger_ui_parameters={"persistAuthorization": True, "displayRequestDuration": True},
     )
+
+
+async def _fetch_any(
+    client: httpx.AsyncClient,
+    name: str,
+    bases: tuple[str, ...],
+    headers: dict[str, str],
+    seconds: float,
+) -> tuple[str, dict[str, Any] | None]:
+    """The document of the first replica of `name` that gives one (replicas serve the same)."""
+    for base in bases:
+        fetched = await _fetch(client, name, base, headers, seconds)
+        if fetched[1] is not None:
+            return fetched
+    return name, None
 
 
 async def _fetch(

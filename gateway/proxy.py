@@ -59,6 +59,10 @@ QUERY_SAFE = PATH_SAFE + "?"
 # request, so the pool lets them go first.
 KEEPALIVE_SECONDS = 4.0
 CONNECT_SECONDS = 5.0
+# How long a replica that refused a connection is tried only after the others.
+REPLICA_REST_SECONDS = 5.0
+# Methods a replica may be sent again after a connection to another broke mid-request.
+SAFE_TO_REPEAT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 UPSTREAM_REQUESTS = Counter(
     "shijian_gateway_upstream_requests_total",
@@ -160,14 +164,37 @@ class UpstreamResponse(StreamingResponse):
             self.upstream.release()
 
 
-class Forwarder:
-    """Forwards requests to the configured upstreams over one pooled client."""
+class Replicas:
+    """A service's replicas, taken in turn; one that refused a connection rests a while."""
 
-    def __init__(self, upstreams: dict[str, str], timeout: float) -> None:
+    def __init__(self, bases: tuple[str, ...]) -> None:
+        # Only the scheme, host and port of a configured base URL are ever contacted.
+        self.bases = tuple(URL(base) for base in bases)
+        self._next = 0
+        self._resting_until = [0.0] * len(self.bases)
+
+    def in_turn(self) -> list[URL]:
+        """Every replica once, starting with the next in turn, resting ones last."""
+        start = self._next
+        self._next = (start + 1) % len(self.bases)
+        order = [*range(start, len(self.bases)), *range(start)]
+        now = time.monotonic()
+        order.sort(key=lambda index: self._resting_until[index] > now)
+        return [self.bases[index] for index in order]
+
+    def rest(self, base: URL) -> None:
+        """`base` refused a connection: try the others first for a while."""
+        self._resting_until[self.bases.index(base)] = time.monotonic() + REPLICA_REST_SECONDS
+
+
+class Forwarder:
+    """Forwards requests to the configured upstreams over one pooled client, spreading them
+    over each service's replicas."""
+
+    def __init__(self, upstreams: dict[str, tuple[str, ...]], timeout: float) -> None:
         self.upstreams = upstreams
         self.timeout = timeout
-        # Only the scheme, host and port of a configured base URL are ever contacted.
-        self._bases = {name: URL(base) for name, base in upstreams.items()}
+        self._replicas = {name: Replicas(bases) for name, bases in upstreams.items()}
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
@@ -237,31 +264,45 @@ class Forwarder:
         `authorization` replaces the caller's Authorization header; `body` is the request's
         body when the gateway has already read it (else it streams through).
         """
-        base = self._bases.get(service)
-        if base is None:
+        replicas = self._replicas.get(service)
+        if replicas is None:
             raise Problem("not-found", 404, f"No service named {service!r}")
         session = self._session
         if session is None:
             raise RuntimeError("Forwarder used before start()")
         target_path, query = _upstream_target(request, mount or Mount(("api", service)), path)
-        url = URL.build(
-            scheme=base.scheme,
-            authority=base.raw_authority,
-            path=target_path,
-            query_string=query,
-            encoded=True,
-        )
         has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
         data = body if body is not None else _body(request) if has_body else None
+        # Sent again to another replica only when it cannot have been acted on twice: the
+        # connection was refused (nothing was sent), or the request may safely repeat.
+        repeatable = request.method in SAFE_TO_REPEAT or "idempotency-key" in request.headers
+        # A body streamed from the caller is read once: it cannot go to a second replica.
+        resendable = repeatable and not (has_body and body is None)
+        headers = self._headers(request, authorization)
         started = time.perf_counter()
         try:
-            upstream = await session.request(
-                request.method,
-                url,
-                headers=self._headers(request, authorization),
-                data=data,
-                allow_redirects=False,
-            )
+            for attempt, base in enumerate(candidates := replicas.in_turn(), start=1):
+                url = URL.build(
+                    scheme=base.scheme,
+                    authority=base.raw_authority,
+                    path=target_path,
+                    query_string=query,
+                    encoded=True,
+                )
+                try:
+                    upstream = await session.request(
+                        request.method, url, headers=headers, data=data, allow_redirects=False
+                    )
+                    break
+                except aiohttp.ClientConnectorError:
+                    replicas.rest(base)
+                    if attempt == len(candidates):
+                        raise
+                except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+                    # A pooled connection to a replica that has gone away (closed or reset).
+                    replicas.rest(base)
+                    if attempt == len(candidates) or not resendable:
+                        raise
         except (TimeoutError, aiohttp.ClientError) as error:
             UPSTREAM_REQUESTS.labels(service, request.method, "error").inc()
             if isinstance(error, TimeoutError):

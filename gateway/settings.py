@@ -77,9 +77,14 @@ class GatewaySettings(Settings, DataKeys):
     )
     @classmethod
     def _base_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")) or "?" in value or "#" in value:
-            raise ValueError("expected a base URL like http://host:port")
-        return value.rstrip("/")
+        # Several replicas of a service: their base URLs separated by commas.
+        bases = [base.strip().rstrip("/") for base in value.split(",")]
+        for base in bases:
+            if not base.startswith(("http://", "https://")) or "?" in base or "#" in base:
+                raise ValueError(
+                    "expected a base URL like http://host:port, or several separated by commas"
+                )
+        return ",".join(bases)
 
     @field_validator("login_address_throttle", "login_account_throttle")
     @classmethod
@@ -128,6 +133,6 @@ class GatewaySettings(Settings, DataKeys):
         assert self.signing_keys_dir is not None  # set by the validator
         return self.signing_keys_dir
 
-    def upstreams(self) -> dict[str, str]:
-        """Service name → base URL."""
-        return {name: str(getattr(self, f"{name}_url")) for name in UPSTREAMS}
+    def upstreams(self) -> dict[str, tuple[str, ...]]:
+        """Service name → the base URLs of its replicas."""
+        return {name: tuple(str(getattr(self, f"{name}_url")).split(",")) for name in UPSTREAMS}

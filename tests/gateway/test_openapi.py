@@ -141,17 +141,22 @@ def closed_port_url() -> str:
         return f"http://127.0.0.1:{s.getsockname()[1]}"
 
 
+# Each service's name → the base URLs of its replicas.
+Upstreams = dict[str, tuple[str, ...]]
+
+
 @pytest.fixture(scope="module")
-async def upstreams() -> AsyncIterator[dict[str, str]]:
+async def upstreams() -> AsyncIterator[Upstreams]:
     async with serving(licensing_app()) as licensing, serving(supervision_app()) as supervision:
         yield {
-            "licensing": licensing,
-            "supervision": supervision,
-            "enforcement": closed_port_url(),
+            # A replica that is down is passed over for the next.
+            "licensing": (closed_port_url(), licensing),
+            "supervision": (supervision,),
+            "enforcement": (closed_port_url(),),
         }
 
 
-async def merge(upstreams: dict[str, str], headers: dict[str, str]) -> MergedOpenAPI:
+async def merge(upstreams: Upstreams, headers: dict[str, str]) -> MergedOpenAPI:
     async with httpx.AsyncClient() as client:
         return await merged_openapi(
             client, upstreams, headers=headers, gateway_schema=gateway_schema()
@@ -193,7 +198,7 @@ def operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, A
                 yield path, method, operation
 
 
-async def test_services_appear_under_their_gateway_paths(upstreams: dict[str, str]) -> None:
+async def test_services_appear_under_their_gateway_paths(upstreams: Upstreams) -> None:
     merged = await merge(upstreams, AUTHORIZATION)
     paths = set(merged.document["paths"])
     assert {
@@ -215,7 +220,7 @@ async def test_services_appear_under_their_gateway_paths(upstreams: dict[str, st
 
 
 async def test_same_named_schemas_stay_apart_and_every_ref_resolves(
-    upstreams: dict[str, str],
+    upstreams: Upstreams,
 ) -> None:
     document = (await merge(upstreams, AUTHORIZATION)).document
     schemas = document["components"]["schemas"]
@@ -236,7 +241,7 @@ async def test_same_named_schemas_stay_apart_and_every_ref_resolves(
     assert items["$ref"] == "#/components/schemas/supervision__Application"
 
 
-async def test_operation_ids_are_unique(upstreams: dict[str, str]) -> None:
+async def test_operation_ids_are_unique(upstreams: Upstreams) -> None:
     document = (await merge(upstreams, AUTHORIZATION)).document
     ids = [operation["operationId"] for _, _, operation in operations(document)]
     assert len(ids) == len(set(ids))
@@ -244,7 +249,7 @@ async def test_operation_ids_are_unique(upstreams: dict[str, str]) -> None:
     assert "supervision__list_applications_applications_get" in ids
 
 
-async def test_security_schemes_and_public_gateway_routes(upstreams: dict[str, str]) -> None:
+async def test_security_schemes_and_public_gateway_routes(upstreams: Upstreams) -> None:
     document = (await merge(upstreams, AUTHORIZATION)).document
     schemes = document["components"]["securitySchemes"]
     assert schemes["OAuth2PasswordBearer"]["flows"]["password"]["tokenUrl"] == "/auth/token"
@@ -264,7 +269,7 @@ async def test_security_schemes_and_public_gateway_routes(upstreams: dict[str, s
 
 
 async def test_a_down_service_is_named_and_the_rest_is_complete(
-    upstreams: dict[str, str], caplog: pytest.LogCaptureFixture
+    upstreams: Upstreams, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="shijian.gateway.openapi"):
         merged = await merge(upstreams, AUTHORIZATION)
@@ -279,7 +284,7 @@ async def test_a_down_service_is_named_and_the_rest_is_complete(
     validate(merged.document)
 
 
-async def test_the_headers_given_are_the_ones_sent(upstreams: dict[str, str]) -> None:
+async def test_the_headers_given_are_the_ones_sent(upstreams: Upstreams) -> None:
     merged = await merge(upstreams, {})
     assert merged.missing == ["licensing", "supervision", "enforcement"]
     assert set(merged.document["paths"]) == {"/auth/token", "/.well-known/jwks.json", "/auth/me"}
@@ -309,7 +314,7 @@ async def test_broken_upstreams_are_left_out_never_raised() -> None:
     async with serving(broken_app()) as base, httpx.AsyncClient() as client:
         merged = await merged_openapi(
             client,
-            {kind: f"{base}/{kind}" for kind in kinds},
+            {kind: (f"{base}/{kind}",) for kind in kinds},
             headers=AUTHORIZATION,
             gateway_schema=gateway_schema(),
             timeout=0.5,
@@ -388,7 +393,7 @@ def qms_app() -> FastAPI:
 async def test_every_kind_of_component_is_namespaced() -> None:
     async with serving(qms_app()) as qms, httpx.AsyncClient() as client:
         merged = await merged_openapi(
-            client, {"qms": qms}, headers={}, gateway_schema=gateway_schema()
+            client, {"qms": (qms,)}, headers={}, gateway_schema=gateway_schema()
         )
     document = merged.document
     components = document["components"]

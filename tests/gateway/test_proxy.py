@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from prometheus_client import REGISTRY
 
 from gateway.app import create_gateway_app
+from gateway.proxy import REPLICA_REST_SECONDS
 from gateway.settings import GatewaySettings
 from tests.conftest import free_port, running, serving
 from tests.gateway.conftest import GatewaySettingsFactory
@@ -379,3 +380,80 @@ async def test_a_caller_going_away_frees_the_upstream(
             assert await anext(response.aiter_raw()) == b"part;"
         # The caller hung up: the gateway closes its upstream connection too.
         await asyncio.wait_for(upstream_stopped.wait(), 10)
+
+
+def replica_app(name: str) -> FastAPI:
+    """An upstream replica that says which it is."""
+    app = FastAPI()
+
+    @app.api_route("/{path:path}", methods=METHODS)
+    async def which(path: str) -> dict[str, str]:
+        return {"replica": name, "path": "/" + path}
+
+    return app
+
+
+async def test_requests_are_spread_over_a_services_replicas(
+    gateway_settings: GatewaySettingsFactory,
+) -> None:
+    async with serving(replica_app("a")) as a, serving(replica_app("b")) as b:
+        settings = await gateway_settings(licensing_url=f"{a},{b}")
+        async with gateway(settings) as client:
+            answers = [await client.get(f"/api/licensing/x{n}") for n in range(6)]
+    assert [answer.status_code for answer in answers] == [200] * 6
+    assert sorted(answer.json()["replica"] for answer in answers) == ["a"] * 3 + ["b"] * 3
+
+
+async def test_a_replica_that_is_down_is_passed_over_even_for_writes(
+    gateway_settings: GatewaySettingsFactory,
+) -> None:
+    down = f"http://127.0.0.1:{free_port()}"
+    async with serving(replica_app("up")) as up:
+        settings = await gateway_settings(licensing_url=f"{down},{up}")
+        async with gateway(settings) as client:
+            # The refused connection sent nothing, so even a POST goes to the other replica.
+            answers = [await client.post("/api/licensing/applications", json={}) for _ in range(4)]
+            readiness = await client.get("/readyz")
+    assert [answer.status_code for answer in answers] == [200] * 4
+    assert {answer.json()["replica"] for answer in answers} == {"up"}
+    assert readiness.json()["checks"]["licensing"] == "ok"
+
+
+async def test_every_replica_down_is_503(gateway_settings: GatewaySettingsFactory) -> None:
+    downs = ",".join(f"http://127.0.0.1:{free_port()}" for _ in range(2))
+    async with gateway(await gateway_settings(licensing_url=downs)) as client:
+        response = await client.get("/api/licensing/applications")
+    assert response.status_code == 503
+    assert response.json()["service"] == "licensing"
+
+
+async def test_a_replica_setting_that_is_not_a_list_of_urls_is_refused(
+    gateway_settings: GatewaySettingsFactory,
+) -> None:
+    with pytest.raises(ValueError, match="separated by commas"):
+        await gateway_settings(licensing_url="http://127.0.0.1:1,ftp://x")
+
+
+async def test_a_replica_dying_mid_request_is_retried_only_where_it_cannot_double(
+    gateway_settings: GatewaySettingsFactory,
+) -> None:
+    async def dies(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")  # the request arrived: it may have been acted on
+        writer.transport.abort()
+
+    server = await asyncio.start_server(dies, "127.0.0.1", 0)
+    dying = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    async with server, serving(replica_app("up")) as up:
+        settings = await gateway_settings(licensing_url=f"{dying},{up}")
+        async with gateway(settings) as client:
+            read = await client.get("/api/licensing/applications")
+            keyed = await client.post(
+                "/api/licensing/applications", json={}, headers={"Idempotency-Key": "k-1"}
+            )
+            # Rested after failing, the dying replica is tried last: wait the rest out.
+            await asyncio.sleep(REPLICA_REST_SECONDS + 0.1)
+            write = await client.post("/api/licensing/applications", json={})
+    assert (read.status_code, read.json()["replica"]) == (200, "up")
+    assert (keyed.status_code, keyed.json()["replica"]) == (200, "up")
+    # A plain write may have been done by the replica that died: never sent twice.
+    assert write.status_code == 503

@@ -19,9 +19,11 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import asyncpg
+import httpx
 from honcho.manager import Manager
 from sqlalchemy.engine import make_url
 
@@ -34,6 +36,9 @@ MAX_REPLICAS = 5
 # Replica k of a service listens on its port + REPLICA_PORT_STEP·k (the platform's ports are
 # 8000–8007, so the step keeps replicas clear of each other).
 REPLICA_PORT_STEP = 10
+# How long further replicas wait for the first to serve (a first start hashes the demo
+# people's passwords and runs every migration).
+FIRST_REPLICA_SECONDS = 120.0
 DEFAULT_DATABASE_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
 
 
@@ -184,9 +189,15 @@ def serve() -> int:
     count = replicas(base)
     for process in PROCESSES:
         for replica in range(count):
+            command = f"exec {sys.executable} -m {process.module}"
+            if replica:
+                # The first replica seeds and makes what a first start makes (the gateway's
+                # admin and keys): the others start once it serves, as they would in a rollout.
+                first = f"http://127.0.0.1:{port_of(process, base)}/healthz"
+                command = f"{sys.executable} -m chassis.launch after {first} && {command}"
             manager.add_process(
                 process.name if count == 1 else f"{process.name}.{replica + 1}",
-                f"exec {sys.executable} -m {process.module}",
+                command,
                 env=environment(process, base, replica) | {"BUS_URL": own_bus_urls[process.name]},
             )
     if "WITNESS_LOGS" in base:
@@ -198,12 +209,29 @@ def serve() -> int:
     return manager.returncode or 0
 
 
+def after(url: str, within: float = FIRST_REPLICA_SECONDS) -> int:
+    """0 once `url` answers 200, 1 if it has not within `within` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return 0
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    print(f"launch: {url} did not answer within {within:.0f} s", file=sys.stderr)
+    return 1
+
+
 def main() -> int:
-    """`migrate`, or with no argument serve the whole platform."""
+    """`migrate`, `after URL` (wait for a first replica), or with no argument serve the whole
+    platform."""
     if sys.argv[1:] == ["migrate"]:
         return migrate()
+    if len(sys.argv) == 3 and sys.argv[1] == "after":
+        return after(sys.argv[2])
     if sys.argv[1:]:
-        print("usage: python -m chassis.launch [migrate]", file=sys.stderr)
+        print("usage: python -m chassis.launch [migrate | after URL]", file=sys.stderr)
         return 2
     return serve()
 

@@ -58,7 +58,6 @@ QUERY_SAFE = PATH_SAFE + "?"
 # uvicorn drops idle keep-alive connections after 5 s; reusing one it is closing loses the
 # request, so the pool lets them go first.
 KEEPALIVE_SECONDS = 4.0
-CONNECT_SECONDS = 5.0
 
 UPSTREAM_REQUESTS = Counter(
     "shijian_gateway_upstream_requests_total",
@@ -163,9 +162,18 @@ class UpstreamResponse(StreamingResponse):
 class Forwarder:
     """Forwards requests to the configured upstreams over one pooled client."""
 
-    def __init__(self, upstreams: dict[str, str], timeout: float) -> None:
+    def __init__(
+        self,
+        upstreams: dict[str, str],
+        timeout: float,
+        *,
+        connect_timeout: float = 1.0,
+        retry_after: int = 1,
+    ) -> None:
         self.upstreams = upstreams
         self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.retry_after = retry_after
         # Only the scheme, host and port of a configured base URL are ever contacted.
         self._bases = {name: URL(base) for name, base in upstreams.items()}
         self._session: aiohttp.ClientSession | None = None
@@ -179,7 +187,7 @@ class Forwarder:
             timeout=aiohttp.ClientTimeout(
                 total=None,
                 connect=self.timeout,  # waiting for a pooled connection included
-                sock_connect=min(CONNECT_SECONDS, self.timeout),
+                sock_connect=min(self.connect_timeout, self.timeout),
                 sock_read=self.timeout,
             ),
             skip_auto_headers=NOT_INVENTED,
@@ -264,11 +272,19 @@ class Forwarder:
             )
         except (TimeoutError, aiohttp.ClientError) as error:
             UPSTREAM_REQUESTS.labels(service, request.method, "error").inc()
-            if isinstance(error, TimeoutError):
+            # Refused, or no connection within the connect timeout: the service is down or
+            # unreachable, said at once (its other routes' callers are not held up by it).
+            unreachable = isinstance(error, aiohttp.ConnectionTimeoutError) or not isinstance(
+                error, TimeoutError
+            )
+            if not unreachable:
                 timeout = f"The {service} service did not answer in time"
                 raise Problem("upstream-timeout", 504, timeout, service=service) from None
             down = f"The {service} service is unavailable"
-            raise Problem("upstream-unavailable", 503, down, service=service) from None
+            retry = {"Retry-After": str(self.retry_after)}
+            raise Problem(
+                "upstream-unavailable", 503, down, headers=retry, service=service
+            ) from None
         UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - started)
         UPSTREAM_REQUESTS.labels(service, request.method, str(upstream.status)).inc()
         return UpstreamResponse(upstream)

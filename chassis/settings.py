@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     # Load shedding (chassis/admission.py): requests handled at once, how many more may wait
     # and how long; beyond, 503 with Retry-After. Sized in docs/operations.md.
     max_concurrent_requests: int = Field(default=16, ge=1, le=10_000)
-    max_waiting_requests: int = Field(default=16, ge=0, le=10_000)
+    max_waiting_requests: int = Field(default=8, ge=0, le=10_000)
     max_wait_seconds: float = Field(default=0.05, ge=0, le=60)
     retry_after_seconds: int = Field(default=1, ge=1, le=3600)
     bus_delivery_limit: int = Field(default=5, ge=1, le=100)

@@ -38,8 +38,8 @@ class GatewaySettings(Settings, DataKeys):
     # An upstream that takes no connection within this is down: 503 at once, not after the
     # whole timeout (a refused connection is answered as soon as it is refused).
     upstream_connect_timeout: float = Field(default=1.0, gt=0, le=30)
-    # Every upstream can hold its own limit and queue of requests (16 + 16) at the gateway:
-    # one slow service does not take the places of the others' callers.
+    # Every upstream's own limit and queue (16 + 8) fit in the gateway's places several times
+    # over: one slow service does not take the places of the others' callers.
     max_concurrent_requests: int = Field(default=160, ge=1, le=10_000)
     max_waiting_requests: int = Field(default=64, ge=0, le=10_000)
 

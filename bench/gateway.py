@@ -246,13 +246,17 @@ async def start_server(
 
 
 async def wait_for(server: Server, path: str, client: httpx.AsyncClient) -> None:
-    """Until `path` answers 200, or fail with the server's last lines."""
+    """Until `path` answers 200 (/readyz: ready, not merely degraded, so the queue is
+    consumed), or fail with the server's last lines."""
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if server.process.returncode is not None:
             break
         with contextlib.suppress(httpx.HTTPError):
-            if (await client.get(server.url + path)).status_code == 200:
+            answer = await client.get(server.url + path)
+            if answer.status_code == 200 and (
+                path != "/readyz" or answer.json()["status"] == "ready"
+            ):
                 return
         await asyncio.sleep(0.2)
     raise RuntimeError(f"{server.name} did not become ready:\n{server.tail()}")

@@ -15,9 +15,10 @@ from typing import Any
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
-from chassis import revocation
+from chassis import health, revocation
+from chassis.admission import Admission, admission_of
 from chassis.auth import CurrentPrincipal, TokenVerifier, authenticated
 from chassis.bodies import RequestBodyPolicy
 from chassis.bus import Bus, HandlerRegistry
@@ -25,11 +26,10 @@ from chassis.context import ServiceContext
 from chassis.db import Database, new_metadata
 from chassis.observability import RequestContextMiddleware, metrics_response
 from chassis.periodic import periodic
-from chassis.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
+from chassis.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
 from chassis.settings import Settings
 
 log = logging.getLogger("shijian.app")
-READINESS_TIMEOUT = 2.0
 
 
 @dataclass(frozen=True)
@@ -107,14 +107,6 @@ class ServiceSpec:
         return (self.app_factory or create_service_app)(self, settings)
 
 
-async def _check(name: str, probe: Any) -> tuple[str, str]:
-    try:
-        await asyncio.wait_for(probe(), READINESS_TIMEOUT)
-    except Exception as error:
-        return name, f"unavailable: {type(error).__name__}: {error}"[:200]
-    return name, "ok"
-
-
 def create_service_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
     """A FastAPI app for `spec`: auth on every route but health, readiness and metrics."""
 
@@ -122,7 +114,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         revocations = app.state.verifier.revocations
         context = spec.context_class(
-            settings=settings, database=Database(settings.database_url), revocations=revocations
+            settings=settings, database=Database.of(settings), revocations=revocations
         )
         app.state.context = context
         app.state.database = context.database
@@ -188,6 +180,8 @@ def create_service_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
     app.add_middleware(
         RequestBodyPolicy, limit=settings.max_request_bytes, form_prefixes=spec.form_prefixes
     )
+    # Inside the request context: a shed request is logged and counted with its request id.
+    app.add_middleware(Admission, **admission_of(settings, spec.name))
     app.add_middleware(RequestContextMiddleware, service=spec.name)
     for router in spec.routers:
         app.include_router(router, dependencies=[Depends(authenticated)])
@@ -196,18 +190,18 @@ def create_service_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "alive", "service": spec.name}
 
+    async def checks() -> dict[str, str]:
+        states = dict([await health.check("database", app.state.database.ping)])
+        states.update(app.state.bus.problems())
+        return states
+
     @app.get("/readyz", tags=["operations"], include_in_schema=False)
     async def readyz() -> Response:
-        checks = dict([await _check("database", app.state.database.ping)])
-        checks.update(app.state.bus.problems())
-        if all(state == "ok" for state in checks.values()):
-            return JSONResponse({"status": "ready", "service": spec.name, "checks": checks})
-        failing = ", ".join(name for name, state in checks.items() if state != "ok")
-        problem = Problem("unavailable", 503, f"Not ready: {failing}", checks=checks)
-        return JSONResponse(problem.body("/readyz"), status_code=503, media_type=PROBLEM_MEDIA_TYPE)
+        return health.readiness_answer(spec.name, await checks())
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
+        health.record(spec.name, await checks())
         return metrics_response()
 
     @app.get("/openapi.json", include_in_schema=False)

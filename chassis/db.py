@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+if TYPE_CHECKING:
+    from chassis.settings import Settings
 
 
 class UtcDateTime(sa.TypeDecorator[datetime]):
@@ -146,9 +149,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class Database:
-    """One service's engine; each unit of work takes its own connection from the pool."""
+    """One service's engine; each unit of work takes its own connection from the pool.
 
-    def __init__(self, url: str) -> None:
+    On PostgreSQL the pool holds `pool_size` connections and opens up to `max_overflow` more
+    while busy; SQLite has no server whose connections are counted.
+    """
+
+    def __init__(self, url: str, *, pool_size: int = 8, max_overflow: int = 4) -> None:
         parsed = make_url(url)
         options: dict[str, Any] = {}
         if parsed.get_backend_name() == "sqlite":
@@ -156,11 +163,27 @@ class Database:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         else:
             # No pre-ping: a round trip per checkout; a disconnect invalidates the pool anyway.
-            options.update(pool_size=10, max_overflow=10, pool_recycle=1800)
+            options.update(pool_size=pool_size, max_overflow=max_overflow, pool_recycle=1800)
         self.url = url
         self.engine: AsyncEngine = create_async_engine(url, **options)
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+
+    @classmethod
+    def of(cls, settings: Settings) -> Database:
+        """The serving process' database, its pool sized by DB_POOL_SIZE and DB_MAX_OVERFLOW."""
+        return cls(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+        )
+
+    def with_own_connection(self) -> Database:
+        """On PostgreSQL, the same database through one connection of its own, for work that
+        must not wait behind requests for the pool (the outbox relay); on SQLite, this one."""
+        if self.dialect == "sqlite":
+            return self
+        return Database(self.url, pool_size=1, max_overflow=0)
 
     @property
     def dialect(self) -> str:

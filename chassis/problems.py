@@ -49,6 +49,7 @@ PROBLEM_TITLES: dict[str, str] = {
     "rule-violation": "A legal or business rule forbids this",
     "rate-limited": "Too many requests",
     "unavailable": "Temporarily unavailable",
+    "overloaded": "Too busy to handle the request now",
     "upstream-unavailable": "Upstream service unavailable",
     "upstream-timeout": "Upstream service timed out",
     "http-error": "HTTP error",

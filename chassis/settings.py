@@ -54,6 +54,16 @@ class Settings(BaseSettings):
     jwt_audience: str = "shijian"
     # Larger JSON bodies are refused (413) before they are read whole.
     max_request_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    # PostgreSQL connections of the process' requests and consumer (the relay has one of its
+    # own): docs/operations.md weighs their sum over every replica against max_connections.
+    db_pool_size: int = Field(default=8, ge=1, le=200)
+    db_max_overflow: int = Field(default=4, ge=0, le=200)
+    # Load shedding (chassis/admission.py): requests handled at once, how many more may wait
+    # and how long; beyond, 503 with Retry-After. Sized in docs/operations.md.
+    max_concurrent_requests: int = Field(default=16, ge=1, le=10_000)
+    max_waiting_requests: int = Field(default=8, ge=0, le=10_000)
+    max_wait_seconds: float = Field(default=0.05, ge=0, le=60)
+    retry_after_seconds: int = Field(default=1, ge=1, le=3600)
     bus_delivery_limit: int = Field(default=5, ge=1, le=100)
     bus_prefetch: int = Field(default=64, ge=1, le=1000)
     bus_concurrency: int = Field(default=8, ge=1, le=100)

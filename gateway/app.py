@@ -17,9 +17,10 @@ from typing import Any
 import httpx
 from async_lru import alru_cache
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
-from chassis import revocation
+from chassis import health, revocation
+from chassis.admission import Admission, admission_of
 from chassis.app import ServiceSpec
 from chassis.auth import TokenVerifier, principal_of, sign_token
 from chassis.bodies import BodyLimit
@@ -27,7 +28,7 @@ from chassis.bus import Bus
 from chassis.db import Database
 from chassis.observability import RequestContextMiddleware, metrics_response
 from chassis.periodic import periodic
-from chassis.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
+from chassis.problems import install_problem_handlers
 from chassis.rekey import SealedColumn, rekey_command
 from chassis.settings import Settings
 from gateway import console, notifications, open311
@@ -81,7 +82,7 @@ async def _replicas_agree(identity: Identity, verifier: TokenVerifier) -> None:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Keys, identity, the bus, the notification hub and the upstream clients."""
     settings: GatewaySettings = app.state.settings
-    database = Database(settings.database_url)
+    database = Database.of(settings)
     ring = KeyRing(
         timedelta(minutes=settings.access_token_minutes),
         timedelta(seconds=settings.signing_key_activation_seconds),
@@ -109,7 +110,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.bus = bus
     # The forwarder has its own client; this one serves readiness and OpenAPI fetches.
     app.state.client = httpx.AsyncClient(timeout=READINESS_TIMEOUT, follow_redirects=False)
-    app.state.forwarder = Forwarder(settings.upstreams(), settings.upstream_timeout)
+    app.state.forwarder = Forwarder(
+        settings.upstreams(),
+        settings.upstream_timeout,
+        connect_timeout=settings.upstream_connect_timeout,
+        retry_after=settings.retry_after_seconds,
+    )
     await app.state.forwarder.start()
     tasks = [
         asyncio.create_task(periodic("gateway-housekeeping", HOUSEKEEPING_SECONDS, hub.prune)),
@@ -143,13 +149,9 @@ async def healthz() -> dict[str, str]:
 
 @operations.get("/readyz")
 async def readyz(request: Request) -> Response:
-    """The gateway's database and each upstream service (as checked at most every 2 s)."""
-    checks = dict(await request.app.state.readiness())
-    if all(state == "ok" for state in checks.values()):
-        return JSONResponse({"status": "ready", "service": "gateway", "checks": checks})
-    failing = ", ".join(name for name, state in checks.items() if state != "ok")
-    problem = Problem("unavailable", 503, f"Not ready: {failing}", checks=checks)
-    return JSONResponse(problem.body("/readyz"), status_code=503, media_type=PROBLEM_MEDIA_TYPE)
+    """Ready while the gateway's database answers; an upstream service or the broker that
+    does not only makes it degraded (as checked at most every 2 s)."""
+    return health.readiness_answer("gateway", dict(await request.app.state.readiness()))
 
 
 async def _readiness(app: FastAPI) -> tuple[tuple[str, str], ...]:
@@ -169,22 +171,17 @@ async def _readiness(app: FastAPI) -> tuple[tuple[str, str], ...]:
         states = await asyncio.gather(*(replica(base) for base in bases))
         return name, "ok" if "ok" in states else states[0]
 
-    async def database() -> tuple[str, str]:
-        try:
-            await asyncio.wait_for(app.state.identity.database.ping(), READINESS_TIMEOUT)
-        except Exception as error:
-            return "database", f"unavailable: {type(error).__name__}"
-        return "database", "ok"
-
     upstreams = settings.upstreams().items()
-    checks = dict(await asyncio.gather(database(), *(probe(n, b) for n, b in upstreams)))
+    database = health.check("database", app.state.identity.database.ping)
+    checks = dict(await asyncio.gather(database, *(probe(n, b) for n, b in upstreams)))
     checks.update(app.state.bus.problems())
     return tuple(checks.items())
 
 
 @operations.get("/metrics")
-async def metrics() -> Response:
+async def metrics(request: Request) -> Response:
     """Prometheus metrics."""
+    health.record("gateway", dict(await request.app.state.readiness()))
     return metrics_response()
 
 
@@ -286,6 +283,9 @@ def create_gateway_app(settings: GatewaySettings) -> FastAPI:
         limit=settings.max_request_bytes,
         smaller=[("/auth/", SIGN_IN_BYTES), ("/public/", PUBLIC_FORM_BYTES)],
     )
+    # A notification stream stays open for as long as its token: counted apart, per person.
+    admitted = admission_of(settings, "gateway", exempt=[notifications.STREAM_PATH])
+    app.add_middleware(Admission, **admitted)
     app.add_middleware(RequestContextMiddleware, service="gateway")
     routers = (operations, auth, admin, notifications.router, open311.router, public_pages.router)
     for router in routers:

@@ -41,6 +41,7 @@ KEEPALIVE_SECONDS = 15
 # A person's open streams (tabs, devices); more is a client gone wrong or someone holding
 # connections open with a stolen token.
 STREAMS_PER_PERSON = 8
+STREAM_PATH = "/api/notifications/stream"
 
 handlers = HandlerRegistry("gateway")
 
@@ -198,7 +199,7 @@ router = APIRouter(tags=["notifications"])
 
 
 @router.get(
-    "/api/notifications/stream",
+    STREAM_PATH,
     summary="Live events addressed to the signed-in person (Server-Sent Events)",
     response_class=EventSourceResponse,
 )

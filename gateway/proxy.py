@@ -58,7 +58,6 @@ QUERY_SAFE = PATH_SAFE + "?"
 # uvicorn drops idle keep-alive connections after 5 s; reusing one it is closing loses the
 # request, so the pool lets them go first.
 KEEPALIVE_SECONDS = 4.0
-CONNECT_SECONDS = 5.0
 # How long a replica that refused a connection is tried only after the others.
 REPLICA_REST_SECONDS = 5.0
 # Methods a replica may be sent again after a connection to another broke mid-request.
@@ -191,9 +190,18 @@ class Forwarder:
     """Forwards requests to the configured upstreams over one pooled client, spreading them
     over each service's replicas."""
 
-    def __init__(self, upstreams: dict[str, tuple[str, ...]], timeout: float) -> None:
+    def __init__(
+        self,
+        upstreams: dict[str, tuple[str, ...]],
+        timeout: float,
+        *,
+        connect_timeout: float = 1.0,
+        retry_after: int = 1,
+    ) -> None:
         self.upstreams = upstreams
         self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.retry_after = retry_after
         self._replicas = {name: Replicas(bases) for name, bases in upstreams.items()}
         self._session: aiohttp.ClientSession | None = None
 
@@ -206,7 +214,7 @@ class Forwarder:
             timeout=aiohttp.ClientTimeout(
                 total=None,
                 connect=self.timeout,  # waiting for a pooled connection included
-                sock_connect=min(CONNECT_SECONDS, self.timeout),
+                sock_connect=min(self.connect_timeout, self.timeout),
                 sock_read=self.timeout,
             ),
             skip_auto_headers=NOT_INVENTED,
@@ -294,7 +302,7 @@ class Forwarder:
                         request.method, url, headers=headers, data=data, allow_redirects=False
                     )
                     break
-                except aiohttp.ClientConnectorError:
+                except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError):
                     replicas.rest(base)
                     if attempt == len(candidates):
                         raise
@@ -305,11 +313,19 @@ class Forwarder:
                         raise
         except (TimeoutError, aiohttp.ClientError) as error:
             UPSTREAM_REQUESTS.labels(service, request.method, "error").inc()
-            if isinstance(error, TimeoutError):
+            # Refused, or no connection within the connect timeout: the service is down or
+            # unreachable, said at once (its other routes' callers are not held up by it).
+            unreachable = isinstance(error, aiohttp.ConnectionTimeoutError) or not isinstance(
+                error, TimeoutError
+            )
+            if not unreachable:
                 timeout = f"The {service} service did not answer in time"
                 raise Problem("upstream-timeout", 504, timeout, service=service) from None
             down = f"The {service} service is unavailable"
-            raise Problem("upstream-unavailable", 503, down, service=service) from None
+            retry = {"Retry-After": str(self.retry_after)}
+            raise Problem(
+                "upstream-unavailable", 503, down, headers=retry, service=service
+            ) from None
         UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - started)
         UPSTREAM_REQUESTS.labels(service, request.method, str(upstream.status)).inc()
         return UpstreamResponse(upstream)

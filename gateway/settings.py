@@ -35,6 +35,13 @@ class GatewaySettings(Settings, DataKeys):
     complaints_url: str = "http://127.0.0.1:8004"
     qms_url: str = "http://127.0.0.1:8005"
     upstream_timeout: float = Field(default=30.0, gt=0)
+    # An upstream that takes no connection within this is down: 503 at once, not after the
+    # whole timeout (a refused connection is answered as soon as it is refused).
+    upstream_connect_timeout: float = Field(default=1.0, gt=0, le=30)
+    # Every upstream's own limit and queue (16 + 8) fit in the gateway's places several times
+    # over: one slow service does not take the places of the others' callers.
+    max_concurrent_requests: int = Field(default=160, ge=1, le=10_000)
+    max_waiting_requests: int = Field(default=64, ge=0, le=10_000)
 
     # Identity. Access tokens are short-lived; refresh tokens last a working day.
     access_token_minutes: float = Field(default=15.0, gt=0, le=60)

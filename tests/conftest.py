@@ -197,16 +197,23 @@ async def appeared(
     return found
 
 
+def fully_ready(answer: httpx.Response) -> bool:
+    """Whether a /readyz answer says ready with nothing degraded: the broker linked and the
+    queue consumed too (the gateway: every upstream ready), not only the database up."""
+    return answer.status_code == 200 and answer.json()["status"] == "ready"
+
+
 @asynccontextmanager
 async def running_service(
     spec: ServiceSpec, settings: Settings
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """Migrate and start a service app; yield once its /readyz says ready."""
+    """Migrate and start a service app; yield once its /readyz says ready (broker and consumer
+    too)."""
     await migrate(spec, settings)
     async with running(create_service_app(spec, settings)) as client:
 
         async def ready() -> bool:
-            return (await client.get("/readyz")).status_code == 200
+            return fully_ready(await client.get("/readyz"))
 
         await wait_until(ready)
         yield client

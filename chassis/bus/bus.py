@@ -34,6 +34,7 @@ class Bus:
         reads what the handlers stored); `context` is handed to every handler;
         `outbox_written`, when set by a commit, wakes the relay."""
         self.outbox_written = outbox_written or asyncio.Event()
+        self.database = database
         self.topology = Topology(settings.bus_prefix, settings.bus_delivery_limit)
         crash = CrashPoints(settings.crash_point, settings.crash_probability)
         self.transport = Transport(
@@ -41,9 +42,12 @@ class Bus:
             name=f"{settings.bus_prefix}.{settings.service}",
             heartbeat=settings.bus_heartbeat_seconds,
         )
+        # The relay's connection is its own: requests holding every pooled connection under
+        # load would otherwise make events wait behind them.
+        self.relay_database = database.with_own_connection()
         self.relay = Relay(
             service=settings.service,
-            database=database,
+            database=self.relay_database,
             transport=self.transport,
             topology=self.topology,
             wake=self.outbox_written,
@@ -87,6 +91,8 @@ class Bus:
             await self.consumer.stop()
         await self.relay.stop()
         await self.transport.stop()
+        if self.relay_database is not self.database:
+            await self.relay_database.dispose()
 
     def problems(self) -> dict[str, str]:
         """Readiness of the broker link and of the consumer, by name ("ok" when fine)."""

@@ -38,7 +38,7 @@ from tests.access.samples import (
     street_samples,
     supervision_samples,
 )
-from tests.conftest import CreateDatabase, service_settings, wait_until
+from tests.conftest import CreateDatabase, fully_ready, service_settings, wait_until
 from tests.gateway.conftest import SERVICE_SPECS, running_platform
 from tests.tokens import mint_token
 
@@ -176,7 +176,7 @@ async def test_each_role_gets_what_the_matrix_says(
         assert [answer.status_code for answer in prepared] == [201, 201, 201]
 
         async def ready() -> bool:
-            return (await client.get("/readyz")).status_code == 200
+            return fully_ready(await client.get("/readyz"))
 
         await wait_until(ready)
         clerk = {"Authorization": f"Bearer {token_for(identity, 'licensing_clerk')}"}

@@ -13,7 +13,7 @@ from contracts import Envelope
 from tests.bus.harness import bus_settings, emit_samples, prepare_database, wait_for_effects
 from tests.bus.probe import journal, probe_spec
 from tests.bus.test_flow import publish_raw
-from tests.conftest import CreateDatabase, running, wait_until
+from tests.conftest import CreateDatabase, fully_ready, running, wait_until
 
 
 async def test_the_journal_keeps_every_event_as_published_once(
@@ -42,7 +42,7 @@ async def test_the_journal_keeps_every_event_as_published_once(
         async with running(app) as client:
 
             async def ready() -> bool:
-                return (await client.get("/readyz")).status_code == 200
+                return fully_ready(await client.get("/readyz"))
 
             await wait_until(ready)
             ids = await emit_samples(app.state.database, 20)

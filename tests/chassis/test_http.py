@@ -10,7 +10,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from chassis.app import create_service_app
 from services.licensing.app import spec as licensing
-from tests.conftest import running, service_settings
+from tests.chassis.conftest import PROBE
+from tests.conftest import running, service_settings, serving
 from tests.tokens import mint_token
 
 CLERK = {"Authorization": "Bearer " + mint_token(subject="clerk-7", roles=["licensing_clerk"])}
@@ -102,6 +103,37 @@ async def test_readyz_reports_database_and_broker(probe: httpx.AsyncClient) -> N
     # Every service consumes at least the revocations of tokens.
     assert response.json()["checks"] == {"database": "ok", "broker": "ok", "consumer": "ok"}
     assert (await probe.get("/healthz")).json()["status"] == "alive"
+
+
+async def test_a_broker_outage_leaves_the_service_ready_to_take_writes(
+    probe_url: str, bus_prefix: str
+) -> None:
+    # Nothing listens on port 1: the broker is away for this process alone.
+    settings = service_settings(
+        "probe", probe_url, bus_prefix, bus_url="amqp://guest:guest@127.0.0.1:1/"
+    )
+    async with (
+        serving(create_service_app(PROBE, settings)) as url,
+        httpx.AsyncClient(base_url=url) as client,
+    ):
+        readiness = await client.get("/readyz")
+        assert readiness.status_code == 200
+        assert readiness.json()["status"] == "degraded"
+        # Its queue's consumer is away with the broker.
+        assert readiness.json()["degraded"] == ["broker", "consumer"]
+        assert readiness.json()["checks"]["database"] == "ok"
+        assert readiness.json()["checks"]["broker"].startswith("unavailable")
+        written = await client.post("/registrations", json=VALID, headers=CLERK)
+        assert written.status_code == 201
+        metrics = (await client.get("/metrics")).text
+    ready = {
+        sample.labels["check"]: sample.value
+        for family in text_string_to_metric_families(metrics)
+        if family.name == "shijian_ready"
+        for sample in family.samples
+        if sample.labels["service"] == "probe"
+    }
+    assert ready == {"database": 1.0, "broker": 0.0, "consumer": 0.0}
 
 
 async def test_readyz_is_503_naming_what_is_down(bus_prefix: str) -> None:

@@ -14,7 +14,7 @@ import asyncpg
 import httpx
 
 from chassis.platform import PORTS, WITNESS
-from tests.conftest import PG_ADMIN_USER, PG_HOST
+from tests.conftest import PG_ADMIN_USER, PG_HOST, fully_ready
 from tests.gateway.signin import demo_sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +29,7 @@ def listening(port: int) -> bool:
 
 def ready(port: int) -> bool:
     try:
-        return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
+        return fully_ready(httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2))
     except httpx.HTTPError:
         return False
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from gateway.settings import REPOSITORY
-from tests.conftest import CreateDatabase, wait_until
+from tests.conftest import CreateDatabase, fully_ready, wait_until
 from tests.gateway.conftest import Platform, running_platform
 
 WEB = REPOSITORY / "web"
@@ -58,7 +58,7 @@ async def platform(
         async with httpx.AsyncClient(base_url=started.gateway_url, timeout=30) as client:
 
             async def ready() -> bool:
-                return (await client.get("/readyz")).status_code == 200
+                return fully_ready(await client.get("/readyz"))
 
             await wait_until(ready, within=120, interval=0.5)
         yield started

@@ -25,6 +25,7 @@ from tests.conftest import (
     appeared,
     directory_knows,
     feed_demo_map,
+    fully_ready,
     migrate,
     person,
     publish,
@@ -106,7 +107,7 @@ async def enforcement(
     async with running(app) as client:
 
         async def ready() -> bool:
-            return (await client.get("/readyz")).status_code == 200
+            return fully_ready(await client.get("/readyz"))
 
         await wait_until(ready)
         await directory_knows(settings, *DIRECTORY)

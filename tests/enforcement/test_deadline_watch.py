@@ -30,6 +30,7 @@ from tests.conftest import (
     CreateDatabase,
     directory_knows,
     feed_demo_map,
+    fully_ready,
     migrate,
     running,
     running_service,
@@ -305,7 +306,7 @@ async def clocked_enforcement(
     async with running(app) as client:
 
         async def ready() -> bool:
-            return (await client.get("/readyz")).status_code == 200
+            return fully_ready(await client.get("/readyz"))
 
         await wait_until(ready)
         await directory_knows(settings, *DIRECTORY)

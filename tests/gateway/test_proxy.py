@@ -13,7 +13,9 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from prometheus_client import REGISTRY
+from prometheus_client.parser import text_string_to_metric_families
 
+from chassis.db import Database
 from gateway.app import create_gateway_app
 from gateway.proxy import REPLICA_REST_SECONDS
 from gateway.settings import GatewaySettings
@@ -279,20 +281,56 @@ async def test_bodies_stream_both_ways(gateway_settings: GatewaySettingsFactory)
     assert rest == b"second"
 
 
-async def test_upstream_down_is_503_naming_the_service(
-    gateway_settings: GatewaySettingsFactory,
+async def test_one_upstream_down_is_503_for_its_routes_alone(
+    upstream: str, gateway_settings: GatewaySettingsFactory
 ) -> None:
-    settings = await gateway_settings(qms_url=f"http://127.0.0.1:{free_port()}")
-    async with gateway(settings) as client:
+    settings = await gateway_settings(
+        licensing_url=upstream, qms_url=f"http://127.0.0.1:{free_port()}", retry_after_seconds=7
+    )
+    async with (
+        serving(create_gateway_app(settings)) as gateway_url,
+        httpx.AsyncClient(base_url=gateway_url, timeout=20) as client,
+    ):
+        client.headers["Authorization"] = f"Bearer {await access_token(client)}"
         response = await client.get("/api/qms/objectives")
         assert response.status_code == 503
         assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["retry-after"] == "7"
         assert response.json()["type"] == "/problems/upstream-unavailable"
         assert response.json()["service"] == "qms"
         assert "qms" in response.json()["detail"]
+        # Another service's routes still work, and the gateway stays in service, degraded.
+        assert (await client.get("/api/licensing/licences")).status_code == 200
+        readiness = await client.get("/readyz")
+        assert readiness.status_code == 200
+        assert readiness.json()["status"] == "degraded"
+        assert "qms" in readiness.json()["degraded"]
+        assert readiness.json()["checks"]["qms"].startswith("unavailable")
+        assert readiness.json()["checks"]["database"] == "ok"
+        metrics = (await client.get("/metrics")).text
+    gauges = {
+        family.name: {s.labels["check"]: s.value for s in family.samples}
+        for family in text_string_to_metric_families(metrics)
+        if family.name == "shijian_ready"
+    }["shijian_ready"]
+    assert gauges["qms"] == 0 and gauges["database"] == 1
+
+
+async def test_gateway_without_its_database_is_not_ready(
+    upstream: str, gateway_settings: GatewaySettingsFactory
+) -> None:
+    app = create_gateway_app(await gateway_settings(licensing_url=upstream))
+    async with running(app) as client:
+        await app.state.identity.database.dispose()
+        # Its database moved to where nothing listens, as when the server goes away.
+        app.state.identity.database = Database(
+            f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/gone"
+        )
         readiness = await client.get("/readyz")
         assert readiness.status_code == 503
-        assert readiness.json()["checks"]["qms"].startswith("unavailable")
+        assert readiness.headers["content-type"] == "application/problem+json"
+        assert readiness.json()["checks"]["database"].startswith("unavailable")
+        assert (await client.get("/healthz")).status_code == 200
 
 
 async def test_upstream_timeout_is_504(gateway_settings: GatewaySettingsFactory) -> None:

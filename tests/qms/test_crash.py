@@ -27,7 +27,7 @@ from services.qms.keys import signer_key_from_file
 from services.qms.repositories.log import AuditLog
 from services.qms.tables import audit_log
 from services.qms.usecases.checkpoints import checkpoint_files
-from tests.conftest import BUS_URL, CreateDatabase, free_port, publisher_of, wait_until
+from tests.conftest import BUS_URL, CreateDatabase, free_port, fully_ready, publisher_of, wait_until
 from tests.qms.conftest import qms_settings
 from tests.qms.test_record import received
 
@@ -81,7 +81,7 @@ async def ready(port: str) -> None:
 
         async def answers() -> bool:
             try:
-                return (await client.get("/readyz")).status_code == 200
+                return fully_ready(await client.get("/readyz"))
             except httpx.HTTPError:
                 return False
 

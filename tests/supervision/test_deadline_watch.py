@@ -21,7 +21,15 @@ from services.supervision.app import spec
 from services.supervision.context import SupervisionContext
 from services.supervision.domain.risk import results_publication_due, risk_rules
 from services.supervision.tables import deadlines_missed, household_history, inspection_plan_entries
-from tests.conftest import CreateDatabase, directory_knows, migrate, running, tapping, wait_until
+from tests.conftest import (
+    CreateDatabase,
+    directory_knows,
+    fully_ready,
+    migrate,
+    running,
+    tapping,
+    wait_until,
+)
 from tests.supervision.conftest import (
     AUDITOR,
     DIRECTORY,
@@ -138,7 +146,7 @@ async def watching(create_database: CreateDatabase, bus_prefix: str) -> AsyncIte
     async with tapping(settings.bus_prefix, "supervision.#") as bus, running(app) as client:
 
         async def ready() -> bool:
-            return (await client.get("/readyz")).status_code == 200
+            return fully_ready(await client.get("/readyz"))
 
         await wait_until(ready)
         await directory_knows(settings, *DIRECTORY)

@@ -22,6 +22,7 @@ from services.supervision.tables import household_history, inspection_plan_entri
 from tests.conftest import (
     CreateDatabase,
     directory_knows,
+    fully_ready,
     migrate,
     running,
     tapping,
@@ -76,7 +77,7 @@ async def drawing(create_database: CreateDatabase, bus_prefix: str) -> AsyncIter
         app.state.context.clock = clock
 
         async def ready() -> bool:
-            return (await client.get("/readyz")).status_code == 200
+            return fully_ready(await client.get("/readyz"))
 
         await wait_until(ready)
         await directory_knows(settings, *DIRECTORY)

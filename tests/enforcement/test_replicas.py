@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from chassis.db import Database
 from chassis.uow import UnitOfWork
+from contracts.enforcement import DeadlineMissedV2
 from services.enforcement.app import spec
 from services.enforcement.domain import Transfer
 from services.enforcement.tables import case_sources, offices
@@ -20,7 +21,6 @@ from tests.enforcement.conftest import FixedClock
 from tests.enforcement.test_deadline_watch import fresh_settings, received_long_ago
 from tests.replicas import events_by_subject, replicas, rounds_at_once
 
-MISSED = "enforcement.deadline.missed.v2"
 LATER = FixedClock(date(2026, 12, 1))
 
 
@@ -38,7 +38,7 @@ async def test_two_replicas_raise_each_missed_deadline_once(
     async with replicas(settings.database_url) as databases:
         acted = await rounds_at_once(databases, round_, times=10)
 
-    raised = await events_by_subject(settings.database_url, MISSED)
+    raised = await events_by_subject(settings.database_url, DeadlineMissedV2.routing_key())
     assert len(raised) == 300 and set(raised.values()) == {1}
     assert sum(acted) == 300
 

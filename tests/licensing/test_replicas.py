@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from chassis.db import Database
 from chassis.legalclock import shanghai_today
 from chassis.uow import UnitOfWork
+from contracts.licensing import ApplicationDeadlineMissed
 from services.licensing.app import spec
 from services.licensing.usecases.deadlines import raise_missed
 from tests.conftest import CreateDatabase, feed_demo_map, running_service, tapping
@@ -17,7 +18,6 @@ from tests.licensing.conftest import Licensing, licensing_settings
 from tests.licensing.test_deadlines import accepted
 from tests.replicas import events_by_subject, replicas, rounds_at_once
 
-MISSED = "licensing.deadline.missed.v1"
 # The service without its own watch: only the test's replicas raise.
 UNWATCHED = replace(spec, background=[])
 
@@ -44,6 +44,6 @@ async def test_two_replicas_raise_each_missed_registration_deadline_once(
     async with replicas(settings.database_url) as databases:
         acted = await rounds_at_once(databases, round_, times=8)
 
-    raised = await events_by_subject(settings.database_url, MISSED)
+    raised = await events_by_subject(settings.database_url, ApplicationDeadlineMissed.routing_key())
     assert raised.keys() == ids and set(raised.values()) == {1}
     assert sum(acted) == 40

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 import sqlalchemy as sa
 
 from chassis.db import Database, outbox
+from tests.conftest import wait_until
 
 Round = Callable[[Database], Awaitable[int]]
 
@@ -33,6 +34,37 @@ async def rounds_at_once(databases: list[Database], round_: Round, *, times: int
     for _ in range(times):
         acted += await asyncio.gather(*(round_(database) for database in databases))
     return acted
+
+
+async def released_together(
+    databases: list[Database], round_: Round, table: sa.Table, *, within: float = 10.0
+) -> list[int]:
+    """Every replica runs `round_` while `table` is locked, so each waits at its first read of
+    it; once all wait, they are let go together (PostgreSQL)."""
+    holder = Database(databases[0].engine.url.render_as_string(hide_password=False))
+    try:
+        async with holder.engine.begin() as connection:
+            await connection.execute(sa.text(f"LOCK TABLE {table.name} IN ACCESS EXCLUSIVE MODE"))
+            rounds = asyncio.gather(*(round_(database) for database in databases))
+
+            async def all_waiting() -> bool:
+                waiting = await holder.engine.connect()
+                try:
+                    count = await waiting.scalar(
+                        sa.text(
+                            "SELECT count(*) FROM pg_locks"
+                            " WHERE NOT granted AND relation = CAST(:table AS regclass)"
+                        ),
+                        {"table": table.name},
+                    )
+                finally:
+                    await waiting.close()
+                return bool(count == len(databases))
+
+            await wait_until(all_waiting, within=within)
+        return list(await rounds)
+    finally:
+        await holder.dispose()
 
 
 async def events_by_subject(database_url: str, routing_key: str) -> Counter[str]:

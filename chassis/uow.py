@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Annotated, Any
@@ -42,7 +42,7 @@ class _Pending:
     event: Contract
     subject: str
     sequence: int | None
-    event_id: UUID = field(default_factory=uuid4)
+    event_id: UUID
     correlation_id: UUID | None = None
     causation_id: UUID | None = None
     traceparent: str | None = None
@@ -72,18 +72,25 @@ class Work:
         return self._connection
 
     def emit(
-        self, event: Contract, *, subject: str | None = None, sequence: int | None = None
+        self,
+        event: Contract,
+        *,
+        subject: str | None = None,
+        sequence: int | None = None,
+        event_id: UUID | None = None,
     ) -> UUID:
         """Publish `event` if and when this unit of work commits; return its event id.
 
         The event is written to the outbox in this transaction; nothing talks to the broker.
         The subject defaults to the contract's subject field; without `sequence`, the next
-        number of the subject's sequence is taken at commit.
+        number of the subject's sequence is taken at commit. `event_id` is for a caller that
+        wrote a row naming the event before emitting it (a new one is drawn otherwise).
         """
         pending = _Pending(
             event=event,
             subject=subject if subject is not None else event.subject(),
             sequence=sequence,
+            event_id=event_id or uuid4(),
             correlation_id=observability.correlation_id.get(),
             # Emitted while handling an event: that event caused this one.
             causation_id=observability.event_id.get(),
@@ -176,10 +183,15 @@ class UnitOfWork:
         return self.work.connection
 
     def emit(
-        self, event: Contract, *, subject: str | None = None, sequence: int | None = None
+        self,
+        event: Contract,
+        *,
+        subject: str | None = None,
+        sequence: int | None = None,
+        event_id: UUID | None = None,
     ) -> UUID:
         """Publish `event` if and when this unit of work commits (see `Work.emit`)."""
-        return self.work.emit(event, subject=subject, sequence=sequence)
+        return self.work.emit(event, subject=subject, sequence=sequence, event_id=event_id)
 
     async def flush(self) -> None:
         """Write the emitted events' outbox rows without committing."""

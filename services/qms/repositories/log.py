@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chassis.db import upsert
+from chassis.db import dialect_of, upsert
 from services.qms.domain.merkle import HASH_SIZE, Frontier, leaf_hash
 from services.qms.domain.verification import StoredLeaf
 from services.qms.tables import audit_log, audit_refs, checkpoints, log_state, witness_sizes
@@ -135,9 +135,12 @@ class AuditLog:
 
     async def add_checkpoint(
         self, frontier: Frontier, note: str, at: datetime, *, published: bool
-    ) -> None:
-        await self.connection.execute(
-            sa.insert(checkpoints).values(
+    ) -> bool:
+        """Keep the signed checkpoint; False if another replica kept this size first."""
+        inserted = await self.connection.execute(
+            dialect_of(self.connection)
+            .insert(checkpoints)
+            .values(
                 size=frontier.size,
                 root=frontier.root(),
                 frontier=b"".join(frontier.hashes),
@@ -145,7 +148,20 @@ class AuditLog:
                 signed_at=at,
                 published_at=at if published else None,
             )
+            .on_conflict_do_nothing()
+            .returning(checkpoints.c.size)
         )
+        return inserted.first() is not None
+
+    async def claim_for_publishing(self, size: int) -> bool:
+        """Lock the unpublished checkpoint of `size` until this transaction ends; False if it
+        is published, or another replica holds it (that one asks the witnesses, not this)."""
+        found = await self.connection.execute(
+            sa.select(checkpoints.c.size)
+            .where(checkpoints.c.size == size, checkpoints.c.published_at.is_(None))
+            .with_for_update(skip_locked=True)
+        )
+        return found.first() is not None
 
     async def publish(self, size: int, note: str, at: datetime) -> None:
         """The checkpoint with its cosignatures, published."""

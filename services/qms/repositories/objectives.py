@@ -72,22 +72,14 @@ class Breaches:
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 
-    async def recorded(self, objective: str, period: str) -> bool:
-        """Whether the objective's breach in `period` was recorded."""
-        found = await self.connection.scalar(
-            sa.select(objective_breaches.c.event_id).where(
-                objective_breaches.c.objective == objective,
-                objective_breaches.c.period == period,
-            )
-        )
-        return found is not None
-
-    async def add(self, breached: Figure, event_id: uuid.UUID, at: datetime) -> None:
-        """Record the breach; another evaluator's record of it first fails this transaction
-        (its event and nonconformity with it)."""
+    async def claim(self, breached: Figure, event_id: uuid.UUID, at: datetime) -> bool:
+        """Record the breach, told by event `event_id`; False if another evaluator (a replica
+        at the same moment) recorded it first: then it is not told again."""
         assert breached.value is not None  # a month with nothing measured is never breached
-        await self.connection.execute(
-            sa.insert(objective_breaches).values(
+        inserted = await self.connection.execute(
+            dialect_of(self.connection)
+            .insert(objective_breaches)
+            .values(
                 objective=breached.code,
                 period=breached.period,
                 value=breached.value,
@@ -95,4 +87,7 @@ class Breaches:
                 event_id=event_id,
                 measured_at=at,
             )
+            .on_conflict_do_nothing()
+            .returning(objective_breaches.c.event_id)
         )
+        return inserted.first() is not None

@@ -58,7 +58,8 @@ async def sign_if_due(ctx: QmsContext) -> StoredCheckpoint | None:
         body = Checkpoint(settings.audit_origin, frontier.size, frontier.root()).text()
         note = Note(body).signed(ctx.signer).format()
         published = settings.audit_witness_quorum == 0
-        await log_.add_checkpoint(frontier, note, now, published=published)
+        if not await log_.add_checkpoint(frontier, note, now, published=published):
+            return None  # another replica signed this size just now
         await asyncio.to_thread(write_checkpoint_file, settings.checkpoint_dir, frontier.size, note)
         await uow.commit()
     return StoredCheckpoint(
@@ -115,6 +116,8 @@ async def publish_when_cosigned(ctx: QmsContext, http: httpx.AsyncClient) -> boo
         latest = await log_.latest_checkpoint(published=False)
         if latest is None or latest.published_at is not None:
             return False
+        if not await log_.claim_for_publishing(latest.size):
+            return False  # published meanwhile, or another replica is asking the witnesses
         signatures: list[Signature] = []
         cosigned = 0
         for witness in settings.witnesses:

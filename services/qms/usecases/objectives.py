@@ -4,6 +4,7 @@ by itself, once)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import date
 
@@ -80,7 +81,7 @@ async def evaluate_ended_month(uow: UnitOfWork, clock: Clock) -> list[Figure]:
     totals = await Observations(uow.connection).totals(months_up_to(period))
     found = []
     for figure in figures(totals, period):
-        if figure.status == "met" or await breaches.recorded(figure.code, period):
+        if figure.status == "met":
             continue
         assert figure.value is not None  # a month with nothing measured is met
         breach = ObjectiveBreached(
@@ -90,9 +91,11 @@ async def evaluate_ended_month(uow: UnitOfWork, clock: Clock) -> list[Figure]:
             target=figure.target,
             measured_at=now,
         )
-        event_id = uow.emit(breach)
+        event_id = uuid.uuid4()
+        if not await breaches.claim(figure, event_id, now):
+            continue  # recorded before, or by another replica just now
+        uow.emit(breach, event_id=event_id)
         await open_for_objective_breach(uow.work, breach, event_id, now)
-        await breaches.add(figure, event_id, now)
         found.append(figure)
     await uow.commit()
     return found

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     max_wait_seconds: float = Field(default=0.05, ge=0, le=60)
     retry_after_seconds: int = Field(default=1, ge=1, le=3600)
     bus_delivery_limit: int = Field(default=5, ge=1, le=100)
+    # Set on the broker as policies by `python -m chassis.bus provision` (`make migrate`).
+    bus_queue_max_length: int = Field(default=1_000_000, ge=1000)
     bus_prefetch: int = Field(default=64, ge=1, le=1000)
     bus_concurrency: int = Field(default=8, ge=1, le=100)
     bus_batch: int = Field(default=16, ge=1, le=500)

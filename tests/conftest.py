@@ -27,7 +27,7 @@ from chassis.app import ServiceSpec, create_service_app
 from chassis.bus import Topology
 from chassis.bus.__main__ import consumed_routing_keys
 from chassis.bus.topology import declare_exchanges
-from chassis.bus.users import broker_user, delete_users, provision, with_user
+from chassis.bus.users import broker_user, delete_provisioned, provision, with_user
 from chassis.db import Database, inbox
 from chassis.migrations import alembic_config, upgrade
 from chassis.platform import PROCESSES
@@ -83,14 +83,14 @@ def bus_url_of(bus_prefix: str, process: str) -> str:
     """The BUS_URL a platform process connects with under `bus_prefix`: its own broker user,
     provisioned (as `make run` does, one request for them all) the first time it is asked for."""
     if bus_prefix not in _provisioned:
-        provision(BUS_URL, bus_prefix, TEST_BUS_PASSWORDS, consumed_routing_keys())
+        provision(BUS_URL, Topology(bus_prefix), TEST_BUS_PASSWORDS, consumed_routing_keys())
         _provisioned.add(bus_prefix)
     return with_user(BUS_URL, broker_user(bus_prefix, process), TEST_BUS_PASSWORDS[process])
 
 
 async def delete_broker_objects(prefix: str) -> None:
     """Delete every queue, exchange and user whose name starts with `prefix`."""
-    await asyncio.to_thread(delete_users, BUS_URL, prefix)
+    await asyncio.to_thread(delete_provisioned, BUS_URL, prefix)
     _provisioned.difference_update({name for name in _provisioned if name.startswith(prefix)})
     queues = await asyncio.to_thread(broker_names, "queues", prefix)
     exchanges = await asyncio.to_thread(broker_names, "exchanges", prefix)

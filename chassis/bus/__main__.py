@@ -77,7 +77,8 @@ def main() -> None:
     definitions_command.add_argument("--check", action="store_true", help="fail if it is stale")
     commands.add_parser("declare", help="declare every service's queue on BUS_URL's broker")
     provision_command = commands.add_parser(
-        "provision", help="create or update every process' broker user of BUS_PREFIX"
+        "provision",
+        help="create or update every process' broker user of BUS_PREFIX and the queue policies",
     )
     provision_command.add_argument(
         "--users", type=Path, required=True, help='JSON {"licensing": "<password>", …}'
@@ -85,15 +86,17 @@ def main() -> None:
     args = parser.parse_args()
     if args.command in ("declare", "provision"):
         settings = Settings(service="bus")
-        topology = Topology(settings.bus_prefix, delivery_limit=settings.bus_delivery_limit)
+        topology = Topology(
+            settings.bus_prefix,
+            delivery_limit=settings.bus_delivery_limit,
+            max_length=settings.bus_queue_max_length,
+        )
         if args.command == "declare":
             asyncio.run(declare(settings.bus_url, topology))
             return
         passwords = read_passwords(args.users)
         try:
-            how = provision(
-                settings.bus_url, settings.bus_prefix, passwords, consumed_routing_keys()
-            )
+            how = provision(settings.bus_url, topology, passwords, consumed_routing_keys())
         except ProvisioningError as error:
             raise SystemExit(f"provision: {error}") from None
         print(f"provisioned {len(passwords)} broker users of {settings.bus_prefix} ({how})")

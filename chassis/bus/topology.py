@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -19,10 +20,13 @@ from chassis.bus.transport import (
 
 @dataclass(frozen=True)
 class Topology:
-    """Every exchange and queue name of one bus prefix, and one service's queue arguments."""
+    """Every exchange and queue name of one bus prefix, one service's queue arguments and the
+    policy that limits its queue."""
 
     prefix: str
     delivery_limit: int = 5
+    # Past this many ready events the broker refuses publishes (the outbox keeps them).
+    max_length: int = 1_000_000
 
     @property
     def exchange(self) -> str:
@@ -47,16 +51,36 @@ class Topology:
         """Where a service's dead letters wait for an operator."""
         return f"{self.queue(service)}.dlq"
 
-    def queue_arguments(self, service: str) -> dict[str, Any]:
-        """Quorum, bounded redelivery, at-least-once dead-lettering (which needs reject-publish)."""
+    @staticmethod
+    def queue_arguments() -> dict[str, Any]:
+        """What a service's queue is declared with, and never changes: quorum (replicated), one
+        active consumer at a time (replicas of a service stand by, so one subject's events are
+        handled in order). Limits are the policy's: changing one never makes a declaration
+        fail (406 PRECONDITION_FAILED)."""
+        return {"x-queue-type": "quorum", "x-single-active-consumer": True}
+
+    def queue_policy(self, service: str) -> dict[str, Any]:
+        """The broker policy of a service's queue: bounded redelivery, at-least-once
+        dead-lettering to its DLQ (which needs reject-publish), a bounded length."""
+        queue = self.queue(service)
         return {
-            "x-queue-type": "quorum",
-            "x-delivery-limit": self.delivery_limit,
-            "x-dead-letter-exchange": self.dead_letter_exchange,
-            "x-dead-letter-routing-key": self.dead_letter_queue(service),
-            "x-dead-letter-strategy": "at-least-once",
-            "x-overflow": "reject-publish",
+            "name": queue,
+            "pattern": f"^{re.escape(queue)}$",
+            "apply-to": "queues",
+            "priority": 0,
+            "definition": {
+                "delivery-limit": self.delivery_limit,
+                "dead-letter-exchange": self.dead_letter_exchange,
+                "dead-letter-routing-key": self.dead_letter_queue(service),
+                "dead-letter-strategy": "at-least-once",
+                "overflow": "reject-publish",
+                "max-length": self.max_length,
+            },
         }
+
+    def policies(self, services: Iterable[str]) -> list[dict[str, Any]]:
+        """The policies of `services`' queues, in the definitions format."""
+        return [self.queue_policy(service) | {"vhost": "/"} for service in sorted(services)]
 
     @staticmethod
     def dead_letter_queue_arguments() -> dict[str, Any]:
@@ -106,7 +130,7 @@ async def declare_service_queue(
     )
     await dlq.bind(dead_letters, topology.dead_letter_queue(service))
     queue = await channel.declare_queue(
-        topology.queue(service), durable=True, arguments=topology.queue_arguments(service)
+        topology.queue(service), durable=True, arguments=Topology.queue_arguments()
     )
     for key in routing_keys:
         await queue.bind(events, key)
@@ -146,9 +170,7 @@ def definitions(topology: Topology, services: dict[str, list[str]]) -> dict[str,
     for service, keys in sorted(services.items()):
         if not keys:
             continue
-        queues.append(
-            {"name": topology.queue(service), "arguments": topology.queue_arguments(service)}
-        )
+        queues.append({"name": topology.queue(service), "arguments": Topology.queue_arguments()})
         queues.append(
             {
                 "name": topology.dead_letter_queue(service),
@@ -168,6 +190,7 @@ def definitions(topology: Topology, services: dict[str, list[str]]) -> dict[str,
         )
     return {
         "vhosts": [{"name": vhost}],
+        "policies": topology.policies(service for service, keys in services.items() if keys),
         "exchanges": [
             x | {"vhost": vhost, "durable": True, "auto_delete": False, "internal": False}
             for x in exchanges

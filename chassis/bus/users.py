@@ -4,8 +4,9 @@ A process' user is `<BUS_PREFIX>-<process>`. It may publish on the events exchan
 routing keys of the event types it owns (topic permissions; `contracts.owner`), bind its queue
 only to the keys it consumes, and declare, read and write only the exchanges every process
 declares and its own queue and dead-letter queue. Definitions carry the users without a
-password; `provision` gives each its password from a file, through the management API when the
-broker has it, else through one `rabbitmqctl import_definitions`.
+password; `provision` gives each its password from a file, and sets the queues' policies
+(limits and dead-lettering), through the management API when the broker has it, else through
+one `rabbitmqctl import_definitions`.
 """
 
 from __future__ import annotations
@@ -175,16 +176,18 @@ def _rabbitmqctl(*arguments: str, stdin: str | None = None) -> str:
 
 def provision(
     admin_url: str,
-    prefix: str,
+    topology: Topology,
     passwords: Mapping[str, str],
     consumed: Mapping[str, Sequence[str]],
 ) -> str:
     """Create or update `<prefix>-<process>` for every process of `consumed` with its password
-    and permissions, in one request; how it was done (`management API` or `rabbitmqctl`)."""
+    and permissions, and the policies of the consuming services' queues, in one request; how
+    it was done (`management API` or `rabbitmqctl`)."""
     missing = sorted(set(consumed) - set(passwords))
     if missing:
         raise ProvisioningError(f"no password for {', '.join(missing)}")
-    entries = user_definitions(Topology(prefix), consumed, passwords)
+    entries: dict[str, Any] = user_definitions(topology, consumed, passwords)
+    entries["policies"] = topology.policies(name for name, keys in consumed.items() if keys)
     api = management_api(admin_url)
     if api is not None:
         answer = httpx.post(
@@ -201,8 +204,9 @@ def provision(
     return "rabbitmqctl"
 
 
-def delete_users(admin_url: str, prefix: str) -> int:
-    """Delete every broker user whose name starts with `prefix`; how many there were."""
+def delete_provisioned(admin_url: str, prefix: str) -> int:
+    """Delete every broker user and queue policy whose name starts with `prefix` (what
+    `provision` made); how many there were."""
     api = management_api(admin_url)
     if api is not None:
         auth = _credentials(admin_url)
@@ -215,14 +219,36 @@ def delete_users(admin_url: str, prefix: str) -> int:
                 auth=auth,
                 timeout=RABBITMQCTL_TIMEOUT_SECONDS,
             ).raise_for_status()
-        return len(names)
+        vhost = quote(VHOST, safe="")
+        listed = httpx.get(
+            f"{api}/policies/{vhost}", auth=auth, timeout=RABBITMQCTL_TIMEOUT_SECONDS
+        )
+        policies = [p["name"] for p in listed.json() if p["name"].startswith(prefix)]
+        for policy in policies:
+            httpx.delete(
+                f"{api}/policies/{vhost}/{quote(policy, safe='')}",
+                auth=auth,
+                timeout=RABBITMQCTL_TIMEOUT_SECONDS,
+            ).raise_for_status()
+        return len(names) + len(policies)
     lines = _rabbitmqctl("list_users", "--no-table-headers").splitlines()
     names = [line.split("\t", 1)[0] for line in lines if line.startswith(prefix)]
-    if names:
+    lines = _rabbitmqctl("list_policies", "--no-table-headers").splitlines()
+    policies = [
+        fields[1]
+        for fields in (line.split("\t") for line in lines)
+        if len(fields) > 1 and fields[1].startswith(prefix)
+    ]
+    if names or policies:
         # One call for them all: each rabbitmqctl call costs half a second.
-        binaries = ", ".join(f"<<{json.dumps(name)}/utf8>>" for name in names)
+        def binaries(values: list[str]) -> str:
+            return ", ".join(f"<<{json.dumps(value)}/utf8>>" for value in values)
+
         _rabbitmqctl(
             "eval",
-            f'[rabbit_auth_backend_internal:delete_user(U, <<"shijian">>) || U <- [{binaries}]].',
+            f'[rabbit_auth_backend_internal:delete_user(U, <<"shijian">>)'
+            f" || U <- [{binaries(names)}]],"
+            f' [rabbit_policy:delete(<<"/">>, P, <<"shijian">>)'
+            f" || P <- [{binaries(policies)}]].",
         )
-    return len(names)
+    return len(names) + len(policies)

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from chassis.bus import Bus, HandlerRegistry, Topology
 from chassis.bus.handlers import EVERY_EVENT
-from chassis.bus.users import broker_user, delete_users, provision, with_user
+from chassis.bus.users import broker_user, delete_provisioned, provision, with_user
 from chassis.db import Database, outbox
 from chassis.observability import configure_logging
 from chassis.settings import Settings
@@ -39,10 +39,12 @@ PROBE_PASSWORDS = {name: f"test-bus-{name}" for name in PROBE_CONSUMES}
 _provisioned: set[str] = set()
 
 
-def probe_bus_url(prefix: str, service: str) -> str:
-    """The BUS_URL of a bus test's process: its broker user under `prefix`, made on first use."""
+def probe_bus_url(prefix: str, service: str, delivery_limit: int = 5) -> str:
+    """The BUS_URL of a bus test's process: its broker user under `prefix`, made on first use
+    with the queues' policies (the processes of one prefix must agree on `delivery_limit`)."""
     if prefix not in _provisioned:
-        provision(BUS_URL, prefix, PROBE_PASSWORDS, PROBE_CONSUMES)
+        topology = Topology(prefix, delivery_limit=delivery_limit)
+        provision(BUS_URL, topology, PROBE_PASSWORDS, PROBE_CONSUMES)
         _provisioned.add(prefix)
     user = PUBLISHES_AS.get(service, service)
     return with_user(BUS_URL, broker_user(prefix, user), PROBE_PASSWORDS[user])
@@ -62,7 +64,9 @@ async def prepare_database(create_database: CreateDatabase, label: str) -> str:
 def bus_settings(service: str, database_url: str, prefix: str, **extra: object) -> Settings:
     """Settings of a bus under test: a service's, as its own broker user, with a quick backstop
     poll."""
-    values = {"relay_poll_seconds": 0.2, "bus_url": probe_bus_url(prefix, service)}
+    limit = extra.get("bus_delivery_limit", 5)
+    assert isinstance(limit, int)
+    values = {"relay_poll_seconds": 0.2, "bus_url": probe_bus_url(prefix, service, limit)}
     return service_settings(service, database_url, prefix, **(values | extra))
 
 
@@ -188,7 +192,7 @@ async def publishing_connection(prefix: str) -> aio_pika.abc.AbstractConnection:
 
 async def delete_topology(prefix: str, services: Iterable[str]) -> None:
     """Remove a test's queues, exchanges and broker users from the shared broker."""
-    await asyncio.to_thread(delete_users, BUS_URL, prefix)
+    await asyncio.to_thread(delete_provisioned, BUS_URL, prefix)
     _provisioned.discard(prefix)
     topology = Topology(prefix)
     connection = await aio_pika.connect(BUS_URL)

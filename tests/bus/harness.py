@@ -8,13 +8,14 @@ import logging
 import multiprocessing
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import aio_pika
+import asyncpg
 import sqlalchemy as sa
 
 from chassis.bus import Bus, HandlerRegistry, Topology
@@ -26,6 +27,7 @@ from chassis.settings import Settings
 from chassis.uow import UnitOfWork
 from tests.bus.probe import SampleRecorded, effects, metadata, probe_spec
 from tests.conftest import BUS_URL, CreateDatabase, migrate, service_settings
+from tests.servers import PostgresServer, RabbitNode, broker_urls
 
 # The broker users of a bus test's processes and the keys each binds: the probe (which may keep
 # a journal of every event) and the sink consume the samples; the source relays the samples
@@ -36,16 +38,59 @@ PROBE_CONSUMES = {
 }
 PUBLISHES_AS = {"source": "probe"}
 PROBE_PASSWORDS = {name: f"test-bus-{name}" for name in PROBE_CONSUMES}
-_provisioned: set[str] = set()
 
 
-def probe_bus_url(prefix: str, service: str) -> str:
+@dataclass(frozen=True)
+class Broker:
+    """The RabbitMQ a bus test talks to: the machine's, or nodes of the test's own.
+
+    `url` is the administrator's BUS_URL (one URL, or several separated by commas: one
+    cluster's nodes); `node` is the Erlang node the broker users are made through (own nodes
+    have no management API; in a cluster the users reach every node).
+    """
+
+    url: str
+    node: str | None = None
+
+    @property
+    def first_url(self) -> str:
+        """The first node's URL: what the test itself connects to for a look at the queues."""
+        return self.url.split(",", 1)[0]
+
+
+MACHINE_BROKER = Broker(BUS_URL)
+
+
+def own_broker(nodes: Sequence[RabbitNode]) -> Broker:
+    """The broker of a test's own nodes (one cluster), listed in their order."""
+    return Broker(broker_urls(nodes), nodes[0].node)
+
+
+def database_maker(server: PostgresServer) -> CreateDatabase:
+    """Makes databases on a test's own PostgreSQL server (gone with the server)."""
+
+    async def create(label: str) -> str:
+        name = f"sj_{label}_{uuid.uuid4().hex[:6]}"
+        admin = await asyncpg.connect(host="127.0.0.1", port=server.port, user="postgres")
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+        return server.url(name)
+
+    return create
+
+
+_provisioned: set[tuple[str, Broker]] = set()
+
+
+def probe_bus_url(prefix: str, service: str, broker: Broker = MACHINE_BROKER) -> str:
     """The BUS_URL of a bus test's process: its broker user under `prefix`, made on first use."""
-    if prefix not in _provisioned:
-        provision(BUS_URL, prefix, PROBE_PASSWORDS, PROBE_CONSUMES)
-        _provisioned.add(prefix)
+    if (prefix, broker) not in _provisioned:
+        provision(broker.url, prefix, PROBE_PASSWORDS, PROBE_CONSUMES, node=broker.node)
+        _provisioned.add((prefix, broker))
     user = PUBLISHES_AS.get(service, service)
-    return with_user(BUS_URL, broker_user(prefix, user), PROBE_PASSWORDS[user])
+    return with_user(broker.url, broker_user(prefix, user), PROBE_PASSWORDS[user])
 
 
 async def prepare_database(create_database: CreateDatabase, label: str) -> str:
@@ -59,10 +104,16 @@ async def prepare_database(create_database: CreateDatabase, label: str) -> str:
     return url
 
 
-def bus_settings(service: str, database_url: str, prefix: str, **extra: object) -> Settings:
+def bus_settings(
+    service: str,
+    database_url: str,
+    prefix: str,
+    broker: Broker = MACHINE_BROKER,
+    **extra: object,
+) -> Settings:
     """Settings of a bus under test: a service's, as its own broker user, with a quick backstop
     poll."""
-    values = {"relay_poll_seconds": 0.2, "bus_url": probe_bus_url(prefix, service)}
+    values = {"relay_poll_seconds": 0.2, "bus_url": probe_bus_url(prefix, service, broker)}
     return service_settings(service, database_url, prefix, **(values | extra))
 
 
@@ -156,9 +207,9 @@ def deliveries_logged(*log_paths: Path) -> int:
     return count
 
 
-async def queue_consumers(prefix: str, service: str) -> int:
+async def queue_consumers(prefix: str, service: str, broker: Broker = MACHINE_BROKER) -> int:
     """Consumers the broker counts on a service's queue."""
-    connection = await aio_pika.connect(BUS_URL)
+    connection = await aio_pika.connect(broker.first_url)
     try:
         channel = await connection.channel()
         queue = await channel.declare_queue(Topology(prefix).queue(service), passive=True)
@@ -167,9 +218,11 @@ async def queue_consumers(prefix: str, service: str) -> int:
         await connection.close()
 
 
-async def drain_queue(name: str) -> list[aio_pika.abc.AbstractIncomingMessage]:
+async def drain_queue(
+    name: str, broker: Broker = MACHINE_BROKER
+) -> list[aio_pika.abc.AbstractIncomingMessage]:
     """Take every message now in queue `name` (acking them)."""
-    connection = await aio_pika.connect(BUS_URL)
+    connection = await aio_pika.connect(broker.first_url)
     taken = []
     try:
         channel = await connection.channel()
@@ -181,15 +234,18 @@ async def drain_queue(name: str) -> list[aio_pika.abc.AbstractIncomingMessage]:
     return taken
 
 
-async def publishing_connection(prefix: str) -> aio_pika.abc.AbstractConnection:
+async def publishing_connection(
+    prefix: str, broker: Broker = MACHINE_BROKER
+) -> aio_pika.abc.AbstractConnection:
     """A connection as the probe's broker user, which alone may publish samples."""
-    return await aio_pika.connect(await asyncio.to_thread(probe_bus_url, prefix, "probe"))
+    url = await asyncio.to_thread(probe_bus_url, prefix, "probe", broker)
+    return await aio_pika.connect(url.split(",", 1)[0])
 
 
 async def delete_topology(prefix: str, services: Iterable[str]) -> None:
     """Remove a test's queues, exchanges and broker users from the shared broker."""
     await asyncio.to_thread(delete_users, BUS_URL, prefix)
-    _provisioned.discard(prefix)
+    _provisioned.discard((prefix, MACHINE_BROKER))
     topology = Topology(prefix)
     connection = await aio_pika.connect(BUS_URL)
     try:
@@ -220,6 +276,7 @@ class WorkerConfig:
     crash_probability: float = 1.0
     prefetch: int = 32
     delivery_limit: int = 5
+    broker: Broker = MACHINE_BROKER
 
 
 def worker_main(config: WorkerConfig) -> None:
@@ -237,6 +294,7 @@ async def _serve(config: WorkerConfig) -> None:
         config.service,
         config.database_url,
         config.prefix,
+        config.broker,
         crash_point=config.crash_point,
         crash_probability=config.crash_probability,
         bus_prefetch=config.prefetch,

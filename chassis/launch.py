@@ -17,7 +17,8 @@ from pathlib import Path
 
 from honcho.manager import Manager
 
-from chassis.bus.users import broker_user, with_user
+from chassis.brokers import with_user
+from chassis.bus.users import broker_user
 from chassis.platform import GATEWAY, PROCESSES, WITNESS, Process
 from chassis.settings import Settings
 

@@ -18,10 +18,11 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
+from chassis.brokers import broker_urls
 from chassis.bus.topology import Topology
 from contracts import owned_prefixes
 
@@ -42,19 +43,6 @@ class ProvisioningError(RuntimeError):
 def broker_user(prefix: str, process: str) -> str:
     """The broker user a process connects as: `shijian-licensing`."""
     return f"{prefix}-{process}"
-
-
-def url_user(url: str) -> str:
-    """The user name in a BUS_URL (the broker validates the `user_id` a relay sets against it)."""
-    return unquote(urlsplit(url).username or "guest")
-
-
-def with_user(url: str, user: str, password: str) -> str:
-    """`url` connecting as `user` with `password` instead of its own credentials."""
-    parts = urlsplit(url)
-    host = parts.netloc.rsplit("@", 1)[-1]
-    netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def _exactly(names: Sequence[str]) -> str:
@@ -136,9 +124,9 @@ def user_definitions(
 
 @functools.cache
 def management_api(admin_url: str) -> str | None:
-    """The management API's base URL beside the broker of `admin_url`, if it answers there
+    """The management API's base URL beside the (first) broker of `admin_url`, if it answers there
     (asked once per process: a broker does not gain or lose its plugin while we run)."""
-    parts = urlsplit(admin_url)
+    parts = urlsplit(broker_urls(admin_url)[0])
     base = f"http://{parts.hostname or '127.0.0.1'}:{MANAGEMENT_PORT}/api"
     try:
         answer = httpx.get(
@@ -150,7 +138,7 @@ def management_api(admin_url: str) -> str | None:
 
 
 def _credentials(admin_url: str) -> tuple[str, str]:
-    parts = urlsplit(admin_url)
+    parts = urlsplit(broker_urls(admin_url)[0])
     return unquote(parts.username or "guest"), unquote(parts.password or "guest")
 
 

@@ -18,9 +18,10 @@ import aio_pika
 import asyncpg
 import sqlalchemy as sa
 
+from chassis.brokers import with_user
 from chassis.bus import Bus, HandlerRegistry, Topology
 from chassis.bus.handlers import EVERY_EVENT
-from chassis.bus.users import broker_user, delete_users, provision, with_user
+from chassis.bus.users import broker_user, delete_users, provision
 from chassis.db import Database, outbox
 from chassis.observability import configure_logging
 from chassis.settings import Settings

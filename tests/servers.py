@@ -252,6 +252,15 @@ class RabbitNode:
         except subprocess.TimeoutExpired:
             self.kill()
 
+    def restore(self) -> None:
+        """Bring the node back to running, whatever a test left it in (killed, paused, its
+        application stopped)."""
+        if self.process is None or self.process.poll() is not None:
+            self.start()
+            return
+        self.signal(signal.SIGCONT)
+        self.start_app()  # a no-op when it runs
+
     def join(self, first: RabbitNode) -> None:
         """Join `first`'s cluster (this node must have booted and be empty)."""
         self.stop_app()

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import multiprocessing
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -21,13 +22,14 @@ import sqlalchemy as sa
 from chassis.brokers import with_user
 from chassis.bus import Bus, HandlerRegistry, Topology
 from chassis.bus.handlers import EVERY_EVENT
+from chassis.bus.transport import connect
 from chassis.bus.users import broker_user, delete_users, provision
 from chassis.db import Database, outbox
 from chassis.observability import configure_logging
 from chassis.settings import Settings
 from chassis.uow import UnitOfWork
 from tests.bus.probe import SampleRecorded, effects, metadata, probe_spec
-from tests.conftest import BUS_URL, CreateDatabase, migrate, service_settings
+from tests.conftest import BUS_URL, CreateDatabase, migrate, service_settings, wait_until
 from tests.servers import PostgresServer, RabbitNode, broker_urls
 
 # The broker users of a bus test's processes and the keys each binds: the probe (which may keep
@@ -52,11 +54,6 @@ class Broker:
 
     url: str
     node: str | None = None
-
-    @property
-    def first_url(self) -> str:
-        """The first node's URL: what the test itself connects to for a look at the queues."""
-        return self.url.split(",", 1)[0]
 
 
 MACHINE_BROKER = Broker(BUS_URL)
@@ -210,7 +207,7 @@ def deliveries_logged(*log_paths: Path) -> int:
 
 async def queue_consumers(prefix: str, service: str, broker: Broker = MACHINE_BROKER) -> int:
     """Consumers the broker counts on a service's queue."""
-    connection = await aio_pika.connect(broker.first_url)
+    connection = await connect(broker.url)
     try:
         channel = await connection.channel()
         queue = await channel.declare_queue(Topology(prefix).queue(service), passive=True)
@@ -219,11 +216,27 @@ async def queue_consumers(prefix: str, service: str, broker: Broker = MACHINE_BR
         await connection.close()
 
 
+async def consumer_attached(
+    prefix: str, within: float = 30.0, broker: Broker = MACHINE_BROKER
+) -> float:
+    """Seconds until the sink queue has a consumer again."""
+    started = time.monotonic()
+
+    async def attached() -> bool:
+        try:
+            return await queue_consumers(prefix, "sink", broker) >= 1
+        except (OSError, aio_pika.exceptions.AMQPError):
+            return False
+
+    await wait_until(attached, within=within, interval=0.2)
+    return time.monotonic() - started
+
+
 async def drain_queue(
     name: str, broker: Broker = MACHINE_BROKER
 ) -> list[aio_pika.abc.AbstractIncomingMessage]:
     """Take every message now in queue `name` (acking them)."""
-    connection = await aio_pika.connect(broker.first_url)
+    connection = await connect(broker.url)
     taken = []
     try:
         channel = await connection.channel()
@@ -239,8 +252,7 @@ async def publishing_connection(
     prefix: str, broker: Broker = MACHINE_BROKER
 ) -> aio_pika.abc.AbstractConnection:
     """A connection as the probe's broker user, which alone may publish samples."""
-    url = await asyncio.to_thread(probe_bus_url, prefix, "probe", broker)
-    return await aio_pika.connect(url.split(",", 1)[0])
+    return await connect(await asyncio.to_thread(probe_bus_url, prefix, "probe", broker))
 
 
 async def delete_topology(prefix: str, services: Iterable[str]) -> None:

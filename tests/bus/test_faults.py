@@ -29,6 +29,7 @@ from tests.bus.harness import (
     History,
     WorkerConfig,
     bus_settings,
+    consumer_attached,
     database_maker,
     deliveries_logged,
     drain_queue,
@@ -37,7 +38,6 @@ from tests.bus.harness import (
     own_broker,
     prepare_database,
     publishing_connection,
-    queue_consumers,
     unsent,
     wait_for_effects,
 )
@@ -63,22 +63,6 @@ async def source_relay(
         yield bus
     finally:
         await bus.stop()
-
-
-async def consumer_attached(
-    prefix: str, within: float = 30.0, broker: Broker = MACHINE_BROKER
-) -> float:
-    """Seconds until the sink queue has a consumer again."""
-    started = time.monotonic()
-
-    async def attached() -> bool:
-        try:
-            return await queue_consumers(prefix, "sink", broker) >= 1
-        except (OSError, aio_pika.exceptions.AMQPError):
-            return False
-
-    await wait_until(attached, within=within, interval=0.2)
-    return time.monotonic() - started
 
 
 @pytest.fixture

@@ -74,7 +74,8 @@ from bench.gateway import (
 )
 from bench.summary import Summary as BenchSummary
 from bench.summary import cleaning_up
-from chassis.bus.users import broker_user, delete_provisioned, with_user
+from chassis.brokers import with_user
+from chassis.bus.users import broker_user, delete_provisioned
 from chassis.launch import create_databases, database_urls, environment, port_of
 from chassis.platform import GATEWAY, PROCESSES, SERVICES
 

@@ -27,7 +27,8 @@ import httpx
 from honcho.manager import Manager
 from sqlalchemy.engine import make_url
 
-from chassis.bus.users import broker_user, with_user
+from chassis.brokers import with_user
+from chassis.bus.users import broker_user
 from chassis.platform import GATEWAY, PROCESSES, SERVICES, WITNESS, Process
 from chassis.settings import Settings
 

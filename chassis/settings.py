@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from chassis.brokers import broker_urls
 from chassis.platform import GATEWAY, PORTS
 
 _DRIVERS = {
@@ -30,7 +31,13 @@ DEFAULT_BUS_PASSWORDS = frozenset({"", "guest", "shijian"})
 
 
 class Settings(BaseSettings):
-    """Settings every shijian process reads; `service` is given by the process, not the env."""
+    """Settings every shijian process reads; `service` is given by the process, not the env.
+
+    BUS_URL is one broker's AMQP URL, or several separated by commas (the nodes of one
+    cluster), each complete with the same user and its password:
+    `amqp://u:p@h1:5672/,amqp://u:p@h2:5672/`. The process connects to the first that answers
+    and moves to the next when its connection is lost.
+    """
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
@@ -99,9 +106,9 @@ class Settings(BaseSettings):
     @field_validator("bus_url")
     @classmethod
     def _bus_url(cls, value: str) -> str:
-        if not re.match(r"^amqps?://[^/\s]+(/.*)?$", value):
-            raise ValueError("expected amqp://user:password@host:port/vhost")
-        return value
+        # One broker, or several (one cluster's nodes) separated by commas, each with the same
+        # user: chassis.brokers.
+        return ",".join(broker_urls(value))
 
     @field_validator("bus_prefix")
     @classmethod
@@ -182,8 +189,10 @@ class Settings(BaseSettings):
 
 
 def _default_bus_password(bus_url: str) -> bool:
-    password = unquote(urlsplit(bus_url).password or "")
-    return password in DEFAULT_BUS_PASSWORDS
+    return any(
+        unquote(urlsplit(url).password or "") in DEFAULT_BUS_PASSWORDS
+        for url in broker_urls(bus_url)
+    )
 
 
 def _loopback(host: str) -> bool:

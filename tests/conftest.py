@@ -24,10 +24,11 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from chassis.app import ServiceSpec, create_service_app
+from chassis.brokers import with_user
 from chassis.bus import Topology
 from chassis.bus.__main__ import consumed_routing_keys
 from chassis.bus.topology import declare_exchanges
-from chassis.bus.users import broker_user, delete_provisioned, provision, with_user
+from chassis.bus.users import broker_user, delete_provisioned, provision
 from chassis.db import Database, inbox
 from chassis.migrations import alembic_config, upgrade
 from chassis.platform import PROCESSES

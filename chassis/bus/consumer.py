@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 
 from chassis import observability
+from chassis.brokers import url_user
 from chassis.bus.faults import CrashPoints
 from chassis.bus.handlers import HandlerRegistry, Registration
 from chassis.bus.metrics import (
@@ -34,7 +35,7 @@ from chassis.bus.transport import (
     Queue,
     Transport,
 )
-from chassis.bus.users import broker_user, url_user
+from chassis.bus.users import broker_user
 from chassis.db import Database, delivery_failures, inbox
 from chassis.uow import UnitOfWork
 from contracts import Contract, Envelope, UnknownContract, domain, owner, service_source

@@ -10,10 +10,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from chassis.brokers import url_user
 from chassis.bus.consumer import ERROR_HEADER, PUBLISHER_HEADER, publisher
 from chassis.bus.topology import Topology, repost
 from chassis.bus.transport import IncomingMessage, NotDeclared, connect
-from chassis.bus.users import url_user
 from chassis.db import Database, delivery_failures
 from chassis.settings import Settings
 

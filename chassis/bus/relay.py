@@ -12,11 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
+from chassis.brokers import url_user
 from chassis.bus.faults import CrashPoints
 from chassis.bus.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
 from chassis.bus.topology import Topology, declare_exchanges
 from chassis.bus.transport import CONNECTION_ERRORS, Exchange, Transport, persistent_message
-from chassis.bus.users import url_user
 from chassis.db import Database, inbox, outbox
 from contracts import MEDIA_TYPE
 

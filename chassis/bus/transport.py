@@ -6,6 +6,9 @@ and the DLQ tools use the names below, so a change of client library stays in th
 A plain connection plus an explicit reconnect loop, rather than aio-pika's robust connection,
 whose consumer restoration has failed after reconnects in several releases (#231, #626, #588):
 every component re-opens its own channel and re-declares what it needs on each new connection.
+The robust connection also reconnects to its one URL only, at a fixed interval, with no hook to
+pick another; this loop goes through BUS_URL's brokers (chassis.brokers) in turn, the one that
+dropped the connection last, with tenacity's jittered backoff between rounds.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import aio_pika
@@ -24,6 +28,9 @@ from aio_pika.abc import (
     AbstractQueue,
 )
 from aio_pika.exceptions import ChannelInvalidStateError, ChannelNotFoundEntity
+from tenacity import AsyncRetrying, retry_if_exception_type, wait_random_exponential
+
+from chassis.brokers import address, broker_urls
 
 Channel = AbstractChannel
 Connection = AbstractConnection
@@ -48,6 +55,7 @@ __all__ = [
     "Queue",
     "Transport",
     "connect",
+    "connect_first",
     "persistent_message",
 ]
 
@@ -69,38 +77,81 @@ def persistent_message(body: bytes, **properties: Any) -> Message:
     return aio_pika.Message(body=body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT, **properties)
 
 
+async def connect_first(
+    urls: Sequence[str], *, start: int = 0, **options: Any
+) -> tuple[int, Connection]:
+    """A connection to the first of `urls` that answers, trying each once from `start` (and
+    round to the beginning); which one it is, by index. ConnectionError if none answers."""
+    last: BaseException | None = None
+    for offset in range(len(urls)):
+        index = (start + offset) % len(urls)
+        try:
+            return index, await aio_pika.connect(urls[index], **options)
+        except CONNECTION_ERRORS as error:
+            log.warning(
+                "broker unreachable", extra={"broker": address(urls[index]), "error": repr(error)}
+            )
+            last = error
+    raise ConnectionError(f"none of {len(urls)} brokers answers") from last
+
+
 async def connect(url: str) -> Connection:
-    """One plain connection (for short-lived tools; services keep a Transport)."""
-    return await aio_pika.connect(url, timeout=TOOL_CONNECT_SECONDS)
+    """One plain connection to the first broker of `url` that answers (for short-lived tools;
+    services keep a Transport)."""
+    _, connection = await connect_first(broker_urls(url), timeout=TOOL_CONNECT_SECONDS)
+    return connection
 
 
 class Transport:
-    """Keeps one connection to RabbitMQ open, with heartbeats; never blocks the service's start."""
+    """Keeps one connection to RabbitMQ open, with heartbeats; never blocks the service's start.
+
+    With several brokers in `url` it connects to the first that answers and, when that
+    connection is lost, tries the next one first.
+    """
 
     def __init__(
-        self, url: str, *, name: str, heartbeat: int = 15, retry_seconds: float = 1.0
+        self,
+        url: str,
+        *,
+        name: str,
+        heartbeat: int = 15,
+        retry_seconds: float = 1.0,
+        max_retry_seconds: float = 5.0,
+        connect_timeout: float = 10.0,
     ) -> None:
         self.url = url
+        self.urls = broker_urls(url)
         self.name = name
         self.heartbeat = heartbeat
         self.retry_seconds = retry_seconds
+        self.max_retry_seconds = max_retry_seconds
+        self.connect_timeout = connect_timeout
+        # `host:port` of the broker connected to now (None while disconnected).
+        self.broker: str | None = None
         self._connection: AbstractConnection | None = None
         self._ready = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
+    async def _connect(self, start: int) -> tuple[int, AbstractConnection]:
+        # Rounds over every broker until one answers, apart by a random, growing pause: the
+        # processes that lost the same broker do not all come back in the same instant.
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(CONNECTION_ERRORS),
+            wait=wait_random_exponential(multiplier=self.retry_seconds, max=self.max_retry_seconds),
+        )
+        return await retrying(
+            connect_first,
+            self.urls,
+            start=start,
+            heartbeat=self.heartbeat,
+            timeout=self.connect_timeout,
+            client_properties={"connection_name": self.name},
+        )
+
     async def _keep_connected(self) -> None:
+        start = 0
         while True:
-            try:
-                connection = await aio_pika.connect(
-                    self.url,
-                    heartbeat=self.heartbeat,
-                    timeout=10,
-                    client_properties={"connection_name": self.name},
-                )
-            except CONNECTION_ERRORS as error:
-                log.warning("broker unreachable, retrying", extra={"error": repr(error)})
-                await asyncio.sleep(self.retry_seconds)
-                continue
+            index, connection = await self._connect(start)
             lost = asyncio.Event()
 
             def on_close(*_: Any, lost: asyncio.Event = lost) -> None:
@@ -108,14 +159,19 @@ class Transport:
 
             connection.close_callbacks.add(on_close)
             self._connection = connection
+            self.broker = address(self.urls[index])
             self._ready.set()
-            log.info("broker connected")
+            log.info("broker connected", extra={"broker": self.broker})
             await lost.wait()
             self._ready.clear()
             self._connection = None
-            log.warning("broker connection lost, reconnecting")
+            log.warning("broker connection lost, reconnecting", extra={"broker": self.broker})
+            self.broker = None
             with contextlib.suppress(*CONNECTION_ERRORS):
                 await connection.close()
+            # The next broker first: the one that dropped us may still take connections while
+            # it shuts down, or be the one cut off from the others.
+            start = index + 1
             await asyncio.sleep(self.retry_seconds)
 
     def start(self) -> None:

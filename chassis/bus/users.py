@@ -19,10 +19,11 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import httpx
 
+from chassis.brokers import broker_urls
 from chassis.bus.topology import Topology
 from contracts import owned_prefixes
 
@@ -43,19 +44,6 @@ class ProvisioningError(RuntimeError):
 def broker_user(prefix: str, process: str) -> str:
     """The broker user a process connects as: `shijian-licensing`."""
     return f"{prefix}-{process}"
-
-
-def url_user(url: str) -> str:
-    """The user name in a BUS_URL (the broker validates the `user_id` a relay sets against it)."""
-    return unquote(urlsplit(url).username or "guest")
-
-
-def with_user(url: str, user: str, password: str) -> str:
-    """`url` connecting as `user` with `password` instead of its own credentials."""
-    parts = urlsplit(url)
-    host = parts.netloc.rsplit("@", 1)[-1]
-    netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def _exactly(names: Sequence[str]) -> str:
@@ -137,9 +125,9 @@ def user_definitions(
 
 @functools.cache
 def management_api(admin_url: str) -> str | None:
-    """The management API's base URL beside the broker of `admin_url`, if it answers there
+    """The management API's base URL beside the (first) broker of `admin_url`, if it answers there
     (asked once per process: a broker does not gain or lose its plugin while we run)."""
-    parts = urlsplit(admin_url)
+    parts = urlsplit(broker_urls(admin_url)[0])
     base = f"http://{parts.hostname or '127.0.0.1'}:{MANAGEMENT_PORT}/api"
     try:
         answer = httpx.get(
@@ -151,18 +139,18 @@ def management_api(admin_url: str) -> str | None:
 
 
 def _credentials(admin_url: str) -> tuple[str, str]:
-    parts = urlsplit(admin_url)
+    parts = urlsplit(broker_urls(admin_url)[0])
     return unquote(parts.username or "guest"), unquote(parts.password or "guest")
 
 
-def _rabbitmqctl(*arguments: str, stdin: str | None = None) -> str:
+def _rabbitmqctl(*arguments: str, stdin: str | None = None, node: str | None = None) -> str:
     executable = shutil.which("rabbitmqctl")
     if executable is None:
         raise ProvisioningError(
             "neither the management API (port 15672) nor rabbitmqctl is available on this host"
         )
     done = subprocess.run(  # noqa: S603 - the broker's own tool, arguments we built
-        [executable, "-q", *arguments],
+        [executable, "-q", *(["-n", node] if node else []), *arguments],
         input=stdin,
         capture_output=True,
         text=True,
@@ -179,16 +167,21 @@ def provision(
     topology: Topology,
     passwords: Mapping[str, str],
     consumed: Mapping[str, Sequence[str]],
+    *,
+    node: str | None = None,
 ) -> str:
     """Create or update `<prefix>-<process>` for every process of `consumed` with its password
     and permissions, and the policies of the consuming services' queues, in one request; how
-    it was done (`management API` or `rabbitmqctl`)."""
+    it was done (`management API` or `rabbitmqctl`).
+
+    `node` names the Erlang node to reach through rabbitmqctl instead (a node without the
+    management API, beside another broker's: the tests' own nodes)."""
     missing = sorted(set(consumed) - set(passwords))
     if missing:
         raise ProvisioningError(f"no password for {', '.join(missing)}")
     entries: dict[str, Any] = user_definitions(topology, consumed, passwords)
     entries["policies"] = topology.policies(name for name, keys in consumed.items() if keys)
-    api = management_api(admin_url)
+    api = None if node else management_api(admin_url)
     if api is not None:
         answer = httpx.post(
             f"{api}/definitions",
@@ -200,14 +193,14 @@ def provision(
             raise ProvisioningError(f"management API: {answer.status_code} {answer.text[:500]}")
         return "management API"
     # On its standard input: the passwords are never written to a file.
-    _rabbitmqctl("import_definitions", stdin=json.dumps(entries))
+    _rabbitmqctl("import_definitions", stdin=json.dumps(entries), node=node)
     return "rabbitmqctl"
 
 
-def delete_provisioned(admin_url: str, prefix: str) -> int:
+def delete_provisioned(admin_url: str, prefix: str, *, node: str | None = None) -> int:
     """Delete every broker user and queue policy whose name starts with `prefix` (what
-    `provision` made); how many there were."""
-    api = management_api(admin_url)
+    `provision` made); how many there were (`node`: as for `provision`)."""
+    api = None if node else management_api(admin_url)
     if api is not None:
         auth = _credentials(admin_url)
         listed = httpx.get(f"{api}/users", auth=auth, timeout=RABBITMQCTL_TIMEOUT_SECONDS)
@@ -231,9 +224,9 @@ def delete_provisioned(admin_url: str, prefix: str) -> int:
                 timeout=RABBITMQCTL_TIMEOUT_SECONDS,
             ).raise_for_status()
         return len(names) + len(policies)
-    lines = _rabbitmqctl("list_users", "--no-table-headers").splitlines()
+    lines = _rabbitmqctl("list_users", "--no-table-headers", node=node).splitlines()
     names = [line.split("\t", 1)[0] for line in lines if line.startswith(prefix)]
-    lines = _rabbitmqctl("list_policies", "--no-table-headers").splitlines()
+    lines = _rabbitmqctl("list_policies", "--no-table-headers", node=node).splitlines()
     policies = [
         fields[1]
         for fields in (line.split("\t") for line in lines)
@@ -250,5 +243,6 @@ def delete_provisioned(admin_url: str, prefix: str) -> int:
             f" || U <- [{binaries(names)}]],"
             f' [rabbit_policy:delete(<<"/">>, P, <<"shijian">>)'
             f" || P <- [{binaries(policies)}]].",
+            node=node,
         )
     return len(names) + len(policies)

@@ -1,4 +1,5 @@
-"""Fixtures of the bus tests: a fresh prefix per test, cleaned off the broker afterwards."""
+"""Fixtures of the bus tests: a fresh prefix per test, cleaned off the broker afterwards; servers
+of a test's own for the tests that stop or kill them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from tests.bus.harness import Fleet, delete_topology
+from tests.servers import PostgresServer, RabbitNode, postgres_server, rabbit_nodes
 
 
 @pytest.fixture
@@ -24,3 +26,17 @@ def fleet() -> Iterator[Fleet]:
     workers = Fleet()
     yield workers
     workers.stop_all()
+
+
+@pytest.fixture
+def own_rabbit() -> Iterator[RabbitNode]:
+    """A RabbitMQ node of this test alone, which it may stop, kill or pause."""
+    with rabbit_nodes(1, clustered=False) as (node,):
+        yield node
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of this test alone, which it may stop."""
+    with postgres_server() as server:
+        yield server

@@ -6,26 +6,31 @@ import asyncio
 import json
 import logging
 import multiprocessing
+import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import aio_pika
+import asyncpg
 import sqlalchemy as sa
 
+from chassis.brokers import with_user
 from chassis.bus import Bus, HandlerRegistry, Topology
 from chassis.bus.handlers import EVERY_EVENT
-from chassis.bus.users import broker_user, delete_provisioned, provision, with_user
+from chassis.bus.transport import connect
+from chassis.bus.users import broker_user, delete_provisioned, provision
 from chassis.db import Database, outbox
 from chassis.observability import configure_logging
 from chassis.settings import Settings
 from chassis.uow import UnitOfWork
 from tests.bus.probe import SampleRecorded, effects, metadata, probe_spec
-from tests.conftest import BUS_URL, CreateDatabase, migrate, service_settings
+from tests.conftest import BUS_URL, CreateDatabase, migrate, service_settings, wait_until
+from tests.servers import PostgresServer, RabbitNode, broker_urls
 
 # The broker users of a bus test's processes and the keys each binds: the probe (which may keep
 # a journal of every event) and the sink consume the samples; the source relays the samples
@@ -36,18 +41,58 @@ PROBE_CONSUMES = {
 }
 PUBLISHES_AS = {"source": "probe"}
 PROBE_PASSWORDS = {name: f"test-bus-{name}" for name in PROBE_CONSUMES}
-_provisioned: set[str] = set()
 
 
-def probe_bus_url(prefix: str, service: str, delivery_limit: int = 5) -> str:
+@dataclass(frozen=True)
+class Broker:
+    """The RabbitMQ a bus test talks to: the machine's, or nodes of the test's own.
+
+    `url` is the administrator's BUS_URL (one URL, or several separated by commas: one
+    cluster's nodes); `node` is the Erlang node the broker users are made through (own nodes
+    have no management API; in a cluster the users reach every node).
+    """
+
+    url: str
+    node: str | None = None
+
+
+MACHINE_BROKER = Broker(BUS_URL)
+
+
+def own_broker(nodes: Sequence[RabbitNode]) -> Broker:
+    """The broker of a test's own nodes (one cluster), listed in their order."""
+    return Broker(broker_urls(nodes), nodes[0].node)
+
+
+def database_maker(server: PostgresServer) -> CreateDatabase:
+    """Makes databases on a test's own PostgreSQL server (gone with the server)."""
+
+    async def create(label: str) -> str:
+        name = f"sj_{label}_{uuid.uuid4().hex[:6]}"
+        admin = await asyncpg.connect(host="127.0.0.1", port=server.port, user="postgres")
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+        return server.url(name)
+
+    return create
+
+
+_provisioned: set[tuple[str, Broker]] = set()
+
+
+def probe_bus_url(
+    prefix: str, service: str, broker: Broker = MACHINE_BROKER, delivery_limit: int = 5
+) -> str:
     """The BUS_URL of a bus test's process: its broker user under `prefix`, made on first use
     with the queues' policies (the processes of one prefix must agree on `delivery_limit`)."""
-    if prefix not in _provisioned:
+    if (prefix, broker) not in _provisioned:
         topology = Topology(prefix, delivery_limit=delivery_limit)
-        provision(BUS_URL, topology, PROBE_PASSWORDS, PROBE_CONSUMES)
-        _provisioned.add(prefix)
+        provision(broker.url, topology, PROBE_PASSWORDS, PROBE_CONSUMES, node=broker.node)
+        _provisioned.add((prefix, broker))
     user = PUBLISHES_AS.get(service, service)
-    return with_user(BUS_URL, broker_user(prefix, user), PROBE_PASSWORDS[user])
+    return with_user(broker.url, broker_user(prefix, user), PROBE_PASSWORDS[user])
 
 
 async def prepare_database(create_database: CreateDatabase, label: str) -> str:
@@ -61,12 +106,19 @@ async def prepare_database(create_database: CreateDatabase, label: str) -> str:
     return url
 
 
-def bus_settings(service: str, database_url: str, prefix: str, **extra: object) -> Settings:
+def bus_settings(
+    service: str,
+    database_url: str,
+    prefix: str,
+    broker: Broker = MACHINE_BROKER,
+    **extra: object,
+) -> Settings:
     """Settings of a bus under test: a service's, as its own broker user, with a quick backstop
     poll."""
     limit = extra.get("bus_delivery_limit", 5)
     assert isinstance(limit, int)
-    values = {"relay_poll_seconds": 0.2, "bus_url": probe_bus_url(prefix, service, limit)}
+    url = probe_bus_url(prefix, service, broker, limit)
+    values = {"relay_poll_seconds": 0.2, "bus_url": url}
     return service_settings(service, database_url, prefix, **(values | extra))
 
 
@@ -160,9 +212,9 @@ def deliveries_logged(*log_paths: Path) -> int:
     return count
 
 
-async def queue_consumers(prefix: str, service: str) -> int:
+async def queue_consumers(prefix: str, service: str, broker: Broker = MACHINE_BROKER) -> int:
     """Consumers the broker counts on a service's queue."""
-    connection = await aio_pika.connect(BUS_URL)
+    connection = await connect(broker.url)
     try:
         channel = await connection.channel()
         queue = await channel.declare_queue(Topology(prefix).queue(service), passive=True)
@@ -171,9 +223,27 @@ async def queue_consumers(prefix: str, service: str) -> int:
         await connection.close()
 
 
-async def drain_queue(name: str) -> list[aio_pika.abc.AbstractIncomingMessage]:
+async def consumer_attached(
+    prefix: str, within: float = 30.0, broker: Broker = MACHINE_BROKER
+) -> float:
+    """Seconds until the sink queue has a consumer again."""
+    started = time.monotonic()
+
+    async def attached() -> bool:
+        try:
+            return await queue_consumers(prefix, "sink", broker) >= 1
+        except (OSError, aio_pika.exceptions.AMQPError):
+            return False
+
+    await wait_until(attached, within=within, interval=0.2)
+    return time.monotonic() - started
+
+
+async def drain_queue(
+    name: str, broker: Broker = MACHINE_BROKER
+) -> list[aio_pika.abc.AbstractIncomingMessage]:
     """Take every message now in queue `name` (acking them)."""
-    connection = await aio_pika.connect(BUS_URL)
+    connection = await connect(broker.url)
     taken = []
     try:
         channel = await connection.channel()
@@ -185,15 +255,17 @@ async def drain_queue(name: str) -> list[aio_pika.abc.AbstractIncomingMessage]:
     return taken
 
 
-async def publishing_connection(prefix: str) -> aio_pika.abc.AbstractConnection:
+async def publishing_connection(
+    prefix: str, broker: Broker = MACHINE_BROKER
+) -> aio_pika.abc.AbstractConnection:
     """A connection as the probe's broker user, which alone may publish samples."""
-    return await aio_pika.connect(await asyncio.to_thread(probe_bus_url, prefix, "probe"))
+    return await connect(await asyncio.to_thread(probe_bus_url, prefix, "probe", broker))
 
 
 async def delete_topology(prefix: str, services: Iterable[str]) -> None:
     """Remove a test's queues, exchanges and broker users from the shared broker."""
     await asyncio.to_thread(delete_provisioned, BUS_URL, prefix)
-    _provisioned.discard(prefix)
+    _provisioned.discard((prefix, MACHINE_BROKER))
     topology = Topology(prefix)
     connection = await aio_pika.connect(BUS_URL)
     try:
@@ -224,6 +296,7 @@ class WorkerConfig:
     crash_probability: float = 1.0
     prefetch: int = 32
     delivery_limit: int = 5
+    broker: Broker = MACHINE_BROKER
 
 
 def worker_main(config: WorkerConfig) -> None:
@@ -241,6 +314,7 @@ async def _serve(config: WorkerConfig) -> None:
         config.service,
         config.database_url,
         config.prefix,
+        config.broker,
         crash_point=config.crash_point,
         crash_probability=config.crash_probability,
         bus_prefetch=config.prefetch,

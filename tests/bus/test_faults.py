@@ -2,14 +2,14 @@
 done twice.
 
 Each test keeps a history: the events committed at the source, the effect rows at the consumer
-and the deliveries the consumers logged; lost and duplicate effects must be 0.
+and the deliveries the consumers logged; lost and duplicate effects must be 0. A test that stops
+a server stops one of its own (tests/servers.py), never the machine's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import subprocess
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -23,31 +23,38 @@ from chassis.bus.users import broker_user
 from chassis.db import Database
 from contracts import Envelope
 from tests.bus.harness import (
+    MACHINE_BROKER,
+    Broker,
     Fleet,
     History,
     WorkerConfig,
     bus_settings,
+    consumer_attached,
+    database_maker,
     deliveries_logged,
     drain_queue,
     effect_counts,
     emit_samples,
+    own_broker,
     prepare_database,
     publishing_connection,
-    queue_consumers,
     unsent,
     wait_for_effects,
 )
 from tests.bus.probe import SampleRecorded
 from tests.conftest import BUS_URL, CreateDatabase, wait_until
+from tests.servers import PostgresServer, RabbitNode
 
 pytestmark = pytest.mark.timeout(300)
 
 
 @contextlib.asynccontextmanager
-async def source_relay(database: Database, prefix: str) -> AsyncIterator[Bus]:
+async def source_relay(
+    database: Database, prefix: str, broker: Broker = MACHINE_BROKER
+) -> AsyncIterator[Bus]:
     """An in-process producer: the relay of a source database, consuming nothing."""
     bus = Bus(
-        settings=bus_settings("source", database.url, prefix),
+        settings=bus_settings("source", database.url, prefix, broker),
         database=database,
         handlers=HandlerRegistry("source"),
     )
@@ -56,20 +63,6 @@ async def source_relay(database: Database, prefix: str) -> AsyncIterator[Bus]:
         yield bus
     finally:
         await bus.stop()
-
-
-async def consumer_attached(prefix: str, within: float = 30.0) -> float:
-    """Seconds until the sink queue has a consumer again."""
-    started = time.monotonic()
-
-    async def attached() -> bool:
-        try:
-            return await queue_consumers(prefix, "sink") >= 1
-        except (OSError, aio_pika.exceptions.AMQPError):
-            return False
-
-    await wait_until(attached, within=within, interval=0.2)
-    return time.monotonic() - started
 
 
 @pytest.fixture
@@ -217,57 +210,47 @@ async def test_two_relays_on_one_outbox_publish_each_row_once(
     assert sorted(published) == sorted(committed), "a row was published twice or left behind"
 
 
-def rabbitmqctl(command: str) -> None:
-    subprocess.run(["rabbitmqctl", command], check=True, capture_output=True, timeout=120)
-
-
 async def test_broker_stopped_and_started_three_times(
-    databases: tuple[Database, Database], prefix: str, fleet: Fleet, tmp_path: Path
+    databases: tuple[Database, Database],
+    prefix: str,
+    fleet: Fleet,
+    tmp_path: Path,
+    own_rabbit: RabbitNode,
 ) -> None:
     source, sink = databases
+    broker = own_broker([own_rabbit])
     log = tmp_path / "sink.log"
-    fleet.start(WorkerConfig("sink", sink.url, prefix, str(log)))
-    await consumer_attached(prefix)
+    fleet.start(WorkerConfig("sink", sink.url, prefix, str(log), broker=broker))
+    await consumer_attached(prefix, broker=broker)
     reattached: list[float] = []
-    try:
-        async with source_relay(source, prefix):
-            emitting = asyncio.create_task(emit_samples(source, 3000, per_transaction=10))
-            for _ in range(3):
+    async with source_relay(source, prefix, broker):
+        emitting = asyncio.create_task(emit_samples(source, 3000, per_transaction=10))
+        for _ in range(3):
 
-                async def some_progress(
-                    before: int = sum((await effect_counts(sink)).values()),
-                ) -> bool:
-                    return sum((await effect_counts(sink)).values()) > before
+            async def some_progress(
+                before: int = sum((await effect_counts(sink)).values()),
+            ) -> bool:
+                return sum((await effect_counts(sink)).values()) > before
 
-                await wait_until(some_progress, within=60)
-                await asyncio.to_thread(rabbitmqctl, "stop_app")
-                await asyncio.sleep(2)
-                await asyncio.to_thread(rabbitmqctl, "start_app")
-                reattached.append(await consumer_attached(prefix, within=30))
-            committed = await emitting
-            counts = await wait_for_effects(sink, set(committed), within=120)
-    finally:
-        await asyncio.to_thread(rabbitmqctl, "start_app")
+            await wait_until(some_progress, within=60)
+            await asyncio.to_thread(own_rabbit.stop_app)
+            await asyncio.sleep(2)
+            await asyncio.to_thread(own_rabbit.start_app)
+            reattached.append(await consumer_attached(prefix, within=30, broker=broker))
+        committed = await emitting
+        counts = await wait_for_effects(sink, set(committed), within=120)
     history = History(committed, counts, deliveries_logged(log) - len(counts))
     assert len(reattached) == 3 and max(reattached) < 30, reattached
     assert history.lost == [], history.summary()
     assert history.duplicate_effects == [], history.summary()
 
 
-def postgres(action: str) -> None:
-    version = next(Path("/etc/postgresql").iterdir()).name
-    subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-
-
-async def publish_samples(prefix: str, count: int, start: int, pace: float) -> list[uuid.UUID]:
+async def publish_samples(
+    prefix: str, count: int, start: int, pace: float, broker: Broker = MACHINE_BROKER
+) -> list[uuid.UUID]:
     """Publish envelopes straight to the exchange (the producer is elsewhere); their ids."""
     ids = []
-    connection = await publishing_connection(prefix)
+    connection = await publishing_connection(prefix, broker)
     try:
         channel = await connection.channel()
         exchange = await channel.get_exchange(Topology(prefix).exchange)
@@ -291,21 +274,26 @@ async def publish_samples(prefix: str, count: int, start: int, pace: float) -> l
     return ids
 
 
+@pytest.fixture
+async def own_sink(own_postgres: PostgresServer) -> AsyncIterator[Database]:
+    """The consumer's database, on a PostgreSQL server of the test's own."""
+    sink = Database(await prepare_database(database_maker(own_postgres), "sink"))
+    yield sink
+    await sink.dispose()
+
+
 async def test_database_stopped_for_20_seconds_pauses_consumption(
-    databases: tuple[Database, Database], prefix: str, fleet: Fleet, tmp_path: Path
+    own_sink: Database, own_postgres: PostgresServer, prefix: str, fleet: Fleet, tmp_path: Path
 ) -> None:
-    _, sink = databases
-    fleet.start(WorkerConfig("sink", sink.url, prefix, str(tmp_path / "sink.log")))
+    fleet.start(WorkerConfig("sink", own_sink.url, prefix, str(tmp_path / "sink.log")))
     await consumer_attached(prefix)
     committed = await publish_samples(prefix, 100, 0, 0)
-    try:
-        await asyncio.to_thread(postgres, "stop")
-        # Events keep arriving for the 20 seconds the database is away.
-        committed += await publish_samples(prefix, 200, 100, 0.1)
-    finally:
-        await asyncio.to_thread(postgres, "start")
+    await asyncio.to_thread(own_postgres.stop)
+    # Events keep arriving for the 20 seconds the database is away.
+    committed += await publish_samples(prefix, 200, 100, 0.1)
+    await asyncio.to_thread(own_postgres.start)
     committed += await publish_samples(prefix, 100, 300, 0)
-    counts = await wait_for_effects(sink, set(committed), within=120)
+    counts = await wait_for_effects(own_sink, set(committed), within=120)
     history = History(committed, counts)
     assert history.lost == [], history.summary()
     assert history.duplicate_effects == [], history.summary()

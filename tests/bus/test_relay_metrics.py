@@ -1,5 +1,6 @@
-"""The outbox's backlog gauges keep counting while the broker is away: the operators' alert on
-the oldest unsent row's age must fire exactly then."""
+"""The relay's series: the outbox's backlog gauges keep counting while the broker is away (the
+operators' alert on the oldest unsent row's age must fire exactly then), and every event type
+the process publishes is counted from 0 (so the first one shows as an increase)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from chassis.bus import Topology
 from chassis.bus.relay import Relay
 from chassis.bus.transport import Transport
 from chassis.db import Database, outbox
+from contracts import all_contracts
 from tests.conftest import free_port, wait_until
 
 
@@ -61,3 +63,33 @@ async def test_the_oldest_unsent_age_grows_while_the_broker_is_unreachable(
         await relay.stop()
         await transport.stop()
         await database.dispose()
+
+
+async def test_every_type_the_process_publishes_is_counted_from_its_start(tmp_path: Path) -> None:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'outbox.db'}")
+    async with database.engine.begin() as connection:
+        await connection.run_sync(outbox.create)
+    transport = Transport(f"amqp://guest:guest@127.0.0.1:{free_port()}/", name="qms")
+    relay = Relay(
+        service="qms",
+        database=database,
+        transport=transport,
+        topology=Topology("unreachable-qms"),
+        wake=asyncio.Event(),
+    )
+    relay.start()
+    try:
+        counted = {
+            contract.event_type
+            for contract in all_contracts()
+            if REGISTRY.get_sample_value(
+                "shijian_events_published_total", {"service": "qms", "type": contract.event_type}
+            )
+            is not None
+        }
+    finally:
+        await relay.stop()
+        await database.dispose()
+    owned = {c.event_type for c in all_contracts() if c.event_type.startswith("qms.")}
+    assert "qms.nonconformity.raised" in owned
+    assert counted == owned

@@ -14,6 +14,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from services.qms.app import spec
+from services.qms.usecases.checkpoints import checkpoint_files, write_checkpoint_file
 from tests.conftest import (
     CreateDatabase,
     delete_broker_objects,
@@ -102,3 +103,14 @@ async def test_an_edit_of_a_row_verified_before_fails_the_next_check_of_every_ro
     # An auditor's verification says the same, and where.
     answer = await watched.client.get("/audit/verify", headers=AUDITOR)
     assert (answer.json()["verified"], answer.json()["first_bad_index"]) == (False, 4)
+
+
+def test_a_check_reads_only_the_checkpoints_beyond_what_it_verified(tmp_path: Path) -> None:
+    for size in (5, 12, 30):
+        write_checkpoint_file(tmp_path / "log", size, f"note of {size}")
+    (tmp_path / "log" / "forged.checkpoint").write_text("a note named by no size")
+    assert checkpoint_files(tmp_path / "log", above=12) == ["note of 30", "a note named by no size"]
+    # An export numbers its files from 0: read whole.
+    for number in (0, 1):
+        write_checkpoint_file(tmp_path / "export", number, f"note {number}")
+    assert checkpoint_files(tmp_path / "export") == ["note 0", "note 1"]

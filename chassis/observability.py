@@ -9,12 +9,15 @@ import sys
 import time
 import uuid
 from contextvars import ContextVar
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
 from pythonjsonlogger.json import JsonFormatter
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from chassis.uow import Work
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 correlation_id: ContextVar[uuid.UUID | None] = ContextVar("correlation_id", default=None)
@@ -36,8 +39,20 @@ HTTP_LATENCY = Histogram(
     ["service", "method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
+DEADLINES_MISSED = Counter(
+    "shijian_deadlines_missed_total",
+    "Legal time limits found missed, by the legal clock's rule code (each once, when the "
+    "transaction raising its *.deadline.missed or claim.overdue event commits).",
+    ["service", "kind"],
+)
 
 log = logging.getLogger("shijian.http")
+
+
+def count_missed_deadline(work: Work, rule_code: str) -> None:
+    """Count a missed deadline of rule `rule_code` once `work` commits the event raising it."""
+    service = work.service
+    work.on_commit(lambda: DEADLINES_MISSED.labels(service, rule_code).inc())
 
 
 def new_traceparent(parent: str | None = None) -> str:

@@ -61,6 +61,7 @@ class Work:
         self.database = database
         self.service = service
         self._pending: list[_Pending] = []
+        self._committed: list[Callable[[], None]] = []
         self._connection: AsyncConnection | None = None
         self.events_written = False
 
@@ -98,6 +99,16 @@ class Work:
         )
         self._pending.append(pending)
         return pending.event_id
+
+    def on_commit(self, hook: Callable[[], None]) -> None:
+        """Run `hook` once this unit of work has committed, never if it rolls back (a metric
+        counted only for what really happened). It must not fail: the commit is done."""
+        self._committed.append(hook)
+
+    def _run_committed(self) -> None:
+        hooks, self._committed = self._committed, []
+        for hook in hooks:
+            hook()
 
     async def _reserve_sequences(self) -> dict[str, int]:
         """Take the next numbers of the subjects' sequences for the pending events, in one go.
@@ -152,6 +163,7 @@ class Work:
 
     def _forget(self) -> None:
         self._pending.clear()
+        self._committed.clear()
 
 
 class UnitOfWork:
@@ -220,6 +232,7 @@ class UnitOfWork:
         await self.work.flush()
         await self.connection.commit()
         self.committed = True
+        self.work._run_committed()
         # Wake the relay only when there is something for it to publish.
         if self.work.events_written and self._after_commit is not None:
             self._after_commit()

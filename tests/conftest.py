@@ -22,6 +22,7 @@ import pytest
 import sqlalchemy as sa
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from prometheus_client import REGISTRY
 
 from chassis.app import ServiceSpec, create_service_app
 from chassis.brokers import with_user
@@ -259,6 +260,13 @@ async def handled(database_url: str, *event_ids: uuid.UUID, within: float = 10.0
         await wait_until(all_in, within=within)
     finally:
         await database.dispose()
+
+
+def deadlines_missed(service: str, rule_code: str) -> float:
+    """The missed deadlines of `rule_code` that `service` counted in this test process
+    (`shijian_deadlines_missed_total`, as its /metrics shows it)."""
+    labels = {"service": service, "kind": rule_code}
+    return REGISTRY.get_sample_value("shijian_deadlines_missed_total", labels) or 0.0
 
 
 def free_port() -> int:

@@ -15,6 +15,7 @@ from services.qms.export import AUDIT
 from services.qms.handlers import handlers
 from services.qms.settings import QmsSettings
 from services.qms.tables import metadata
+from services.qms.usecases.audit import check_record
 from services.qms.usecases.checkpoints import publish_when_cosigned, sign_if_due
 from services.qms.usecases.objectives import evaluate_ended_month
 from services.qms.witness import WITNESS, WITNESS_KEY
@@ -48,6 +49,12 @@ async def evaluate_objectives(ctx: QmsContext) -> None:
     await periodic("qms.objectives", OBJECTIVES_EVERY_SECONDS, step)
 
 
+async def verify_record(ctx: QmsContext) -> None:
+    """Verify the rows appended to the record of everything every AUDIT_VERIFY_SECONDS,
+    every row at start and every AUDIT_FULL_VERIFY_SECONDS (Prometheus shows the verdict)."""
+    await periodic("qms.record", ctx.settings.audit_verify_seconds, lambda: check_record(ctx))
+
+
 def check_witnesses(settings: Settings) -> None:
     """Refuse a quorum larger than the witnesses configured; warn when there is none."""
     assert isinstance(settings, QmsSettings)
@@ -78,7 +85,7 @@ spec = ServiceSpec(
     ],
     settings_class=QmsSettings,
     context_class=QmsContext,
-    background=[sign_checkpoints, evaluate_objectives],
+    background=[sign_checkpoints, evaluate_objectives, verify_record],
     before_serve=check_witnesses,
     commands=[AUDIT, WITNESS, WITNESS_KEY],
 )

@@ -49,6 +49,10 @@ class QmsSettings(Settings):
     audit_checkpoint_every: int = Field(default=1000, ge=1, le=10_000_000)
     audit_checkpoint_seconds: float = Field(default=10.0, gt=0, le=86_400)
     audit_witnesses: str = ""
+    # The rows appended since the last check are verified this often; every row at start and
+    # every AUDIT_FULL_VERIFY_SECONDS (an edit of rows verified before shows then).
+    audit_verify_seconds: float = Field(default=60.0, gt=0, le=86_400)
+    audit_full_verify_seconds: float = Field(default=86_400.0, gt=0, le=30 * 86_400)
     audit_witness_quorum: int = Field(default=1, ge=0, le=100)
     # Appends are serial (each holds the tree's lock): one lane taking big batches keeps up
     # best, each batch appended under one hold of the lock.

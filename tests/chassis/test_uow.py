@@ -15,7 +15,7 @@ from chassis.uow import UnitOfWork
 from contracts import CreditCode, Envelope
 from contracts.licensing import LicenceCancelled
 from services.licensing.app import spec as licensing
-from tests.conftest import CreateDatabase, migrate, service_settings
+from tests.conftest import CreateDatabase, deadlines_missed, migrate, service_settings
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +74,27 @@ async def test_rolled_back_or_uncommitted_work_emits_nothing(database: Database)
             uow.emit(event)
             raise RuntimeError("the use case failed")
     assert await outbox_rows(database, str(event.credit_code)) == []
+
+
+async def test_a_missed_deadline_is_counted_only_once_its_transaction_commits(
+    database: Database,
+) -> None:
+    rule_code = f"test.rule_{uuid.uuid4().hex[:8]}"
+
+    def counted() -> float:
+        return deadlines_missed("licensing", rule_code)
+
+    async with UnitOfWork(database, "licensing") as uow:
+        observability.count_missed_deadline(uow.work, rule_code)
+        await uow.rollback()
+    async with UnitOfWork(database, "licensing") as uow:
+        observability.count_missed_deadline(uow.work, rule_code)
+    async with UnitOfWork(database, "licensing") as uow:
+        observability.count_missed_deadline(uow.work, rule_code)
+        observability.count_missed_deadline(uow.work, rule_code)
+        assert counted() == 0
+        await uow.commit()
+    assert counted() == 2
 
 
 async def test_sequence_increases_per_subject_across_transactions(database: Database) -> None:

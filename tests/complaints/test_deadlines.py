@@ -17,7 +17,14 @@ from chassis.legalclock import shanghai_today
 from services.complaints.app import spec
 from services.complaints.settings import ComplaintsSettings
 from tests.complaints.conftest import Complaints, complaints_settings, days_ago
-from tests.conftest import BusTap, CreateDatabase, feed_demo_map, running_service, tapping
+from tests.conftest import (
+    BusTap,
+    CreateDatabase,
+    deadlines_missed,
+    feed_demo_map,
+    running_service,
+    tapping,
+)
 
 SUBMITTER = ("王芳", "13800138000", "11010519491231002X")
 # The service without its deadline watch: only a ticket's own steps can raise a miss.
@@ -84,6 +91,7 @@ async def test_a_deadline_kept_late_is_raised_by_the_step_that_keeps_it(
         started(settings, UNWATCHED) as complaints,
     ):
         (late,) = (await complaints.submit(received_at=days_ago(30)))["tickets"]
+        counted_before = deadlines_missed("complaints", "complaints.accept")
         before = datetime.now(UTC)
         await complaints.act(late["id"], "accept")
         await tap.wait_for("complaints.deadline.missed")
@@ -92,6 +100,8 @@ async def test_a_deadline_kept_late_is_raised_by_the_step_that_keeps_it(
         await complaints.act(late["id"], "reply", {"text": "已退款"})
         await complaints.act(late["id"], "close")
         await tap.wait_for("complaints.ticket.closed")
+        # Counted once for the alert, by the step's transaction, not by a watch.
+        assert deadlines_missed("complaints", "complaints.accept") == counted_before + 1
 
     (missed,) = missed_for(tap, late["id"])
     assert missed["rule"] == "complaints.accept" and "art. 14" in missed["basis"]

@@ -14,7 +14,14 @@ from chassis.legalclock import compute_deadline
 from chassis.legalclock.deadlines import SHANGHAI
 from services.licensing.app import spec
 from services.licensing.context import LicensingContext
-from tests.conftest import CreateDatabase, feed_demo_map, running_service, tapping, wait_until
+from tests.conftest import (
+    CreateDatabase,
+    deadlines_missed,
+    feed_demo_map,
+    running_service,
+    tapping,
+    wait_until,
+)
 from tests.licensing.conftest import CLERK, Licensing, food_shop, licensing_settings, unique
 
 MISSED = "licensing.deadline.missed"
@@ -80,6 +87,8 @@ async def test_registration_and_joint_decisions_not_made_in_time_are_raised_once
 ) -> None:
     clock = MovableClock(datetime.now(UTC))
     clock.set(date(2026, 9, 30))  # Wednesday, the eve of the holiday
+    rules = ("registration.on_the_spot", "licensing.joint_decision")
+    counted_before = [deadlines_missed("licensing", rule_code) for rule_code in rules]
     async with clocked_licensing(create_database, bus_prefix, clock) as licensing:
         registration = await accepted(licensing, "accept")
         joint = await accepted(licensing, "accept", "approve")
@@ -102,6 +111,9 @@ async def test_registration_and_joint_decisions_not_made_in_time_are_raised_once
         late = envelope["data"]
         [later] = missed(licensing, joint)
         assert missed(licensing, registration) == [late]
+        # What an operator's alert sees: one miss of each rule, counted once.
+        counted = [deadlines_missed("licensing", rule_code) for rule_code in rules]
+        assert counted == [before + 1 for before in counted_before]
 
     assert (late["rule_code"], late["due"]) == ("registration.on_the_spot", "2026-10-10")
     assert "Market Entity Registration Regulations (2021) art. 19" in late["basis"]

@@ -17,7 +17,14 @@ from contracts.supervision import ClaimOverdue
 from services.supervision.app import spec
 from services.supervision.settings import SupervisionSettings
 from services.supervision.tables import households
-from tests.conftest import BusTap, CreateDatabase, running_service, tapping, wait_until
+from tests.conftest import (
+    BusTap,
+    CreateDatabase,
+    deadlines_missed,
+    running_service,
+    tapping,
+    wait_until,
+)
 from tests.supervision.conftest import (
     Supervision,
     assigned_times,
@@ -95,6 +102,7 @@ async def deployment(create_database: CreateDatabase, bus_prefix: str) -> AsyncI
 
 
 async def test_a_missed_deadline_is_raised_once_across_restarts(deployment: Deployment) -> None:
+    counted_before = deadlines_missed("supervision", "supervision.claim")
     async with deployment.started() as supervision:
         code = await issued(supervision, 2, point=(104.045, 30.735))
         [assigned] = await assigned_times(supervision, code, 1)
@@ -114,6 +122,8 @@ async def test_a_missed_deadline_is_raised_once_across_restarts(deployment: Depl
         await deployment.drained()
     assert len(deployment.overdue(code)) == 1
     assert len(deployment.overdue(later)) == 1
+    # Each miss counted once for the operators' alert, across the restart too.
+    assert deadlines_missed("supervision", "supervision.claim") == counted_before + 2
 
 
 async def test_a_claimed_household_past_its_deadline_raises_nothing(

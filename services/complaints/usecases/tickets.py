@@ -11,6 +11,7 @@ from typing import Literal
 
 from chassis.auth import Principal
 from chassis.errors import Conflict, Forbidden, RuleViolated
+from chassis.observability import count_missed_deadline
 from chassis.uow import UnitOfWork, Work
 from contracts import Contract
 from contracts.complaints import (
@@ -69,6 +70,8 @@ async def save_step(
     await TicketRepository(work.connection).save(ticket, ticket.history[before:], **given)
     for event in events:
         work.emit(event)
+        if isinstance(event, TicketDeadlineMissed):
+            count_missed_deadline(work, event.rule)
 
 
 async def step(

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from chassis.auth import Principal
 from chassis.legalclock.rules import rule
+from chassis.observability import count_missed_deadline
 from chassis.uow import UnitOfWork
 from contracts.enforcement import DeadlineMissedV2, EnforcementDeadline
 from services.enforcement import domain
@@ -45,6 +46,7 @@ async def raise_missed(uow: UnitOfWork, day: date, now: datetime, batch: int = B
             if not await repository.raise_once(missed, now):
                 continue  # another replica raised it just now
             uow.emit(_missed_event(missed, now))
+            count_missed_deadline(uow.work, watched.rule_code)
             raised += 1
     await uow.commit()
     return raised

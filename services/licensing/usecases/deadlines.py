@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from chassis.observability import count_missed_deadline
 from chassis.uow import UnitOfWork
 from services.licensing.repositories.deadlines import Deadlines
 
@@ -22,6 +23,7 @@ async def raise_missed(uow: UnitOfWork, day: date, now: datetime, batch: int = B
         if not await repository.raise_once(missed, now):
             continue  # another replica raised it just now
         uow.emit(missed.missed(now))
+        count_missed_deadline(uow.work, missed.rule_code)
         raised += 1
     await uow.commit()
     return raised

@@ -6,6 +6,11 @@ size the root must equal the checkpoint's, whose note must carry the log's signa
 first row that breaks any of this is named. Rows rewritten together with their stored roots
 still meet the next checkpoint, kept outside the database, and are named from the last
 checkpoint they pass; a log shorter than a checkpoint was truncated or rolled back.
+
+A verification can also go on from the tree of the rows verified before (qms checks the rows
+appended since its last check every minute): the last of those rows must still be there with
+the root it had, and the new rows must extend it; rows verified before are read again only by
+a verification from the start.
 """
 
 from __future__ import annotations
@@ -70,10 +75,14 @@ def signed_checkpoints(notes: Iterable[str], log_key: VerifierKey) -> list[Signe
 class Verifier:
     """The verification fed one row at a time (a million rows need not be held at once)."""
 
-    def __init__(self, notes: Sequence[str], log_key: VerifierKey) -> None:
-        self.frontier = Frontier()
+    def __init__(
+        self, notes: Sequence[str], log_key: VerifierKey, verified: Frontier | None = None
+    ) -> None:
+        """`verified`: the tree of the rows verified before, to go on from (see `resume`)."""
+        self.frontier = Frontier(verified.size, verified.hashes) if verified else Frontier()
         self.failed: Verdict | None = None
-        self.last_good = 0  # the size of the last checkpoint the rows met
+        # The size of the last checkpoint the rows met (or of the rows verified before).
+        self.last_good = self.frontier.size
         try:
             checkpoints = signed_checkpoints(notes, log_key)
         except NoteError as error:
@@ -81,6 +90,18 @@ class Verifier:
             checkpoints = []
         self.roots = {signed.checkpoint.size: signed.checkpoint.root_hash for signed in checkpoints}
         self.largest = checkpoints[-1].checkpoint.size if checkpoints else 0
+
+    def resume(self, last: StoredLeaf | None) -> bool:
+        """Check that the last row verified before (`last`, None when it is gone) is still
+        there with the root it had; False if not. Only when going on from a verified tree."""
+        n = self.frontier.size
+        if n == 0 or self.failed is not None:
+            return self.failed is None
+        if last is None or last.leaf_index != n - 1 or last.tree_root != self.frontier.root():
+            problem = f"leaf {n - 1}, verified before, is gone or no longer has its root"
+            self.failed = Verdict(False, n, n - 1, problem)
+            return False
+        return True
 
     def feed(self, leaf: StoredLeaf) -> bool:
         """Check the next row; False once something is wrong (see `verdict`)."""

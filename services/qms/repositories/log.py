@@ -184,9 +184,12 @@ class AuditLog:
         found = (await self.connection.execute(statement)).first()
         return None if found is None else _checkpoint(found)
 
-    async def checkpoint_notes(self) -> list[str]:
+    async def checkpoint_notes(self, above: int = 0) -> list[str]:
+        """The notes of the checkpoints of more than `above` leaves, smallest first."""
         rows = await self.connection.execute(
-            sa.select(checkpoints.c.note).order_by(checkpoints.c.size)
+            sa.select(checkpoints.c.note)
+            .where(checkpoints.c.size > above)
+            .order_by(checkpoints.c.size)
         )
         return [row.note for row in rows]
 

@@ -4,6 +4,8 @@ its verification against the stored rows and every signed checkpoint."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from dataclasses import dataclass
 
 from chassis.errors import NotFound, RuleViolated
@@ -15,10 +17,11 @@ from services.qms.domain.merkle import (
     inclusion_proof,
     leaf_hash,
 )
-from services.qms.domain.verification import Verdict, Verifier
+from services.qms.domain.verification import StoredLeaf, Verdict, Verifier
 from services.qms.repositories.log import AuditLog
 from services.qms.usecases.checkpoints import checkpoint_files
 
+logger = logging.getLogger("shijian.qms.audit")
 # At most this many entries a call.
 ENTRIES_MAX = 1000
 
@@ -98,14 +101,54 @@ async def trail(uow: UnitOfWork, subject: str, limit: int) -> list[tuple[int, by
     return await AuditLog(uow.connection).trail(subject, limit)
 
 
+async def _row(stored: AuditLog, index: int) -> StoredLeaf | None:
+    async for leaf in stored.leaves(index, index + 1):
+        return leaf
+    return None
+
+
+async def _verified_from(
+    ctx: QmsContext, uow: UnitOfWork, verified: Frontier | None
+) -> tuple[Verdict, Frontier]:
+    """The rows after the `verified` tree (every row when None) against the checkpoints
+    signed beyond it, in the database and in the checkpoint directory outside it; the verdict
+    and the tree of the rows that verified."""
+    stored = AuditLog(uow.connection)
+    above = verified.size if verified else 0
+    # The checkpoints before the rows: every row a checkpoint covers is committed before it.
+    notes = await stored.checkpoint_notes(above)
+    notes += await asyncio.to_thread(checkpoint_files, ctx.settings.checkpoint_dir, above)
+    verifier = Verifier(notes, ctx.signer.verifier_key(), verified)
+    if verifier.resume(await _row(stored, above - 1)):
+        async for leaf in stored.leaves(above):
+            if not verifier.feed(leaf):
+                break
+    return verifier.verdict(), verifier.frontier
+
+
 async def verify(ctx: QmsContext, uow: UnitOfWork) -> Verdict:
-    """The live log against every checkpoint it signed, in the database and in the
-    checkpoint directory outside it."""
-    log = AuditLog(uow.connection)
-    notes = await log.checkpoint_notes()
-    notes += await asyncio.to_thread(checkpoint_files, ctx.settings.checkpoint_dir)
-    verifier = Verifier(notes, ctx.signer.verifier_key())
-    async for leaf in log.leaves():
-        if not verifier.feed(leaf):
-            break
-    return verifier.verdict()
+    """The live log, every row, against every checkpoint it signed (also what the periodic
+    check goes on from)."""
+    verdict, tree = await _verified_from(ctx, uow, None)
+    ctx.record_check.record(verdict, tree, from_start=True, now=time.monotonic())
+    return verdict
+
+
+async def check_record(ctx: QmsContext) -> Verdict | None:
+    """The periodic check: the rows appended since the last one, or every row when
+    AUDIT_FULL_VERIFY_SECONDS have passed since every row was read. After a failure nothing
+    until then (or until a verification asked for by an auditor): each check would only find
+    it again."""
+    check, now = ctx.record_check, time.monotonic()
+    from_start = check.from_start_due(now, ctx.settings.audit_full_verify_seconds)
+    if not from_start and check.verified is None:
+        return None
+    async with ctx.unit_of_work() as uow:
+        verdict, tree = await _verified_from(ctx, uow, None if from_start else check.verified)
+    check.record(verdict, tree, from_start=from_start, now=now)
+    if not verdict.verified:
+        logger.error(
+            "the record of everything does not verify",
+            extra={"first_bad_index": verdict.first_bad_index, "problem": verdict.problem},
+        )
+    return verdict

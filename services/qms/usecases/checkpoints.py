@@ -33,11 +33,17 @@ def write_checkpoint_file(directory: Path, size: int, note: str) -> Path:
     return path
 
 
-def checkpoint_files(directory: Path) -> list[str]:
-    """The notes of the checkpoint files in `directory`, smallest size first."""
+def checkpoint_files(directory: Path, above: int = 0) -> list[str]:
+    """The notes of the checkpoint files in `directory`, in the order of their names. With
+    `above` (the log's own directory, whose files are named by size), only those of more than
+    `above` leaves, and any whose name gives no size: whatever they say is checked."""
     if not directory.is_dir():
         return []
-    return [path.read_text(encoding="utf-8") for path in sorted(directory.glob(f"*{SUFFIX}"))]
+    return [
+        path.read_text(encoding="utf-8")
+        for path in sorted(directory.glob(f"*{SUFFIX}"))
+        if above == 0 or not path.stem.isdigit() or int(path.stem) > above
+    ]
 
 
 async def sign_if_due(ctx: QmsContext) -> StoredCheckpoint | None:

@@ -24,9 +24,13 @@ class HouseholdStatus(StrEnum):
     CANCELLED = "cancelled"  # the licence was cancelled (注销)
 
 
+# The legal clock's rule of the claim deadline.
+CLAIM_RULE = "supervision.claim"
+
+
 def claim_deadline(assigned_on: date, workdays: int) -> date:
     """Last day to claim a household assigned on `assigned_on` (Asia/Shanghai)."""
-    claim_rule = rule("supervision.claim").model_copy(update={"length": workdays})
+    claim_rule = rule(CLAIM_RULE).model_copy(update={"length": workdays})
     return compute_deadline(claim_rule, assigned_on).due
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from chassis.auth import Principal
+from chassis.observability import count_missed_deadline
 from chassis.uow import UnitOfWork
 from contracts.supervision import SupervisionDeadline, SupervisionDeadlineMissed
 from services.supervision.context import SupervisionContext
@@ -49,6 +50,7 @@ async def raise_missed(uow: UnitOfWork, day: date, now: datetime, batch: int = B
             if not await repository.raise_once(missed, now):
                 continue  # another replica raised it just now
             uow.emit(_missed_event(missed, now))
+            count_missed_deadline(uow.work, missed.rule_code)
             raised += 1
     await uow.commit()
     return raised

@@ -11,9 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.auth import Principal
 from chassis.errors import Forbidden, RuleViolated
+from chassis.observability import count_missed_deadline
 from chassis.uow import UnitOfWork, Work
 from services.supervision.context import SupervisionContext
 from services.supervision.domain import FileEntry, Household, Viewer, visible
+from services.supervision.domain.households import CLAIM_RULE
 from services.supervision.repositories.households import Households
 from services.supervision.repositories.inspections import Inspections
 from services.supervision.usecases.delegations import viewer_of
@@ -156,6 +158,7 @@ async def raise_overdue_claims(ctx: SupervisionContext, uow: UnitOfWork, day: da
         if not await repository.raise_once(missed, now):
             continue  # another process raised it first
         uow.emit(missed.overdue(now))
+        count_missed_deadline(uow.work, CLAIM_RULE)
         await repository.add_entries(missed.news)
         raised += 1
     await uow.commit()

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from services.qms.domain.merkle import Frontier, leaf_hash
 from services.qms.domain.notes import Checkpoint, Note, SignerKey
-from services.qms.domain.verification import StoredLeaf, verify_log
+from services.qms.domain.verification import StoredLeaf, Verdict, Verifier, verify_log
 
 LOG = SignerKey.generate("shijian.test/qms")
 CHECKPOINT_SIZES = (4, 10, 16)
@@ -88,3 +88,47 @@ def test_a_checkpoint_not_signed_by_the_log_is_refused() -> None:
     body = Checkpoint("shijian.test/qms", 4, rows[3].tree_root).text()
     found = verify_log(rows, [*notes, Note(body).signed(stranger).format()], LOG.verifier_key())
     assert not found.verified and "checkpoint" in (found.problem or "")
+
+
+def go_on(rows: list[StoredLeaf], notes: list[str], verified: int) -> Verdict:
+    """A verification going on from the tree of the first `verified` rows of the untouched
+    log, over `rows` as stored now, as qms's periodic check does: the last row verified
+    looked up again, then the rows after it."""
+    before = Verifier(notes, LOG.verifier_key())
+    for row in stored_log()[0][:verified]:
+        assert before.feed(row)
+    verifier = Verifier(notes, LOG.verifier_key(), before.frontier)
+    last = next((row for row in rows if row.leaf_index == verified - 1), None)
+    if verifier.resume(last):
+        for row in rows[verified:]:
+            if not verifier.feed(row):
+                break
+    return verifier.verdict()
+
+
+def test_going_on_from_verified_rows_checks_the_new_ones_against_their_checkpoints() -> None:
+    rows, notes = stored_log()
+    found = go_on(rows, notes, 12)
+    assert (found.verified, found.size) == (True, 20)
+    # A new row edited, even with the roots recomputed, misses the checkpoint of 16.
+    forged = list(rows)
+    forged[13] = replace(rows[13], entry=b'{"forged": true}')
+    assert (go_on(forged, notes, 12).first_bad_index) == 13
+    found = go_on(with_roots_recomputed(forged), notes, 12)
+    assert (found.verified, found.first_bad_index) == (False, 12)
+
+
+def test_going_on_fails_when_the_last_row_verified_is_cut_or_rewritten() -> None:
+    rows, notes = stored_log()
+    found = go_on(rows[:8], notes, 12)  # rolled back below what was verified
+    assert (found.verified, found.first_bad_index) == (False, 11)
+    rewritten = list(rows)
+    rewritten[11] = replace(rows[11], entry=b"{}")
+    found = go_on(with_roots_recomputed(rewritten), notes, 12)
+    assert (found.verified, found.first_bad_index) == (False, 11)
+    # An earlier row edited in place is not read again by going on: only a verification
+    # from the start (at qms's start and each AUDIT_FULL_VERIFY_SECONDS) names it.
+    edited = list(rows)
+    edited[5] = replace(rows[5], entry=b"{}")
+    assert go_on(edited, notes, 12).verified
+    assert verdict(edited, notes) == (False, 5)

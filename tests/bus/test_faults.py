@@ -223,8 +223,20 @@ async def test_broker_stopped_and_started_three_times(
     fleet.start(WorkerConfig("sink", sink.url, prefix, str(log), broker=broker))
     await consumer_attached(prefix, broker=broker)
     reattached: list[float] = []
+    committed: list[uuid.UUID] = []
+    restarted = asyncio.Event()
+
+    async def trickle() -> None:
+        # Events keep coming until the last restart, so that each restart cuts into a flow
+        # (a fixed batch could be all applied before the third, leaving nothing to progress).
+        while not restarted.is_set():
+            committed.extend(
+                await emit_samples(source, 20, per_transaction=10, start=len(committed))
+            )
+            await asyncio.sleep(0.05)
+
     async with source_relay(source, prefix, broker):
-        emitting = asyncio.create_task(emit_samples(source, 3000, per_transaction=10))
+        emitting = asyncio.create_task(trickle())
         for _ in range(3):
 
             async def some_progress(
@@ -237,7 +249,8 @@ async def test_broker_stopped_and_started_three_times(
             await asyncio.sleep(2)
             await asyncio.to_thread(own_rabbit.start_app)
             reattached.append(await consumer_attached(prefix, within=30, broker=broker))
-        committed = await emitting
+        restarted.set()
+        await emitting
         counts = await wait_for_effects(sink, set(committed), within=120)
     history = History(committed, counts, deliveries_logged(log) - len(counts))
     assert len(reattached) == 3 and max(reattached) < 30, reattached

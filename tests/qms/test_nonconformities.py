@@ -23,6 +23,8 @@ from tests.qms.conftest import AUDITOR, MANAGER, Qms
 
 HEAD_03 = staff_bearer("head03", "office_head", office="office-03")
 INSPECTOR = staff_bearer("inspector03", "grid_inspector", office="office-03")
+# The day the module is read: a run crossing Shanghai's midnight reads the clock again where
+# a day must not be past (an action's due day).
 TODAY = shanghai_today()
 
 
@@ -209,14 +211,14 @@ async def test_corrective_actions_then_an_effectiveness_check_close_a_nonconform
     check = {"effective": True, "evidence": "no late display in December"}
     refused = await step("/effectiveness", check, 409)
     assert "no corrective action" in refused["detail"]
-    action = {"description": "Remind every shop", "owner": "head03", "due": str(TODAY)}
+    action = {"description": "Remind every shop", "owner": "head03", "due": str(shanghai_today())}
     planned = await step("/actions", action, 201)
     assert (planned["status"], planned["stage"]) == ("in_progress", "do")
     assert planned["actions"][0] | {"planned_at": None} == {
         "number": 1,
         "description": "Remind every shop",
         "owner": "head03",
-        "due": str(TODAY),
+        "due": str(shanghai_today()),
         "planned_by": "quality01",
         "planned_at": None,
         "done": False,
@@ -285,7 +287,7 @@ async def test_office_heads_see_and_raise_their_office_s_only_auditors_only_read
         "/nonconformities", json=body | {"office": "office-05"}, headers=HEAD_03
     )
     assert answer.status_code == 403
-    action = {"description": "x", "owner": "head03", "due": str(TODAY)}
+    action = {"description": "x", "owner": "head03", "due": str(shanghai_today())}
     for who in (HEAD_03, AUDITOR):
         answer = await client.post(
             f"/nonconformities/{mine[0]['id']}/actions", json=action, headers=who
@@ -318,7 +320,9 @@ async def test_bad_input_is_refused_by_field_and_nothing_is_stored(qms: Qms) -> 
     yesterday = str(TODAY - timedelta(days=1))
     await refused(actions, {"description": "x", "owner": "o", "due": yesterday}, "body.due")
     await refused(actions, {"description": "x", "owner": "o", "due": "soon"}, "body.due")
-    await refused(actions, {"description": "x", "owner": " ", "due": str(TODAY)}, "body.owner")
+    await refused(
+        actions, {"description": "x", "owner": " ", "due": str(shanghai_today())}, "body.owner"
+    )
     effectiveness = f"/nonconformities/{nc['id']}/effectiveness"
     await refused(effectiveness, {"evidence": "x"}, "body.effective")
     fetched = (await client.get(f"/nonconformities/{nc['id']}", headers=MANAGER)).json()
@@ -327,7 +331,7 @@ async def test_bad_input_is_refused_by_field_and_nothing_is_stored(qms: Qms) -> 
     assert answer.status_code == 422
     answer = await client.post(
         f"/nonconformities/{uuid.uuid4()}/actions",
-        json={"description": "x", "owner": "o", "due": str(TODAY)},
+        json={"description": "x", "owner": "o", "due": str(shanghai_today())},
         headers=MANAGER,
     )
     assert answer.status_code == 404

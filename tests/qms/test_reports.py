@@ -23,6 +23,8 @@ from tests.qms.test_objectives import envelope_of, told
 HEAD_03 = staff_bearer("head03", "office_head", office="office-03")
 INSPECTOR = staff_bearer("inspector03", "grid_inspector", office="office-03")
 REVIEWER = staff_bearer("quality02", "qms_manager", office="quality")
+# The day the module is read: a run crossing Shanghai's midnight reads the clock again where
+# a day must not be past (an action's due day).
 TODAY = shanghai_today()
 THIS = month_of(TODAY)
 PREVIOUS = months_up_to(THIS, 2)[0]
@@ -69,7 +71,7 @@ async def seed(qms: Qms) -> None:
 
     closing = await post("/nonconformities", {"subject": "QP-07", "description": "Late"})
     path = f"/nonconformities/{closing['id']}"
-    action = {"description": "Remind", "owner": "head03", "due": str(TODAY)}
+    action = {"description": "Remind", "owner": "head03", "due": str(shanghai_today())}
     await post(f"{path}/actions", action)
     await post(f"{path}/actions/1/done", None)
     await post(f"{path}/effectiveness", {"effective": True, "evidence": "none late since"})

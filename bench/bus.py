@@ -734,8 +734,8 @@ class Stage:
         figures["outbox_fill_per_s"] = events / (time.perf_counter() - started)
 
         # Connected first, so that t0 is the relay's start and not the broker handshake.
-        self.relay.transport.start()
-        await asyncio.wait_for(self.relay.transport.connection(), 30)
+        self.relay.relay_transport.start()
+        await asyncio.wait_for(self.relay.relay_transport.connection(), 30)
         cpu_relay, cpu_consumer = time.process_time(), cpu_seconds(self.child.pid)
         machine = machine_ticks()
         t0 = time.time()

@@ -7,12 +7,12 @@ is reached through module-level registries.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from fastapi import Request
 
+from chassis.bus.relay import Doorbell
 from chassis.clock import Clock, SystemClock
 from chassis.db import Database
 from chassis.revocation import Revocations
@@ -30,7 +30,7 @@ class ServiceContext(Generic[SettingsT]):
     database: Database
     clock: Clock = field(default_factory=SystemClock)
     # Set when a commit wrote outbox rows: wakes the relay.
-    outbox_written: asyncio.Event = field(default_factory=asyncio.Event)
+    outbox_written: Doorbell = field(default_factory=Doorbell)
     # The tokens this process refuses before they expire (the app's TokenVerifier consults it).
     revocations: Revocations = field(default_factory=Revocations)
 

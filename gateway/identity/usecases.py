@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 import uuid
@@ -16,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis import revocation
 from chassis.auth import CLOCK_SKEW_SECONDS, Principal, sign_token
+from chassis.bus.relay import Doorbell
 from chassis.clock import Clock, SystemClock
 from chassis.db import Database, elements_of
 from chassis.errors import RuleViolated
@@ -151,7 +151,7 @@ class Identity:
     revoked: Revocations = field(default_factory=Revocations)
     clock: Clock = field(default_factory=SystemClock)
     # Set by a commit that wrote events: wakes the bus' outbox relay.
-    outbox_written: asyncio.Event = field(default_factory=asyncio.Event)
+    outbox_written: Doorbell = field(default_factory=Doorbell)
 
     @property
     def keys(self) -> KeyRing:

@@ -135,17 +135,18 @@ async def test_the_relay_moves_to_the_next_node_when_its_node_stops(
     # Its queue exists once it is attached: events published before would go unrouted.
     await consumer_attached(prefix, broker=broker)
     async with source_relay(source, prefix, broker) as relay:
+        link = relay.relay_transport
 
         async def connected() -> bool:
-            return relay.transport.is_up
+            return link.is_up
 
         await wait_until(connected, within=30)
-        assert relay.transport.broker == address(first.url), "not on the first node listed"
+        assert link.broker == address(first.url), "not on the first node listed"
         committed = await emit_samples(source, 200)
         await asyncio.to_thread(first.stop_app)
 
         async def moved() -> bool:
-            return relay.transport.is_up and relay.transport.broker == address(second.url)
+            return link.is_up and link.broker == address(second.url)
 
         await wait_until(moved, within=BACK_WITHIN_SECONDS)
         committed += await emit_samples(source, 200, start=200)
@@ -173,10 +174,11 @@ async def test_a_node_killed_and_another_stopped_lose_nothing_and_apply_nothing_
     stop = asyncio.Event()
     back: list[float] = []
     async with source_relay(source, prefix, broker) as relay:
+        link = relay.relay_transport
 
         async def on(node: RabbitNode) -> None:
             async def there() -> bool:
-                return relay.transport.is_up and relay.transport.broker == address(node.url)
+                return link.is_up and link.broker == address(node.url)
 
             await wait_until(there, within=BACK_WITHIN_SECONDS)
 

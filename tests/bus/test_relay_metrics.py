@@ -4,7 +4,6 @@ the process publishes is counted from 0 (so the first one shows as an increase).
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +12,7 @@ import sqlalchemy as sa
 from prometheus_client import REGISTRY
 
 from chassis.bus import Topology
-from chassis.bus.relay import Relay
+from chassis.bus.relay import Doorbell, Relay
 from chassis.bus.transport import Transport
 from chassis.db import Database, outbox
 from contracts import all_contracts
@@ -46,7 +45,7 @@ async def test_the_oldest_unsent_age_grows_while_the_broker_is_unreachable(
         database=database,
         transport=transport,
         topology=Topology(f"unreachable-{service}"),
-        wake=asyncio.Event(),
+        wake=Doorbell(),
     )
     relay.start()
 
@@ -75,7 +74,7 @@ async def test_every_type_the_process_publishes_is_counted_from_its_start(tmp_pa
         database=database,
         transport=transport,
         topology=Topology("unreachable-qms"),
-        wake=asyncio.Event(),
+        wake=Doorbell(),
     )
     relay.start()
     try:

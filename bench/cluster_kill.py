@@ -84,7 +84,6 @@ from aio_pika.abc import AbstractConnection
 
 from bench.bus import Resources, percentile
 from bench.flow import Grid, application, demo_grids
-from bench.gateway import Server
 from bench.platform import (
     Platform,
     audit,
@@ -447,26 +446,27 @@ async def queue_state(connection: AbstractConnection, queue: str) -> tuple[int, 
 
 @dataclass
 class Connections:
-    """What each process' log says of its broker connections, read as the log grows."""
+    """The brokers each process' log says it connected to, in order, read as the log grows."""
 
     read: dict[str, int] = field(default_factory=dict)
     brokers: dict[str, list[str]] = field(default_factory=dict)
 
-    def update(self, servers: list[Server]) -> None:
-        """Read what each log gained."""
-        for server in servers:
+    def update(self, platform: Platform) -> None:
+        """Read what each process' log gained."""
+        for name in platform.replicas:
+            server = platform.first(name)
             with server.log.open("rb") as log:
-                log.seek(self.read.get(server.name, 0))
+                log.seek(self.read.get(name, 0))
                 text = log.read()
             # Up to the last whole line: the rest is read next time.
             whole = text[: text.rfind(b"\n") + 1]
-            self.read[server.name] = self.read.get(server.name, 0) + len(whole)
+            self.read[name] = self.read.get(name, 0) + len(whole)
             for line in whole.decode(errors="replace").splitlines():
                 if BROKER_CONNECTED in line:
                     with contextlib.suppress(ValueError):
                         entry = json.loads(line)
                         if entry.get("message") == BROKER_CONNECTED:
-                            self.brokers.setdefault(server.name, []).append(entry["broker"])
+                            self.brokers.setdefault(name, []).append(entry["broker"])
 
     def count(self, name: str) -> int:
         """How many times the process has connected."""
@@ -525,7 +525,7 @@ class Watch:
 
     def connected(self) -> dict[str, int]:
         """How many times each process has connected to a broker so far."""
-        self.connections.update(self.platform.all())
+        self.connections.update(self.platform)
         return {name: self.connections.count(name) for name in self.queues}
 
     async def back(
@@ -533,14 +533,13 @@ class Watch:
     ) -> Fault:
         """Watch the consumers after the fault at `at` (`before` it: `connected()`) until each
         is back (or WATCH_SECONDS)."""
-        servers = self.platform.all()
         attached: dict[str, float] = {}
         back: dict[str, float] = {}
         connection = await aio_pika.connect(survivor.url, timeout=10)
         try:
             while len(back) < len(self.queues) and time.time() < at + WATCH_SECONDS:
                 polled = time.time()
-                self.connections.update(servers)
+                self.connections.update(self.platform)
                 for name in self.queues.keys() - back.keys():
                     consumers, ready = await queue_state(connection, self.queues[name])
                     if (
@@ -764,7 +763,7 @@ def record_figures(
         summary.figures |= {f"back_s_fault{n}_{k}": v for k, v in fault.back.items()}
     summary.figures["back_s"] = latest(fault.back_s for fault in found)
     summary.figures |= {f"{k}_all": v for k, v in request_figures(flow.calls, 0, math.inf).items()}
-    summary.figures["lag_max_s_all"] = max((lag for _, lag in lags), default=math.nan)
+    summary.figures |= {f"{k}_all": v for k, v in lag_figures(lags, started, math.inf).items()}
     summary.figures["household_p95_s"] = percentile(flow.household_s, 0.95)
     summary.figures["case_source_p95_s"] = percentile(flow.case_source_s, 0.95)
 
@@ -841,7 +840,7 @@ async def flow_through_faults(
         finally:
             stop.set()
             await asyncio.gather(*flowing)
-        run.connections.update(platform.all())
+        run.connections.update(platform)
     return started
 
 
@@ -940,7 +939,8 @@ def describe(options: Options, run: Run, summary: Summary) -> list[str]:
         ),
         "",
         f"the whole run: {f['requests_all']:.0f} requests, {f['failed_all']:.0f} failed,"
-        f" p95 {f['p95_ms_all']:.0f} ms; event lag max {f['lag_max_s_all']:.2f} s; approval →"
+        f" p95 {f['p95_ms_all']:.0f} ms; {f['events_all']:.0f} events delivered, lag p95"
+        f" {f['lag_p95_s_all']:.2f} s, max {f['lag_max_s_all']:.2f} s; approval →"
         f" household in the inspector's list p95 {f['household_p95_s']:.2f} s, transfer → case"
         f" source at the section p95 {f['case_source_p95_s']:.2f} s; settled"
         f" {f['settle_s']:.0f} s after the flow",
@@ -983,7 +983,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--between", type=float, default=30.0, help="seconds between the faults, all nodes up"
     )
-    parser.add_argument("--after", type=float, default=30.0, help="seconds of flow after them")
+    parser.add_argument("--after", type=float, default=60.0, help="seconds of flow after them")
     parser.add_argument(
         "--settle", type=float, default=120.0, help="how long to wait for the last events"
     )

@@ -5,17 +5,13 @@ of the complaint surge; then nothing lost, nothing doubled, few errors, p95 soon
 Run it from the project's root: `.venv/bin/python -m bench.replica_kill` (about seven minutes
 with the default five-minute day; run it alone; `--help`).
 
-What runs, each replica its own process (so that one dying stops no other, which honcho's
-`make run` would), as `make run REPLICAS=2` starts them (chassis.launch's environments): the
-gateway twice on one port (SO_REUSEPORT), each service twice (replica k on its port + 10·k,
-the gateway balancing over them), each process' replicas sharing a fresh PostgreSQL database
-of the run, the demo seeded by the first replica, the second started once the first serves;
-on free ports (not the platform's 8000–8007), the run's own bus prefix, the gateway's rate
-limits raised for the run (API_RATE_LIMIT, LOGIN_RATE_LIMIT, OPEN311_RATE_LIMIT: every user
-comes from one address), qms without a witness (AUDIT_WITNESS_QUORUM=0), each process its
-own broker user of the run (`python -m chassis.bus provision`, as `make migrate`). The load: Locust
-headless in its own process (`locust -f bench/workday.py`), writing every request and every
-licence and complaint it was answered for to a file (WORKDAY_RECORD).
+What runs, each replica its own process, as `make run REPLICAS=2` starts them (bench/platform.py
+says how): the gateway twice on one port (SO_REUSEPORT), each service twice (replica k on its
+port + 10·k, the gateway balancing over them), each process' replicas sharing a fresh
+PostgreSQL database of the run, the second replica started once the first serves; the run's
+own bus prefix and broker users on the machine's RabbitMQ. The load: Locust headless in its
+own process (`locust -f bench/workday.py`), writing every request and every licence and
+complaint it was answered for to a file (WORKDAY_RECORD).
 
 At --kill-at of the day (0.6: inside the surge) the first replica of every process, the
 gateway's included, is killed (-9) at once; none is restarted. After the day, once the
@@ -44,39 +40,29 @@ import contextlib
 import json
 import math
 import os
-import secrets
-import signal
-import socket
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import asyncpg
-import httpx
-import psutil
-
-from bench.bus import BUS_URL, PG_HOST, PG_PORT, PG_USER, Resources, percentile
-from bench.flow import log_findings
-from bench.gateway import (
-    ROOT,
-    Server,
-    child_env,
-    free_port,
-    reap,
-    start_server,
-    tail,
-    wait_for,
+from bench.bus import BUS_URL, Resources, percentile
+from bench.gateway import ROOT, reap
+from bench.platform import (
+    Platform,
+    audit,
+    base_environment,
+    bus_urls,
+    kill,
+    run_databases,
+    start_platform,
 )
 from bench.summary import Summary as BenchSummary
 from bench.summary import cleaning_up
-from chassis.brokers import with_user
-from chassis.bus.users import broker_user, delete_provisioned
-from chassis.launch import create_databases, database_urls, environment, port_of
+from chassis.bus.users import delete_provisioned
+from chassis.launch import port_of
 from chassis.platform import GATEWAY, PROCESSES, SERVICES
 
 # The load's sign-ins, counted apart (bench/workday.py says why).
@@ -87,12 +73,6 @@ BASELINE_SECONDS = 30.0
 RECOVERED_WITHIN_P95 = 1.5
 ERROR_RATE_MAX = 0.01
 RECOVERY_SECONDS_MAX = 30.0
-START_SECONDS = 120.0
-RAISED_LIMITS = {
-    "API_RATE_LIMIT": "1000000/second",
-    "LOGIN_RATE_LIMIT": "1000/second",
-    "OPEN311_RATE_LIMIT": "1000000/second",
-}
 
 
 class Summary(BenchSummary):
@@ -129,77 +109,6 @@ class Options:
     settle: float
 
 
-@dataclass
-class Platform:
-    """The replicas running, by process name, first replica first."""
-
-    replicas: dict[str, list[Server]] = field(default_factory=dict)
-
-    def all(self) -> list[Server]:
-        """Every replica."""
-        return [server for servers in self.replicas.values() for server in servers]
-
-
-def free_ports() -> dict[str, str]:
-    """`<PROCESS>_PORT` of every process: free, and free 10 above for a service's replica."""
-    ports: dict[str, str] = {}
-    for process in PROCESSES:
-        while True:
-            port = free_port()
-            if process is GATEWAY or port_free(port + 10):
-                break
-        ports[f"{process.name.upper()}_PORT"] = str(port)
-    return ports
-
-
-def port_free(port: int) -> bool:
-    """Whether `port` can be bound now."""
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-async def listening(server: Server, port: int) -> None:
-    """Until the replica's own process listens on `port` (the gateway's replicas share theirs,
-    so its health check cannot tell which answered)."""
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline and server.process.returncode is None:
-        with contextlib.suppress(psutil.Error):
-            sockets = psutil.Process(server.pid).net_connections("tcp")
-            if any(s.status == psutil.CONN_LISTEN and s.laddr.port == port for s in sockets):
-                return
-        await asyncio.sleep(0.2)
-    raise RuntimeError(f"{server.name} did not listen on {port}:\n{server.tail()}")
-
-
-async def start_platform(
-    base: dict[str, str], own_bus: dict[str, str], folder: Path, platform: Platform
-) -> None:
-    """Migrate and start the first replica of each process (the gateway's first), then the
-    second of each once the first serves."""
-    async with httpx.AsyncClient(timeout=5) as client:
-        for replica in (0, 1):
-            for process in (GATEWAY, *SERVICES):
-                env = environment(process, base, replica) | {"BUS_URL": own_bus[process.name]}
-                server = await start_server(
-                    f"{process.name}.{replica + 1}",
-                    process.module,
-                    env,
-                    folder,
-                    migrate=replica == 0,
-                )
-                platform.replicas.setdefault(process.name, []).append(server)
-                if process is GATEWAY:
-                    await listening(server, port_of(process, base))
-                    if replica == 0:
-                        await wait_for(server, "/healthz", client)
-            for process in SERVICES:
-                await wait_for(platform.replicas[process.name][replica], "/readyz", client)
-
-
 class BrokerResources(Resources):
     """The run's databases, folder, queues and exchanges, and its broker users and policies."""
 
@@ -211,37 +120,6 @@ class BrokerResources(Resources):
         except Exception as error:
             left.append(f"broker users and policies of {self.prefix}: {error!r}")
         return left
-
-
-async def bus_urls(base: dict[str, str], folder: Path) -> dict[str, str]:
-    """Every process' own broker user (a consumer takes an event only from the user of the
-    process owning it), made as `make migrate` makes them, and every service's queue declared
-    before any process publishes; each process' BUS_URL."""
-    passwords = {process.name: secrets.token_urlsafe(24) for process in PROCESSES}
-    users = folder / "bus-users.json"
-    users.write_text(json.dumps(passwords), encoding="utf-8")
-    users.chmod(0o600)
-    for command in (["provision", "--users", str(users)], ["declare"]):
-        await run_command("chassis.bus", command, base, folder / "bus.log")
-    prefix = base["BUS_PREFIX"]
-    return {
-        name: with_user(BUS_URL, broker_user(prefix, name), password)
-        for name, password in passwords.items()
-    }
-
-
-async def run_command(module: str, arguments: list[str], env: dict[str, str], log: Path) -> None:
-    """`python -m <module> <arguments>` to its end; raise with its output if it fails."""
-    with log.open("ab") as output:
-        done = await asyncio.create_subprocess_exec(
-            *(sys.executable, "-m", module, *arguments),
-            env=env,
-            cwd=ROOT,
-            stdout=output,
-            stderr=output,
-        )
-        if await done.wait() != 0:
-            raise RuntimeError(f"python -m {module} {arguments[0]} failed:\n{tail(log)}")
 
 
 async def first_line(record: Path, kind: str, within: float) -> dict[str, Any]:
@@ -256,15 +134,6 @@ async def first_line(record: Path, kind: str, within: float) -> dict[str, Any]:
                     return entry
         await asyncio.sleep(0.5)
     raise RuntimeError(f"the load wrote no {kind!r} line within {within:g} s")
-
-
-def kill(servers: Iterable[Server]) -> list[str]:
-    """SIGKILL each; their names."""
-    killed = []
-    for server in servers:
-        os.kill(server.pid, signal.SIGKILL)
-        killed.append(server.name)
-    return killed
 
 
 async def run_day(
@@ -307,79 +176,6 @@ def read_record(path: Path) -> dict[str, list[dict[str, Any]]]:
         entry = json.loads(text)
         lines.setdefault(entry["kind"], []).append(entry)
     return lines
-
-
-async def fetch(url: str, query: str, *args: object) -> list[asyncpg.Record]:
-    """Rows of one query on a database of the run."""
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
-    try:
-        return list(await connection.fetch(query, *args))
-    finally:
-        await connection.close()
-
-
-async def households_in(url: str, codes: list[str], settle: float) -> set[str]:
-    """The credit codes of `codes` supervision holds households of, once all are there or
-    `settle` seconds have passed."""
-    deadline = time.monotonic() + settle
-    while True:
-        rows = await fetch(
-            url, "SELECT credit_code FROM households WHERE credit_code = ANY($1)", codes
-        )
-        found = {row["credit_code"] for row in rows}
-        if found >= set(codes) or time.monotonic() > deadline:
-            return found
-        await asyncio.sleep(1)
-
-
-async def audit(
-    urls: dict[str, str], run_id: str, record: dict[str, list[dict[str, Any]]], settle: float
-) -> dict[str, float]:
-    """Lost and doubled, from the databases."""
-    licences = record.get("licence", [])
-    complaints = record.get("complaint", [])
-    codes = [entry["credit_code"] for entry in licences]
-    named = f"工作日{run_id}-%"
-    households = await households_in(urls["supervision"], codes, settle)
-    held = await fetch(
-        urls["licensing"], "SELECT credit_code FROM licences WHERE credit_code = ANY($1)", codes
-    )
-    ticket_ids = [uuid.UUID(t) for entry in complaints for t in entry["tickets"]]
-    tickets = await fetch(
-        urls["complaints"], "SELECT id FROM tickets WHERE id = ANY($1)", ticket_ids
-    )
-    twice = (
-        "SELECT count(*) FROM (SELECT {column} FROM {table} WHERE {column} LIKE $1"
-        " GROUP BY {column} HAVING count(*) > 1) AS doubled"
-    )
-    doubled = {}
-    for label, url, table, column, pattern in (
-        ("applications", urls["licensing"], "applications", "name", named),
-        ("licences", urls["licensing"], "licences", "name", named),
-        ("households", urls["supervision"], "households", "name", named),
-        ("complaints", urls["complaints"], "submissions", "description", f"【工作日{run_id}-%"),
-    ):
-        rows = await fetch(url, twice.format(table=table, column=column), pattern)
-        doubled[label] = float(rows[0][0])
-    stored = await fetch(
-        urls["complaints"],
-        "SELECT count(*) FROM submissions WHERE description LIKE $1",
-        f"【工作日{run_id}-%",
-    )
-    applications = await fetch(
-        urls["licensing"], "SELECT count(*) FROM applications WHERE name LIKE $1", named
-    )
-    return {
-        "licences_issued": float(len(codes)),
-        "licences_lost": float(len(set(codes) - {row["credit_code"] for row in held})),
-        "households_lost": float(len(set(codes) - households)),
-        "complaints_accepted": float(len(ticket_ids)),
-        "complaints_lost": float(len(set(ticket_ids) - {row["id"] for row in tickets})),
-        **{f"{label}_doubled": value for label, value in doubled.items()},
-        "complaints_stored": float(stored[0][0]),
-        "applications_stored": float(applications[0][0]),
-        "applications_answered": float(len(record.get("submitted", []))),
-    }
 
 
 @dataclass(frozen=True)
@@ -457,17 +253,12 @@ async def measure(
     """Start the platform, run the day with the kill, audit; the figures into `summary`."""
     resources.note_bus(process.name for process in PROCESSES)
     folder = resources.temp_dir = Path(tempfile.mkdtemp(prefix="bench-replica-kill-"))
-    server = f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}"
-    base = child_env(folder, resources.prefix, 0) | free_ports() | RAISED_LIMITS
-    base |= {"REPLICAS": "2", "DATABASE_SERVER": server, "AUDIT_WITNESS_QUORUM": "0"}
-    del base["PORT"]
-    urls = database_urls(base)
-    resources.databases += [url.rsplit("/", 1)[1] for url in urls.values()]
-    await create_databases(urls)
+    base = base_environment(folder, resources.prefix, REPLICAS="2")
+    urls = await run_databases(base, resources)
     own_bus = await bus_urls(base, folder)
     platform = Platform()
     try:
-        await start_platform(base, own_bus, folder, platform)
+        await start_platform(base, own_bus, urls, folder, platform)
         gateway = f"http://127.0.0.1:{port_of(GATEWAY, base)}"
         started, killed_at, code = await run_day(options, gateway, run_id, folder, platform)
         record = read_record(folder / "record.jsonl")
@@ -478,25 +269,18 @@ async def measure(
         figures["sign_ins"] = float(len(signed_in))
         figures["sign_ins_failed"] = float(sum(not r["ok"] for r in signed_in))
         figures["sign_in_p95_ms"] = percentile([r["ms"] for r in signed_in], 0.95)
-        found = await audit(urls, run_id, record, options.settle)
+        codes = [entry["credit_code"] for entry in record.get("licence", [])]
+        tickets = [t for entry in record.get("complaint", []) for t in entry["tickets"]]
+        found = await audit(urls, f"工作日{run_id}", codes, tickets, options.settle)
+        found["applications_answered"] = float(len(record.get("submitted", [])))
     finally:
-        for replica in platform.all():
-            await replica.stop()
-        for replica in platform.all():
-            summary.lines += [
-                f"!! {replica.name} logged {n}× {what}"
-                for what, n in log_findings(replica).most_common(3)
-            ]
+        await platform.stop(summary)
     summary.figures |= figures | found
     summary.figures["lost"] = sum(v for k, v in found.items() if k.endswith("_lost"))
     summary.figures["doubled"] = sum(v for k, v in found.items() if k.endswith("_doubled"))
     summary.figures["locust_exit_code"] = float(code)
     summary.baseline |= baseline
-    summary.lines += [
-        f"!! {replica.name} exited {replica.process.returncode} before the end"
-        for replica in platform.all()
-        if replica.process.returncode not in (0, -signal.SIGKILL, -signal.SIGTERM)
-    ]
+    summary.lines += platform.exited_early()
     return around
 
 

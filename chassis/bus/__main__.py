@@ -1,7 +1,8 @@
 """`python -m chassis.bus definitions`: write deploy/rabbitmq/definitions.json from the handlers.
 `python -m chassis.bus declare`: declare the same queues on the broker of BUS_URL, BUS_PREFIX.
 `python -m chassis.bus provision --users FILE`: create or update each process' broker user of
-BUS_PREFIX with the password FILE gives it, as the administrator of BUS_URL."""
+BUS_PREFIX with the password FILE gives it, as the administrator of BUS_URL (with `--node NODE`,
+through rabbitmqctl on that Erlang node: a broker without the management API)."""
 
 from __future__ import annotations
 
@@ -83,6 +84,11 @@ def main() -> None:
     provision_command.add_argument(
         "--users", type=Path, required=True, help='JSON {"licensing": "<password>", …}'
     )
+    provision_command.add_argument(
+        "--node",
+        help="through rabbitmqctl on this Erlang node (a broker without the management API,"
+        " such as a node of one's own beside the machine's)",
+    )
     args = parser.parse_args()
     if args.command in ("declare", "provision"):
         settings = Settings(service="bus")
@@ -96,7 +102,9 @@ def main() -> None:
             return
         passwords = read_passwords(args.users)
         try:
-            how = provision(settings.bus_url, topology, passwords, consumed_routing_keys())
+            how = provision(
+                settings.bus_url, topology, passwords, consumed_routing_keys(), node=args.node
+            )
         except ProvisioningError as error:
             raise SystemExit(f"provision: {error}") from None
         print(f"provisioned {len(passwords)} broker users of {settings.bus_prefix} ({how})")

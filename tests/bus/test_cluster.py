@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -16,9 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from chassis.brokers import address
+from chassis.brokers import address, with_user
 from chassis.bus import Bus, HandlerRegistry, Topology
+from chassis.bus.transport import connect
+from chassis.bus.users import broker_user, delete_provisioned
 from chassis.db import Database
+from chassis.platform import PROCESSES
 from tests.bus.harness import (
     Broker,
     Fleet,
@@ -36,7 +43,7 @@ from tests.bus.harness import (
     wait_for_effects,
 )
 from tests.conftest import CreateDatabase, wait_until
-from tests.servers import RabbitNode, rabbit_nodes
+from tests.servers import RabbitNode, broker_urls, rabbit_nodes
 
 pytestmark = pytest.mark.timeout(300)
 BACK_WITHIN_SECONDS = 30.0
@@ -206,3 +213,33 @@ async def test_a_node_killed_and_another_stopped_lose_nothing_and_apply_nothing_
     assert history.lost == [], history.summary()
     assert history.duplicate_effects == [], history.summary()
     assert max(back) < BACK_WITHIN_SECONDS, back
+
+
+async def test_provision_through_a_node_makes_users_every_node_takes(
+    cluster: list[RabbitNode], prefix: str, tmp_path: Path
+) -> None:
+    # The cluster's nodes have no management API: `--node` provisions through rabbitmqctl.
+    passwords = {
+        process.name: f"test-{process.name}-{uuid.uuid4().hex[:6]}" for process in PROCESSES
+    }
+    users = tmp_path / "bus-users.json"
+    users.write_text(json.dumps(passwords), encoding="utf-8")
+    env = os.environ | {"BUS_URL": broker_urls(cluster), "BUS_PREFIX": prefix}
+    command = ["provision", "--users", str(users), "--node", cluster[0].node]
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "chassis.bus", *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    try:
+        assert done.returncode == 0, done.stderr
+        user = broker_user(prefix, "licensing")
+        # Made on the cluster: the last node lets the user in with its password.
+        connection = await connect(with_user(cluster[2].url, user, passwords["licensing"]))
+        await connection.close()
+    finally:
+        await asyncio.to_thread(delete_provisioned, cluster[0].url, prefix, node=cluster[0].node)

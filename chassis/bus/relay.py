@@ -104,6 +104,10 @@ class Relay:
         self._task: asyncio.Task[None] | None = None
         self._gauging: asyncio.Task[None] | None = None
         self._pruned_at = 0.0
+        # Rows claimed a round: the batch, or one while the broker confirms nothing. A paused
+        # or blocked broker keeps what it was sent and takes it all in when it resumes: whole
+        # batches sent again each round would all arrive, as copies for the consumers to skip.
+        self._claim = batch
 
     def start(self) -> None:
         """Run the relay in the background until stopped."""
@@ -166,9 +170,10 @@ class Relay:
         """Publish claimed batches until the outbox has nothing unsent left; how many were sent."""
         total = 0
         while True:
+            claim = self._claim
             sent, claimed = await self.publish_batch(exchange)
             total += sent
-            if claimed < self.batch or sent < claimed:
+            if claimed < claim or sent < claimed:
                 return total
 
     async def publish_batch(self, exchange: Exchange) -> tuple[int, int]:
@@ -177,7 +182,7 @@ class Relay:
             sa.select(outbox.c.id, outbox.c.routing_key, outbox.c.envelope)
             .where(outbox.c.published_at.is_(None))
             .order_by(outbox.c.created_at)
-            .limit(self.batch)
+            .limit(self._claim)
             # Rows another replica holds are skipped, never waited for nor published twice.
             .with_for_update(skip_locked=True)
         )
@@ -206,12 +211,15 @@ class Relay:
         for row, result in zip(rows, results, strict=True):
             if result is None:
                 EVENTS_PUBLISHED.labels(self.service, event_type(row.routing_key)).inc()
+        if sent:
+            self._claim = self.batch
         errors = [r for r in results if isinstance(r, BaseException)]
         if errors:
             log.warning(
                 "publishing failed", extra={"failed": len(errors), "error": repr(errors[0])}
             )
             if all(isinstance(e, CONNECTION_ERRORS) for e in errors):
+                self._claim = 1
                 raise errors[0]
         return len(sent), len(rows)
 

@@ -116,7 +116,7 @@ class Transport:
         name: str,
         heartbeat: int = 15,
         retry_seconds: float = 1.0,
-        max_retry_seconds: float = 5.0,
+        max_retry_seconds: float = 2.0,
         connect_timeout: float = 10.0,
     ) -> None:
         self.url = url
@@ -134,7 +134,9 @@ class Transport:
 
     async def _connect(self, start: int) -> tuple[int, AbstractConnection]:
         # Rounds over every broker until one answers, apart by a random, growing pause: the
-        # processes that lost the same broker do not all come back in the same instant.
+        # processes that lost the same broker do not all come back in the same instant. Its
+        # cap is how long a broker back or a partition healed may go unnoticed, which every
+        # event committed meanwhile waits out: short beside the 5 s it may lag after a fault.
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(CONNECTION_ERRORS),
             wait=wait_random_exponential(multiplier=self.retry_seconds, max=self.max_retry_seconds),

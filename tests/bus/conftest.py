@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from tests.bus.harness import Fleet, delete_topology
+from chassis.db import Database
+from tests.bus.harness import Fleet, delete_topology, prepare_database
+from tests.conftest import CreateDatabase
 from tests.servers import PostgresServer, RabbitNode, postgres_server, rabbit_nodes
 
 
@@ -40,3 +42,13 @@ def own_postgres() -> Iterator[PostgresServer]:
     """A PostgreSQL server of this test alone, which it may stop."""
     with postgres_server() as server:
         yield server
+
+
+@pytest.fixture
+async def databases(create_database: CreateDatabase) -> AsyncIterator[tuple[Database, Database]]:
+    """The producer's (source) and the consumer's (sink) databases."""
+    source = Database(await prepare_database(create_database, "source"))
+    sink = Database(await prepare_database(create_database, "sink"))
+    yield source, sink
+    await source.dispose()
+    await sink.dispose()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import multiprocessing
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
@@ -120,6 +121,24 @@ def bus_settings(
     url = probe_bus_url(prefix, service, broker, limit)
     values = {"relay_poll_seconds": 0.2, "bus_url": url}
     return service_settings(service, database_url, prefix, **(values | extra))
+
+
+@contextlib.asynccontextmanager
+async def source_relay(
+    database: Database, prefix: str, broker: Broker = MACHINE_BROKER, **extra: object
+) -> AsyncIterator[Bus]:
+    """An in-process producer: the relay of a source database, consuming nothing (`extra`:
+    settings of its own)."""
+    bus = Bus(
+        settings=bus_settings("source", database.url, prefix, broker, **extra),
+        database=database,
+        handlers=HandlerRegistry("source"),
+    )
+    bus.start()
+    try:
+        yield bus
+    finally:
+        await bus.stop()
 
 
 async def emit_samples(
@@ -297,6 +316,8 @@ class WorkerConfig:
     prefetch: int = 32
     delivery_limit: int = 5
     broker: Broker = MACHINE_BROKER
+    # The platform's BUS_HEARTBEAT_SECONDS unless set.
+    heartbeat: int | None = None
 
 
 def worker_main(config: WorkerConfig) -> None:
@@ -310,6 +331,7 @@ def worker_main(config: WorkerConfig) -> None:
 
 
 async def _serve(config: WorkerConfig) -> None:
+    heartbeat = {} if config.heartbeat is None else {"bus_heartbeat_seconds": config.heartbeat}
     settings = bus_settings(
         config.service,
         config.database_url,
@@ -319,6 +341,7 @@ async def _serve(config: WorkerConfig) -> None:
         crash_probability=config.crash_probability,
         bus_prefetch=config.prefetch,
         bus_delivery_limit=config.delivery_limit,
+        **heartbeat,
     )
     database = Database(settings.database_url)
     registry = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -48,6 +49,8 @@ effects = sa.Table(
     sa.Column("subject", sa.String(100), nullable=False),
     sa.Column("sequence", sa.BigInteger, nullable=False),
     sa.Column("n", sa.Integer, nullable=False),
+    # When the handler ran: with the commit's time at the producer, an event's lag.
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 
@@ -78,7 +81,11 @@ async def record_sample(
         raise PoisonError(f"sample {event.n} is poison")
     await work.connection.execute(
         sa.insert(effects).values(
-            event_id=envelope.id, subject=envelope.subject, sequence=envelope.sequence, n=event.n
+            event_id=envelope.id,
+            subject=envelope.subject,
+            sequence=envelope.sequence,
+            n=event.n,
+            applied_at=datetime.now(UTC),
         )
     )
     if event.echo:

@@ -15,13 +15,13 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from chassis.brokers import address, with_user
-from chassis.bus import Bus, HandlerRegistry, Topology
+from chassis.bus import Topology
 from chassis.bus.transport import connect
 from chassis.bus.users import broker_user, delete_provisioned
 from chassis.db import Database
@@ -31,18 +31,17 @@ from tests.bus.harness import (
     Fleet,
     History,
     WorkerConfig,
-    bus_settings,
     consumer_attached,
     deliveries_logged,
     effect_counts,
     emit_samples,
     own_broker,
-    prepare_database,
     queue_consumers,
+    source_relay,
     unsent,
     wait_for_effects,
 )
-from tests.conftest import CreateDatabase, wait_until
+from tests.conftest import wait_until
 from tests.servers import RabbitNode, broker_urls, rabbit_nodes
 
 pytestmark = pytest.mark.timeout(300)
@@ -62,31 +61,6 @@ def broker(cluster: list[RabbitNode]) -> Iterator[Broker]:
     yield own_broker(cluster)
     for node in cluster:
         node.restore()
-
-
-@pytest.fixture
-async def databases(create_database: CreateDatabase) -> AsyncIterator[tuple[Database, Database]]:
-    """The producer's (source) and the consumer's (sink) databases."""
-    source = Database(await prepare_database(create_database, "source"))
-    sink = Database(await prepare_database(create_database, "sink"))
-    yield source, sink
-    await source.dispose()
-    await sink.dispose()
-
-
-@contextlib.asynccontextmanager
-async def source_relay(database: Database, prefix: str, broker: Broker) -> AsyncIterator[Bus]:
-    """An in-process producer: the relay of a source database, consuming nothing."""
-    bus = Bus(
-        settings=bus_settings("source", database.url, prefix, broker),
-        database=database,
-        handlers=HandlerRegistry("source"),
-    )
-    bus.start()
-    try:
-        yield bus
-    finally:
-        await bus.stop()
 
 
 async def steady_flow(source: Database, committed: list[uuid.UUID], stop: asyncio.Event) -> None:

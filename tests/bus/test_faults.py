@@ -9,7 +9,6 @@ a server stops one of its own (tests/servers.py), never the machine's.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -18,7 +17,7 @@ from pathlib import Path
 import aio_pika
 import pytest
 
-from chassis.bus import Bus, HandlerRegistry, Topology
+from chassis.bus import Topology
 from chassis.bus.users import broker_user
 from chassis.db import Database
 from contracts import Envelope
@@ -28,7 +27,6 @@ from tests.bus.harness import (
     Fleet,
     History,
     WorkerConfig,
-    bus_settings,
     consumer_attached,
     database_maker,
     deliveries_logged,
@@ -38,41 +36,15 @@ from tests.bus.harness import (
     own_broker,
     prepare_database,
     publishing_connection,
+    source_relay,
     unsent,
     wait_for_effects,
 )
 from tests.bus.probe import SampleRecorded
-from tests.conftest import BUS_URL, CreateDatabase, wait_until
+from tests.conftest import BUS_URL, wait_until
 from tests.servers import PostgresServer, RabbitNode
 
 pytestmark = pytest.mark.timeout(300)
-
-
-@contextlib.asynccontextmanager
-async def source_relay(
-    database: Database, prefix: str, broker: Broker = MACHINE_BROKER
-) -> AsyncIterator[Bus]:
-    """An in-process producer: the relay of a source database, consuming nothing."""
-    bus = Bus(
-        settings=bus_settings("source", database.url, prefix, broker),
-        database=database,
-        handlers=HandlerRegistry("source"),
-    )
-    bus.start()
-    try:
-        yield bus
-    finally:
-        await bus.stop()
-
-
-@pytest.fixture
-async def databases(create_database: CreateDatabase) -> AsyncIterator[tuple[Database, Database]]:
-    """The producer's (source) and the consumer's (sink) databases."""
-    source = Database(await prepare_database(create_database, "source"))
-    sink = Database(await prepare_database(create_database, "sink"))
-    yield source, sink
-    await source.dispose()
-    await sink.dispose()
 
 
 async def test_consumer_killed_twice_during_5000_events(

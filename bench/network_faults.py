@@ -15,7 +15,9 @@ settings, but the relay's backstop poll at 0.2 s. The flow commits --rate events
 In this order: the baseline; the relay's link cut (closed, new connections reset), then the
 consumer's; the relay's link black-holed (every byte dropped, nothing closed; the connection
 stays dead), then the consumer's, for longer than the 48 s the client takes to give a silent
-link up at a 15 s heartbeat; 200 ms added each way on both links; the broker paused (SIGSTOP)
+link up at a 15 s heartbeat; the relay's link partitioned (every byte held and passed on after,
+as TCP does across a partition), then the consumer's, for less than those 48 s (the
+connections live through it); 200 ms added each way on both links; the broker paused (SIGSTOP)
 for 30 s; its disk alarm raised (publishers blocked). Targets, for every fault: 0 lost, 0
 applied twice, lag p99 of the events committed after it clears under 5 s.
 
@@ -52,6 +54,7 @@ from tests.bus.network import (
     drill,
     latency,
     network,
+    partition,
     paused,
     percentile,
 )
@@ -88,6 +91,7 @@ class Options:
     baseline_seconds: float
     cut_seconds: float
     hole_seconds: float
+    partition_seconds: float
     latency_minutes: float
     alarm_seconds: float
     before: float
@@ -101,6 +105,8 @@ def faults(options: Options) -> dict[str, Fault]:
         "cut_consumer": cut("consumer", options.cut_seconds),
         "hole_relay": black_hole("relay", options.hole_seconds),
         "hole_consumer": black_hole("consumer", options.hole_seconds),
+        "partition_relay": partition("relay", options.partition_seconds),
+        "partition_consumer": partition("consumer", options.partition_seconds),
         "latency": latency(options.latency_minutes * 60),
         "paused": paused(PAUSE_SECONDS),
         "disk_alarm": disk_alarm(options.alarm_seconds),
@@ -116,6 +122,7 @@ def record(summary: Summary, key: str, outcome: Outcome) -> None:
         f"{key}.doubled": float(len(history.duplicate_effects)),
         f"{key}.redundant_deliveries": float(outcome.redundant_deliveries),
         f"{key}.held": float(outcome.held),
+        f"{key}.reconnections": float(outcome.reconnections),
         f"{key}.lag_during_p50_s": percentile(outcome.during, 0.5),
         f"{key}.lag_during_p99_s": percentile(outcome.during, 0.99),
         f"{key}.lag_after_p50_s": percentile(outcome.after, 0.5),
@@ -237,6 +244,12 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument(
         "--hole-seconds", type=float, default=60.0, help="longer than the 48 s to notice one"
     )
+    parser.add_argument(
+        "--partition-seconds",
+        type=float,
+        default=30.0,
+        help="shorter than the 48 s a silent link is given",
+    )
     parser.add_argument("--latency-minutes", type=float, default=10.0)
     parser.add_argument("--alarm-seconds", type=float, default=30.0)
     parser.add_argument("--before", type=float, default=5.0, help="flow before each fault, s")
@@ -247,6 +260,7 @@ def main(argv: Iterable[str] | None = None) -> None:
         args.baseline_seconds,
         args.cut_seconds,
         args.hole_seconds,
+        args.partition_seconds,
         args.latency_minutes,
         args.alarm_seconds,
         args.before,

@@ -10,9 +10,13 @@ processes alike, and keeps serving while the test's loop waits. Its faults:
   flow's state and drops its packets); it ends when an end gives up on it. New connections
   wait unanswered in the listening socket's backlog (as SYNs do) and pass once it clears;
 - cut: every connection is closed and new ones are reset at once (a partition that answers);
+- partition: every byte either way is held, none lost, and passed on in order when it heals
+  (as TCP retransmits across a partition shorter than its own timeout); new connections wait
+  unanswered as in a black hole;
 - latency: each chunk is held the given time before it goes on, in each direction, in order.
 
-`heal` ends the black hole and the cut; latency is set on its own (`delay(0)` ends it).
+`heal` ends the black hole, the cut and the partition; latency is set on its own (`delay(0)`
+ends it).
 """
 
 from __future__ import annotations
@@ -65,8 +69,13 @@ class NetProxy:
         self.latency = 0.0
         self.holed = False
         self.cut_off = False
+        # Cleared while partitioned: the senders hold their chunks until it is set again.
+        self._flowing = asyncio.Event()
+        self._flowing.set()
         # When a client closed a black-holed connection: when it noticed that nothing passes.
         self.given_up: list[float] = []
+        # When each connection through the proxy was opened.
+        self.opened: list[float] = []
         self._links: set[_Link] = set()
         self._opening: set[asyncio.Task[None]] = set()
         self._acceptor: asyncio.Task[None] | None = None
@@ -105,8 +114,13 @@ class NetProxy:
         """Close every connection; reset new ones until healed."""
         self._run(self._cut())
 
+    def partition(self) -> None:
+        """Hold every byte of every open connection until healed; leave new ones unanswered."""
+        self._run(self._partition())
+
     def heal(self) -> None:
-        """Take new connections again (black-holed ones stay dead: their bytes are lost)."""
+        """Take new connections again and pass on what a partition held (black-holed
+        connections stay dead: their bytes are lost)."""
         self._run(self._heal())
 
     def delay(self, seconds: float) -> None:
@@ -145,8 +159,13 @@ class NetProxy:
         for link in list(self._links):
             link.abort()
 
+    async def _partition(self) -> None:
+        self._flowing.clear()
+        await self._stop_accepting()
+
     async def _heal(self) -> None:
         self.holed = self.cut_off = False
+        self._flowing.set()
         await self._start_accepting()
 
     async def _shut(self) -> None:
@@ -176,6 +195,7 @@ class NetProxy:
             return
         link = _Link(await asyncio.open_connection(sock=client), upstream, holed=self.holed)
         self._links.add(link)
+        self.opened.append(time.time())
         try:
             await asyncio.gather(
                 self._pump(link, link.client[0], link.upstream[1], from_client=True),
@@ -221,6 +241,7 @@ class NetProxy:
             due, chunk = await held.get()
             try:
                 await asyncio.sleep(max(0.0, due - loop.time()))
+                await self._flowing.wait()
                 if not link.holed:
                     writer.write(chunk)
                     await writer.drain()

@@ -116,6 +116,17 @@ def cut(link: str, seconds: float) -> Fault:
     )
 
 
+def partition(link: str, seconds: float) -> Fault:
+    """Nothing passes on `link` for `seconds`, its bytes held and passed on after (a partition
+    shorter than the heartbeat's timeout: the connection outlives it)."""
+    return Fault(
+        f"partition ({link})",
+        lambda net: net.link(link).partition(),
+        lambda net: net.link(link).heal(),
+        seconds,
+    )
+
+
 def latency(seconds: float, delay: float = 0.2) -> Fault:
     """`delay` added each way on both links for `seconds`."""
 
@@ -175,6 +186,8 @@ class Outcome:
     # Seconds from the black hole to its client closing the dead connection (NaN: never).
     noticed_after: float = math.nan
     redundant_deliveries: int = 0
+    # Connections opened through either link from the fault's beginning on.
+    reconnections: int = 0
     history: History = field(init=False)
 
     def __post_init__(self) -> None:
@@ -206,7 +219,7 @@ class Outcome:
             f"p99={percentile(self.during, 0.99):.2f} s, "
             f"after p50={percentile(self.after, 0.5):.2f} "
             f"p99={percentile(self.after, 0.99):.2f} s ({len(self.after)} events), "
-            f"noticed after {self.noticed_after:.1f} s"
+            f"noticed after {self.noticed_after:.1f} s, {self.reconnections} reconnections"
         )
 
 
@@ -304,4 +317,7 @@ async def drill(
         held=held,
         noticed_after=noticed,
         redundant_deliveries=deliveries_logged(log_path) - len(counts),
+        reconnections=sum(
+            at >= began for link in (net.relay_link, net.consumer_link) for at in link.opened
+        ),
     )

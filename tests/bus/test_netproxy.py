@@ -94,3 +94,17 @@ async def test_a_cut_closes_connections_and_resets_new_ones_until_healed(proxy: 
     assert await refused(proxy), "a cut link takes no new connection"
     proxy.heal()
     assert await echoed(await connect(proxy), b"three") == b"three"
+
+
+async def test_a_partition_holds_the_bytes_and_passes_them_on_in_order_when_it_heals(
+    proxy: NetProxy,
+) -> None:
+    before = await connect(proxy)
+    assert await echoed(before, b"one") == b"one"
+    proxy.partition()
+    assert await echoed(before, b"two") == b""
+    assert await echoed(before, b"three") == b""
+    assert not before[0].at_eof(), "a partition closes nothing"
+    proxy.heal()
+    assert await asyncio.wait_for(before[0].readexactly(8), 5) == b"twothree"
+    assert await echoed(before, b"four") == b"four", "the connection outlives the partition"

@@ -1,9 +1,10 @@
 """Network faults between a service and its broker: nothing lost, nothing applied twice, and
 events committed from the moment a fault clears applied within 5 s (p99).
 
-Under a steady flow (tests/bus/network.py): a black-holed link and a cut one, the relay's and
-the consumer's; 200 ms added each way on both; the broker paused (SIGSTOP) for 30 s; its disk
-alarm raised. bench/network_faults.py runs the same at the issue's durations.
+Under a steady flow (tests/bus/network.py): a black-holed link, a cut one and a partitioned
+one, the relay's and the consumer's; 200 ms added each way on both; the broker paused
+(SIGSTOP) for 30 s; its disk alarm raised. bench/network_faults.py runs the same at the
+issue's durations.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tests.bus.network import (
     drill,
     latency,
     network,
+    partition,
     paused,
     percentile,
 )
@@ -44,6 +46,8 @@ AFTER_SECONDS = 4.0
 RELAY_BATCH = Settings.model_fields["relay_batch"].default
 HOLE_HEARTBEAT = 2
 HOLE_SECONDS = 12.0
+# Under the platform's heartbeat timeout (48 s): the connections live through it.
+PARTITION_SECONDS = 8.0
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +110,17 @@ async def test_a_cut_link_costs_nothing(
     link: str, net: Network, databases: tuple[Database, Database], prefix: str, tmp_path: Path
 ) -> None:
     outcome = await run(cut(link, 5), net, databases, prefix, tmp_path)
+    if link == "relay":
+        assert outcome.held > 0, f"the outbox held nothing: {outcome.summary()}"
+    assert_recovered(outcome)
+
+
+@pytest.mark.parametrize("link", ["relay", "consumer"])
+async def test_a_partition_shorter_than_the_heartbeat_timeout_keeps_the_link_and_costs_nothing(
+    link: str, net: Network, databases: tuple[Database, Database], prefix: str, tmp_path: Path
+) -> None:
+    outcome = await run(partition(link, PARTITION_SECONDS), net, databases, prefix, tmp_path)
+    assert outcome.reconnections == 0, f"a connection was lost: {outcome.summary()}"
     if link == "relay":
         assert outcome.held > 0, f"the outbox held nothing: {outcome.summary()}"
     assert_recovered(outcome)

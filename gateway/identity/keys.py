@@ -41,10 +41,10 @@ class SigningKey:
 
     @classmethod
     def new(cls, now: datetime) -> SigningKey:
-        """A fresh key pair made at `now` (to the second, as its id says)."""
-        created = now.replace(microsecond=0)
-        kid = f"{created.strftime(KID_TIME_FORMAT)}-{secrets.token_hex(3)}"
-        return cls(kid, created, Ed25519PrivateKey.generate())
+        """A fresh key pair made at `now` (its id says the second; the time it keeps is exact,
+        so a key made within the same second as another still sorts after it)."""
+        kid = f"{now.strftime(KID_TIME_FORMAT)}-{secrets.token_hex(3)}"
+        return cls(kid, now, Ed25519PrivateKey.generate())
 
     @property
     def public_key(self) -> Ed25519PublicKey:

@@ -101,6 +101,19 @@ def test_a_rotated_key_is_published_before_it_signs_and_after_its_tokens_expire(
     assert {k["kid"] for k in ring.jwks(rotated_at)["keys"]} == {first.kid, second.kid}
 
 
+def test_a_key_rotated_within_the_first_keys_second_still_waits_before_it_signs() -> None:
+    delay = timedelta(minutes=1)
+    ring = KeyRing(timedelta(minutes=15), delay)
+    first = SigningKey.new(NOW + timedelta(microseconds=100))
+    rotated_at = NOW + timedelta(microseconds=900_000)
+    # Its random id part may sort before the first key's: the order is still when each was made.
+    second = SigningKey.new(rotated_at)
+    for keys in ([first, second], [second, first]):
+        ring.replace(keys)
+        assert ring.signs_from(second) == second.created_at + delay
+        assert ring.signing_key(rotated_at) == first
+
+
 def test_an_open311_key_is_needed_to_post_and_must_be_valid_when_given() -> None:
     assert domain.api_key_refusal("GET", given=False, valid=False) is None
     assert domain.api_key_refusal("GET", given=True, valid=True) is None

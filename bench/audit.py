@@ -69,8 +69,17 @@ from bench.bus import (
     machine_ticks,
     percentile,
 )
-from bench.flow import log_findings, paced
-from bench.gateway import ROOT, Server, child_env, free_port, run_command, start_server, wait_for
+from bench.flow import paced
+from bench.gateway import (
+    ROOT,
+    Server,
+    child_env,
+    free_port,
+    log_findings,
+    run_command,
+    start_server,
+    wait_for,
+)
 from bench.summary import Summary as BenchSummary
 from bench.summary import cleaning_up
 from chassis.bus import Topology

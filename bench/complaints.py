@@ -74,7 +74,7 @@ import httpx
 from aio_pika.abc import AbstractIncomingMessage
 
 from bench.bus import BUS_URL, Resources, asyncpg_dsn
-from bench.flow import CALL_TIMEOUT_SECONDS, listening, log_findings, ms, paced
+from bench.flow import CALL_TIMEOUT_SECONDS, listening, ms, paced
 from bench.gateway import (
     Options,
     Phase,
@@ -83,6 +83,7 @@ from bench.gateway import (
     free_port,
     generate,
     load,
+    log_findings,
     run_child,
     start_server,
     wait_for,

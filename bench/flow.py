@@ -86,15 +86,19 @@ from bench.gateway import (
     child_env,
     free_port,
     load_cpu_ms,
+    log_findings,
     reap,
     run_child,
     start_server,
     wait_for,
 )
+from bench.platform import bus_urls
+from bench.profiling import sampling
 from bench.summary import Figures, cleaning_up
 from bench.summary import Summary as BenchSummary
 from chassis.bus import Topology
 from chassis.bus.topology import declare_exchanges
+from chassis.platform import PROCESSES
 from chassis.settings import Settings
 from contracts.licensing import LicenceIssued
 from contracts.supervision import HouseholdAssigned
@@ -496,6 +500,7 @@ class Options:
     warmup: float
     clerks: int
     grace: float
+    profile: Path | None  # a folder for py-spy's samples of each server in each phase
 
 
 @dataclass
@@ -572,11 +577,16 @@ async def load(
         await process.stdin.drain()
         process.stdin.close()
         await expect(process, b"window", QUIET_WITHIN + options.warmup + 60)
-        before = {s.name: cpu_seconds(s.pid) for s in servers}
-        ticks = machine_ticks()
-        await expect(process, b"end", options.seconds + 60)
-        after = {s.name: cpu_seconds(s.pid) for s in servers}
-        busy = busy_percent(ticks, machine_ticks())
+        async with contextlib.AsyncExitStack() as profiling:
+            if options.profile is not None:
+                await profiling.enter_async_context(
+                    sampling(servers, options.seconds, options.profile, label)
+                )
+            before = {s.name: cpu_seconds(s.pid) for s in servers}
+            ticks = machine_ticks()
+            await expect(process, b"end", options.seconds + 60)
+            after = {s.name: cpu_seconds(s.pid) for s in servers}
+            busy = busy_percent(ticks, machine_ticks())
         line = await expect(process, b"", options.grace + 120)
         await asyncio.wait_for(process.wait(), 30)
     finally:
@@ -593,12 +603,16 @@ async def start_platform(
     licences, as when the platform runs), then licensing; each ready before the next."""
     ports = {name: free_port() for name in SERVICES}
     jwks = f"http://127.0.0.1:{ports['gateway']}/.well-known/jwks.json"
+    # Each process its own broker user, as deployed: a consumer takes an event only from the
+    # user of the process owning it.
+    own_bus = await bus_urls(child_env(folder, prefix, 0), folder)
     envs = {
         "gateway": child_env(
             folder,
             prefix,
             ports["gateway"],
             DATABASE_URL=urls["gateway"],
+            BUS_URL=own_bus["gateway"],
             SIGNING_KEYS_DIR=str(folder / "keys"),
             SEED_DEMO="1",
             LICENSING_URL=f"http://127.0.0.1:{ports['licensing']}",
@@ -612,6 +626,7 @@ async def start_platform(
                 prefix,
                 ports[name],
                 DATABASE_URL=urls[name],
+                BUS_URL=own_bus[name],
                 JWKS_URL=jwks,
                 SEED_DEMO="1",
             )
@@ -645,28 +660,11 @@ async def sign_in(gateway: Server, licensing: Server) -> str:
     return token
 
 
-def log_findings(server: Server) -> Counter[str]:
-    """Warnings and errors a server logged, by level and message."""
-    found: Counter[str] = Counter()
-    with contextlib.suppress(OSError):
-        for line in server.log.read_text(errors="replace").splitlines():
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                if "Traceback" in line or "Error" in line:
-                    found[f"(text) {line.strip()[:160]}"] += 1
-                continue
-            if isinstance(entry, dict) and entry.get("level") in ("WARNING", "ERROR", "CRITICAL"):
-                error = f" ({str(entry['error'])[:160]})" if entry.get("error") else ""
-                found[f"{entry['level']} {entry.get('logger')}: {entry.get('message')}{error}"] += 1
-    return found
-
-
 async def measure(
     options: Options, resources: Resources, run_id: str, summary: Summary
 ) -> list[Phase]:
     """Start the platform, run every phase, put the figures into `summary`."""
-    resources.note_bus(SERVICES)
+    resources.note_bus(process.name for process in PROCESSES)  # `declare` makes every queue
     floor = f"{resources.prefix}.floor"
     resources.exchanges.append(floor)
     resources.queues.append(floor)
@@ -840,6 +838,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--grace", type=float, default=10.0, help="how long to wait for late household events"
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="sample each server with py-spy in each phase's window into this folder"
+        " (read with python -m bench.profiling)",
+    )
     parser.add_argument("--load", choices=("rate", "closed", "broker"), help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--prefix", help=argparse.SUPPRESS)
@@ -859,7 +863,10 @@ def main(argv: list[str] | None = None) -> None:
         warmup=args.warmup,
         clerks=args.clerks,
         grace=args.grace,
+        profile=args.profile,
     )
+    if args.profile is not None:
+        args.profile.mkdir(parents=True, exist_ok=True)
     summary, phases = asyncio.run(main_async(options))
     summary.print_report(describe(options, phases, summary))
 

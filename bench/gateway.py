@@ -208,6 +208,23 @@ class Server:
             await self.process.wait()
 
 
+def log_findings(server: Server) -> Counter[str]:
+    """Warnings and errors a server logged, by level and message."""
+    found: Counter[str] = Counter()
+    with contextlib.suppress(OSError):
+        for line in server.log.read_text(errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                if "Traceback" in line or "Error" in line:
+                    found[f"(text) {line.strip()[:160]}"] += 1
+                continue
+            if isinstance(entry, dict) and entry.get("level") in ("WARNING", "ERROR", "CRITICAL"):
+                error = f" ({str(entry['error'])[:160]})" if entry.get("error") else ""
+                found[f"{entry['level']} {entry.get('logger')}: {entry.get('message')}{error}"] += 1
+    return found
+
+
 async def run_command(module: str, command: str, env: dict[str, str], log: Path) -> None:
     """`python -m <module> <command>` to its end; raise with its output if it fails."""
     with log.open("ab") as output:

@@ -62,7 +62,7 @@ import httpx
 
 from bench.bus import Resources, asyncpg_dsn
 from bench.complaints import CATCH_UP_SECONDS, relay_backlog
-from bench.flow import application, demo_grids, log_findings, ms, paced
+from bench.flow import application, demo_grids, ms, paced
 from bench.gateway import (
     Options,
     Phase,
@@ -71,6 +71,7 @@ from bench.gateway import (
     free_port,
     generate,
     load,
+    log_findings,
     run_child,
     start_server,
     wait_for,

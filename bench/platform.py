@@ -31,8 +31,16 @@ import psutil
 from sqlalchemy.engine import make_url
 
 from bench.bus import PG_HOST, PG_PORT, PG_USER, Resources
-from bench.flow import log_findings
-from bench.gateway import ROOT, Server, child_env, free_port, start_server, tail, wait_for
+from bench.gateway import (
+    ROOT,
+    Server,
+    child_env,
+    free_port,
+    log_findings,
+    start_server,
+    tail,
+    wait_for,
+)
 from bench.summary import Summary
 from chassis.brokers import with_user
 from chassis.bus.users import broker_user

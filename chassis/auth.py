@@ -8,6 +8,7 @@ import logging
 import math
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -57,6 +58,9 @@ _JWKS_REFRESH_SECONDS = 30.0
 # A key set older than this is fetched again before it is used.
 _JWKS_MAX_AGE_SECONDS = 300.0
 CLOCK_SKEW_SECONDS = 30
+# Tokens already verified, kept so that a clerk's next request skips the signature check
+# (about a sixth of the gateway's CPU per request, py-spy under bench.flow).
+VERIFIED_TOKENS_KEPT = 4096
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,9 @@ class TokenVerifier:
         self._fetched_at: float | None = None  # never yet
         self._lock = asyncio.Lock()
         self.revocations = Revocations()
+        # token → (its Principal, the key object that verified it, its `exp`), least recently
+        # used first.
+        self._verified: OrderedDict[str, tuple[Principal, Any, int]] = OrderedDict()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TokenVerifier:
@@ -227,7 +234,35 @@ class TokenVerifier:
         raise _unauthenticated("Token signed by an unknown key")
 
     async def verify(self, token: str) -> Principal:
-        """The Principal of a valid access token; a 401 Problem otherwise."""
+        """The Principal of a valid access token; a 401 Problem otherwise.
+
+        A token verified before is taken from memory while it is unexpired, the key that
+        verified it is still trusted and the key set is not due a refresh; revocation is
+        checked every time.
+        """
+        principal = self._remembered(token)
+        if principal is None:
+            principal = await self._verify_signed(token)
+        if self.revocations.refuses(principal):
+            raise _unauthenticated("Token revoked")
+        return principal
+
+    def _remembered(self, token: str) -> Principal | None:
+        kept = self._verified.get(token)
+        if kept is None:
+            return None
+        principal, key, expires = kept
+        if (
+            time.time() >= expires + CLOCK_SKEW_SECONDS  # as jwt.decode refuses it
+            or self._stale()
+            or all(trusted is not key for trusted in self._keys.values())
+        ):
+            del self._verified[token]
+            return None
+        self._verified.move_to_end(token)
+        return principal
+
+    async def _verify_signed(self, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError:
@@ -255,8 +290,9 @@ class TokenVerifier:
         except jwt.InvalidTokenError as error:
             raise _unauthenticated(f"Invalid token: {error}") from None
         principal = _principal(claims, kind)
-        if self.revocations.refuses(principal):
-            raise _unauthenticated("Token revoked")
+        self._verified[token] = (principal, key, int(claims["exp"]))
+        if len(self._verified) > VERIFIED_TOKENS_KEPT:
+            self._verified.popitem(last=False)
         return principal
 
 

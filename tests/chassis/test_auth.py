@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,8 +16,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 
-from chassis.auth import TokenVerifier, dev_private_key
+from chassis.auth import CLOCK_SKEW_SECONDS, DEV_KEY_ID, TokenVerifier, dev_private_key
 from chassis.problems import Problem
+from contracts.identity import RevokedToken, TokensRevoked
 from services.complaints.app import spec as complaints
 from services.enforcement.app import spec as enforcement
 from services.licensing.app import spec as licensing
@@ -294,3 +296,56 @@ def _all_dependencies(dependant: object) -> list[Any]:
         found.append(current)
         stack.extend(getattr(current, "dependencies", []))
     return found
+
+
+def dev_verifier() -> TokenVerifier:
+    return TokenVerifier(
+        issuer="shijian-gateway",
+        audience="shijian",
+        keys={DEV_KEY_ID: dev_private_key().public_key()},
+    )
+
+
+async def test_a_token_verified_once_is_taken_from_memory_without_its_signature_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    verifier = dev_verifier()
+    token = mint_token(subject="clerk01", roles=["licensing_clerk"], office="office-01")
+    first = await verifier.verify(token)
+
+    def no_second_check(*_: object, **__: object) -> None:
+        raise AssertionError("the signature was checked again")
+
+    monkeypatch.setattr(jwt, "decode", no_second_check)
+    assert await verifier.verify(token) == first
+    with pytest.raises(AssertionError, match="checked again"):
+        await verifier.verify(mint_token(subject="clerk02", roles=["licensing_clerk"]))
+
+
+async def test_a_remembered_token_is_refused_once_it_expires() -> None:
+    verifier = dev_verifier()
+    # Expired 29 s ago: still inside the clock-skew leeway of 30 s, for about a second.
+    issued = datetime.now(UTC) - timedelta(hours=1, seconds=29)
+    token = mint_token(subject="u", roles=["auditor"], ttl=timedelta(hours=1), now=issued)
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    assert (await verifier.verify(token)).subject == "u"
+    await asyncio.sleep(max(0.0, expires + CLOCK_SKEW_SECONDS - time.time()) + 0.05)
+    with pytest.raises(Problem, match="expired"):
+        await verifier.verify(token)
+
+
+async def test_a_remembered_token_revoked_afterwards_is_refused() -> None:
+    verifier = dev_verifier()
+    token = mint_token(subject="clerk01", roles=["licensing_clerk"])
+    principal = await verifier.verify(token)
+    assert principal.token_id is not None
+    verifier.revocations.add(
+        TokensRevoked(
+            by="admin",
+            at=datetime.now(UTC),
+            username="clerk01",
+            tokens=(RevokedToken(jti=principal.token_id, expires_at=datetime.now(UTC)),),
+        )
+    )
+    with pytest.raises(Problem, match="revoked"):
+        await verifier.verify(token)

@@ -95,10 +95,10 @@ class Licences:
     async def add(self, licence: Licence) -> None:
         """Store a newly issued licence."""
         try:
-            async with self.connection.begin_nested():
-                await self.connection.execute(sa.insert(licences).values(_row(licence)))
+            await self.connection.execute(sa.insert(licences).values(_row(licence)))
         except IntegrityError:
-            # Another licence took the name between the check and the insert.
+            # Another licence took the name between the check and the insert. No savepoint
+            # (two more round trips per licence): the Conflict ends the whole transaction.
             raise Conflict("The name was taken by a licence issued meanwhile") from None
 
     async def save(self, licence: Licence) -> None:

@@ -131,6 +131,15 @@ async def view(connection: AsyncConnection, application_id: uuid.UUID) -> Applic
     return application
 
 
+async def committed_view(uow: UnitOfWork, application_id: uuid.UUID) -> Application:
+    """Commit; the application's file as committed. Read just before the commit, in the same
+    transaction: after it, a new one would cost two more round trips (begin, and the pool's
+    rollback)."""
+    application = await view(uow.connection, application_id)
+    await uow.commit()
+    return application
+
+
 async def get_application(uow: UnitOfWork, application_id: uuid.UUID) -> Application:
     """An application's file; NotFound if absent."""
     return await view(uow.connection, application_id)
@@ -198,8 +207,7 @@ async def submit_in(ctx: LicensingContext, work: Work, command: Submit) -> Appli
 async def submit(ctx: LicensingContext, uow: UnitOfWork, command: Submit) -> Application:
     """Take in an application and commit; its file."""
     application = await submit_in(ctx, uow.work, command)
-    await uow.commit()
-    return await view(uow.connection, application.id)
+    return await committed_view(uow, application.id)
 
 
 async def advance(ctx: LicensingContext, uow: UnitOfWork, command: StepCommand) -> Application:
@@ -210,8 +218,7 @@ async def advance(ctx: LicensingContext, uow: UnitOfWork, command: StepCommand) 
     await applications.save(application)
     if event is not None:
         uow.emit(event)
-    await uow.commit()
-    return await view(uow.connection, command.application_id)
+    return await committed_view(uow, command.application_id)
 
 
 async def refuse_in(
@@ -236,5 +243,4 @@ async def reject(ctx: LicensingContext, uow: UnitOfWork, command: Reject) -> App
     await refuse_in(
         uow.work, application, list(command.reasons), actor=command.actor, now=ctx.clock.now()
     )
-    await uow.commit()
-    return await view(uow.connection, command.application_id)
+    return await committed_view(uow, command.application_id)

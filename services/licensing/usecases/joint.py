@@ -16,7 +16,7 @@ from services.licensing.domain.rules import PartnerDecision, Status, joint_outco
 from services.licensing.repositories.applications import Applications
 from services.licensing.repositories.joint import PartnerRequests
 from services.licensing.repositories.licences import Licences
-from services.licensing.usecases.applications import StepCommand, refuse_in, view
+from services.licensing.usecases.applications import StepCommand, committed_view, refuse_in
 from services.licensing.usecases.licences import settle_licence
 from services.licensing.usecases.webhooks import schedule_push
 
@@ -71,10 +71,10 @@ async def approve(ctx: LicensingContext, uow: UnitOfWork, command: Approve) -> A
             uow.emit(asked)
             await schedule_push(connection, request.view(application), now)
     await applications.save(application)
-    await uow.commit()
+    answer = await committed_view(uow, command.application_id)
     if agencies and status is Status.AWAITING_PARTNERS:
         ctx.webhook_due.set()
-    return await view(connection, command.application_id)
+    return answer
 
 
 async def decide(ctx: LicensingContext, uow: UnitOfWork, command: Decide) -> PartnerRequestView:

@@ -41,7 +41,8 @@ class ServiceContext(Generic[SettingsT]):
         )
 
 
-def context_of(request: Request) -> Any:
+async def context_of(request: Request) -> Any:
     """The running service's context (the app factory keeps it in app.state); services
-    declare `Annotated[TheirContext, Depends(context_of)]`."""
+    declare `Annotated[TheirContext, Depends(context_of)]`. A coroutine: FastAPI runs a plain
+    function dependency in its thread pool, a thread hop for every request."""
     return request.app.state.context

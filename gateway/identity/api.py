@@ -51,8 +51,8 @@ from gateway.identity.schemas import (
 from gateway.identity.usecases import Identity, TokenSet
 
 
-def identity(request: Request) -> Identity:
-    """The gateway's identity use cases."""
+async def identity(request: Request) -> Identity:
+    """The gateway's identity use cases (a coroutine: no thread hop per request)."""
     found: Identity = request.app.state.identity
     return found
 

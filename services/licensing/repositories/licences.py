@@ -35,6 +35,10 @@ _NEXT_SEQUENCE = {
     "sqlite": _next_sequence_statement(sqlite),
 }
 
+# Built once, the values given at execution (see repositories/applications.py).
+_ADD = sa.insert(licences)
+_SAVE = sa.update(licences).where(licences.c.credit_code == sa.bindparam("saved_code"))
+
 
 def _licence_of(row: sa.Row[Any]) -> Licence:
     return made_from(Licence, row, address=Place.from_json(row.address))
@@ -95,7 +99,7 @@ class Licences:
     async def add(self, licence: Licence) -> None:
         """Store a newly issued licence."""
         try:
-            await self.connection.execute(sa.insert(licences).values(_row(licence)))
+            await self.connection.execute(_ADD, _row(licence))
         except IntegrityError:
             # Another licence took the name between the check and the insert. No savepoint
             # (two more round trips per licence): the Conflict ends the whole transaction.
@@ -103,11 +107,7 @@ class Licences:
 
     async def save(self, licence: Licence) -> None:
         """Store a change or cancellation."""
-        await self.connection.execute(
-            sa.update(licences)
-            .where(licences.c.credit_code == licence.credit_code)
-            .values(_row(licence))
-        )
+        await self.connection.execute(_SAVE, {**_row(licence), "saved_code": licence.credit_code})
 
 
 def _row(licence: Licence) -> dict[str, object]:

@@ -21,8 +21,10 @@ from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bench.gateway import Server
+if TYPE_CHECKING:
+    from bench.gateway import Server
 
 SAMPLES_PER_SECOND = 199  # not a multiple of any timer the servers run
 # A frame as py-spy writes it: `function (path/to/file.py:line)`.

@@ -60,6 +60,9 @@ QUERY_SAFE = PATH_SAFE + "?"
 KEEPALIVE_SECONDS = 4.0
 # How long a replica that refused a connection is tried only after the others.
 REPLICA_REST_SECONDS = 5.0
+# An answer of at most this many declared bytes is read whole and sent in one piece; a longer
+# one, or one of unknown length, is streamed as it arrives.
+BUFFERED_BYTES = 64 * 1024
 # Methods a replica may be sent again after a connection to another broke mid-request.
 SAFE_TO_REPEAT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
@@ -140,19 +143,31 @@ async def _body(request: Request) -> AsyncIterator[bytes]:
             yield chunk
 
 
+def _answer_headers(upstream: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
+    """The upstream's end-to-end headers as sent: raw, so repeated ones (Set-Cookie, Link)
+    and their bytes stay as they were. The gateway's server dates every answer itself: a second
+    Date would make two."""
+    return [
+        (name, value) for name, value in _end_to_end(list(upstream.raw_headers)) if name != b"date"
+    ]
+
+
+class BufferedResponse(Response):
+    """A small answer of the upstream, read whole: sent in one piece, without the task that
+    streaming spends on watching for the caller going away."""
+
+    def __init__(self, upstream: aiohttp.ClientResponse, body: bytes) -> None:
+        super().__init__(body, status_code=upstream.status)
+        self.raw_headers = _answer_headers(upstream)
+
+
 class UpstreamResponse(StreamingResponse):
     """The upstream's answer streamed back as it arrives; its connection released at the end."""
 
     def __init__(self, upstream: aiohttp.ClientResponse) -> None:
         super().__init__(upstream.content.iter_any(), status_code=upstream.status)
         self.upstream = upstream
-        # Raw headers keep repeated ones (Set-Cookie, Link) and their bytes as sent. The
-        # gateway's server dates every answer itself: a second Date would make two.
-        self.raw_headers = [
-            (name, value)
-            for name, value in _end_to_end(list(upstream.raw_headers))
-            if name != b"date"
-        ]
+        self.raw_headers = _answer_headers(upstream)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -313,20 +328,32 @@ class Forwarder:
                     if attempt == len(candidates) or not resendable:
                         raise
         except (TimeoutError, aiohttp.ClientError) as error:
-            UPSTREAM_REQUESTS.labels(service, request.method, "error").inc()
-            # Refused, or no connection within the connect timeout: the service is down or
-            # unreachable, said at once (its other routes' callers are not held up by it).
-            unreachable = isinstance(error, aiohttp.ConnectionTimeoutError) or not isinstance(
-                error, TimeoutError
-            )
-            if not unreachable:
-                timeout = f"The {service} service did not answer in time"
-                raise Problem("upstream-timeout", 504, timeout, service=service) from None
-            down = f"The {service} service is unavailable"
-            retry = {"Retry-After": str(self.retry_after)}
-            raise Problem(
-                "upstream-unavailable", 503, down, headers=retry, service=service
-            ) from None
+            raise self._failed(service, request.method, error) from None
         UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - started)
+        length = upstream.content_length
+        if length is None or length > BUFFERED_BYTES:
+            UPSTREAM_REQUESTS.labels(service, request.method, str(upstream.status)).inc()
+            return UpstreamResponse(upstream)
+        try:
+            body = await upstream.read()
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise self._failed(service, request.method, error) from None
+        finally:
+            upstream.release()
         UPSTREAM_REQUESTS.labels(service, request.method, str(upstream.status)).inc()
-        return UpstreamResponse(upstream)
+        return BufferedResponse(upstream, body)
+
+    def _failed(self, service: str, method: str, error: BaseException) -> Problem:
+        """The problem of an upstream that could not be reached or did not answer in time."""
+        UPSTREAM_REQUESTS.labels(service, method, "error").inc()
+        # Refused, or no connection within the connect timeout: the service is down or
+        # unreachable, said at once (its other routes' callers are not held up by it).
+        unreachable = isinstance(error, aiohttp.ConnectionTimeoutError) or not isinstance(
+            error, TimeoutError
+        )
+        if not unreachable:
+            timeout = f"The {service} service did not answer in time"
+            return Problem("upstream-timeout", 504, timeout, service=service)
+        down = f"The {service} service is unavailable"
+        retry = {"Retry-After": str(self.retry_after)}
+        return Problem("upstream-unavailable", 503, down, headers=retry, service=service)

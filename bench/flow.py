@@ -68,6 +68,7 @@ from typing import Any, ClassVar, TypeVar
 import aio_pika
 import aiohttp
 import httpx
+import psutil
 from aio_pika.abc import AbstractIncomingMessage
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
@@ -107,6 +108,7 @@ from services.supervision.settings import DEMO_DISTRICT
 RATE = 100.0
 CLERKS = 16
 ASSIGNED_P99_MS_MAX = 200.0
+RSS_MB_MAX = 200.0  # resident memory of each process
 RATE_TOLERANCE = 0.05
 CLERK = "clerk01"
 SERVICES = ("gateway", "licensing", "supervision")
@@ -660,6 +662,11 @@ async def sign_in(gateway: Server, licensing: Server) -> str:
     return token
 
 
+def resident_mb(servers: list[Server]) -> dict[str, float]:
+    """Each server's resident memory in MB (psutil: RSS as the kernel counts it)."""
+    return {s.name: psutil.Process(s.pid).memory_info().rss / 2**20 for s in servers}
+
+
 async def measure(
     options: Options, resources: Resources, run_id: str, summary: Summary
 ) -> list[Phase]:
@@ -675,6 +682,7 @@ async def measure(
         await start_platform(folder, resources.prefix, urls, servers)
         gateway, _, licensing = servers
         token = await sign_in(gateway, licensing)
+        idle = resident_mb(servers)
         through, direct = f"{gateway.url}/api/licensing", licensing.url
         common = ["--prefix", resources.prefix]
         plan = [
@@ -692,6 +700,14 @@ async def measure(
         half = ["--load", "rate", "--url", through, "--names", f"压测{run_id}半", *common]
         half_rate = max(phases[0].get("per_s") / 2, 1.0)
         phases.append(await load("half", half, token, options, servers, rate=half_rate))
+        after = resident_mb(servers)
+        summary.figures |= {f"{name}_rss_idle_mb": mb for name, mb in idle.items()}
+        summary.figures |= {f"{name}_rss_after_mb": mb for name, mb in after.items()}
+        summary.lines.append(
+            "resident memory, MB at idle → after every phase: "
+            + ", ".join(f"{name} {idle[name]:.0f} → {after[name]:.0f}" for name in idle)
+            + f" (target < {RSS_MB_MAX:g} each)"
+        )
     finally:
         for server in reversed(servers):
             await server.stop()

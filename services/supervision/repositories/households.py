@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.copying import made_from
@@ -26,6 +27,21 @@ from services.supervision.tables import claim_overdue, household_history, househ
 def household_of(row: sa.Row[Any]) -> Household:
     """A stored household."""
     return made_from(Household, row, status=HouseholdStatus(row.status))
+
+
+# Built once, the values given at execution: a statement built per call with .values() costs
+# more CPU than its round trip (its clauses constructed, then its cache key computed).
+_ADD = sa.insert(households)
+_SAVE = sa.update(households).where(households.c.credit_code == sa.bindparam("saved_code"))
+_ADD_ENTRY = sa.insert(household_history)
+_KEEP_FACT = {
+    "postgresql": postgresql.insert(licence_facts)
+    .on_conflict_do_nothing()
+    .returning(licence_facts.c.sequence),
+    "sqlite": sqlite.insert(licence_facts)
+    .on_conflict_do_nothing()
+    .returning(licence_facts.c.sequence),
+}
 
 
 @dataclass
@@ -53,25 +69,19 @@ class Households:
         values = values_for(households, household, address=address)
         del values["last_inspected_at"]  # inspections write when it was last inspected
         if new:
-            statement: sa.Insert | sa.Update = sa.insert(households).values(values)
+            await self.connection.execute(_ADD, values)
         else:
             del values["credit_code"]
-            statement = (
-                sa.update(households)
-                .where(households.c.credit_code == household.credit_code)
-                .values(values)
-            )
-        await self.connection.execute(statement)
+            await self.connection.execute(_SAVE, {**values, "saved_code": household.credit_code})
         await self.add_entries(household.news)
         household.news.clear()
 
     async def add_entries(self, entries: Sequence[FileEntry]) -> None:
-        """Entries of supervision files, in order."""
-        for entry in entries:
+        """Entries of supervision files, in order (one statement)."""
+        if entries:
             await self.connection.execute(
-                sa.insert(household_history).values(
-                    values_for(household_history, entry, detail=dict(entry.detail))
-                )
+                _ADD_ENTRY,
+                [values_for(household_history, e, detail=dict(e.detail)) for e in entries],
             )
 
     async def lock_licence(self, credit_code: str) -> None:
@@ -86,15 +96,8 @@ class Households:
     async def keep_fact(self, credit_code: str, fact: LicenceFact, at: datetime) -> bool:
         """Keep a licensing event; False if it was kept before (a redelivery or a re-publish)."""
         kept = await self.connection.execute(
-            dialect_of(self.connection)
-            .insert(licence_facts)
-            .values(
-                values_for(
-                    licence_facts, fact, credit_code=credit_code, data=dict(fact.data), at=at
-                )
-            )
-            .on_conflict_do_nothing()
-            .returning(licence_facts.c.sequence)
+            _KEEP_FACT[self.connection.dialect.name],
+            values_for(licence_facts, fact, credit_code=credit_code, data=dict(fact.data), at=at),
         )
         return kept.first() is not None
 

@@ -20,6 +20,7 @@ from limits.errors import StorageError
 from chassis.problems import Problem
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+EXPIRY_SECONDS = 1.0
 
 
 class RateLimits:
@@ -101,11 +102,32 @@ class FailureThrottle:
             raise unreachable(error) from None
 
 
+class PacedMemoryStorage(MemoryStorage):
+    """limits' in-process counts, their expired entries cleared at most every EXPIRY_SECONDS.
+
+    The library schedules a clearing after every hit, and the clearing hands each key's entries
+    to a worker thread: two thread hops per forwarded request, about a fifth of the gateway's
+    CPU (py-spy under bench.gateway). Whether a hit passes never depends on the clearing (a
+    moving window reads its entries' times); only how long expired entries are held does.
+    """
+
+    def __init__(self) -> None:
+        self._cleared_at = -math.inf
+        super().__init__()
+
+    # The library's own (name-mangled) hook, called before every hit.
+    async def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 (the library's name)
+        now = time.monotonic()
+        if now - self._cleared_at >= EXPIRY_SECONDS:
+            self._cleared_at = now
+            await super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]
+
+
 def counts_storage(storage_url: str, namespace: str) -> Storage:
     """Where counts are kept: Redis at `storage_url` (redis://host:port/db) under keys starting
     with `namespace`, or this process' memory without one."""
     if not storage_url:
-        return MemoryStorage()
+        return PacedMemoryStorage()
     return RedisStorage(
         f"async+{storage_url}", key_prefix=f"{namespace}-limits", wrap_exceptions=True
     )

@@ -3,8 +3,10 @@ client's address behind trusted proxies."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
+from typing import Any
 
 import pytest
 from starlette.datastructures import Headers
@@ -125,3 +127,25 @@ def test_client_ip_ignores_what_the_client_wrote_before_the_proxies() -> None:
     assert client_ip(garbage, trusted) == "10.0.0.5"
     with_port = request_from("::ffff:10.0.0.5", ["[2001:db8::1]:4711"])
     assert client_ip(with_port, trusted) == "2001:db8::1"
+
+
+async def test_expired_entries_are_cleared_at_most_once_a_second_not_after_every_hit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    handed_to_threads = 0
+    to_thread = asyncio.to_thread
+
+    async def counting(function: Any, /, *args: Any, **kwargs: Any) -> Any:
+        nonlocal handed_to_threads
+        handed_to_threads += 1
+        return await to_thread(function, *args, **kwargs)
+
+    monkeypatch.setattr(asyncio, "to_thread", counting)
+    limits = RateLimits({"api": "1000/second"})
+    who = key()
+    for _ in range(20):  # requests a few milliseconds apart, as a gateway serves them
+        await limits.hit("api", who)
+        await asyncio.sleep(0.005)  # a clearing scheduled by the hit has run by now
+    assert handed_to_threads <= 1
+    with pytest.raises(Problem):  # still counted exactly: 1000 a second, 20 spent
+        await spend(limits, "api", who, 981)

@@ -60,8 +60,8 @@ QUERY_SAFE = PATH_SAFE + "?"
 KEEPALIVE_SECONDS = 4.0
 # How long a replica that refused a connection is tried only after the others.
 REPLICA_REST_SECONDS = 5.0
-# An answer of at most this many declared bytes is read whole and sent in one piece; a longer
-# one, or one of unknown length, is streamed as it arrives.
+# A request or an answer of at most this many declared bytes is read whole and sent in one
+# piece; a longer one, or one of unknown length, is streamed as it arrives.
 BUFFERED_BYTES = 64 * 1024
 # Methods a replica may be sent again after a connection to another broke mid-request.
 SAFE_TO_REPEAT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -295,6 +295,10 @@ class Forwarder:
             raise RuntimeError("Forwarder used before start()")
         target_path, query = _upstream_target(request, mount or Mount(("api", service)), path)
         has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
+        declared = request.headers.get("content-length", "")
+        if body is None and declared.isdigit() and int(declared) <= BUFFERED_BYTES:
+            # A small body is read whole and sent in one write, not streamed chunk by chunk.
+            body = await request.body()
         data = body if body is not None else _body(request) if has_body else None
         # Sent again to another replica only when it cannot have been acted on twice: the
         # connection was refused (nothing was sent), or the method is idempotent and its body,

@@ -22,10 +22,9 @@ def made_from(cls: type[T], source: object, **given: Any) -> T:
     `given` supplies or replaces fields (those named otherwise in the source, or converted);
     a given field is never read from the source.
     """
-    if issubclass(cls, BaseModel):
-        names = list(cls.model_fields)
-    else:
-        names = [field.name for field in dataclasses.fields(cls) if field.init]  # type: ignore[arg-type]
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = _field_names(cls)
     wanted = [name for name in names if name not in given]
     # A SQLAlchemy row is read by its columns, never by its tuple methods (count, index).
     source = getattr(source, "_mapping", source)
@@ -34,3 +33,13 @@ def made_from(cls: type[T], source: object, **given: Any) -> T:
     else:
         taken = {name: getattr(source, name) for name in wanted if hasattr(source, name)}
     return cls(**taken, **given)
+
+
+# The fields each class is built from, looked up once a class (a listing builds hundreds).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: Any) -> tuple[str, ...]:
+    if issubclass(cls, BaseModel):
+        return tuple(cls.model_fields)
+    return tuple(field.name for field in dataclasses.fields(cls) if field.init)

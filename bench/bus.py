@@ -34,6 +34,7 @@ import itertools
 import json
 import math
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -51,8 +52,10 @@ from aio_pika.abc import AbstractIncomingMessage
 
 from bench.summary import Summary as BenchSummary
 from bench.summary import cleaning_up
+from chassis.brokers import with_user
 from chassis.bus import Bus, HandlerRegistry, Topology
 from chassis.bus.consumer import Delivery
+from chassis.bus.users import broker_user, delete_provisioned, provision
 from chassis.db import Database, new_metadata
 from chassis.migrations import alembic_config, upgrade
 from chassis.settings import Settings
@@ -64,7 +67,9 @@ PG_HOST = os.environ.get("BENCH_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("BENCH_PG_PORT", "5432"))
 PG_USER = os.environ.get("BENCH_PG_USER", "postgres")
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = "bench-source"
+# The producing service: the owner of the bench.* events, as a consumer checks (their source
+# names it, and its broker user publishes them).
+SOURCE = "bench"
 SINK = "bench-sink"
 SUBJECTS = 97
 RAW_PREFETCH = 100
@@ -134,9 +139,19 @@ def sink_handlers() -> HandlerRegistry:
     return registry
 
 
-def bus_settings(service: str, database_url: str, prefix: str) -> Settings:
+def bus_settings(service: str, database_url: str, prefix: str, bus_url: str = BUS_URL) -> Settings:
     """A service's settings: the chassis' defaults but for the broker, database and prefix."""
-    return Settings(service=service, database_url=database_url, bus_url=BUS_URL, bus_prefix=prefix)
+    return Settings(service=service, database_url=database_url, bus_url=bus_url, bus_prefix=prefix)
+
+
+async def publisher_url(prefix: str) -> str:
+    """BUS_URL as the broker user owning the bench's events (`<prefix>-bench`), made as `make
+    migrate` makes a process' user: a consumer takes an event only from its owner's user."""
+    process, password = SOURCE, secrets.token_urlsafe(24)
+    await asyncio.to_thread(
+        provision, BUS_URL, Topology(prefix), {process: password}, {process: []}
+    )
+    return with_user(BUS_URL, broker_user(prefix, process), password)
 
 
 # --- small helpers --------------------------------------------------------------------------
@@ -381,6 +396,7 @@ class Resources:
     async def remove(self) -> list[str]:
         """Delete queues and exchanges, drop databases; what could not be removed."""
         left = await self._remove_broker_objects()
+        left += await self._remove_broker_users()
         left += await self._drop_databases()
         if self.temp_dir is not None:
             shutil.rmtree(self.temp_dir, ignore_errors=True)
@@ -411,6 +427,14 @@ class Resources:
         finally:
             await connection.close()
         return left
+
+    async def _remove_broker_users(self) -> list[str]:
+        """The broker users and policies `python -m chassis.bus provision` made for the run."""
+        try:
+            await asyncio.to_thread(delete_provisioned, BUS_URL, f"{self.prefix}-")
+        except Exception as error:
+            return [f"broker users of {self.prefix}: {error!r}"]
+        return []
 
     async def _drop_databases(self) -> list[str]:
         if not self.databases:
@@ -708,7 +732,9 @@ class Stage:
         child = await ConsumerProcess.start(sink_url, resources.prefix, dump, options.loop)
         source_db = Database(source_url)
         relay = Bus(
-            settings=bus_settings(SOURCE, source_url, resources.prefix),
+            settings=bus_settings(
+                SOURCE, source_url, resources.prefix, await publisher_url(resources.prefix)
+            ),
             database=source_db,
             handlers=HandlerRegistry(SOURCE),  # the producing service consumes nothing
         )

@@ -579,11 +579,7 @@ async def load(
         await process.stdin.drain()
         process.stdin.close()
         await expect(process, b"window", QUIET_WITHIN + options.warmup + 60)
-        async with contextlib.AsyncExitStack() as profiling:
-            if options.profile is not None:
-                await profiling.enter_async_context(
-                    sampling(servers, options.seconds, options.profile, label)
-                )
+        async with sampling(servers, options.seconds, options.profile, label):
             before = {s.name: cpu_seconds(s.pid) for s in servers}
             ticks = machine_ticks()
             await expect(process, b"end", options.seconds + 60)

@@ -372,11 +372,7 @@ async def load(
         line = await asyncio.wait_for(process.stdout.readline(), within)
         if line.strip() != b"window":
             raise RuntimeError(f"the load generator did not start: {line!r}")
-        async with contextlib.AsyncExitStack() as profiling:
-            if options.profile is not None:
-                await profiling.enter_async_context(
-                    sampling(servers, options.seconds, options.profile, label)
-                )
+        async with sampling(servers, options.seconds, options.profile, label):
             before = {s.name: cpu_seconds(s.pid) for s in servers}
             ticks = machine_ticks()
             line = await asyncio.wait_for(process.stdout.readline(), within)

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.types import DecoratedCallable
 from pydantic import BaseModel
 
@@ -186,15 +186,11 @@ async def list_households(
     status: Literal["unrouted", "assigned", "claimed", "cancelled"] | None = None,
     cursor: Annotated[str | None, Query(max_length=18)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> Response:
+) -> HouseholdList:
     """The households in one's scope (one's grids, one's office, or all for auditors)."""
     query = households.HouseholdQuery(principal, grid_id, status, cursor, limit)
     page = await households.households(ctx, uow.connection, query)
-    # Pydantic writes a page of up to 500 households as JSON itself; FastAPI would check the
-    # model again, turn it into dicts and hand those to json.dumps (a third of the answer's
-    # time at 500).
-    answer = HouseholdList.model_validate(page, from_attributes=True)
-    return Response(answer.model_dump_json(), media_type="application/json")
+    return HouseholdList.model_validate(page, from_attributes=True)
 
 
 @router.get("/households/{credit_code}", response_model=HouseholdOut, responses={404: PROBLEM})

@@ -94,7 +94,7 @@ from bench.gateway import (
     wait_for,
 )
 from bench.platform import bus_urls
-from bench.profiling import sampling
+from bench.profiling import add_profile_option, sampling
 from bench.summary import Figures, cleaning_up
 from bench.summary import Summary as BenchSummary
 from chassis.bus import Topology
@@ -850,12 +850,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--grace", type=float, default=10.0, help="how long to wait for late household events"
     )
-    parser.add_argument(
-        "--profile",
-        type=Path,
-        help="sample each server with py-spy in each phase's window into this folder"
-        " (read with python -m bench.profiling)",
-    )
+    add_profile_option(parser)
     parser.add_argument("--load", choices=("rate", "closed", "broker"), help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--prefix", help=argparse.SUPPRESS)
@@ -877,8 +872,6 @@ def main(argv: list[str] | None = None) -> None:
         grace=args.grace,
         profile=args.profile,
     )
-    if args.profile is not None:
-        args.profile.mkdir(parents=True, exist_ok=True)
     summary, phases = asyncio.run(main_async(options))
     summary.print_report(describe(options, phases, summary))
 

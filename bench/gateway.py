@@ -64,7 +64,7 @@ from bench.bus import (
     machine_ticks,
     percentile,
 )
-from bench.profiling import sampling
+from bench.profiling import add_profile_option, sampling
 from bench.summary import Figures, cleaning_up
 from bench.summary import Summary as BenchSummary
 
@@ -569,12 +569,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         default=THROUGHPUT_CONNECTIONS,
         help="connections of the throughput phases",
     )
-    parser.add_argument(
-        "--profile",
-        type=Path,
-        help="sample each server with py-spy in each phase's window into this folder"
-        " (read with python -m bench.profiling)",
-    )
+    add_profile_option(parser)
     parser.add_argument("--load", metavar="URL", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -586,8 +581,6 @@ def main(argv: list[str] | None = None) -> None:
         run_load(args)
         return
     options = Options(args.seconds, args.warmup, args.connections, args.profile)
-    if args.profile is not None:
-        args.profile.mkdir(parents=True, exist_ok=True)
     summary, phases = asyncio.run(main_async(options))
     summary.print_report(describe(options, phases, summary))
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bench.bus import ROOT
+
 if TYPE_CHECKING:
     from bench.gateway import Server
 
@@ -61,6 +63,22 @@ async def sampling(
             except TimeoutError:
                 recorder.kill()
                 await recorder.wait()
+
+
+def add_profile_option(parser: argparse.ArgumentParser) -> None:
+    """A benchmark's `--profile DIR`: sample each server in each phase's window into DIR."""
+    parser.add_argument(
+        "--profile",
+        type=_folder,
+        help="sample each server with py-spy in each phase's window into this folder"
+        " (read with python -m bench.profiling)",
+    )
+
+
+def _folder(text: str) -> Path:
+    folder = Path(text)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _py_spy() -> str:
@@ -111,7 +129,7 @@ def function_of(frame: str) -> str:
         return frame.strip()
     file = match["file"]
     # Shorter: from the package on (site-packages/sqlalchemy/..., services/licensing/...).
-    for marker in ("site-packages/", "/work/", "lib/python3"):
+    for marker in ("site-packages/", f"{ROOT}/", "lib/python3"):
         if marker in file:
             file = file.split(marker, 1)[1]
             break

@@ -3,10 +3,10 @@ tokens)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -211,6 +211,16 @@ def holds(array: sa.ColumnElement[Any], wanted: str, dialect: str) -> sa.Exists:
     """Within a query on its table: the JSON array column has `wanted` among its elements."""
     held = elements_of(array, dialect)
     return sa.exists().select_from(held).where(held.c.value == wanted)
+
+
+T = TypeVar("T")
+
+
+def for_each_dialect(build: Callable[[Any], T]) -> dict[str, T]:
+    """`build(dialect module)` for each dialect the platform runs on, by dialect name: a
+    statement built once at import (building one per call costs more CPU than its round trip),
+    then taken by `connection.dialect.name`."""
+    return {"postgresql": build(postgresql), "sqlite": build(sqlite)}
 
 
 def dialect_of(connection: AsyncConnection) -> Any:

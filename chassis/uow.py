@@ -12,11 +12,10 @@ from uuid import UUID, uuid4
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis import observability
-from chassis.db import Database, event_sequences, outbox
+from chassis.db import Database, event_sequences, for_each_dialect, outbox
 from contracts import Contract, Envelope
 
 
@@ -31,10 +30,7 @@ def _reserve_sequences_statement(dialect: Any) -> Any:
     ).returning(event_sequences.c.subject, event_sequences.c.last_sequence)
 
 
-_RESERVE_SEQUENCES = {
-    "postgresql": _reserve_sequences_statement(postgresql),
-    "sqlite": _reserve_sequences_statement(sqlite),
-}
+_RESERVE_SEQUENCES = for_each_dialect(_reserve_sequences_statement)
 
 
 @dataclass

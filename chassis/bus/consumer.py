@@ -36,7 +36,7 @@ from chassis.bus.transport import (
     Transport,
 )
 from chassis.bus.users import broker_user
-from chassis.db import Database, delivery_failures, inbox
+from chassis.db import Database, delivery_failures, for_each_dialect, inbox
 from chassis.uow import UnitOfWork
 from contracts import Contract, Envelope, UnknownContract, domain, owner, service_source
 
@@ -61,7 +61,7 @@ def _inbox_insert(dialect: Any) -> Any:
     )
 
 
-_INBOX_INSERT = {"postgresql": _inbox_insert(postgresql), "sqlite": _inbox_insert(sqlite)}
+_INBOX_INSERT = for_each_dialect(_inbox_insert)
 
 
 class InvalidMessage(Exception):  # noqa: N818 - a kind of message, not of failure

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.copying import made_from
+from chassis.db import for_each_dialect
 from chassis.errors import Conflict, NotFound
 from chassis.rows import values_for
 from contracts.values import CreditCode
@@ -30,10 +30,7 @@ def _next_sequence_statement(dialect: Any) -> Any:
 
 
 # One statement takes the next number under a row lock: two issues never share a code.
-_NEXT_SEQUENCE = {
-    "postgresql": _next_sequence_statement(postgresql),
-    "sqlite": _next_sequence_statement(sqlite),
-}
+_NEXT_SEQUENCE = for_each_dialect(_next_sequence_statement)
 
 # Built once, the values given at execution (see repositories/applications.py).
 _ADD = sa.insert(licences)

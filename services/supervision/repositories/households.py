@@ -8,11 +8,10 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.copying import made_from
-from chassis.db import dialect_of
+from chassis.db import dialect_of, for_each_dialect
 from chassis.rows import values_for
 from services.supervision.domain import (
     FileEntry,
@@ -34,14 +33,11 @@ def household_of(row: sa.Row[Any]) -> Household:
 _ADD = sa.insert(households)
 _SAVE = sa.update(households).where(households.c.credit_code == sa.bindparam("saved_code"))
 _ADD_ENTRY = sa.insert(household_history)
-_KEEP_FACT = {
-    "postgresql": postgresql.insert(licence_facts)
-    .on_conflict_do_nothing()
-    .returning(licence_facts.c.sequence),
-    "sqlite": sqlite.insert(licence_facts)
-    .on_conflict_do_nothing()
-    .returning(licence_facts.c.sequence),
-}
+_KEEP_FACT = for_each_dialect(
+    lambda dialect: (
+        dialect.insert(licence_facts).on_conflict_do_nothing().returning(licence_facts.c.sequence)
+    )
+)
 
 
 @dataclass

@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-import uvloop
 from sqlalchemy.exc import SQLAlchemyError
 
 from chassis.brokers import url_user
@@ -287,9 +286,7 @@ class RelayThread:
 
     def start(self) -> None:
         """Connect and relay in the background."""
-        # uvloop, as uvicorn runs the requests' loop: asyncio's own loop spent about a third
-        # of this thread's time in its selector and socket writes (py-spy under bench.flow).
-        loop = self._loop = uvloop.new_event_loop()
+        loop = self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=loop.run_forever, name=f"relay-{self.relay.service}", daemon=True
         )

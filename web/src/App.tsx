@@ -15,6 +15,7 @@ import { ROLE_MODULES } from "./roles";
 import { Home, Shell } from "./shell/Shell";
 import { NotFound } from "./shell/NotFound";
 import { RequireRole } from "./shell/RequireRole";
+import { usePrefersReducedMotion } from "./common/motion";
 import { cspNonce } from "./common/page";
 
 // Secondary texts dark enough for WCAG AA contrast (Ant Design's defaults are lighter).
@@ -49,6 +50,8 @@ export function App() {
     }),
     [language],
   );
+  const reducedMotion = usePrefersReducedMotion();
+  const theme = useMemo(() => ({ token: { ...THEME.token, motion: !reducedMotion } }), [reducedMotion]);
   document.documentElement.lang = language;
   const nonce = cspNonce();
   return (
@@ -57,7 +60,7 @@ export function App() {
         <ConfigProvider
           locale={language === "zh-CN" ? zhCN : enUS}
           csp={nonce ? { nonce } : undefined}
-          theme={THEME}
+          theme={theme}
           button={{ autoInsertSpace: false }}
         >
           <AntApp>

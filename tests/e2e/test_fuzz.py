@@ -263,7 +263,8 @@ async def complete_openapi(client: httpx.AsyncClient) -> dict[str, Any]:
 
     async def complete() -> bool:
         document.update((await client.get("/openapi.json")).json())
-        return document["info"]["x-missing-services"] == []
+        missing: list[str] = document["info"]["x-missing-services"]
+        return not missing
 
     await wait_until(complete, within=60, interval=2)
     return document

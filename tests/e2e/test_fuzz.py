@@ -259,15 +259,15 @@ def config(ids: dict[str, set[str]]) -> str:
 
 async def complete_openapi(client: httpx.AsyncClient) -> dict[str, Any]:
     """The gateway's merged OpenAPI once every service is in it."""
-    document: dict[str, Any] = {}
+    latest: list[dict[str, Any]] = []
 
     async def complete() -> bool:
-        document.update((await client.get("/openapi.json")).json())
-        missing: list[str] = document["info"]["x-missing-services"]
+        latest[:] = [(await client.get("/openapi.json")).json()]
+        missing: list[str] = latest[0]["info"]["x-missing-services"]
         return not missing
 
     await wait_until(complete, within=60, interval=2)
-    return document
+    return latest[0]
 
 
 def unmet_operations(openapi: dict[str, Any], har: dict[str, Any]) -> list[str]:

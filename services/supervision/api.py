@@ -190,7 +190,9 @@ async def list_households(
     """The households in one's scope (one's grids, one's office, or all for auditors)."""
     query = households.HouseholdQuery(principal, grid_id, status, cursor, limit)
     page = await households.households(ctx, uow.connection, query)
-    return HouseholdList.model_validate(page, from_attributes=True)
+    return HouseholdList.model_validate(
+        {"households": page.households, "next_cursor": page.next_cursor}
+    )
 
 
 @router.get("/households/{credit_code}", response_model=HouseholdOut, responses={404: PROBLEM})

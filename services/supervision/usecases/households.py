@@ -96,9 +96,10 @@ class HouseholdQuery:
 
 @dataclass(frozen=True)
 class HouseholdPage:
-    """A page of households and the cursor of the next one."""
+    """A page of households, each as listed (its fields by name), and the cursor of the next
+    one."""
 
-    households: list[Household]
+    households: list[dict[str, Any]]
     next_cursor: str | None
 
 

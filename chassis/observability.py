@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+import random
 import re
-import secrets
 import sys
 import time
 import uuid
@@ -58,8 +58,17 @@ def count_missed_deadline(work: Work, rule_code: str) -> None:
 def new_traceparent(parent: str | None = None) -> str:
     """A W3C traceparent continuing `parent`'s trace (a new span), or starting a new trace."""
     match = _TRACEPARENT.match(parent or "")
-    trace = match.group(1) if match else secrets.token_hex(16)
-    return f"00-{trace}-{secrets.token_hex(8)}-01"
+    trace = match.group(1) if match else _random_hex(128)
+    return f"00-{trace}-{_random_hex(64)}-01"
+
+
+def _random_hex(bits: int) -> str:
+    # Trace and span ids must be unique, not secret (OpenTelemetry's generator uses `random`
+    # too); `secrets` costs a system call per id, and every request and event makes one.
+    number = 0
+    while number == 0:  # an all-zero id is invalid
+        number = random.getrandbits(bits)
+    return f"{number:0{bits // 4}x}"
 
 
 def trace_id() -> str | None:

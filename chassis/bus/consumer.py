@@ -237,10 +237,14 @@ class Consumer:
 
     async def _deliver(self, message: IncomingMessage) -> None:
         """Open a delivery and put it in its subject's lane; park it at once if invalid."""
-        log.debug(
-            "delivery",
-            extra={"message_id": message.message_id, "delivery_count": _delivery_count(message)},
-        )
+        if log.isEnabledFor(logging.DEBUG):  # its extra is built before the level is checked
+            log.debug(
+                "delivery",
+                extra={
+                    "message_id": message.message_id,
+                    "delivery_count": _delivery_count(message),
+                },
+            )
         try:
             delivery = self.open(message)
         except InvalidMessage as error:

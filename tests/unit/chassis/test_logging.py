@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import uuid
 from collections.abc import Iterator
 
@@ -57,3 +58,10 @@ def test_a_new_span_continues_the_trace_or_starts_one() -> None:
     assert child.split("-")[1] == parent.split("-")[1] and child != parent
     fresh = observability.new_traceparent("garbage")
     assert len(fresh.split("-")[1]) == 32
+
+
+def test_new_traces_and_spans_are_well_formed_and_never_repeat() -> None:
+    fresh = [observability.new_traceparent() for _ in range(2000)]
+    assert all(re.fullmatch(r"00-[0-9a-f]{32}-[0-9a-f]{16}-01", parent) for parent in fresh)
+    assert len({parent.split("-")[1] for parent in fresh}) == 2000
+    assert len({parent.split("-")[2] for parent in fresh}) == 2000

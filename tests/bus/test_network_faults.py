@@ -34,11 +34,11 @@ from tests.bus.network import (
 
 pytestmark = pytest.mark.timeout(180)
 LAG_AFTER_SECONDS = 5.0
-# Events a second. A fault's backlog must be applied within the 5 s: after the 30 s pause that
-# is 1,500 events, where the consumer applies some 600-700 a second on this machine's
-# PostgreSQL (at 100 a second the pause's p99 came to 3.6-6.1 s: bench/network_faults.py
-# --rate 100 measures it).
-RATE = 50
+# Events a second. A fault's backlog is applied before what follows it, within the 5 s: after
+# the 30 s pause that is 1,200 events. At 100 a second the pause's p99 came to 3.6-6.1 s
+# (bench/network_faults.py --rate 100 measures it); at 50, under the run's coverage on a slower
+# day (2026-12-07), 3.5-4.7 s, and CI failed once at the bound.
+RATE = 40
 AFTER_SECONDS = 4.0
 # The client gives a link up after 3 × (heartbeat + 1) s without a frame (aiormq): 9 s here,
 # so a black hole of HOLE_SECONDS is noticed while it lasts. The platform's 15 s would take

@@ -75,6 +75,7 @@ from shapely.geometry.base import BaseGeometry
 
 from bench.bus import (
     BUS_URL,
+    ROOT,
     Resources,
     busy_percent,
     cpu_seconds,
@@ -82,7 +83,6 @@ from bench.bus import (
     percentile,
 )
 from bench.gateway import (
-    ROOT,
     Server,
     child_env,
     free_port,
@@ -553,6 +553,37 @@ async def expect(process: asyncio.subprocess.Process, marker: bytes, within: flo
     return line
 
 
+# The machine's shared servers, by the names of their processes: PostgreSQL's postmaster and
+# backends, RabbitMQ's Erlang VM and its helpers.
+INFRASTRUCTURE = {
+    "postgres": {"postgres"},
+    "rabbitmq": {"beam.smp", "erl_child_setup", "inet_gethost", "epmd"},
+}
+
+
+def infrastructure_cpu() -> dict[str, dict[int, float]]:
+    """User + system CPU seconds of each PostgreSQL and RabbitMQ process so far, by pid."""
+    found: dict[str, dict[int, float]] = {name: {} for name in INFRASTRUCTURE}
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        times = process.info["cpu_times"]
+        for name, names in INFRASTRUCTURE.items():
+            if times is not None and process.info["name"] in names:
+                found[name][process.pid] = times.user + times.system
+    return found
+
+
+def infrastructure_cpu_ms(
+    before: dict[str, dict[int, float]], after: dict[str, dict[int, float]], items: int
+) -> dict[str, float]:
+    """CPU milliseconds per item PostgreSQL and RabbitMQ spent between two readings (a backend
+    started in between counts whole; one that ended in between is missed: pools keep theirs)."""
+    count = max(items, 1)
+    return {
+        name: sum(cpu - before[name].get(pid, 0.0) for pid, cpu in processes.items()) * 1000 / count
+        for name, processes in after.items()
+    }
+
+
 async def load(
     label: str,
     arguments: list[str],
@@ -581,16 +612,20 @@ async def load(
         await expect(process, b"window", QUIET_WITHIN + options.warmup + 60)
         async with sampling(servers, options.seconds, options.profile, label):
             before = {s.name: cpu_seconds(s.pid) for s in servers}
+            shared_before = infrastructure_cpu()
             ticks = machine_ticks()
             await expect(process, b"end", options.seconds + 60)
             after = {s.name: cpu_seconds(s.pid) for s in servers}
+            shared_after = infrastructure_cpu()
             busy = busy_percent(ticks, machine_ticks())
         line = await expect(process, b"", options.grace + 120)
         await asyncio.wait_for(process.wait(), 30)
     finally:
         await reap(process)
     result = json.loads(line)
-    cpu = load_cpu_ms(result["loadgen_cpu_s"], int(result["in_window"]), before, after)
+    items = int(result["in_window"])
+    cpu = load_cpu_ms(result["loadgen_cpu_s"], items, before, after)
+    cpu |= infrastructure_cpu_ms(shared_before, shared_after, items)
     return Phase(label, result, cpu, busy)
 
 
@@ -746,6 +781,8 @@ def record(phases: list[Phase], summary: Summary) -> None:
         f[f"half_{key}"] = half.get(key)
     f["throughput_issue_p50_ms"] = through.get("issue_p50_ms")
     f["throughput_assigned_p99_ms"] = through.get("assigned_p99_ms")
+    f["throughput_machine_busy_pct"] = through.machine_busy_pct
+    f |= {f"throughput_{n}_cpu_ms_per_licence": v for n, v in through.cpu_ms_per_item.items()}
     b["direct_licences_per_s"] = direct.get("per_s")
     b["direct_issue_p50_ms"] = direct.get("issue_p50_ms")
     b["failed"] = float(direct.failures())
@@ -791,12 +828,17 @@ def describe(options: Options, phases: list[Phase], summary: Summary) -> list[st
             f" {get('assigned_p50_ms'):10.1f} /{get('assigned_p99_ms'):7.1f}"
             f" ({get('assigned_max_ms'):.1f})"
         )
-    lines += ["", "CPU ms per licence        gateway  licensing  supervision  loadgen   machine"]
+    lines += [
+        "",
+        "CPU ms per licence        gateway  licensing  supervision  loadgen  postgres  rabbitmq"
+        "   machine",
+    ]
     for phase, title in rows:
         cpu = phase.cpu_ms_per_item
         lines.append(
             f"{title:24} {cpu.get('gateway', math.nan):8.2f} {cpu.get('licensing', math.nan):10.2f}"
             f" {cpu.get('supervision', math.nan):12.2f} {cpu.get('loadgen', math.nan):8.2f}"
+            f" {cpu.get('postgres', math.nan):9.2f} {cpu.get('rabbitmq', math.nan):9.2f}"
             f"   {phase.machine_busy_pct:3.0f}% busy"
         )
     lines += [

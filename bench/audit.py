@@ -61,6 +61,7 @@ import httpx
 
 from bench.bus import (
     BUS_URL,
+    ROOT,
     Resources,
     asyncpg_dsn,
     busy_percent,
@@ -71,7 +72,6 @@ from bench.bus import (
 )
 from bench.flow import paced
 from bench.gateway import (
-    ROOT,
     Server,
     child_env,
     free_port,

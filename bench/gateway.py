@@ -57,6 +57,8 @@ import httpx
 import pyotp
 
 from bench.bus import (
+    BUS_URL,
+    ROOT,
     Resources,
     busy_percent,
     cpu_ms_per_item,
@@ -68,8 +70,6 @@ from bench.profiling import add_profile_option, sampling
 from bench.summary import Figures, cleaning_up
 from bench.summary import Summary as BenchSummary
 
-ROOT = Path(__file__).resolve().parent.parent
-BUS_URL = os.environ.get("BENCH_BUS_URL", "amqp://guest:guest@127.0.0.1:5672/")
 SERVICE = "licensing"
 DIRECT_PATH = "/admin/webhook-hosts"
 GATEWAY_PATH = f"/api/{SERVICE}/admin/webhook-hosts"

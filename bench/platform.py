@@ -30,9 +30,8 @@ import httpx
 import psutil
 from sqlalchemy.engine import make_url
 
-from bench.bus import PG_HOST, PG_PORT, PG_USER, Resources
+from bench.bus import PG_HOST, PG_PORT, PG_USER, ROOT, Resources
 from bench.gateway import (
-    ROOT,
     Server,
     child_env,
     free_port,

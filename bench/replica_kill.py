@@ -48,8 +48,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.bus import BUS_URL, Resources, percentile
-from bench.gateway import ROOT, reap
+from bench.bus import BUS_URL, ROOT, Resources, percentile
+from bench.gateway import reap
 from bench.platform import (
     Platform,
     audit,

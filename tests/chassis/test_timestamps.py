@@ -1,0 +1,62 @@
+"""`UtcDateTime` reads every stored timestamp back aware and in UTC, on PostgreSQL (whatever
+the session's time zone) and on SQLite (which keeps no zone)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from chassis.db import Database, UtcDateTime, new_metadata
+from tests.conftest import CreateDatabase
+
+metadata = new_metadata()
+visits = sa.Table(
+    "visits",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UtcDateTime, nullable=True),
+)
+BEIJING = timezone(timedelta(hours=8))
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+async def database(
+    request: pytest.FixtureRequest, create_database: CreateDatabase, tmp_path: Path
+) -> AsyncIterator[Database]:
+    if request.param == "postgresql":
+        url = await create_database("timestamps")
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'visits.db'}"
+    db = Database(url)
+    async with db.engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    yield db
+    await db.dispose()
+
+
+async def test_a_timestamp_is_read_back_aware_in_utc(database: Database) -> None:
+    in_beijing = datetime(2026, 12, 7, 9, 30, 15, 123456, tzinfo=BEIJING)
+    async with database.engine.begin() as connection:
+        if database.dialect == "postgresql":
+            # The server would hand text back in this zone; the answer must not follow it.
+            await connection.execute(sa.text("SET TIME ZONE 'Asia/Shanghai'"))
+        await connection.execute(
+            sa.insert(visits), [{"id": 1, "at": in_beijing}, {"id": 2, "at": None}]
+        )
+        rows = (await connection.execute(sa.select(visits.c.id, visits.c.at))).all()
+    read = {visit_id: at for visit_id, at in rows}
+    assert read[1] == in_beijing
+    assert read[1].utcoffset() == timedelta(0)
+    assert read[1].isoformat() == "2026-12-07T01:30:15.123456+00:00"
+    assert read[2] is None
+
+
+async def test_a_naive_timestamp_is_taken_as_utc(database: Database) -> None:
+    async with database.engine.begin() as connection:
+        await connection.execute(sa.insert(visits), {"id": 3, "at": datetime(2026, 12, 7, 1, 30)})
+        at = (await connection.execute(sa.select(visits.c.at))).scalar_one()
+    assert at == datetime(2026, 12, 7, 1, 30, tzinfo=UTC)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from chassis.app import ServiceSpec
 from chassis.auth import Principal, require_roles
 from chassis.bus import HandlerRegistry
-from chassis.db import new_metadata
+from chassis.db import Database, new_metadata
 from chassis.idempotency import IdempotencyKeyHeader, idempotent_create, request_fingerprint
 from chassis.schemas import RequestModel
 from chassis.uow import UnitOfWork, UnitOfWorkDep
@@ -108,3 +108,27 @@ async def probe(probe_url: str, bus_prefix: str) -> AsyncIterator[httpx.AsyncCli
     """The running probe service."""
     async with running_service(PROBE, service_settings("probe", probe_url, bus_prefix)) as client:
         yield client
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+async def tables_on_each_database(
+    request: pytest.FixtureRequest, create_database: CreateDatabase, tmp_path: Path
+) -> AsyncIterator[Callable[[sa.MetaData], Awaitable[Database]]]:
+    """Make a module's tables on a fresh PostgreSQL database, then on a SQLite file (the
+    embedded default): what the chassis promises holds on both."""
+    made: list[Database] = []
+
+    async def make(tables: sa.MetaData) -> Database:
+        if request.param == "postgresql":
+            url = await create_database("each")
+        else:
+            url = f"sqlite+aiosqlite:///{tmp_path / 'each.db'}"
+        database = Database(url)
+        made.append(database)
+        async with database.engine.begin() as connection:
+            await connection.run_sync(tables.create_all)
+        return database
+
+    yield make
+    for database in made:
+        await database.dispose()

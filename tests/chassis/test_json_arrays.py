@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 
 import pytest
 import sqlalchemy as sa
 
 from chassis.db import Database, elements_of, holds, new_metadata
-from tests.conftest import CreateDatabase
 
 metadata = new_metadata()
 people = sa.Table(
@@ -20,17 +18,12 @@ people = sa.Table(
 )
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
+@pytest.fixture
 async def database(
-    request: pytest.FixtureRequest, create_database: CreateDatabase, tmp_path: Path
-) -> AsyncIterator[Database]:
-    if request.param == "postgresql":
-        url = await create_database("json_arrays")
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'people.db'}"
-    db = Database(url)
+    tables_on_each_database: Callable[[sa.MetaData], Awaitable[Database]],
+) -> Database:
+    db = await tables_on_each_database(metadata)
     async with db.engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
         await connection.execute(
             sa.insert(people),
             [
@@ -39,8 +32,7 @@ async def database(
                 {"username": "nobody", "roles": []},
             ],
         )
-    yield db
-    await db.dispose()
+    return db
 
 
 async def test_a_row_is_kept_when_its_array_holds_the_value(database: Database) -> None:

@@ -3,15 +3,13 @@ the session's time zone) and on SQLite (which keeps no zone)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from chassis.db import Database, UtcDateTime, new_metadata
-from tests.conftest import CreateDatabase
 
 metadata = new_metadata()
 visits = sa.Table(
@@ -23,19 +21,11 @@ visits = sa.Table(
 BEIJING = timezone(timedelta(hours=8))
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
+@pytest.fixture
 async def database(
-    request: pytest.FixtureRequest, create_database: CreateDatabase, tmp_path: Path
-) -> AsyncIterator[Database]:
-    if request.param == "postgresql":
-        url = await create_database("timestamps")
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'visits.db'}"
-    db = Database(url)
-    async with db.engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-    yield db
-    await db.dispose()
+    tables_on_each_database: Callable[[sa.MetaData], Awaitable[Database]],
+) -> Database:
+    return await tables_on_each_database(metadata)
 
 
 async def test_a_timestamp_is_read_back_aware_in_utc(database: Database) -> None:

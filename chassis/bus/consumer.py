@@ -14,7 +14,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlalchemy.dialects import postgresql, sqlite
 
 from chassis import observability
 from chassis.brokers import url_user
@@ -36,7 +35,7 @@ from chassis.bus.transport import (
     Transport,
 )
 from chassis.bus.users import broker_user
-from chassis.db import Database, delivery_failures, for_each_dialect, inbox
+from chassis.db import Database, delivery_failures, dialect_of, for_each_dialect, inbox
 from chassis.uow import UnitOfWork
 from contracts import Contract, Envelope, UnknownContract, domain, owner, service_source
 
@@ -415,7 +414,6 @@ class Consumer:
     async def _record_failure(
         self, envelope: Envelope, attempts: int, error: BaseException
     ) -> None:
-        dialect = postgresql if self.database.dialect == "postgresql" else sqlite
         values = {
             "event_id": envelope.id,
             "routing_key": envelope.routing_key,
@@ -423,13 +421,13 @@ class Consumer:
             "error": f"{type(error).__name__}: {error}"[:4000],
             "failed_at": datetime.now(UTC),
         }
-        statement = dialect.insert(delivery_failures).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=[delivery_failures.c.event_id],
-            set_={k: statement.excluded[k] for k in ("attempts", "error", "failed_at")},
-        )
         try:
             async with self.database.engine.begin() as connection:
+                statement = dialect_of(connection).insert(delivery_failures).values(**values)
+                statement = statement.on_conflict_do_update(
+                    index_elements=[delivery_failures.c.event_id],
+                    set_={k: statement.excluded[k] for k in ("attempts", "error", "failed_at")},
+                )
                 await connection.execute(statement)
         except Exception as record_error:
             log.warning("could not record the failure", extra={"error": repr(record_error)})

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chassis.copying import made_from
+from chassis.db import dialect_of
 from chassis.rows import values_for
 from services.licensing.domain.webhooks import AllowedHost, Webhook
 from services.licensing.tables import webhook_deliveries, webhook_hosts, webhooks
-
-# Both dialects' inserts take ON CONFLICT (the default SQLite and PostgreSQL in production).
-_INSERT: dict[str, Callable[..., Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 @dataclass
@@ -28,7 +24,8 @@ class Webhooks:
     connection: AsyncConnection
 
     def _insert(self, table: sa.Table) -> Any:
-        return _INSERT[self.connection.dialect.name](table)
+        # Both dialects' inserts take ON CONFLICT (SQLite embedded, PostgreSQL in production).
+        return dialect_of(self.connection).insert(table)
 
     async def allow(self, host: AllowedHost, *, actor: str, now: datetime) -> None:
         """Allow a host for an agency; allowing it again changes nothing."""

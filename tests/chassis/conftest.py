@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -111,24 +111,20 @@ async def probe(probe_url: str, bus_prefix: str) -> AsyncIterator[httpx.AsyncCli
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
-async def tables_on_each_database(
-    request: pytest.FixtureRequest, create_database: CreateDatabase, tmp_path: Path
-) -> AsyncIterator[Callable[[sa.MetaData], Awaitable[Database]]]:
-    """Make a module's tables on a fresh PostgreSQL database, then on a SQLite file (the
-    embedded default): what the chassis promises holds on both."""
-    made: list[Database] = []
-
-    async def make(tables: sa.MetaData) -> Database:
-        if request.param == "postgresql":
-            url = await create_database("each")
-        else:
-            url = f"sqlite+aiosqlite:///{tmp_path / 'each.db'}"
-        database = Database(url)
-        made.append(database)
-        async with database.engine.begin() as connection:
-            await connection.run_sync(tables.create_all)
-        return database
-
-    yield make
-    for database in made:
-        await database.dispose()
+async def database_of_each_kind(
+    request: pytest.FixtureRequest,
+    create_database: CreateDatabase,
+    tmp_path: Path,
+    schema: sa.MetaData,
+) -> AsyncIterator[Database]:
+    """A fresh PostgreSQL database, then a SQLite file (the embedded default), each with the
+    tables of the module's `schema` fixture: what the chassis promises holds on both."""
+    if request.param == "postgresql":
+        url = await create_database("each")
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'each.db'}"
+    database = Database(url)
+    async with database.engine.begin() as connection:
+        await connection.run_sync(schema.create_all)
+    yield database
+    await database.dispose()

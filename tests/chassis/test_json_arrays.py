@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import pytest
 import sqlalchemy as sa
 
@@ -19,10 +17,13 @@ people = sa.Table(
 
 
 @pytest.fixture
-async def database(
-    tables_on_each_database: Callable[[sa.MetaData], Awaitable[Database]],
-) -> Database:
-    db = await tables_on_each_database(metadata)
+def schema() -> sa.MetaData:
+    return metadata
+
+
+@pytest.fixture
+async def database(database_of_each_kind: Database) -> Database:
+    db = database_of_each_kind
     async with db.engine.begin() as connection:
         await connection.execute(
             sa.insert(people),

@@ -3,7 +3,6 @@ the session's time zone) and on SQLite (which keeps no zone)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -22,17 +21,20 @@ BEIJING = timezone(timedelta(hours=8))
 
 
 @pytest.fixture
-async def database(
-    tables_on_each_database: Callable[[sa.MetaData], Awaitable[Database]],
-) -> Database:
-    return await tables_on_each_database(metadata)
+def schema() -> sa.MetaData:
+    return metadata
+
+
+@pytest.fixture
+def database(database_of_each_kind: Database) -> Database:
+    return database_of_each_kind
 
 
 async def test_a_timestamp_is_read_back_aware_in_utc(database: Database) -> None:
     in_beijing = datetime(2026, 12, 7, 9, 30, 15, 123456, tzinfo=BEIJING)
     async with database.engine.begin() as connection:
         if database.dialect == "postgresql":
-            # The server would hand text back in this zone; the answer must not follow it.
+            # A session in another zone: what is read back must still be in UTC.
             await connection.execute(sa.text("SET TIME ZONE 'Asia/Shanghai'"))
         await connection.execute(
             sa.insert(visits), [{"id": 1, "at": in_beijing}, {"id": 2, "at": None}]
